@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// floe: a batch pipeline over network flow logs.
+/// Layout and module responsibilities are described in ARCHITECTURE.md.
+let package = Package(
+    name: "floe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "floe", targets: ["floe"]),
+        .executable(name: "floe-ingest", targets: ["floe-ingest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // zlib from the system (zlib1g-dev) through small static-inline shims.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Schema, addresses, timestamps, column buffers, reject reasons. No IO.
+        .target(name: "FlowCore"),
+        // Byte sources (file, gzip incl. multi-member), atomic writer, file discovery.
+        .target(name: "FlowIO", dependencies: ["CZlib", "FlowCore"]),
+        // Decoders that take bytes: CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
+        .target(name: "FlowFormats", dependencies: ["FlowCore"]),
+        // Apache Arrow IPC file writer and memory-mapped reader.
+        .target(name: "FlowColumnar", dependencies: ["FlowCore"]),
+        // Seeded generator of realistic flow logs with labelled anomalies.
+        .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO"]),
+        // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
+        .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
+        // One ParsableCommand per stage plus shared option groups.
+        .target(name: "FlowCommands", dependencies: [
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
+        .executableTarget(name: "floe-ingest", dependencies: ["FlowCommands"]),
+
+        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
+        .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
+        .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats"]),
+        .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar"]),
+        .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
+        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate"]),
+        .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// FlowColumnar: see ARCHITECTURE.md. Contents arrive with their issue work.
+import FlowCore

@@ -1,0 +1,19 @@
+/// The input dialects floe reads. The raw value is the name used on command lines
+/// (`--dialect`), in manifests and in the generator.
+public enum Dialect: String, Sendable, CaseIterable, Codable {
+    /// nfdump 1.7.0–1.7.4 `-o csv`: 48 columns `ts,te,td,sa,da,sp,dp,pr,flg,…`, local
+    /// time with second resolution, optional `Summary` trailer.
+    case nfdumpCSV = "nfdump-csv"
+    /// nfdump 1.7.5+ `-o csv`: `firstSeen,duration,proto,srcAddr,srcPort,dstAddr,dstPort,packets,bytes,flows`.
+    case nfdumpCSVNew = "nfdump-csv-new"
+    /// nfdump `-o csv-fast`: epoch-millisecond times and numeric fields only.
+    case nfdumpCSVFast = "nfdump-csv-fast"
+    /// Zeek conn.log in its TSV form (`#fields` header).
+    case zeekConn = "zeek-conn"
+    /// AWS VPC Flow Logs, default version 2 format (space separated).
+    case awsVPC = "aws-vpc"
+    /// CICFlowMeter / CIC-IDS2017 / CSE-CIC-IDS2018 CSV.
+    case cicFlowMeter = "cicflowmeter"
+    /// Any CSV whose header uses common column names (alias table) or a mapping file.
+    case genericCSV = "generic-csv"
+}

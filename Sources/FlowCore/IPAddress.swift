@@ -1,0 +1,267 @@
+/// An IP address in one 128-bit representation: IPv6 as is, IPv4 as the v4-mapped IPv6
+/// address `::ffff:a.b.c.d` (RFC 4291 §2.5.5.2). Comparable by numeric value, so IPv4
+/// addresses sort together and before most IPv6 space.
+///
+/// Text forms are parsed strictly (no leading-zero IPv4 octets, no zone identifiers) and
+/// printed canonically: dotted quad for IPv4, RFC 5952 for IPv6.
+public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// High 64 bits (network order: the first 8 bytes of the address).
+    public var high: UInt64
+    /// Low 64 bits (the last 8 bytes of the address).
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// The v4-mapped form of an IPv4 address given as a host-order 32-bit integer.
+    @inlinable
+    public init(ipv4: UInt32) {
+        self.high = 0
+        self.low = 0x0000_FFFF_0000_0000 | UInt64(ipv4)
+    }
+
+    /// An address from 16 bytes in network order.
+    public init<C: Collection>(ipv6Bytes bytes: C) where C.Element == UInt8 {
+        precondition(bytes.count == 16, "IPv6 address needs 16 bytes")
+        var h: UInt64 = 0
+        var l: UInt64 = 0
+        for (i, b) in bytes.enumerated() {
+            if i < 8 { h = h << 8 | UInt64(b) } else { l = l << 8 | UInt64(b) }
+        }
+        self.high = h
+        self.low = l
+    }
+
+    /// The unspecified address `::`.
+    public static let zero = IPAddress(high: 0, low: 0)
+
+    /// True when this is a v4-mapped address (an IPv4 address).
+    @inlinable
+    public var isIPv4: Bool { high == 0 && (low >> 32) == 0xFFFF }
+
+    /// The IPv4 value (host order) when `isIPv4`.
+    @inlinable
+    public var ipv4: UInt32? { isIPv4 ? UInt32(truncatingIfNeeded: low) : nil }
+
+    /// 0.0.0.0 or `::`: not a real endpoint.
+    public var isUnspecified: Bool { (high == 0 && low == 0) || (isIPv4 && UInt32(truncatingIfNeeded: low) == 0) }
+
+    public static func < (a: IPAddress, b: IPAddress) -> Bool {
+        a.high != b.high ? a.high < b.high : a.low < b.low
+    }
+
+    /// The 16 bytes in network order.
+    public var bytes: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 {
+            out[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
+            out[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
+        }
+        return out
+    }
+
+    public var description: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(39)
+        appendText(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses a textual address (IPv4 dotted quad or IPv6) from a String.
+    public init?(_ text: String) {
+        var copy = text
+        guard let parsed = copy.withUTF8({ IPAddress.parse($0) }) else { return nil }
+        self = parsed
+    }
+}
+
+// MARK: - Parsing
+
+extension IPAddress {
+    /// Parses an address from UTF-8 bytes. Returns nil unless the bytes are exactly one
+    /// IPv4 dotted quad (decimal octets 0–255, no leading zeros) or one IPv6 address in a
+    /// text form of RFC 4291 §2.2 (including an embedded dotted quad); zone ids rejected.
+    @inlinable
+    public static func parse(_ text: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        if let v4 = parseIPv4(text) { return IPAddress(ipv4: v4) }
+        return parseIPv6(text)
+    }
+
+    /// Strict IPv4 dotted-quad parser: exactly four decimal octets, each 0–255, no
+    /// leading zeros ("010" is rejected: some tools read it as octal).
+    @inlinable
+    public static func parseIPv4(_ t: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        let n = t.count
+        if n < 7 || n > 15 { return nil }
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var first: UInt8 = 0
+        for i in 0..<n {
+            let c = t[i]
+            if c == UInt8(ascii: ".") {
+                if digits == 0 || dots == 3 { return nil }
+                value = value << 8 | octet
+                dots += 1
+                octet = 0
+                digits = 0
+            } else {
+                let d = c &- 48
+                if d > 9 { return nil }
+                if digits == 0 { first = c } else if first == UInt8(ascii: "0") { return nil }
+                digits += 1
+                if digits > 3 { return nil }
+                octet = octet * 10 + UInt32(d)
+                if octet > 255 { return nil }
+            }
+        }
+        if dots != 3 || digits == 0 { return nil }
+        return value << 8 | octet
+    }
+
+    /// IPv6 text parser (RFC 4291 §2.2 forms 1–3).
+    public static func parseIPv6(_ t: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        let n = t.count
+        if n < 2 || n > 45 { return nil }
+        var groups = [UInt16](repeating: 0, count: 8)
+        var count = 0
+        var gapAt = -1
+        var i = 0
+        if t[0] == UInt8(ascii: ":") {
+            guard n > 1, t[1] == UInt8(ascii: ":") else { return nil }
+            gapAt = 0
+            i = 2
+            if i == n { return .zero }
+        }
+        while i < n {
+            // Parse one group (or an embedded IPv4 at the end).
+            var j = i
+            var v: UInt32 = 0
+            while j < n, j - i < 5, let h = hexValue(t[j]) {
+                v = v << 4 | UInt32(h)
+                j += 1
+            }
+            if j < n && t[j] == UInt8(ascii: ".") {
+                // Embedded IPv4 takes the last two groups.
+                guard count <= 6,
+                      let v4 = parseIPv4(UnsafeBufferPointer(rebasing: t[i..<n])) else { return nil }
+                groups[count] = UInt16(v4 >> 16)
+                groups[count + 1] = UInt16(v4 & 0xFFFF)
+                count += 2
+                i = n
+                break
+            }
+            let len = j - i
+            if len == 0 || len > 4 || count == 8 { return nil }
+            groups[count] = UInt16(v)
+            count += 1
+            if j == n { i = n; break }
+            guard t[j] == UInt8(ascii: ":") else { return nil }
+            if j + 1 < n && t[j + 1] == UInt8(ascii: ":") {
+                if gapAt >= 0 { return nil }
+                gapAt = count
+                i = j + 2
+                if i == n { break }
+            } else {
+                i = j + 1
+                if i == n { return nil }  // trailing single colon
+            }
+        }
+        if gapAt >= 0 {
+            if count > 7 { return nil }
+            let tail = count - gapAt
+            var full = [UInt16](repeating: 0, count: 8)
+            for k in 0..<gapAt { full[k] = groups[k] }
+            for k in 0..<tail { full[8 - tail + k] = groups[gapAt + k] }
+            groups = full
+        } else if count != 8 {
+            return nil
+        }
+        var h: UInt64 = 0
+        var l: UInt64 = 0
+        for k in 0..<4 { h = h << 16 | UInt64(groups[k]) }
+        for k in 4..<8 { l = l << 16 | UInt64(groups[k]) }
+        return IPAddress(high: h, low: l)
+    }
+
+    @inlinable
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - 48
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - 87
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - 55
+        default: return nil
+        }
+    }
+}
+
+// MARK: - Formatting
+
+extension IPAddress {
+    /// Appends the canonical text: dotted quad for IPv4, RFC 5952 for IPv6 (lowercase,
+    /// no leading zeros, the longest run of two or more zero groups as `::`, the first
+    /// such run on a tie).
+    @inlinable
+    public func appendText(to out: inout [UInt8]) {
+        if isIPv4 {
+            IPAddress.appendIPv4(UInt32(truncatingIfNeeded: low), to: &out)
+        } else {
+            appendIPv6(to: &out)
+        }
+    }
+
+    @inlinable
+    public static func appendIPv4(_ v: UInt32, to out: inout [UInt8]) {
+        for k in 0..<4 {
+            let o = Int((v >> (24 - 8 * UInt32(k))) & 0xFF)
+            if k > 0 { out.append(UInt8(ascii: ".")) }
+            if o >= 100 { out.append(UInt8(48 + o / 100)) }
+            if o >= 10 { out.append(UInt8(48 + (o / 10) % 10)) }
+            out.append(UInt8(48 + o % 10))
+        }
+    }
+
+    @usableFromInline
+    func appendIPv6(to out: inout [UInt8]) {
+        var g = [UInt16](repeating: 0, count: 8)
+        for k in 0..<4 {
+            g[k] = UInt16(truncatingIfNeeded: high >> (48 - 16 * UInt64(k)))
+            g[4 + k] = UInt16(truncatingIfNeeded: low >> (48 - 16 * UInt64(k)))
+        }
+        var bestStart = -1, bestLen = 0
+        var k = 0
+        while k < 8 {
+            if g[k] == 0 {
+                var e = k
+                while e < 8 && g[e] == 0 { e += 1 }
+                if e - k > bestLen && e - k >= 2 { bestStart = k; bestLen = e - k }
+                k = e
+            } else {
+                k += 1
+            }
+        }
+        k = 0
+        while k < 8 {
+            if k == bestStart {
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: ":"))
+                k += bestLen
+                continue
+            }
+            if k > 0 && k != bestStart + bestLen { out.append(UInt8(ascii: ":")) }
+            let v = g[k]
+            var started = false
+            for s in stride(from: 12, through: 0, by: -4) {
+                let d = Int((v >> UInt16(s)) & 0xF)
+                if d != 0 || started || s == 0 {
+                    out.append(d < 10 ? UInt8(48 + d) : UInt8(87 + d))
+                    started = true
+                }
+            }
+            k += 1
+        }
+    }
+}

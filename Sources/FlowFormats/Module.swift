@@ -1,0 +1,2 @@
+// FlowFormats: see ARCHITECTURE.md. Contents arrive with their issue work.
+import FlowCore

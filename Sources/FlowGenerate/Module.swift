@@ -1,0 +1,2 @@
+// FlowGenerate: see ARCHITECTURE.md. Contents arrive with their issue work.
+import FlowCore

@@ -1,0 +1,2 @@
+// FlowIngest: see ARCHITECTURE.md. Contents arrive with their issue work.
+import FlowCore

@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // zlib from the system (zlib1g-dev) through small static-inline shims.
@@ -20,12 +21,13 @@ let package = Package(
         .target(name: "FlowCore"),
         // Byte sources (file, gzip incl. multi-member), atomic writer, file discovery.
         .target(name: "FlowIO", dependencies: ["CZlib", "FlowCore"]),
-        // Decoders that take bytes: CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
-        .target(name: "FlowFormats", dependencies: ["FlowCore"]),
+        // Decoders (and, for the generator, encoders) that take and give bytes, no IO:
+        // CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
+        .target(name: "FlowFormats", dependencies: ["FlowCore", "Yams"]),
         // Apache Arrow IPC file writer and memory-mapped reader.
         .target(name: "FlowColumnar", dependencies: ["FlowCore"]),
         // Seeded generator of realistic flow logs with labelled anomalies.
-        .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO"]),
+        .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
         // One ParsableCommand per stage plus shared option groups.

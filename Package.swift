@@ -30,9 +30,11 @@ let package = Package(
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
+        // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
+        .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest",
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate"]),
+        .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
     ]
 )

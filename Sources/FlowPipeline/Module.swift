@@ -1,0 +1,2 @@
+// FlowPipeline: see ARCHITECTURE.md. Contents arrive with issue 5.
+import FlowCore

@@ -1,0 +1,189 @@
+import FlowCore
+import Foundation
+
+/// Row counters of one input file, or of a whole run. The identity
+/// `rowsRead == rowsWritten + rowsRejected` holds exactly for both.
+public struct RowCounts: Codable, Equatable, Sendable {
+    public var rowsRead: Int64 = 0
+    public var rowsWritten: Int64 = 0
+    public var rowsRejected: Int64 = 0
+    /// Rejected rows by `RejectReason` raw value (plus `input_failed` for rows rolled back
+    /// because their file turned out to be corrupt).
+    public var rejectsByReason: [String: Int64] = [:]
+
+    public init() {}
+
+    public mutating func addRejects(_ reason: String, _ n: Int64) {
+        guard n > 0 else { return }
+        rowsRejected += n
+        rejectsByReason[reason, default: 0] += n
+    }
+
+    public mutating func add(_ other: RowCounts) {
+        rowsRead += other.rowsRead
+        rowsWritten += other.rowsWritten
+        rowsRejected += other.rowsRejected
+        for (k, v) in other.rejectsByReason { rejectsByReason[k, default: 0] += v }
+    }
+
+    /// True when read = written + rejected and the per-reason counts add up.
+    public var isBalanced: Bool {
+        rowsRead == rowsWritten + rowsRejected && rejectsByReason.values.reduce(0, +) == rowsRejected
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rowsRead = "rows_read", rowsWritten = "rows_written", rowsRejected = "rows_rejected"
+        case rejectsByReason = "rejects_by_reason"
+    }
+}
+
+/// What happened to one input file.
+public enum InputStatus: String, Codable, Sendable {
+    /// Every row was written.
+    case ok
+    /// The file was read to its end, some rows were rejected to the quarantine.
+    case partial
+    /// The file could not be read (unknown format, corrupt or truncated compression):
+    /// nothing from it was written; `error` says where and why.
+    case failed
+}
+
+/// The manifest entry of one input file.
+public struct InputReport: Codable, Equatable, Sendable {
+    public var path: String
+    /// Detected (or forced) dialect, nil when the format could not be recognised.
+    public var format: String?
+    /// `gzip` or `none`, decided by magic bytes.
+    public var compression: String
+    public var status: InputStatus
+    public var error: String?
+    /// Size of the file on disk.
+    public var bytes: Int64
+    /// Content hash of the file as stored (`xxh64:…`).
+    public var fingerprint: String?
+    public var counts: RowCounts
+    /// Arrow files written for this input, relative to the output folder.
+    public var outputs: [String]
+
+    public init(path: String, compression: String, bytes: Int64) {
+        self.path = path
+        self.format = nil
+        self.compression = compression
+        self.status = .ok
+        self.error = nil
+        self.bytes = bytes
+        self.fingerprint = nil
+        self.counts = RowCounts()
+        self.outputs = []
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, compression, status, error, bytes, fingerprint, outputs
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(format, forKey: .format)
+        try c.encode(compression, forKey: .compression)
+        try c.encode(status, forKey: .status)
+        try c.encode(error, forKey: .error)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(fingerprint, forKey: .fingerprint)
+        try c.encode(outputs, forKey: .outputs)
+        try counts.encode(to: encoder)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        format = try c.decodeIfPresent(String.self, forKey: .format)
+        compression = try c.decode(String.self, forKey: .compression)
+        status = try c.decode(InputStatus.self, forKey: .status)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        bytes = try c.decode(Int64.self, forKey: .bytes)
+        fingerprint = try c.decodeIfPresent(String.self, forKey: .fingerprint)
+        outputs = try c.decode([String].self, forKey: .outputs)
+        counts = try RowCounts(from: decoder)
+    }
+}
+
+/// Totals over all inputs of a run.
+public struct IngestTotals: Codable, Equatable, Sendable {
+    public var files: Int = 0
+    public var filesFailed: Int = 0
+    public var bytes: Int64 = 0
+    public var counts = RowCounts()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case files, filesFailed = "files_failed", bytes }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(files, forKey: .files)
+        try c.encode(filesFailed, forKey: .filesFailed)
+        try c.encode(bytes, forKey: .bytes)
+        try counts.encode(to: encoder)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        files = try c.decode(Int.self, forKey: .files)
+        filesFailed = try c.decode(Int.self, forKey: .filesFailed)
+        bytes = try c.decode(Int64.self, forKey: .bytes)
+        counts = try RowCounts(from: decoder)
+    }
+}
+
+/// `manifest.json` of an ingest run: what was read, what was written, what was rejected.
+public struct IngestManifest: Codable, Equatable, Sendable {
+    public var tool = "floe-ingest"
+    public var version: String
+    public var schemaVersion = FlowSchema.version
+    /// The parameters that shape the output (dialect override, timezone, limits).
+    public var parameters: [String: String]
+    public var inputs: [InputReport] = []
+    public var totals = IngestTotals()
+    /// The quarantine file, relative to the output folder.
+    public var quarantine = IngestManifest.quarantineFileName
+    public var durationSeconds: Double = 0
+
+    public static let fileName = "manifest.json"
+    public static let quarantineFileName = "quarantine.jsonl"
+
+    public init(version: String, parameters: [String: String]) {
+        self.version = version
+        self.parameters = parameters
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tool, version, schemaVersion = "schema_version", parameters, inputs, totals, quarantine
+        case durationSeconds = "duration_seconds"
+    }
+
+    /// Recomputes `totals` from `inputs`.
+    public mutating func recomputeTotals() {
+        var t = IngestTotals()
+        for i in inputs {
+            t.files += 1
+            if i.status == .failed { t.filesFailed += 1 }
+            t.bytes += i.bytes
+            t.counts.add(i.counts)
+        }
+        totals = t
+    }
+
+    /// Pretty JSON with sorted keys (stable for diffs and tests).
+    public func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var d = try e.encode(self)
+        d.append(0x0A)
+        return d
+    }
+
+    public static func decode(_ data: Data) throws -> IngestManifest {
+        try JSONDecoder().decode(IngestManifest.self, from: data)
+    }
+}

@@ -1,2 +1,0 @@
-// FlowIngest: see ARCHITECTURE.md. Contents arrive with their issue work.
-import FlowCore

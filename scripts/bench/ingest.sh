@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Ingest benchmark: floe-ingest (release build) side by side with polars, pyarrow, DuckDB
+# and a plain zlib inflate, on the same generated file, gzipped and plain.
+#   usage: scripts/bench/ingest.sh [ROWS=10000000] [RUNS=3] [DIALECT=generic-csv]
+# Figures are appended to scripts/bench/results/ingest.md (and .json).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+rows=${1:-10000000}
+runs=${2:-3}
+dialect=${3:-generic-csv}
+work=${BENCH_DIR:-/tmp/floe-bench}
+mkdir -p "$work" scripts/bench/results
+out=scripts/bench/results/ingest.md
+
+swift build -c release --product floe >&2
+swift build -c release --product floe-ingest >&2
+bin=$(swift build -c release --show-bin-path)
+PY=$(scripts/python-env.sh polars)
+
+gz="$work/flows-$rows-$dialect.csv.gz"
+plain="$work/flows-$rows-$dialect.csv"
+if [ ! -f "$gz" ]; then
+  "$bin/floe" generate --rows "$rows" --days 7 --seed 1 --dialect "$dialect" --gzip --output "$gz"
+fi
+if [ ! -f "$plain" ]; then
+  "$bin/floe" generate --rows "$rows" --days 7 --seed 1 --dialect "$dialect" --output "$plain"
+fi
+
+{
+  echo "# ingest benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+  echo
+  echo "machine: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  echo
+} >> "$out"
+
+polars='import polars as pl, sys; pl.read_csv(sys.argv[1]).write_ipc(sys.argv[2])'
+pyarrow='import pyarrow.csv as c, pyarrow.feather as f, sys; f.write_feather(c.read_csv(sys.argv[1]), sys.argv[2])'
+duckdb='import duckdb, sys; duckdb.sql(f"COPY (SELECT * FROM read_csv({sys.argv[1]!r})) TO {sys.argv[2]!r} (FORMAT parquet)")'
+
+for input in "$gz" "$plain"; do
+  size=$(stat -c %s "$input")
+  cmds=(
+    "floe=$bin/floe-ingest --quiet --output $work/out-floe $input"
+    "polars=$PY -c '$polars' $input $work/out-polars.arrow"
+    "pyarrow=$PY -c '$pyarrow' $input $work/out-pyarrow.feather"
+    "duckdb=$PY -c \"$duckdb\" $input $work/out-duckdb.parquet"
+  )
+  case "$input" in
+    *.gz) cmds+=("zlib-inflate=$PY $root/scripts/bench/inflate.py $input") ;;
+  esac
+  "$PY" scripts/bench/runner.py --title "$(basename "$input")" --rows "$rows" --bytes "$size" \
+    --runs "$runs" --ref floe --out "$out" "${cmds[@]}"
+done
+echo "results appended to $out" >&2

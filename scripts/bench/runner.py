@@ -1,0 +1,74 @@
+"""Runs whole-process commands side by side, alternating (A B C A B C …), and reports
+median wall seconds, rows/s, MB/s and peak resident memory of each, plus each command's
+ratio to the reference (floe). Figures go to stdout and to a results file.
+
+Usage: python runner.py --rows N --bytes B --runs K --out FILE --ref NAME \
+          NAME=SHELL_COMMAND [NAME=SHELL_COMMAND ...]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(cmd):
+    start = time.perf_counter()
+    proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0,):
+        print(f"  command failed ({code}): {cmd}\n{err[-2000:]}", file=sys.stderr)
+    # ru_maxrss is KiB on Linux: the largest child process of the shell.
+    return elapsed, usage.ru_maxrss * 1024, code
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, required=True)
+    ap.add_argument("--bytes", type=int, required=True, help="input size for MB/s")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--ref", required=True)
+    ap.add_argument("--title", default="benchmark")
+    ap.add_argument("commands", nargs="+")
+    a = ap.parse_args()
+    cmds = [c.split("=", 1) for c in a.commands]
+    times = {n: [] for n, _ in cmds}
+    mems = {n: [] for n, _ in cmds}
+    failed = set()
+    for r in range(a.runs):
+        for name, cmd in cmds:
+            t, m, code = run_once(cmd)
+            if code != 0:
+                failed.add(name)
+            times[name].append(t)
+            mems[name].append(m)
+            print(f"  run {r + 1} {name}: {t:.2f} s, {m / 2**20:.0f} MiB", file=sys.stderr)
+    ref = statistics.median(times[a.ref])
+    lines = [f"## {a.title}", "",
+             f"{a.rows:,} rows, {a.bytes / 1e6:.0f} MB input, {a.runs} alternating runs, median", "",
+             "| tool | seconds | rows/s | MB/s | peak MiB | time / floe |", "|---|---|---|---|---|---|"]
+    result = {"title": a.title, "rows": a.rows, "bytes": a.bytes, "runs": a.runs, "tools": {}}
+    for name, cmd in cmds:
+        med = statistics.median(times[name])
+        peak = max(mems[name])
+        flag = " (FAILED)" if name in failed else ""
+        lines.append(f"| {name}{flag} | {med:.2f} | {a.rows / med:,.0f} | {a.bytes / med / 1e6:.0f} | "
+                     f"{peak / 2**20:.0f} | {med / ref:.2f}× |")
+        result["tools"][name] = {"command": cmd, "seconds": times[name], "median": med,
+                                 "peak_rss_bytes": peak, "ratio_to_ref": med / ref, "failed": name in failed}
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(a.out, "a") as f:
+        f.write(text + "\n")
+    with open(a.out + ".json", "a") as f:
+        f.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,7 +12,9 @@ public final class OpenedInput {
     /// Size of the file on disk when opened (compressed size for gzip).
     public let fileSize: Int64
     /// The content: the file itself, or its decompressed bytes. Read it from one thread
-    /// at a time (or hand the whole input to a `ChunkReader`).
+    /// at a time. Once the input is handed to a `ChunkReader`, the reader's thread owns the
+    /// source: do not read it, `rawBytesConsumed` or `rawFingerprint` here any more (use
+    /// `Chunk.rawBytesConsumed` and `ChunkReader.summary`).
     public let source: ByteSource
 
     init(path: String, compression: InputCompression, fileSize: Int64, source: ByteSource) {

@@ -2,9 +2,10 @@
 ///
 /// A source is used from one thread at a time; `ChunkReader` moves it to its own thread.
 public protocol ByteSource: AnyObject {
-    /// Fills `buffer` from the start and returns how many bytes were written. Sources fill
-    /// the whole buffer unless the stream ends first; 0 means the end (and only the end).
-    /// `buffer` must not be empty. After an error, later calls throw the same error.
+    /// Writes bytes to the start of `buffer` and returns how many: at least 1 unless the
+    /// stream has ended (0 means the end, and only the end). `FileByteSource` and
+    /// `GzipByteSource` fill the whole buffer unless the stream ends first. `buffer` must
+    /// not be empty. After an error, later calls throw again.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 
     /// Bytes of the underlying file consumed so far (compressed bytes for gzip), for

@@ -124,6 +124,8 @@ public final class GzipByteSource: ByteSource {
             return produced
         } catch {
             state = .failed(error)
+            // Deliver what was decompressed before the error; the next call throws it.
+            if produced > 0 { return produced }
             throw error
         }
     }

@@ -3,15 +3,18 @@ import Foundation
 /// One filled buffer from a `ChunkReader`. It is non-copyable: exactly one owner holds it,
 /// and its buffer goes back to the reader when it is released (`release()`, or simply when
 /// it goes out of scope). `bytes` is valid only while the chunk is alive — do not keep the
-/// pointer past `release()`.
-public struct Chunk: ~Copyable {
+/// pointer past `release()`. A chunk may be moved to another thread (its single owner
+/// changes; the buffer hand-back is locked).
+public struct Chunk: ~Copyable, @unchecked Sendable {
     /// The chunk's bytes (decompressed content).
     public let bytes: UnsafeRawBufferPointer
     /// 0, 1, 2, … in stream order.
     public let index: Int
     /// Offset of `bytes[0]` in the decompressed stream.
     public let offset: Int64
-    /// Raw (on-disk) bytes the source had consumed when this chunk was complete.
+    /// Raw (on-disk) bytes the source had consumed when this chunk was complete. For gzip
+    /// this runs ahead of the chunk by up to the input buffer (256 KiB): use it for progress
+    /// and as an approximate position in error messages.
     public let rawBytesConsumed: Int64
     private let slot: Int
     private let pipe: ChunkPipe

@@ -142,7 +142,7 @@ struct SpecReader {
         case .success(let value): return value
         case .failure(let unset):
             error(at, "environment variable \(unset.name) in \(what) is not set (set it, or write ${\(unset.name):-default})")
-            return text
+            return ""
         }
     }
 
@@ -156,7 +156,7 @@ struct SpecReader {
         var stages: [StageSpec] = []
         var stagesNode: Node?
         var sawVersion = false
-        for (key, keyNode, value) in entries(root, what: "the pipeline file", allowed: PipelineParser.topKeys) {
+        for (key, _, value) in entries(root, what: "the pipeline file", allowed: PipelineParser.topKeys) {
             switch key {
             case "version":
                 sawVersion = true
@@ -271,7 +271,7 @@ struct SpecReader {
         }
         for (name, template) in spec.vars {
             for placeholder in template.placeholders where !known.contains(placeholder) {
-                error(varLocations[name]!, "unknown placeholder {\(placeholder)} in var '\(name)' (expected one of: \(expected([]))")
+                error(varLocations[name]!, "unknown placeholder {\(placeholder)} in var '\(name)' (expected one of: \(expected([])))")
             }
         }
         // Vars that refer to themselves through other vars.

@@ -3,7 +3,7 @@ public enum PipelinePlan {
     /// Stages in execution order, each with its command, partitioning, inputs, outputs and
     /// upstream stages.
     public static func text(_ spec: PipelineSpec, _ graph: PipelineGraph) -> String {
-        var lines = ["\(spec.path): \(spec.stages.count) stages in execution order"]
+        var lines = ["\(spec.path): \(spec.stages.count) stage\(spec.stages.count == 1 ? "" : "s") in execution order"]
         for (index, name) in graph.order.enumerated() {
             guard let stage = spec.stage(named: name) else { continue }
             let partition = stage.forEach.map { " (for_each \($0.rawValue))" } ?? ""

@@ -82,7 +82,7 @@ public struct RunSummary: Sendable {
     /// `floe run: 6 stages, 4 ran, 2 skipped, 0 failed in 12.3 s`.
     public var line: String {
         let taskNote = results.count == stageCount ? "" : " (\(results.count) tasks)"
-        var text = "floe run: \(stageCount) stages\(taskNote), \(count(.ran)) ran, \(count(.skipped)) skipped, \(count(.failed)) failed"
+        var text = "floe run: \(stageCount) stage\(stageCount == 1 ? "" : "s")\(taskNote), \(count(.ran)) ran, \(count(.skipped)) skipped, \(count(.failed)) failed"
         if count(.blocked) > 0 { text += ", \(count(.blocked)) blocked" }
         text += " in " + String(format: "%.1f", seconds) + " s"
         let failed = results.filter { $0.status == .failed }.map(\.task.id)

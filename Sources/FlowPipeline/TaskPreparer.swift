@@ -190,7 +190,7 @@ final class TaskPreparer: @unchecked Sendable {
         mutex.lock()
         defer { mutex.unlock() }
         if let known = versions[executable] { return known }
-        let log = versionLogFolder + "/.version-\(getpid())-\(versions.count).txt"
+        let log = versionLogFolder + "/.floe-version-\(UUID().uuidString).txt"
         var text = "unknown"
         if case .success(let outcome) = ProcessSpawner.run(executable: executable, arguments: ["--version"],
                                                            environment: ProcessInfo.processInfo.environment,

@@ -238,3 +238,35 @@ stages:
         #expect(throws: PipelineError.self) { try ws.runner(backfillPipeline) }
     }
 }
+
+@Suite struct CrashRecoveryTests {
+    /// A stage killed by SIGKILL leaves no state entry: the next run redoes it and the
+    /// stages after it, and ends with the same outputs as an undisturbed run.
+    @Test func killedStageIsRedoneOnTheNextRun() throws {
+        let ws = try Workspace()
+        try ws.write("seed.txt", "seed\n")
+        try ws.write("ref/networks.txt", "10.0.0.0/8\n")
+        try ws.script("fake-crash", """
+        if [ "$1" = "--version" ]; then echo "fake-crash 1"; exit 0; fi
+        if [ ! -f "\(ws.root)/crashed-once" ]; then : > "\(ws.root)/crashed-once"; kill -9 $$; fi
+        exec "\(ws.root)/bin/fake-copy" "$@"
+        """)
+        let yaml = demo().replacingOccurrences(of: "  clean:\n    run: fake-copy", with: "  clean:\n    run: fake-crash")
+        let first = try ws.run(yaml)
+        #expect(first.exitCode == 1)
+        let clean = try #require(first.results.first { $0.task.id == "clean" })
+        #expect(clean.status == .failed)
+        #expect(clean.failure?.hasPrefix("killed by signal 9") == true)
+        #expect(first.results.first { $0.task.id == "enrich" }?.status == .blocked)
+        _ = ws.takeCalls()
+
+        let second = try ws.run(yaml)
+        #expect(second.exitCode == 0)
+        #expect(ws.takeCalls() == ["clean", "enrich"])
+        let reference = try Workspace()
+        try reference.write("seed.txt", "seed\n")
+        try reference.write("ref/networks.txt", "10.0.0.0/8\n")
+        _ = try reference.run(demo())
+        #expect(ws.read("data/enriched.txt") == reference.read("data/enriched.txt"))
+    }
+}

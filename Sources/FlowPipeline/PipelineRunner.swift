@@ -1,0 +1,313 @@
+import Foundation
+
+/// Runs the tasks of a pipeline: each as its own process, in dependency order, up to
+/// `jobs` at once, skipping tasks whose recorded fingerprint still matches.
+public final class PipelineRunner: @unchecked Sendable {
+    public let spec: PipelineSpec
+    public let graph: PipelineGraph
+    public let options: RunOptions
+    public let taskGraph: TaskGraph
+    /// Folder of `floe.lock.json`, `run.lock`, `settings.json` and `logs/`.
+    public let stateDirectory: String
+    private let output: @Sendable (String) -> Void
+    private let errorOutput: @Sendable (String) -> Void
+
+    /// Prepares a run; throws `PipelineError.usage` for impossible selections.
+    /// `output` receives standard-output lines, `errorOutput` diagnostics and progress
+    /// (progress text starts with "\r").
+    public init(spec: PipelineSpec, options: RunOptions,
+                output: @escaping @Sendable (String) -> Void,
+                errorOutput: @escaping @Sendable (String) -> Void) throws {
+        self.spec = spec
+        self.graph = PipelineGraph(spec)
+        self.options = options
+        self.output = output
+        self.errorOutput = errorOutput
+        self.stateDirectory = options.stateDirectory ?? RunOptions.defaultStateDirectory(for: spec.path)
+        let names = spec.stages.map(\.name)
+        for name in options.only + (options.fromStage.map { [$0] } ?? []) where !names.contains(name) {
+            throw PipelineError.usage("no stage '\(name)' in \(spec.path) (stages: \(names.joined(separator: ", ")))")
+        }
+        var selected = Set(names)
+        if !options.only.isEmpty && options.fromStage != nil {
+            throw PipelineError.usage("give --only or --from-stage, not both")
+        }
+        if !options.only.isEmpty { selected = Set(options.only) }
+        if let from = options.fromStage { selected = graph.downstreamClosure(of: from) }
+        self.taskGraph = try TaskGraph(spec: spec, graph: graph, stages: selected, dates: options.dates)
+    }
+
+    var statePath: String { stateDirectory + "/" + PipelineState.fileName }
+    var settingsPath: String { stateDirectory + "/settings.json" }
+
+    // MARK: - Explain
+
+    /// What a run would do, task by task, without running anything or taking the lock.
+    public func explain() throws -> [TaskDecision] {
+        let state = try PipelineState.load(path: statePath, pipeline: spec.path)
+        let preparer = makePreparer(versionFolder: NSTemporaryDirectory())
+        var willRun: Set<PipelineTask> = []
+        var decisions: [TaskDecision] = []
+        for task in taskGraph.tasks {
+            let upstreamRunning = taskGraph.upstream[task, default: []].filter(willRun.contains)
+            let previous = state.entries[task.id]
+            let prepared = preparer.prepare(task, previous: previous, allowMissingInputs: !upstreamRunning.isEmpty)
+            var reasons: [String] = []
+            var seen: Set<String> = []
+            for up in upstreamRunning where seen.insert(up.stage).inserted {
+                reasons.append("upstream stage \(up.stage) will run")
+            }
+            reasons += preparer.reasons(prepared, previous: previous, force: options.force)
+            let run = !reasons.isEmpty || !prepared.problems.isEmpty
+            if run { willRun.insert(task) }
+            decisions.append(TaskDecision(task: task, willRun: run, reasons: reasons, command: prepared.command,
+                                          problems: prepared.problems))
+        }
+        return decisions
+    }
+
+    // MARK: - Run
+
+    /// Takes the lock, runs every selected task that is out of date and returns the
+    /// summary (also written as `run.json` in the run's log folder).
+    public func run() throws -> RunSummary {
+        let started = Date()
+        try FileSystem.makeDirectories(stateDirectory)
+        let lock = try RunLock.acquire(path: stateDirectory + "/run.lock", wait: options.wait) { holder in
+            self.errorOutput("floe run: waiting for the run holding \(self.stateDirectory)/run.lock (\(holder))")
+        }
+        defer { lock.release() }
+
+        let runID = RunRecord.runID(started)
+        let logsRoot = stateDirectory + "/logs"
+        try FileSystem.makeDirectories(logsRoot)
+        pruneLogs(logsRoot)
+        let logFolder = logsRoot + "/" + runID
+        try FileSystem.makeDirectories(logFolder)
+
+        if FileSystem.readText(settingsPath) != spec.settingsJSON {
+            try FileSystem.writeAtomically(settingsPath, spec.settingsJSON)
+        }
+        let state = try PipelineState.load(path: statePath, pipeline: spec.path)
+        let execution = Execution(runner: self, state: state, preparer: makePreparer(versionFolder: logFolder),
+                                  runID: runID, logFolder: logFolder, started: started)
+        let results = try execution.run()
+        let summary = RunSummary(runID: runID, results: results, stageCount: Set(taskGraph.tasks.map(\.stage)).count,
+                                 seconds: Date().timeIntervalSince(started), logFolder: logFolder)
+        try RunRecord(summary: summary, pipeline: spec.path, started: started).write(to: logFolder + "/run.json")
+        if !options.quiet || summary.exitCode != 0 { output(summary.line) }
+        return summary
+    }
+
+    func makePreparer(versionFolder: String) -> TaskPreparer {
+        TaskPreparer(spec: spec, graph: graph, dates: options.dates, binDirectories: options.binDirectories,
+                     searchPath: options.environment["PATH"], versionLogFolder: versionFolder)
+    }
+
+    /// Keeps the newest `keepLogs - 1` run folders, making room for this run's.
+    func pruneLogs(_ root: String) {
+        let runs = FileSystem.list(root).filter { FileSystem.status(root + "/" + $0)?.isDirectory == true }
+        guard options.keepLogs > 0, runs.count >= options.keepLogs else { return }
+        for name in runs.prefix(runs.count - options.keepLogs + 1) {
+            try? FileManager.default.removeItem(atPath: root + "/" + name)
+        }
+    }
+
+    func say(_ line: String) { output(line) }
+    func warn(_ line: String) { errorOutput(line) }
+}
+
+/// The mutable part of one run: results so far, the state, the running set.
+final class Execution: @unchecked Sendable {
+    let runner: PipelineRunner
+    let preparer: TaskPreparer
+    let runID: String
+    let logFolder: String
+    let started: Date
+
+    private let condition = NSCondition()
+    private var state: PipelineState
+    private var stateDirty = false
+    private var lastStateWrite = Date.distantPast
+    private var stateError: Error?
+    private var results: [PipelineTask: TaskResult] = [:]
+    private var running: [PipelineTask: Date] = [:]
+
+    init(runner: PipelineRunner, state: PipelineState, preparer: TaskPreparer, runID: String, logFolder: String, started: Date) {
+        self.runner = runner
+        self.state = state
+        self.preparer = preparer
+        self.runID = runID
+        self.logFolder = logFolder
+        self.started = started
+    }
+
+    func run() throws -> [TaskResult] {
+        let graph = runner.taskGraph
+        var pending = graph.tasks
+        let jobs = max(1, runner.options.jobs)
+        condition.lock()
+        while true {
+            var index = 0
+            while index < pending.count {
+                let task = pending[index]
+                let deps = graph.upstream[task, default: []]
+                if let failed = deps.first(where: { [.failed, .blocked].contains(results[$0]?.status) }) {
+                    let result = TaskResult(task: task, status: .blocked, reasons: [], exitCode: nil, seconds: 0, logPath: nil,
+                                            failure: "not run: upstream \(failed.id) \(results[failed]!.status == .failed ? "failed" : "did not run")")
+                    results[task] = result
+                    report(result)
+                    pending.remove(at: index)
+                    continue
+                }
+                if running.count < jobs && deps.allSatisfy({ results[$0] != nil }) {
+                    pending.remove(at: index)
+                    running[task] = Date()
+                    let previous = state.entries[task.id]
+                    Thread.detachNewThread { [self] in
+                        let result = execute(task, previous: previous)
+                        condition.lock()
+                        results[task] = result
+                        running[task] = nil
+                        report(result)
+                        condition.signal()
+                        condition.unlock()
+                    }
+                    continue
+                }
+                index += 1
+            }
+            if pending.isEmpty && running.isEmpty { break }
+            drawProgress(total: graph.tasks.count)
+            _ = condition.wait(until: Date().addingTimeInterval(1))
+        }
+        if stateDirty { saveState() }
+        clearProgress()
+        condition.unlock()
+        if let stateError { throw stateError }
+        return graph.tasks.compactMap { results[$0] }
+    }
+
+    /// Runs on a worker thread; takes the condition lock only to record success.
+    private func execute(_ task: PipelineTask, previous: StateEntry?) -> TaskResult {
+        let startedTask = Date()
+        let prepared = preparer.prepare(task, previous: previous)
+        let logPath = logFolder + "/" + task.logName
+        if !prepared.problems.isEmpty {
+            try? FileSystem.writeAtomically(logPath, "# floe run \(runID): \(task.id) not started\n"
+                                            + prepared.problems.map { "# \($0)\n" }.joined())
+            return TaskResult(task: task, status: .failed, reasons: [], exitCode: nil, seconds: 0, logPath: logPath,
+                              failure: prepared.problems.joined(separator: "; "))
+        }
+        let reasons = preparer.reasons(prepared, previous: previous, force: runner.options.force)
+        if reasons.isEmpty {
+            return TaskResult(task: task, status: .skipped, reasons: [], exitCode: nil, seconds: 0, logPath: nil, failure: nil)
+        }
+        let header = "# floe run \(runID): \(task.id)\n# command: \(prepared.command.joined(separator: " "))\n"
+            + "# executable: \(prepared.executablePath ?? "?") (\(prepared.executableVersion))\n"
+            + reasons.map { "# reason: \($0)\n" }.joined()
+            + "# started: \(ISO8601DateFormatter().string(from: startedTask))\n"
+        do { try FileSystem.writeAtomically(logPath, header) } catch {
+            return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: nil, seconds: 0, logPath: nil, failure: "\(error)")
+        }
+        var environment = runner.options.environment
+        environment["FLOE_SETTINGS"] = absolute(runner.settingsPath)
+        environment["FLOE_RUN_ID"] = runID
+        environment["FLOE_STAGE"] = task.stage
+        environment["FLOE_DATE"] = task.partition
+        let outcome = ProcessSpawner.run(executable: prepared.executablePath!, arguments: Array(prepared.command.dropFirst()),
+                                         environment: environment, logPath: logPath)
+        let seconds = Date().timeIntervalSince(startedTask)
+        var failure: String?
+        var exitCode: Int32?
+        switch outcome {
+        case .failure(let error): failure = "\(error)"
+        case .success(let result):
+            exitCode = result.status
+            if let signal = result.signal {
+                failure = "killed by signal \(signal) after \(format(seconds))"
+            } else if result.status != 0 {
+                failure = "exit \(result.status) after \(format(seconds))"
+            } else if let missing = prepared.outputs.first(where: { !FileSystem.exists($0) }) {
+                failure = "exited 0 but did not create output \(missing)"
+            }
+        }
+        appendToLog(logPath, "\n# \(failure ?? "exit 0 after \(format(seconds))")\n")
+        if let failure {
+            return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: exitCode, seconds: seconds, logPath: logPath, failure: failure)
+        }
+        let entry = StateEntry(command: prepared.command, executableVersion: prepared.executableVersion,
+                               settings: preparer.settingsHash, params: prepared.params, inputs: prepared.inputs,
+                               outputs: prepared.outputs, finishedAt: ISO8601DateFormatter().string(from: Date()),
+                               seconds: (seconds * 1000).rounded() / 1000)
+        condition.lock()
+        state.entries[task.id] = entry
+        stateDirty = true
+        if Date().timeIntervalSince(lastStateWrite) >= 1 { saveState() }
+        condition.unlock()
+        return TaskResult(task: task, status: .ran, reasons: reasons, exitCode: 0, seconds: seconds, logPath: logPath, failure: nil)
+    }
+
+    /// Called with the condition locked.
+    private func saveState() {
+        do {
+            try state.save(path: runner.statePath)
+            stateDirty = false
+            lastStateWrite = Date()
+        } catch {
+            stateError = error
+        }
+    }
+
+    /// Called with the condition locked.
+    private func report(_ result: TaskResult) {
+        let quiet = runner.options.quiet
+        var line: String?
+        switch result.status {
+        case .ran where !quiet:
+            line = "ran     \(result.task.id) (\(format(result.seconds))): \(result.reasons.first ?? "")"
+                + (result.reasons.count > 1 ? " (+\(result.reasons.count - 1) more)" : "")
+        case .failed:
+            line = "FAILED  \(result.task.id): \(result.failure ?? "")" + (result.logPath.map { "; log: \($0)" } ?? "")
+            if let log = result.logPath, let text = FileSystem.readText(log) {
+                let tail = text.split(separator: "\n", omittingEmptySubsequences: true).filter { !$0.hasPrefix("# ") }.suffix(5)
+                line! += tail.map { "\n        | \($0)" }.joined()
+            }
+        case .blocked:
+            line = "BLOCKED \(result.task.id): \(result.failure ?? "")"
+        default:
+            break
+        }
+        guard let line else { return }
+        clearProgress()
+        if result.status == .ran { runner.say(line) } else { runner.warn(line) }
+    }
+
+    private var progressShown = false
+
+    private func drawProgress(total: Int) {
+        guard runner.options.progress, !running.isEmpty else { return }
+        let now = Date()
+        let names = running.sorted { $0.value < $1.value }.prefix(3).map { "\($0.key.id) \(format(now.timeIntervalSince($0.value)))" }
+        let more = running.count > 3 ? " +\(running.count - 3)" : ""
+        runner.warn("\r\u{1B}[K[\(results.count)/\(total)] \(names.joined(separator: ", "))\(more) — \(format(now.timeIntervalSince(started)))")
+        progressShown = true
+    }
+
+    private func clearProgress() {
+        if progressShown { runner.warn("\r\u{1B}[K"); progressShown = false }
+    }
+
+    private func appendToLog(_ path: String, _ text: String) {
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
+        try? handle.close()
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+func format(_ seconds: Double) -> String { String(format: "%.1f s", seconds) }

@@ -1,0 +1,94 @@
+import Foundation
+
+/// How `floe run` runs a pipeline.
+public struct RunOptions: Sendable {
+    /// Days for `{date}`, `{from}`, `{to}` and partitioned stages.
+    public var dates: DateSelection?
+    /// Tasks running at once.
+    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Run selected tasks even when up to date.
+    public var force = false
+    /// Run only these stages (their dependencies' outputs are used as they are).
+    public var only: [String] = []
+    /// Run this stage and everything downstream of it.
+    public var fromStage: String?
+    /// Folder of the state file, run lock and logs; default `.floe/<pipeline file stem>`.
+    public var stateDirectory: String?
+    /// Folders searched for stage executables before `$PATH`; default: the running
+    /// executable's folder.
+    public var binDirectories: [String] = [RunOptions.executableFolder]
+    /// Environment passed to stages (plus FLOE_* variables) and used for `$PATH`.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// Wait for another run holding the lock instead of exiting with 75.
+    public var wait = false
+    /// Print only failures.
+    public var quiet = false
+    /// Redraw a progress line on standard error.
+    public var progress = false
+    /// Run folders kept under `logs/` (older ones are deleted after taking the lock).
+    public var keepLogs = 30
+
+    public init() {}
+
+    /// The folder of the running executable (where `floe` and the stage executables live).
+    public static var executableFolder: String {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments.first ?? "."
+        return FileSystem.parent(path)
+    }
+
+    /// The state folder for a pipeline file: `.floe/<stem>` under the working directory.
+    public static func defaultStateDirectory(for pipelinePath: String) -> String {
+        var stem = FileSystem.basename(pipelinePath)
+        if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
+        return ".floe/" + stem
+    }
+}
+
+/// What happened to one task.
+public struct TaskResult: Sendable {
+    public enum Status: String, Sendable {
+        case ran, skipped, failed
+        /// Not started because an upstream task failed.
+        case blocked
+    }
+
+    public let task: PipelineTask
+    public let status: Status
+    public let reasons: [String]
+    public let exitCode: Int32?
+    public let seconds: Double
+    /// The task's log file, when it was started or failed before starting.
+    public let logPath: String?
+    /// What went wrong, for failed and blocked tasks.
+    public let failure: String?
+}
+
+/// The outcome of a run.
+public struct RunSummary: Sendable {
+    public let runID: String
+    public let results: [TaskResult]
+    public let stageCount: Int
+    public let seconds: Double
+    public let logFolder: String
+
+    public func count(_ status: TaskResult.Status) -> Int { results.filter { $0.status == status }.count }
+
+    public var failedTasks: [PipelineTask] { results.filter { $0.status == .failed || $0.status == .blocked }.map(\.task) }
+
+    /// 0 when every task ran or was up to date, 1 otherwise.
+    public var exitCode: Int32 { failedTasks.isEmpty ? PipelineExitCode.success : PipelineExitCode.failure }
+
+    /// `floe run: 6 stages, 4 ran, 2 skipped, 0 failed in 12.3 s`.
+    public var line: String {
+        let taskNote = results.count == stageCount ? "" : " (\(results.count) tasks)"
+        var text = "floe run: \(stageCount) stage\(stageCount == 1 ? "" : "s")\(taskNote), \(count(.ran)) ran, \(count(.skipped)) skipped, \(count(.failed)) failed"
+        if count(.blocked) > 0 { text += ", \(count(.blocked)) blocked" }
+        text += " in " + String(format: "%.1f", seconds) + " s"
+        let failed = results.filter { $0.status == .failed }.map(\.task.id)
+        if !failed.isEmpty {
+            text += "; failed: " + (failed.count > 20 ? failed.prefix(20).joined(separator: ", ") + ", …" : failed.joined(separator: ", "))
+        }
+        return text
+    }
+}

@@ -43,7 +43,7 @@ struct AliasTable: Sendable {
     @inline(__always)
     func sample<R: RandomSource>(_ rng: inout R) -> Int {
         let u = rng.next()
-        let column = Int(truncatingIfNeeded: (u >> 32) &* UInt64(threshold.count) >> 32)
+        let column = Int(truncatingIfNeeded: ((u >> 32) &* UInt64(threshold.count)) >> 32)
         return (u & 0xFFFF_FFFF) < threshold[column] ? column : Int(alias[column])
     }
 }

@@ -48,7 +48,8 @@ struct PlannedAnomaly: Sendable {
         if label == .beaconing {
             return windowStart + Int64(i) * periodMillis + jitterMillis + Int64(rng.below(Int(2 * jitterMillis + 1))) - jitterMillis
         }
-        let span = windowEnd - windowStart
+        // Scan and flood rows last up to ~1.1 s: keep the last 2 s of the window for them.
+        let span = windowEnd - windowStart - (label == .exfiltration ? 0 : 2_000)
         let k = Int64(indexCount)
         let base = windowStart + Int64(i) * span / k
         let next = windowStart + Int64(i + 1) * span / k

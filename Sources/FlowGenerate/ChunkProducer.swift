@@ -79,6 +79,12 @@ extension GenerationPlan {
             if dirty && label == .benign, let kind = DirtInjector.kind(for: dirtRNG.unit(), rates: rates) {
                 var copy = r
                 DirtInjector.apply(kind, to: &copy, windowEnd: windowEnd, &dirtRNG)
+                if let g = gap, copy.start >= g.start && copy.start < g.end {
+                    // A second-exporter copy shifted into the gap: shift it back before it.
+                    let back = copy.start - r.start
+                    copy.start -= 2 * back
+                    copy.end -= 2 * back
+                }
                 sink.emit(copy, label: label, dirt: kind)
             }
         }

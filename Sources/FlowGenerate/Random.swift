@@ -66,7 +66,7 @@ extension RandomSource {
     /// for the small ranges used here).
     @inline(__always)
     mutating func below(_ n: Int) -> Int {
-        Int(truncatingIfNeeded: (next() >> 32) &* UInt64(truncatingIfNeeded: n) >> 32)
+        Int(truncatingIfNeeded: ((next() >> 32) &* UInt64(truncatingIfNeeded: n)) >> 32)
     }
 
     /// Uniform integer in a closed range.

@@ -44,6 +44,9 @@ struct AddressPlan: Sendable {
     let serverPopularity: [AliasTable] = Role.allCases.map { AliasTable.zipf(count: $0.hosts.count, exponent: 1.2) }
     let externalPopularity = AliasTable.zipf(count: AddressPlan.externalPoolCount, exponent: 1.05)
     let externalV6Popularity = AliasTable.zipf(count: AddressPlan.externalV6PoolCount, exponent: 1.05)
+    /// Server addresses by role, precomputed for the hot path.
+    let serverV4Addresses: [[IPAddress]] = Role.allCases.map { role in role.hosts.indices.map { AddressPlan.serverV4(role, $0) } }
+    let serverV6Addresses: [[IPAddress]] = Role.allCases.map { role in role.hosts.indices.map { AddressPlan.serverV6(role, $0) } }
     let externalPool: [IPAddress]
     let externalV6Pool: [IPAddress]
 
@@ -102,7 +105,7 @@ struct AddressPlan: Sendable {
     @inline(__always)
     func server<R: RandomSource>(_ role: Role, _ rng: inout R, v6: Bool) -> IPAddress {
         let i = serverPopularity[role.rawValue].sample(&rng)
-        return v6 ? AddressPlan.serverV6(role, i) : AddressPlan.serverV4(role, i)
+        return v6 ? serverV6Addresses[role.rawValue][i] : serverV4Addresses[role.rawValue][i]
     }
 
     /// A popular external host, or (with probability `tail`) a fresh random one.

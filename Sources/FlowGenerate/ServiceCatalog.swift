@@ -16,7 +16,6 @@ struct FlowCategory: Sendable {
     /// How bytes, packets and duration are drawn.
     enum Model: Sendable { case web, quic, mail, imap, ssh, otherTCP, dns, ntp, icmp }
 
-    let name: String
     let direction: Direction
     let proto: UInt8
     let port: UInt16
@@ -34,28 +33,28 @@ enum ServiceCatalog {
 
     static let categories: [FlowCategory] = [
         // Internal clients → Internet.
-        .init(name: "web-out", direction: .clientToExternal, proto: tcp, port: 443, altPort: 80, altShare: 0.15, model: .web, weight: 0.455, v6Share: 0.12),
-        .init(name: "quic-out", direction: .clientToExternal, proto: udp, port: 443, altPort: 443, altShare: 0, model: .quic, weight: 0.04, v6Share: 0.2),
-        .init(name: "ssh-out", direction: .clientToExternal, proto: tcp, port: 22, altPort: 22, altShare: 0, model: .ssh, weight: 0.01, v6Share: 0.05),
-        .init(name: "tcp-other-out", direction: .clientToExternal, proto: tcp, port: 8443, altPort: 5223, altShare: 0.4, model: .otherTCP, weight: 0.03, v6Share: 0.05),
-        .init(name: "icmp-out", direction: .clientToExternal, proto: icmp, port: 0, altPort: 0, altShare: 0, model: .icmp, weight: 0.015, v6Share: 0.1),
+        .init(direction: .clientToExternal, proto: tcp, port: 443, altPort: 80, altShare: 0.15, model: .web, weight: 0.455, v6Share: 0.12),
+        .init(direction: .clientToExternal, proto: udp, port: 443, altPort: 443, altShare: 0, model: .quic, weight: 0.04, v6Share: 0.2),
+        .init(direction: .clientToExternal, proto: tcp, port: 22, altPort: 22, altShare: 0, model: .ssh, weight: 0.01, v6Share: 0.05),
+        .init(direction: .clientToExternal, proto: tcp, port: 8443, altPort: 5223, altShare: 0.4, model: .otherTCP, weight: 0.03, v6Share: 0.05),
+        .init(direction: .clientToExternal, proto: icmp, port: 0, altPort: 0, altShare: 0, model: .icmp, weight: 0.015, v6Share: 0.1),
         // Internal clients → internal servers.
-        .init(name: "dns", direction: .clientToServer(.dns), proto: udp, port: 53, altPort: 53, altShare: 0, model: .dns, weight: 0.14, v6Share: 0.15),
-        .init(name: "ntp", direction: .clientToServer(.ntp), proto: udp, port: 123, altPort: 123, altShare: 0, model: .ntp, weight: 0.01, v6Share: 0.0),
-        .init(name: "intranet-web", direction: .clientToServer(.web), proto: tcp, port: 443, altPort: 80, altShare: 0.1, model: .web, weight: 0.06, v6Share: 0.1),
-        .init(name: "imaps", direction: .clientToServer(.mail), proto: tcp, port: 993, altPort: 993, altShare: 0, model: .imap, weight: 0.03, v6Share: 0.1),
-        .init(name: "submission", direction: .clientToServer(.mail), proto: tcp, port: 587, altPort: 587, altShare: 0, model: .mail, weight: 0.015, v6Share: 0.05),
-        .init(name: "ssh-bastion", direction: .clientToServer(.ssh), proto: tcp, port: 22, altPort: 22, altShare: 0, model: .ssh, weight: 0.02, v6Share: 0.05),
-        .init(name: "icmp-internal", direction: .clientToServer(.web), proto: icmp, port: 0, altPort: 0, altShare: 0, model: .icmp, weight: 0.01, v6Share: 0.1),
+        .init(direction: .clientToServer(.dns), proto: udp, port: 53, altPort: 53, altShare: 0, model: .dns, weight: 0.14, v6Share: 0.15),
+        .init(direction: .clientToServer(.ntp), proto: udp, port: 123, altPort: 123, altShare: 0, model: .ntp, weight: 0.01, v6Share: 0.0),
+        .init(direction: .clientToServer(.web), proto: tcp, port: 443, altPort: 80, altShare: 0.1, model: .web, weight: 0.06, v6Share: 0.1),
+        .init(direction: .clientToServer(.mail), proto: tcp, port: 993, altPort: 993, altShare: 0, model: .imap, weight: 0.03, v6Share: 0.1),
+        .init(direction: .clientToServer(.mail), proto: tcp, port: 587, altPort: 587, altShare: 0, model: .mail, weight: 0.015, v6Share: 0.05),
+        .init(direction: .clientToServer(.ssh), proto: tcp, port: 22, altPort: 22, altShare: 0, model: .ssh, weight: 0.02, v6Share: 0.05),
+        .init(direction: .clientToServer(.web), proto: icmp, port: 0, altPort: 0, altShare: 0, model: .icmp, weight: 0.01, v6Share: 0.1),
         // Internet → published servers.
-        .init(name: "web-in", direction: .externalToServer(.web), proto: tcp, port: 443, altPort: 80, altShare: 0.2, model: .web, weight: 0.08, v6Share: 0.1),
-        .init(name: "smtp-in", direction: .externalToServer(.mail), proto: tcp, port: 25, altPort: 25, altShare: 0, model: .mail, weight: 0.02, v6Share: 0.05),
-        .init(name: "ssh-in", direction: .externalToServer(.ssh), proto: tcp, port: 22, altPort: 22, altShare: 0, model: .ssh, weight: 0.01, v6Share: 0.05),
-        .init(name: "icmp-in", direction: .externalToServer(.web), proto: icmp, port: 0, altPort: 0, altShare: 0, model: .icmp, weight: 0.005, v6Share: 0.1),
+        .init(direction: .externalToServer(.web), proto: tcp, port: 443, altPort: 80, altShare: 0.2, model: .web, weight: 0.08, v6Share: 0.1),
+        .init(direction: .externalToServer(.mail), proto: tcp, port: 25, altPort: 25, altShare: 0, model: .mail, weight: 0.02, v6Share: 0.05),
+        .init(direction: .externalToServer(.ssh), proto: tcp, port: 22, altPort: 22, altShare: 0, model: .ssh, weight: 0.01, v6Share: 0.05),
+        .init(direction: .externalToServer(.web), proto: icmp, port: 0, altPort: 0, altShare: 0, model: .icmp, weight: 0.005, v6Share: 0.1),
         // Servers → Internet.
-        .init(name: "dns-recursion", direction: .serverToExternal(.dns), proto: udp, port: 53, altPort: 53, altShare: 0, model: .dns, weight: 0.025, v6Share: 0.2),
-        .init(name: "ntp-upstream", direction: .serverToExternal(.ntp), proto: udp, port: 123, altPort: 123, altShare: 0, model: .ntp, weight: 0.005, v6Share: 0.0),
-        .init(name: "smtp-out", direction: .serverToExternal(.mail), proto: tcp, port: 25, altPort: 25, altShare: 0, model: .mail, weight: 0.02, v6Share: 0.05),
+        .init(direction: .serverToExternal(.dns), proto: udp, port: 53, altPort: 53, altShare: 0, model: .dns, weight: 0.025, v6Share: 0.2),
+        .init(direction: .serverToExternal(.ntp), proto: udp, port: 123, altPort: 123, altShare: 0, model: .ntp, weight: 0.005, v6Share: 0.0),
+        .init(direction: .serverToExternal(.mail), proto: tcp, port: 25, altPort: 25, altShare: 0, model: .mail, weight: 0.02, v6Share: 0.05),
     ]
 
     static let table = AliasTable(weights: categories.map(\.weight))

@@ -78,16 +78,16 @@ public struct FlowGenerator: Sendable {
     /// (`GenerationLabels.path(forOutput:)`), also atomically. Returns the labels.
     @discardableResult
     public func write(to path: String, encoder: any DialectEncoder) throws -> GenerationLabels {
-        let file = try AtomicOutputFile(path: path)
+        let file = try AtomicFile(path: path)
         let labels: GenerationLabels
         do {
-            labels = try run(encoder: encoder) { try file.append($0) }
+            labels = try run(encoder: encoder) { try file.write($0) }
             try file.commit()
         } catch {
-            file.abandon()
+            file.abort()
             throw error
         }
-        try AtomicOutputFile.store(try labels.jsonBytes(), at: GenerationLabels.path(forOutput: path))
+        try writeAtomically(path: GenerationLabels.path(forOutput: path), bytes: try labels.jsonBytes())
         return labels
     }
 

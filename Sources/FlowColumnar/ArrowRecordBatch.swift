@@ -12,7 +12,7 @@ public struct ArrowRecordBatch {
     private let nullCounts: [Int]
     private let firstBuffer: [Int]
     /// Per buffer: absolute file offset and length.
-    private let buffers: [(offset: Int, length: Int)]
+    let buffers: [(offset: Int, length: Int)]
 
     public var fields: [ArrowField] { reader.fields }
     private var path: String { reader.path }
@@ -195,7 +195,7 @@ public struct ArrowRecordBatch {
             throw ColumnarError.misuse(path: path, detail: "column \(column) requested, the file has \(fields.count)")
         }
         if case .other = fields[column].type {
-            throw ColumnarError.unsupported(path: path, offset: 0,
+            throw ColumnarError.unsupported(path: path, offset: messageOffset,
                                             detail: "column '\(fields[column].name)' has \(fields[column].type), which floe does not view")
         }
     }

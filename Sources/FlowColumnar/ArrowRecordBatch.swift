@@ -10,7 +10,7 @@ public struct ArrowRecordBatch {
     public let rowCount: Int
     /// Per column: null count (FieldNode.null_count) and index of its first buffer.
     private let nullCounts: [Int]
-    private let firstBuffer: [Int]
+    let firstBuffer: [Int]
     /// Per buffer: absolute file offset and length.
     let buffers: [(offset: Int, length: Int)]
 

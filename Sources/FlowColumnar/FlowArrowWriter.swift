@@ -31,9 +31,9 @@ public final class FlowArrowWriter {
     public func write(_ batch: FlowBatch) throws {
         let n = batch.count
         if n == 0 { return }
-        srcText.fill(batch.srcAddr)
-        dstText.fill(batch.dstAddr)
-        exporterText.fill(batch.exporter)
+        srcText.fill(batch.srcAddr, validity: nil)
+        dstText.fill(batch.dstAddr, validity: nil)
+        exporterText.fill(batch.exporter.values, validity: batch.exporter.validity)
         func nullable<T: ArrowFixedWidthValue>(_ c: NullableColumn<T>) -> ArrowColumn {
             c.count == 0 ? .allNull : .values(c)
         }
@@ -74,34 +74,3 @@ public final class FlowArrowWriter {
     }
 }
 
-/// Reusable utf8 buffers for one address column.
-struct AddressText {
-    var offsets: [Int32] = [0]
-    var data: [UInt8] = []
-
-    mutating func reset(rows: Int) {
-        offsets.removeAll(keepingCapacity: true)
-        offsets.reserveCapacity(rows + 1)
-        offsets.append(0)
-        data.removeAll(keepingCapacity: true)
-        data.reserveCapacity(rows * 15)
-    }
-
-    mutating func fill(_ addresses: [IPAddress]) {
-        reset(rows: addresses.count)
-        for a in addresses {
-            a.appendText(to: &data)
-            offsets.append(Int32(truncatingIfNeeded: data.count))
-        }
-    }
-
-    /// Null rows get empty text (the validity bitmap marks them).
-    mutating func fill(_ column: NullableColumn<IPAddress>) {
-        reset(rows: column.count)
-        let validity = column.validity
-        for i in 0..<column.count {
-            if validity[i] { column.values[i].appendText(to: &data) }
-            offsets.append(Int32(truncatingIfNeeded: data.count))
-        }
-    }
-}

@@ -19,3 +19,12 @@ else
     || { cat "$dir/swift-test.log"; echo "swift test failed" >&2; exit 1; }
 fi
 "$PY" scripts/check_arrow_pyarrow.py "$file"
+if [ $# -eq 0 ]; then
+  # The reverse direction: floe's reader on the files pyarrow just wrote.
+  FLOE_ARROW_SAMPLE="$file" FLOE_ARROW_PEER_FILES="$file.pyarrow.arrow:$file.pyarrow.feather" \
+  FLOE_ARROW_PEER_COMPRESSED="$file.pyarrow-lz4.feather" \
+    swift test --filter PeerSampleTests >"$dir/swift-read.log" 2>&1 \
+    || { cat "$dir/swift-read.log"; echo "floe could not read the pyarrow-written files" >&2; exit 1; }
+  grep -E "peer file" "$dir/swift-read.log" || true
+  echo "OK: floe's reader decodes the pyarrow-written files to the same rows"
+fi

@@ -89,6 +89,13 @@ def main(path):
     print(f"duckdb: select count(*), sum(bytes) from tbl -> ({count}, {sum_bytes})")
     print(f"OK: {count} rows match the expectations")
 
+    # Files written by pyarrow, for floe's reader to read back (check-arrow-pyarrow.sh).
+    with ipc.new_file(path + ".pyarrow.arrow", table.schema) as writer:
+        writer.write_table(table)
+    feather.write_feather(table, path + ".pyarrow.feather", compression="uncompressed", chunksize=25)
+    feather.write_feather(table, path + ".pyarrow-lz4.feather", compression="lz4")
+    print(f"wrote {path}.pyarrow.arrow, .pyarrow.feather (uncompressed), .pyarrow-lz4.feather")
+
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:

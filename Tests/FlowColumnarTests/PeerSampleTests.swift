@@ -14,8 +14,8 @@ import Darwin
 @Suite("Sample file for the pyarrow peer check")
 struct PeerSampleTests {
     @Test func writeSampleAndExpectations() throws {
-        let path = getenv("FLOE_ARROW_SAMPLE").map { String(cString: $0) } ?? temporaryPath("sample.arrow")
-        let batches = [sampleBatch(rows: 37, seed: 11), sampleBatch(rows: 1, seed: 12), sampleBatch(rows: 20, seed: 13)]
+        let path = environment("FLOE_ARROW_SAMPLE") ?? temporaryPath("sample.arrow")
+        let batches = peerSampleBatches()
         let writer = try FlowArrowWriter(path: path, metadata: [(key: "floe:source", value: "peer sample")])
         for b in batches { try writer.write(b) }
         try writer.finish()
@@ -27,6 +27,53 @@ struct PeerSampleTests {
             #expect(try reader.readFlowBatch(at: i) == b)
         }
     }
+
+    /// Reads Arrow files written by another implementation (pyarrow, through
+    /// check-arrow-pyarrow.sh: $FLOE_ARROW_PEER_FILES, colon-separated) and checks they
+    /// decode to the sample rows; a compressed one ($FLOE_ARROW_PEER_COMPRESSED) must be
+    /// refused as unsupported. Without them, reads a file floe wrote in the same way.
+    @Test func readFilesOfAnotherWriter() throws {
+        let expected = peerSampleBatches()
+        var paths = environment("FLOE_ARROW_PEER_FILES")?.split(separator: ":").map(String.init) ?? []
+        if paths.isEmpty {
+            let path = temporaryPath("own.arrow")
+            let writer = try FlowArrowWriter(path: path)
+            for b in expected { try writer.write(b) }
+            try writer.finish()
+            paths = [path]
+        }
+        for path in paths {
+            let reader = try ArrowFileReader(path: path)
+            var got: [(FlowRecord, String?)] = []
+            for i in 0..<reader.recordBatchCount {
+                let b = try reader.readFlowBatch(at: i)
+                for r in 0..<b.count { got.append((b.record(at: r), b.label[r])) }
+            }
+            let want = expected.flatMap { b in (0..<b.count).map { (b.record(at: $0), b.label[$0]) } }
+            #expect(got.count == want.count, "\(path)")
+            #expect(zip(got, want).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }, "\(path)")
+            print("peer file \(path): \(reader.recordBatchCount) record batches, \(got.count) rows decoded and equal")
+        }
+        if let compressed = environment("FLOE_ARROW_PEER_COMPRESSED") {
+            do {
+                let reader = try ArrowFileReader(path: compressed)
+                _ = try reader.readFlowBatch(at: 0)
+                Issue.record("a compressed file was read")
+            } catch let error as ColumnarError {
+                guard case .unsupported = error else { Issue.record("\(error)"); return }
+                print("peer file \(compressed): refused as expected: \(error)")
+            }
+        }
+    }
+}
+
+func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+/// The rows of the peer sample file.
+func peerSampleBatches() -> [FlowBatch] {
+    [sampleBatch(rows: 37, seed: 11), sampleBatch(rows: 1, seed: 12), sampleBatch(rows: 20, seed: 13)]
 }
 
 /// The expectations as JSON: schema in pyarrow's type names, metadata, per-batch row

@@ -25,7 +25,7 @@ extension ArrowFileReader {
 
         func required<T: ArrowFixedWidthValue>(_ type: T.Type) throws -> [T] {
             let c = nextColumn()
-            guard try rb.nullCount(column: c) == 0 else {
+            guard try rb.nullCount(column: c) == 0, (try rb.validity(column: c)?.zeroCount ?? 0) == 0 else {
                 throw ColumnarError.corrupt(path: path, offset: rb.messageOffset,
                                             detail: "record batch \(index): non-nullable column '\(fields[c].name)' has nulls")
             }
@@ -50,7 +50,7 @@ extension ArrowFileReader {
             let c = nextColumn()
             let text = try rb.utf8(column: c)
             let bitmap = try rb.validity(column: c)
-            if !nullable, try rb.nullCount(column: c) > 0 {
+            if !nullable, try rb.nullCount(column: c) > 0 || (bitmap?.zeroCount ?? 0) > 0 {
                 throw ColumnarError.corrupt(path: path, offset: rb.messageOffset,
                                             detail: "record batch \(index): non-nullable column '\(fields[c].name)' has nulls")
             }

@@ -1,10 +1,12 @@
 """Peer check of a floe-written Arrow IPC file: reads it with pyarrow (ipc.open_file and
 feather.read_table) and DuckDB, and compares schema, metadata and every row with the
-expectations floe's test wrote beside it (FILE.expected.json).
+expectations floe's test wrote beside it (FILE.expected.json). Without that file (e.g.
+real ingest output) only the flow schema's key types are asserted and the rows printed.
 
     usage: python check_arrow_pyarrow.py FILE
 """
 import json
+import os
 import sys
 
 import duckdb
@@ -19,8 +21,10 @@ def fail(msg):
 
 
 def main(path):
-    with open(path + ".expected.json", encoding="utf-8") as f:
-        want = json.load(f)
+    want = None
+    if os.path.exists(path + ".expected.json"):
+        with open(path + ".expected.json", encoding="utf-8") as f:
+            want = json.load(f)
 
     with pa.memory_map(path) as source:
         reader = ipc.open_file(source)
@@ -30,7 +34,7 @@ def main(path):
     table.validate(full=True)
 
     got_schema = [{"name": f.name, "type": str(f.type), "nullable": f.nullable} for f in schema]
-    if got_schema != want["schema"]:
+    if want and got_schema != want["schema"]:
         for g, w in zip(got_schema, want["schema"]):
             if g != w:
                 fail(f"schema field {g} != expected {w}")
@@ -44,10 +48,10 @@ def main(path):
         fail("src_addr is not utf8")
 
     metadata = {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
-    for k, v in want["metadata"].items():
+    for k, v in (want["metadata"] if want else {}).items():
         if metadata.get(k) != v:
             fail(f"metadata {k!r} is {metadata.get(k)!r}, expected {v!r}")
-    if batch_rows != want["batch_rows"]:
+    if want and batch_rows != want["batch_rows"]:
         fail(f"record batch row counts {batch_rows} != {want['batch_rows']}")
 
     # Rows, with timestamps as epoch milliseconds.
@@ -58,9 +62,9 @@ def main(path):
             col = col.cast(pa.int64())
         columns.append(col.to_pylist())
     rows = [list(r) for r in zip(*columns)]
-    if len(rows) != want["count"]:
+    if want and len(rows) != want["count"]:
         fail(f"{len(rows)} rows, expected {want['count']}")
-    for i, (g, w) in enumerate(zip(rows, want["rows"])):
+    for i, (g, w) in enumerate(zip(rows, want["rows"] if want else [])):
         if g != w:
             diffs = [(schema[j].name, g[j], w[j]) for j in range(len(g)) if g[j] != w[j]]
             fail(f"row {i} differs (column, got, expected): {diffs}")
@@ -73,8 +77,13 @@ def main(path):
     # DuckDB over the Arrow table.
     tbl = table  # noqa: F841  (DuckDB finds the table by its Python name)
     count, sum_bytes = duckdb.sql("select count(*), sum(bytes) from tbl").fetchall()[0]
-    want_sum = want["sum_bytes"]["high"] * 2**64 + want["sum_bytes"]["low"]
-    if count != want["count"] or int(sum_bytes) != want_sum:
+    have_expectations = want is not None
+    if want is None:
+        want_sum = sum(table.column("bytes").to_pylist())
+        want = {"count": table.num_rows}
+    else:
+        want_sum = want["sum_bytes"]["high"] * 2**64 + want["sum_bytes"]["low"]
+    if count != want["count"] or int(sum_bytes or 0) != want_sum:
         fail(f"duckdb count/sum = {count}/{sum_bytes}, expected {want['count']}/{want_sum}")
 
     print(f"pyarrow {pa.__version__}, duckdb {duckdb.__version__}: {path}")
@@ -87,7 +96,10 @@ def main(path):
     for r in with_nulls:
         print("  ", r)
     print(f"duckdb: select count(*), sum(bytes) from tbl -> ({count}, {sum_bytes})")
-    print(f"OK: {count} rows match the expectations")
+    if have_expectations:
+        print(f"OK: {count} rows match the expectations")
+    else:
+        print(f"OK: {count} rows read (no {path}.expected.json: schema checks only)")
 
     # Files written by pyarrow, for floe's reader to read back (check-arrow-pyarrow.sh).
     with ipc.new_file(path + ".pyarrow.arrow", table.schema) as writer:

@@ -1,0 +1,74 @@
+import FlowCore
+
+/// Reusable utf8 buffers (Arrow offsets + data) holding one address column as canonical
+/// text. IPv4 addresses, the common case, are formatted here through a table of octet
+/// texts straight into the buffer; IPv6 addresses go through `IPAddress.appendText`.
+/// Output is byte-identical to `IPAddress.appendText` for every address.
+struct AddressText {
+    var offsets: [Int32] = [0]
+    var data: [UInt8] = []
+    private var scratch: [UInt8] = []
+
+    /// For each octet value: its decimal digits in the low bytes (little endian) and the
+    /// digit count in the top byte.
+    private static let octetTable: [UInt32] = (0..<256).map { v in
+        let digits = Array(String(v).utf8)
+        var word = UInt32(digits.count) << 24
+        for (i, d) in digits.enumerated() { word |= UInt32(d) << (8 * UInt32(i)) }
+        return word
+    }
+
+    /// Fills the buffers from `addresses`; rows whose `validity` bit is clear get empty text.
+    mutating func fill(_ addresses: [IPAddress], validity: ValidityBitmap?) {
+        let n = addresses.count
+        var worstCase = 16
+        for a in addresses { worstCase += a.isIPv4 ? 16 : 40 }
+        offsets.removeAll(keepingCapacity: true)
+        offsets.append(contentsOf: repeatElement(0, count: n + 1))
+        data.removeAll(keepingCapacity: true)
+        data.append(contentsOf: repeatElement(0, count: worstCase))
+        var scratch = self.scratch
+        let bitmap = validity?.bytes ?? []
+        let checkValidity = validity != nil
+        let used = Self.octetTable.withUnsafeBufferPointer { table in
+            addresses.withUnsafeBufferPointer { addrs in
+                bitmap.withUnsafeBufferPointer { bits in
+                    offsets.withUnsafeMutableBufferPointer { offs in
+                        data.withUnsafeMutableBytes { out in
+                            let base = out.baseAddress!
+                            var pos = 0
+                            for i in 0..<n {
+                                let valid = !checkValidity || bits[i >> 3] & (UInt8(1) << UInt8(i & 7)) != 0
+                                if valid {
+                                    let a = addrs[i]
+                                    if a.isIPv4 {
+                                        let v = UInt32(truncatingIfNeeded: a.low)
+                                        for k in 0..<4 {
+                                            let word = table[Int((v >> (24 - 8 * UInt32(k))) & 0xFF)]
+                                            if k > 0 {
+                                                base.storeBytes(of: UInt8(ascii: "."), toByteOffset: pos, as: UInt8.self)
+                                                pos += 1
+                                            }
+                                            // Stores 4 bytes, keeps 1-3: the worst case leaves room.
+                                            base.storeBytes(of: word.littleEndian, toByteOffset: pos, as: UInt32.self)
+                                            pos += Int(word >> 24)
+                                        }
+                                    } else {
+                                        scratch.removeAll(keepingCapacity: true)
+                                        a.appendText(to: &scratch)
+                                        scratch.withUnsafeBytes { (base + pos).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                                        pos += scratch.count
+                                    }
+                                }
+                                offs[i + 1] = Int32(truncatingIfNeeded: pos)
+                            }
+                            return pos
+                        }
+                    }
+                }
+            }
+        }
+        data.removeLast(data.count - used)
+        self.scratch = scratch
+    }
+}

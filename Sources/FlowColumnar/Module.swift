@@ -1,2 +1,0 @@
-// FlowColumnar: see ARCHITECTURE.md. Contents arrive with their issue work.
-import FlowCore

@@ -25,7 +25,7 @@ let package = Package(
         // CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
         .target(name: "FlowFormats", dependencies: ["FlowCore", "Yams"]),
         // Apache Arrow IPC file writer and memory-mapped reader.
-        .target(name: "FlowColumnar", dependencies: ["FlowCore"]),
+        .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO"]),
         // Seeded generator of realistic flow logs with labelled anomalies.
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowIO
 
 /// Reads an Apache Arrow IPC file (Feather v2) through a read-only memory mapping. Opening
 /// checks both magics and the footer, and parses the schema and the record batch blocks;

@@ -33,6 +33,16 @@ public enum InputDiscovery {
         return deduplicated(found)
     }
 
+    /// The paths one spec names before any folder is walked: the spec itself when it
+    /// exists (file, folder or anything else), else its glob matches (files or folders,
+    /// `**` as in `expand`), sorted by bytes. Empty, not an error, when nothing matches:
+    /// for callers that pass folders on as they are (the pipeline's `{inputs}`).
+    public static func matches(of spec: String) throws -> [String] {
+        if statPath(spec) != nil { return [spec] }
+        guard isPattern(spec) else { return [] }
+        return Array(Set(try expandPattern(spec))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
     private static func expand(spec: String, into found: inout [String]) throws {
         if let info = statPath(spec) {
             if isDirectory(info) {

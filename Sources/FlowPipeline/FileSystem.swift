@@ -1,12 +1,13 @@
+import FlowIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// The few file operations the runner needs, on POSIX calls.
-/// TODO(FlowIO): `writeAtomically` should become FlowIO's `AtomicFile` and `expand` its
-/// `InputDiscovery.expand(globs)` once those land.
+/// The few file operations the runner needs. Reading, hashing, atomic writes and input
+/// discovery are FlowIO's; this adds the runner's error type and its "no match is not an
+/// error" view of inputs.
 enum FileSystem {
     struct Status: Equatable {
         let size: Int64
@@ -40,56 +41,30 @@ enum FileSystem {
         }
     }
 
+    /// The whole content of a file, nil when it cannot be opened or read.
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
+        guard let file = try? FileByteSource(path: path) else { return nil }
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
+        do {
+            try drain(file, chunkSize: 65_536) { out.append(contentsOf: $0) }
+        } catch {
+            return nil
         }
+        return out
     }
 
     static func readText(_ path: String) -> String? {
         read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Writes to a temporary file in the same folder, fsyncs it, renames it over `path` and
-    /// fsyncs the folder, so readers see the old or the new content, never a mix.
+    /// Replaces `path` with `text` atomically (FlowIO's `AtomicFile`): readers see the old
+    /// or the new content, never a mix.
     static func writeAtomically(_ path: String, _ text: String) throws(PipelineError) {
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: temp, reason: "cannot create: \(errorText())") }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = errorText()
-                close(fd); unlink(temp)
-                throw .io(path: temp, reason: "write failed: \(reason)")
-            }
-            written += n
+        do {
+            try FlowIO.writeAtomically(path: path, bytes: Array(text.utf8))
+        } catch {
+            throw .io(path: path, reason: reason(error))
         }
-        if fsync(fd) != 0 {
-            let reason = errorText()
-            close(fd); unlink(temp)
-            throw .io(path: temp, reason: "fsync failed: \(reason)")
-        }
-        close(fd)
-        if rename(temp, path) != 0 {
-            let reason = errorText()
-            unlink(temp)
-            throw .io(path: path, reason: "rename failed: \(reason)")
-        }
-        let folder = parent(path)
-        let dfd = open(folder, O_RDONLY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
     }
 
     static func parent(_ path: String) -> String {
@@ -115,50 +90,60 @@ enum FileSystem {
         return names.sorted()
     }
 
-    /// Every regular file under `folder`, recursively, sorted by path.
-    static func files(under folder: String) -> [String] {
-        var out: [String] = []
-        for name in list(folder) {
-            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-            guard let st = status(path) else { continue }
-            if st.isDirectory { out += files(under: path) } else { out.append(path) }
+    /// What an input pattern names, as passed on in `{inputs}`: the path itself when it
+    /// exists, else its glob matches (files or folders, `**` allowed), sorted; empty when
+    /// nothing matches (the caller reports that).
+    static func matches(_ pattern: String) throws(PipelineError) -> [String] {
+        do {
+            return try InputDiscovery.matches(of: pattern)
+        } catch {
+            throw .io(path: pattern, reason: reason(error))
         }
-        return out
     }
 
-    /// Paths matching a shell glob, sorted; the path itself when it has no glob characters
-    /// and exists; empty when nothing matches.
-    static func expand(_ pattern: String) -> [String] {
-        guard pattern.contains(where: { "*?[".contains($0) }) else {
-            return exists(pattern) ? [pattern] : []
+    /// The regular files behind one matched path, by FlowIO's `InputDiscovery` rules: the
+    /// file itself, or every file under a folder (hidden entries skipped, sorted); empty for
+    /// a folder holding no file.
+    static func files(of path: String) throws(PipelineError) -> [String] {
+        do {
+            return try InputDiscovery.expand([path])
+        } catch FlowIOError.noInputMatched {
+            return []
+        } catch {
+            throw .io(path: path, reason: reason(error))
         }
-        var result = glob_t()
-        defer { globfree(&result) }
-        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
-        var out: [String] = []
-        for i in 0..<Int(result.gl_pathc) {
-            if let p = result.gl_pathv[i] { out.append(String(cString: p)) }
-        }
-        return out.sorted()
     }
 
-    /// Content hash of one file, streamed in 1 MiB reads.
-    static func hashFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var state = XXH64()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    /// Content fingerprint of one file: XXH64 of its bytes as on disk, read in 1 MiB pieces.
+    static func fingerprint(_ path: String) throws(PipelineError) -> Fingerprint {
+        do {
+            let file = try FileByteSource(path: path)
+            try drain(file, chunkSize: 1 << 20) { _ in }
+            if let fingerprint = file.rawFingerprint { return fingerprint }
+            throw FlowIOError.readFailed(path: path, reason: "the file was not read to its end")
+        } catch {
+            throw .io(path: path, reason: reason(error))
+        }
+    }
+
+    /// Reads `file` to its end, handing each piece to `body`.
+    private static func drain(_ file: FileByteSource, chunkSize: Int,
+                              _ body: (UnsafeRawBufferPointer) -> Void) throws {
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc_read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            chunk.withUnsafeBytes { state.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            let count = try chunk.withUnsafeMutableBytes { try file.read(into: $0) }
+            if count == 0 { return }
+            chunk.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
-        return XXH64.text(state.finish())
     }
-}
 
-@inline(__always) private func Glibc_read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    read(fd, buffer, count)
+    /// The cause in a FlowIO error, without the path (callers name it).
+    static func reason(_ error: any Error) -> String {
+        switch error as? FlowIOError {
+        case .cannotOpen(_, let reason)?, .readFailed(_, let reason)?, .writeFailed(_, let reason)?:
+            return reason
+        default:
+            return "\(error)"
+        }
+    }
 }

@@ -150,12 +150,14 @@ enum PathMatch {
     }
 
     /// Whether an input (maybe a glob) and an output name the same files: one is a prefix
-    /// of the other, component by component.
+    /// of the other, component by component. A `**` component (any depth of folders) in the
+    /// input matches whatever follows in the output.
     static func overlaps(input: [Substring], output: [Substring]) -> Bool {
         let n = min(input.count, output.count)
         guard n > 0 else { return false }
-        for i in 0..<n where input[i] != output[i] && !globMatches(String(input[i]), String(output[i])) {
-            return false
+        for i in 0..<n where input[i] != output[i] {
+            if input[i] == "**" { return true }
+            if !globMatches(String(input[i]), String(output[i])) { return false }
         }
         return true
     }

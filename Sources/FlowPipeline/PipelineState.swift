@@ -1,9 +1,11 @@
+import FlowIO
 import Foundation
 
 /// What one input file looked like when a task last succeeded. Size and modification time
 /// let the next run reuse the hash without reading the file again.
 public struct InputRecord: Codable, Equatable, Sendable {
-    public var hash: String
+    /// `xxh64:<16 hex>` in the state file.
+    public var hash: Fingerprint
     public var size: Int64
     public var mtimeNs: Int64
 
@@ -18,8 +20,8 @@ public struct StateEntry: Codable, Equatable, Sendable {
     /// The full command line, the executable by name (not by path).
     public var command: [String]
     public var executableVersion: String
-    /// Hash of the settings JSON the stage received.
-    public var settings: String
+    /// Hash of the settings JSON the stage received (`xxh64:<16 hex>`).
+    public var settings: Fingerprint
     /// Rendered params, lists joined with ", ", flags as "true".
     public var params: [String: String]
     public var inputs: [String: InputRecord]

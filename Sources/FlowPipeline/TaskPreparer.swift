@@ -1,3 +1,4 @@
+import FlowIO
 import Foundation
 
 /// A task made concrete: its command line and the fingerprint of its inputs.
@@ -34,7 +35,7 @@ final class TaskPreparer: @unchecked Sendable {
     let binDirectories: [String]
     let searchPath: String?
     let versionLogFolder: String
-    let settingsHash: String
+    let settingsHash: Fingerprint
 
     private let mutex = NSLock()
     private var versions: [String: String] = [:]
@@ -49,7 +50,7 @@ final class TaskPreparer: @unchecked Sendable {
         self.binDirectories = binDirectories
         self.searchPath = searchPath
         self.versionLogFolder = versionLogFolder
-        self.settingsHash = XXH64.hash(spec.settingsJSON)
+        self.settingsHash = Fingerprint(xxh64: XXH64.hash(Array(spec.settingsJSON.utf8)))
     }
 
     /// Which stages produce files matching an input path (for messages).
@@ -74,7 +75,13 @@ final class TaskPreparer: @unchecked Sendable {
             var matched: [String] = []
             for input in stage.inputs {
                 for pattern in try scope.render(input.value) {
-                    let found = FileSystem.expand(pattern)
+                    var found: [String] = []
+                    do throws(PipelineError) {
+                        found = try FileSystem.matches(pattern)
+                    } catch {
+                        prepared.problems.append(Self.unreadable(error))
+                        continue
+                    }
                     if found.isEmpty && !allowMissingInputs {
                         let producers = producers(of: pattern, except: stage.name)
                         prepared.problems.append("input '\(pattern)' matches no file" + (producers.isEmpty
@@ -85,12 +92,17 @@ final class TaskPreparer: @unchecked Sendable {
                 }
             }
             for path in matched {
-                let files = FileSystem.status(path)?.isDirectory == true ? FileSystem.files(under: path) : [path]
+                var files: [String] = []
+                do throws(PipelineError) {
+                    files = try FileSystem.files(of: path)
+                } catch {
+                    if !allowMissingInputs { prepared.problems.append(Self.unreadable(error)) }
+                }
                 for file in files {
-                    if let record = fingerprint(file, previous: previous?.inputs[file]) {
-                        prepared.inputs[file] = record
-                    } else if !allowMissingInputs {
-                        prepared.problems.append("input '\(file)' cannot be read: \(FileSystem.errorText())")
+                    do throws(PipelineError) {
+                        prepared.inputs[file] = try fingerprint(file, previous: previous?.inputs[file])
+                    } catch {
+                        if !allowMissingInputs { prepared.problems.append(Self.unreadable(error)) }
                     }
                 }
             }
@@ -170,19 +182,24 @@ final class TaskPreparer: @unchecked Sendable {
 
     /// The content hash of a file, reusing the recorded hash when size and modification
     /// time are unchanged (as make and git do), else reading the file once per run.
-    func fingerprint(_ path: String, previous: InputRecord?) -> InputRecord? {
-        guard let st = FileSystem.status(path) else { return nil }
+    func fingerprint(_ path: String, previous: InputRecord?) throws(PipelineError) -> InputRecord {
+        guard let st = FileSystem.status(path) else { throw .io(path: path, reason: FileSystem.errorText()) }
         if let previous, previous.size == st.size, previous.mtimeNs == st.modifiedNanos { return previous }
         mutex.lock()
         let cached = hashes[path]
         mutex.unlock()
         if let cached, cached.size == st.size, cached.mtimeNs == st.modifiedNanos { return cached }
-        guard let hash = FileSystem.hashFile(path) else { return nil }
-        let record = InputRecord(hash: hash, size: st.size, mtimeNs: st.modifiedNanos)
+        let record = InputRecord(hash: try FileSystem.fingerprint(path), size: st.size, mtimeNs: st.modifiedNanos)
         mutex.lock()
         hashes[path] = record
         mutex.unlock()
         return record
+    }
+
+    /// The problem text for an input that cannot be listed or read.
+    static func unreadable(_ error: PipelineError) -> String {
+        guard case .io(let path, let reason) = error else { return "\(error)" }
+        return "input '\(path)' cannot be read: \(reason)"
     }
 
     /// `EXE --version`, first line, once per executable per run; `unknown` when it fails.

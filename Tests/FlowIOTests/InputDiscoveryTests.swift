@@ -88,4 +88,20 @@ import Testing
         #expect(flowIOError({ _ = try InputDiscovery.expand([tree.path + "/void"]) })
                 == .noInputMatched(spec: tree.path + "/void"))
     }
+
+    @Test func matchesNamesFilesAndFoldersWithoutWalking() throws {
+        let tree = try Self.makeTree()
+        let root = tree.path
+        #expect(try InputDiscovery.matches(of: root + "/day1") == [root + "/day1"])
+        #expect(try InputDiscovery.matches(of: root + "/.hidden.csv") == [root + "/.hidden.csv"])
+        #expect(try InputDiscovery.matches(of: root + "/*") == [
+            "\(root)/a.csv", "\(root)/b.csv.gz", "\(root)/day1", "\(root)/notes.txt",
+        ])
+        #expect(try InputDiscovery.matches(of: root + "/**/*.csv") == [
+            "\(root)/a.csv", "\(root)/day1/deep/z.csv", "\(root)/day1/x.csv",
+        ])
+        // Nothing matched is an empty list, not an error.
+        #expect(try InputDiscovery.matches(of: root + "/nope.csv") == [])
+        #expect(try InputDiscovery.matches(of: root + "/*.parquet") == [])
+    }
 }

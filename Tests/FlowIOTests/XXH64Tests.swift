@@ -65,6 +65,14 @@ import Testing
         #expect(hasher.totalLength == UInt64(data.count))
     }
 
+    /// Further inputs, checked against the reference implementation (python-xxhash 4.1.0):
+    /// a 3-byte text, one stripe plus an 8-byte tail, and many stripes with an 8-byte tail.
+    @Test func moreReferenceVectors() {
+        #expect(XXH64.hash(Array("abc".utf8)) == 0x44BC_2CF5_AD77_0999)
+        #expect(XXH64.hash((0..<40).map { UInt8($0) }) == 0xF5DA_40F1_B117_41E9)
+        #expect(XXH64.hash((0..<1000).map { UInt8($0 % 251) }) == 0xF306_F04A_A88B_54D3)
+    }
+
     @Test func fingerprintTextForm() throws {
         let fingerprint = Fingerprint(xxh64: 0xEF46_DB37_51D8_E999)
         #expect(fingerprint.description == "xxh64:ef46db3751d8e999")

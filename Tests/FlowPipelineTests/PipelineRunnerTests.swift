@@ -122,6 +122,44 @@ func demo(rows: Int = 10) -> String { demoPipeline.replacingOccurrences(of: "ROW
         #expect(throws: PipelineError.self) { try ws.runner(demo()) { $0.only = ["nope"] } }
     }
 
+    /// Inputs are found by FlowIO's `InputDiscovery`: `**` reaches any depth, folders are
+    /// walked without hidden entries, an empty folder is no error, and `{inputs}` keeps the
+    /// folder as written.
+    @Test func inputDiscoveryFollowsFlowIO() throws {
+        let ws = try Workspace()
+        try ws.write("in/a/x.csv", "x\n")
+        try ws.write("in/a/b/y.csv", "y\n")
+        try FileManager.default.createDirectory(atPath: ws.root + "/empty", withIntermediateDirectories: true)
+        let yaml = """
+        version: 1
+        vars:
+          root: ${ROOT}
+        stages:
+          deep:
+            run: fake-copy
+            inputs: ["{root}/in/**/*.csv", "{root}/empty"]
+            outputs: "{root}/out/deep.txt"
+            params: {output: "{outputs}"}
+          folder:
+            run: fake-copy
+            inputs: "{root}/in/a"
+            outputs: "{root}/out/folder.txt"
+            params: {output: "{outputs}"}
+            args: ["{inputs}"]
+        """
+        let first = try ws.run(yaml)
+        #expect(first.exitCode == 0)
+        #expect(first.count(.ran) == 2)
+        let state = try PipelineState.load(path: ws.root + "/state/floe.lock.json", pipeline: "p")
+        let files = ["\(ws.root)/in/a/b/y.csv", "\(ws.root)/in/a/x.csv"]
+        #expect(state.entries["deep"]?.inputs.keys.sorted() == files)
+        #expect(state.entries["folder"]?.inputs.keys.sorted() == files)
+        #expect(state.entries["folder"]?.command.last == "\(ws.root)/in/a")
+        // A hidden file (say, a writer's temporary) in an input folder changes nothing.
+        try ws.write("in/a/.x.csv.tmp-1", "partial")
+        #expect(try ws.run(yaml).count(.skipped) == 2)
+    }
+
     @Test func concurrentRunIsRefusedWithLockError() throws {
         let ws = try prepared()
         try FileManager.default.createDirectory(atPath: ws.root + "/state", withIntermediateDirectories: true)

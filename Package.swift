@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "floe", targets: ["floe"]),
         .executable(name: "floe-ingest", targets: ["floe-ingest"]),
+        .executable(name: "floe-clean", targets: ["floe-clean"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,15 +31,18 @@ let package = Package(
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
+        // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
+        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowPipeline",
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-ingest", dependencies: ["FlowCommands"]),
+        .executableTarget(name: "floe-clean", dependencies: ["FlowCommands"]),
 
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
@@ -46,6 +50,7 @@ let package = Package(
         .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate"]),
+        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
     ]

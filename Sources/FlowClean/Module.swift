@@ -1,0 +1,2 @@
+// FlowClean: see ARCHITECTURE.md. Contents arrive with issue 3.
+import FlowCore

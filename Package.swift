@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "floe", targets: ["floe"]),
         .executable(name: "floe-ingest", targets: ["floe-ingest"]),
         .executable(name: "floe-clean", targets: ["floe-clean"]),
+        .executable(name: "floe-train", targets: ["floe-train"]),
+        .executable(name: "floe-score", targets: ["floe-score"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,13 +20,15 @@ let package = Package(
     targets: [
         // zlib from the system (zlib1g-dev) through small static-inline shims.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libbz2 from the system (libbz2-dev), for nfcapd files compressed with BZ2.
+        .systemLibrary(name: "CBzip2", path: "Sources/CBzip2", providers: [.apt(["libbz2-dev"])]),
         // Schema, addresses, timestamps, column buffers, reject reasons. No IO.
         .target(name: "FlowCore"),
         // Byte sources (file, gzip incl. multi-member), atomic writer, file discovery.
         .target(name: "FlowIO", dependencies: ["CZlib", "FlowCore"]),
         // Decoders (and, for the generator, encoders) that take and give bytes, no IO:
         // CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
-        .target(name: "FlowFormats", dependencies: ["FlowCore", "Yams"]),
+        .target(name: "FlowFormats", dependencies: ["FlowCore", "CBzip2", "Yams"]),
         // Apache Arrow IPC file writer and memory-mapped reader.
         .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO"]),
         // Seeded generator of realistic flow logs with labelled anomalies.
@@ -33,16 +37,20 @@ let package = Package(
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
         // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
         .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
+        // Features, k-means, DBSCAN, host graph, ARIMA/SARIMA, anomalies, model files.
+        .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowPipeline",
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-ingest", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-clean", dependencies: ["FlowCommands"]),
+        .executableTarget(name: "floe-train", dependencies: ["FlowCommands"]),
+        .executableTarget(name: "floe-score", dependencies: ["FlowCommands"]),
 
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
@@ -51,6 +59,7 @@ let package = Package(
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats"]),
+        .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
     ]

@@ -24,15 +24,7 @@ public final class AtomicFile {
     /// Creates the temporary file next to `path` (mode 0644 before the umask).
     public init(path: String) throws {
         self.path = path
-        let slash = path.lastIndex(of: "/")
-        let folderPrefix = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty else {
-            throw FlowIOError.writeFailed(path: path, reason: "the path names a folder, not a file")
-        }
-        let temporaryName = ".\(name).tmp-\(getpid())-\(AtomicFileCounter.shared.next())"
-        // Same folder as `path`, spelled the same way.
-        temporaryPath = folderPrefix + temporaryName
+        temporaryPath = try Self.temporaryPath(for: path)
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw FlowIOError.writeFailed(path: path, reason: "cannot create \(temporaryPath): \(errnoDescription())")
@@ -71,9 +63,8 @@ public final class AtomicFile {
         let closed = close(descriptor)
         descriptor = -1
         if closed != 0 { try fail("close of \(temporaryPath): \(errnoDescription())") }
-        if rename(temporaryPath, path) != 0 { try fail("rename \(temporaryPath) to \(path): \(errnoDescription())") }
         isOpen = false
-        try Self.syncFolder(Self.folder(of: path), forPath: path)
+        try Self.publish(temporaryPath, as: path)
     }
 
     /// Discards the new content and removes the temporary file. Safe to call more than once.
@@ -88,6 +79,30 @@ public final class AtomicFile {
     private func fail(_ reason: String) throws -> Never {
         abort()
         throw FlowIOError.writeFailed(path: path, reason: reason)
+    }
+
+    /// A unique temporary name in the same folder as `path` (`.NAME.tmp-<pid>-<n>`), for
+    /// writers that create their own file and publish it with `publish(_:as:)`.
+    public static func temporaryPath(for path: String) throws -> String {
+        let slash = path.lastIndex(of: "/")
+        let folderPrefix = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else {
+            throw FlowIOError.writeFailed(path: path, reason: "the path names a folder, not a file")
+        }
+        // Same folder as `path`, spelled the same way.
+        return folderPrefix + ".\(name).tmp-\(getpid())-\(AtomicFileCounter.shared.next())"
+    }
+
+    /// Publishes a finished, already fsync'ed temporary file: renames it over `path` and
+    /// fsyncs the folder. On failure the temporary file is removed.
+    public static func publish(_ temporaryPath: String, as path: String) throws {
+        if rename(temporaryPath, path) != 0 {
+            let reason = errnoDescription()
+            unlink(temporaryPath)
+            throw FlowIOError.writeFailed(path: path, reason: "rename \(temporaryPath) to \(path): \(reason)")
+        }
+        try syncFolder(folder(of: path), forPath: path)
     }
 
     static func folder(of path: String) -> String {

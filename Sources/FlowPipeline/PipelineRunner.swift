@@ -215,7 +215,7 @@ final class Execution: @unchecked Sendable {
         environment["FLOE_RUN_ID"] = runID
         environment["FLOE_STAGE"] = task.stage
         environment["FLOE_DATE"] = task.partition
-        let outcome = ProcessSpawner.run(executable: prepared.executablePath!, arguments: Array(prepared.command.dropFirst()),
+        let outcome = ProcessSpawner.run(executable: prepared.executablePath!, arguments: prepared.subcommand + prepared.command.dropFirst(),
                                          environment: environment, logPath: logPath)
         let seconds = Date().timeIntervalSince(startedTask)
         var failure: String?

@@ -8,6 +8,9 @@ struct PreparedTask: Sendable {
     var executablePath: String?
     /// The command line, argv[0] being the executable's name.
     var command: [String] = []
+    /// Words placed before the arguments when a stage executable `floe-X` is missing and
+    /// the umbrella `floe` runs it as `floe X` (the same code).
+    var subcommand: [String] = []
     var executableVersion = ""
     var params: [String: String] = [:]
     var inputs: [String: InputRecord] = [:]
@@ -131,6 +134,11 @@ final class TaskPreparer: @unchecked Sendable {
         }
         if let name = stage.run.first {
             prepared.executablePath = ProcessSpawner.resolve(name, directories: binDirectories, path: searchPath)
+            if prepared.executablePath == nil, name.hasPrefix("floe-"),
+               let umbrella = ProcessSpawner.resolve("floe", directories: binDirectories, path: searchPath) {
+                prepared.executablePath = umbrella
+                prepared.subcommand = [String(name.dropFirst("floe-".count))]
+            }
             if let path = prepared.executablePath {
                 prepared.executableVersion = version(of: path)
             } else {

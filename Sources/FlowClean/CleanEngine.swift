@@ -1,0 +1,223 @@
+import FlowColumnar
+import FlowCore
+import FlowIO
+import Foundation
+
+/// The clean stage: raw ingest Arrow files in, the day-partitioned flow dataset out.
+///
+/// Phase 1 reads the inputs in order; the record batches of a file are validated on
+/// `threads` threads (`BatchCleaner`), rejects go to the quarantine in input order and
+/// valid rows into a `DayStore`, which spills sorted per-day runs to a scratch folder when
+/// the memory budget would be exceeded. Phase 2 takes the days in ascending order, merges
+/// each day's runs in `RowOrder`, drops duplicates (`DedupeWindow`, carried across
+/// consecutive days), normalizes and enriches the rows (`PartitionWriter`) into a staged
+/// folder and swaps it in for `date=D` (`PartitionSwap`). The quarantine and the manifest
+/// are written last, atomically.
+public struct CleanEngine: Sendable {
+    public let config: CleanConfig
+    /// Recorded in the manifest (the command passes `floeVersion`).
+    public let toolVersion: String
+
+    /// Rows held in memory before spilling; nil derives it from the memory budget (tests
+    /// set it small to exercise the spill path).
+    var spillLimitRows: Int?
+
+    public init(config: CleanConfig, toolVersion: String) {
+        self.config = config
+        self.toolVersion = toolVersion
+    }
+
+    /// The Arrow files of the inputs: a folder gives its `*.arrow` files (sorted by name,
+    /// hidden files skipped), a file gives itself. A path that does not exist is kept, so
+    /// it is reported as a failed input.
+    public static func inputFiles(_ specs: [String]) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for spec in specs {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: spec, isDirectory: &isDir), isDir.boolValue {
+                let names = ((try? fm.contentsOfDirectory(atPath: spec)) ?? [])
+                    .filter { $0.hasSuffix(".arrow") && !$0.hasPrefix(".") }.sorted()
+                let folder = spec.hasSuffix("/") ? String(spec.dropLast()) : spec
+                out += names.map { folder + "/" + $0 }
+            } else {
+                out.append(spec)
+            }
+        }
+        return out
+    }
+
+    /// Cleans `inputs` (RAW_DIR folders or Arrow files) into the dataset folder `output`.
+    /// Unreadable inputs are reported in the manifest (`status: failed`) and the others are
+    /// cleaned; check `manifest.failedInputs`. Throws on configuration, write and
+    /// accounting failures. `now` overrides the wall clock for `future_skew` when the
+    /// config has no `reference_time`.
+    @discardableResult
+    public func run(inputs: [String], output: String, now: Int64? = nil) throws -> CleanManifest {
+        let problems = config.problems()
+        if !problems.isEmpty {
+            throw CleanError.invalidConfig(problems.map { ConfigDiagnostic(file: "configuration", line: 0, $0) })
+        }
+        let files = CleanEngine.inputFiles(inputs)
+        if files.isEmpty { throw CleanError.usage("no input Arrow files in \(inputs.joined(separator: ", ")); give RAW_DIR folders written by floe-ingest") }
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw CleanError.writeFailed(path: output, reason: "cannot create the dataset folder: \(error.localizedDescription)")
+        }
+        let lock = try DatasetLock(folder: output)
+        defer { withExtendedLifetime(lock) {} }
+        PartitionSwap.recover(in: output)
+
+        let reference = config.referenceTimeMillis ?? now ?? Int64(Date().timeIntervalSince1970 * 1000)
+        let validator = RowValidator(config: config, referenceTime: reference)
+        var manifest = CleanManifest(version: toolVersion, config: config, referenceTime: CivilTime.isoString(millis: reference))
+
+        let scratch = output + "/.clean-scratch-\(getpid())"
+        try? fm.removeItem(atPath: scratch)
+        do {
+            try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw CleanError.writeFailed(path: scratch, reason: "cannot create the scratch folder: \(error.localizedDescription)")
+        }
+        defer { try? fm.removeItem(atPath: scratch) }
+
+        let budgetBytes = config.memoryBudgetMB << 20
+        let stride = MemoryLayout<CleanRow>.stride
+        let store = DayStore(scratchFolder: scratch, spillLimitRows: spillLimitRows ?? budgetBytes * 45 / 100 / stride, threads: config.threads)
+        let quarantine = try AtomicFile(path: output + "/" + CleanManifest.quarantineFileName)
+        var labels = LabelTable()
+
+        // Phase 1: validate and bucket by day.
+        for (index, path) in files.enumerated() {
+            var report = CleanInputReport(path: path)
+            do {
+                try readInput(path: path, index: UInt32(index), validator: validator, store: store,
+                              labels: &labels, quarantine: quarantine, report: &report)
+            } catch let error as CleanError {
+                throw error
+            } catch let error as FlowIOError {
+                if case .writeFailed = error { throw error }
+                report.status = "failed"
+                report.error = "\(error)"
+                report.counts = CleanCounts()
+            } catch {
+                report.status = "failed"
+                report.error = "\(error)"
+                report.counts = CleanCounts()
+            }
+            manifest.inputs.append(report)
+        }
+
+        // Phase 2: per day, merge, dedupe, enrich, write, swap in.
+        var window = DedupeWindow(key: config.dedupeKey, toleranceMillis: config.dedupeToleranceMillis)
+        var previousDay: Int64? = nil
+        var rowsOut = [Int64](repeating: 0, count: files.count)
+        var duplicates = [Int64](repeating: 0, count: files.count)
+        for day in store.days {
+            if previousDay.map({ $0 + 1 != day }) ?? true { window.reset() }
+            previousDay = day
+            let (chunks, runs) = store.take(day: day)
+            var cursors: [RunCursor] = []
+            let bufferRows = max(256, min(8192, budgetBytes / 8 / max(runs.count, 1) / stride))
+            for run in runs { cursors.append(RunCursor(file: run, bufferRows: bufferRows)) }
+            if !chunks.isEmpty { cursors.append(RunCursor(chunks: chunks, order: DayStore.sortOrder(chunks))) }
+            var merger = try RunMerger(cursors)
+
+            let folder = DatasetSchema.partitionFolder(day: day)
+            let staged = output + "/." + folder + ".tmp-\(getpid())"
+            try? fm.removeItem(atPath: staged)
+            do {
+                try fm.createDirectory(atPath: staged, withIntermediateDirectories: false)
+            } catch {
+                throw CleanError.writeFailed(path: staged, reason: error.localizedDescription)
+            }
+            let part = DatasetSchema.partFile(0)
+            let writer = try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
+                                             networks: config.internalNetworks, labels: labels.texts)
+            while let row = try merger.next() {
+                if config.dedupeEnabled && window.isDuplicate(row) {
+                    duplicates[Int(row.input)] += 1
+                } else {
+                    try writer.append(row)
+                    rowsOut[Int(row.input)] += 1
+                }
+            }
+            let rows = Int64(writer.rowsWritten)
+            try writer.finish()
+            PartitionSwap.syncFolder(staged)
+            try PartitionSwap.replace(target: output + "/" + folder, with: staged, parent: output)
+            manifest.partitions.append(PartitionReport(date: CivilTime.dateString(day: day), path: folder + "/" + part, rows: rows))
+        }
+        manifest.spills = store.spills
+
+        for k in manifest.inputs.indices where manifest.inputs[k].status == "ok" {
+            manifest.inputs[k].counts.rowsOut = rowsOut[k]
+            manifest.inputs[k].counts.duplicates = duplicates[k]
+        }
+        manifest.recomputeTotals()
+        let unbalanced = manifest.inputs.filter { !$0.counts.isBalanced }
+        if !unbalanced.isEmpty || !manifest.totals.counts.isBalanced {
+            throw CleanError.accountingMismatch(unbalanced.map {
+                "\($0.path): in \($0.counts.rowsIn), out \($0.counts.rowsOut), rejected \($0.counts.rowsRejected), duplicates \($0.counts.duplicates)"
+            }.joined(separator: "; "))
+        }
+        try quarantine.commit()
+        try writeAtomically(path: output + "/" + CleanManifest.fileName, bytes: Array(try manifest.encoded()))
+        return manifest
+    }
+
+    /// Phase 1 for one input file. Throws before touching `store` when the file cannot be
+    /// read (every batch is checked up front).
+    private func readInput(path: String, index: UInt32, validator: RowValidator, store: DayStore,
+                           labels: inout LabelTable, quarantine: AtomicFile, report: inout CleanInputReport) throws {
+        let reader = try ArrowFileReader(path: path)
+        try reader.checkFlowSchema()
+        let views = try (0..<reader.recordBatchCount).map { try RawBatchView(reader: reader, index: $0) }
+        var sourceJSON: [UInt8] = []
+        JSONBytes.appendString(path, to: &sourceJSON)
+        let source = sourceJSON
+        let group = max(1, config.threads * 2)
+        var first = 0
+        while first < views.count {
+            let count = min(group, views.count - first)
+            let outcomes = UnsafeSendableBox([BatchOutcome?](repeating: nil, count: count))
+            let base = first
+            parallelFor(count: count, threads: config.threads) { k in
+                let outcome = BatchCleaner.clean(views[base + k], input: index, batch: base + k,
+                                                 sourceJSON: source, validator: validator)
+                views[base + k].releasePages()
+                outcomes.withLock { $0[k] = outcome }
+            }
+            for k in 0..<count {
+                guard var outcome = outcomes.withLock({ box -> BatchOutcome? in
+                    defer { box[k] = nil }
+                    return box[k]
+                }) else { continue }
+                let map = outcome.labels.table.texts.map { labels.id(of: $0) }
+                if !map.isEmpty {
+                    for i in outcome.rows.indices where outcome.rows[i].has(Present.label) {
+                        outcome.rows[i].label = map[Int(outcome.rows[i].label)]
+                    }
+                }
+                try outcome.rows.withUnsafeBufferPointer { try store.add($0) }
+                if !outcome.quarantine.isEmpty { try quarantine.write(outcome.quarantine) }
+                report.counts.rowsIn += Int64(views[base + k].rowCount)
+                for rule in CleanRule.allCases where outcome.rejects[rule.index] > 0 {
+                    report.counts.rowsRejected += Int64(outcome.rejects[rule.index])
+                    report.counts.rejectsByRule[rule.rawValue, default: 0] += Int64(outcome.rejects[rule.index])
+                }
+            }
+            first += count
+        }
+    }
+}
+
+extension CleanManifest {
+    init(version: String, config: CleanConfig, referenceTime: String) {
+        self.version = version
+        self.config = config
+        self.referenceTime = referenceTime
+    }
+}

@@ -16,13 +16,14 @@ struct BatchOutcome {
 /// (addresses parsed, nulls recorded), runs the rules, and keeps or quarantines it.
 /// Pure function of the batch, so batches are processed in parallel.
 enum BatchCleaner {
-    static func clean(_ v: RawBatchView, input: UInt32, batch: Int, sourceJSON: [UInt8], validator: RowValidator) -> BatchOutcome {
+    /// Cleans rows `rows` of the batch (a slice, so huge batches are split into jobs).
+    static func clean(_ v: RawBatchView, rows: Range<Int>, input: UInt32, batch: Int, sourceJSON: [UInt8],
+                      validator: RowValidator) -> BatchOutcome {
         var out = BatchOutcome()
-        let n = v.rowCount
-        out.rows.reserveCapacity(n)
+        out.rows.reserveCapacity(rows.count)
         var lastExporterBytes: UnsafeBufferPointer<UInt8> = UnsafeBufferPointer(start: nil, count: 0)
         var lastExporter: IPAddress? = nil
-        for i in 0..<n {
+        for i in rows {
             var r = CleanRow()
             r.input = input
             var ok = (v.startValid?[i] ?? true) && (v.endValid?[i] ?? true) && (v.srcValid?[i] ?? true)

@@ -115,14 +115,18 @@ public struct CleanEngine: Sendable {
         var previousDay: Int64? = nil
         var rowsOut = [Int64](repeating: 0, count: files.count)
         var duplicates = [Int64](repeating: 0, count: files.count)
-        for day in store.days {
+        let days = store.days
+        // Sort the days still in memory, in parallel, before merging them one by one.
+        let memoryDays = days.filter { store.memory[$0] != nil }
+        var orders = Dictionary(uniqueKeysWithValues: zip(memoryDays, store.sortAll(memoryDays)))
+        for day in days {
             if previousDay.map({ $0 + 1 != day }) ?? true { window.reset() }
             previousDay = day
             let (chunks, runs) = store.take(day: day)
             var cursors: [RunCursor] = []
             let bufferRows = max(256, min(8192, budgetBytes / 8 / max(runs.count, 1) / stride))
             for run in runs { cursors.append(RunCursor(file: run, bufferRows: bufferRows)) }
-            if !chunks.isEmpty { cursors.append(RunCursor(chunks: chunks, order: DayStore.sortOrder(chunks))) }
+            if !chunks.isEmpty { cursors.append(RunCursor(chunks: chunks, order: orders.removeValue(forKey: day) ?? DayStore.sortOrder(chunks))) }
             var merger = try RunMerger(cursors)
 
             let folder = DatasetSchema.partitionFolder(day: day)
@@ -134,18 +138,23 @@ public struct CleanEngine: Sendable {
                 throw CleanError.writeFailed(path: staged, reason: error.localizedDescription)
             }
             let part = DatasetSchema.partFile(0)
-            let writer = try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
-                                             networks: config.internalNetworks, labels: labels.texts)
-            while let row = try merger.next() {
-                if config.dedupeEnabled && window.isDuplicate(row) {
-                    duplicates[Int(row.input)] += 1
-                } else {
-                    try writer.append(row)
-                    rowsOut[Int(row.input)] += 1
+            let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
+                                                               networks: config.internalNetworks, labels: labels.texts),
+                                   blockRows: 8_192)
+            do {
+                while let row = try merger.next() {
+                    if config.dedupeEnabled && window.isDuplicate(row) {
+                        duplicates[Int(row.input)] += 1
+                    } else {
+                        writer.append(row)
+                        rowsOut[Int(row.input)] += 1
+                    }
                 }
+            } catch {
+                _ = try? writer.finish()
+                throw error
             }
-            let rows = Int64(writer.rowsWritten)
-            try writer.finish()
+            let rows = Int64(try writer.finish())
             PartitionSwap.syncFolder(staged)
             try PartitionSwap.replace(target: output + "/" + folder, with: staged, parent: output)
             manifest.partitions.append(PartitionReport(date: CivilTime.dateString(day: day), path: folder + "/" + part, rows: rows))
@@ -178,16 +187,29 @@ public struct CleanEngine: Sendable {
         var sourceJSON: [UInt8] = []
         JSONBytes.appendString(path, to: &sourceJSON)
         let source = sourceJSON
+        // Jobs: slices of at most `sliceRows` rows of a batch, so a huge batch neither
+        // serializes the work nor holds more than a slice of rows in flight.
+        let sliceRows = 65_536
+        var jobs: [(view: Int, rows: Range<Int>)] = []
+        for (k, view) in views.enumerated() {
+            var lo = 0
+            repeat {
+                let hi = min(view.rowCount, lo + sliceRows)
+                jobs.append((k, lo..<hi))
+                lo = hi
+            } while lo < view.rowCount
+        }
         let group = max(1, config.threads * 2)
         var first = 0
-        while first < views.count {
-            let count = min(group, views.count - first)
+        while first < jobs.count {
+            let count = min(group, jobs.count - first)
             let outcomes = UnsafeSendableBox([BatchOutcome?](repeating: nil, count: count))
-            let base = first
+            let slice = Array(jobs[first..<(first + count)])
             parallelFor(count: count, threads: config.threads) { k in
-                let outcome = BatchCleaner.clean(views[base + k], input: index, batch: base + k,
+                let job = slice[k]
+                let outcome = BatchCleaner.clean(views[job.view], rows: job.rows, input: index, batch: job.view,
                                                  sourceJSON: source, validator: validator)
-                views[base + k].releasePages()
+                if job.rows.upperBound == views[job.view].rowCount { views[job.view].releasePages() }
                 outcomes.withLock { $0[k] = outcome }
             }
             for k in 0..<count {
@@ -203,7 +225,7 @@ public struct CleanEngine: Sendable {
                 }
                 try outcome.rows.withUnsafeBufferPointer { try store.add($0) }
                 if !outcome.quarantine.isEmpty { try quarantine.write(outcome.quarantine) }
-                report.counts.rowsIn += Int64(views[base + k].rowCount)
+                report.counts.rowsIn += Int64(slice[k].rows.count)
                 for rule in CleanRule.allCases where outcome.rejects[rule.index] > 0 {
                     report.counts.rowsRejected += Int64(outcome.rejects[rule.index])
                     report.counts.rejectsByRule[rule.rawValue, default: 0] += Int64(outcome.rejects[rule.index])

@@ -39,7 +39,23 @@ public enum CleanRule: String, CaseIterable, Sendable, Codable, Comparable {
     public static func < (a: CleanRule, b: CleanRule) -> Bool { a.index < b.index }
 
     /// Position in `allCases` (the order rules run in).
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .invalidValue: return 0
+        case .unspecifiedAddress: return 1
+        case .endBeforeStart: return 2
+        case .durationOverActiveTimeout: return 3
+        case .beforeNotBefore: return 4
+        case .afterNotAfter: return 5
+        case .futureSkew: return 6
+        case .zeroPacketsWithBytes: return 7
+        case .packetsWithoutBytes: return 8
+        case .bytesPerPacketTooSmall: return 9
+        case .bytesPerPacketTooLarge: return 10
+        case .portsOnPortlessProtocol: return 11
+        case .tcpFlagsOnNonTCP: return 12
+        }
+    }
 
     /// Rules the config may switch off (all but `invalid_value`).
     public static var configurable: [CleanRule] { allCases.filter { $0 != .invalidValue } }

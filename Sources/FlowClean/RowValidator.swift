@@ -3,7 +3,8 @@ import FlowCore
 /// The validation rules with their thresholds resolved for one run. `check` returns the
 /// first rule (in `CleanRule.allCases` order) a row fails, or nil when it passes.
 struct RowValidator: Sendable {
-    let enabled: [Bool]
+    let unspecifiedOn, endBeforeStartOn, durationOn, notBeforeOn, notAfterOn, futureOn: Bool
+    let zeroPacketsOn, noBytesOn, tooSmallOn, tooLargeOn, portsOn, flagsOn: Bool
     let activeTimeout: Int64
     let notBefore: Int64
     let notAfter: Int64
@@ -15,7 +16,18 @@ struct RowValidator: Sendable {
     let allowDHCP: Bool
 
     init(config: CleanConfig, referenceTime: Int64) {
-        enabled = CleanRule.allCases.map { config.isEnabled($0) }
+        unspecifiedOn = config.isEnabled(.unspecifiedAddress)
+        endBeforeStartOn = config.isEnabled(.endBeforeStart)
+        durationOn = config.isEnabled(.durationOverActiveTimeout)
+        notBeforeOn = config.isEnabled(.beforeNotBefore) && config.notBeforeMillis != nil
+        notAfterOn = config.isEnabled(.afterNotAfter) && config.notAfterMillis != nil
+        futureOn = config.isEnabled(.futureSkew)
+        zeroPacketsOn = config.isEnabled(.zeroPacketsWithBytes)
+        noBytesOn = config.isEnabled(.packetsWithoutBytes)
+        tooSmallOn = config.isEnabled(.bytesPerPacketTooSmall)
+        tooLargeOn = config.isEnabled(.bytesPerPacketTooLarge)
+        portsOn = config.isEnabled(.portsOnPortlessProtocol)
+        flagsOn = config.isEnabled(.tcpFlagsOnNonTCP)
         activeTimeout = config.activeTimeoutMillis
         notBefore = config.notBeforeMillis ?? .min
         notAfter = config.notAfterMillis ?? .max
@@ -30,46 +42,44 @@ struct RowValidator: Sendable {
         allowDHCP = config.allowDHCPUnspecifiedSource
     }
 
-    @inline(__always) func on(_ rule: CleanRule) -> Bool { enabled[rule.index] }
-
     /// Protocols that carry ports: TCP, UDP, DCCP, SCTP, UDP-Lite.
     @inline(__always) static func hasPorts(_ proto: UInt8) -> Bool {
         proto == 6 || proto == 17 || proto == 33 || proto == 132 || proto == 136
     }
 
     func check(_ r: CleanRow) -> CleanRule? {
-        if on(.unspecifiedAddress) && (r.src.isUnspecified || r.dst.isUnspecified) {
+        if unspecifiedOn && (r.src.isUnspecified || r.dst.isUnspecified) {
             let dhcp = allowDHCP && r.proto == 17 && r.src.isIPv4 && r.src.isUnspecified && !r.dst.isUnspecified
                 && r.has(Present.srcPort) && r.srcPort == 68 && r.has(Present.dstPort) && r.dstPort == 67
             if !dhcp { return .unspecifiedAddress }
         }
-        if on(.endBeforeStart) && r.end < r.start { return .endBeforeStart }
-        if on(.durationOverActiveTimeout) && r.end > r.start && r.end &- r.start > activeTimeout { return .durationOverActiveTimeout }
-        if on(.beforeNotBefore) && r.start < notBefore { return .beforeNotBefore }
-        if on(.afterNotAfter) && r.start > notAfter { return .afterNotAfter }
-        if on(.futureSkew) && max(r.end, r.start) > futureLimit { return .futureSkew }
+        if endBeforeStartOn && r.end < r.start { return .endBeforeStart }
+        if durationOn && r.end > r.start && r.end &- r.start > activeTimeout { return .durationOverActiveTimeout }
+        if notBeforeOn && r.start < notBefore { return .beforeNotBefore }
+        if notAfterOn && r.start > notAfter { return .afterNotAfter }
+        if futureOn && max(r.end, r.start) > futureLimit { return .futureSkew }
         let reverse = r.has(Present.revPackets) && r.has(Present.revBytes)
-        if on(.zeroPacketsWithBytes) && ((r.packets == 0 && r.bytes > 0) || (reverse && r.revPackets == 0 && r.revBytes > 0)) {
+        if zeroPacketsOn && ((r.packets == 0 && r.bytes > 0) || (reverse && r.revPackets == 0 && r.revBytes > 0)) {
             return .zeroPacketsWithBytes
         }
-        if on(.packetsWithoutBytes) && ((r.packets > 0 && r.bytes == 0) || (reverse && r.revPackets > 0 && r.revBytes == 0)) {
+        if noBytesOn && ((r.packets > 0 && r.bytes == 0) || (reverse && r.revPackets > 0 && r.revBytes == 0)) {
             return .packetsWithoutBytes
         }
         let v4 = r.src.isIPv4
         let lo = v4 ? min4 : min6, hi = v4 ? max4 : max6
-        if on(.bytesPerPacketTooSmall) && (Self.below(r.bytes, r.packets, lo) || (reverse && Self.below(r.revBytes, r.revPackets, lo))) {
+        if tooSmallOn && (Self.below(r.bytes, r.packets, lo) || (reverse && Self.below(r.revBytes, r.revPackets, lo))) {
             return .bytesPerPacketTooSmall
         }
-        if on(.bytesPerPacketTooLarge) && (Self.above(r.bytes, r.packets, hi) || (reverse && Self.above(r.revBytes, r.revPackets, hi))) {
+        if tooLargeOn && (Self.above(r.bytes, r.packets, hi) || (reverse && Self.above(r.revBytes, r.revPackets, hi))) {
             return .bytesPerPacketTooLarge
         }
-        if on(.portsOnPortlessProtocol) && !Self.hasPorts(r.proto) {
+        if portsOn && !Self.hasPorts(r.proto) {
             let srcSet = r.has(Present.srcPort) && r.srcPort != 0
             let dstSet = r.has(Present.dstPort) && r.dstPort != 0
             // ICMP and ICMPv6 keep type·256+code in the destination port.
             if srcSet || (dstSet && r.proto != 1 && r.proto != 58) { return .portsOnPortlessProtocol }
         }
-        if on(.tcpFlagsOnNonTCP) && r.proto != 6 && r.has(Present.tcpFlags) && r.tcpFlags != 0 { return .tcpFlagsOnNonTCP }
+        if flagsOn && r.proto != 6 && r.has(Present.tcpFlags) && r.tcpFlags != 0 { return .tcpFlagsOnNonTCP }
         return nil
     }
 

@@ -34,8 +34,8 @@ public struct CleanCommand: ParsableCommand {
 
         Examples:
           floe-clean data/raw --output data/flows
-          floe-clean data/raw/day1 data/raw/day2 --output data/flows --config clean.yaml \\
-            --internal-network 10.0.0.0/8 --internal-network fd00::/8 \\
+          floe-clean data/raw/day1 data/raw/day2 -o data/flows \\
+            --config clean.yaml --internal-network 10.0.0.0/8 \\
             --not-before 2026-11-01 --not-after 2026-11-07
         """)
 

@@ -21,6 +21,9 @@ public struct CleanEngine: Sendable {
     /// Rows held in memory before spilling; nil derives it from the memory budget (tests
     /// set it small to exercise the spill path).
     var spillLimitRows: Int?
+    /// Most rows of one validation job (a slice of a record batch); nil derives it from
+    /// the memory budget (about 10 % of it in flight).
+    var sliceRows: Int?
 
     public init(config: CleanConfig, toolVersion: String) {
         self.config = config
@@ -87,28 +90,30 @@ public struct CleanEngine: Sendable {
         let stride = MemoryLayout<CleanRow>.stride
         let store = DayStore(scratchFolder: scratch, spillLimitRows: spillLimitRows ?? budgetBytes * 45 / 100 / stride, threads: config.threads)
         let quarantine = try AtomicFile(path: output + "/" + CleanManifest.quarantineFileName)
-        var labels = LabelTable()
+        // In flight: one group being validated, one queued, one being consumed.
+        let group = max(1, config.threads * 2)
+        let slice = sliceRows ?? min(65_536, max(1_024, budgetBytes / 10 / (3 * group * stride)))
+        let sink = IntakeSink(store: store, quarantine: quarantine, inputs: files.count)
+        let consumer = BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>(capacity: 1) { items in
+            for item in items { try sink.take(item.outcome, input: item.input, rows: item.rows) }
+        }
 
         // Phase 1: validate and bucket by day.
         for (index, path) in files.enumerated() {
             var report = CleanInputReport(path: path)
             do {
-                try readInput(path: path, index: UInt32(index), validator: validator, store: store,
-                              labels: &labels, quarantine: quarantine, report: &report)
-            } catch let error as CleanError {
-                throw error
-            } catch let error as FlowIOError {
-                if case .writeFailed = error { throw error }
-                report.status = "failed"
-                report.error = "\(error)"
-                report.counts = CleanCounts()
+                try readInput(path: path, index: index, validator: validator, sliceRows: slice, consumer: consumer)
             } catch {
                 report.status = "failed"
                 report.error = "\(error)"
-                report.counts = CleanCounts()
             }
             manifest.inputs.append(report)
         }
+        try consumer.finish()
+        for k in manifest.inputs.indices where manifest.inputs[k].status == "ok" {
+            manifest.inputs[k].counts = sink.counts[k]
+        }
+        let labels = sink.labels
 
         // Phase 2: per day, merge, dedupe, enrich, write, swap in.
         var window = DedupeWindow(key: config.dedupeKey, toleranceMillis: config.dedupeToleranceMillis)
@@ -177,10 +182,11 @@ public struct CleanEngine: Sendable {
         return manifest
     }
 
-    /// Phase 1 for one input file. Throws before touching `store` when the file cannot be
-    /// read (every batch is checked up front).
-    private func readInput(path: String, index: UInt32, validator: RowValidator, store: DayStore,
-                           labels: inout LabelTable, quarantine: AtomicFile, report: inout CleanInputReport) throws {
+    /// Phase 1 for one input file: checks the whole file (schema, every batch) before any
+    /// of its rows is used, then validates slices in parallel and hands the outcomes, in
+    /// order, to the consumer. Throws only for an unreadable file.
+    private func readInput(path: String, index: Int, validator: RowValidator, sliceRows: Int,
+                           consumer: BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>) throws {
         let reader = try ArrowFileReader(path: path)
         try reader.checkFlowSchema()
         let views = try (0..<reader.recordBatchCount).map { try RawBatchView(reader: reader, index: $0) }
@@ -189,7 +195,6 @@ public struct CleanEngine: Sendable {
         let source = sourceJSON
         // Jobs: slices of at most `sliceRows` rows of a batch, so a huge batch neither
         // serializes the work nor holds more than a slice of rows in flight.
-        let sliceRows = 65_536
         var jobs: [(view: Int, rows: Range<Int>)] = []
         for (k, view) in views.enumerated() {
             var lo = 0
@@ -207,31 +212,47 @@ public struct CleanEngine: Sendable {
             let slice = Array(jobs[first..<(first + count)])
             parallelFor(count: count, threads: config.threads) { k in
                 let job = slice[k]
-                let outcome = BatchCleaner.clean(views[job.view], rows: job.rows, input: index, batch: job.view,
+                let outcome = BatchCleaner.clean(views[job.view], rows: job.rows, input: UInt32(index), batch: job.view,
                                                  sourceJSON: source, validator: validator)
                 if job.rows.upperBound == views[job.view].rowCount { views[job.view].releasePages() }
                 outcomes.withLock { $0[k] = outcome }
             }
-            for k in 0..<count {
-                guard var outcome = outcomes.withLock({ box -> BatchOutcome? in
-                    defer { box[k] = nil }
-                    return box[k]
-                }) else { continue }
-                let map = outcome.labels.table.texts.map { labels.id(of: $0) }
-                if !map.isEmpty {
-                    for i in outcome.rows.indices where outcome.rows[i].has(Present.label) {
-                        outcome.rows[i].label = map[Int(outcome.rows[i].label)]
-                    }
-                }
-                try outcome.rows.withUnsafeBufferPointer { try store.add($0) }
-                if !outcome.quarantine.isEmpty { try quarantine.write(outcome.quarantine) }
-                report.counts.rowsIn += Int64(slice[k].rows.count)
-                for rule in CleanRule.allCases where outcome.rejects[rule.index] > 0 {
-                    report.counts.rowsRejected += Int64(outcome.rejects[rule.index])
-                    report.counts.rejectsByRule[rule.rawValue, default: 0] += Int64(outcome.rejects[rule.index])
-                }
-            }
+            let done = outcomes.value
+            consumer.push((0..<count).map { k in (index, slice[k].rows.count, done[k]!) })
             first += count
+        }
+    }
+}
+
+/// The serial end of phase 1: maps batch-local label ids into the run's label table (in
+/// input order, so ids are deterministic), files rows into the day store, appends the
+/// quarantine lines and counts. Runs on the consumer thread only.
+final class IntakeSink: @unchecked Sendable {
+    let store: DayStore
+    let quarantine: AtomicFile
+    private(set) var labels = LabelTable()
+    private(set) var counts: [CleanCounts]
+
+    init(store: DayStore, quarantine: AtomicFile, inputs: Int) {
+        self.store = store
+        self.quarantine = quarantine
+        counts = [CleanCounts](repeating: CleanCounts(), count: inputs)
+    }
+
+    func take(_ outcome: BatchOutcome, input: Int, rows: Int) throws {
+        var outcome = outcome
+        let map = outcome.labels.table.texts.map { labels.id(of: $0) }
+        if map.enumerated().contains(where: { $0.offset != Int($0.element) }) {
+            for i in outcome.rows.indices where outcome.rows[i].has(Present.label) {
+                outcome.rows[i].label = map[Int(outcome.rows[i].label)]
+            }
+        }
+        try outcome.rows.withUnsafeBufferPointer { try store.add($0) }
+        if !outcome.quarantine.isEmpty { try quarantine.write(outcome.quarantine) }
+        counts[input].rowsIn += Int64(rows)
+        for rule in CleanRule.allCases where outcome.rejects[rule.index] > 0 {
+            counts[input].rowsRejected += Int64(outcome.rejects[rule.index])
+            counts[input].rejectsByRule[rule.rawValue, default: 0] += Int64(outcome.rejects[rule.index])
         }
     }
 }

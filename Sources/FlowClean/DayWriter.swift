@@ -1,16 +1,16 @@
 import Foundation
 
-/// A bounded hand-off of row blocks from the merging thread to the writing thread.
-final class BlockQueue: @unchecked Sendable {
+/// A bounded hand-off between two threads (one producer, one consumer).
+final class BlockQueue<Element>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var blocks: [[CleanRow]] = []
+    private var blocks: [Element] = []
     private var closed = false
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
     /// Waits for room, then queues `block`.
-    func push(_ block: [CleanRow]) {
+    func push(_ block: Element) {
         condition.lock()
         while blocks.count >= capacity && !closed { condition.wait() }
         blocks.append(block)
@@ -27,7 +27,7 @@ final class BlockQueue: @unchecked Sendable {
     }
 
     /// The next block, or nil once closed and drained.
-    func pop() -> [CleanRow]? {
+    func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
         while blocks.isEmpty && !closed { condition.wait() }
@@ -42,7 +42,7 @@ final class BlockQueue: @unchecked Sendable {
 /// deduplicating (the caller's thread) and encoding and writing overlap on two cores.
 final class DayWriter: @unchecked Sendable {
     private let writer: PartitionWriter
-    private let queue = BlockQueue(capacity: 3)
+    private let queue = BlockQueue<[CleanRow]>(capacity: 3)
     private let finished = DispatchSemaphore(value: 0)
     private var failure: Error?
     private var block: [CleanRow] = []
@@ -91,5 +91,37 @@ final class DayWriter: @unchecked Sendable {
         finished.wait()
         if let failure { throw failure }
         return writer.writer.rowsWritten
+    }
+}
+
+/// Runs `body` on its own thread for every pushed item, in push order, so a serial step
+/// (appending to the day store, writing the quarantine) overlaps with the parallel work
+/// that produces the items. The first error stops the work; `finish()` rethrows it.
+final class BackgroundConsumer<Item>: @unchecked Sendable {
+    private let queue: BlockQueue<Item>
+    private let done = DispatchSemaphore(value: 0)
+    private let body: (Item) throws -> Void
+    private var failure: Error?
+
+    init(capacity: Int, body: @escaping (Item) throws -> Void) {
+        queue = BlockQueue(capacity: capacity)
+        self.body = body
+        let thread = Thread { [self] in
+            while let item = queue.pop() {
+                guard failure == nil else { continue }
+                do { try self.body(item) } catch { failure = error }
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func push(_ item: Item) { queue.push(item) }
+
+    /// Waits until every pushed item is consumed; rethrows the first error.
+    func finish() throws {
+        queue.close()
+        done.wait()
+        if let failure { throw failure }
     }
 }

@@ -155,6 +155,7 @@ import Testing
         single.threads = 1
         var spilling = engine(single)
         spilling.spillLimitRows = 250
+        spilling.sliceRows = 77
         let m3 = try spilling.run(inputs: [tmp.path + "/raw"], output: tmp.path + "/three")
         #expect(m3.spills > 3)
         #expect(m1.spills == 0)

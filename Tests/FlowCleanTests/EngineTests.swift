@@ -1,3 +1,4 @@
+import FlowColumnar
 import FlowCore
 import Foundation
 import Testing
@@ -244,5 +245,38 @@ import Testing
         #expect(Array(DatasetSchema.fields.prefix(FlowSchema.fields.count)) == FlowSchema.fields)
         #expect(DatasetSchema.index(of: "direction") == FlowSchema.fields.count)
         #expect(Set(DatasetSchema.fields.map(\.name)).count == DatasetSchema.fields.count)
+    }
+}
+
+@Suite struct InvalidValueTests {
+    /// A raw file whose address texts are given as is (ingest never writes a bad one, but a
+    /// foreign or damaged file may): `invalid_value` quarantines the row, the others pass.
+    @Test func unparseableAddressIsQuarantined() throws {
+        let tmp = TempFolder()
+        defer { tmp.cleanup() }
+        let records = [flow(start: t0 + 1), flow(start: t0 + 2, srcPort: 2), flow(start: t0 + 3, srcPort: 3)]
+        var batch = FlowBatch()
+        for r in records { batch.append(r) }
+        let srcTexts = ["10.0.0.5", "10.0.0.300", "2001:db8::1"]
+        var offsets: [Int32] = [0], data: [UInt8] = []
+        for t in srcTexts { data += Array(t.utf8); offsets.append(Int32(data.count)) }
+        var dstOffsets: [Int32] = [0], dstData: [UInt8] = []
+        for r in records { r.dstAddr.appendText(to: &dstData); dstOffsets.append(Int32(dstData.count)) }
+        var expOffsets: [Int32] = [0], expData: [UInt8] = []
+        for r in records { r.exporter!.appendText(to: &expData); expOffsets.append(Int32(expData.count)) }
+        let writer = try ArrowFileWriter(path: tmp.sub("raw") + "/a.arrow", fields: FlowSchema.fields)
+        try writer.write(rowCount: 3, columns: [
+            .values(batch.start), .values(batch.end), .utf8(offsets: offsets, data: data),
+            .utf8(offsets: dstOffsets, data: dstData), .values(batch.srcPort), .values(batch.dstPort),
+            .values(batch.proto), .values(batch.tcpFlags), .values(batch.packets), .values(batch.bytes),
+            .allNull, .allNull, .allNull, .allNull, .allNull, .utf8(offsets: expOffsets, data: expData),
+            .values(batch.samplingRate), .allNull, .allNull, .allNull, .allNull,
+        ])
+        try writer.finish()
+        let m = try CleanEngine(config: testConfig(), toolVersion: "t").run(inputs: [tmp.path + "/raw"], output: tmp.path + "/flows")
+        #expect(m.totals.counts.rejects(.invalidValue) == 1)
+        #expect(m.totals.counts.rowsOut == 2)
+        let line = String(decoding: fileBytes(tmp.path + "/flows/quarantine.jsonl"), as: UTF8.self)
+        #expect(line.contains("\"rule\":\"invalid_value\"") && line.contains("10.0.0.300") && line.contains("\"row\":1"))
     }
 }

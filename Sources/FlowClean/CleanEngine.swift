@@ -1,0 +1,266 @@
+import FlowColumnar
+import FlowCore
+import FlowIO
+import Foundation
+
+/// The clean stage: raw ingest Arrow files in, the day-partitioned flow dataset out.
+///
+/// Phase 1 reads the inputs in order; the record batches of a file are validated on
+/// `threads` threads (`BatchCleaner`), rejects go to the quarantine in input order and
+/// valid rows into a `DayStore`, which spills sorted per-day runs to a scratch folder when
+/// the memory budget would be exceeded. Phase 2 takes the days in ascending order, merges
+/// each day's runs in `RowOrder`, drops duplicates (`DedupeWindow`, carried across
+/// consecutive days), normalizes and enriches the rows (`PartitionWriter`) into a staged
+/// folder and swaps it in for `date=D` (`PartitionSwap`). The quarantine and the manifest
+/// are written last, atomically.
+public struct CleanEngine: Sendable {
+    public let config: CleanConfig
+    /// Recorded in the manifest (the command passes `floeVersion`).
+    public let toolVersion: String
+
+    /// Rows held in memory before spilling; nil derives it from the memory budget (tests
+    /// set it small to exercise the spill path).
+    var spillLimitRows: Int?
+    /// Most rows of one validation job (a slice of a record batch); nil derives it from
+    /// the memory budget (about 10 % of it in flight).
+    var sliceRows: Int?
+
+    public init(config: CleanConfig, toolVersion: String) {
+        self.config = config
+        self.toolVersion = toolVersion
+    }
+
+    /// The Arrow files of the inputs: a folder gives its `*.arrow` files (sorted by name,
+    /// hidden files skipped), a file gives itself. A path that does not exist is kept, so
+    /// it is reported as a failed input.
+    public static func inputFiles(_ specs: [String]) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for spec in specs {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: spec, isDirectory: &isDir), isDir.boolValue {
+                let names = ((try? fm.contentsOfDirectory(atPath: spec)) ?? [])
+                    .filter { $0.hasSuffix(".arrow") && !$0.hasPrefix(".") }.sorted()
+                let folder = spec.hasSuffix("/") ? String(spec.dropLast()) : spec
+                out += names.map { folder + "/" + $0 }
+            } else {
+                out.append(spec)
+            }
+        }
+        return out
+    }
+
+    /// Cleans `inputs` (RAW_DIR folders or Arrow files) into the dataset folder `output`.
+    /// Unreadable inputs are reported in the manifest (`status: failed`) and the others are
+    /// cleaned; check `manifest.failedInputs`. Throws on configuration, write and
+    /// accounting failures. `now` overrides the wall clock for `future_skew` when the
+    /// config has no `reference_time`.
+    @discardableResult
+    public func run(inputs: [String], output: String, now: Int64? = nil) throws -> CleanManifest {
+        let problems = config.problems()
+        if !problems.isEmpty {
+            throw CleanError.invalidConfig(problems.map { ConfigDiagnostic(file: "configuration", line: 0, $0) })
+        }
+        let files = CleanEngine.inputFiles(inputs)
+        if files.isEmpty { throw CleanError.usage("no input Arrow files in \(inputs.joined(separator: ", ")); give RAW_DIR folders written by floe-ingest") }
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw CleanError.writeFailed(path: output, reason: "cannot create the dataset folder: \(error.localizedDescription)")
+        }
+        let lock = try DatasetLock(folder: output)
+        defer { withExtendedLifetime(lock) {} }
+        PartitionSwap.recover(in: output)
+
+        let reference = config.referenceTimeMillis ?? now ?? Int64(Date().timeIntervalSince1970 * 1000)
+        let validator = RowValidator(config: config, referenceTime: reference)
+        var manifest = CleanManifest(version: toolVersion, config: config, referenceTime: CivilTime.isoString(millis: reference))
+
+        let scratch = output + "/.clean-scratch-\(getpid())"
+        try? fm.removeItem(atPath: scratch)
+        do {
+            try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw CleanError.writeFailed(path: scratch, reason: "cannot create the scratch folder: \(error.localizedDescription)")
+        }
+        defer { try? fm.removeItem(atPath: scratch) }
+
+        let budgetBytes = config.memoryBudgetMB << 20
+        let stride = MemoryLayout<CleanRow>.stride
+        let store = DayStore(scratchFolder: scratch, spillLimitRows: spillLimitRows ?? budgetBytes * 45 / 100 / stride, threads: config.threads)
+        let quarantine = try AtomicFile(path: output + "/" + CleanManifest.quarantineFileName)
+        // In flight: one group being validated, one queued, one being consumed.
+        let group = max(1, config.threads * 2)
+        let slice = sliceRows ?? min(65_536, max(1_024, budgetBytes / 10 / (3 * group * stride)))
+        let sink = IntakeSink(store: store, quarantine: quarantine, inputs: files.count)
+        let consumer = BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>(capacity: 1) { items in
+            for item in items { try sink.take(item.outcome, input: item.input, rows: item.rows) }
+        }
+
+        // Phase 1: validate and bucket by day.
+        for (index, path) in files.enumerated() {
+            var report = CleanInputReport(path: path)
+            do {
+                try readInput(path: path, index: index, validator: validator, sliceRows: slice, consumer: consumer)
+            } catch {
+                report.status = "failed"
+                report.error = "\(error)"
+            }
+            manifest.inputs.append(report)
+        }
+        try consumer.finish()
+        for k in manifest.inputs.indices where manifest.inputs[k].status == "ok" {
+            manifest.inputs[k].counts = sink.counts[k]
+        }
+        let labels = sink.labels
+
+        // Phase 2: per day, merge, dedupe, enrich, write, swap in.
+        var window = DedupeWindow(key: config.dedupeKey, toleranceMillis: config.dedupeToleranceMillis)
+        var previousDay: Int64? = nil
+        var rowsOut = [Int64](repeating: 0, count: files.count)
+        var duplicates = [Int64](repeating: 0, count: files.count)
+        let days = store.days
+        // Sort the days still in memory, in parallel, before merging them one by one.
+        let memoryDays = days.filter { store.memory[$0] != nil }
+        var orders = Dictionary(uniqueKeysWithValues: zip(memoryDays, store.sortAll(memoryDays)))
+        for day in days {
+            if previousDay.map({ $0 + 1 != day }) ?? true { window.reset() }
+            previousDay = day
+            let (chunks, runs) = store.take(day: day)
+            var cursors: [RunCursor] = []
+            let bufferRows = max(256, min(8192, budgetBytes / 8 / max(runs.count, 1) / stride))
+            for run in runs { cursors.append(RunCursor(file: run, bufferRows: bufferRows)) }
+            if !chunks.isEmpty { cursors.append(RunCursor(chunks: chunks, order: orders.removeValue(forKey: day) ?? DayStore.sortOrder(chunks))) }
+            var merger = try RunMerger(cursors)
+
+            let folder = DatasetSchema.partitionFolder(day: day)
+            let staged = output + "/." + folder + ".tmp-\(getpid())"
+            try? fm.removeItem(atPath: staged)
+            do {
+                try fm.createDirectory(atPath: staged, withIntermediateDirectories: false)
+            } catch {
+                throw CleanError.writeFailed(path: staged, reason: error.localizedDescription)
+            }
+            let part = DatasetSchema.partFile(0)
+            let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
+                                                               networks: config.internalNetworks, labels: labels.texts),
+                                   blockRows: 8_192)
+            do {
+                while let row = try merger.next() {
+                    if config.dedupeEnabled && window.isDuplicate(row) {
+                        duplicates[Int(row.input)] += 1
+                    } else {
+                        writer.append(row)
+                        rowsOut[Int(row.input)] += 1
+                    }
+                }
+            } catch {
+                _ = try? writer.finish()
+                throw error
+            }
+            let rows = Int64(try writer.finish())
+            PartitionSwap.syncFolder(staged)
+            try PartitionSwap.replace(target: output + "/" + folder, with: staged, parent: output)
+            manifest.partitions.append(PartitionReport(date: CivilTime.dateString(day: day), path: folder + "/" + part, rows: rows))
+        }
+        manifest.spills = store.spills
+
+        for k in manifest.inputs.indices where manifest.inputs[k].status == "ok" {
+            manifest.inputs[k].counts.rowsOut = rowsOut[k]
+            manifest.inputs[k].counts.duplicates = duplicates[k]
+        }
+        manifest.recomputeTotals()
+        let unbalanced = manifest.inputs.filter { !$0.counts.isBalanced }
+        if !unbalanced.isEmpty || !manifest.totals.counts.isBalanced {
+            throw CleanError.accountingMismatch(unbalanced.map {
+                "\($0.path): in \($0.counts.rowsIn), out \($0.counts.rowsOut), rejected \($0.counts.rowsRejected), duplicates \($0.counts.duplicates)"
+            }.joined(separator: "; "))
+        }
+        try quarantine.commit()
+        try writeAtomically(path: output + "/" + CleanManifest.fileName, bytes: Array(try manifest.encoded()))
+        return manifest
+    }
+
+    /// Phase 1 for one input file: checks the whole file (schema, every batch) before any
+    /// of its rows is used, then validates slices in parallel and hands the outcomes, in
+    /// order, to the consumer. Throws only for an unreadable file.
+    private func readInput(path: String, index: Int, validator: RowValidator, sliceRows: Int,
+                           consumer: BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>) throws {
+        let reader = try ArrowFileReader(path: path)
+        try reader.checkFlowSchema()
+        let views = try (0..<reader.recordBatchCount).map { try RawBatchView(reader: reader, index: $0) }
+        var sourceJSON: [UInt8] = []
+        JSONBytes.appendString(path, to: &sourceJSON)
+        let source = sourceJSON
+        // Jobs: slices of at most `sliceRows` rows of a batch, so a huge batch neither
+        // serializes the work nor holds more than a slice of rows in flight.
+        var jobs: [(view: Int, rows: Range<Int>)] = []
+        for (k, view) in views.enumerated() {
+            var lo = 0
+            repeat {
+                let hi = min(view.rowCount, lo + sliceRows)
+                jobs.append((k, lo..<hi))
+                lo = hi
+            } while lo < view.rowCount
+        }
+        let group = max(1, config.threads * 2)
+        var first = 0
+        while first < jobs.count {
+            let count = min(group, jobs.count - first)
+            let outcomes = UnsafeSendableBox([BatchOutcome?](repeating: nil, count: count))
+            let slice = Array(jobs[first..<(first + count)])
+            parallelFor(count: count, threads: config.threads) { k in
+                let job = slice[k]
+                let outcome = BatchCleaner.clean(views[job.view], rows: job.rows, input: UInt32(index), batch: job.view,
+                                                 sourceJSON: source, validator: validator)
+                if job.rows.upperBound == views[job.view].rowCount { views[job.view].releasePages() }
+                outcomes.withLock { $0[k] = outcome }
+            }
+            let done = outcomes.value
+            consumer.push((0..<count).map { k in (index, slice[k].rows.count, done[k]!) })
+            first += count
+        }
+    }
+}
+
+/// The serial end of phase 1: maps batch-local label ids into the run's label table (in
+/// input order, so ids are deterministic), files rows into the day store, appends the
+/// quarantine lines and counts. Runs on the consumer thread only.
+final class IntakeSink: @unchecked Sendable {
+    let store: DayStore
+    let quarantine: AtomicFile
+    private(set) var labels = LabelTable()
+    private(set) var counts: [CleanCounts]
+
+    init(store: DayStore, quarantine: AtomicFile, inputs: Int) {
+        self.store = store
+        self.quarantine = quarantine
+        counts = [CleanCounts](repeating: CleanCounts(), count: inputs)
+    }
+
+    func take(_ outcome: BatchOutcome, input: Int, rows: Int) throws {
+        var outcome = outcome
+        let map = outcome.labels.table.texts.map { labels.id(of: $0) }
+        if map.enumerated().contains(where: { $0.offset != Int($0.element) }) {
+            for i in outcome.rows.indices where outcome.rows[i].has(Present.label) {
+                outcome.rows[i].label = map[Int(outcome.rows[i].label)]
+            }
+        }
+        try outcome.rows.withUnsafeBufferPointer { try store.add($0) }
+        if !outcome.quarantine.isEmpty { try quarantine.write(outcome.quarantine) }
+        counts[input].rowsIn += Int64(rows)
+        for rule in CleanRule.allCases where outcome.rejects[rule.index] > 0 {
+            counts[input].rowsRejected += Int64(outcome.rejects[rule.index])
+            counts[input].rejectsByRule[rule.rawValue, default: 0] += Int64(outcome.rejects[rule.index])
+        }
+    }
+}
+
+extension CleanManifest {
+    init(version: String, config: CleanConfig, referenceTime: String) {
+        self.version = version
+        self.config = config
+        self.referenceTime = referenceTime
+    }
+}

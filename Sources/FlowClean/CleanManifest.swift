@@ -1,0 +1,153 @@
+import Foundation
+
+/// Row accounting of one input, or of the whole run:
+/// `rows_in = rows_out + rows_rejected + duplicates`.
+public struct CleanCounts: Codable, Equatable, Sendable {
+    public var rowsIn: Int64 = 0
+    public var rowsOut: Int64 = 0
+    public var rowsRejected: Int64 = 0
+    /// Rejected rows by rule name; every rule is listed, 0 included.
+    public var rejectsByRule: [String: Int64] = Dictionary(uniqueKeysWithValues: CleanRule.allCases.map { ($0.rawValue, 0) })
+    /// Rows dropped as duplicates of a kept row.
+    public var duplicates: Int64 = 0
+
+    public init() {}
+
+    /// Whether in = out + rejected + duplicates and the per-rule counts add up.
+    public var isBalanced: Bool {
+        rowsIn == rowsOut + rowsRejected + duplicates && rejectsByRule.values.reduce(0, +) == rowsRejected
+    }
+
+    public func rejects(_ rule: CleanRule) -> Int64 { rejectsByRule[rule.rawValue] ?? 0 }
+
+    mutating func add(_ o: CleanCounts) {
+        rowsIn += o.rowsIn
+        rowsOut += o.rowsOut
+        rowsRejected += o.rowsRejected
+        duplicates += o.duplicates
+        for (k, v) in o.rejectsByRule { rejectsByRule[k, default: 0] += v }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rowsIn = "rows_in", rowsOut = "rows_out", rowsRejected = "rows_rejected"
+        case rejectsByRule = "rejects_by_rule", duplicates
+    }
+}
+
+/// The manifest entry of one input file.
+public struct CleanInputReport: Codable, Equatable, Sendable {
+    public var path: String
+    /// `ok`, or `failed` when the file could not be read (nothing from it was used).
+    public var status: String
+    public var error: String?
+    public var counts = CleanCounts()
+
+    enum CodingKeys: String, CodingKey { case path, status, error }
+
+    init(path: String) {
+        self.path = path
+        status = "ok"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(status, forKey: .status)
+        try c.encode(error, forKey: .error)
+        try counts.encode(to: encoder)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        status = try c.decode(String.self, forKey: .status)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        counts = try CleanCounts(from: decoder)
+    }
+}
+
+/// One partition written by the run.
+public struct PartitionReport: Codable, Equatable, Sendable {
+    /// `YYYY-MM-DD` (UTC).
+    public var date: String
+    /// Path relative to the dataset folder, e.g. `date=2026-11-01/part-00000.arrow`.
+    public var path: String
+    public var rows: Int64
+}
+
+/// Totals of the run.
+public struct CleanTotals: Codable, Equatable, Sendable {
+    public var files = 0
+    public var filesFailed = 0
+    public var counts = CleanCounts()
+
+    enum CodingKeys: String, CodingKey { case files, filesFailed = "files_failed" }
+
+    init() {}
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(files, forKey: .files)
+        try c.encode(filesFailed, forKey: .filesFailed)
+        try counts.encode(to: encoder)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        files = try c.decode(Int.self, forKey: .files)
+        filesFailed = try c.decode(Int.self, forKey: .filesFailed)
+        counts = try CleanCounts(from: decoder)
+    }
+}
+
+/// `DATASET_DIR/manifest.json`: what the last clean read, kept, rejected and dropped, the
+/// partitions it wrote and the configuration it used. It holds no wall-clock time except
+/// the `reference_time` (pin it in the config for fully reproducible manifests).
+public struct CleanManifest: Codable, Equatable, Sendable {
+    public var tool = "floe-clean"
+    public var version: String
+    public var schemaVersion = DatasetSchema.version
+    public var config: CleanConfig
+    /// The instant `future_skew` compared against (ISO 8601).
+    public var referenceTime: String
+    public var inputs: [CleanInputReport] = []
+    public var totals = CleanTotals()
+    public var partitions: [PartitionReport] = []
+    /// Times rows were spilled to disk to stay within the memory budget.
+    public var spills = 0
+    public var quarantine = CleanManifest.quarantineFileName
+
+    public static let fileName = "manifest.json"
+    public static let quarantineFileName = "quarantine.jsonl"
+
+    enum CodingKeys: String, CodingKey {
+        case tool, version, schemaVersion = "schema_version", config, referenceTime = "reference_time"
+        case inputs, totals, partitions, spills, quarantine
+    }
+
+    /// Inputs that could not be read.
+    public var failedInputs: [CleanInputReport] { inputs.filter { $0.status != "ok" } }
+
+    mutating func recomputeTotals() {
+        var t = CleanTotals()
+        for i in inputs {
+            t.files += 1
+            if i.status != "ok" { t.filesFailed += 1 }
+            t.counts.add(i.counts)
+        }
+        totals = t
+    }
+
+    /// Pretty JSON with sorted keys.
+    public func encoded() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var d = try e.encode(self)
+        d.append(0x0A)
+        return d
+    }
+
+    public static func decode(_ data: Data) throws -> CleanManifest {
+        try JSONDecoder().decode(CleanManifest.self, from: data)
+    }
+}

@@ -1,0 +1,115 @@
+import FlowCore
+
+/// The validated rows of a run, grouped by UTC day of `start`. Rows are held in fixed-size
+/// chunks (so the memory held is what is counted, no array doubling); when the held rows
+/// pass the spill limit every day is sorted and written to disk as a sorted run. Phase 2
+/// merges, per day, the runs on disk with the sorted rows still in memory.
+final class DayStore {
+    static let chunkRows = 16_384
+    let scratchFolder: String
+    let spillLimitRows: Int
+    let threads: Int
+    /// Rows in memory per day.
+    private(set) var memory: [Int64: [[CleanRow]]] = [:]
+    /// Sorted runs on disk per day.
+    private(set) var runs: [Int64: [SpillFile]] = [:]
+    private(set) var heldRows = 0
+    private var spillCount = 0
+    /// Number of times rows were spilled (for the manifest and tests).
+    var spills: Int { spillCount }
+
+    init(scratchFolder: String, spillLimitRows: Int, threads: Int) {
+        self.scratchFolder = scratchFolder
+        self.spillLimitRows = max(spillLimitRows, 1)
+        self.threads = threads
+    }
+
+    /// Every day that has rows (in memory or on disk), ascending.
+    var days: [Int64] { Set(memory.keys).union(runs.keys).sorted() }
+
+    /// Adds rows (any days).
+    func add(_ rows: UnsafeBufferPointer<CleanRow>) throws {
+        var i = 0
+        let n = rows.count
+        while i < n {
+            let day = CivilTime.day(ofMillis: rows[i].start)
+            var chunks = memory.removeValue(forKey: day) ?? []
+            // Runs of one day are common: take them in one go.
+            while i < n && CivilTime.day(ofMillis: rows[i].start) == day {
+                if chunks.isEmpty || chunks[chunks.count - 1].count == DayStore.chunkRows {
+                    var chunk: [CleanRow] = []
+                    chunk.reserveCapacity(DayStore.chunkRows)
+                    chunks.append(chunk)
+                }
+                chunks[chunks.count - 1].append(rows[i])
+                heldRows += 1
+                i += 1
+            }
+            memory[day] = chunks
+        }
+        if heldRows >= spillLimitRows { try spill() }
+    }
+
+    /// Sorts every day in memory and writes it as a run.
+    func spill() throws {
+        let days = memory.keys.sorted()
+        let sorted = sortAll(days)
+        for (k, day) in days.enumerated() {
+            let file = try SpillFile(path: "\(scratchFolder)/day\(day)-run\(spillCount)-\(k).rows")
+            let chunks = memory[day]!
+            var buffer: [CleanRow] = []
+            buffer.reserveCapacity(4096)
+            for index in sorted[k] {
+                buffer.append(chunks[Int(index >> 14)][Int(index & 0x3FFF)])
+                if buffer.count == 4096 {
+                    try buffer.withUnsafeBufferPointer { try file.append($0) }
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try buffer.withUnsafeBufferPointer { try file.append($0) }
+            runs[day, default: []].append(file)
+        }
+        memory.removeAll()
+        heldRows = 0
+        spillCount += 1
+    }
+
+    /// The sorted order (chunk << 14 | offset) of each day's rows in memory, days sorted in
+    /// parallel.
+    func sortAll(_ days: [Int64]) -> [[UInt32]] {
+        let results = UnsafeSendableBox([[UInt32]](repeating: [], count: days.count))
+        let groups = days.map { memory[$0]! }
+        parallelFor(count: days.count, threads: threads) { k in
+            let order = DayStore.sortOrder(groups[k])
+            results.withLock { $0[k] = order }
+        }
+        return results.value
+    }
+
+    /// Sorted order of rows held in chunks, by `RowOrder`.
+    static func sortOrder(_ chunks: [[CleanRow]]) -> [UInt32] {
+        struct Key { var start: Int64; var high: UInt64; var low: UInt64; var index: UInt32 }
+        var keys: [Key] = []
+        keys.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for (c, chunk) in chunks.enumerated() {
+            for (o, r) in chunk.enumerated() {
+                keys.append(Key(start: r.start, high: r.src.high, low: r.src.low, index: UInt32(c << 14 | o)))
+            }
+        }
+        keys.sort { a, b in
+            if a.start != b.start { return a.start < b.start }
+            if a.high != b.high { return a.high < b.high }
+            if a.low != b.low { return a.low < b.low }
+            return RowOrder.lessAfterSource(chunks[Int(a.index >> 14)][Int(a.index & 0x3FFF)],
+                                            chunks[Int(b.index >> 14)][Int(b.index & 0x3FFF)])
+        }
+        return keys.map(\.index)
+    }
+
+    /// Removes and returns one day's in-memory chunks and disk runs.
+    func take(day: Int64) -> (chunks: [[CleanRow]], runs: [SpillFile]) {
+        let chunks = memory.removeValue(forKey: day) ?? []
+        heldRows -= chunks.reduce(0) { $0 + $1.count }
+        return (chunks, runs.removeValue(forKey: day) ?? [])
+    }
+}

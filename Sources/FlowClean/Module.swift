@@ -1,2 +1,0 @@
-// FlowClean: see ARCHITECTURE.md. Contents arrive with issue 3.
-import FlowCore

@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "floe-clean", targets: ["floe-clean"]),
         .executable(name: "floe-train", targets: ["floe-train"]),
         .executable(name: "floe-score", targets: ["floe-score"]),
+        .executable(name: "floe-report", targets: ["floe-report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,11 +40,13 @@ let package = Package(
         .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
         // Features, k-means, DBSCAN, host graph, ARIMA/SARIMA, anomalies, model files.
         .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // HTML (self-contained) and Markdown reports with SVG charts.
+        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowClean", "FlowModels"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowPipeline",
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowReports", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
@@ -51,6 +54,7 @@ let package = Package(
         .executableTarget(name: "floe-clean", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-train", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-score", dependencies: ["FlowCommands"]),
+        .executableTarget(name: "floe-report", dependencies: ["FlowCommands"]),
 
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
+        .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
     ]

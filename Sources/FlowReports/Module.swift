@@ -1,0 +1,2 @@
+// FlowReports: see ARCHITECTURE.md. Contents arrive with issue 8.
+import FlowCore

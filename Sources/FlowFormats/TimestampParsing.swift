@@ -139,13 +139,19 @@ public enum TimestampParsing {
         }
         guard let sign = c.peek, sign == 0x2B || sign == 0x2D else { return .bad("text after time") }
         c.i += 1
-        guard let oh = c.digits(exactly: 2), oh <= 18 else { return .bad("bad zone offset") }
-        var om = 0
-        if !c.atEnd {
-            _ = c.eat(0x3A)
-            guard let m = c.digits(exactly: 2), m < 60, c.atEnd else { return .bad("bad zone offset") }
+        let zoneStart = c.i
+        guard let v = c.digits(min: 2, max: 4) else { return .bad("bad zone offset") }
+        var oh = v, om = 0
+        if c.i - zoneStart == 4 {
+            oh = v / 100
+            om = v % 100
+        } else if c.i - zoneStart != 2 {
+            return .bad("bad zone offset")
+        } else if c.eat(0x3A) {
+            guard let m = c.digits(exactly: 2) else { return .bad("bad zone offset") }
             om = m
         }
+        guard c.atEnd, oh <= 18, om < 60 else { return .bad("bad zone offset") }
         let off = Int64(oh * 3600 + om * 60) * 1000
         return .ok(sign == 0x2B ? local - off : local + off)
     }

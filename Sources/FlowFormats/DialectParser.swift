@@ -133,8 +133,11 @@ public struct DialectParser: Sendable {
         }
         if rules.nfdumpTrailer {
             if summaryLinesLeft > 0 { summaryLinesLeft -= 1; return .skipped }
-            if line.elementsEqual(DialectHeaders.nfdumpSummaryTitle.utf8) { summaryLinesLeft = 2; return .skipped }
-            if line.elementsEqual("No matching flows".utf8) { return .skipped }
+            if line.count == 7 && line[0] == 0x53 && line.elementsEqual(DialectHeaders.nfdumpSummaryTitle.utf8) {
+                summaryLinesLeft = 2
+                return .skipped
+            }
+            if line.count == 17 && line[0] == 0x4E && line.elementsEqual("No matching flows".utf8) { return .skipped }
         }
         if line.count == headerBytes.count && line.elementsEqual(headerBytes) { return .skipped }
         switch splitter.split(line, delimiter: rules.delimiter, quoting: rules.quoting, trimSpaces: rules.trimFields) {

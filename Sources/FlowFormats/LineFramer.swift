@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One line found by `LineFramer`.
 public struct FramedLine {
     /// How the line ended.
@@ -105,9 +113,13 @@ public struct LineFramer {
         guard let base = chunk.baseAddress else { return }
         var start = 0
         while start < n {
-            // Find the next LF.
-            var p = start
-            while p < n && base[p] != 0x0A { p += 1 }
+            // Find the next LF (memchr is vectorised).
+            let p: Int
+            if let hit = memchr(base + start, 0x0A, n - start) {
+                p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+            } else {
+                p = n
+            }
             let piece = UnsafeBufferPointer(start: base + start, count: p - start)
             if p == n {
                 // No terminator in the rest of this chunk: carry it over (bounded).

@@ -41,7 +41,7 @@ public struct CICFlowMeterEncoder: DialectEncoder {
         let c: UInt8 = 0x2C
         let fwdPkts = r.packets, bwdPkts = r.revPackets ?? 0
         let fwdBytes = r.bytes, bwdBytes = r.revBytes ?? 0
-        let durUs = (r.end - r.start) * 1000
+        let durUs = (r.end &- r.start) &* 1000
         // Flow ID: src-dst-sport-dport-proto.
         r.srcAddr.appendText(to: &out); out.append(0x2D)
         r.dstAddr.appendText(to: &out); out.append(0x2D)
@@ -76,16 +76,16 @@ public struct CICFlowMeterEncoder: DialectEncoder {
             CICFlowMeterEncoder.double(v, to: &out); out.append(c)
         }
         let seconds = Double(durUs) / 1e6
-        CICFlowMeterEncoder.double(Double(fwdBytes + bwdBytes) / seconds, to: &out); out.append(c)  // Flow Byts/s
-        CICFlowMeterEncoder.double(Double(fwdPkts + bwdPkts) / seconds, to: &out); out.append(c)  // Flow Pkts/s
+        CICFlowMeterEncoder.double((Double(fwdBytes) + Double(bwdBytes)) / seconds, to: &out); out.append(c)  // Flow Byts/s
+        CICFlowMeterEncoder.double((Double(fwdPkts) + Double(bwdPkts)) / seconds, to: &out); out.append(c)  // Flow Pkts/s
         // Flow IAT ×4, Fwd IAT ×5, Bwd IAT ×5, Fwd/Bwd PSH, Fwd/Bwd URG flags.
         ByteWriter.ascii("0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,", to: &out)
         let hdr: UInt64 = r.proto == 6 ? 20 : r.proto == 17 ? 8 : 0
-        ByteWriter.uint(fwdPkts * hdr, to: &out); out.append(c)
-        ByteWriter.uint(bwdPkts * hdr, to: &out); out.append(c)
+        ByteWriter.uint(fwdPkts &* hdr, to: &out); out.append(c)
+        ByteWriter.uint(bwdPkts &* hdr, to: &out); out.append(c)
         CICFlowMeterEncoder.double(Double(fwdPkts) / seconds, to: &out); out.append(c)
         CICFlowMeterEncoder.double(Double(bwdPkts) / seconds, to: &out); out.append(c)
-        let allMean = fwdPkts + bwdPkts > 0 ? Double(fwdBytes + bwdBytes) / Double(fwdPkts + bwdPkts) : 0
+        let allMean = fwdPkts > 0 || bwdPkts > 0 ? (Double(fwdBytes) + Double(bwdBytes)) / (Double(fwdPkts) + Double(bwdPkts)) : 0
         // Pkt Len Min/Max/Mean/Std/Var.
         CICFlowMeterEncoder.double(min(fwdMean, bwdPkts > 0 ? bwdMean : fwdMean).rounded(), to: &out); out.append(c)
         CICFlowMeterEncoder.double(max(fwdMean, bwdMean).rounded(), to: &out); out.append(c)
@@ -106,7 +106,7 @@ public struct CICFlowMeterEncoder: DialectEncoder {
         ByteWriter.uint(bwdPkts, to: &out); out.append(c)
         ByteWriter.uint(bwdBytes, to: &out); out.append(c)
         ByteWriter.ascii(r.proto == 6 ? "8192,-1," : "-1,-1,", to: &out)  // Init Fwd/Bwd Win Byts
-        ByteWriter.uint(fwdBytes > fwdPkts * hdr ? fwdPkts : 0, to: &out); out.append(c)  // Fwd Act Data Pkts
+        ByteWriter.uint(fwdBytes > fwdPkts &* hdr ? fwdPkts : 0, to: &out); out.append(c)  // Fwd Act Data Pkts
         ByteWriter.uint(hdr, to: &out); out.append(c)  // Fwd Seg Size Min
         ByteWriter.ascii("0,0,0,0,0,0,0,0,", to: &out)  // Active ×4, Idle ×4
         if let label, !label.isEmpty { GenericCSVEncoder.csvField(label, to: &out) } else { ByteWriter.ascii("Benign", to: &out) }

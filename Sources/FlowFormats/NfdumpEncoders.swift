@@ -57,6 +57,10 @@ enum NfdumpWriting {
         for i in 0..<6 { out.append(f & (0x20 >> UInt8(i)) != 0 ? letters.utf8Start[i] : 0x2E) }
     }
 
+    static func clamped(_ d: Double) -> UInt64 {
+        d >= 18_446_744_073_709_551_615.0 ? .max : d <= 0 ? 0 : UInt64(d)
+    }
+
     /// The Summary block that nfdump prints after `-o csv` records.
     static func summary(_ info: DialectTrailerInfo) -> [UInt8] {
         var out: [UInt8] = []
@@ -64,8 +68,8 @@ enum NfdumpWriting {
         let duration = Double(max(0, info.lastMillis - info.firstMillis)) / 1000.0
         var bps: UInt64 = 0, pps: UInt64 = 0, bpp: UInt64 = 0
         if duration > 0 {
-            bps = UInt64(Double(info.bytes << 3) / duration)
-            pps = UInt64(Double(info.packets) / duration)
+            bps = clamped(Double(info.bytes) * 8 / duration)
+            pps = clamped(Double(info.packets) / duration)
             bpp = info.packets > 0 ? info.bytes / info.packets : 0
         }
         for (i, v) in [info.flows, info.bytes, info.packets, bps, pps, bpp].enumerated() {
@@ -92,7 +96,7 @@ public struct NfdumpCSVEncoder: DialectEncoder {
         let comma: UInt8 = 0x2C
         ByteWriter.civil(local(r.start), dateTimeSeparator: 0x20, millis: false, to: &out); out.append(comma)
         ByteWriter.civil(local(r.end), dateTimeSeparator: 0x20, millis: false, to: &out); out.append(comma)
-        ByteWriter.fixed(r.end - r.start, digits: 3, to: &out); out.append(comma)
+        ByteWriter.fixed(r.end &- r.start, digits: 3, to: &out); out.append(comma)
         r.srcAddr.appendText(to: &out); out.append(comma)
         r.dstAddr.appendText(to: &out); out.append(comma)
         ByteWriter.uint(UInt64(r.srcPort ?? 0), to: &out); out.append(comma)
@@ -137,7 +141,7 @@ public struct NfdumpCSVNewEncoder: DialectEncoder {
         let comma: UInt8 = 0x2C
         let local = r.start + Int64(offsets.offsetSeconds(utcMillis: r.start)) * 1000
         ByteWriter.civil(local, dateTimeSeparator: 0x20, millis: true, to: &out); out.append(comma)
-        ByteWriter.fixed(r.end - r.start, digits: 3, to: &out); out.append(comma)
+        ByteWriter.fixed(r.end &- r.start, digits: 3, to: &out); out.append(comma)
         ByteWriter.uint(UInt64(r.proto), to: &out); out.append(comma)
         r.srcAddr.appendText(to: &out); out.append(comma)
         ByteWriter.uint(UInt64(r.srcPort ?? 0), to: &out); out.append(comma)

@@ -60,13 +60,13 @@ public struct ZeekConnEncoder: DialectEncoder {
     static func payload(_ bytes: UInt64, _ packets: UInt64, proto: UInt8, v6: Bool) -> UInt64 {
         let ip: UInt64 = v6 ? 40 : 20
         let l4: UInt64 = proto == 6 ? 20 : proto == 17 ? 8 : proto == 1 || proto == 58 ? 8 : 0
-        let hdr = (ip + l4) * packets
+        let hdr = (ip + l4) &* packets
         return bytes > hdr ? bytes - hdr : 0
     }
 
     public func encode(_ r: FlowRecord, label: UnsafeBufferPointer<UInt8>?, into out: inout [UInt8]) {
         let tab: UInt8 = 0x09
-        ByteWriter.fixed(r.start * 1000, digits: 6, to: &out); out.append(tab)
+        ByteWriter.fixed(r.start &* 1000, digits: 6, to: &out); out.append(tab)
         ZeekConnEncoder.uid(r, to: &out); out.append(tab)
         let icmp = r.proto == 1 || r.proto == 58
         r.srcAddr.appendText(to: &out); out.append(tab)
@@ -89,7 +89,7 @@ public struct ZeekConnEncoder: DialectEncoder {
         case (17, 123): ByteWriter.ascii("ntp\t", to: &out)
         default: ByteWriter.ascii("-\t", to: &out)
         }
-        ByteWriter.fixed((r.end - r.start) * 1000, digits: 6, to: &out); out.append(tab)
+        ByteWriter.fixed((r.end &- r.start) &* 1000, digits: 6, to: &out); out.append(tab)
         let v6 = !r.srcAddr.isIPv4
         let revPackets = r.revPackets ?? 0, revBytes = r.revBytes ?? 0
         ByteWriter.uint(ZeekConnEncoder.payload(r.bytes, r.packets, proto: r.proto, v6: v6), to: &out); out.append(tab)

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FlowCore
 
 /// What `DialectParser.feed` did with one line.
@@ -113,11 +120,11 @@ public struct DialectParser: Sendable {
 
     // MARK: - Data lines
 
-    func isNull(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
-        if f.isEmpty { return true }
-        if rules.dashIsNull && f.count == rules.unsetToken.count && f.elementsEqual(rules.unsetToken) { return true }
-        if !rules.emptyToken.isEmpty && f.count == rules.emptyToken.count && f.elementsEqual(rules.emptyToken) { return true }
-        return false
+    /// True when non-empty `f` has exactly the bytes of `token`.
+    @inline(__always)
+    static func same(_ f: UnsafeBufferPointer<UInt8>, _ token: [UInt8]) -> Bool {
+        guard f.count == token.count, let a = f.baseAddress else { return false }
+        return token.withUnsafeBufferPointer { memcmp(a, $0.baseAddress!, f.count) == 0 }
     }
 
     mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: inout FlowBatch) -> LineOutcome {
@@ -210,8 +217,10 @@ public struct DialectParser: Sendable {
         }
     }
 
-    func counter(_ f: UnsafeBufferPointer<UInt8>, max: UInt64 = .max) -> UInt64? {
-        rules.lenientCounters ? ByteParsing.unsignedAllowingZeroFraction(f, max: max) : ByteParsing.unsigned(f, max: max)
+    @inline(__always)
+    static func counter(_ f: UnsafeBufferPointer<UInt8>, lenient: Bool, max: UInt64 = .max) -> UInt64? {
+        if let v = ByteParsing.unsigned(f, max: max) { return v }
+        return lenient ? ByteParsing.unsignedAllowingZeroFraction(f, max: max) : nil
     }
 
     mutating func assemble(_ line: UnsafeBufferPointer<UInt8>, batch: inout FlowBatch) -> LineOutcome {
@@ -233,9 +242,14 @@ public struct DialectParser: Sendable {
         var labelIndex = -1
         var icmpType: UInt16? = nil
         var dotPort: (UInt16, UInt16)? = nil
+        let lenient = rules.lenientCounters
+        let zeroIsNull = rules.zeroIsNull
+        let unsetToken = rules.dashIsNull ? rules.unsetToken : []
+        let emptyToken = rules.emptyToken
+        let tokens = !unsetToken.isEmpty || !emptyToken.isEmpty
         for m in mapped {
             let f = splitter.field(m.index, in: line)
-            if isNull(f) {
+            if f.isEmpty || (tokens && f.count <= 16 && (Self.same(f, unsetToken) || Self.same(f, emptyToken))) {
                 switch m.role {
                 case .start, .srcAddr, .dstAddr, .proto, .packets, .bytes:
                     return .rejected(.missingField, detail: "\(m.role.fieldName) is empty or unset")
@@ -259,7 +273,7 @@ public struct DialectParser: Sendable {
                 switch fmt {
                 case .seconds: v = ByteParsing.scaled(f, digits: 3)
                 case .millis: v = ByteParsing.scaled(f, digits: 0)
-                case .micros: v = counter(f, max: UInt64(Int64.max)).map { Int64($0) / 1000 }
+                case .micros: v = Self.counter(f, lenient: lenient, max: UInt64(Int64.max)).map { Int64($0) / 1000 }
                 }
                 guard let v else { return Self.reject(.badNumber, m.role, f, "not a non-negative duration") }
                 durationMillis = v
@@ -271,7 +285,7 @@ public struct DialectParser: Sendable {
                 r.dstAddr = a; have |= 4
             case .srcPort:
                 guard let p = ByteParsing.unsigned(f, max: 65535) else {
-                    if rules.lenientCounters, let p = ByteParsing.unsignedAllowingZeroFraction(f, max: 65535) {
+                    if lenient, let p = ByteParsing.unsignedAllowingZeroFraction(f, max: 65535) {
                         r.srcPort = UInt16(p); icmpType = UInt16(p); continue
                     }
                     return Self.reject(.badPort, m.role, f, "not an integer 0–65535")
@@ -286,7 +300,7 @@ public struct DialectParser: Sendable {
                     dotPort = (UInt16(t), UInt16(c))
                     continue
                 }
-                if rules.lenientCounters, let p = ByteParsing.unsignedAllowingZeroFraction(f, max: 65535) {
+                if lenient, let p = ByteParsing.unsignedAllowingZeroFraction(f, max: 65535) {
                     r.dstPort = UInt16(p); continue
                 }
                 return Self.reject(.badPort, m.role, f, "not an integer 0–65535")
@@ -301,22 +315,22 @@ public struct DialectParser: Sendable {
                 }
                 r.tcpFlags = v
             case .packets:
-                guard let v = counter(f) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
+                guard let v = Self.counter(f, lenient: lenient) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
                 r.packets = v; have |= 16
             case .bytes:
-                guard let v = counter(f) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
+                guard let v = Self.counter(f, lenient: lenient) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
                 r.bytes = v; have |= 32
             case .revPackets:
-                guard let v = counter(f) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
+                guard let v = Self.counter(f, lenient: lenient) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
                 r.revPackets = v
             case .revBytes:
-                guard let v = counter(f) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
+                guard let v = Self.counter(f, lenient: lenient) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
                 r.revBytes = v
             case .inputIf, .outputIf, .srcAS, .dstAS, .samplingRate:
-                guard let v = counter(f, max: UInt64(UInt32.max)) else {
+                guard let v = Self.counter(f, lenient: lenient, max: UInt64(UInt32.max)) else {
                     return Self.reject(.badNumber, m.role, f, Self.numberProblem(f))
                 }
-                let u: UInt32? = rules.zeroIsNull && v == 0 ? nil : UInt32(v)
+                let u: UInt32? = zeroIsNull && v == 0 ? nil : UInt32(v)
                 switch m.role {
                 case .inputIf: r.inputInterface = u
                 case .outputIf: r.outputInterface = u
@@ -325,11 +339,11 @@ public struct DialectParser: Sendable {
                 default: r.samplingRate = u
                 }
             case .tos:
-                guard let v = counter(f, max: 255) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
+                guard let v = Self.counter(f, lenient: lenient, max: 255) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
                 r.tos = UInt8(v)
             case .exporter:
                 guard let a = IPAddress.parse(f) else { return Self.reject(.badAddress, m.role, f, Self.addressProblem(f)) }
-                r.exporter = rules.zeroIsNull && a.isUnspecified ? nil : a
+                r.exporter = zeroIsNull && a.isUnspecified ? nil : a
             case .direction:
                 if let v = ByteParsing.unsigned(f, max: 1) { r.flowDirection = UInt8(v) }
                 else if ByteParsing.equalsLowercase(f, "i") || ByteParsing.equalsLowercase(f, "ingress") { r.flowDirection = 0 }
@@ -338,7 +352,7 @@ public struct DialectParser: Sendable {
             case .label:
                 labelIndex = m.index
             case .flagCount(let bit):
-                guard let v = counter(f) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
+                guard let v = Self.counter(f, lenient: lenient) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
                 sawFlagCounts = true
                 if v > 0 { flagCounts |= bit }
             case .logStatus:

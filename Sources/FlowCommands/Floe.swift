@@ -9,7 +9,7 @@ public struct Floe: ParsableCommand {
         commandName: "floe",
         abstract: "A batch pipeline over network flow logs.",
         version: floeVersion,
-        subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, CleanCommand.self]
+        subcommands: [GenerateCommand.self, IngestCommand.self, CleanCommand.self, RunCommand.self, StatusCommand.self, PlanCommand.self]
     )
 
     public init() {}

@@ -109,24 +109,8 @@ public struct GenerateCommand: ParsableCommand {
             "floe generate: wrote \(labels.rowsWritten) rows (\(labels.rowsClean) clean, \(labels.rowsDirty) dirty) to \(output); labels in \(GenerationLabels.path(forOutput: output))\n".utf8))
     }
 
-    /// The encoder of a dialect.
-    ///
-    /// LEAD: connect this to FlowFormats' encoder factory once it lands, i.e. replace the
-    /// body with `return try makeEncoder(dialect, timeZone: .utc)`. Until then the command
-    /// exits 1 with the message below; no stand-in encoder is used for real output.
-    static func encoder(for dialect: Dialect) throws -> any DialectEncoder {
-        throw GenerateCommandError.noEncoder(dialect)
-    }
-}
-
-/// Failures of `floe generate` outside the generator itself.
-enum GenerateCommandError: Error, CustomStringConvertible {
-    case noEncoder(Dialect)
-
-    var description: String {
-        switch self {
-        case .noEncoder(let dialect):
-            return "--dialect \(dialect.rawValue): this build has no encoder for the dialect yet (FlowFormats' makeEncoder is not connected). Rebuild with the dialect encoders."
-        }
+    /// The encoder that writes `dialect` (FlowFormats' factory; times in UTC).
+    static func encoder(for dialect: Dialect) -> any DialectEncoder {
+        makeEncoder(dialect, timeZone: .utc)
     }
 }

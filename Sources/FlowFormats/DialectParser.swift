@@ -411,3 +411,17 @@ public struct DialectParser: Sendable {
         return "not an unsigned integer"
     }
 }
+
+extension DialectParser {
+    /// True when `line` must be fed to the stream's own parser, in order, rather than to a
+    /// copy on another thread: the parser is still reading its header or is inside nfdump's
+    /// Summary block, or the line may change its state (a Zeek `#` directive such as a
+    /// repeated `#fields`, nfdump's `Summary` title). Cheap: looks at the first byte.
+    public func mustParseInOrder(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        if !isReady || summaryLinesLeft > 0 { return true }
+        guard let first = line.first else { return false }
+        if rules.hashLines && first == UInt8(ascii: "#") { return true }
+        if rules.nfdumpTrailer && (first == UInt8(ascii: "S") || first == UInt8(ascii: "N")) { return true }
+        return false
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import FlowCore
+import FlowFormats
+import FlowIngest
+import Foundation
+
+/// `floe-ingest` / `floe ingest`: flow logs in any supported dialect (plain or gzip) →
+/// Arrow files, `manifest.json` and `quarantine.jsonl` in one output folder.
+public struct IngestCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Read flow logs (CSV dialects, plain or gzip) into Apache Arrow files.",
+        discussion: """
+        Each INPUT is a file, a folder (read recursively, hidden files skipped) or a glob \
+        ('archive/**/*.csv.gz'). Compression is decided by the file's first bytes, not its \
+        name; concatenated (multi-member) gzip files are read whole. The dialect of each \
+        file is detected from its header unless --dialect is given.
+
+        Output, in --output DIR: one Arrow IPC file per input (NAME-HASH.arrow), \
+        manifest.json (per input: format, status ok/partial/failed, error, rows read, \
+        written and rejected by reason, bytes, fingerprint; and totals) and \
+        quarantine.jsonl (one JSON line per rejected row: file, line, byte offset, reason, \
+        detail and the original bytes). rows_read = rows_written + rows_rejected, exactly.
+
+        A file that cannot be read (unknown format, corrupt or truncated gzip, CRC \
+        mismatch) is marked failed and nothing from it is kept; the other files are still \
+        ingested. Exit codes: 0 success (rejected rows are counted, not failures), 1 a \
+        file failed or the output could not be written, 64 usage error.
+
+        Dialects: \(Dialect.allCases.map(\.rawValue).joined(separator: ", ")).
+
+        Examples:
+          floe-ingest --output raw/ flows/2026-11-28/*.csv.gz
+          floe-ingest --dialect nfdump-csv --timezone Europe/Zurich --output raw/ export.csv
+          floe-ingest --mapping mymap.yaml --output raw/ custom.csv
+        """)
+
+    @Argument(help: ArgumentHelp("Input files, folders or globs.", valueName: "input"))
+    public var inputs: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"))
+    public var output: String
+
+    @Option(help: ArgumentHelp("Force a dialect instead of detecting it from the header.", valueName: "name"))
+    public var dialect: String?
+
+    @Option(help: ArgumentHelp("Time zone of local (zone-less) timestamps: UTC, +02:00 or an IANA name such as Europe/Zurich. nfdump's CSV is in the local time of the machine that ran nfdump.", valueName: "zone"))
+    public var timezone: String = "UTC"
+
+    @Option(name: .customLong("date-order"), help: ArgumentHelp("Order of slashed dates such as 03/02/2018: mdy or dmy. Without it, ambiguous dates are rejected, never guessed.", valueName: "order"))
+    public var dateOrder: String?
+
+    @Option(name: .customLong("epoch-unit"), help: ArgumentHelp("Unit of bare epoch numbers in generic CSV time columns: s, ms or us. Without it the column name (start_ms) or the digit count (10, 13, 16 digits) decides.", valueName: "unit"))
+    public var epochUnit: String?
+
+    @Option(help: ArgumentHelp("YAML or JSON file mapping schema fields to the columns of an unrecognised CSV header.", valueName: "file"))
+    public var mapping: String?
+
+    @Option(name: .customLong("max-line-length"), help: ArgumentHelp("Longest accepted line in bytes; longer lines are rejected without being buffered.", valueName: "bytes"))
+    public var maxLineLength: Int = 64 * 1024
+
+    @Option(name: .customLong("batch-rows"), help: ArgumentHelp("Rows per Arrow record batch.", valueName: "rows"))
+    public var batchRows: Int = 65_536
+
+    @Option(help: "Parsing threads per input.")
+    public var threads: Int = 2
+
+    @Flag(help: "Print nothing but errors.")
+    public var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+        if inputs.isEmpty { throw ValidationError("Give at least one input file, folder or glob.") }
+        if let dialect, Dialect(rawValue: dialect) == nil {
+            throw ValidationError("Unknown dialect '\(dialect)'; use one of \(Dialect.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if maxLineLength < 16 { throw ValidationError("--max-line-length must be at least 16 bytes.") }
+        if batchRows < 1 || batchRows > 1 << 24 { throw ValidationError("--batch-rows must be between 1 and 16777216.") }
+        if threads < 1 || threads > 64 { throw ValidationError("--threads must be between 1 and 64.") }
+    }
+
+    /// The engine options these arguments describe (throws ValidationError on bad values).
+    func makeOptions() throws -> IngestOptions {
+        var options = IngestOptions()
+        options.dialect = dialect.flatMap(Dialect.init(rawValue:))
+        do {
+            options.parser.timeZone = try TimeZoneSpec(parsing: timezone)
+        } catch {
+            throw ValidationError("--timezone \(timezone): \(error)")
+        }
+        if let dateOrder {
+            switch dateOrder {
+            case "dmy": options.parser.dateOrder = .dayFirst
+            case "mdy": options.parser.dateOrder = .monthFirst
+            default: throw ValidationError("--date-order must be mdy or dmy, not '\(dateOrder)'.")
+            }
+        }
+        if let epochUnit {
+            guard let unit = EpochUnit(rawValue: epochUnit) else {
+                throw ValidationError("--epoch-unit must be s, ms or us, not '\(epochUnit)'.")
+            }
+            options.parser.epochUnit = unit
+        }
+        if let mapping {
+            do {
+                let text = try String(contentsOfFile: mapping, encoding: .utf8)
+                options.parser.mapping = try ColumnMapping(yaml: text)
+            } catch {
+                throw ValidationError("--mapping \(mapping): \(error)")
+            }
+        }
+        options.maxLineLength = maxLineLength
+        options.batchRows = batchRows
+        options.parseThreads = threads
+        options.toolVersion = floeVersion
+        return options
+    }
+
+    public func run() throws {
+        let engine = IngestEngine(options: try makeOptions(), outputDirectory: output)
+        let manifest: IngestManifest
+        do {
+            manifest = try engine.run(inputs: inputs)
+        } catch {
+            printError("floe-ingest: cannot write the output in \(output): \(error)")
+            throw ExitCode.failure
+        }
+        for input in manifest.inputs where input.status == .failed {
+            printError("floe-ingest: \(input.error ?? "\(input.path): failed")")
+        }
+        if !quiet {
+            print(IngestSummary(manifest: manifest, outputDirectory: output).text)
+        }
+        if manifest.totals.filesFailed > 0 || !manifest.totals.counts.isBalanced {
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Writes one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,28 @@
+import FlowIngest
+
+/// The few lines `floe-ingest` prints at the end: what was read, written and rejected.
+struct IngestSummary {
+    let manifest: IngestManifest
+    let outputDirectory: String
+
+    var text: String {
+        let t = manifest.totals
+        var lines = [
+            "floe-ingest: \(t.files) file(s), \(t.filesFailed) failed; rows read \(t.counts.rowsRead), "
+                + "written \(t.counts.rowsWritten), rejected \(t.counts.rowsRejected) "
+                + "in \(String(format1: manifest.durationSeconds)) s → \(outputDirectory)",
+        ]
+        for (reason, n) in t.counts.rejectsByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+            lines.append("  rejected \(reason): \(n)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// A number with one decimal.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}

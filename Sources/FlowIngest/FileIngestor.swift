@@ -1,0 +1,187 @@
+import Dispatch
+import Foundation
+import FlowColumnar
+import FlowCore
+import FlowFormats
+import FlowIO
+
+/// Ingests one input file into one Arrow file.
+///
+/// Threads: the `ChunkReader` reads (and inflates) on its own thread; this thread frames
+/// lines and hands each chunk's lines to a parsing thread with a copy of the stream's
+/// parser; finished pieces are written in stream order. Lines that change the parser's
+/// state (the header, Zeek `#` directives, nfdump's trailer) are parsed here, in order, on
+/// the stream's own parser, so every copy handed out afterwards knows about them.
+struct FileIngestor {
+    let options: IngestOptions
+    let outputDirectory: String
+    /// Receives quarantine lines in order.
+    let quarantine: ([UInt8]) throws -> Void
+
+    /// Ingests `path`; never throws: every failure is recorded in the returned report.
+    func ingest(path: String) -> InputReport {
+        var report = InputReport(path: path, compression: InputCompression.none.rawValue, bytes: 0)
+        let opened: OpenedInput
+        do {
+            opened = try openInput(path: path)
+        } catch {
+            report.status = .failed
+            report.error = "\(error)"
+            return report
+        }
+        report.compression = opened.compression.rawValue
+        report.bytes = opened.fileSize
+        let outputName = Self.outputName(for: path)
+        let finalPath = outputDirectory + "/" + outputName
+        var run = StreamRun(options: options, file: path)
+        do {
+            let temporary = try AtomicFile.temporaryPath(for: finalPath)
+            let writer = try FlowArrowWriter(path: temporary, metadata: [("floe:source", path)])
+            run.writer = writer
+            defer { if run.writer != nil { unlink(temporary) } }
+            try run.consume(opened, quarantine: quarantine)
+            try writer.finish()
+            run.writer = nil
+            try AtomicFile.publish(temporary, as: finalPath)
+            report.outputs = [outputName]
+            report.fingerprint = run.fingerprint?.description
+        } catch {
+            report.status = .failed
+            report.error = "\(error)"
+            run.rollBack()
+        }
+        report.format = run.parser?.dialect?.rawValue
+        report.counts = run.counts
+        if report.status != .failed && report.counts.rowsRejected > 0 { report.status = .partial }
+        if report.status == .failed, report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0 > 0 {
+            var line: [UInt8] = []
+            QuarantineEncoder().appendFile(file: path, rows: report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0,
+                                           reason: RowCounts.inputFailed, detail: report.error ?? "", into: &line)
+            try? quarantine(line)
+        }
+        return report
+    }
+
+    /// `NAME-HASH.arrow`: the input's file name (made safe) and 8 hex digits of a hash of
+    /// its absolute path, so equal names in different folders do not collide and a rerun
+    /// over the same files writes the same names.
+    static func outputName(for path: String) -> String {
+        let absolute = realpathString(path) ?? path
+        let base = absolute.split(separator: "/").last.map(String.init) ?? "input"
+        let safe = String(base.unicodeScalars.map { c -> Character in
+            let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "." || c == "-" || c == "_"
+            return ok ? Character(c) : "_"
+        })
+        let hash = XXH64.hash(Array(absolute.utf8))
+        let hex = String(hash >> 32, radix: 16)
+        return safe + "-" + String(repeating: "0", count: 8 - hex.count) + hex + ".arrow"
+    }
+
+    static func realpathString(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
+extension RowCounts {
+    /// Reject reason of rows rolled back because their file turned out to be corrupt.
+    public static let inputFailed = "input_failed"
+}
+
+/// The state of one input stream while it is ingested.
+struct StreamRun {
+    let options: IngestOptions
+    let file: String
+    var writer: FlowArrowWriter?
+    var parser: DialectParser?
+    var counts = RowCounts()
+    var fingerprint: Fingerprint?
+    private var recordsWritten: Int64 = 0
+
+    init(options: IngestOptions, file: String) {
+        self.options = options
+        self.file = file
+    }
+
+    /// Reads, frames, parses and writes the whole stream.
+    mutating func consume(_ input: OpenedInput, quarantine: ([UInt8]) throws -> Void) throws {
+        let threads = max(1, options.parseThreads)
+        let reader = ChunkReader(input: input, chunkSize: options.chunkBytes, chunkCount: threads + 2)
+        defer { reader.cancel() }
+        var framer = LineFramer(maxLineLength: options.maxLineLength)
+        var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
+        let pieceParser = PieceParser(file: file, batchRows: options.batchRows, maxLineLength: options.maxLineLength)
+        var pending: [(WorkItem, ParsedPiece)] = []
+        defer {
+            // On an error, let running pieces finish before their chunks go away.
+            for (_, piece) in pending { piece.done.wait() }
+        }
+        var failure: Error?
+
+        func dispatch(_ item: WorkItem) throws {
+            let piece = ParsedPiece()
+            if item.inOrder || threads == 1 {
+                pieceParser.parse(item, with: &streamParser, into: piece)
+                item.chunk = nil
+                piece.done.signal()
+            } else {
+                let snapshot = streamParser
+                DispatchQueue.global(qos: .userInitiated).async {
+                    var local = snapshot
+                    pieceParser.parse(item, with: &local, into: piece)
+                    item.chunk = nil
+                    piece.done.signal()
+                }
+            }
+            pending.append((item, piece))
+            while pending.count > threads || (pending.first.map { $0.0.inOrder } ?? false) {
+                try complete(pending.removeFirst().1)
+            }
+        }
+
+        func complete(_ piece: ParsedPiece) throws {
+            piece.done.wait()
+            if let error = piece.error { throw error }
+            for batch in piece.batches { try writer?.write(batch) }
+            if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
+            counts.rowsRead += piece.records + piece.rejected
+            counts.rowsWritten += piece.records
+            for (reason, n) in piece.rejects { counts.addRejects(reason.rawValue, n) }
+        }
+
+        var item = WorkItem()
+        item.inOrder = !streamParser.isReady
+        do {
+            while let chunk = try reader.next() {
+                let raw = chunk.bytes
+                let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+                framer.consume(bytes) { line in
+                    if !item.inOrder, line.kind == .complete, streamParser.mustParseInOrder(line.bytes) {
+                        item.inOrder = true
+                    }
+                    item.add(line, chunkStart: raw.baseAddress, chunkCount: raw.count)
+                }
+                item.chunk = consume chunk
+                try dispatch(item)
+                item = WorkItem()
+                item.inOrder = !streamParser.isReady
+            }
+        } catch {
+            failure = error
+        }
+        if let failure { throw failure }
+        framer.finish { line in item.add(line, chunkStart: nil, chunkCount: 0) }
+        try dispatch(item)
+        while !pending.isEmpty { try complete(pending.removeFirst().1) }
+        parser = streamParser
+        fingerprint = reader.summary?.fingerprint
+    }
+
+    /// Counts every row parsed so far as rolled back (the file failed).
+    mutating func rollBack() {
+        let written = counts.rowsWritten
+        counts.rowsWritten = 0
+        counts.addRejects(RowCounts.inputFailed, written)
+    }
+}

@@ -1,0 +1,88 @@
+import FlowCore
+import FlowIO
+import Foundation
+
+/// Runs an ingest: every input file into one Arrow file in the output folder, rejected
+/// rows into `quarantine.jsonl`, and the accounting into `manifest.json` (all written
+/// atomically). A file that fails is recorded and the others go on.
+public struct IngestEngine {
+    public let options: IngestOptions
+    public let outputDirectory: String
+    /// Called after each input with its report (progress display, logs).
+    public var onInput: (@Sendable (InputReport) -> Void)?
+
+    public init(options: IngestOptions, outputDirectory: String) {
+        self.options = options
+        self.outputDirectory = outputDirectory.hasSuffix("/") && outputDirectory.count > 1
+            ? String(outputDirectory.dropLast()) : outputDirectory
+    }
+
+    /// Ingests the files named by `specs` (files, folders, globs). Throws only when the
+    /// output itself cannot be written; input problems are in the manifest.
+    public func run(inputs specs: [String]) throws -> IngestManifest {
+        let started = DispatchTime.now()
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        let previous = try? IngestManifest.decode(Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        var manifest = IngestManifest(version: options.toolVersion, parameters: options.manifestParameters)
+
+        let quarantineFile = try AtomicFile(path: outputDirectory + "/" + IngestManifest.quarantineFileName)
+        let ingestor = FileIngestor(options: options, outputDirectory: outputDirectory) { bytes in
+            try quarantineFile.write(bytes)
+        }
+        for entry in expand(specs) {
+            var report: InputReport
+            switch entry {
+            case .file(let path):
+                report = ingestor.ingest(path: path)
+            case .unmatched(let spec, let error):
+                report = InputReport(path: spec, compression: InputCompression.none.rawValue, bytes: 0)
+                report.status = .failed
+                report.error = error
+            }
+            onInput?(report)
+            manifest.inputs.append(report)
+        }
+        manifest.recomputeTotals()
+        try quarantineFile.commit()
+        manifest.durationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        try writeAtomically(path: manifestPath, bytes: [UInt8](try manifest.encoded()))
+        removeStaleOutputs(previous: previous, current: manifest)
+        return manifest
+    }
+
+    var manifestPath: String { outputDirectory + "/" + IngestManifest.fileName }
+
+    enum InputEntry {
+        case file(String)
+        case unmatched(spec: String, error: String)
+    }
+
+    /// Expands each spec on its own, so one bad spec does not stop the others. Files inside
+    /// the output folder are never inputs.
+    func expand(_ specs: [String]) -> [InputEntry] {
+        var entries: [InputEntry] = []
+        var seen = Set<String>()
+        let outputPrefix = (FileIngestor.realpathString(outputDirectory) ?? outputDirectory) + "/"
+        for spec in specs {
+            do {
+                for path in try InputDiscovery.expand([spec]) {
+                    let real = FileIngestor.realpathString(path) ?? path
+                    if real.hasPrefix(outputPrefix) || !seen.insert(real).inserted { continue }
+                    entries.append(.file(path))
+                }
+            } catch {
+                entries.append(.unmatched(spec: spec, error: "\(error)"))
+            }
+        }
+        return entries
+    }
+
+    /// Deletes the Arrow files an earlier run listed that this run did not write again.
+    func removeStaleOutputs(previous: IngestManifest?, current: IngestManifest) {
+        guard let previous else { return }
+        let keep = Set(current.inputs.flatMap(\.outputs))
+        for name in previous.inputs.flatMap(\.outputs) where !keep.contains(name) && !name.contains("/") {
+            unlink(outputDirectory + "/" + name)
+        }
+    }
+}

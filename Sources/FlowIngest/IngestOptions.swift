@@ -1,0 +1,36 @@
+import FlowCore
+import FlowFormats
+
+/// Settings of an ingest run. Everything that shapes the output is recorded in the
+/// manifest's `parameters`.
+public struct IngestOptions: Sendable {
+    /// Force a dialect instead of detecting it from each file's header.
+    public var dialect: Dialect?
+    /// Parser settings: time zone of local times, date order, epoch unit, column mapping.
+    public var parser = ParserOptions()
+    /// Longest accepted line in bytes; longer lines are rejected without being buffered.
+    public var maxLineLength = 64 * 1024
+    /// Rows per Arrow record batch (bounds memory per batch).
+    public var batchRows = 65_536
+    /// Size of the chunks read (decompressed) from each input.
+    public var chunkBytes = 4 * 1024 * 1024
+    /// Parsing threads per input (1 = parse on the calling thread).
+    public var parseThreads = 2
+    /// Software version recorded in the manifest.
+    public var toolVersion = "0"
+
+    public init() {}
+
+    /// The manifest's record of these options.
+    var manifestParameters: [String: String] {
+        [
+            "dialect": dialect?.rawValue ?? "auto",
+            "timezone": parser.timeZone.description,
+            "date_order": parser.dateOrder.map { "\($0)" } ?? "reject-ambiguous",
+            "epoch_unit": parser.epochUnit.map { "\($0)" } ?? "auto",
+            "mapping": parser.mapping == nil ? "none" : "given",
+            "max_line_length": String(maxLineLength),
+            "batch_rows": String(batchRows),
+        ]
+    }
+}

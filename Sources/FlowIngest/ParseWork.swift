@@ -1,0 +1,120 @@
+import Dispatch
+import FlowCore
+import FlowFormats
+import FlowIO
+
+/// Where one framed line lives: in the chunk it came from, or (a line carried across a
+/// chunk boundary) in the work item's side buffer.
+struct LineRef {
+    enum Kind: UInt8 { case complete, tooLong, unterminated }
+    var start: Int
+    var length: Int
+    var inSide: Bool
+    var kind: Kind
+    /// For `.tooLong`: the full length of the skipped line.
+    var fullLength: Int64
+    var number: Int64
+    var offset: Int64
+}
+
+/// The lines of one chunk, handed to a parsing thread. It owns the chunk, so the line bytes
+/// stay valid until the item is released.
+final class WorkItem: @unchecked Sendable {
+    var chunk: Chunk?
+    var lines: [LineRef] = []
+    var side: [UInt8] = []
+    /// Parse on the stream's own parser, in order: the header, a directive (Zeek `#`
+    /// lines), nfdump's trailer.
+    var inOrder = false
+
+    func add(_ line: FramedLine, chunkStart: UnsafeRawPointer?, chunkCount: Int) {
+        var ref = LineRef(start: 0, length: line.bytes.count, inSide: false, kind: .complete, fullLength: 0,
+                          number: line.number, offset: line.offset)
+        switch line.kind {
+        case .complete: ref.kind = .complete
+        case .tooLong(let length): ref.kind = .tooLong; ref.fullLength = length
+        case .unterminated: ref.kind = .unterminated
+        }
+        if let p = line.bytes.baseAddress, let c = chunkStart, UnsafeRawPointer(p) >= c,
+           UnsafeRawPointer(p) + line.bytes.count <= c + chunkCount {
+            ref.start = UnsafeRawPointer(p) - c
+        } else {
+            ref.start = side.count
+            ref.inSide = true
+            side.append(contentsOf: line.bytes)
+        }
+        lines.append(ref)
+    }
+}
+
+/// What parsing one work item produced, in the item's order.
+final class ParsedPiece: @unchecked Sendable {
+    var batches: [FlowBatch] = []
+    var quarantine: [UInt8] = []
+    var records: Int64 = 0
+    var rejects: [RejectReason: Int64] = [:]
+    var error: Error?
+    let done = DispatchSemaphore(value: 0)
+
+    var rejected: Int64 { rejects.values.reduce(0, +) }
+}
+
+/// Parses the lines of work items into batches and quarantine lines.
+struct PieceParser {
+    let file: String
+    let batchRows: Int
+    let maxLineLength: Int
+    let quarantine = QuarantineEncoder()
+
+    func parse(_ item: WorkItem, with parser: inout DialectParser, into piece: ParsedPiece) {
+        var batch = FlowBatch(capacity: min(batchRows, item.lines.count))
+        let chunkBytes = item.chunk?.bytes
+        let chunkBase = chunkBytes?.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        item.side.withUnsafeBufferPointer { side in
+            for ref in item.lines {
+                let bytes: UnsafeBufferPointer<UInt8>
+                if ref.inSide {
+                    bytes = UnsafeBufferPointer(rebasing: side[ref.start..<(ref.start + ref.length)])
+                } else {
+                    bytes = UnsafeBufferPointer(start: chunkBase.map { $0 + ref.start }, count: ref.length)
+                }
+                switch ref.kind {
+                case .tooLong:
+                    reject(.lineTooLong, "line of \(ref.fullLength) bytes is longer than the limit of \(maxLineLength) (raise --max-line-length if it is genuine)",
+                           ref, bytes, piece)
+                case .unterminated:
+                    reject(.truncatedLine, "the input ends inside this line (no line terminator): a cut-off line is never turned into a record",
+                           ref, bytes, piece)
+                case .complete:
+                    let outcome: LineOutcome
+                    do {
+                        outcome = try parser.feed(bytes, lineNumber: ref.number, into: &batch)
+                    } catch {
+                        piece.error = error
+                        return
+                    }
+                    switch outcome {
+                    case .record:
+                        piece.records += 1
+                        if batch.count >= batchRows {
+                            piece.batches.append(batch)
+                            batch = FlowBatch(capacity: batchRows)
+                        }
+                    case .skipped:
+                        break
+                    case .rejected(let reason, let detail):
+                        reject(reason, detail, ref, bytes, piece)
+                    }
+                }
+            }
+        }
+        if !batch.isEmpty { piece.batches.append(batch) }
+    }
+
+    private func reject(_ reason: RejectReason, _ detail: String, _ ref: LineRef, _ bytes: UnsafeBufferPointer<UInt8>,
+                        _ piece: ParsedPiece) {
+        piece.rejects[reason, default: 0] += 1
+        quarantine.appendRow(file: file, line: ref.number, offset: ref.offset, reason: reason.rawValue, detail: detail,
+                             raw: bytes, into: &piece.quarantine)
+    }
+}

@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats"]),
         .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
-        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate"]),
+        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
         .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"]),

@@ -47,7 +47,7 @@ struct FileIngestor {
             report.fingerprint = run.fingerprint?.description
         } catch {
             report.status = .failed
-            report.error = "\(error)"
+            report.error = Self.describe(error, path: path)
             run.rollBack()
         }
         report.format = run.parser?.dialect?.rawValue
@@ -60,6 +60,20 @@ struct FileIngestor {
             try? quarantine(line)
         }
         return report
+    }
+
+    /// The message of a failure, naming the file; header problems say how to proceed.
+    static func describe(_ error: Error, path: String) -> String {
+        let text = "\(error)"
+        if let formatError = error as? FlowFormatsError {
+            switch formatError {
+            case .unknownFormat, .badHeader, .missingColumns:
+                return "\(path): \(text) (at byte 0). If this is a supported dialect, name it with --dialect; for another CSV header, give a --mapping file."
+            default:
+                return "\(path): \(text)"
+            }
+        }
+        return text.contains(path) ? text : "\(path): \(text)"
     }
 
     /// `NAME-HASH.arrow`: the input's file name (made safe) and 8 hex digits of a hash of
@@ -170,7 +184,11 @@ struct StreamRun {
         } catch {
             failure = error
         }
-        if let failure { throw failure }
+        if let failure {
+            // Account for the rows already parsed (they are rolled back with the file).
+            while !pending.isEmpty { try? complete(pending.removeFirst().1) }
+            throw failure
+        }
         framer.finish { line in item.add(line, chunkStart: nil, chunkCount: 0) }
         try dispatch(item)
         while !pending.isEmpty { try complete(pending.removeFirst().1) }

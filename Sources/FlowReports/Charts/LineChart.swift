@@ -35,12 +35,15 @@ public struct MarkedWindow: Sendable, Equatable {
     public var start: Int64
     public var end: Int64
     public var tooltip: String
+    /// What the window is about (a host, a series); lets a chart pick its own windows.
+    public var entity: String
 
-    public init(number: Int, start: Int64, end: Int64, tooltip: String) {
+    public init(number: Int, start: Int64, end: Int64, tooltip: String, entity: String = "") {
         self.number = number
         self.start = start
         self.end = end
         self.tooltip = tooltip
+        self.entity = entity
     }
 }
 

@@ -17,7 +17,7 @@ public struct BarChart: Sendable {
     public var title: String
     public var format: ValueFormat
     public var items: [Item]
-    public var width = 880
+    public var width = 760
     /// Characters of a label before it is cut with an ellipsis.
     public var labelLimit = 30
 

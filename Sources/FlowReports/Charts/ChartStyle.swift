@@ -10,12 +10,13 @@ public enum ChartStyle {
 
     public static let css: String = {
         var s = """
-        .chart{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:12px}\
+        .chart{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:13px}\
         .chart .bg{fill:#fff}\
         .chart text{fill:#1f2937}\
-        .chart .title{font-size:14px;font-weight:600}\
+        .chart .title{font-size:15px;font-weight:600}\
         .chart .sub,.chart .tick{fill:#4b5563}\
-        .chart .tick{font-size:11px}\
+        .chart .tick{font-size:12px}\
+        .chart .halo{paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}\
         .chart .axis{stroke:#6b7280;stroke-width:1}\
         .chart .grid{stroke:#e5e7eb;stroke-width:1}\
         .chart .obs{fill:none;stroke:#2563eb;stroke-width:1.6;stroke-linejoin:round}\
@@ -41,6 +42,7 @@ public enum ChartStyle {
         s += "@media (prefers-color-scheme:dark){"
         s += """
         .chart .bg{fill:#111827}\
+        .chart .halo{stroke:#111827}\
         .chart text{fill:#e5e7eb}\
         .chart .sub,.chart .tick{fill:#9ca3af}\
         .chart .axis{stroke:#9ca3af}\

@@ -5,7 +5,7 @@ public struct HeatmapChart: Sendable {
     public var format: ValueFormat
     /// `values[day * 24 + hour]`, day 0 = Monday; 168 values (missing ones count as 0).
     public var values: [Double]
-    public var width = 880
+    public var width = 760
 
     public init(title: String, format: ValueFormat, values: [Double]) {
         self.title = title
@@ -31,7 +31,7 @@ public struct HeatmapChart: Sendable {
                 if v <= 0 || maxValue <= 0 {
                     b.rect(x + 1, y + 1, cellW - 2, cellH - 2, cls: "heat0", tooltip: tip)
                 } else {
-                    let opacity = 0.12 + 0.88 * (v / maxValue)
+                    let opacity = 0.2 + 0.8 * (v / maxValue)
                     b.rect(x + 1, y + 1, cellW - 2, cellH - 2, cls: "heat", style: "fill-opacity:" + Units.plain(opacity, 2), tooltip: tip)
                 }
             }

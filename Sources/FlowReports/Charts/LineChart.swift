@@ -58,7 +58,7 @@ public struct LineChart: Sendable {
     public var windows: [MarkedWindow] = []
     /// The time range shown (defaults to the data's range).
     public var range: (start: Int64, end: Int64)?
-    public var width = 880
+    public var width = 760
     public var height = 260
 
     public init(title: String, subtitle: String = "", format: ValueFormat, series: [LineSeries],
@@ -114,7 +114,7 @@ public struct LineChart: Sendable {
             b.line(left, py(v), right, py(v), cls: "grid")
             b.label(left - 6, py(v) + 4, format.axisLabel(v), cls: "tick", anchor: .end)
         }
-        let tt = TimeTicks.make(start: tMin, end: tMax, maxTicks: max(2, Int((right - left) / 80)))
+        let tt = TimeTicks.make(start: tMin, end: tMax, maxTicks: max(2, Int((right - left) / 70)))
         for (i, t) in tt.ticks.enumerated() {
             let x = px(t)
             b.line(x, bottom, x, bottom + 4, cls: "axis")
@@ -122,7 +122,6 @@ public struct LineChart: Sendable {
             b.label(x, bottom + 16, l1, cls: "tick", anchor: .middle)
             if let l2 { b.label(x, bottom + 29, l2, cls: "tick", anchor: .middle) }
         }
-        b.label(right, Double(height) - 4, "UTC", cls: "tick", anchor: .end)
 
         // Windows behind everything else, numbered at the top; labels stagger when close.
         var lastLabelX = -1000.0, stagger = 0

@@ -30,7 +30,7 @@ public struct NodeLinkChart: Sendable {
     public var centre: String
     public var nodes: [Node]
     public var edges: [Edge]
-    public var width = 880
+    public var width = 760
     public var height = 440
     /// Neighbours drawn at most (the heaviest).
     public var maxNeighbours = 24
@@ -73,10 +73,10 @@ public struct NodeLinkChart: Sendable {
             let p = position[id]!
             b.circle(p.0, p.1, 6, cls: highlighted.contains(id) ? "hot" : "node", tooltip: id)
             let right = p.0 >= cx - 1
-            b.label(p.0 + (right ? 10 : -10), p.1 + 4, SVGBuilder.truncate(id, 26), cls: "tick", anchor: right ? .start : .end, tooltip: id)
+            b.label(p.0 + (right ? 10 : -10), p.1 + 4, SVGBuilder.truncate(id, 26), cls: "tick halo", anchor: right ? .start : .end, tooltip: id)
         }
         b.circle(cx, cy, 10, cls: "hot", tooltip: centre)
-        b.label(cx, cy + 26, SVGBuilder.truncate(centre, 40), cls: "title", anchor: .middle)
+        b.label(cx, cy + 26, SVGBuilder.truncate(centre, 40), cls: "title halo", anchor: .middle)
         if ordered.isEmpty {
             b.label(cx, cy + 46, "no neighbours recorded", cls: "empty", anchor: .middle)
         }

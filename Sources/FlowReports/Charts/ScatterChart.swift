@@ -23,7 +23,7 @@ public struct ScatterChart: Sendable {
     public var points: [Point]
     /// Legend entries: group id → name.
     public var groups: [(id: Int, name: String)]
-    public var width = 880
+    public var width = 760
     public var height = 420
     /// At most this many points are drawn (every k-th, outliers always).
     public var maxPoints = 2500

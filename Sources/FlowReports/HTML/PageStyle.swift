@@ -14,7 +14,7 @@ enum PageStyle {
     nav{margin:14px 0 0;display:flex;flex-wrap:wrap;gap:6px 16px}
     nav a{color:var(--accent);text-decoration:none}
     a{color:var(--accent)}
-    code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--code);padding:1px 4px;border-radius:3px;overflow-wrap:anywhere}
+    code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--code);padding:1px 4px;border-radius:3px;overflow-wrap:break-word}
     .warning{background:var(--warn-bg);border-left:4px solid var(--warn-line);padding:10px 14px;margin:12px 0;border-radius:4px}
     .warning strong{display:block;margin-bottom:4px}
     .warning ul{margin:0;padding-left:20px}
@@ -23,7 +23,8 @@ enum PageStyle {
     table{border-collapse:collapse;width:100%;font-size:0.92em}
     th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
     th{background:var(--panel);font-weight:600;white-space:nowrap}
-    td{overflow-wrap:anywhere}
+    td{overflow-wrap:break-word}
+    td code{white-space:nowrap}
     td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
     table.facts{width:auto}
     table.facts th{background:none;text-align:left;padding-right:18px}
@@ -33,7 +34,7 @@ enum PageStyle {
     .tnote{color:var(--muted);font-size:0.88em;margin:2px 0 10px}
     figure{margin:14px 0 18px}
     .chartwrap{overflow-x:auto}
-    svg.chart{display:block;width:100%;min-width:600px;height:auto}
+    svg.chart{display:block;width:100%;max-width:980px;min-width:560px;height:auto}
     figcaption{color:var(--muted);font-size:0.88em;margin-top:4px}
     footer{color:var(--muted);font-size:0.88em;padding-bottom:40px}
     @media (max-width:640px){body{font-size:14px}header,main,footer{padding:0 12px}th,td{padding:4px 5px}}

@@ -31,12 +31,12 @@ enum SummarySection {
         // Row accounting, ingest then clean.
         var rows: [[ReportTable.Cell]] = []
         if let i = input.ingest {
-            rows.append([ReportTable.Cell("ingest (\(Units.thousands(i.totals.files)) files)"), .count(i.totals.rowsRead), .count(i.totals.rowsWritten),
+            rows.append([ReportTable.Cell("ingest (" + plural(i.totals.files, "file") + ")"), .count(i.totals.rowsRead), .count(i.totals.rowsWritten),
                          .count(i.totals.rowsRejected), ReportTable.Cell("–"), ReportTable.Cell(Units.percent(Double(i.totals.rowsRejected), of: Double(i.totals.rowsRead)))])
         }
         if let c = input.clean {
             let lost = c.totals.rowsRejected + c.totals.duplicates
-            rows.append([ReportTable.Cell("clean (\(Units.thousands(c.files)) files)"), .count(c.totals.rowsIn), .count(c.totals.rowsOut),
+            rows.append([ReportTable.Cell("clean (" + plural(c.files, "file") + ")"), .count(c.totals.rowsIn), .count(c.totals.rowsOut),
                          .count(c.totals.rowsRejected), .count(c.totals.duplicates), ReportTable.Cell(Units.percent(Double(lost), of: Double(c.totals.rowsIn)))])
         }
         blocks.append(.heading("Rows"))
@@ -92,6 +92,8 @@ enum SummarySection {
         }
         return ReportSection(id: "summary", title: "Run summary", blocks: blocks)
     }
+
+    static func plural(_ n: Int, _ word: String) -> String { Units.thousands(n) + " " + word + (n == 1 ? "" : "s") }
 
     /// The warnings for the block at the top of the report.
     static func qualityWarnings(_ input: ReportInput) -> [String] {

@@ -8,7 +8,7 @@ public enum ReportBuilder {
     public static let sectionIDs = ["summary", "traffic", "who-and-what", "anomalies", "clusters", "host-graph", "provenance"]
 
     public static func document(_ input: ReportInput) -> ReportDocument {
-        var subtitle = ["Period: " + periodText(input) + " (UTC)"]
+        var subtitle = ["Period: " + periodText(input)]
         if let g = input.generatedAt { subtitle.append("Generated at " + g) }
         let windows = AnomalySection.windows(input)
         return ReportDocument(title: input.title, subtitle: subtitle, sections: [
@@ -25,8 +25,8 @@ public enum ReportBuilder {
     static func periodText(_ input: ReportInput) -> String {
         let a = CivilTime.dateString(day: input.firstDay)
         let days = input.lastDay - input.firstDay + 1
-        if days == 1 { return a + " (1 day)" }
-        return a + " to " + CivilTime.dateString(day: input.lastDay) + " (\(days) days)"
+        if days == 1 { return a + " (1 day, UTC)" }
+        return a + " to " + CivilTime.dateString(day: input.lastDay) + " (\(days) days, UTC)"
     }
 
     /// Seconds in the report period (for average rates).

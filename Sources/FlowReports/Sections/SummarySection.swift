@@ -22,7 +22,7 @@ enum SummarySection {
         if let first = t.firstStart, let last = t.lastStart {
             facts.append(("First / last flow", [.text(UTCText.second(first) + " / " + UTCText.second(last))]))
         }
-        facts.append(("Dataset files read", [.text(Units.thousands(t.partitions.count) + " partition files, " + Units.bytes(t.partitions.reduce(0) { $0 + $1.bytes }) + ", " + Units.thousands(t.partitions.reduce(0) { $0 + $1.rows }) + " rows")]))
+        facts.append(("Dataset files read", [.text(plural(t.partitions.count, "partition file") + ", " + Units.bytes(t.partitions.reduce(0) { $0 + $1.bytes }) + ", " + Units.thousands(t.partitions.reduce(0) { $0 + $1.rows }) + " rows")]))
         if t.sampledFlows > 0 {
             facts.append(("Sampled flows", [.text(Units.thousands(t.sampledFlows) + " flows had a sampling rate > 1; their counters are scaled up")]))
         }

@@ -303,8 +303,30 @@ public struct ModelReference: Decodable, Sendable, Equatable {
 }
 
 /// `SCORES_DIR/report-feed.json`: what the score stage hands the report beyond the
-/// anomalies table (see ARCHITECTURE.md, "## Report"). Every section is optional; a
-/// missing section is reported as "no model ran".
+/// anomalies table. Every section is optional; a missing one is reported as "no model
+/// ran". Instants are epoch milliseconds or ISO 8601 UTC text; unknown keys are ignored.
+///
+///     {"feed_version": 1, "tool": "floe-score", "version": "0.1.0",
+///      "models": [{"name": "kmeans", "path": "models/kmeans.json", "fingerprint": "xxh64:…",
+///                  "trained_on": ["xxh64:…"], "parameters": {"k": 6}}],
+///      "series": [{"name": "bytes", "unit": "bytes", "bucket_ms": 60000, "start": "2026-11-01T00:00:00Z",
+///                  "observed": [..], "forecast": [..], "lower": [..], "upper": [..],   // null = no value
+///                  "level": 0.95, "model": "SARIMA(1,0,1)(1,0,1,24)"}],
+///      "clusters": {"algorithm": "k-means", "subject": "flows", "features": ["bytes", "duration_ms"],
+///                   "outliers": 12,
+///                   "clusters": [{"id": 0, "size": 5000, "name": "bulk TCP downloads",
+///                                 "centre": {"bytes": 60000, "duration_ms": 9000}}],
+///                   "projection": {"x_label": "PC1", "y_label": "PC2",
+///                                  "points": [{"x": -1.2, "y": 0.4, "cluster": 0, "outlier": false, "label": "10.0.4.7"}]}},
+///      "host_graph": {"nodes": 4006, "edges": 6666,
+///                     "top": [{"host": "10.0.4.7", "pagerank": 0.031, "degree": 40, "in_degree": 20, "out_degree": 20, "bytes": 1.2e9}],
+///                     "new_edges": [{"src": "10.0.4.7", "dst": "10.0.0.9", "flows": 4812, "bytes": 250000}],
+///                     "neighbourhood": {"centre": "10.0.4.7", "nodes": [{"id": "10.0.0.9", "anomalous": true}],
+///                                       "edges": [{"src": "10.0.4.7", "dst": "10.0.0.9", "bytes": 250000, "new": true}]}}}
+///
+/// Series named `bytes`, `packets` or `flows` replace the dataset's line in that traffic
+/// chart (observed + forecast + band); others get a chart of their own. Keep projections
+/// to a few thousand points (the chart draws at most 2,500 plus every outlier).
 public struct ReportFeed: Decodable, Sendable, Equatable {
     public static let fileName = "report-feed.json"
     /// Feed format versions this reader understands.
@@ -339,6 +361,6 @@ public struct ReportFeed: Decodable, Sendable, Equatable {
 
     /// Reads `path`.
     public static func load(path: String) throws -> ReportFeed {
-        try decodeFile(ReportFeed.self, path: path, what: "a report feed (see ARCHITECTURE.md, \"## Report\")")
+        try decodeFile(ReportFeed.self, path: path, what: "a report feed (format: ReportFeed in FlowReports)")
     }
 }

@@ -9,7 +9,8 @@ public struct Floe: ParsableCommand {
         commandName: "floe",
         abstract: "A batch pipeline over network flow logs.",
         version: floeVersion,
-        subcommands: [GenerateCommand.self, IngestCommand.self, CleanCommand.self, RunCommand.self, StatusCommand.self, PlanCommand.self]
+        subcommands: [GenerateCommand.self, IngestCommand.self, CleanCommand.self, ReportCommand.self,
+                      RunCommand.self, StatusCommand.self, PlanCommand.self]
     )
 
     public init() {}

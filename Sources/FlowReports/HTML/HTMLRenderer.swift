@@ -1,0 +1,96 @@
+/// Renders a `ReportDocument` as one self-contained HTML page: inline CSS and SVG, no
+/// external resources (a Content-Security-Policy forbids any fetch), light and dark,
+/// printable, tables sortable by a tiny optional script.
+public enum HTMLRenderer {
+    public static func render(_ doc: ReportDocument) -> String {
+        var h = ""
+        h.reserveCapacity(256 * 1024)
+        h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        h += "<meta name=\"color-scheme\" content=\"light dark\">\n"
+        h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
+        h += "<title>" + Escape.html(Escape.singleLine(doc.title)) + "</title>\n"
+        h += "<style>\n" + PageStyle.css + "\n" + ChartStyle.css + "\n</style>\n</head>\n<body>\n<header>\n"
+        h += "<h1>" + Escape.html(Escape.singleLine(doc.title)) + "</h1>\n"
+        for line in doc.subtitle { h += "<p class=\"sub\">" + Escape.html(line) + "</p>\n" }
+        h += "<nav>"
+        for s in doc.sections { h += "<a href=\"#" + Escape.attribute(s.id) + "\">" + Escape.html(s.title) + "</a>" }
+        h += "</nav>\n</header>\n<main>\n"
+        for s in doc.sections where s.id != "provenance" { section(s, into: &h) }
+        h += "</main>\n<footer>\n"
+        for s in doc.sections where s.id == "provenance" { section(s, into: &h) }
+        h += "</footer>\n<script>\n" + PageStyle.script + "\n</script>\n</body>\n</html>\n"
+        return h
+    }
+
+    static func section(_ s: ReportSection, into h: inout String) {
+        h += "<section id=\"" + Escape.attribute(s.id) + "\">\n<h2>" + Escape.html(s.title) + "</h2>\n"
+        for b in s.blocks { block(b, into: &h) }
+        h += "</section>\n"
+    }
+
+    static func inline(_ runs: [Inline]) -> String {
+        runs.map { r -> String in
+            switch r {
+            case .text(let t): return Escape.html(Escape.singleLine(t))
+            case .strong(let t): return "<strong>" + Escape.html(Escape.singleLine(t)) + "</strong>"
+            case .code(let t): return "<code>" + Escape.html(Escape.singleLine(t)) + "</code>"
+            case .link(let t, let anchor, _): return "<a href=\"#" + Escape.attribute(anchor) + "\">" + Escape.html(Escape.singleLine(t)) + "</a>"
+            }
+        }.joined()
+    }
+
+    static func block(_ b: Block, into h: inout String) {
+        switch b {
+        case .heading(let t):
+            h += "<h3>" + Escape.html(Escape.singleLine(t)) + "</h3>\n"
+        case .paragraph(let runs):
+            h += "<p>" + inline(runs) + "</p>\n"
+        case .warning(let title, let items):
+            h += "<div class=\"warning\" role=\"alert\"><strong>⚠ " + Escape.html(title) + "</strong><ul>"
+            for i in items { h += "<li>" + Escape.html(Escape.singleLine(i)) + "</li>" }
+            h += "</ul></div>\n"
+        case .absent(let t):
+            h += "<p class=\"absent\">" + Escape.html(Escape.singleLine(t)) + "</p>\n"
+        case .facts(let pairs):
+            h += "<div class=\"tablewrap\"><table class=\"facts\"><tbody>"
+            for (k, v) in pairs { h += "<tr><th scope=\"row\">" + Escape.html(Escape.singleLine(k)) + "</th><td>" + inline(v) + "</td></tr>" }
+            h += "</tbody></table></div>\n"
+        case .table(let t):
+            table(t, into: &h)
+        case .chart(let c):
+            h += "<figure id=\"" + Escape.attribute(c.anchor) + "\"><div class=\"chartwrap\">" + c.inlineSVG + "</div>"
+            if let cap = c.caption { h += "<figcaption>" + Escape.html(Escape.singleLine(cap)) + "</figcaption>" }
+            h += "</figure>\n"
+        case .list(let items, let ordered):
+            h += ordered ? "<ol>" : "<ul>"
+            for i in items { h += "<li>" + inline(i) + "</li>" }
+            h += ordered ? "</ol>\n" : "</ul>\n"
+        }
+    }
+
+    static func table(_ t: ReportTable, into h: inout String) {
+        h += "<div class=\"tablewrap\"><table" + (t.sortable && t.rows.count > 1 ? " class=\"sortable\"" : "") + ">"
+        if let c = t.caption { h += "<caption>" + Escape.html(Escape.singleLine(c)) + "</caption>" }
+        h += "<thead><tr>"
+        for c in t.columns { h += (c.numeric ? "<th class=\"num\" scope=\"col\">" : "<th scope=\"col\">") + Escape.html(Escape.singleLine(c.title)) + "</th>" }
+        h += "</tr></thead><tbody>\n"
+        for row in t.rows {
+            h += "<tr>"
+            for (i, cell) in row.enumerated() {
+                let numeric = i < t.columns.count && t.columns[i].numeric
+                h += "<td"
+                if numeric { h += " class=\"num\"" }
+                if let k = cell.sortKey { h += " data-sort=\"" + Units.plain(k, 3) + "\"" }
+                h += ">"
+                var content = Escape.html(Escape.singleLine(cell.text))
+                if cell.code { content = "<code>" + content + "</code>" }
+                if let link = cell.link { content = "<a href=\"#" + Escape.attribute(link.anchor) + "\">" + content + "</a>" }
+                h += content + "</td>"
+            }
+            h += "</tr>\n"
+        }
+        h += "</tbody></table></div>\n"
+        if let n = t.note { h += "<p class=\"tnote\">" + Escape.html(Escape.singleLine(n)) + "</p>\n" }
+    }
+}

@@ -1,0 +1,56 @@
+import FlowModels
+
+/// Everything a report shows, gathered before rendering. Sections that no stage produced
+/// are nil and the report says so. Build it with `ReportLoader` or by hand (tests).
+public struct ReportInput: Sendable {
+    public var title: String
+    /// First and last UTC day covered (day numbers, inclusive).
+    public var firstDay: Int64
+    public var lastDay: Int64
+    /// Text of the "generated at" line; nil omits it (reports stay byte-identical).
+    public var generatedAt: String?
+    public var toolVersion: String
+    /// From `--ingest RAW_DIR/manifest.json`.
+    public var ingest: IngestSummary?
+    /// From `DATASET_DIR/manifest.json`.
+    public var clean: CleanSummary?
+    /// Computed from the dataset's partitions for the period.
+    public var traffic: TrafficStats
+    /// The ranked anomalies table; nil when no scores were given or none were written.
+    public var anomalies: [AnomalyRecord]?
+    /// Forecast series; empty when no time-series model ran.
+    public var forecasts: [ForecastSeries]
+    public var clusters: ClusterSummary?
+    public var hostGraph: HostGraphSummary?
+    /// Model files, for the footer.
+    public var models: [ModelReference]
+    /// Where the inputs came from (shown in the footer): folder → path.
+    public var sources: [(String, String)]
+    /// The command's parameters (shown in the footer).
+    public var parameters: [(String, String)]
+    /// Pipeline name, when run by `floe run`.
+    public var pipeline: String?
+
+    public init(title: String, firstDay: Int64, lastDay: Int64, generatedAt: String?, toolVersion: String,
+                ingest: IngestSummary? = nil, clean: CleanSummary? = nil, traffic: TrafficStats,
+                anomalies: [AnomalyRecord]? = nil, forecasts: [ForecastSeries] = [], clusters: ClusterSummary? = nil,
+                hostGraph: HostGraphSummary? = nil, models: [ModelReference] = [], sources: [(String, String)] = [],
+                parameters: [(String, String)] = [], pipeline: String? = nil) {
+        self.title = title
+        self.firstDay = firstDay
+        self.lastDay = lastDay
+        self.generatedAt = generatedAt
+        self.toolVersion = toolVersion
+        self.ingest = ingest
+        self.clean = clean
+        self.traffic = traffic
+        self.anomalies = anomalies
+        self.forecasts = forecasts
+        self.clusters = clusters
+        self.hostGraph = hostGraph
+        self.models = models
+        self.sources = sources
+        self.parameters = parameters
+        self.pipeline = pipeline
+    }
+}

@@ -28,7 +28,7 @@ struct FlowRecordScratch {
     @inline(__always)
     static func ntpToMs(_ v: UInt64) -> Int64 {
         let secs = Int64(v >> 32) - Int64(ntpToUnix)
-        let frac = Int64((v & 0xFFFF_FFFF) * 1000 >> 32)
+        let frac = Int64(((v & 0xFFFF_FFFF) * 1000) >> 32)
         return secs * 1000 + frac
     }
 

@@ -148,7 +148,9 @@ public struct NfcapdReader: Sendable {
             records(payload, count: numRecords, blockOffset: offset, into: &batch)
             return
         }
-        let limit = 32 << 20
+        // LZ4 and LZO expand at most ~255x (a run byte is worth 255); BZ2 can expand far
+        // more, so it gets the whole 32 MiB (nfdump's blocks are 5 MiB at most).
+        let limit = info.compression == 2 ? 32 << 20 : min(32 << 20, payload.count * 256 + 1024)
         var out = scratch
         scratch = []
         defer { scratch = out }

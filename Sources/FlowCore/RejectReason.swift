@@ -32,5 +32,26 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable, Comparable {
     /// AWS VPC SKIPDATA record: the exporter skipped records in the window (data loss).
     case skipData = "vpc_skipdata"
 
+    /// Binary inputs: a captured packet is cut short or its IP/UDP headers are invalid.
+    case badPacket = "bad_packet"
+    /// Binary inputs: IPv4 fragments whose datagram could not be reassembled.
+    case unreassembledFragment = "unreassembled_fragment"
+    /// Binary inputs: a NetFlow/IPFIX message header disagrees with the datagram (count or
+    /// length against the bytes present).
+    case badExportHeader = "bad_export_header"
+    /// Binary inputs: a FlowSet/Set length is 0, too short or runs past the message.
+    case badFlowset = "bad_flowset"
+    /// Binary inputs: a template record is invalid (0 fields, absurd counts, truncated).
+    case badTemplate = "bad_template"
+    /// Binary inputs: data records whose template never arrived.
+    case missingTemplate = "missing_template"
+    /// Binary inputs: IPFIX records timed relative to system init (IEs 21/22) whose exporter
+    /// never sent systemInitTimeMilliseconds (IE 160).
+    case missingTimeBase = "missing_time_base"
+    /// Binary inputs: a data record runs past its set (variable-length field too long).
+    case truncatedRecord = "truncated_record"
+    /// Binary inputs: an nfcapd block or record that cannot be decoded.
+    case badBlock = "bad_block"
+
     public static func < (a: RejectReason, b: RejectReason) -> Bool { a.rawValue < b.rawValue }
 }

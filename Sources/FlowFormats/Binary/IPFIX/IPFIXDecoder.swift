@@ -1,0 +1,117 @@
+import FlowCore
+
+/// IPFIX (RFC 7011): 16-byte message header with the message length, then Sets: 2
+/// templates, 3 options templates, 256 and above data. Enterprise-specific IEs are skipped
+/// by length (RFC 5103 reverse counters, enterprise 29305, are kept apart); variable-length
+/// IEs carry a 1- or 3-byte length.
+extension FlowExportDecoder {
+    mutating func decodeIPFIX(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: inout FlowBatch) {
+        guard p.count >= 16 else {
+            reject(.badExportHeader, offset, 1, "IPFIX header needs 16 bytes, message has \(p.count)")
+            return
+        }
+        let length = Int(BinaryBytes.be16(p, 2))
+        guard length == p.count else {
+            // nfcapd and tshark decode such messages silently; the length field frames the
+            // message, so a disagreement means a cut or padded datagram.
+            reject(.badExportHeader, offset, 1, "IPFIX header length \(length) disagrees with the \(p.count)-byte datagram")
+            return
+        }
+        report.messages += 1
+        let exportSecs = Int64(BinaryBytes.be32(p, 4))
+        let sequence = BinaryBytes.be32(p, 8)
+        let domain = FlowDomainKey(exporter: exporter, domain: BinaryBytes.be32(p, 12), version: 10)
+        let ctx = FlowMessageContext(exporter: exporter, exportMs: exportSecs * 1000, sysUptime: 0, isIPFIX: true)
+        var dataRecords: UInt32 = 0
+        var countKnown = true
+
+        var pos = 16
+        while p.count - pos >= 4 {
+            let setID = BinaryBytes.be16(p, pos)
+            let setLength = Int(BinaryBytes.be16(p, pos + 2))
+            guard setLength >= 4, pos + setLength <= p.count else {
+                reject(.badFlowset, offset + Int64(pos), 1, "set \(setID) length \(setLength) is \(setLength < 4 ? "below 4" : "past the message end (\(p.count - pos) bytes left)")")
+                countKnown = false
+                break
+            }
+            let body = UnsafeRawBufferPointer(rebasing: p[(pos + 4)..<(pos + setLength)])
+            let bodyOffset = offset + Int64(pos + 4)
+            switch setID {
+            case 2: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: false, into: &batch)
+            case 3: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: true, into: &batch)
+            case 0...255: break  // reserved (0, 1 are NetFlow v9's)
+            default:
+                let key = FlowTemplateKey(domain: domain, templateID: setID)
+                if let plan = templates[key] {
+                    if plan.needsSystemInit, domains[domain]?.sysInitMs == nil {
+                        hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTimeBase)
+                        countKnown = false
+                    } else {
+                        let n = decodeDataSet(body, plan: plan, key: key, context: ctx, offset: bodyOffset, into: &batch)
+                        dataRecords &+= UInt32(truncatingIfNeeded: n)
+                        if plan.isOptions { replayHeld(where: { $0.key.domain == domain && $0.reason == .missingTimeBase }, into: &batch) }
+                    }
+                } else {
+                    hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTemplate)
+                    countKnown = false
+                }
+            }
+            pos += setLength
+        }
+        // The sequence number counts data records sent before this message.
+        trackSequence(domain, seq: sequence, next: countKnown ? sequence &+ dataRecords : nil, unit: .records, offset: offset)
+    }
+
+    mutating func parseIPFIXTemplates(_ b: UnsafeRawBufferPointer, domain: FlowDomainKey, offset: Int64, options: Bool, into batch: inout FlowBatch) {
+        var pos = 0
+        let headerLength = options ? 6 : 4
+        while b.count - pos >= 4 {
+            let recordOffset = offset + Int64(pos)
+            let id = BinaryBytes.be16(b, pos)
+            let fieldCount = Int(BinaryBytes.be16(b, pos + 2))
+            if fieldCount == 0 {
+                // Template withdrawal (RFC 7011 §8.1): ID 2/3 withdraws all of the domain.
+                if id == 2 || id == 3 { withdrawTemplates(domain, templateID: nil) } else if id >= 256 { withdrawTemplates(domain, templateID: id) }
+                pos += 4
+                continue
+            }
+            guard b.count - pos >= headerLength else { return }  // padding
+            let scopeCount = options ? Int(BinaryBytes.be16(b, pos + 4)) : 0
+            pos += headerLength
+            guard id >= 256, fieldCount * 4 <= b.count - pos, !options || (scopeCount >= 1 && scopeCount <= fieldCount) else {
+                reject(.badTemplate, recordOffset, 1,
+                       "template \(id) with \(fieldCount) fields\(options ? " and \(scopeCount) scope fields" : "") in \(b.count - pos) bytes left\(id < 256 ? "; template IDs start at 256" : "")")
+                return
+            }
+            var fields: [(ie: UInt16, enterprise: UInt32, length: UInt16)] = []
+            fields.reserveCapacity(fieldCount)
+            var total = 0
+            for _ in 0..<fieldCount {
+                guard b.count - pos >= 4 else {
+                    reject(.badTemplate, recordOffset, 1, "template \(id) is cut short")
+                    return
+                }
+                var ie = BinaryBytes.be16(b, pos)
+                let len = BinaryBytes.be16(b, pos + 2)
+                pos += 4
+                var enterprise: UInt32 = 0
+                if ie & 0x8000 != 0 {
+                    guard b.count - pos >= 4 else {
+                        reject(.badTemplate, recordOffset, 1, "template \(id): enterprise number cut short")
+                        return
+                    }
+                    ie &= 0x7FFF
+                    enterprise = BinaryBytes.be32(b, pos)
+                    pos += 4
+                }
+                total += len == 0xFFFF ? 1 : Int(len)
+                fields.append((ie, enterprise, len))
+            }
+            guard total > 0 else {
+                reject(.badTemplate, recordOffset, 1, "template \(id): all fields are empty")
+                continue
+            }
+            learnTemplate(FlowTemplateKey(domain: domain, templateID: id), FlowTemplatePlan(fields: fields, isOptions: options), offset: recordOffset, into: &batch)
+        }
+    }
+}

@@ -1,0 +1,303 @@
+import FlowCore
+
+/// What the nfcapd file header and appendix say.
+public struct NfcapdFileInfo: Sendable, Equatable {
+    /// Block compression: 0 none, 1 LZO, 2 BZ2, 3 LZ4, 4 ZSTD.
+    public var compression: UInt8 = 0
+    /// Program that wrote the file (1 nfcapd, 2 nfpcapd, 4 nfdump, …).
+    public var creator: UInt32 = 0
+    /// nfdump version that wrote the file (e.g. 0x01070100 for 1.7.1).
+    public var nfdumpVersion: UInt32 = 0
+    /// Data blocks the header announces.
+    public var blocks: UInt32 = 0
+    /// Ident string from the appendix.
+    public var ident: String? = nil
+    /// Flow count from the appendix stat record.
+    public var statFlows: UInt64? = nil
+    /// Sequence failures the collector counted (appendix stat record).
+    public var sequenceFailures: UInt64? = nil
+
+    public init() {}
+}
+
+/// Reads nfdump 1.7.x files (layout version 2, V3 records) fed in chunks: the 40-byte file
+/// header, then data blocks (12-byte header, possibly LZO/BZ2/LZ4-compressed payload) whose
+/// records are exporter info (7), exporter stats (8), V3 flow records (11) and, in the
+/// appendix, ident (0x8001) and stat (0x8002). Memory: one block carried between chunks.
+public struct NfcapdReader: Sendable {
+    public internal(set) var info = NfcapdFileInfo()
+    public internal(set) var report = BinaryDecodeReport()
+    public let options: BinaryDecodeOptions
+    var rejects: [BinaryReject] = []
+    /// Largest block (compressed or not) accepted.
+    public static let maxBlockLength = 64 << 20
+
+    var headerDone = false
+    var carry: [UInt8] = []
+    var offset: Int64 = 0
+    var scratch: [UInt8] = []
+    /// sysid → exporter address, from exporter info records.
+    var exporters: [UInt16: IPAddress] = [:]
+
+    public init(options: BinaryDecodeOptions = BinaryDecodeOptions()) {
+        self.options = options
+    }
+
+    public mutating func takeRejects() -> [BinaryReject] {
+        defer { rejects.removeAll(keepingCapacity: true) }
+        return rejects
+    }
+
+    mutating func reject(_ reason: RejectReason, _ offset: Int64, _ records: Int, _ detail: String) {
+        let n = max(1, records)
+        report.rejectedRecords[reason, default: 0] += n
+        if rejects.count < options.maxHeldRejects {
+            rejects.append(BinaryReject(reason: reason, offset: offset, records: n, detail: detail))
+        }
+    }
+
+    /// Feeds the next bytes of the file. Throws on an unreadable header, an unsupported
+    /// compression (ZSTD) or a block length that loses the framing.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+        var rest = chunk
+        while !carry.isEmpty && !rest.isEmpty {
+            let need = try carry.withUnsafeBytes { try unitLength($0) }
+            let want = (need ?? 40) - carry.count
+            let take = min(max(want, 1), rest.count)
+            carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
+            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+            if let n = need, carry.count >= n {
+                let unit = carry
+                carry.removeAll(keepingCapacity: true)
+                try unit.withUnsafeBytes { try processUnit($0, into: &batch) }
+                offset += Int64(n)
+            }
+        }
+        while !rest.isEmpty {
+            guard let n = try unitLength(rest), n <= rest.count else {
+                carry.append(contentsOf: rest)
+                return
+            }
+            try processUnit(UnsafeRawBufferPointer(rebasing: rest[0..<n]), into: &batch)
+            offset += Int64(n)
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+        }
+    }
+
+    /// Ends the input. A block cut off by the end of the file is rejected with the record
+    /// count its header announced.
+    public mutating func finish(into batch: inout FlowBatch) throws {
+        guard headerDone else {
+            throw BinaryFormatError.truncated(offset: 0, detail: "nfcapd file header needs 40 bytes, the file has \(carry.count)")
+        }
+        if !carry.isEmpty {
+            let records = carry.count >= 4 ? carry.withUnsafeBytes { Int(BinaryBytes.le32($0, 0)) } : 1
+            let size = carry.count >= 8 ? carry.withUnsafeBytes { Int(BinaryBytes.le32($0, 4)) } : 0
+            reject(.badBlock, offset, min(records, 1 << 20), "nfcapd block of \(size) bytes runs past the end of the file (\(carry.count - 12) bytes present)")
+            carry.removeAll()
+        }
+    }
+
+    func unitLength(_ p: UnsafeRawBufferPointer) throws -> Int? {
+        if !headerDone {
+            guard p.count >= 4 else { return nil }
+            guard BinaryBytes.le16(p, 0) == 0xA50C else {
+                throw BinaryFormatError.unrecognizedHeader(offset: 0, detail: "nfcapd magic 0xA50C missing")
+            }
+            let layout = BinaryBytes.le16(p, 2)
+            guard layout == 2 else {
+                throw BinaryFormatError.unrecognizedHeader(offset: 2, detail: "nfdump file layout \(layout); floe reads layout 2 (nfdump 1.7). Convert with nfdump 1.7: `nfdump -r FILE -w NEWFILE`")
+            }
+            return 40
+        }
+        guard p.count >= 12 else { return nil }
+        let size = Int(BinaryBytes.le32(p, 4))
+        guard size <= Self.maxBlockLength else {
+            throw BinaryFormatError.corrupt(offset: offset, detail: "nfcapd block header says \(size) bytes (limit \(Self.maxBlockLength)): the file is corrupt from here")
+        }
+        return 12 + size
+    }
+
+    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+        if !headerDone {
+            headerDone = true
+            info.nfdumpVersion = BinaryBytes.le32(p, 4)
+            info.compression = p[16]
+            info.creator = BinaryBytes.le32(p, 20)
+            info.blocks = BinaryBytes.le32(p, 36)
+            switch info.compression {
+            case 0, 1, 2, 3: break
+            case 4: throw BinaryFormatError.unsupportedCompression(name: "ZSTD", offset: 16)
+            default: throw BinaryFormatError.unsupportedCompression(name: "unknown (\(info.compression))", offset: 16)
+            }
+            if p[17] != 0 {
+                throw BinaryFormatError.corrupt(offset: 17, detail: "nfcapd file is encrypted (\(p[17])); floe reads unencrypted files only")
+            }
+            return
+        }
+        let numRecords = Int(BinaryBytes.le32(p, 0))
+        let type = BinaryBytes.le16(p, 8)
+        let flags = BinaryBytes.le16(p, 10)
+        let payload = UnsafeRawBufferPointer(rebasing: p[12...])
+        guard type == 3 else {
+            if type != 2 { reject(.badBlock, offset, max(numRecords, 1), "nfcapd block type \(type) is not a data block (3)") }
+            return
+        }
+        let compressed = info.compression != 0 && flags & 1 == 0
+        if !compressed {
+            records(payload, count: numRecords, blockOffset: offset, into: &batch)
+            return
+        }
+        // LZ4 and LZO expand at most ~255x (a run byte is worth 255); BZ2 can expand far
+        // more, so it gets the whole 32 MiB (nfdump's blocks are 5 MiB at most).
+        let limit = info.compression == 2 ? 32 << 20 : min(32 << 20, payload.count * 256 + 1024)
+        var out = scratch
+        scratch = []
+        defer { scratch = out }
+        do {
+            let n: Int
+            switch info.compression {
+            case 1: n = try NfcapdBlockDecompressor.lzo1x(payload, into: &out, limit: limit)
+            case 2: n = try NfcapdBlockDecompressor.bz2(payload, into: &out, limit: limit)
+            default: n = try NfcapdBlockDecompressor.lz4(payload, into: &out, limit: limit)
+            }
+            out.withUnsafeBytes { records(UnsafeRawBufferPointer(rebasing: $0[0..<n]), count: numRecords, blockOffset: offset, into: &batch) }
+        } catch let e as NfcapdBlockDecompressor.Failure {
+            reject(.badBlock, offset, min(max(numRecords, 1), 1 << 20), "nfcapd block does not decompress: \(e.detail)")
+        }
+    }
+
+    /// The records of one (decompressed) data block.
+    mutating func records(_ b: UnsafeRawBufferPointer, count: Int, blockOffset: Int64, into batch: inout FlowBatch) {
+        var pos = 0
+        var seen = 0
+        while seen < count {
+            guard b.count - pos >= 4 else {
+                reject(.badBlock, blockOffset, count - seen, "nfcapd block ends after \(seen) of \(count) records")
+                return
+            }
+            let type = BinaryBytes.le16(b, pos)
+            let size = Int(BinaryBytes.le16(b, pos + 2))
+            guard size >= 4, size <= b.count - pos else {
+                reject(.badBlock, blockOffset, count - seen, "nfcapd record \(seen) of type \(type) has size \(size) (\(b.count - pos) bytes left in the block)")
+                return
+            }
+            let r = UnsafeRawBufferPointer(rebasing: b[pos..<(pos + size)])
+            switch type {
+            case 11: v3Record(r, blockOffset: blockOffset, into: &batch)
+            case 7: exporterInfo(r)
+            case 8: exporterStats(r)
+            case 0x8001: identRecord(r)
+            case 0x8002: statRecord(r)
+            default: break  // sampler, extension maps, nbar, ifname …: no schema field
+            }
+            pos += size
+            seen += 1
+        }
+    }
+
+    mutating func exporterInfo(_ r: UnsafeRawBufferPointer) {
+        guard r.count >= 32 else { return }
+        let family = BinaryBytes.le16(r, 24)
+        let sysid = BinaryBytes.le16(r, 26)
+        let address = family == 2 ? IPAddress(ipv4: BinaryBytes.le32(r, 16)) : IPAddress(high: BinaryBytes.le64(r, 8), low: BinaryBytes.le64(r, 16))
+        if exporters.count < 65_536 || exporters[sysid] != nil { exporters[sysid] = address }
+    }
+
+    mutating func exporterStats(_ r: UnsafeRawBufferPointer) {
+        guard r.count >= 8 else { return }
+        let n = Int(BinaryBytes.le32(r, 4))
+        var o = 8
+        var i = 0
+        while i < n, r.count - o >= 24 {
+            let sysid = UInt16(truncatingIfNeeded: BinaryBytes.le32(r, o))
+            let failures = BinaryBytes.le32(r, o + 4)
+            var s = ExporterSequenceStats(exporter: exporters[sysid], domain: UInt32(sysid), version: 0, unit: .datagrams)
+            s.messages = Int(clamping: BinaryBytes.le64(r, o + 8))
+            s.gaps = Int(failures)
+            if report.sequences.count < 65_536 { report.sequences.append(s) }
+            o += 24
+            i += 1
+        }
+    }
+
+    mutating func identRecord(_ r: UnsafeRawBufferPointer) {
+        let text = UnsafeRawBufferPointer(rebasing: r[4...])
+        let end = text.firstIndex(of: 0) ?? text.count
+        info.ident = String(decoding: UnsafeRawBufferPointer(rebasing: text[0..<end]), as: UTF8.self)
+    }
+
+    mutating func statRecord(_ r: UnsafeRawBufferPointer) {
+        guard r.count >= 4 + 8 else { return }
+        info.statFlows = BinaryBytes.le64(r, 4)
+        if r.count >= 4 + 18 * 8 { info.sequenceFailures = BinaryBytes.le64(r, 4 + 17 * 8) }
+    }
+
+    /// One V3 flow record: 12-byte header, then `numElements` extension elements.
+    mutating func v3Record(_ r: UnsafeRawBufferPointer, blockOffset: Int64, into batch: inout FlowBatch) {
+        guard r.count >= 12 else {
+            reject(.badBlock, blockOffset, 1, "nfcapd V3 record of \(r.count) bytes")
+            return
+        }
+        let elements = Int(BinaryBytes.le16(r, 4))
+        let sysid = BinaryBytes.le16(r, 8)
+        var f = FlowRecord()
+        var received: IPAddress? = nil
+        var haveGeneric = false
+        var pos = 12
+        for _ in 0..<elements {
+            guard r.count - pos >= 4 else { break }
+            let type = BinaryBytes.le16(r, pos)
+            let length = Int(BinaryBytes.le16(r, pos + 2))
+            guard length >= 4, length <= r.count - pos else {
+                reject(.badBlock, blockOffset, 1, "nfcapd element \(type) length \(length) runs past its record")
+                return
+            }
+            let e = pos + 4
+            let body = length - 4
+            switch type {
+            case 1 where body >= 48:  // EXgenericFlow
+                haveGeneric = true
+                f.start = Int64(truncatingIfNeeded: BinaryBytes.le64(r, e))
+                f.end = Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8))
+                f.packets = BinaryBytes.le64(r, e + 24)
+                f.bytes = BinaryBytes.le64(r, e + 32)
+                f.srcPort = BinaryBytes.le16(r, e + 40)
+                f.dstPort = BinaryBytes.le16(r, e + 42)
+                f.proto = r[e + 44]
+                f.tcpFlags = r[e + 45]
+                f.tos = r[e + 47]
+            case 2 where body >= 8:  // EXipv4Flow
+                f.srcAddr = IPAddress(ipv4: BinaryBytes.le32(r, e))
+                f.dstAddr = IPAddress(ipv4: BinaryBytes.le32(r, e + 4))
+            case 3 where body >= 32:  // EXipv6Flow, two host-order 64-bit halves each
+                f.srcAddr = IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8))
+                f.dstAddr = IPAddress(high: BinaryBytes.le64(r, e + 16), low: BinaryBytes.le64(r, e + 24))
+            case 4 where body >= 12:  // EXflowMisc
+                f.inputInterface = BinaryBytes.le32(r, e)
+                f.outputInterface = BinaryBytes.le32(r, e + 4)
+                f.flowDirection = r[e + 10]
+            case 5 where body >= 24:  // EXcntFlow: out counters (reverse direction of biflows)
+                f.revPackets = BinaryBytes.le64(r, e + 8)
+                f.revBytes = BinaryBytes.le64(r, e + 16)
+            case 7 where body >= 8:  // EXasRouting
+                f.srcAS = BinaryBytes.le32(r, e)
+                f.dstAS = BinaryBytes.le32(r, e + 4)
+            case 12 where body >= 4:  // EXipReceivedV4
+                received = IPAddress(ipv4: BinaryBytes.le32(r, e))
+            case 13 where body >= 16:  // EXipReceivedV6
+                received = IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8))
+            default:
+                break
+            }
+            pos += length
+        }
+        guard haveGeneric else {
+            reject(.badBlock, blockOffset, 1, "nfcapd V3 record without its generic flow element (times, counters)")
+            return
+        }
+        f.exporter = exporters[sysid] ?? received
+        batch.append(f)
+        report.flows += 1
+    }
+}

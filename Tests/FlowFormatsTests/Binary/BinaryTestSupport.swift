@@ -1,0 +1,84 @@
+import Foundation
+import FlowCore
+@testable import FlowFormats
+
+/// Helpers shared by the binary-format tests: fixture paths, whole-file decoding in small
+/// chunks (to exercise the chunk boundaries), JSON lines of records.
+enum BinaryTestSupport {
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("test-fixtures/binary")
+    }
+
+    static func fixture(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: fixtures.appendingPathComponent(name)))
+    }
+
+    struct Decoded {
+        var batch = FlowBatch()
+        var report = BinaryDecodeReport()
+        var rejects: [BinaryReject] = []
+        var records: [FlowRecord] { (0..<batch.count).map { batch.record(at: $0) } }
+    }
+
+    /// Decodes a capture or nfcapd file fed in chunks of `chunk` bytes.
+    static func decode(_ bytes: [UInt8], chunk: Int = 1000, options: BinaryDecodeOptions = BinaryDecodeOptions()) throws -> Decoded {
+        var out = Decoded()
+        let kind = bytes.withUnsafeBytes { BinaryInputKind.detect(prefix: UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
+        switch kind {
+        case .nfcapd:
+            var reader = NfcapdReader(options: options)
+            try bytes.withUnsafeBytes { all in
+                var o = 0
+                while o < all.count {
+                    let n = min(chunk, all.count - o)
+                    try reader.feed(UnsafeRawBufferPointer(rebasing: all[o..<(o + n)]), into: &out.batch)
+                    o += n
+                }
+            }
+            try reader.finish(into: &out.batch)
+            out.report = reader.report
+            out.rejects = reader.takeRejects()
+        case .ipfixStream:
+            var reader = IPFIXStreamReader(options: options)
+            try bytes.withUnsafeBytes { all in
+                var o = 0
+                while o < all.count {
+                    let n = min(chunk, all.count - o)
+                    try reader.feed(UnsafeRawBufferPointer(rebasing: all[o..<(o + n)]), into: &out.batch)
+                    o += n
+                }
+            }
+            try reader.finish(into: &out.batch)
+            out.report = reader.report
+            out.rejects = reader.takeRejects()
+        default:
+            var reader = PcapReader(options: options)
+            try bytes.withUnsafeBytes { all in
+                var o = 0
+                while o < all.count {
+                    let n = min(chunk, all.count - o)
+                    try reader.feed(UnsafeRawBufferPointer(rebasing: all[o..<(o + n)]), into: &out.batch)
+                    o += n
+                }
+            }
+            try reader.finish(into: &out.batch)
+            out.report = reader.report
+            out.rejects = reader.takeRejects()
+        }
+        return out
+    }
+
+    /// One JSON object per record, keys as in FlowSchema, absent optionals omitted.
+    static func jsonLine(_ r: FlowRecord) -> String {
+        var parts = ["\"start\":\(r.start)", "\"end\":\(r.end)", "\"src_addr\":\"\(r.srcAddr)\"", "\"dst_addr\":\"\(r.dstAddr)\"", "\"proto\":\(r.proto)", "\"packets\":\(r.packets)", "\"bytes\":\(r.bytes)"]
+        func add<T>(_ k: String, _ v: T?) { if let v { parts.append("\"\(k)\":\(v)") } }
+        add("src_port", r.srcPort); add("dst_port", r.dstPort); add("tcp_flags", r.tcpFlags)
+        add("input_interface", r.inputInterface); add("output_interface", r.outputInterface)
+        add("src_as", r.srcAS); add("dst_as", r.dstAS); add("tos", r.tos)
+        if let e = r.exporter { parts.append("\"exporter\":\"\(e)\"") }
+        add("sampling_rate", r.samplingRate); add("flow_direction", r.flowDirection)
+        add("rev_packets", r.revPackets); add("rev_bytes", r.revBytes)
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+}

@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
-        .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"]),
+        .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
     ]

@@ -378,9 +378,8 @@ public struct DialectParser: Sendable {
         } else {
             r.end = r.start
         }
-        if r.end < r.start {
-            return .rejected(.badTimestamp, detail: "end \(r.end) ms is before start \(r.start) ms")
-        }
+        // An end before the start is kept as read: it is floe-clean's `end_before_start`
+        // rule that rejects it, by name, so ingest stays a faithful reading of the input.
         if rules.flagsOnlyForTCP && r.proto != 6 { r.tcpFlags = nil }
         if sawFlagCounts && r.tcpFlags == nil && r.proto == 6 { r.tcpFlags = flagCounts }
         if rules.revOnlyNonZero && (r.revPackets ?? 0) == 0 && (r.revBytes ?? 0) == 0 {

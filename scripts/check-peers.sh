@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every peer check: pyarrow and DuckDB read floe's files (scripts/check-arrow-pyarrow.sh,
+# scripts/peers/check-ingest.sh), tshark and nfdump decode the same captures and nfcapd
+# files (check-binary.sh), scikit-learn, NetworkX and statsmodels fit the same data as
+# floe's models (check-models-*.sh, check-arima-*.sh). Each creates what it needs (Python
+# virtual environment, Debian packages). Reports all, then fails once.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+swift build >/dev/null 2>&1 || { swift build 2>&1 | tail -30; exit 1; }
+export FLOE_BIN=$(swift build --show-bin-path)
+passed=0
+failed=0
+failures=()
+for check in scripts/check-arrow-pyarrow.sh scripts/peers/check-*.sh; do
+  [ -x "$check" ] || continue
+  echo "== $check"
+  start=$(date +%s)
+  if "$check"; then
+    passed=$((passed + 1))
+    echo "-- ok ($(( $(date +%s) - start )) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$check")
+    echo "-- FAILED ($(( $(date +%s) - start )) s)"
+  fi
+done
+[ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
+echo "peer checks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -26,5 +26,5 @@ for check in scripts/check-arrow-pyarrow.sh scripts/peers/check-*.sh; do
   fi
 done
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
-echo "peer checks: $passed passed, $failed failed"
+echo "peers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,7 +9,7 @@ public struct Floe: ParsableCommand {
         commandName: "floe",
         abstract: "A batch pipeline over network flow logs.",
         version: floeVersion,
-        subcommands: [GenerateCommand.self, IngestCommand.self, CleanCommand.self, ReportCommand.self,
+        subcommands: [DemoCommand.self, GenerateCommand.self, IngestCommand.self, CleanCommand.self, ReportCommand.self,
                       RunCommand.self, StatusCommand.self, PlanCommand.self]
     )
 

@@ -104,6 +104,8 @@ public struct GenerateCommand: ParsableCommand {
         let (config, dialect) = try makeConfig()
         let encoder = try encoderFor(dialect)
         let generator = try FlowGenerator(config: config)
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let labels = try generator.write(to: output, encoder: encoder)
         FileHandle.standardError.write(Data(
             "floe generate: wrote \(labels.rowsWritten) rows (\(labels.rowsClean) clean, \(labels.rowsDirty) dirty) to \(output); labels in \(GenerationLabels.path(forOutput: output))\n".utf8))

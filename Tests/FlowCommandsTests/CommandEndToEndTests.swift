@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import FlowCommands
+
+/// The built executables, run as a user or a cron job would run them.
+enum Binaries {
+    /// The folder holding the test bundle also holds the products (`floe`, `floe-ingest`, …).
+    static let folder: String = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if url.lastPathComponent.hasSuffix(".xctest") { url = url.deletingLastPathComponent() }
+        return url.path
+    }()
+
+    /// Runs a product; returns its exit code and what it printed.
+    static func run(_ name: String, _ arguments: [String], in directory: String? = nil) throws -> (code: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: folder + "/" + name)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+func temporaryFolder(_ name: String = #function) -> String {
+    let path = NSTemporaryDirectory() + "floe-e2e-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func jsonObject(_ path: String) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
+}
+
+@Suite(.serialized) struct CommandEndToEndTests {
+    /// floe generate then floe-ingest, as README shows: exit 0, and the manifest's
+    /// accounting matches the generator's labels file.
+    @Test func generateThenIngest() throws {
+        let dir = temporaryFolder()
+        let gen = try Binaries.run("floe", ["generate", "--rows", "20000", "--days", "2", "--seed", "9",
+                                            "--dialect", "zeek-conn", "--gzip", "--dirt", "0.02", "--output", dir + "/in/conn.log.gz"])
+        #expect(gen.code == 0, "\(gen.err)")
+        let labels = try jsonObject(dir + "/in/conn.log.gz.labels.json")
+        let written = try #require(labels["rows_written"] as? Int)
+        let ingest = try Binaries.run("floe-ingest", ["--output", dir + "/raw", dir + "/in/*.gz"])
+        #expect(ingest.code == 0, "\(ingest.err)")
+        #expect(ingest.out.contains("rows read \(written)"))
+        let manifest = try jsonObject(dir + "/raw/manifest.json")
+        let totals = try #require(manifest["totals"] as? [String: Any])
+        #expect(totals["rows_read"] as? Int == written)
+        #expect((totals["rows_written"] as? Int ?? 0) + (totals["rows_rejected"] as? Int ?? -1) == written)
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        #expect(inputs.count == 1)
+        #expect(inputs[0]["format"] as? String == "zeek-conn")
+        #expect((inputs[0]["fingerprint"] as? String)?.hasPrefix("xxh64:") == true)
+        // The umbrella command runs the same code.
+        let umbrella = try Binaries.run("floe", ["ingest", "--quiet", "--output", dir + "/raw2", dir + "/in/conn.log.gz"])
+        #expect(umbrella.code == 0)
+        #expect(umbrella.out.isEmpty)
+    }
+
+    /// Exit codes a cron job relies on: 64 for usage errors, 1 when an input failed.
+    @Test func exitCodes() throws {
+        let dir = temporaryFolder()
+        #expect(try Binaries.run("floe-ingest", []).code == 64)
+        #expect(try Binaries.run("floe-ingest", ["--output", dir + "/o", "--dialect", "nope", "x"]).code == 64)
+        #expect(try Binaries.run("floe", ["generate", "--rows", "10", "--dialect", "nope", "--output", dir + "/g"]).code == 64)
+        try Data([0x1f, 0x8b, 0x08, 0x00, 0x01]).write(to: URL(fileURLWithPath: dir + "/bad.gz"))
+        let bad = try Binaries.run("floe-ingest", ["--output", dir + "/o", dir + "/bad.gz"])
+        #expect(bad.code == 1)
+        #expect(bad.err.contains("bad.gz"))
+        let help = try Binaries.run("floe-ingest", ["--help"])
+        #expect(help.code == 0)
+        #expect(help.out.contains("Examples:"))
+    }
+
+    /// `floe demo` (README's first command) runs every stage; a second run skips them all.
+    @Test func demoRunsThenSkips() throws {
+        let dir = temporaryFolder()
+        let first = try Binaries.run("floe", ["demo", "--output", dir])
+        #expect(first.code == 0, "\(first.out)\n\(first.err)")
+        for path in ["raw/manifest.json", "flows/manifest.json", "report/report.html", "report/report.md"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + path), "\(path) missing")
+        }
+        let html = try String(contentsOfFile: dir + "/report/report.html", encoding: .utf8)
+        #expect(html.contains("<svg"))
+        let second = try Binaries.run("floe", ["demo", "--output", dir])
+        #expect(second.code == 0)
+        #expect(second.out.contains("0 ran"), "\(second.out)")
+    }
+
+    /// The embedded demo pipeline is pipelines/demo.yaml.
+    @Test func embeddedDemoPipelineMatchesTheFile() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("pipelines/demo.yaml"), encoding: .utf8)
+        #expect(file == DemoPipeline.yaml)
+    }
+}

@@ -101,8 +101,16 @@ final class DatasetLock {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CleanError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            close(fd)
-            throw CleanError.usage("\(folder): another floe-clean is writing this dataset (\(path) is locked); wait for it to finish")
+            // Another clean (e.g. another day of a parallel backfill) writes this dataset:
+            // wait for it rather than fail; the lock is released when that process ends.
+            FileHandle.standardError.write(Data("floe-clean: waiting for \(path) (another floe-clean is writing this dataset)\n".utf8))
+            var rc: Int32
+            repeat { rc = flock(fd, LOCK_EX) } while rc != 0 && errno == EINTR
+            if rc != 0 {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw CleanError.writeFailed(path: path, reason: "cannot lock: \(reason)")
+            }
         }
     }
 

@@ -7,6 +7,9 @@ import FlowIO
 
 /// Ingests one input file into one Arrow file.
 ///
+/// The first decompressed bytes decide the path: a pcap, pcapng, nfcapd or IPFIX-file
+/// magic goes to `BinaryStreamRun`, everything else to the text path (`StreamRun`).
+///
 /// Threads: the `ChunkReader` reads (and inflates) on its own thread; this thread frames
 /// lines and hands each chunk's lines to a parsing thread with a copy of the stream's
 /// parser; finished pieces are written in stream order. Lines that change the parser's
@@ -34,24 +37,42 @@ struct FileIngestor {
         let outputName = Self.outputName(for: path)
         let finalPath = outputDirectory + "/" + outputName
         var run = StreamRun(options: options, file: path)
+        var binary: BinaryStreamRun?
         do {
             let temporary = try AtomicFile.temporaryPath(for: finalPath)
             let writer = try FlowArrowWriter(path: temporary, metadata: [("floe:source", path)])
-            run.writer = writer
-            defer { if run.writer != nil { unlink(temporary) } }
-            try run.consume(opened, quarantine: quarantine)
+            defer { if run.writer != nil || binary?.writer != nil { unlink(temporary) } }
+            let reader = ChunkReader(input: opened, chunkSize: max(options.chunkBytes, BinaryInputKind.prefixLength),
+                                     chunkCount: max(1, options.parseThreads) + 2)
+            defer { reader.cancel() }
+            let chunks = try PeekedChunks(reader: reader)
+            if let kind = chunks.binaryKind {
+                binary = BinaryStreamRun(options: options, file: path, kind: kind)
+                binary?.writer = writer
+                try binary?.consume(chunks, quarantine: quarantine)
+            } else {
+                run.writer = writer
+                try run.consume(chunks, quarantine: quarantine)
+            }
             try writer.finish()
             run.writer = nil
+            binary?.writer = nil
             try AtomicFile.publish(temporary, as: finalPath)
             report.outputs = [outputName]
-            report.fingerprint = run.fingerprint?.description
+            report.fingerprint = (binary?.fingerprint ?? run.fingerprint)?.description
         } catch {
             report.status = .failed
-            report.error = Self.describe(error, path: path)
+            report.error = Self.describe(error, path: path, compression: opened.compression)
             run.rollBack()
+            binary?.rollBack()
         }
-        report.format = run.parser?.dialect?.rawValue
-        report.counts = run.counts
+        if let binary {
+            binary.describe(into: &report)
+            report.counts = binary.counts
+        } else {
+            report.format = run.parser?.dialect?.rawValue
+            report.counts = run.counts
+        }
         if report.status != .failed && report.counts.rowsRejected > 0 { report.status = .partial }
         if report.status == .failed, report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0 > 0 {
             var line: [UInt8] = []
@@ -63,8 +84,12 @@ struct FileIngestor {
     }
 
     /// The message of a failure, naming the file; header problems say how to proceed.
-    static func describe(_ error: Error, path: String) -> String {
+    static func describe(_ error: Error, path: String, compression: InputCompression = .none) -> String {
         let text = "\(error)"
+        if error is BinaryFormatError {
+            let place = compression == .gzip ? " (byte offsets count the decompressed content)" : ""
+            return "\(path): \(text)\(place)"
+        }
         if let formatError = error as? FlowFormatsError {
             switch formatError {
             case .unknownFormat, .badHeader, .missingColumns:
@@ -119,10 +144,8 @@ struct StreamRun {
     }
 
     /// Reads, frames, parses and writes the whole stream.
-    mutating func consume(_ input: OpenedInput, quarantine: ([UInt8]) throws -> Void) throws {
+    mutating func consume(_ chunks: PeekedChunks, quarantine: ([UInt8]) throws -> Void) throws {
         let threads = max(1, options.parseThreads)
-        let reader = ChunkReader(input: input, chunkSize: options.chunkBytes, chunkCount: threads + 2)
-        defer { reader.cancel() }
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
         let pieceParser = PieceParser(file: file, batchRows: options.batchRows, maxLineLength: options.maxLineLength)
@@ -167,7 +190,7 @@ struct StreamRun {
         var item = WorkItem()
         item.inOrder = !streamParser.isReady
         do {
-            while let chunk = try reader.next() {
+            while let chunk = try chunks.next() {
                 let raw = chunk.bytes
                 let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
                 framer.consume(bytes) { line in
@@ -193,7 +216,7 @@ struct StreamRun {
         try dispatch(item)
         while !pending.isEmpty { try complete(pending.removeFirst().1) }
         parser = streamParser
-        fingerprint = reader.summary?.fingerprint
+        fingerprint = chunks.reader.summary?.fingerprint
     }
 
     /// Counts every row parsed so far as rolled back (the file failed).

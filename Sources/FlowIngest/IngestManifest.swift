@@ -51,7 +51,8 @@ public enum InputStatus: String, Codable, Sendable {
 /// The manifest entry of one input file.
 public struct InputReport: Codable, Equatable, Sendable {
     public var path: String
-    /// Detected (or forced) dialect, nil when the format could not be recognised.
+    /// Detected (or forced) dialect, nil when the format could not be recognised; for binary
+    /// inputs (detected by magic bytes) `pcap`, `pcapng`, `nfcapd` or `ipfix`.
     public var format: String?
     /// `gzip` or `none`, decided by magic bytes.
     public var compression: String
@@ -64,6 +65,16 @@ public struct InputReport: Codable, Equatable, Sendable {
     public var counts: RowCounts
     /// Arrow files written for this input, relative to the output folder.
     public var outputs: [String]
+    /// Binary inputs only (keys absent for text): the export protocols seen in the file,
+    /// sorted (`netflow-v5`, `netflow-v9`, `ipfix`).
+    public var exportVersions: [String]?
+    /// Binary inputs only: sequence accounting per exporter stream (see `ExportLoss`); every
+    /// stream is listed, with or without loss.
+    public var exportLoss: [ExportLoss]?
+    /// nfcapd inputs only: header and appendix facts.
+    public var nfcapd: NfcapdReport?
+    /// Binary inputs only: decoder counters.
+    public var decode: BinaryDecodeCounts?
 
     public init(path: String, compression: String, bytes: Int64) {
         self.path = path
@@ -79,6 +90,7 @@ public struct InputReport: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case path, format, compression, status, error, bytes, fingerprint, outputs
+        case exportVersions = "export_versions", exportLoss = "export_loss", nfcapd, decode
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -91,6 +103,10 @@ public struct InputReport: Codable, Equatable, Sendable {
         try c.encode(bytes, forKey: .bytes)
         try c.encode(fingerprint, forKey: .fingerprint)
         try c.encode(outputs, forKey: .outputs)
+        try c.encodeIfPresent(exportVersions, forKey: .exportVersions)
+        try c.encodeIfPresent(exportLoss, forKey: .exportLoss)
+        try c.encodeIfPresent(nfcapd, forKey: .nfcapd)
+        try c.encodeIfPresent(decode, forKey: .decode)
         try counts.encode(to: encoder)
     }
 
@@ -104,6 +120,10 @@ public struct InputReport: Codable, Equatable, Sendable {
         bytes = try c.decode(Int64.self, forKey: .bytes)
         fingerprint = try c.decodeIfPresent(String.self, forKey: .fingerprint)
         outputs = try c.decode([String].self, forKey: .outputs)
+        exportVersions = try c.decodeIfPresent([String].self, forKey: .exportVersions)
+        exportLoss = try c.decodeIfPresent([ExportLoss].self, forKey: .exportLoss)
+        nfcapd = try c.decodeIfPresent(NfcapdReport.self, forKey: .nfcapd)
+        decode = try c.decodeIfPresent(BinaryDecodeCounts.self, forKey: .decode)
         counts = try RowCounts(from: decoder)
     }
 }
@@ -114,16 +134,22 @@ public struct IngestTotals: Codable, Equatable, Sendable {
     public var filesFailed: Int = 0
     public var bytes: Int64 = 0
     public var counts = RowCounts()
+    /// Export streams of all binary inputs, summed per (exporter, domain, version, unit);
+    /// absent when no input was binary.
+    public var exportLoss: [ExportLoss]?
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case files, filesFailed = "files_failed", bytes }
+    enum CodingKeys: String, CodingKey {
+        case files, filesFailed = "files_failed", bytes, exportLoss = "export_loss"
+    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(files, forKey: .files)
         try c.encode(filesFailed, forKey: .filesFailed)
         try c.encode(bytes, forKey: .bytes)
+        try c.encodeIfPresent(exportLoss, forKey: .exportLoss)
         try counts.encode(to: encoder)
     }
 
@@ -132,6 +158,7 @@ public struct IngestTotals: Codable, Equatable, Sendable {
         files = try c.decode(Int.self, forKey: .files)
         filesFailed = try c.decode(Int.self, forKey: .filesFailed)
         bytes = try c.decode(Int64.self, forKey: .bytes)
+        exportLoss = try c.decodeIfPresent([ExportLoss].self, forKey: .exportLoss)
         counts = try RowCounts(from: decoder)
     }
 }
@@ -171,6 +198,7 @@ public struct IngestManifest: Codable, Equatable, Sendable {
             t.bytes += i.bytes
             t.counts.add(i.counts)
         }
+        if inputs.contains(where: { $0.exportLoss != nil }) { t.exportLoss = ExportLoss.totals(of: inputs) }
         totals = t
     }
 

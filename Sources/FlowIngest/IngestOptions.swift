@@ -4,7 +4,8 @@ import FlowFormats
 /// Settings of an ingest run. Everything that shapes the output is recorded in the
 /// manifest's `parameters`.
 public struct IngestOptions: Sendable {
-    /// Force a dialect instead of detecting it from each file's header.
+    /// Force a dialect instead of detecting it from each file's header (text inputs only:
+    /// binary inputs are always recognised by their magic bytes).
     public var dialect: Dialect?
     /// Parser settings: time zone of local times, date order, epoch unit, column mapping.
     public var parser = ParserOptions()
@@ -16,6 +17,10 @@ public struct IngestOptions: Sendable {
     public var chunkBytes = 4 * 1024 * 1024
     /// Parsing threads per input (1 = parse on the calling thread).
     public var parseThreads = 2
+    /// Binary inputs (captures) only: UDP ports whose datagrams are decoded as NetFlow/IPFIX
+    /// exports (source or destination port); empty = any datagram whose payload is a valid
+    /// export header. Text dialects and nfcapd files ignore it.
+    public var exportPorts: Set<UInt16> = []
     /// Software version recorded in the manifest.
     public var toolVersion = "0"
 
@@ -31,6 +36,7 @@ public struct IngestOptions: Sendable {
             "mapping": parser.mapping == nil ? "none" : "given",
             "max_line_length": String(maxLineLength),
             "batch_rows": String(batchRows),
+            "export_ports": exportPorts.isEmpty ? "any" : exportPorts.sorted().map(String.init).joined(separator: ","),
         ]
     }
 }

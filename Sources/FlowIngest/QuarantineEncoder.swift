@@ -40,6 +40,39 @@ public struct QuarantineEncoder: Sendable {
         out.append(contentsOf: "}\n".utf8)
     }
 
+    /// Bytes of a binary unit kept in the quarantine (`raw_hex`).
+    public static let binaryRawLimit = 64
+
+    /// Appends one JSON line describing a rejected unit of a binary input (a capture
+    /// record, an export message or set, an nfcapd block):
+    /// `{"file":"…","offset":1234,"reason":"missing_template","records":1,"detail":"…","raw_hex":"0009…"}`.
+    /// `offset` is the unit's byte offset in the (decompressed) input, `records` the flow
+    /// records it stands for, `raw_hex` its first bytes (at most `binaryRawLimit`; absent
+    /// when they were no longer in memory, e.g. a unit that began in an earlier chunk).
+    public func appendBinaryReject(file: String, offset: Int64, reason: String, records: Int, detail: String,
+                                   raw: UnsafeRawBufferPointer?, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"file":"#.utf8)
+        appendJSONString(file, into: &out)
+        out.append(contentsOf: #","offset":"#.utf8)
+        out.append(contentsOf: String(offset).utf8)
+        out.append(contentsOf: #","reason":"#.utf8)
+        appendJSONString(reason, into: &out)
+        out.append(contentsOf: #","records":"#.utf8)
+        out.append(contentsOf: String(records).utf8)
+        out.append(contentsOf: #","detail":"#.utf8)
+        appendJSONString(detail, into: &out)
+        if let raw, !raw.isEmpty {
+            let hex = Array("0123456789abcdef".utf8)
+            out.append(contentsOf: #","raw_hex":""#.utf8)
+            for b in raw.prefix(QuarantineEncoder.binaryRawLimit) {
+                out.append(hex[Int(b >> 4)])
+                out.append(hex[Int(b & 0xF)])
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(contentsOf: "}\n".utf8)
+    }
+
     /// Appends one JSON line for a whole file whose rows were not trusted (rolled back).
     public func appendFile(file: String, rows: Int64, reason: String, detail: String, into out: inout [UInt8]) {
         out.append(contentsOf: #"{"file":"#.utf8)

@@ -2,8 +2,9 @@
 # Peer check for the binary decoders: floe's records from the committed captures and nfcapd
 # files (test-fixtures/binary/) are compared field by field with Wireshark's dissector
 # (tshark -T json) and with nfdump's own CSV. Installs the peers with apt-get if missing.
-# floe's side comes from the test-only dump entry point (BinaryDumpEntryTests, driven by
-# FLOE_BINARY_DUMP / FLOE_BINARY_DUMP_OUT) until floe-ingest reads these inputs.
+# floe's side is the real floe-ingest output (Arrow files + manifest.json) of all fixtures
+# in one run, read back with pyarrow (scripts/peers/arrow_to_jsonl.py, in the project venv
+# from scripts/python-env.sh); the manifest must show every input ingested and balanced.
 #
 # Where peers are known to be wrong (FIELD-NOTES, and found here):
 #  - tshark shows a flowStartSysUpTime of 0 as an absolute 1970 time; compare_binary.py
@@ -25,10 +26,13 @@ if ! command -v tshark >/dev/null || ! command -v nfdump >/dev/null; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-swift build --build-tests >/dev/null 2>&1 || swift build --build-tests 2>&1 | tail -20
+PY=$(scripts/python-env.sh)
+swift build --product floe-ingest >/dev/null 2>&1 || { swift build --product floe-ingest 2>&1 | tail -20; exit 1; }
+ingest="$(swift build --show-bin-path)/floe-ingest"
+fixtures=("$fx"/softflowd-*.pcap "$fx"/nfcapd-*.nfcapd)
+"$ingest" --quiet --output "$out/ingest" "${fixtures[@]}" || { echo "floe-ingest failed on the fixtures"; exit 1; }
 dump() { # input output
-  FLOE_BINARY_DUMP="$root/$1" FLOE_BINARY_DUMP_OUT="$2" swift test --skip-build --filter BinaryDumpEntryTests >/dev/null 2>&1 \
-    || { echo "floe dump of $1 failed"; exit 1; }
+  "$PY" scripts/peers/arrow_to_jsonl.py "$out/ingest" "$1" "$2" || { echo "floe-ingest output of $1 unusable"; exit 1; }
 }
 fail=0
 for entry in softflowd-v5:29991 softflowd-v9:29992 softflowd-ipfix:29993 softflowd-ipfix-biflow:29994; do
@@ -36,12 +40,12 @@ for entry in softflowd-v5:29991 softflowd-v9:29992 softflowd-ipfix:29993 softflo
   echo "== $name.pcap vs tshark"
   dump "$fx/$name.pcap" "$out/$name.jsonl"
   tshark -r "$fx/$name.pcap" -d udp.port==$port,cflow -T json --no-duplicate-keys 2>/dev/null > "$out/$name.tshark.json"
-  python3 scripts/peers/compare_binary.py tshark "$out/$name.jsonl" "$out/$name.tshark.json" || fail=1
+  "$PY" scripts/peers/compare_binary.py tshark "$out/$name.jsonl" "$out/$name.tshark.json" || fail=1
 done
 for c in none lz4 lzo bz2; do
   echo "== nfcapd-$c.nfcapd vs nfdump -o csv"
   dump "$fx/nfcapd-$c.nfcapd" "$out/nf-$c.jsonl"
   TZ=UTC nfdump -r "$fx/nfcapd-$c.nfcapd" -o csv > "$out/nf-$c.csv"
-  python3 scripts/peers/compare_binary.py nfdump "$out/nf-$c.jsonl" "$out/nf-$c.csv" || fail=1
+  "$PY" scripts/peers/compare_binary.py nfdump "$out/nf-$c.jsonl" "$out/nf-$c.csv" || fail=1
 done
 [ $fail = 0 ] && echo "binary peer check: OK" || { echo "binary peer check: FAILED"; exit 1; }

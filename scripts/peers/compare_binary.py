@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Compares floe's decoded records (JSON lines from the test-only dump entry point) with a
-peer decoder, field by field, record by record (both decode in wire order).
+"""Compares floe's decoded records (JSON lines made from floe-ingest's Arrow output by
+arrow_to_jsonl.py) with a peer decoder, field by field, record by record (both decode in
+wire order).
 
   compare_binary.py tshark FLOE.jsonl TSHARK.json      (tshark -T json --no-duplicate-keys)
   compare_binary.py nfdump FLOE.jsonl NFDUMP.csv       (nfdump -r FILE -o csv, 1.7.1 dialect)

@@ -1,0 +1,190 @@
+import FlowColumnar
+import FlowCore
+import FlowFormats
+import FlowIO
+
+/// The decoders of binary flow inputs, as the ingest engine drives them.
+protocol BinaryFlowReader {
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws
+    mutating func finish(into batch: inout FlowBatch) throws
+    mutating func takeRejects() -> [BinaryReject]
+    var report: BinaryDecodeReport { get }
+}
+
+extension PcapReader: BinaryFlowReader {}
+extension NfcapdReader: BinaryFlowReader {}
+extension IPFIXStreamReader: BinaryFlowReader {}
+
+/// The state of one binary input (pcap, pcapng, nfcapd, IPFIX stream) while it is ingested:
+/// chunks go to the matching reader on this thread (decoding is sequential: templates,
+/// sequence numbers and capture framing run through the whole file), records are written in
+/// record batches of exactly `batchRows` rows (the last one shorter), every `BinaryReject`
+/// becomes a quarantine line and is counted by reason.
+///
+/// Accounting: `rows_read` = records decoded + records rejected, where a reject counts the
+/// records its unit stood for (`BinaryReject.records`; 1 when unknowable). The counts come
+/// from the reader's exact counters, so they hold even when more rejects than
+/// `BinaryDecodeOptions.maxHeldRejects` arrive in one chunk (the quarantine then says how
+/// many were not itemised).
+struct BinaryStreamRun {
+    let options: IngestOptions
+    let file: String
+    let kind: BinaryInputKind
+    var writer: FlowArrowWriter?
+    var counts = RowCounts()
+    var fingerprint: Fingerprint?
+    /// Decoder counters and sequence accounting, also after a failure.
+    var report = BinaryDecodeReport()
+    /// nfcapd inputs: what the file header and appendix say.
+    var nfcapdInfo: NfcapdFileInfo?
+    /// Rejected records already counted, by reason (from the reader's counters).
+    private var accounted: [RejectReason: Int] = [:]
+    private let encoder = QuarantineEncoder()
+
+    init(options: IngestOptions, file: String, kind: BinaryInputKind) {
+        self.options = options
+        self.file = file
+        self.kind = kind
+    }
+
+    /// The decoder settings these ingest options describe.
+    var decodeOptions: BinaryDecodeOptions {
+        var d = BinaryDecodeOptions()
+        d.ports = options.exportPorts
+        return d
+    }
+
+    /// Decodes and writes the whole stream. Throws `BinaryFormatError` when the input
+    /// cannot be read on (the caller rolls the file back) and any IO error.
+    mutating func consume(_ chunks: PeekedChunks, quarantine: ([UInt8]) throws -> Void) throws {
+        switch kind {
+        case .pcap, .pcapng:
+            var reader = PcapReader(options: decodeOptions)
+            defer { report = reader.report }
+            try run(&reader, chunks, quarantine)
+        case .nfcapd:
+            var reader = NfcapdReader(options: decodeOptions)
+            defer { report = reader.report; nfcapdInfo = reader.info }
+            try run(&reader, chunks, quarantine)
+        case .ipfixStream:
+            var reader = IPFIXStreamReader(options: decodeOptions)
+            defer { report = reader.report }
+            try run(&reader, chunks, quarantine)
+        }
+        fingerprint = chunks.reader.summary?.fingerprint
+    }
+
+    private mutating func run<R: BinaryFlowReader>(_ reader: inout R, _ chunks: PeekedChunks,
+                                                   _ quarantine: ([UInt8]) throws -> Void) throws {
+        var batch = FlowBatch(capacity: min(options.batchRows, 65_536))
+        var lines: [UInt8] = []
+        do {
+            while let chunk = try chunks.next() {
+                let bytes = chunk.bytes
+                do {
+                    try reader.feed(bytes, into: &batch)
+                } catch {
+                    drain(&reader, window: bytes, windowOffset: chunk.offset, into: &lines)
+                    throw error
+                }
+                drain(&reader, window: bytes, windowOffset: chunk.offset, into: &lines)
+                if !lines.isEmpty {
+                    try quarantine(lines)
+                    lines.removeAll(keepingCapacity: true)
+                }
+                try flush(&batch, final: false)
+            }
+            try reader.finish(into: &batch)
+            drain(&reader, window: nil, windowOffset: 0, into: &lines)
+            if !lines.isEmpty { try quarantine(lines) }
+            try flush(&batch, final: true)
+        } catch {
+            // Records decoded but not yet written are counted like written ones: the caller
+            // rolls them all back as `input_failed`. Rejects so far stay counted.
+            counts.rowsRead += Int64(batch.count)
+            counts.rowsWritten += Int64(batch.count)
+            drain(&reader, window: nil, windowOffset: 0, into: &lines)
+            if !lines.isEmpty { try? quarantine(lines) }
+            throw error
+        }
+    }
+
+    /// Writes every full batch of `batchRows` rows (all rows when `final`), keeping the rest.
+    private mutating func flush(_ batch: inout FlowBatch, final: Bool) throws {
+        let size = max(1, options.batchRows)
+        if batch.count == size {
+            try write(batch)
+            batch.removeAll()
+        } else if batch.count > size {
+            var from = 0
+            while batch.count - from >= size {
+                try write(batch.rows(from..<(from + size)))
+                from += size
+            }
+            batch = batch.rows(from..<batch.count)
+        }
+        if final && !batch.isEmpty {
+            try write(batch)
+            batch.removeAll()
+        }
+    }
+
+    private mutating func write(_ batch: FlowBatch) throws {
+        try writer?.write(batch)
+        counts.rowsRead += Int64(batch.count)
+        counts.rowsWritten += Int64(batch.count)
+    }
+
+    /// Turns the reader's pending rejects into quarantine lines and counts the records it
+    /// rejected since the last call. `window` is the chunk just fed (its first byte at
+    /// `windowOffset`): a reject whose unit starts in it gets its first bytes quoted.
+    private mutating func drain<R: BinaryFlowReader>(_ reader: inout R, window: UnsafeRawBufferPointer?,
+                                                     windowOffset: Int64, into lines: inout [UInt8]) {
+        let rejects = reader.takeRejects()
+        let totals = reader.report.rejectedRecords
+        if rejects.isEmpty && totals == accounted { return }
+        var itemised: [RejectReason: Int] = [:]
+        for r in rejects {
+            itemised[r.reason, default: 0] += r.records
+            var raw: UnsafeRawBufferPointer?
+            if let w = window, r.offset >= windowOffset, r.offset - windowOffset < Int64(w.count) {
+                let at = Int(r.offset - windowOffset)
+                raw = UnsafeRawBufferPointer(rebasing: w[at..<min(w.count, at + QuarantineEncoder.binaryRawLimit)])
+            }
+            encoder.appendBinaryReject(file: file, offset: r.offset, reason: r.reason.rawValue, records: r.records,
+                                       detail: r.detail, raw: raw, into: &lines)
+        }
+        for (reason, total) in totals.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let delta = total - (accounted[reason] ?? 0)
+            guard delta > 0 else { continue }
+            counts.rowsRead += Int64(delta)
+            counts.addRejects(reason.rawValue, Int64(delta))
+            let unlisted = delta - (itemised[reason] ?? 0)
+            if unlisted > 0 {
+                encoder.appendFile(file: file, rows: Int64(unlisted), reason: reason.rawValue,
+                                   detail: "\(unlisted) more records rejected for this reason are counted but not itemised (over \(decodeOptions.maxHeldRejects) rejects in one chunk)",
+                                   into: &lines)
+            }
+        }
+        accounted = totals
+    }
+
+    /// Counts every record written so far as rolled back (the file failed).
+    mutating func rollBack() {
+        let written = counts.rowsWritten
+        counts.rowsWritten = 0
+        counts.addRejects(RowCounts.inputFailed, written)
+    }
+
+    /// The manifest facts of this input: format, export versions, loss, nfcapd details.
+    func describe(into report: inout InputReport) {
+        report.format = kind == .ipfixStream ? "ipfix" : kind.rawValue
+        let versions = Set(self.report.sequences.map(\.version).filter { $0 != 0 })
+        if kind != .nfcapd {
+            report.exportVersions = versions.sorted().map(ExportLoss.versionName)
+        }
+        report.exportLoss = self.report.sequences.map(ExportLoss.init)
+        report.nfcapd = nfcapdInfo.map(NfcapdReport.init)
+        report.decode = kind == .nfcapd ? nil : BinaryDecodeCounts(self.report)
+    }
+}

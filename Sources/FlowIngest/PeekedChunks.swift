@@ -1,0 +1,36 @@
+import FlowFormats
+import FlowIO
+
+/// A `ChunkReader` whose first chunk has been looked at (to tell binary inputs from text
+/// by their first decompressed bytes) and is handed out again first by `next()`.
+final class PeekedChunks {
+    let reader: ChunkReader
+    /// The first `BinaryInputKind.prefixLength` bytes of the content (fewer for a shorter
+    /// input; empty for an empty one).
+    let prefix: [UInt8]
+    private var first: Chunk?
+
+    /// Takes the first chunk of `reader`. Throws the source's error when even the first
+    /// chunk cannot be read (a corrupt gzip header).
+    init(reader: ChunkReader) throws {
+        self.reader = reader
+        if let chunk = try reader.next() {
+            prefix = Array(UnsafeRawBufferPointer(rebasing: chunk.bytes.prefix(BinaryInputKind.prefixLength)))
+            first = consume chunk
+        } else {
+            prefix = []
+            first = nil
+        }
+    }
+
+    /// The binary format the content starts with, or nil for text.
+    var binaryKind: BinaryInputKind? {
+        prefix.withUnsafeBytes { BinaryInputKind.detect(prefix: $0) }
+    }
+
+    /// The next chunk in stream order (the peeked one first); nil at the end.
+    func next() throws -> Chunk? {
+        if let chunk = first.take() { return chunk }
+        return try reader.next()
+    }
+}

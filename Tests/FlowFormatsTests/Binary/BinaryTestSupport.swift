@@ -68,17 +68,4 @@ enum BinaryTestSupport {
         }
         return out
     }
-
-    /// One JSON object per record, keys as in FlowSchema, absent optionals omitted.
-    static func jsonLine(_ r: FlowRecord) -> String {
-        var parts = ["\"start\":\(r.start)", "\"end\":\(r.end)", "\"src_addr\":\"\(r.srcAddr)\"", "\"dst_addr\":\"\(r.dstAddr)\"", "\"proto\":\(r.proto)", "\"packets\":\(r.packets)", "\"bytes\":\(r.bytes)"]
-        func add<T>(_ k: String, _ v: T?) { if let v { parts.append("\"\(k)\":\(v)") } }
-        add("src_port", r.srcPort); add("dst_port", r.dstPort); add("tcp_flags", r.tcpFlags)
-        add("input_interface", r.inputInterface); add("output_interface", r.outputInterface)
-        add("src_as", r.srcAS); add("dst_as", r.dstAS); add("tos", r.tos)
-        if let e = r.exporter { parts.append("\"exporter\":\"\(e)\"") }
-        add("sampling_rate", r.samplingRate); add("flow_direction", r.flowDirection)
-        add("rev_packets", r.revPackets); add("rev_bytes", r.revBytes)
-        return "{" + parts.joined(separator: ",") + "}"
-    }
 }

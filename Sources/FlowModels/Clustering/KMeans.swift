@@ -1,0 +1,364 @@
+/// Parameters of k-means (names and meanings as scikit-learn's `KMeans`).
+public struct KMeansParameters: Sendable, Codable, Equatable {
+    public var k: Int
+    /// Independent runs from different k-means++ seeds; the lowest inertia wins.
+    public var nInit: Int
+    public var maxIter: Int
+    /// Relative tolerance: a run stops when the summed squared centre shift of one
+    /// iteration is at most `tol × mean per-column variance` (scikit-learn semantics).
+    public var tol: Double
+    public var seed: UInt64
+
+    public init(k: Int, nInit: Int = 4, maxIter: Int = 300, tol: Double = 1e-4, seed: UInt64 = 0) {
+        self.k = k
+        self.nInit = nInit
+        self.maxIter = maxIter
+        self.tol = tol
+        self.seed = seed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case k, seed, tol
+        case nInit = "n_init"
+        case maxIter = "max_iter"
+    }
+}
+
+/// A fitted k-means model and its training run.
+public struct KMeansResult: Sendable, Equatable {
+    /// k × d centres, row-major.
+    public var centres: [Double]
+    public var k: Int
+    public var dimensions: Int
+    /// Cluster of every training row.
+    public var labels: [Int32]
+    /// Sum of squared distances of the rows to their centres.
+    public var inertia: Double
+    /// Lloyd iterations of the winning run.
+    public var iterations: Int
+    /// The k-means++ centres the winning run started from.
+    public var initialCentres: [Double]
+}
+
+/// Lloyd's k-means with greedy k-means++ initialisation, `n_init` restarts, tolerance on
+/// the centre shift and empty-cluster relocation, following scikit-learn's `lloyd`
+/// algorithm step for step:
+/// - each iteration assigns every row to its nearest centre (ties to the lower index) and
+///   moves each centre to the mean of its rows;
+/// - a cluster left empty takes the row farthest from its current centre (largest first),
+///   which is removed from its old cluster's sums;
+/// - the run stops when no label changed (strict convergence) or when the summed squared
+///   centre shift is at most `tol × mean(var(X))`; without strict convergence labels are
+///   recomputed from the final centres, and the inertia is that of final centres/labels.
+/// Assignment runs on all cores; per-chunk sums are reduced in chunk order, so results
+/// are deterministic for a given machine's core count up to float summation order.
+public enum KMeans {
+    /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins.
+    public static func fit(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> KMeansResult {
+        try check(x, k: p.k)
+        var rng = SeededRandom(seed: p.seed)
+        var best: KMeansResult?
+        for _ in 0..<max(1, p.nInit) {
+            let initial = plusPlus(x, k: p.k, rng: &rng)
+            let run = lloyd(x, initialCentres: initial, maxIter: p.maxIter, tol: p.tol)
+            if best == nil || run.inertia < best!.inertia { best = run }
+        }
+        return best!
+    }
+
+    static func check(_ x: FeatureMatrix, k: Int) throws {
+        guard k >= 1 else { throw FlowModelsError.invalidParameter(name: "k", value: "\(k)", reason: "must be at least 1") }
+        guard x.rows >= k else {
+            throw FlowModelsError.notEnoughData(detail: "k-means with k=\(k) needs at least \(k) rows, the features have \(x.rows)")
+        }
+    }
+
+    /// Greedy k-means++ (as scikit-learn's `_kmeans_plusplus`): the first centre is a
+    /// uniform row; each next centre is the best, by resulting potential, of
+    /// 2 + ⌊ln k⌋ candidates drawn with probability proportional to squared distance.
+    public static func plusPlus(_ x: FeatureMatrix, k: Int, seed: UInt64) -> [Double] {
+        var rng = SeededRandom(seed: seed)
+        return plusPlus(x, k: k, rng: &rng)
+    }
+
+    static func plusPlus(_ x: FeatureMatrix, k: Int, rng: inout SeededRandom) -> [Double] {
+        let n = x.rows, d = x.columns
+        var centres = [Double](repeating: 0, count: k * d)
+        let first = rng.below(n)
+        for j in 0..<d { centres[j] = x.values[first * d + j] }
+        var closest = [Double](repeating: 0, count: n)
+        x.values.withUnsafeBufferPointer { xv in
+            closest.withUnsafeMutableBufferPointer { c in
+                Parallel.forEachChunk(count: n) { _, range in
+                    for i in range { c[i] = squaredDistance(xv, i, xv, first, d) }
+                }
+            }
+        }
+        var potential = closest.reduce(0, +)
+        let trials = 2 + Int(log(Double(k)))
+        var cumulative = [Double](repeating: 0, count: n)
+        var candidateDistances = [Double](repeating: 0, count: trials * n)
+        for c in 1..<max(k, 1) {
+            var running = 0.0
+            for i in 0..<n { running += closest[i]; cumulative[i] = running }
+            var candidates = [Int](repeating: 0, count: trials)
+            for t in 0..<trials {
+                let target = rng.unit() * potential
+                // searchsorted (left): first index with cumulative >= target.
+                var lo = 0, hi = n
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+                }
+                candidates[t] = min(lo, n - 1)
+            }
+            var pots = [Double](repeating: 0, count: trials)
+            x.values.withUnsafeBufferPointer { xv in
+                closest.withUnsafeBufferPointer { cl in
+                    candidateDistances.withUnsafeMutableBufferPointer { cd in
+                        Parallel.forEachChunk(count: n) { _, range in
+                            for t in 0..<trials {
+                                let ci = candidates[t]
+                                for i in range { cd[t * n + i] = min(cl[i], squaredDistance(xv, i, xv, ci, d)) }
+                            }
+                        }
+                    }
+                }
+            }
+            for t in 0..<trials {
+                var s = 0.0
+                for i in 0..<n { s += candidateDistances[t * n + i] }
+                pots[t] = s
+            }
+            var bestT = 0
+            for t in 1..<trials where pots[t] < pots[bestT] { bestT = t }
+            potential = pots[bestT]
+            for i in 0..<n { closest[i] = candidateDistances[bestT * n + i] }
+            let row = candidates[bestT]
+            for j in 0..<d { centres[c * d + j] = x.values[row * d + j] }
+        }
+        return centres
+    }
+
+    /// One Lloyd run from `initialCentres` (k × d).
+    public static func lloyd(_ x: FeatureMatrix, initialCentres: [Double], maxIter: Int, tol: Double) -> KMeansResult {
+        let n = x.rows, d = x.columns
+        let k = initialCentres.count / max(d, 1)
+        let tolerance = tol * meanVariance(x)
+        var centres = initialCentres
+        var labels = [Int32](repeating: -1, count: n)
+        var previous = labels
+        var strict = false
+        var iterations = 0
+        for iteration in 0..<max(1, maxIter) {
+            iterations = iteration + 1
+            let step = assignAndSum(x, centres: centres, k: k, labels: &labels)
+            var newCentres = step.sums
+            var counts = step.counts
+            relocateEmpty(x, centres: centres, labels: labels, distances: step.distances,
+                          sums: &newCentres, counts: &counts, k: k)
+            var shift = 0.0
+            for c in 0..<k {
+                if counts[c] > 0 {
+                    for j in 0..<d { newCentres[c * d + j] /= Double(counts[c]) }
+                } else {
+                    for j in 0..<d { newCentres[c * d + j] = centres[c * d + j] }
+                }
+                for j in 0..<d {
+                    let delta = newCentres[c * d + j] - centres[c * d + j]
+                    shift += delta * delta
+                }
+            }
+            centres = newCentres
+            if labels == previous {
+                strict = true
+                break
+            }
+            if shift <= tolerance { break }
+            previous = labels
+        }
+        var inertia: Double
+        if strict {
+            inertia = inertiaOf(x, centres: centres, labels: labels)
+        } else {
+            inertia = assign(x, centres: centres, labels: &labels)
+        }
+        if inertia.isNaN { inertia = .infinity }
+        return KMeansResult(centres: centres, k: k, dimensions: d, labels: labels, inertia: inertia,
+                            iterations: iterations, initialCentres: initialCentres)
+    }
+
+    /// Mean over columns of the population variance (scikit-learn's `_tolerance`).
+    static func meanVariance(_ x: FeatureMatrix) -> Double {
+        let n = x.rows, d = x.columns
+        guard n > 0, d > 0 else { return 0 }
+        var total = 0.0
+        for j in 0..<d {
+            var s = 0.0
+            for i in 0..<n { s += x.values[i * d + j] }
+            let mean = s / Double(n)
+            var ss = 0.0
+            for i in 0..<n { let v = x.values[i * d + j] - mean; ss += v * v }
+            total += ss / Double(n)
+        }
+        return total / Double(d)
+    }
+
+    /// Squared Euclidean distance between row `i` of `a` and row `j` of `b` (width `d`).
+    @inline(__always)
+    static func squaredDistance(_ a: UnsafeBufferPointer<Double>, _ i: Int, _ b: UnsafeBufferPointer<Double>, _ j: Int, _ d: Int) -> Double {
+        var s = 0.0
+        let ai = i * d, bj = j * d
+        for t in 0..<d {
+            let v = a[ai + t] - b[bj + t]
+            s += v * v
+        }
+        return s
+    }
+
+    /// Nearest centre (ties to the lower index) and its squared distance.
+    @inline(__always)
+    static func nearest(_ xv: UnsafeBufferPointer<Double>, _ i: Int, _ cv: UnsafeBufferPointer<Double>, _ k: Int, _ d: Int) -> (Int, Double) {
+        var best = 0
+        var bestDistance = Double.infinity
+        for c in 0..<k {
+            let dist = squaredDistance(xv, i, cv, c, d)
+            if dist < bestDistance { bestDistance = dist; best = c }
+        }
+        return (best, bestDistance)
+    }
+
+    struct Step {
+        var sums: [Double]
+        var counts: [Int]
+        var distances: [Double]
+    }
+
+    /// E-step plus per-cluster sums (for the M-step), on all cores.
+    static func assignAndSum(_ x: FeatureMatrix, centres: [Double], k: Int, labels: inout [Int32]) -> Step {
+        let n = x.rows, d = x.columns
+        let chunks = Parallel.chunkCount(n)
+        var partialSums = [Double](repeating: 0, count: chunks * k * d)
+        var partialCounts = [Int](repeating: 0, count: chunks * k)
+        var distances = [Double](repeating: 0, count: n)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    distances.withUnsafeMutableBufferPointer { dv in
+                        partialSums.withUnsafeMutableBufferPointer { ps in
+                            partialCounts.withUnsafeMutableBufferPointer { pc in
+                                Parallel.forEachChunk(count: n) { chunk, range in
+                                    let sumBase = chunk * k * d
+                                    for i in range {
+                                        let (c, dist) = nearest(xv, i, cv, k, d)
+                                        lv[i] = Int32(c)
+                                        dv[i] = dist
+                                        pc[chunk * k + c] += 1
+                                        let row = i * d, base = sumBase + c * d
+                                        for j in 0..<d { ps[base + j] += xv[row + j] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        for chunk in 0..<chunks {
+            for t in 0..<(k * d) { sums[t] += partialSums[chunk * k * d + t] }
+            for c in 0..<k { counts[c] += partialCounts[chunk * k + c] }
+        }
+        return Step(sums: sums, counts: counts, distances: distances)
+    }
+
+    /// Gives each empty cluster the row farthest from its centre (scikit-learn's
+    /// `_relocate_empty_clusters_dense`), moving that row out of its old cluster's sums.
+    static func relocateEmpty(_ x: FeatureMatrix, centres: [Double], labels: [Int32], distances: [Double],
+                              sums: inout [Double], counts: inout [Int], k: Int) {
+        let empty = (0..<k).filter { counts[$0] == 0 }
+        if empty.isEmpty { return }
+        let d = x.columns
+        let far = (0..<x.rows).sorted { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+        for (slot, cluster) in empty.enumerated() where slot < far.count {
+            let row = far[slot]
+            let old = Int(labels[row])
+            for j in 0..<d {
+                sums[old * d + j] -= x.values[row * d + j]
+                sums[cluster * d + j] = x.values[row * d + j]
+            }
+            counts[old] -= 1
+            counts[cluster] = 1
+        }
+    }
+
+    /// Assigns every row to its nearest centre; returns the inertia.
+    @discardableResult
+    public static func assign(_ x: FeatureMatrix, centres: [Double], labels: inout [Int32]) -> Double {
+        let n = x.rows, d = x.columns
+        let k = centres.count / max(d, 1)
+        if labels.count != n { labels = [Int32](repeating: 0, count: n) }
+        let chunks = Parallel.chunkCount(n)
+        var partial = [Double](repeating: 0, count: chunks)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    partial.withUnsafeMutableBufferPointer { pv in
+                        Parallel.forEachChunk(count: n) { chunk, range in
+                            var s = 0.0
+                            for i in range {
+                                let (c, dist) = nearest(xv, i, cv, k, d)
+                                lv[i] = Int32(c)
+                                s += dist
+                            }
+                            pv[chunk] = s
+                        }
+                    }
+                }
+            }
+        }
+        return partial.reduce(0, +)
+    }
+
+    /// Distance (not squared) of every row to its nearest centre, with the centre index.
+    public static func nearestCentres(_ x: FeatureMatrix, centres: [Double]) -> (labels: [Int32], distances: [Double]) {
+        let n = x.rows, d = x.columns
+        let k = centres.count / max(d, 1)
+        var labels = [Int32](repeating: 0, count: n)
+        var distances = [Double](repeating: 0, count: n)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    distances.withUnsafeMutableBufferPointer { dv in
+                        Parallel.forEachChunk(count: n) { _, range in
+                            for i in range {
+                                let (c, dist) = nearest(xv, i, cv, k, d)
+                                lv[i] = Int32(c)
+                                dv[i] = dist.squareRoot()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (labels, distances)
+    }
+
+    static func inertiaOf(_ x: FeatureMatrix, centres: [Double], labels: [Int32]) -> Double {
+        let d = x.columns
+        var s = 0.0
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                for i in 0..<x.rows { s += squaredDistance(xv, i, cv, Int(labels[i]), d) }
+            }
+        }
+        return s
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif

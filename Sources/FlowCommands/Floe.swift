@@ -9,7 +9,7 @@ public struct Floe: ParsableCommand {
         commandName: "floe",
         abstract: "A batch pipeline over network flow logs.",
         version: floeVersion,
-        subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self]
+        subcommands: [RunCommand.self, StatusCommand.self, PlanCommand.self, TrainCommand.self, ScoreCommand.self]
     )
 
     public init() {}

@@ -31,8 +31,8 @@ public struct DensityModelFile: Codable, Sendable {
     }
 }
 
-/// DBSCAN on the configured feature set (a seeded sample of at most `dbscan.max_points`
-/// rows). Scoring: a row is a density outlier when no training core point lies within eps
+/// DBSCAN on the configured feature set (distinct rows, a seeded sample of at most
+/// `dbscan.max_points` of them). Scoring: a row is a density outlier when no training core point lies within eps
 /// (not density-reachable); reported as `density_outlier` when its nearest core point is
 /// at least `scoring.density_threshold` eps away (score = that distance in eps over the
 /// threshold).
@@ -49,9 +49,12 @@ public struct DensityModelKind: ModelKind {
         let (raw, _, _) = try context.data.features(c.features)
         let definitions = c.features == .host ? HostProfiles.definitions : FlowFeatures.definitions
         let scaler = FittedScaler.fit(raw, kind: c.scaler, log1p: definitions.map(\.log1p))
+        // Distinct rows only: thousands of identical quiet-host profiles would otherwise
+        // set eps by themselves.
+        let distinct = Self.distinctRows(raw)
         var rng = SeededRandom(seed: c.seed ^ 0xD85C)
-        let rows = rng.sample(min(c.dbscan.maxPoints, raw.rows), of: raw.rows)
-        let x = scaler.transform(raw.selecting(rows: rows))
+        let picked = rng.sample(min(c.dbscan.maxPoints, distinct.count), of: distinct.count)
+        let x = scaler.transform(raw.selecting(rows: picked.map { distinct[$0] }))
         guard x.rows > 0 else { throw FlowModelsError.notEnoughData(detail: "DBSCAN has no rows to train on") }
         let eps = c.dbscan.eps ?? DBSCAN.kneeEps(x, minSamples: c.dbscan.minSamples, seed: c.seed).eps
         let parameters = DBSCANParameters(eps: eps, minSamples: c.dbscan.minSamples)
@@ -66,6 +69,16 @@ public struct DensityModelKind: ModelKind {
                                     noiseCount: result.noiseCount, corePoints: sidecar, seed: c.seed)
         try ModelFile.write(file, to: context.outputFolder + "/" + Self.fileName)
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
+    }
+
+    /// The first row of each distinct feature vector, in row order.
+    static func distinctRows(_ x: FeatureMatrix) -> [Int] {
+        var seen = Set<[Double]>()
+        var out: [Int] = []
+        for i in 0..<x.rows where seen.insert(Array(x.values[(i * x.columns)..<((i + 1) * x.columns)])).inserted {
+            out.append(i)
+        }
+        return out
     }
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {

@@ -6,7 +6,7 @@ public struct HostProfiles: Sendable {
         FeatureDefinition("distinct_peers", log1p: true, "distinct hosts talked to, either way"),
         FeatureDefinition("distinct_dst_ports", log1p: true, "distinct destination ports of flows sent"),
         FeatureDefinition("bytes_out_in_log_ratio", log1p: false, "ln(1 + bytes sent) − ln(1 + bytes received)"),
-        FeatureDefinition("failed_tcp_share", log1p: false, "share of TCP flows sent that were half-open (SYN without ACK) or reset"),
+        FeatureDefinition("failed_tcp_share", log1p: false, "failed / (TCP flows sent + 3): share of TCP flows sent that were half-open (SYN without ACK) or reset, shrunk towards 0 for hosts with few flows"),
         FeatureDefinition("mean_flow_bytes", log1p: true, "mean bytes per flow sent or received"),
         FeatureDefinition("fan_in", log1p: true, "distinct sources of flows received"),
         FeatureDefinition("fan_out", log1p: true, "distinct destinations of flows sent"),
@@ -14,6 +14,9 @@ public struct HostProfiles: Sendable {
     ]
 
     public static var names: [String] { definitions.map(\.name) }
+    /// Pseudo-count added to the TCP flows of `failed_tcp_share`, so one reset among
+    /// three flows does not look like a scan.
+    public static let failedSharePrior = 3
     public static var log1pColumns: [Bool] { definitions.map(\.log1p) }
 
     public let windowMillis: Int64
@@ -88,7 +91,7 @@ public struct HostProfiles: Sendable {
             matrix.values[o + 1] = Double(peers[r])
             matrix.values[o + 2] = Double(ports[r])
             matrix.values[o + 3] = _log1p(Double(bytesOut[r])) - _log1p(Double(bytesIn[r]))
-            matrix.values[o + 4] = tcpOut[r] > 0 ? Double(failedOut[r]) / Double(tcpOut[r]) : 0
+            matrix.values[o + 4] = Double(failedOut[r]) / Double(tcpOut[r] + HostProfiles.failedSharePrior)
             matrix.values[o + 5] = flows[r] > 0 ? Double(forwardBytes[r]) / Double(flows[r]) : 0
             matrix.values[o + 6] = Double(fanIn[r])
             matrix.values[o + 7] = Double(fanOut[r])

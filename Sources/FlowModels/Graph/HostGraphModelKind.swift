@@ -39,7 +39,10 @@ public struct GraphModelFile: Codable, Sendable {
 /// anomalies: `port_scan` (scan score ≥ `graph.scan_threshold`), `fan_out_burst` /
 /// `fan_in_burst` (distinct peers ≥ max(`burst_minimum_peers`, `burst_factor` × the host's
 /// training median)), `new_heavy_edge` (an edge absent from the previous window carrying
-/// more bytes than the training quantile `heavy_edge_quantile` of edges per window).
+/// more bytes than the training quantile `heavy_edge_quantile` of edges per window, in at
+/// least `heavy_edge_min_flows` flows), `periodic_edge` (at least `periodic_min_flows`
+/// flows whose start gaps and sizes have a coefficient of variation at most
+/// `periodic_max_variation`: beaconing).
 /// Scores are the measure over its threshold.
 public struct HostGraphModelKind: ModelKind {
     public static let kindName = "graph"
@@ -137,7 +140,7 @@ public struct HostGraphModelKind: ModelKind {
             var edges = Set<UInt64>()
             for e in g.edges { edges.insert(Self.key(g.nodes[Int(e.source)], Int64(g.nodes[Int(e.destination)]))) }
             if let previous = previousEdges, previousStart == w.start - windowMillis {
-                for e in g.edges where Double(e.bytes) >= model.heavyEdgeBytes {
+                for e in g.edges where Double(e.bytes) >= model.heavyEdgeBytes && e.flows >= c.graph.heavyEdgeMinimumFlows {
                     let a = g.nodes[Int(e.source)], b = g.nodes[Int(e.destination)]
                     if previous.contains(Self.key(a, Int64(b))) { continue }
                     anomalies.append(AnomalyRecord(
@@ -145,6 +148,16 @@ public struct HostGraphModelKind: ModelKind {
                         start: w.start, end: w.start + windowMillis, score: Double(e.bytes) / model.heavyEdgeBytes,
                         evidence: "\(formatValue(Double(e.bytes))) bytes in \(e.flows) flows, absent in the previous window; heavy from \(formatValue(model.heavyEdgeBytes.rounded())) bytes"))
                 }
+            }
+            for p in PeriodicEdges.find(t, graph: g, rows: w.rows, minimumFlows: c.graph.periodicMinimumFlows,
+                                        maximumVariation: c.graph.periodicMaximumVariation) {
+                let a = g.nodes[Int(p.edge.source)], b = g.nodes[Int(p.edge.destination)]
+                let score = Double(p.edge.flows) / Double(c.graph.periodicMinimumFlows)
+                    * c.graph.periodicMaximumVariation / max(p.variation, c.graph.periodicMaximumVariation / 4)
+                anomalies.append(AnomalyRecord(
+                    kind: "periodic_edge", entity: t.hosts[Int(a)].description + " -> " + t.hosts[Int(b)].description,
+                    start: w.start, end: w.start + windowMillis, score: score,
+                    evidence: "\(p.edge.flows) flows every \(formatValue(p.meanGapSeconds)) s (variation \(formatValue(100 * p.gapVariation))%), \(formatValue(p.meanBytes)) bytes each (variation \(formatValue(100 * p.bytesVariation))%)"))
             }
             previousEdges = edges
             previousStart = w.start

@@ -79,7 +79,7 @@ public final class ModelData {
         return f
     }
 
-    /// The raw matrix of `kind` and a label for each row (host or flow pair) with its
+    /// The raw matrix of `kind` (host windows with at least `hostMinFlows` flows) and a label for each row (host or flow pair) with its
     /// window [start, end).
     public func features(_ kind: FeatureSetKind) throws -> (matrix: FeatureMatrix, entity: (Int) -> String, window: (Int) -> (Int64, Int64)) {
         let t = try table()
@@ -87,7 +87,10 @@ public final class ModelData {
         case .host:
             let p = try profiles()
             let w = p.windowMillis
-            return (p.features, { t.hosts[Int(p.host[$0])].description }, { (p.windowStart[$0], p.windowStart[$0] + w) })
+            let minimum = Double(config.hostMinFlows)
+            let rows = (0..<p.count).filter { p.features[$0, 0] >= minimum }
+            return (p.features.selecting(rows: rows), { t.hosts[Int(p.host[rows[$0]])].description },
+                    { (p.windowStart[rows[$0]], p.windowStart[rows[$0]] + w) })
         case .flow:
             return (try flowFeatures(),
                     { t.hosts[Int(t.source[$0])].description + " -> " + t.hosts[Int(t.destination[$0])].description },

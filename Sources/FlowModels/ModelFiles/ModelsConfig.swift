@@ -8,19 +8,25 @@ import Foundation
 /// models:
 ///   features: host            # host (per host per window) | flow (per flow)
 ///   window_minutes: 60        # host profile and host graph window
+///   host_min_flows: 10        # host windows with fewer flows skip clustering/DBSCAN
 ///   scaler: robust            # robust | standard | none (log1p on heavy-tailed counts first)
 ///   internal_networks: [10.0.0.0/8, fd00::/8]
 ///   seed: 42
 ///   kmeans: {k: auto, k_range: [2, 10], n_init: 4, max_iter: 300, tol: 1e-4,
 ///            silhouette_sample: 2000, mini_batch: {enabled: false, batch_size: 4096, max_steps: 300}}
 ///   dbscan: {eps: auto, min_samples: 10, max_points: 100000}
-///   graph: {pagerank_weight: flows, heavy_edge_quantile: 0.9999}
+///   graph: {pagerank_weight: flows, heavy_edge_quantile: 0.9999, heavy_edge_min_flows: 10,
+///           burst_minimum_peers: 200, burst_factor: 10, scan_threshold: 6,
+///           periodic_min_flows: 20, periodic_max_variation: 0.1}
 ///   scoring: {cluster_threshold: 6, density_threshold: 3, max_anomalies: 200}
 /// ```
 public struct ModelsConfig: Sendable, Equatable {
     public var version = 1
     public var features: FeatureSetKind = .host
     public var windowMinutes = 60
+    /// Host windows with fewer flows are left out of the clustering and density models
+    /// (they still count in the host graph).
+    public var hostMinFlows = 10
     public var scaler: ScalerKind = .robust
     public var internalNetworks: [String] = NetworkList.privateDefaults
     public var seed: UInt64 = 42
@@ -61,10 +67,16 @@ public struct ModelsConfig: Sendable, Equatable {
         public var pageRankWeight: PageRank.Weight = .flows
         /// Quantile of training edge bytes per window above which an edge is heavy.
         public var heavyEdgeQuantile = 0.9999
+        /// Fewest flows of a heavy edge (one elephant flow is not an edge pattern).
+        public var heavyEdgeMinimumFlows = 10
         /// Fewest distinct peers for a fan-out/fan-in burst.
-        public var burstMinimumPeers = 50
+        public var burstMinimumPeers = 200
         /// A burst is this many times the host's usual (median) fan.
-        public var burstFactor = 5.0
+        public var burstFactor = 10.0
+        /// Periodic edge: at least this many flows in the window …
+        public var periodicMinimumFlows = 20
+        /// … whose start gaps and sizes vary by at most this coefficient of variation.
+        public var periodicMaximumVariation = 0.1
         /// Scan score above which a host window is a port scan.
         public var scanThreshold = 6.0
         public init() {}
@@ -107,6 +119,7 @@ public struct ModelsConfig: Sendable, Equatable {
             guard v >= 1 && v <= 1440 else { throw r.bad("window_minutes", "\(v)", "must be 1–1440") }
             c.windowMinutes = v
         }
+        if let v = try r.int(root, "host_min_flows") { c.hostMinFlows = max(1, v) }
         if let v = try r.string(root, "scaler") {
             guard let s = ScalerKind(rawValue: v) else { throw r.bad("scaler", v, "use robust, standard or none") }
             c.scaler = s
@@ -161,6 +174,9 @@ public struct ModelsConfig: Sendable, Equatable {
             }
             if let v = try gr.double(g, "heavy_edge_quantile") { c.graph.heavyEdgeQuantile = min(1, max(0.5, v)) }
             if let v = try gr.int(g, "burst_minimum_peers") { c.graph.burstMinimumPeers = max(1, v) }
+            if let v = try gr.int(g, "heavy_edge_min_flows") { c.graph.heavyEdgeMinimumFlows = max(1, v) }
+            if let v = try gr.int(g, "periodic_min_flows") { c.graph.periodicMinimumFlows = max(3, v) }
+            if let v = try gr.double(g, "periodic_max_variation") { c.graph.periodicMaximumVariation = max(0, v) }
             if let v = try gr.double(g, "burst_factor") { c.graph.burstFactor = max(1, v) }
             if let v = try gr.double(g, "scan_threshold") { c.graph.scanThreshold = v }
         }

@@ -40,6 +40,28 @@ func bruteCore(_ x: FeatureMatrix, eps: Double, minSamples: Int) -> [Bool] {
         for i in 0..<n where r.isCore[i] { #expect(r.labels[i] >= 0) }
     }
 
+    @Test func parallelUnionGivesTheSequentialComponents() throws {
+        var rng = SeededRandom(seed: 77)
+        let n = 900
+        let values = (0..<(n * 3)).map { _ in rng.unit() * (rng.unit() < 0.3 ? 1 : 6) }
+        let x = FeatureMatrix(rows: n, columns: 3, values: values, names: ["a", "b", "c"])
+        let tree = KDTree(x)
+        let core = bruteCore(x, eps: 0.4, minSamples: 4)
+        let one = DBSCAN.coreComponents(tree, isCore: core, eps: 0.4, forcedChunks: 1)
+        for chunks in [2, 5, 13] {
+            let many = DBSCAN.coreComponents(tree, isCore: core, eps: 0.4, forcedChunks: chunks)
+            // Same partition: roots pair up one to one.
+            var pairs: [Int32: Int32] = [:], back: [Int32: Int32] = [:]
+            for i in 0..<n where core[i] {
+                #expect(pairs[one[i], default: many[i]] == many[i])
+                #expect(back[many[i], default: one[i]] == one[i])
+                pairs[one[i]] = many[i]
+                back[many[i]] = one[i]
+            }
+        }
+        #expect(Set((0..<n).filter { core[$0] }.map { one[$0] }).count > 1)
+    }
+
     @Test func kDistanceKneeSeparatesBlobsFromNoise() {
         var x = blobs(perBlob: 100)
         for i in 0..<5 { x[i, 0] = 100 + 30 * Double(i); x[i, 1] = -100 }

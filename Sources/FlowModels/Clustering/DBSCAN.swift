@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Parameters of DBSCAN (scikit-learn's meanings: a point is core when at least
 /// `minSamples` points, itself included, lie within distance `eps`, inclusive).
 public struct DBSCANParameters: Sendable, Codable, Equatable {
@@ -27,8 +29,8 @@ public struct DBSCANResult: Sendable, Equatable {
 
 /// DBSCAN (Ester et al. 1996) over a k-d tree, so neighbourhoods are found without
 /// comparing all pairs and without storing them: one parallel pass counts each point's
-/// neighbours (core points), one pass unions neighbouring core points (union–find), and
-/// one parallel pass gives each border point the cluster of its lowest-index core
+/// neighbours (core points), one parallel pass unions neighbouring core points
+/// (union–find over k-d tree order), and one parallel pass gives each border point the cluster of its lowest-index core
 /// neighbour. Memory is O(n) beyond the tree. Core points and their clusters are
 /// unique; border points touching two clusters may be labelled differently from
 /// scikit-learn, whose choice depends on its expansion order.
@@ -57,24 +59,18 @@ public enum DBSCAN {
                 }
             }
         }
-        var parent = (0..<n).map { Int32($0) }
+        // Union of neighbouring core points, over tree positions so that neighbours are
+        // mostly in the same contiguous range: each worker unions pairs inside its own
+        // range (it alone writes those parent slots) and keeps pairs that cross into a
+        // later range for a short sequential merge. Each pair is visited once (j > i).
+        let roots = Self.coreComponents(tree, isCore: isCore, eps: p.eps)
+        var parent = roots
         func find(_ i: Int) -> Int {
             var r = i
             while Int(parent[r]) != r { r = Int(parent[r]) }
             var c = i
             while Int(parent[c]) != r { let next = Int(parent[c]); parent[c] = Int32(r); c = next }
             return r
-        }
-        x.values.withUnsafeBufferPointer { xv in
-            for i in 0..<n where isCore[i] {
-                tree.visitWithin(xv.baseAddress! + i * d, radius: p.eps) { j in
-                    if j > i && isCore[j] {
-                        let a = find(i), b = find(j)
-                        if a != b { if a < b { parent[b] = Int32(a) } else { parent[a] = Int32(b) } }
-                    }
-                    return true
-                }
-            }
         }
         var labels = [Int32](repeating: -1, count: n)
         var rootLabel = [Int32](repeating: -1, count: n)
@@ -102,6 +98,71 @@ public enum DBSCAN {
             }
         }
         return DBSCANResult(labels: labels, isCore: isCore, clusterCount: Int(clusters))
+    }
+
+    /// Component root (an original row index) of every core point, and the row itself
+    /// for the others. Runs on all cores.
+    /// `forcedChunks` overrides the number of ranges (tests).
+    static func coreComponents(_ tree: KDTree, isCore: [Bool], eps: Double, forcedChunks: Int? = nil) -> [Int32] {
+        let n = tree.count, d = tree.dimensions
+        // Core flags and parents by tree position.
+        let coreAt = (0..<n).map { isCore[Int(tree.order[$0])] }
+        var parent = (0..<n).map { Int32($0) }
+        let chunks = max(1, min(n, forcedChunks ?? min(8, Parallel.chunkCount(n, minimumChunk: 16_384))))
+        var crossing = [[(Int32, Int32)]](repeating: [], count: chunks)
+        parent.withUnsafeMutableBufferPointer { parentSlots in
+            crossing.withUnsafeMutableBufferPointer { crossingSlots in
+                tree.points.withUnsafeBufferPointer { points in
+                    let pv = parentSlots, cv = crossingSlots
+                    let work = { (chunk: Int) in
+                        let lo = n * chunk / chunks, hi = n * (chunk + 1) / chunks
+                        func find(_ i: Int) -> Int {
+                            var r = i
+                            while Int(pv[r]) != r { r = Int(pv[r]) }
+                            var c = i
+                            while Int(pv[c]) != r { let next = Int(pv[c]); pv[c] = Int32(r); c = next }
+                            return r
+                        }
+                        var cross: [(Int32, Int32)] = []
+                        for i in lo..<hi where coreAt[i] {
+                            tree.visitPositionsWithin(points.baseAddress! + i * d, radius: eps, after: i) { j in
+                                guard coreAt[j] else { return }
+                                if j < hi {
+                                    let a = find(i), b = find(j)
+                                    if a != b { if a < b { pv[b] = Int32(a) } else { pv[a] = Int32(b) } }
+                                } else {
+                                    cross.append((Int32(i), Int32(j)))
+                                }
+                            }
+                        }
+                        cv[chunk] = cross
+                    }
+                    if chunks == 1 {
+                        work(0)
+                    } else {
+                        let shared = UncheckedBox(work)
+                        DispatchQueue.concurrentPerform(iterations: chunks) { shared.value($0) }
+                    }
+                }
+            }
+        }
+        func find(_ i: Int) -> Int {
+            var r = i
+            while Int(parent[r]) != r { r = Int(parent[r]) }
+            var c = i
+            while Int(parent[c]) != r { let next = Int(parent[c]); parent[c] = Int32(r); c = next }
+            return r
+        }
+        for list in crossing {
+            for (i, j) in list {
+                let a = find(Int(i)), b = find(Int(j))
+                if a != b { if a < b { parent[b] = Int32(a) } else { parent[a] = Int32(b) } }
+            }
+        }
+        // Back to original rows: every member points at its root's row.
+        var byRow = (0..<n).map { Int32($0) }
+        for t in 0..<n where coreAt[t] { byRow[Int(tree.order[t])] = tree.order[find(t)] }
+        return byRow
     }
 
     /// `eps` at the knee of the sorted k-distance curve (k = `minSamples`, the point

@@ -125,6 +125,40 @@ public struct KDTree: Sendable {
         }
     }
 
+    /// Calls `body(treePosition)` for every point within `radius` of `q` whose tree
+    /// position is greater than `after` (subtrees entirely at or before it are skipped).
+    @inline(__always)
+    func visitPositionsWithin(_ q: UnsafePointer<Double>, radius: Double, after: Int, _ body: (Int) -> Void) {
+        if count == 0 { return }
+        let r2 = radius * radius, d = dimensions
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 128) { stack in
+            var top = 1
+            stack[0] = 0
+            points.withUnsafeBufferPointer { p in
+                while top > 0 {
+                    top -= 1
+                    let node = Int(stack[top])
+                    if Int(hi[node]) <= after + 1 { continue }
+                    let l = left[node]
+                    if l < 0 {
+                        for t in max(Int(lo[node]), after + 1)..<Int(hi[node]) {
+                            var s = 0.0
+                            let base = t * d
+                            for j in 0..<d { let v = p[base + j] - q[j]; s += v * v }
+                            if s <= r2 { body(t) }
+                        }
+                        continue
+                    }
+                    let diff = q[Int(splitDimension[node])] - splitValue[node]
+                    let near = diff < 0 ? l : right[node]
+                    let far = diff < 0 ? right[node] : l
+                    if diff * diff <= r2 && top < 127 { stack[top] = far; top += 1 }
+                    if top < 128 { stack[top] = near; top += 1 }
+                }
+            }
+        }
+    }
+
     /// Distance to the `k`-th nearest point of `q` (k ≥ 1; the query point itself counts
     /// when it is in the tree). `scratch` must hold at least k values.
     public func kthNearestDistance(_ q: UnsafePointer<Double>, k: Int, scratch: UnsafeMutablePointer<Double>) -> Double {

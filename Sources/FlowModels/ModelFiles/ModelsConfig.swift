@@ -18,7 +18,7 @@ import Foundation
 ///   graph: {pagerank_weight: flows, heavy_edge_quantile: 0.9999, heavy_edge_min_flows: 10,
 ///           burst_minimum_peers: 200, burst_factor: 10, scan_threshold: 6,
 ///           periodic_min_flows: 20, periodic_max_variation: 0.1}
-///   scoring: {cluster_threshold: 6, density_threshold: 3, max_anomalies: 200}
+///   scoring: {cluster_threshold: 6, density_threshold: 6, max_anomalies: 50}
 /// ```
 public struct ModelsConfig: Sendable, Equatable {
     public var version = 1
@@ -85,8 +85,9 @@ public struct ModelsConfig: Sendable, Equatable {
     public struct ScoringConfig: Sendable, Equatable {
         /// Cluster outlier when distance / cluster spread is at least this.
         public var clusterThreshold = 6.0
-        /// Density outlier when the distance to the nearest training core point is at least this many eps.
-        public var densityThreshold = 3.0
+        /// Density outlier when the distance to the nearest training core point is at least
+        /// this many eps (6 keeps benign elephant-flow hours out on generated traffic).
+        public var densityThreshold = 6.0
         /// Rows kept per day and kind at most (highest scores).
         public var maxAnomaliesPerKind = 50
         public init() {}

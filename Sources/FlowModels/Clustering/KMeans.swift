@@ -140,7 +140,11 @@ public enum KMeans {
         return centres
     }
 
-    /// One Lloyd run from `initialCentres` (k × d).
+    /// One Lloyd run from `initialCentres` (k × d). The assignment step uses Hamerly's
+    /// bounds (an upper bound on each row's distance to its centre, a lower bound on the
+    /// second nearest) to skip rows whose centre cannot have changed; a row is skipped
+    /// only when the bounds prove its nearest centre strictly, so labels are those of
+    /// plain Lloyd (ties still go to the lower index).
     public static func lloyd(_ x: FeatureMatrix, initialCentres: [Double], maxIter: Int, tol: Double) -> KMeansResult {
         let n = x.rows, d = x.columns
         let k = initialCentres.count / max(d, 1)
@@ -148,26 +152,37 @@ public enum KMeans {
         var centres = initialCentres
         var labels = [Int32](repeating: -1, count: n)
         var previous = labels
+        var upper = [Double](repeating: .infinity, count: n)
+        var lower = [Double](repeating: 0, count: n)
         var strict = false
         var iterations = 0
         for iteration in 0..<max(1, maxIter) {
             iterations = iteration + 1
-            let step = assignAndSum(x, centres: centres, k: k, labels: &labels)
+            var step = boundedAssignAndSum(x, centres: centres, k: k, labels: &labels, upper: &upper, lower: &lower,
+                                           full: iteration == 0)
             var newCentres = step.sums
             var counts = step.counts
-            relocateEmpty(x, centres: centres, labels: labels, distances: step.distances,
-                          sums: &newCentres, counts: &counts, k: k)
+            if counts.contains(0) {
+                // Exact distances to the current centres are needed to pick the rows to move.
+                step.distances = exactDistances(x, centres: centres, labels: labels)
+                relocateEmpty(x, centres: centres, labels: labels, distances: step.distances,
+                              sums: &newCentres, counts: &counts, k: k)
+            }
             var shift = 0.0
+            var moved = [Double](repeating: 0, count: k)
             for c in 0..<k {
                 if counts[c] > 0 {
                     for j in 0..<d { newCentres[c * d + j] /= Double(counts[c]) }
                 } else {
                     for j in 0..<d { newCentres[c * d + j] = centres[c * d + j] }
                 }
+                var m = 0.0
                 for j in 0..<d {
                     let delta = newCentres[c * d + j] - centres[c * d + j]
-                    shift += delta * delta
+                    m += delta * delta
                 }
+                shift += m
+                moved[c] = m.squareRoot()
             }
             centres = newCentres
             if labels == previous {
@@ -176,6 +191,12 @@ public enum KMeans {
             }
             if shift <= tolerance { break }
             previous = labels
+            // Loosen the bounds by how far the centres moved.
+            let maxMove = moved.max() ?? 0
+            for i in 0..<n {
+                upper[i] += moved[Int(labels[i])]
+                lower[i] -= maxMove
+            }
         }
         var inertia: Double
         if strict {
@@ -186,6 +207,87 @@ public enum KMeans {
         if inertia.isNaN { inertia = .infinity }
         return KMeansResult(centres: centres, k: k, dimensions: d, labels: labels, inertia: inertia,
                             iterations: iterations, initialCentres: initialCentres)
+    }
+
+    /// Assignment with Hamerly bounds plus per-cluster sums, on all cores. `full`
+    /// computes every distance (first iteration).
+    static func boundedAssignAndSum(_ x: FeatureMatrix, centres: [Double], k: Int, labels: inout [Int32],
+                                    upper: inout [Double], lower: inout [Double], full: Bool) -> Step {
+        let n = x.rows, d = x.columns
+        // Half the distance from each centre to its nearest other centre.
+        var half = [Double](repeating: .infinity, count: k)
+        centres.withUnsafeBufferPointer { cv in
+            for a in 0..<k {
+                for b in 0..<k where b != a { half[a] = min(half[a], squaredDistance(cv, a, cv, b, d).squareRoot() / 2) }
+            }
+        }
+        let chunks = Parallel.chunkCount(n)
+        var partialSums = [Double](repeating: 0, count: chunks * k * d)
+        var partialCounts = [Int](repeating: 0, count: chunks * k)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    upper.withUnsafeMutableBufferPointer { uv in
+                        lower.withUnsafeMutableBufferPointer { lw in
+                            partialSums.withUnsafeMutableBufferPointer { ps in
+                                partialCounts.withUnsafeMutableBufferPointer { pc in
+                                    Parallel.forEachChunk(count: n) { chunk, range in
+                                        let sumBase = chunk * k * d
+                                        for i in range {
+                                            var a = Int(lv[i])
+                                            var skip = false
+                                            if !full && a >= 0 {
+                                                let bound = max(half[a], lw[i])
+                                                // Strictly inside the bounds (with a margin for rounding).
+                                                if uv[i] * (1 + 1e-9) < bound {
+                                                    skip = true
+                                                } else {
+                                                    uv[i] = squaredDistance(xv, i, cv, a, d).squareRoot()
+                                                    skip = uv[i] * (1 + 1e-9) < bound
+                                                }
+                                            }
+                                            if !skip {
+                                                var best = 0, bestD = Double.infinity, second = Double.infinity
+                                                for c in 0..<k {
+                                                    let dist = squaredDistance(xv, i, cv, c, d)
+                                                    if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
+                                                }
+                                                a = best
+                                                lv[i] = Int32(best)
+                                                uv[i] = bestD.squareRoot()
+                                                lw[i] = second.squareRoot()
+                                            }
+                                            pc[chunk * k + a] += 1
+                                            let row = i * d, base = sumBase + a * d
+                                            for j in 0..<d { ps[base + j] += xv[row + j] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        for chunk in 0..<chunks {
+            for t in 0..<(k * d) { sums[t] += partialSums[chunk * k * d + t] }
+            for c in 0..<k { counts[c] += partialCounts[chunk * k + c] }
+        }
+        return Step(sums: sums, counts: counts, distances: [])
+    }
+
+    /// Squared distance of every row to the centre of its label.
+    static func exactDistances(_ x: FeatureMatrix, centres: [Double], labels: [Int32]) -> [Double] {
+        var out = [Double](repeating: 0, count: x.rows)
+        let d = x.columns
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                for i in 0..<x.rows { out[i] = squaredDistance(xv, i, cv, Int(labels[i]), d) }
+            }
+        }
+        return out
     }
 
     /// Mean over columns of the population variance (scikit-learn's `_tolerance`).

@@ -43,6 +43,31 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         #expect(abs(r.inertia - 1.0) < 1e-12)
     }
 
+    @Test func boundedLloydGivesPlainLloydLabels() {
+        // Overlapping clusters need many iterations: the bounds must never skip a change.
+        var rng = SeededRandom(seed: 31)
+        let n = 3_000, d = 3, k = 7
+        let values = (0..<(n * d)).map { _ in rng.unit() * 4 + (rng.unit() < 0.5 ? 0 : 2) }
+        let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c"])
+        let initial = KMeans.plusPlus(x, k: k, seed: 8)
+        let fast = KMeans.lloyd(x, initialCentres: initial, maxIter: 500, tol: 0)
+        // Plain Lloyd: full assignment, means, until no label changes.
+        var centres = initial
+        var labels = [Int32](repeating: -1, count: n)
+        for _ in 0..<500 {
+            var next = labels
+            KMeans.assign(x, centres: centres, labels: &next)
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for i in 0..<n { counts[Int(next[i])] += 1; for j in 0..<d { sums[Int(next[i]) * d + j] += x[i, j] } }
+            for c in 0..<k where counts[c] > 0 { for j in 0..<d { centres[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
+            if next == labels { break }
+            labels = next
+        }
+        #expect(fast.iterations > 5)
+        #expect(fast.labels == labels)
+        for t in 0..<(k * d) { #expect(abs(fast.centres[t] - centres[t]) < 1e-9) }
+    }
+
     @Test func emptyClusterTakesFarthestPoint() {
         // The third centre is far from every point: it starts empty and must be relocated.
         let x = FeatureMatrix(rows: 4, columns: 1, values: [0, 1, 10, 11], names: ["v"])

@@ -58,9 +58,10 @@ public enum KMeans {
         try check(x, k: p.k)
         var rng = SeededRandom(seed: p.seed)
         var best: KMeansResult?
+        let tolerance = p.tol * meanVariance(x)
         for _ in 0..<max(1, p.nInit) {
             let initial = plusPlus(x, k: p.k, rng: &rng)
-            let run = lloyd(x, initialCentres: initial, maxIter: p.maxIter, tol: p.tol)
+            let run = lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance)
             if best == nil || run.inertia < best!.inertia { best = run }
         }
         return best!
@@ -146,12 +147,15 @@ public enum KMeans {
     /// only when the bounds prove its nearest centre strictly, so labels are those of
     /// plain Lloyd (ties still go to the lower index).
     public static func lloyd(_ x: FeatureMatrix, initialCentres: [Double], maxIter: Int, tol: Double) -> KMeansResult {
+        lloyd(x, initialCentres: initialCentres, maxIter: maxIter, absoluteTolerance: tol * meanVariance(x))
+    }
+
+    static func lloyd(_ x: FeatureMatrix, initialCentres: [Double], maxIter: Int, absoluteTolerance tolerance: Double) -> KMeansResult {
         let n = x.rows, d = x.columns
         let k = initialCentres.count / max(d, 1)
-        let tolerance = tol * meanVariance(x)
         var centres = initialCentres
         var labels = [Int32](repeating: -1, count: n)
-        var previous = labels
+        var moved = [Double](repeating: 0, count: k)
         var upper = [Double](repeating: .infinity, count: n)
         var lower = [Double](repeating: 0, count: n)
         var strict = false
@@ -159,7 +163,7 @@ public enum KMeans {
         for iteration in 0..<max(1, maxIter) {
             iterations = iteration + 1
             var step = boundedAssignAndSum(x, centres: centres, k: k, labels: &labels, upper: &upper, lower: &lower,
-                                           full: iteration == 0)
+                                           full: iteration == 0, moved: moved)
             var newCentres = step.sums
             var counts = step.counts
             if counts.contains(0) {
@@ -169,7 +173,6 @@ public enum KMeans {
                               sums: &newCentres, counts: &counts, k: k)
             }
             var shift = 0.0
-            var moved = [Double](repeating: 0, count: k)
             for c in 0..<k {
                 if counts[c] > 0 {
                     for j in 0..<d { newCentres[c * d + j] /= Double(counts[c]) }
@@ -185,18 +188,11 @@ public enum KMeans {
                 moved[c] = m.squareRoot()
             }
             centres = newCentres
-            if labels == previous {
+            if step.changed == 0 {
                 strict = true
                 break
             }
             if shift <= tolerance { break }
-            previous = labels
-            // Loosen the bounds by how far the centres moved.
-            let maxMove = moved.max() ?? 0
-            for i in 0..<n {
-                upper[i] += moved[Int(labels[i])]
-                lower[i] -= maxMove
-            }
         }
         var inertia: Double
         if strict {
@@ -211,9 +207,12 @@ public enum KMeans {
 
     /// Assignment with Hamerly bounds plus per-cluster sums, on all cores. `full`
     /// computes every distance (first iteration).
+    /// `moved` holds how far each centre moved since the bounds were set; the bounds are
+    /// loosened by it first. `Step.changed` counts rows whose label changed.
     static func boundedAssignAndSum(_ x: FeatureMatrix, centres: [Double], k: Int, labels: inout [Int32],
-                                    upper: inout [Double], lower: inout [Double], full: Bool) -> Step {
+                                    upper: inout [Double], lower: inout [Double], full: Bool, moved: [Double]) -> Step {
         let n = x.rows, d = x.columns
+        let maxMove = moved.max() ?? 0
         // Half the distance from each centre to its nearest other centre.
         var half = [Double](repeating: .infinity, count: k)
         centres.withUnsafeBufferPointer { cv in
@@ -224,19 +223,24 @@ public enum KMeans {
         let chunks = Parallel.chunkCount(n)
         var partialSums = [Double](repeating: 0, count: chunks * k * d)
         var partialCounts = [Int](repeating: 0, count: chunks * k)
+        var partialChanged = [Int](repeating: 0, count: chunks)
         x.values.withUnsafeBufferPointer { xv in
             centres.withUnsafeBufferPointer { cv in
                 labels.withUnsafeMutableBufferPointer { lv in
+                    partialChanged.withUnsafeMutableBufferPointer { changedSlots in
                     upper.withUnsafeMutableBufferPointer { uv in
                         lower.withUnsafeMutableBufferPointer { lw in
                             partialSums.withUnsafeMutableBufferPointer { ps in
                                 partialCounts.withUnsafeMutableBufferPointer { pc in
                                     Parallel.forEachChunk(count: n) { chunk, range in
                                         let sumBase = chunk * k * d
+                                        var changed = 0
                                         for i in range {
                                             var a = Int(lv[i])
                                             var skip = false
                                             if !full && a >= 0 {
+                                                uv[i] += moved[a]
+                                                lw[i] -= maxMove
                                                 let bound = max(half[a], lw[i])
                                                 // Strictly inside the bounds (with a margin for rounding).
                                                 if uv[i] * (1 + 1e-9) < bound {
@@ -252,6 +256,7 @@ public enum KMeans {
                                                     let dist = squaredDistance(xv, i, cv, c, d)
                                                     if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
                                                 }
+                                                if best != a { changed += 1 }
                                                 a = best
                                                 lv[i] = Int32(best)
                                                 uv[i] = bestD.squareRoot()
@@ -261,10 +266,12 @@ public enum KMeans {
                                             let row = i * d, base = sumBase + a * d
                                             for j in 0..<d { ps[base + j] += xv[row + j] }
                                         }
+                                        changedSlots[chunk] = changed
                                     }
                                 }
                             }
                         }
+                    }
                     }
                 }
             }
@@ -275,7 +282,7 @@ public enum KMeans {
             for t in 0..<(k * d) { sums[t] += partialSums[chunk * k * d + t] }
             for c in 0..<k { counts[c] += partialCounts[chunk * k + c] }
         }
-        return Step(sums: sums, counts: counts, distances: [])
+        return Step(sums: sums, counts: counts, distances: [], changed: partialChanged.reduce(0, +))
     }
 
     /// Squared distance of every row to the centre of its label.
@@ -290,20 +297,17 @@ public enum KMeans {
         return out
     }
 
-    /// Mean over columns of the population variance (scikit-learn's `_tolerance`).
+    /// Mean over columns of the population variance (scikit-learn's `_tolerance`), in two
+    /// row-major passes (means, then squared deviations).
     static func meanVariance(_ x: FeatureMatrix) -> Double {
         let n = x.rows, d = x.columns
         guard n > 0, d > 0 else { return 0 }
-        var total = 0.0
-        for j in 0..<d {
-            var s = 0.0
-            for i in 0..<n { s += x.values[i * d + j] }
-            let mean = s / Double(n)
-            var ss = 0.0
-            for i in 0..<n { let v = x.values[i * d + j] - mean; ss += v * v }
-            total += ss / Double(n)
-        }
-        return total / Double(d)
+        var mean = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { mean[j] += x.values[i * d + j] } }
+        for j in 0..<d { mean[j] /= Double(n) }
+        var ss = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { let v = x.values[i * d + j] - mean[j]; ss[j] += v * v } }
+        return ss.reduce(0, +) / Double(n) / Double(d)
     }
 
     /// Squared Euclidean distance between row `i` of `a` and row `j` of `b` (width `d`).
@@ -334,6 +338,7 @@ public enum KMeans {
         var sums: [Double]
         var counts: [Int]
         var distances: [Double]
+        var changed = 0
     }
 
     /// E-step plus per-cluster sums (for the M-step), on all cores.

@@ -129,7 +129,7 @@ public struct ModelsIndex: Codable, Sendable {
     public static func read(folder: String) throws -> ModelsIndex {
         let path = folder + "/" + fileName
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw FlowModelsError.modelFile(path: path, detail: "no models index; is this a floe-train output folder?")
+            throw FlowModelsError.io(path: path, detail: "no models index; give the --output folder of floe-train as --models")
         }
         struct Head: Decodable { var format: String; var version: Int }
         guard let head = try? JSONDecoder().decode(Head.self, from: data), head.format == "floe-models" else {

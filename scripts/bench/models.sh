@@ -3,6 +3,7 @@
 # --bench-matrix mode) side by side with scikit-learn on the same float64 matrices:
 # k-means on 1M x 8 (k=8, n_init 1 and 10, max_iter 300) and DBSCAN on 300k x 4.
 #   usage: scripts/bench/models.sh [RUNS=3] [DBSCAN_EPS=0.5] [MIN_SAMPLES=10]
+#   DBSCAN_EPS_LARGE (default 1.0): a one-run DBSCAN with wide neighbourhoods
 # Figures are appended to scripts/bench/results/models.md (and .json).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,4 +39,11 @@ done
   --rows 300000 --bytes "$(stat -c %s "$db")" --runs "$runs" --ref floe --out "$out" \
   "floe=$bin/floe-train --bench-matrix $db --bench-columns 4 --bench-algorithm dbscan --bench-eps $eps --bench-min-samples $min_samples" \
   "scikit-learn=$PY scripts/bench/models.py dbscan $db 4 $eps $min_samples"
+# Wide neighbourhoods (scikit-learn stores every neighbourhood: its memory grows with
+# eps; floe's does not). One run: scikit-learn takes minutes and gigabytes here.
+large=${DBSCAN_EPS_LARGE:-1.0}
+"$PY" scripts/bench/runner.py --title "DBSCAN 300k x 4, eps=$large, min_samples=$min_samples (wide neighbourhoods)" \
+  --rows 300000 --bytes "$(stat -c %s "$db")" --runs 1 --ref floe --out "$out" \
+  "floe=$bin/floe-train --bench-matrix $db --bench-columns 4 --bench-algorithm dbscan --bench-eps $large --bench-min-samples $min_samples" \
+  "scikit-learn=$PY scripts/bench/models.py dbscan $db 4 $large $min_samples"
 echo "results appended to $out" >&2

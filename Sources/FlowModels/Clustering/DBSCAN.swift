@@ -109,7 +109,9 @@ public enum DBSCAN {
         let coreAt = (0..<n).map { isCore[Int(tree.order[$0])] }
         var parent = (0..<n).map { Int32($0) }
         let chunks = max(1, min(n, forcedChunks ?? min(8, Parallel.chunkCount(n, minimumChunk: 16_384))))
-        var crossing = [[(Int32, Int32)]](repeating: [], count: chunks)
+        // Core points with a core neighbour in a later range: re-queried sequentially below
+        // (a flag per point instead of a list of pairs keeps memory O(n)).
+        var crossing = [Bool](repeating: false, count: n)
         parent.withUnsafeMutableBufferPointer { parentSlots in
             crossing.withUnsafeMutableBufferPointer { crossingSlots in
                 tree.points.withUnsafeBufferPointer { points in
@@ -123,7 +125,6 @@ public enum DBSCAN {
                             while Int(pv[c]) != r { let next = Int(pv[c]); pv[c] = Int32(r); c = next }
                             return r
                         }
-                        var cross: [(Int32, Int32)] = []
                         for i in lo..<hi where coreAt[i] {
                             tree.visitPositionsWithin(points.baseAddress! + i * d, radius: eps, after: i) { j in
                                 guard coreAt[j] else { return }
@@ -131,11 +132,10 @@ public enum DBSCAN {
                                     let a = find(i), b = find(j)
                                     if a != b { if a < b { pv[b] = Int32(a) } else { pv[a] = Int32(b) } }
                                 } else {
-                                    cross.append((Int32(i), Int32(j)))
+                                    cv[i] = true
                                 }
                             }
                         }
-                        cv[chunk] = cross
                     }
                     if chunks == 1 {
                         work(0)
@@ -153,10 +153,16 @@ public enum DBSCAN {
             while Int(parent[c]) != r { let next = Int(parent[c]); parent[c] = Int32(r); c = next }
             return r
         }
-        for list in crossing {
-            for (i, j) in list {
-                let a = find(Int(i)), b = find(Int(j))
-                if a != b { if a < b { parent[b] = Int32(a) } else { parent[a] = Int32(b) } }
+        tree.points.withUnsafeBufferPointer { points in
+            for chunk in 0..<chunks {
+                let lo = n * chunk / chunks, hi = n * (chunk + 1) / chunks
+                for i in lo..<hi where crossing[i] {
+                    tree.visitPositionsWithin(points.baseAddress! + i * d, radius: eps, after: hi - 1) { j in
+                        guard coreAt[j] else { return }
+                        let a = find(i), b = find(j)
+                        if a != b { if a < b { parent[b] = Int32(a) } else { parent[a] = Int32(b) } }
+                    }
+                }
             }
         }
         // Back to original rows: every member points at its root's row.

@@ -99,6 +99,8 @@ public enum KMeans {
         let trials = 2 + Int(log(Double(k)))
         var cumulative = [Double](repeating: 0, count: n)
         var candidateDistances = [Double](repeating: 0, count: trials * n)
+        let chunks = Parallel.chunkCount(n)
+        var partialPots = [Double](repeating: 0, count: chunks * trials)
         for c in 1..<max(k, 1) {
             var running = 0.0
             for i in 0..<n { running += closest[i]; cumulative[i] = running }
@@ -113,28 +115,38 @@ public enum KMeans {
                 }
                 candidates[t] = min(lo, n - 1)
             }
-            var pots = [Double](repeating: 0, count: trials)
+            // One pass over the rows: each row's distance to every candidate, and each
+            // chunk's potential per candidate (reduced in chunk order below).
             x.values.withUnsafeBufferPointer { xv in
                 closest.withUnsafeBufferPointer { cl in
                     candidateDistances.withUnsafeMutableBufferPointer { cd in
-                        Parallel.forEachChunk(count: n) { _, range in
-                            for t in 0..<trials {
-                                let ci = candidates[t]
-                                for i in range { cd[t * n + i] = min(cl[i], squaredDistance(xv, i, xv, ci, d)) }
+                        partialPots.withUnsafeMutableBufferPointer { pp in
+                            Parallel.forEachChunk(count: n) { chunk, range in
+                                for t in 0..<trials {
+                                    let ci = candidates[t]
+                                    var pot = 0.0
+                                    for i in range {
+                                        let v = min(cl[i], squaredDistance(xv, i, xv, ci, d))
+                                        cd[t * n + i] = v
+                                        pot += v
+                                    }
+                                    pp[chunk * trials + t] = pot
+                                }
                             }
                         }
                     }
                 }
             }
-            for t in 0..<trials {
-                var s = 0.0
-                for i in 0..<n { s += candidateDistances[t * n + i] }
-                pots[t] = s
-            }
+            var pots = [Double](repeating: 0, count: trials)
+            for chunk in 0..<chunks { for t in 0..<trials { pots[t] += partialPots[chunk * trials + t] } }
             var bestT = 0
             for t in 1..<trials where pots[t] < pots[bestT] { bestT = t }
             potential = pots[bestT]
-            for i in 0..<n { closest[i] = candidateDistances[bestT * n + i] }
+            closest.withUnsafeMutableBufferPointer { cl in
+                candidateDistances.withUnsafeBufferPointer { cd in
+                    _ = cl.update(fromContentsOf: cd[(bestT * n)..<((bestT + 1) * n)])
+                }
+            }
             let row = candidates[bestT]
             for j in 0..<d { centres[c * d + j] = x.values[row * d + j] }
         }

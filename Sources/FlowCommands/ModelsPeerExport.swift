@@ -97,7 +97,12 @@ enum ModelsPeerExport {
         let started = Date()
         switch algorithm {
         case "kmeans":
-            let r = try KMeans.fit(x, parameters: KMeansParameters(k: k, nInit: nInit, maxIter: maxIter, tol: 1e-4, seed: seed))
+            let parameters = KMeansParameters(k: k, nInit: nInit, maxIter: maxIter, tol: 1e-4, seed: seed)
+            if ProcessInfo.processInfo.environment["FLOE_BENCH_PROFILE"] != nil {
+                let p = try KMeans.profile(x, parameters: parameters)
+                return "{\"kmeans_plus_plus_seconds\":\(p.plusPlus),\"lloyd_seconds\":\(p.lloyd),\"lloyd_iterations\":\(p.iterations)}"
+            }
+            let r = try KMeans.fit(x, parameters: parameters)
             return "{\"algorithm\":\"kmeans\",\"rows\":\(x.rows),\"inertia\":\(r.inertia),\"iterations\":\(r.iterations),\"fit_seconds\":\(Date().timeIntervalSince(started))}"
         case "dbscan":
             let r = try DBSCAN.fit(x, parameters: DBSCANParameters(eps: eps, minSamples: minSamples))

@@ -47,7 +47,7 @@ let package = Package(
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowReports", "FlowPipeline",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-ingest", dependencies: ["FlowCommands"]),

@@ -9,8 +9,8 @@ public struct Floe: ParsableCommand {
         commandName: "floe",
         abstract: "A batch pipeline over network flow logs.",
         version: floeVersion,
-        subcommands: [DemoCommand.self, GenerateCommand.self, IngestCommand.self, CleanCommand.self, ReportCommand.self,
-                      RunCommand.self, StatusCommand.self, PlanCommand.self]
+        subcommands: [DemoCommand.self, GenerateCommand.self, IngestCommand.self, CleanCommand.self, TrainCommand.self,
+                      ScoreCommand.self, ReportCommand.self, RunCommand.self, StatusCommand.self, PlanCommand.self]
     )
 
     public init() {}

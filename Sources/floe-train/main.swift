@@ -1,3 +1,3 @@
 import FlowCommands
 
-Floe.main()
+TrainCommand.main()

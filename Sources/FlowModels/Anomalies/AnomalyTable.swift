@@ -1,0 +1,162 @@
+import FlowColumnar
+import FlowCore
+import FlowIO
+
+/// The ranked anomalies table: ranking, merging of consecutive windows, and the two
+/// files `anomalies.csv` (RFC 4180, times ISO 8601 UTC) and `anomalies.arrow`
+/// (rank int64, kind utf8, entity utf8, start/end timestamp[ms, UTC], score float64,
+/// evidence utf8). Generic over `[AnomalyRecord]` from any detector.
+public enum AnomalyTable {
+    public static let csvName = "anomalies.csv"
+    public static let arrowName = "anomalies.arrow"
+    public static let header = "rank,kind,entity,start,end,score,evidence"
+
+    /// Sorted by score (highest first), then start, kind and entity; ranks 1, 2, ….
+    public static func ranked(_ records: [AnomalyRecord]) -> [AnomalyRecord] {
+        var out = records.sorted {
+            if $0.score != $1.score { return $0.score > $1.score }
+            if $0.start != $1.start { return $0.start < $1.start }
+            if $0.kind != $1.kind { return $0.kind < $1.kind }
+            return $0.entity < $1.entity
+        }
+        for i in out.indices { out[i].rank = i + 1 }
+        return out
+    }
+
+    /// Joins records of the same kind and entity whose windows touch or overlap into one
+    /// (window spanning both, the higher score and its evidence).
+    public static func merged(_ records: [AnomalyRecord]) -> [AnomalyRecord] {
+        let sorted = records.sorted {
+            ($0.kind, $0.entity, $0.start) < ($1.kind, $1.entity, $1.start)
+        }
+        var out: [AnomalyRecord] = []
+        for r in sorted {
+            if var last = out.last, last.kind == r.kind, last.entity == r.entity, r.start <= last.end {
+                last.end = max(last.end, r.end)
+                if r.score > last.score { last.score = r.score; last.evidence = r.evidence }
+                out[out.count - 1] = last
+            } else {
+                out.append(r)
+            }
+        }
+        return out
+    }
+
+    /// CSV text with a header line; fields quoted when they hold a comma, quote or newline.
+    public static func csv(_ records: [AnomalyRecord]) -> String {
+        var out = header + "\n"
+        for r in records {
+            out += "\(r.rank),\(quoted(r.kind)),\(quoted(r.entity)),\(CivilTime.isoString(millis: r.start)),"
+            out += "\(CivilTime.isoString(millis: r.end)),\(formatScore(r.score)),\(quoted(r.evidence))\n"
+        }
+        return out
+    }
+
+    static func formatScore(_ s: Double) -> String {
+        s.isFinite ? String((s * 10_000).rounded() / 10_000) : "0"
+    }
+
+    static func quoted(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    /// Writes both files into `folder` atomically.
+    public static func write(_ records: [AnomalyRecord], folder: String) throws {
+        try writeAtomically(path: folder + "/" + csvName, bytes: Array(csv(records).utf8))
+        let table = ScoreTable(columns: [
+            .init("rank", .int64(records.map { Int64($0.rank) })),
+            .init("kind", .utf8(records.map(\.kind))),
+            .init("entity", .utf8(records.map(\.entity))),
+            .init("start", .timestamp(records.map(\.start))),
+            .init("end", .timestamp(records.map(\.end))),
+            .init("score", .float64(records.map(\.score))),
+            .init("evidence", .utf8(records.map(\.evidence))),
+        ])
+        try table.write(path: folder + "/" + arrowName, metadata: [("floe:table", "anomalies")])
+    }
+}
+
+/// A small column table written as one Arrow record batch (score outputs, anomalies).
+public struct ScoreTable {
+    public enum Values {
+        case int64([Int64])
+        case float64([Double])
+        case timestamp([Int64])
+        case utf8([String])
+        case bool([Bool])
+    }
+
+    public struct Column {
+        public var name: String
+        public var values: Values
+        public init(_ name: String, _ values: Values) {
+            self.name = name
+            self.values = values
+        }
+    }
+
+    public var columns: [Column]
+
+    public init(columns: [Column]) { self.columns = columns }
+
+    public var rowCount: Int {
+        guard let first = columns.first else { return 0 }
+        switch first.values {
+        case let .int64(v): return v.count
+        case let .float64(v): return v.count
+        case let .timestamp(v): return v.count
+        case let .utf8(v): return v.count
+        case let .bool(v): return v.count
+        }
+    }
+
+    /// Writes the table atomically (temporary file, then rename).
+    public func write(path: String, metadata: [(key: String, value: String)] = []) throws {
+        var fields: [SchemaField] = []
+        var arrow: [ArrowColumn] = []
+        for c in columns {
+            switch c.values {
+            case let .int64(v):
+                fields.append(SchemaField(c.name, .int64, nullable: false, ""))
+                arrow.append(.values(v))
+            case let .float64(v):
+                fields.append(SchemaField(c.name, .float64, nullable: false, ""))
+                arrow.append(.values(v))
+            case let .timestamp(v):
+                fields.append(SchemaField(c.name, .timestampMillis, nullable: false, ""))
+                arrow.append(.values(v))
+            case let .utf8(v):
+                fields.append(SchemaField(c.name, .utf8, nullable: false, ""))
+                var offsets: [Int32] = [0]
+                var data: [UInt8] = []
+                for s in v {
+                    data.append(contentsOf: s.utf8)
+                    offsets.append(Int32(data.count))
+                }
+                arrow.append(.utf8(offsets: offsets, data: data))
+            case let .bool(v):
+                fields.append(SchemaField(c.name, .bool, nullable: false, ""))
+                arrow.append(.bools(v))
+            }
+        }
+        let temporary = try AtomicFile.temporaryPath(for: path)
+        do {
+            let writer = try ArrowFileWriter(path: temporary, fields: fields, metadata: metadata)
+            if rowCount > 0 { try writer.write(rowCount: rowCount, columns: arrow) }
+            try writer.finish()
+            try AtomicFile.publish(temporary, as: path)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif

@@ -1,0 +1,102 @@
+import Testing
+@testable import FlowModels
+
+/// Three well separated 2-D blobs of `perBlob` points each, deterministic.
+func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
+    var rng = SeededRandom(seed: seed)
+    let centres: [(Double, Double)] = [(0, 0), (10, 0), (0, 10)]
+    var values: [Double] = []
+    for c in centres {
+        for _ in 0..<perBlob {
+            values.append(c.0 + rng.unit() - 0.5)
+            values.append(c.1 + rng.unit() - 0.5)
+        }
+    }
+    return FeatureMatrix(rows: 3 * perBlob, columns: 2, values: values, names: ["a", "b"])
+}
+
+@Suite struct ClusterKMeansTests {
+    @Test func recoversThreeBlobs() throws {
+        let x = blobs()
+        let r = try KMeans.fit(x, parameters: KMeansParameters(k: 3, nInit: 3, maxIter: 100, tol: 1e-6, seed: 1))
+        // Every blob maps to one cluster and the three clusters differ.
+        let first = (0..<3).map { r.labels[$0 * 100] }
+        #expect(Set(first).count == 3)
+        for b in 0..<3 { #expect((0..<100).allSatisfy { r.labels[b * 100 + $0] == first[b] }) }
+        // Inertia of uniform noise in a unit square is about n/6 per point pair of axes.
+        #expect(r.inertia < 300 * 0.25)
+    }
+
+    @Test func sameSeedSameResult() throws {
+        let x = blobs()
+        let p = KMeansParameters(k: 4, nInit: 2, maxIter: 50, tol: 1e-4, seed: 9)
+        let a = try KMeans.fit(x, parameters: p), b = try KMeans.fit(x, parameters: p)
+        #expect(a.centres == b.centres)
+        #expect(a.labels == b.labels)
+    }
+
+    @Test func lloydFromGivenCentresMatchesManualMeans() {
+        let x = FeatureMatrix(rows: 4, columns: 1, values: [0, 1, 10, 11], names: ["v"])
+        let r = KMeans.lloyd(x, initialCentres: [0, 1], maxIter: 10, tol: 0)
+        #expect(r.centres == [0.5, 10.5])
+        #expect(r.labels == [0, 0, 1, 1])
+        #expect(abs(r.inertia - 1.0) < 1e-12)
+    }
+
+    @Test func boundedLloydGivesPlainLloydLabels() {
+        // Overlapping clusters need many iterations: the bounds must never skip a change.
+        var rng = SeededRandom(seed: 31)
+        let n = 3_000, d = 3, k = 7
+        let values = (0..<(n * d)).map { _ in rng.unit() * 4 + (rng.unit() < 0.5 ? 0 : 2) }
+        let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c"])
+        let initial = KMeans.plusPlus(x, k: k, seed: 8)
+        let fast = KMeans.lloyd(x, initialCentres: initial, maxIter: 500, tol: 0)
+        // Plain Lloyd: full assignment, means, until no label changes.
+        var centres = initial
+        var labels = [Int32](repeating: -1, count: n)
+        for _ in 0..<500 {
+            var next = labels
+            KMeans.assign(x, centres: centres, labels: &next)
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for i in 0..<n { counts[Int(next[i])] += 1; for j in 0..<d { sums[Int(next[i]) * d + j] += x[i, j] } }
+            for c in 0..<k where counts[c] > 0 { for j in 0..<d { centres[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
+            if next == labels { break }
+            labels = next
+        }
+        #expect(fast.iterations > 5)
+        #expect(fast.labels == labels)
+        for t in 0..<(k * d) { #expect(abs(fast.centres[t] - centres[t]) < 1e-9) }
+    }
+
+    @Test func emptyClusterTakesFarthestPoint() {
+        // The third centre is far from every point: it starts empty and must be relocated.
+        let x = FeatureMatrix(rows: 4, columns: 1, values: [0, 1, 10, 11], names: ["v"])
+        let r = KMeans.lloyd(x, initialCentres: [0, 10, 1000], maxIter: 10, tol: 0)
+        #expect(Set(r.labels).count == 3)
+        #expect(!r.centres.contains(1000))
+    }
+
+    @Test func miniBatchFindsBlobs() throws {
+        let x = blobs(perBlob: 300)
+        let r = try MiniBatchKMeans.fit(x, parameters: KMeansParameters(k: 3, nInit: 3, seed: 5),
+                                        options: MiniBatchOptions(enabled: true, batchSize: 64, maxSteps: 200))
+        #expect(Set(r.labels).count == 3)
+        #expect(r.inertia < 900 * 0.3)
+    }
+
+    @Test func autoKPicksThreeBySilhouette() throws {
+        let x = blobs()
+        let p = KMeansParameters(k: 2, nInit: 2, maxIter: 100, tol: 1e-6, seed: 2)
+        let chosen = try KSelection.choose(x, range: 2...6, parameters: p, sampleSize: 200) { try KMeans.fit($0, parameters: $1) }
+        #expect(chosen.best.k == 3)
+        #expect(chosen.curve.map(\.k) == [2, 3, 4, 5, 6])
+        // The elbow curve falls with k.
+        #expect(chosen.curve[0].inertia > chosen.curve[1].inertia)
+        #expect(chosen.curve[1].silhouette > 0.8)
+    }
+
+    @Test func tooFewRowsIsAnError() {
+        let x = FeatureMatrix(rows: 2, columns: 1, values: [0, 1], names: ["v"])
+        #expect(throws: FlowModelsError.self) { try KMeans.fit(x, parameters: KMeansParameters(k: 3)) }
+    }
+}

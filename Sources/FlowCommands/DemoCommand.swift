@@ -3,8 +3,9 @@ import FlowIO
 import FlowPipeline
 import Foundation
 
-/// `floe demo`: runs the embedded demo pipeline (generate → ingest → clean → report) on
-/// generated data into one folder, so a new user sees every stage with one command.
+/// `floe demo`: runs the embedded demo pipeline (generate → ingest → clean → train →
+/// score → report) on generated data into one folder, so a new user sees every stage
+/// with one command.
 public struct DemoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -12,7 +13,8 @@ public struct DemoCommand: ParsableCommand {
         discussion: """
         Writes OUTPUT/demo.yaml (the pipeline, the same as pipelines/demo.yaml) and runs it \
         with OUTPUT as its data folder: OUTPUT/source (the generated nfdump CSV and its \
-        labels), OUTPUT/raw (floe-ingest), OUTPUT/flows (floe-clean), OUTPUT/report \
+        labels), OUTPUT/raw (floe-ingest), OUTPUT/flows (floe-clean), OUTPUT/models \
+        (floe-train), OUTPUT/scores (floe-score: anomalies.csv), OUTPUT/report \
         (report.html, report.md). A second run skips every stage that is up to date.
 
         Example:

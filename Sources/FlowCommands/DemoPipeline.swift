@@ -4,7 +4,7 @@
 enum DemoPipeline {
     static let yaml = #"""
 # Demo pipeline: a week of synthetic flows (with anomalies and some dirt) through every
-# stage: generate → ingest → clean → report.  `swift run floe demo` runs this same file
+# stage: generate → ingest → clean → train → score → report.  `swift run floe demo` runs this same file
 # (embedded in the binary) into demo-out/.
 #   floe plan pipelines/demo.yaml
 #   floe run pipelines/demo.yaml            # second run: everything skipped
@@ -52,14 +52,32 @@ stages:
       output: "{outputs}"
     args: ["{inputs}"]
 
+  train:
+    run: floe-train
+    inputs: "{data}/flows"
+    outputs: "{data}/models"
+    params:
+      input: "{inputs}"
+      output: "{outputs}"
+
+  score:
+    run: floe-score
+    inputs: ["{data}/flows", "{data}/models"]
+    outputs: "{data}/scores"
+    params:
+      models: "{data}/models"
+      input: "{data}/flows"
+      output: "{outputs}"
+
   report:
     run: floe-report
-    inputs: "{data}/flows"
+    inputs: ["{data}/flows", "{data}/scores"]
     needs: [ingest]
     outputs: "{data}/report"
     params:
-      dataset: "{inputs}"
+      dataset: "{data}/flows"
       ingest: "{data}/raw"
+      scores: "{data}/scores"
       title: "floe demo: one week of generated traffic"
       output: "{outputs}"
 

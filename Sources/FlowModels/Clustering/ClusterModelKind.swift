@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// The saved k-means model (`clusters.json`).
@@ -113,6 +114,9 @@ public struct ClusterModelKind: ModelKind {
         let threshold = context.config.scoring.clusterThreshold
         var candidates = (0..<x.rows).filter { scores[$0] >= threshold }
         candidates.sort { scores[$0] > scores[$1] }
+        context.feed?.addClusterScores(model: model, x: x, labels: labels, scores: scores, threshold: threshold) { i in
+            entity(i) + " " + CivilTime.isoString(millis: window(i).0).prefix(16) + "Z"
+        }
         var anomalies: [AnomalyRecord] = []
         for i in candidates.prefix(context.config.scoring.maxAnomaliesPerKind) {
             let (s, e) = window(i)

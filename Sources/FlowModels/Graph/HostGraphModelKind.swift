@@ -94,6 +94,7 @@ public struct HostGraphModelKind: ModelKind {
         let t = try context.data.table()
         let profiles = try context.data.profiles()
         let windowMillis = Int64(model.windowMinutes) * 60_000
+        context.feed?.addGraphDay(t, pageRankWeight: model.pageRankWeight)
         var anomalies: [AnomalyRecord] = []
         let f = profiles.features
         // Port scans and bursts, from the host profiles.
@@ -143,6 +144,7 @@ public struct HostGraphModelKind: ModelKind {
                 for e in g.edges where Double(e.bytes) >= model.heavyEdgeBytes && e.flows >= c.graph.heavyEdgeMinimumFlows {
                     let a = g.nodes[Int(e.source)], b = g.nodes[Int(e.destination)]
                     if previous.contains(Self.key(a, Int64(b))) { continue }
+                    context.feed?.addNewEdge(src: t.hosts[Int(a)], dst: t.hosts[Int(b)], flows: e.flows, bytes: e.bytes)
                     anomalies.append(AnomalyRecord(
                         kind: "new_heavy_edge", entity: t.hosts[Int(a)].description + " -> " + t.hosts[Int(b)].description,
                         start: w.start, end: w.start + windowMillis, score: Double(e.bytes) / model.heavyEdgeBytes,

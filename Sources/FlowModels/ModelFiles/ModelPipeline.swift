@@ -67,10 +67,12 @@ public enum ModelPipeline {
 
     /// Scores the days `dates` (all days of `input` when empty) with the models in
     /// `models`; writes the score tables, `anomalies.csv`, `anomalies.arrow` and
-    /// `manifest.json` into `output`. Returns the manifest and the ranked anomalies.
+    /// `manifest.json` into `output`, and `report-feed.json` for `floe-report` (clusters,
+    /// host graph, the models, and `series` from the time-series models). Returns the
+    /// manifest and the ranked anomalies.
     @discardableResult
     public static func score(models: String, input: String, dates: [Int64], output: String, floeVersion: String,
-                             log: (String) -> Void = { _ in }) throws -> (manifest: ScoreManifest, anomalies: [AnomalyRecord]) {
+                             series: [SeriesFeed] = [], log: (String) -> Void = { _ in }) throws -> (manifest: ScoreManifest, anomalies: [AnomalyRecord]) {
         let index = try ModelsIndex.read(folder: models)
         let config = try ModelsConfig.decode(json: Data(index.config.utf8), source: models + "/" + ModelsIndex.fileName)
         let all = try DatasetFiles(root: input, fingerprints: true)
@@ -79,6 +81,7 @@ public enum ModelPipeline {
         var anomalies: [AnomalyRecord] = []
         var outputs: [ScoreManifest.Output] = []
         var inputFiles: [DatasetFiles.File] = []
+        let feed = ReportFeedCollector()
         for day in days {
             let date = CivilTime.dateString(day: day)
             let dataset: DatasetFiles
@@ -89,7 +92,7 @@ public enum ModelPipeline {
             }
             inputFiles += dataset.files
             let data = try ModelData(config: config, dataset: dataset)
-            let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day)
+            let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed)
             for entry in index.models {
                 guard let kind = ModelPlan.kind(named: entry.kind) else {
                     throw FlowModelsError.modelFile(path: models + "/" + ModelsIndex.fileName,
@@ -109,6 +112,8 @@ public enum ModelPipeline {
                                      dates: days.map { CivilTime.dateString(day: $0) }, inputFiles: inputFiles,
                                      outputs: outputs, anomalies: ranked.count, anomaliesByKind: byKind)
         try ModelFile.write(manifest, to: output + "/manifest.json")
+        try ReportFeedCollector.write(feed.document(index: index, modelsFolder: models, anomalies: ranked,
+                                                    series: series, floeVersion: floeVersion), folder: output)
         return (manifest, ranked)
     }
 

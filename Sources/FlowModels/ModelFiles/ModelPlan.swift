@@ -121,11 +121,14 @@ public final class ScoreContext {
     public let day: Int64
     public var date: String { CivilTime.dateString(day: day) }
     public var config: ModelsConfig { data.config }
+    /// Where kinds hand what the report feed shows (nil: no feed is written).
+    public let feed: ReportFeedCollector?
 
-    public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64) {
+    public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil) {
         self.data = data
         self.modelsFolder = modelsFolder
         self.outputFolder = outputFolder
         self.day = day
+        self.feed = feed
     }
 }

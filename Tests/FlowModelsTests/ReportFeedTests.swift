@@ -37,16 +37,21 @@ import Testing
         #expect(abs(values.reduce(0, +) - 12) < 1e-9)
     }
 
-    @Test func clusterNamesComeFromTheMostExtremeFeatures() {
+    @Test func clusterNamesSayWhatSetsACentreApart() {
         let names = HostProfiles.names
-        var centre = [Double](repeating: 0.1, count: names.count)
-        centre[1] = 2.5   // distinct_peers high
-        centre[5] = -1.8  // mean_flow_bytes low
-        #expect(ClusterNames.name(scaledCentre: centre, features: names) == "many peers, tiny flows")
-        #expect(ClusterNames.name(scaledCentre: [Double](repeating: 0.2, count: names.count), features: names) == "typical")
-        var upload = [Double](repeating: 0, count: names.count)
-        upload[3] = 3
-        #expect(ClusterNames.name(scaledCentre: upload, features: names) == "bulk uploads")
+        let d = names.count
+        var peers = [Double](repeating: 0.1, count: d)
+        peers[1] = 2.5   // distinct_peers high
+        peers[5] = -1.8  // mean_flow_bytes low
+        var upload = [Double](repeating: 0.1, count: d)
+        upload[3] = 3    // bytes_out_in_log_ratio high
+        let plain = [Double](repeating: 0.1, count: d)
+        let named = ClusterNames.names(scaledCentres: [peers, upload, plain, plain], features: names)
+        #expect(Set(named[0].components(separatedBy: ", ")) == ["many peers", "tiny flows"])
+        #expect(named[1] == "bulk uploads")
+        // Features where the centres agree say nothing.
+        #expect(named[2] == "typical" && named[3] == "typical")
+        #expect(ClusterNames.unique(named) == [named[0], "bulk uploads", "typical (2)", "typical (3)"])
         #expect(ClusterNames.unique(["a", "b", "a"]) == ["a (0)", "b", "a (2)"])
     }
 

@@ -70,7 +70,7 @@ final class ClusterFeedBuilder {
     func build() -> ClusterFeed {
         let names = model.features.map(\.name)
         let d = names.count
-        let clusterNames = ClusterNames.unique(model.centres.map { ClusterNames.name(scaledCentre: $0, features: names) })
+        let clusterNames = ClusterNames.unique(ClusterNames.names(scaledCentres: model.centres, features: names))
         let clusters = model.centres.enumerated().map { id, centre in
             var original: [String: Double] = [:]
             for j in 0..<min(d, centre.count) {

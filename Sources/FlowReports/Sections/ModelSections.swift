@@ -34,10 +34,13 @@ enum ModelSections {
     /// A centre coordinate in its unit, guessed from the feature name.
     static func featureValue(_ name: String, _ v: Double) -> String {
         let n = name.lowercased()
+        // Ratios and shares first (by whole name part: `duration` is not a ratio):
+        // `bytes_out_in_log_ratio` is a number, not a size.
+        let parts = Set(n.split(separator: "_").map(String.init))
+        if !parts.isDisjoint(with: ["ratio", "share", "fraction"]) { return Units.fixed(v, 2) }
         if n.contains("bytes_per") || n.hasSuffix("bpp") { return Units.fixed(v, v < 100 ? 1 : 0) + " B" }
         if n.contains("bytes") { return Units.bytes(v) }
         if n.hasSuffix("_ms") || n.contains("duration") { return UTCText.duration(Int64(v.isFinite ? v : 0)) }
-        if n.contains("ratio") || n.contains("share") || n.contains("fraction") { return Units.fixed(v, 2) }
         return Units.compact(v)
     }
 
@@ -49,7 +52,7 @@ enum ModelSections {
         }
         var blocks: [Block] = []
         if let n = g.nodeCount, let e = g.edgeCount {
-            blocks.append(.paragraph([.text("\(Units.thousands(n)) hosts and \(Units.thousands(e)) host pairs talked in this window.")]))
+            blocks.append(.paragraph([.text("\(Units.thousands(n)) hosts and \(Units.thousands(e)) host pairs talked in the scored period.")]))
         }
         blocks.append(.heading("Top hosts by PageRank"))
         blocks.append(.table(ReportTable(columns: [.init("#", numeric: true), .init("Host"), .init("PageRank", numeric: true), .init("Degree", numeric: true),

@@ -70,7 +70,7 @@ public struct ARIMAModel: Sendable, Equatable, Codable {
                 let (pred, variance) = filter.peek(mean: coefficients.mean ?? 0)
                 predictions[t] = pred
                 variances[t] = variance
-                if !decided.isNaN && skip(t, pred, variance) { decided = .nan }
+                if skip(t, pred, variance) { decided = .nan }
                 one[0] = decided
                 _ = one.withUnsafeBufferPointer {
                     filter.run($0, mean: coefficients.mean ?? 0, scale: coefficients.variance, burn: 0)

@@ -77,6 +77,12 @@ public final class SeriesAggregator {
         }
     }
 
+    /// Adds one record (for streaming sources such as the generator).
+    public func add(_ r: FlowRecord) {
+        addRow(start: r.start, end: r.end, src: r.srcAddr, dst: r.dstAddr, direction: deriveDirection(r.srcAddr, r.dstAddr),
+               servicePort: FlowPorts.service(source: r.srcPort, destination: r.dstPort), bytes: r.bytes, packets: r.packets)
+    }
+
     @inline(__always)
     func deriveDirection(_ src: IPAddress, _ dst: IPAddress) -> TrafficDirection {
         var srcInside = false, dstInside = false

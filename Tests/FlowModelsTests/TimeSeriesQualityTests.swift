@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+@testable import FlowModels
+
+/// The detector on generated traffic. By default one small run that must find its
+/// injected anomalies; with `FLOE_TIMESERIES_QUALITY=1` the full measurement of
+/// scripts/quality/timeseries.sh (seeds from `FLOE_TIMESERIES_SEEDS`, report to
+/// `FLOE_TIMESERIES_QUALITY_OUT`).
+@Suite("Time-series detector quality")
+struct TimeSeriesQualityTests {
+    @Test func findsInjectedVolumeAnomalies() throws {
+        let env = ProcessInfo.processInfo.environment
+        let full = env["FLOE_TIMESERIES_QUALITY"] == "1"
+        let seeds: [UInt64] = full ? (env["FLOE_TIMESERIES_SEEDS"] ?? "1,2,3,4,5,6,7,8").split(separator: ",").compactMap { UInt64($0) } : [3]
+        let harness = TimeSeriesQualityHarness(rows: full ? 1_200_000 : 300_000, days: full ? 28 : 21, trainDays: 14)
+        var outcome = TimeSeriesQualityHarness.Outcome()
+        for seed in seeds { try harness.run(seed: seed, into: &outcome) }
+        let report = TimeSeriesQualityHarness.evaluate(outcome)
+        print(report.text)
+        if let out = env["FLOE_TIMESERIES_QUALITY_OUT"] {
+            try report.text.write(toFile: out, atomically: true, encoding: .utf8)
+        }
+        #expect(report.recall >= 0.95)
+        #expect(report.precision >= 0.9)
+    }
+}

@@ -24,6 +24,8 @@ struct TimeSeriesQualityHarness {
 
     var rows: Int
     var days: Int
+    /// Days of the trailing training window; 0 = retrospective: train on all days and
+    /// score them all after the first (the context day).
     var trainDays: Int
     var seriesConfig = SeriesConfig(metrics: [.bytes, .packets, .flows, .distinctSources], byDirection: true)
     var modelConfig = TimeSeriesModelConfig(series: ["total.bytes", "total.packets", "total.flows", "total.distinct_sources",
@@ -43,7 +45,7 @@ struct TimeSeriesQualityHarness {
         }
         let set = aggregator.result()
         let day = SeasonalBaseline.dayMillis
-        let scoredStart = start + Int64(trainDays) * day
+        let scoredStart = start + Int64(max(trainDays, 1)) * day
         func scored(_ s: Int64, _ e: Int64) -> Bool { e > scoredStart && s < end }
         for (label, w) in windows where scored(w.0, w.1) {
             switch label {
@@ -55,6 +57,14 @@ struct TimeSeriesQualityHarness {
         }
         if let gap = generator.coverageGap, scored(gap.start, gap.end) {
             outcome.events.append(Event(kind: "coverage_gap", start: gap.start, end: gap.end, seed: seed))
+        }
+        if trainDays == 0 {
+            let file = try TimeSeriesTrainer.train(set: set, seriesConfig: seriesConfig, config: modelConfig)
+            let records = try TimeSeriesScorer.score(file, set: set, scoreStart: scoredStart)
+
+            outcome.records += records.map { (seed, $0) }
+            outcome.scoredDays += days - 1
+            return
         }
         // Weekly retraining on the trailing window, scoring the following week.
         var weekStart = trainDays

@@ -77,7 +77,25 @@ struct TimeSeriesQualityHarness {
             let records = try TimeSeriesScorer.score(file, set: context, scoreStart: start + Int64(trainTo) * 60_000)
             outcome.records += records.map { (seed, $0) }
             outcome.scoredDays += min(days, weekStart + 7) - weekStart
+            debugPrint(file: file, context: context, scoreFrom: 1440, seed: seed)
             weekStart += 7
+        }
+    }
+
+    /// `FLOE_TS_DEBUG=seed,series,iso-from,iso-to` prints the bucket scores in that range.
+    func debugPrint(file: TimeSeriesModelFile, context: SeriesSet, scoreFrom: Int, seed: UInt64) {
+        guard let spec = ProcessInfo.processInfo.environment["FLOE_TS_DEBUG"] else { return }
+        let parts = spec.split(separator: ",").map(String.init)
+        guard parts.count == 4, UInt64(parts[0]) == seed,
+              let model = file.models.first(where: { $0.series == parts[1] }), let values = context[parts[1]] else { return }
+        print("DEBUG \(parts[1]) order \(model.arima.order) coef \(model.arima.coefficients.flattened) scale \(model.residualScale) tail \(model.tailThreshold) busy \(model.busyLevel)")
+        let scores = VolumeDetector.scoreBuckets(model: model, values: values, startMillis: context.startMillis,
+                                                 bucketMillis: context.bucketMillis, scoreFrom: scoreFrom, config: file.modelConfig)
+        for s in scores {
+            let iso = CivilTime.isoString(millis: context.bucketStart(s.index))
+            if iso >= parts[2] && iso < parts[3] {
+                print("DEBUG \(iso) obs \(s.observed) exp \(String(format: "%.1f", s.expected)) rz \(String(format: "%.2f", s.robustZ)) iz \(String(format: "%.2f", s.intervalZ)) \(s.flagged ? "FLAG" : "")")
+            }
         }
     }
 

@@ -13,8 +13,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 out="${FLOE_TIMESERIES_QUALITY_OUT:-$root/scripts/quality/results/timeseries.md}"
 mkdir -p "$(dirname "$out")"
-FLOE_TIMESERIES_QUALITY=1 FLOE_TIMESERIES_SEEDS="${1:-1,2,3,4,5,6,7,8}" FLOE_TIMESERIES_QUALITY_OUT="$out" \
-  swift test -c release -Xswiftc -enable-testing --filter TimeSeriesQualityTests 2>&1 \
+FLOE_TIMESERIES_BASELINE_OUT="${out%.md}-baseline.md" FLOE_TIMESERIES_QUALITY=1 FLOE_TIMESERIES_SEEDS="${1:-1,2,3,4,5,6,7,8}" FLOE_TIMESERIES_QUALITY_OUT="$out" \
+  swift test -c release -Xswiftc -enable-testing --filter "TimeSeriesQualityTests|TimeSeriesBaselineSelectionTests" 2>&1 \
   | grep -v '^\(↳\|\[\|Test Suite\|	 Executed\)' || true
 test -s "$out" || { echo "timeseries quality: no report written" >&2; exit 1; }
 echo "report: $out"

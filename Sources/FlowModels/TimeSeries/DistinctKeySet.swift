@@ -49,12 +49,18 @@ struct DistinctKeySet {
 
     @inline(__always)
     static func key(group: Int, bucket: Int, role: UInt64, address: IPAddressBits) -> UInt64 {
-        var h = address.high &* 0x9E37_79B9_7F4A_7C15
-        h ^= address.low &+ 0xC2B2_AE3D_27D4_EB4F &+ (h << 6) &+ (h >> 2)
-        h ^= (UInt64(truncatingIfNeeded: group) << 40) ^ (UInt64(truncatingIfNeeded: bucket) << 2) ^ role
-        h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-        return h ^ (h >> 31)
+        let a = mix(address.high ^ 0x243F_6A88_85A3_08D3)
+        let b = mix(address.low &+ a)
+        return mix(b ^ ((UInt64(truncatingIfNeeded: group) << 34) | (UInt64(truncatingIfNeeded: bucket) << 2) | role))
+    }
+
+    /// SplitMix64's finaliser: every input bit affects every output bit.
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

@@ -7,8 +7,10 @@ import FlowCore
 /// generated data (docs/timeseries.md):
 ///
 /// - `profile`: for every slot of the day (bucket of the day), the median of the
-///   training values of that slot ± `smoothing` slots, separately for weekdays and
-///   weekends (Saturday, Sunday UTC). Medians ignore anomalies inside the training window.
+///   training values of that slot ± `smoothing` slots, separately for each day of the
+///   week when the training window has every weekday at least twice (≥ 14 days), else
+///   for weekdays and weekends (Saturday, Sunday UTC). Medians ignore anomalies inside
+///   the training window.
 /// - `fourier`: least squares on daily (`dailyHarmonics`) and weekly (`weeklyHarmonics`)
 ///   sine/cosine pairs plus an intercept, refitted once without points more than 4
 ///   robust standard deviations off.
@@ -18,17 +20,20 @@ public struct SeasonalBaseline: Sendable, Equatable, Codable {
 
     public var kind: Kind
     public var bucketMillis: Int64
-    /// profile: weekday slots then weekend slots; fourier: intercept, then daily
+    /// profile: `dayTypes` blocks of slots (7: Monday … Sunday; 2: weekday, weekend); fourier: intercept, then daily
     /// (cos, sin) pairs, then weekly pairs; constant: the level.
     public var coefficients: [Double]
     public var dailyHarmonics: Int
     public var weeklyHarmonics: Int
+    /// Profile blocks: 7 (day of week) or 2 (weekday/weekend).
+    public var dayTypes: Int = 2
 
     enum CodingKeys: String, CodingKey {
         case kind, coefficients
         case bucketMillis = "bucket_ms"
         case dailyHarmonics = "daily_harmonics"
         case weeklyHarmonics = "weekly_harmonics"
+        case dayTypes = "day_types"
     }
 
     static let dayMillis: Int64 = 86_400_000
@@ -44,8 +49,7 @@ public struct SeasonalBaseline: Sendable, Equatable, Codable {
         case .profile:
             let day = CivilTime.day(ofMillis: t)
             let slot = Int((t - day * Self.dayMillis) / bucketMillis)
-            let weekend = Self.isWeekend(day: day)
-            let index = (weekend ? slotsPerDay : 0) + min(max(slot, 0), slotsPerDay - 1)
+            let index = Self.dayType(day: day, types: dayTypes) * slotsPerDay + min(max(slot, 0), slotsPerDay - 1)
             return coefficients[index]
         case .fourier:
             var v = coefficients[0]
@@ -59,6 +63,12 @@ public struct SeasonalBaseline: Sendable, Equatable, Codable {
     }
 
     /// Saturday or Sunday (1970-01-01 was a Thursday).
+    /// Block of a day: weekday 0 = Monday … 6 = Sunday, or 0 weekday / 1 weekend.
+    static func dayType(day: Int64, types: Int) -> Int {
+        let weekday = Int(((day % 7) + 7 + 3) % 7)
+        return types == 7 ? weekday : (weekday >= 5 ? 1 : 0)
+    }
+
     static func isWeekend(day: Int64) -> Bool {
         let weekday = Int(((day % 7) + 7 + 3) % 7)  // 0 = Monday
         return weekday >= 5
@@ -76,7 +86,8 @@ public struct SeasonalBaseline: Sendable, Equatable, Codable {
 
     /// Fits a baseline to `values` (NaN = missing) on the grid from `startMillis`.
     public static func fit(_ kind: Kind, values: [Double], startMillis: Int64, bucketMillis: Int64,
-                           smoothing: Int = 7, dailyHarmonics: Int = 12, weeklyHarmonics: Int = 14) -> SeasonalBaseline {
+                           smoothing: Int = 10, dailyHarmonics: Int = 12, weeklyHarmonics: Int = 14,
+                           trimmedMean: Bool = false) -> SeasonalBaseline {
         let finite = values.filter { $0.isFinite }
         let level = median(finite)
         var base = SeasonalBaseline(kind: .constant, bucketMillis: bucketMillis, coefficients: [level.isNaN ? 0 : level],
@@ -87,31 +98,41 @@ public struct SeasonalBaseline: Sendable, Equatable, Codable {
         case .profile:
             guard dayMillis % bucketMillis == 0 else { return base }
             let slots = Int(dayMillis / bucketMillis)
-            var pools = [[Double]](repeating: [], count: 2 * slots)
+            // Day-of-week blocks when each weekday has at least two days of data.
+            var daysSeen = [Set<Int64>](repeating: [], count: 7)
+            for (i, v) in values.enumerated() where v.isFinite {
+                let day = CivilTime.day(ofMillis: startMillis + Int64(i) * bucketMillis)
+                daysSeen[dayType(day: day, types: 7)].insert(day)
+            }
+            let types = daysSeen.allSatisfy { $0.count >= 2 } ? 7 : 2
+            var pools = [[Double]](repeating: [], count: types * slots)
             for (i, v) in values.enumerated() where v.isFinite {
                 let t = startMillis + Int64(i) * bucketMillis
                 let day = CivilTime.day(ofMillis: t)
                 let slot = Int((t - day * dayMillis) / bucketMillis)
-                pools[(isWeekend(day: day) ? slots : 0) + slot].append(v)
+                pools[dayType(day: day, types: types) * slots + slot].append(v)
             }
-            var coefficients = [Double](repeating: level, count: 2 * slots)
+            var coefficients = [Double](repeating: level, count: types * slots)
             var window: [Double] = []
-            for type in 0..<2 {
+            for type in 0..<types {
                 for slot in 0..<slots {
                     window.removeAll(keepingCapacity: true)
                     for off in -smoothing...smoothing {
                         let s = ((slot + off) % slots + slots) % slots
                         window.append(contentsOf: pools[type * slots + s])
                     }
-                    if !window.isEmpty { coefficients[type * slots + slot] = median(window) }
+                    if !window.isEmpty { coefficients[type * slots + slot] = trimmedMean ? upperTrimmedMean(window, 0.05) : median(window) }
                 }
                 // A day type never seen in training (e.g. no weekend yet) takes the other's.
-                if pools[(type * slots)..<((type + 1) * slots)].allSatisfy({ $0.isEmpty }) {
-                    let other = 1 - type
-                    for slot in 0..<slots { coefficients[type * slots + slot] = coefficients[other * slots + slot] }
-                }
+            }
+            if types == 2 && pools[slots..<(2 * slots)].allSatisfy({ $0.isEmpty }) {
+                for slot in 0..<slots { coefficients[slots + slot] = coefficients[slot] }
+            }
+            if types == 2 && pools[0..<slots].allSatisfy({ $0.isEmpty }) {
+                for slot in 0..<slots { coefficients[slot] = coefficients[slots + slot] }
             }
             base.kind = .profile
+            base.dayTypes = types
             base.coefficients = coefficients
             return base
         case .fourier:
@@ -197,6 +218,14 @@ enum Cholesky {
         }
         return x
     }
+}
+
+/// Mean of the values without the largest `fraction` of them (NaN for none).
+func upperTrimmedMean(_ values: [Double], _ fraction: Double) -> Double {
+    if values.isEmpty { return .nan }
+    let s = values.sorted()
+    let keep = max(1, Int(Double(s.count) * (1 - fraction)))
+    return s[0..<keep].reduce(0, +) / Double(keep)
 }
 
 /// Median of the values (NaN for none); sorts a copy.

@@ -65,11 +65,14 @@ public struct SeriesForecastModel: Sendable, Codable {
             }
         }
         var candidates: [ARIMACandidate] = []
+        // The baseline already centres the remainder; a mean fitted on the last few days
+        // would carry those days' level into every forecast.
+        let remainderFit = ARIMAFitOptions(includeMean: false)
         let arima: ARIMAModel
         if let order = config.order {
-            arima = try ARIMAEstimator.fit(cleaned, order: order, seriesName: name)
+            arima = try ARIMAEstimator.fit(cleaned, order: order, options: remainderFit, seriesName: name)
         } else {
-            let result = try AutoARIMA.fit(cleaned, options: config.auto, seriesName: name)
+            let result = try AutoARIMA.fit(cleaned, options: config.auto, fitOptions: remainderFit, seriesName: name)
             arima = result.model
             candidates = result.candidates
         }
@@ -90,14 +93,16 @@ public struct SeriesForecastModel: Sendable, Codable {
                                    trainingObservations: observed, outliersRemoved: removed)
     }
 
-    /// The slot-of-day robust spread of `raw` (floored at a quarter of the overall spread,
-    /// so a slot that happened to be constant in training cannot get zero width).
+    /// The slot-of-day spread of `raw`: 1.2533 × the mean absolute remainder of the slot
+    /// ± 15 slots with the largest 5 % left out (a MAD would be 0 for discrete counts where
+    /// most remainders are exactly 0), floored at a quarter of the overall spread.
     static func fitScale(_ raw: [Double], startMillis: Int64, bucketMillis: Int64) -> SeasonalBaseline {
-        let finite = raw.filter { $0.isFinite }
-        let overall = max(1.4826 * median(finite.map(abs)), 1e-9)
+        let absolute = raw.filter { $0.isFinite }.map(abs)
+        var overall = 1.2533 * upperTrimmedMean(absolute, 0.05)
+        if !(overall > 1e-9) { overall = 1 }
         var scale = SeasonalBaseline.fit(.profile, values: raw.map { $0.isFinite ? abs($0) : .nan }, startMillis: startMillis,
-                                         bucketMillis: bucketMillis, smoothing: 15)
-        scale.coefficients = scale.coefficients.map { max(1.4826 * $0, 0.25 * overall) }
+                                         bucketMillis: bucketMillis, smoothing: 15, trimmedMean: true)
+        scale.coefficients = scale.coefficients.map { max(1.2533 * $0, 0.25 * overall) }
         if scale.kind == .constant { scale.coefficients = [overall] }
         return scale
     }

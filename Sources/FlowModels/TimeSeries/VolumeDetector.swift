@@ -27,7 +27,8 @@ public struct BucketScore: Sendable, Equatable {
 /// against the forecast from before it instead of becoming the new normal (for at most
 /// `max_censored` buckets in a row, after which the level is accepted). Runs of flagged
 /// buckets of one sign, merged across gaps of at most `merge_gap` buckets, become an
-/// anomaly when they have at least `minimum_duration` flagged buckets.
+/// anomaly when they have at least `minimum_duration` flagged buckets — and, for spikes of
+/// `sustained_metrics` (bytes, packets), when they span at least `sustained_minutes`.
 public enum VolumeDetector {
     /// Scores `values` (NaN = missing coverage) on the grid from `startMillis`. Buckets
     /// before `scoreFrom` only warm the filter up.
@@ -59,7 +60,7 @@ public enum VolumeDetector {
             let observed = values[t]
             let expected = max(0, transform.invert(expectedT))
             let relative = abs(observed - expected) / max(expected, model.busyLevel, 1)
-            let flagged = t >= model.arima.order.differencingStates && x[t].isFinite && abs(intervalZ) > z &&
+            let flagged = t >= model.arima.order.differencingStates && x[t].isFinite && expectedT.isFinite && abs(intervalZ) > z &&
                 abs(robustZ) > threshold && relative >= config.minimumChange
             if t >= scoreFrom {
                 scores.append(BucketScore(index: t, observed: observed, expected: expected, robustZ: robustZ,
@@ -95,7 +96,10 @@ public enum VolumeDetector {
                 }
                 j += 1
             }
-            if flaggedCount >= config.minimumDuration {
+            let metric = series.split(separator: ".").last.map(String.init) ?? ""
+            let spanMinutes = Int64(scores[last].index - scores[i].index + 1) * bucketMillis / 60_000
+            let sustained = !up || !config.sustainedMetrics.contains(metric) || spanMinutes >= Int64(config.sustainedMinutes)
+            if flaggedCount >= config.minimumDuration && sustained {
                 let run = scores[i...last]
                 let observed = run.reduce(0) { $0 + ($1.observed.isFinite ? $1.observed : 0) }
                 let expected = run.reduce(0) { $0 + $1.expected }
@@ -103,7 +107,6 @@ public enum VolumeDetector {
                 let start = startMillis + Int64(scores[i].index) * bucketMillis
                 let end = startMillis + Int64(scores[last].index + 1) * bucketMillis
                 let minutes = Double(end - start) / 60_000
-                let metric = series.split(separator: ".").last.map(String.init) ?? ""
                 records.append(AnomalyRecord(
                     kind: up ? "volume_spike" : "volume_drop", entity: series, start: start, end: end,
                     score: peak,

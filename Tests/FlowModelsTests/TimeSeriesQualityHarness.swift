@@ -64,6 +64,7 @@ struct TimeSeriesQualityHarness {
 
             outcome.records += records.map { (seed, $0) }
             outcome.scoredDays += days - 1
+            debugPrint(file: file, context: set, scoreFrom: 1440, seed: seed)
             return
         }
         // Weekly retraining on the trailing window, scoring the following week.

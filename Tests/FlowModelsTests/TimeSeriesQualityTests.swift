@@ -18,6 +18,7 @@ struct TimeSeriesQualityTests {
         // The quick run fixes the order (the stepwise search is tested on its own and is
         // slow in debug builds); the full run searches, as the pipeline does.
         if !full { harness.modelConfig.order = ARIMAOrder(p: 1, d: 0, q: 1) }
+        if let kind = env["FLOE_TS_BASELINE"].flatMap(SeasonalBaseline.Kind.init(rawValue:)) { harness.modelConfig.baseline = kind }
         var outcome = TimeSeriesQualityHarness.Outcome()
         for seed in seeds { try harness.run(seed: seed, into: &outcome) }
         let report = TimeSeriesQualityHarness.evaluate(outcome)

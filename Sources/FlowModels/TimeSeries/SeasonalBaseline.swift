@@ -8,7 +8,7 @@ import FlowCore
 ///
 /// - `profile`: for every slot of the day (bucket of the day), the median of the
 ///   training values of that slot ± `smoothing` slots, separately for each day of the
-///   week when the training window has every weekday at least twice (≥ 14 days), else
+///   week when the training window has every weekday at least three times (≥ 21 days), else
 ///   for weekdays and weekends (Saturday, Sunday UTC). Medians ignore anomalies inside
 ///   the training window.
 /// - `fourier`: least squares on daily (`dailyHarmonics`) and weekly (`weeklyHarmonics`)
@@ -98,13 +98,14 @@ public struct SeasonalBaseline: Sendable, Equatable, Codable {
         case .profile:
             guard dayMillis % bucketMillis == 0 else { return base }
             let slots = Int(dayMillis / bucketMillis)
-            // Day-of-week blocks when each weekday has at least two days of data.
+            // Day-of-week blocks when each weekday has at least three days of data (with
+            // two, one anomalous night would be half of its slot medians).
             var daysSeen = [Set<Int64>](repeating: [], count: 7)
             for (i, v) in values.enumerated() where v.isFinite {
                 let day = CivilTime.day(ofMillis: startMillis + Int64(i) * bucketMillis)
                 daysSeen[dayType(day: day, types: 7)].insert(day)
             }
-            let types = daysSeen.allSatisfy { $0.count >= 2 } ? 7 : 2
+            let types = daysSeen.allSatisfy { $0.count >= 3 } ? 7 : 2
             var pools = [[Double]](repeating: [], count: types * slots)
             for (i, v) in values.enumerated() where v.isFinite {
                 let t = startMillis + Int64(i) * bucketMillis

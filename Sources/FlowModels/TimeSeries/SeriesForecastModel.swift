@@ -93,16 +93,17 @@ public struct SeriesForecastModel: Sendable, Codable {
                                    trainingObservations: observed, outliersRemoved: removed)
     }
 
-    /// The slot-of-day spread of `raw`: 1.2533 × the mean absolute remainder of the slot
-    /// ± 15 slots with the largest 5 % left out (a MAD would be 0 for discrete counts where
-    /// most remainders are exactly 0), floored at a quarter of the overall spread.
+    /// The slot-of-day spread of `raw`: 1.4826 × the median absolute remainder of the slot
+    /// ± 15 slots (robust to an anomalous night in the training window), floored at half
+    /// the overall spread, itself 1.2533 × the mean absolute remainder without its largest
+    /// 5 % (a MAD alone would be 0 for low counts where most remainders are exactly 0).
     static func fitScale(_ raw: [Double], startMillis: Int64, bucketMillis: Int64) -> SeasonalBaseline {
         let absolute = raw.filter { $0.isFinite }.map(abs)
         var overall = 1.2533 * upperTrimmedMean(absolute, 0.05)
         if !(overall > 1e-9) { overall = 1 }
         var scale = SeasonalBaseline.fit(.profile, values: raw.map { $0.isFinite ? abs($0) : .nan }, startMillis: startMillis,
-                                         bucketMillis: bucketMillis, smoothing: 15, trimmedMean: true)
-        scale.coefficients = scale.coefficients.map { max(1.2533 * $0, 0.25 * overall) }
+                                         bucketMillis: bucketMillis, smoothing: 15)
+        scale.coefficients = scale.coefficients.map { max(1.4826 * $0, 0.5 * overall) }
         if scale.kind == .constant { scale.coefficients = [overall] }
         return scale
     }

@@ -19,7 +19,8 @@ public struct BucketScore: Sendable, Equatable {
 /// the slot's robust spread; the ARIMA predicts that standardised remainder one step
 /// ahead. A bucket is flagged when the observation is outside the one-step prediction
 /// interval at `level` AND more than max(`mad_threshold`, the model's training tail)
-/// robust standard deviations from the prediction AND differs from the expectation by
+/// robust standard deviations from the prediction (both halved while a run of flagged
+/// buckets in the same direction continues: hysteresis) AND differs from the expectation by
 /// at least `minimum_change` × max(expected, the series' busy level = 90th percentile of
 /// training buckets) in original units, so a night-time wiggle or one big benign transfer
 /// in a quiet hour does not count, while floods and sustained uploads do. Flagged
@@ -51,6 +52,7 @@ public enum VolumeDetector {
         var scores: [BucketScore] = []
         scores.reserveCapacity(max(0, x.count - scoreFrom))
         var censoredRun = 0
+        var previousUp = true
         _ = model.arima.oneStepPredictions(remainder) { t, prediction, variance in
             let sd = max(variance, 0).squareRoot()
             let expectedT = base[t] + spread[t] * prediction
@@ -60,14 +62,19 @@ public enum VolumeDetector {
             let observed = values[t]
             let expected = max(0, transform.invert(expectedT))
             let relative = abs(observed - expected) / max(expected, model.busyLevel, 1)
-            let flagged = t >= model.arima.order.differencingStates && x[t].isFinite && expectedT.isFinite && abs(intervalZ) > z &&
-                abs(robustZ) > threshold && relative >= config.minimumChange
+            // Hysteresis: inside a run (previous bucket flagged, same direction) half the
+            // thresholds keep it going, so a sustained anomaly is not cut into pieces.
+            let continuing = censoredRun > 0 && (deviation > 0) == previousUp
+            let factor = continuing ? 0.5 : 1.0
+            let flagged = t >= model.arima.order.differencingStates && x[t].isFinite && expectedT.isFinite &&
+                abs(intervalZ) > factor * z && abs(robustZ) > factor * threshold && relative >= config.minimumChange
             if t >= scoreFrom {
                 scores.append(BucketScore(index: t, observed: observed, expected: expected, robustZ: robustZ,
                                           intervalZ: intervalZ, flagged: flagged))
             }
             if flagged && censoredRun < config.maxCensored {
                 censoredRun += 1
+                previousUp = deviation > 0
                 return true
             }
             censoredRun = 0

@@ -8,7 +8,7 @@
 # floe runs through the release test binary (ARIMABenchTests / SeriesAggregationBench,
 # driven by environment variables), statsmodels through python; each run is a fresh
 # process. Results are appended to scripts/bench/results/timeseries.md.
-#   usage: scripts/bench/arima.sh [RUNS=3] [FLOWS=10000000]
+#   usage: scripts/bench/arima.sh [RUNS=3] [FLOWS=10000000] [AUTO_RUNS=1]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -20,4 +20,4 @@ swift build -c release -Xswiftc -enable-testing --build-tests >&2
 bin=$(swift build -c release -Xswiftc -enable-testing --show-bin-path)
 PY=$(scripts/python-env.sh statsmodels)
 exec "$PY" scripts/bench/arima_bench.py --xctest "$bin/floePackageTests.xctest" --work "$work" \
-  --runs "$runs" --flows "$flows" --out scripts/bench/results/timeseries.md
+  --runs "$runs" --auto-runs "${3:-1}" --flows "$flows" --out scripts/bench/results/timeseries.md

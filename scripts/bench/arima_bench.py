@@ -103,6 +103,7 @@ def main():
     ap.add_argument("--xctest", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--auto-runs", type=int, default=1)
     ap.add_argument("--flows", type=int, default=10_000_000)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -123,7 +124,8 @@ def main():
             json.dump(d, open(inp, "w"))
             fout = os.path.join(w, f"{name}-{auto}.floe.json")
             env = dict(os.environ, FLOE_ARIMA_BENCH_IN=inp, FLOE_ARIMA_BENCH_OUT=fout)
-            floe_t = [timed(xctest + ["ARIMABenchTests"], env) for _ in range(a.runs)]
+            n_runs = a.auto_runs if auto else a.runs
+            floe_t = [timed(xctest + ["ARIMABenchTests"], env) for _ in range(n_runs)]
             f = json.load(open(fout))
             sin = inp
             if auto:
@@ -132,14 +134,14 @@ def main():
                 json.dump(d2, open(sin, "w"))
             sout = os.path.join(w, f"{name}-{auto}.sm.json")
             code = SM_AUTO if auto else SM_FIT
-            sm_t = [timed([sys.executable, "-c", code, sin, sout]) for _ in range(a.runs)]
+            sm_t = [timed([sys.executable, "-c", code, sin, sout]) for _ in range(n_runs)]
             s = json.load(open(sout))
             fo = "({},{},{})".format(*f["order"]) + ("({},{},{},{})".format(*f["seasonal_order"]) if f["seasonal_order"][3] else "")
             so = ""
             if auto:
                 p, q, P, Q = s["order"]
                 so = f"p={p} q={q} P={P} Q={Q}, {s['candidates']} models"
-            rows.append((label, len(doc["values"]), statistics.median(floe_t), f["fit_seconds"], statistics.median(sm_t),
+            rows.append((label + f" ({n_runs} run{'s' if n_runs > 1 else ''})", len(doc["values"]), statistics.median(floe_t), f["fit_seconds"], statistics.median(sm_t),
                          f["llf"], s["llf"], fo + (f", {f['candidates']} models" if auto else ""), so))
             print(rows[-1], flush=True)
     # Aggregation of generated flows.
@@ -150,8 +152,10 @@ def main():
     agg = json.load(open(agg_out))
     with open(a.out, "a") as out:
         out.write(f"# time-series benchmark, {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, {os.cpu_count()} cores\n\n")
-        out.write("Whole processes (median of %d runs): floe = release test binary running one fit "
-                  "(includes process start and test discovery); statsmodels = python -c with imports.\n\n" % a.runs)
+        out.write("Whole processes (median of the runs shown): floe = release test binary running one fit "
+                  "(includes process start and test discovery); statsmodels = python -c with imports. "
+                  "Auto order: floe's stepwise search; statsmodels runs the same stepwise search with "
+                  "statsmodels ARIMA fits and floe's differencing orders.\n\n")
         out.write("| fit | n | floe process s | floe fit s | statsmodels process s | speed-up | floe llf | statsmodels llf | floe order | statsmodels order |\n")
         out.write("|---|---|---|---|---|---|---|---|---|---|\n")
         for r in rows:

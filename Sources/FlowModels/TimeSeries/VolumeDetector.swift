@@ -11,6 +11,8 @@ public struct BucketScore: Sendable, Equatable {
     /// (x − e) / one-step standard deviation.
     public var intervalZ: Double
     public var flagged: Bool
+    /// Flagged at the full thresholds (not only by the hysteresis of a running anomaly).
+    public var strong: Bool
 }
 
 /// Scores a series against its trained model and turns departures into anomalies.
@@ -29,7 +31,9 @@ public struct BucketScore: Sendable, Equatable {
 /// `max_censored` buckets in a row, after which the level is accepted). Runs of flagged
 /// buckets of one sign, merged across gaps of at most `merge_gap` buckets, become an
 /// anomaly when they have at least `minimum_duration` flagged buckets — and, for spikes of
-/// `sustained_metrics` (bytes, packets), when they span at least `sustained_minutes`.
+/// `sustained_metrics` (bytes, packets), when the buckets flagged at full strength span at
+/// least `sustained_minutes`. A drop must also be a drop against the seasonal baseline
+/// alone (so the end of a benign burst the filter followed is not a "drop").
 public enum VolumeDetector {
     /// Scores `values` (NaN = missing coverage) on the grid from `startMillis`. Buckets
     /// before `scoreFrom` only warm the filter up.
@@ -66,11 +70,17 @@ public enum VolumeDetector {
             // thresholds keep it going, so a sustained anomaly is not cut into pieces.
             let continuing = censoredRun > 0 && (deviation > 0) == previousUp
             let factor = continuing ? 0.5 : 1.0
-            let flagged = t >= model.arima.order.differencingStates && x[t].isFinite && expectedT.isFinite &&
-                abs(intervalZ) > factor * z && abs(robustZ) > factor * threshold && relative >= config.minimumChange
+            // A drop must also be a drop against the seasonal baseline alone, so the end of
+            // a spike the filter had followed is not reported as a drop.
+            let seasonal = max(0, transform.invert(base[t]))
+            let belowSeason = deviation > 0 || (seasonal - observed) / max(seasonal, model.busyLevel, 1) >= config.minimumChange
+            let eligible = t >= model.arima.order.differencingStates && x[t].isFinite && expectedT.isFinite &&
+                relative >= config.minimumChange && belowSeason
+            let strong = eligible && abs(intervalZ) > z && abs(robustZ) > threshold
+            let flagged = eligible && abs(intervalZ) > factor * z && abs(robustZ) > factor * threshold
             if t >= scoreFrom {
                 scores.append(BucketScore(index: t, observed: observed, expected: expected, robustZ: robustZ,
-                                          intervalZ: intervalZ, flagged: flagged))
+                                          intervalZ: intervalZ, flagged: flagged, strong: strong))
             }
             if flagged && censoredRun < config.maxCensored {
                 censoredRun += 1
@@ -104,7 +114,10 @@ public enum VolumeDetector {
                 j += 1
             }
             let metric = series.split(separator: ".").last.map(String.init) ?? ""
-            let spanMinutes = Int64(scores[last].index - scores[i].index + 1) * bucketMillis / 60_000
+            // The sustained rule looks at the buckets flagged at full strength only, so
+            // hysteresis cannot stretch a short burst past it.
+            let strongIndices = scores[i...last].filter { $0.flagged && $0.strong }.map(\.index)
+            let spanMinutes = Int64((strongIndices.last ?? 0) - (strongIndices.first ?? 1) + 1) * bucketMillis / 60_000
             let sustained = !up || !config.sustainedMetrics.contains(metric) || spanMinutes >= Int64(config.sustainedMinutes)
             if flaggedCount >= config.minimumDuration && sustained {
                 let run = scores[i...last]

@@ -74,8 +74,12 @@ struct SeriesAggregationBenchTests {
             try flush()
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
         }
+        var config = Self.config
+        if let metrics = env["FLOE_TS_BENCH_METRICS"] {
+            config.metrics = metrics.split(separator: ",").compactMap { SeriesConfig.Metric(rawValue: String($0)) }
+        }
         let t = Date()
-        let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: start, endMillis: end, config: Self.config)
+        let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: start, endMillis: end, config: config)
         let datasetSeconds = Date().timeIntervalSince(t)
         let total = set["total.flows"]!.reduce(0) { $0 + ($1.isNaN ? 0 : $1) }
         let result: [String: Any] = [

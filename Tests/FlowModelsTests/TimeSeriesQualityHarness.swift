@@ -144,8 +144,11 @@ struct TimeSeriesQualityHarness {
             }
         }
         var truePositive = 0
+        var onlyOther = 0
         for w in windows {
             let good = labelled.contains { $0.seed == w.seed && overlaps((w.start, w.end), ($0.start, $0.end)) }
+            let target = o.events.contains { $0.seed == w.seed && overlaps((w.start, w.end), ($0.start, $0.end)) }
+            if good && !target { onlyOther += 1 }
             if good { truePositive += 1 } else {
                 lines.append("FALSE POSITIVE seed \(w.seed) \(CivilTime.isoString(millis: w.start))–\(CivilTime.isoString(millis: w.end)): " +
                              w.records.map { "\($0.kind) \($0.entity) score \(String(format: "%.1f", $0.score)) [\($0.evidence)]" }.joined(separator: "; "))
@@ -163,7 +166,7 @@ struct TimeSeriesQualityHarness {
         }
         table.append("| **all** | \(o.events.count) | \(found) | \(String(format: "%.3f", recall)) |")
         table.append("")
-        table.append("detection windows: \(windows.count), overlapping a labelled window: \(truePositive) → precision \(String(format: "%.3f", precision)); " +
+        table.append("detection windows: \(windows.count), overlapping a labelled window: \(truePositive) (of which \(onlyOther) only a port scan) → precision \(String(format: "%.3f", precision)); " +
                      "records: \(o.records.count), \(goodRecords) overlapping → record precision \(String(format: "%.3f", recordPrecision)); scored days: \(o.scoredDays)")
         return Report(recall: recall, precision: precision, recordPrecision: recordPrecision,
                       text: (table + [""] + lines).joined(separator: "\n"))

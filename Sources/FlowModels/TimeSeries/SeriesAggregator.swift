@@ -19,17 +19,24 @@ public final class SeriesAggregator {
     /// Group names (`total`, `direction:inbound`, `port:443`, …), index = group.
     public private(set) var groups: [String] = []
     private let directionBase: Int
-    private var portGroup = [Int32](repeating: -1, count: 65_536)
+    private let byDirection: Bool
+    private let spreadByDuration: Bool
+    private let portGroup: UnsafeMutablePointer<Int32>
     private let subnetBase: Int
-    private var hostGroup: [IPAddress: Int] = [:]
-    private var bytes: [Double]
-    private var packets: [Double]
-    private var flows: [Double]
-    private var distinctSources: [Double]
-    private var distinctDestinations: [Double]
-    private var distinct = DistinctKeySet()
+    private let subnets: [SubnetMask]
+    private let internalNetworks: [SubnetMask]
+    private let hostGroup: [IPAddress: Int]
+    private let cells: Int
+    /// Accumulators, `groups × buckets` each, owned by the aggregator.
+    private let bytes: UnsafeMutablePointer<Double>
+    private let packets: UnsafeMutablePointer<Double>
+    private let flows: UnsafeMutablePointer<Double>
+    /// Distinct counts: `groups × buckets × 2` (role 0 sources, 1 destinations).
+    private let distinctCounts: UnsafeMutablePointer<Double>
+    private var distinct: DistinctKeyLog
     private let countDistinct: Bool
-    private var rowGroups: [Int] = []
+    private let rowGroups: UnsafeMutablePointer<Int>
+    private let maxRowGroups: Int
     public private(set) var rowsSeen = 0
 
     /// `hosts`: the top hosts to give series (from `HostRanking`), at most `topHosts`.
@@ -42,27 +49,51 @@ public final class SeriesAggregator {
             throw TimeSeriesError.invalidConfiguration(key: "window", value: "\(startMillis)..<\(endMillis)", reason: "the window is empty")
         }
         buckets = Int((endMillis - startMillis + bucketMillis - 1) / bucketMillis)
-        groups.append("total")
-        directionBase = groups.count
-        if config.byDirection { for d in TrafficDirection.allCases { groups.append("direction:\(d.name)") } }
+        byDirection = config.byDirection
+        spreadByDuration = config.spreading == .duration
+        var names = ["total"]
+        directionBase = names.count
+        if config.byDirection { for d in TrafficDirection.allCases { names.append("direction:\(d.name)") } }
+        portGroup = .allocate(capacity: 65_536)
+        portGroup.initialize(repeating: -1, count: 65_536)
         for port in config.servicePorts where portGroup[Int(port)] < 0 {
-            portGroup[Int(port)] = Int32(groups.count)
-            groups.append("port:\(port)")
+            portGroup[Int(port)] = Int32(names.count)
+            names.append("port:\(port)")
         }
-        subnetBase = groups.count
-        for s in config.subnets { groups.append("subnet:\(s.description)") }
-        for h in hosts.prefix(config.topHosts) where hostGroup[h] == nil {
-            hostGroup[h] = groups.count
-            groups.append("host:\(h.description)")
+        subnetBase = names.count
+        for s in config.subnets { names.append("subnet:\(s.description)") }
+        subnets = config.subnets.map(SubnetMask.init)
+        internalNetworks = config.internalNetworks.map(SubnetMask.init)
+        var hostGroups: [IPAddress: Int] = [:]
+        for h in hosts.prefix(config.topHosts) where hostGroups[h] == nil {
+            hostGroups[h] = names.count
+            names.append("host:\(h.description)")
         }
-        let size = groups.count * buckets
-        bytes = [Double](repeating: 0, count: size)
-        packets = [Double](repeating: 0, count: size)
-        flows = [Double](repeating: 0, count: size)
+        hostGroup = hostGroups
+        groups = names
+        cells = names.count * buckets
+        func zeros(_ n: Int) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            p.initialize(repeating: 0, count: max(n, 1))
+            return p
+        }
+        bytes = zeros(cells)
+        packets = zeros(cells)
+        flows = zeros(cells)
         countDistinct = config.metrics.contains(.distinctSources) || config.metrics.contains(.distinctDestinations)
-        distinctSources = [Double](repeating: 0, count: countDistinct ? size : 0)
-        distinctDestinations = [Double](repeating: 0, count: countDistinct ? size : 0)
-        rowGroups.reserveCapacity(groups.count)
+        distinctCounts = zeros(countDistinct ? 2 * cells : 0)
+        distinct = DistinctKeyLog(cells: 2 * cells)
+        maxRowGroups = names.count
+        rowGroups = .allocate(capacity: max(names.count, 1))
+    }
+
+    deinit {
+        portGroup.deallocate()
+        bytes.deallocate()
+        packets.deallocate()
+        flows.deallocate()
+        distinctCounts.deallocate()
+        rowGroups.deallocate()
     }
 
     /// Adds every row of a batch (direction derived from the internal networks, service
@@ -86,7 +117,7 @@ public final class SeriesAggregator {
     @inline(__always)
     func deriveDirection(_ src: IPAddress, _ dst: IPAddress) -> TrafficDirection {
         var srcInside = false, dstInside = false
-        for n in config.internalNetworks {
+        for n in internalNetworks {
             if n.contains(src) { srcInside = true }
             if n.contains(dst) { dstInside = true }
         }
@@ -99,107 +130,117 @@ public final class SeriesAggregator {
     func addRow(start: Int64, end: Int64, src: IPAddress?, dst: IPAddress?, direction: TrafficDirection?,
                 servicePort: UInt16?, bytes rowBytes: UInt64, packets rowPackets: UInt64) {
         rowsSeen += 1
-        rowGroups.removeAll(keepingCapacity: true)
-        rowGroups.append(0)
-        if config.byDirection, let direction { rowGroups.append(directionBase + direction.rawValue) }
+        var n = 0
+        rowGroups[n] = 0; n += 1
+        if byDirection, let direction { rowGroups[n] = directionBase + direction.rawValue; n += 1 }
         if let servicePort {
             let g = portGroup[Int(servicePort)]
-            if g >= 0 { rowGroups.append(Int(g)) }
+            if g >= 0 { rowGroups[n] = Int(g); n += 1 }
         }
-        if !config.subnets.isEmpty || !hostGroup.isEmpty {
-            for (k, s) in config.subnets.enumerated() {
-                if (src.map { s.contains($0) } ?? false) || (dst.map { s.contains($0) } ?? false) {
-                    rowGroups.append(subnetBase + k)
+        if !subnets.isEmpty {
+            for k in 0..<subnets.count where n < maxRowGroups {
+                if (src.map { subnets[k].contains($0) } ?? false) || (dst.map { subnets[k].contains($0) } ?? false) {
+                    rowGroups[n] = subnetBase + k; n += 1
                 }
             }
-            if !hostGroup.isEmpty {
-                let a = src.flatMap { hostGroup[$0] }
-                let b = dst.flatMap { hostGroup[$0] }
-                if let a { rowGroups.append(a) }
-                if let b, b != a { rowGroups.append(b) }
-            }
         }
+        if !hostGroup.isEmpty {
+            let a = src.flatMap { hostGroup[$0] }
+            let b = dst.flatMap { hostGroup[$0] }
+            if let a, n < maxRowGroups { rowGroups[n] = a; n += 1 }
+            if let b, b != a, n < maxRowGroups { rowGroups[n] = b; n += 1 }
+        }
+        let buckets = self.buckets, bucketMillis = self.bucketMillis
         let offset = start - startMillis
         let startBucket = offset >= 0 ? Int(offset / bucketMillis) : -1 - Int((-offset - 1) / bucketMillis)
         let b = Double(rowBytes), p = Double(rowPackets)
         // Volumes.
-        if config.spreading == .start || end <= start {
+        let endOffset = end - startMillis
+        let lastBucket = endOffset > 0 ? Int((endOffset - 1) / bucketMillis) : -1
+        if !spreadByDuration || end <= start || startBucket == lastBucket {
             if startBucket >= 0 && startBucket < buckets {
-                for g in rowGroups {
-                    bytes[g * buckets + startBucket] += b
-                    packets[g * buckets + startBucket] += p
+                for j in 0..<n {
+                    let c = rowGroups[j] * buckets + startBucket
+                    bytes[c] += b
+                    packets[c] += p
                 }
             }
         } else {
-            let endOffset = end - startMillis
-            let lastBucket = endOffset > 0 ? Int((endOffset - 1) / bucketMillis) : -1
-            if startBucket == lastBucket {
-                if startBucket >= 0 && startBucket < buckets {
-                    for g in rowGroups {
-                        bytes[g * buckets + startBucket] += b
-                        packets[g * buckets + startBucket] += p
-                    }
-                }
-            } else {
-                let duration = Double(end - start)
-                let first = max(startBucket, 0), last = min(lastBucket, buckets - 1)
-                if first <= last {
-                    for k in first...last {
-                        let lo = max(start, startMillis + Int64(k) * bucketMillis)
-                        let hi = min(end, startMillis + Int64(k + 1) * bucketMillis)
-                        let share = Double(hi - lo) / duration
-                        if share <= 0 { continue }
-                        for g in rowGroups {
-                            bytes[g * buckets + k] += b * share
-                            packets[g * buckets + k] += p * share
-                        }
+            let duration = Double(end - start)
+            let first = max(startBucket, 0), last = min(lastBucket, buckets - 1)
+            if first <= last {
+                for k in first...last {
+                    let lo = max(start, startMillis + Int64(k) * bucketMillis)
+                    let hi = min(end, startMillis + Int64(k + 1) * bucketMillis)
+                    let share = Double(hi - lo) / duration
+                    if share <= 0 { continue }
+                    for j in 0..<n {
+                        let c = rowGroups[j] * buckets + k
+                        bytes[c] += b * share
+                        packets[c] += p * share
                     }
                 }
             }
         }
         // Flows and distinct addresses count at the start bucket.
         guard startBucket >= 0 && startBucket < buckets else { return }
-        for g in rowGroups { flows[g * buckets + startBucket] += 1 }
+        for j in 0..<n { flows[rowGroups[j] * buckets + startBucket] += 1 }
         if countDistinct {
-            for g in rowGroups {
-                if let src, distinct.insert(DistinctKeySet.key(group: g, bucket: startBucket, role: 1,
-                                                               address: IPAddressBits(high: src.high, low: src.low))) {
-                    distinctSources[g * buckets + startBucket] += 1
-                }
-                if let dst, distinct.insert(DistinctKeySet.key(group: g, bucket: startBucket, role: 2,
-                                                               address: IPAddressBits(high: dst.high, low: dst.low))) {
-                    distinctDestinations[g * buckets + startBucket] += 1
-                }
+            for j in 0..<n {
+                let cell = (rowGroups[j] * buckets + startBucket) * 2
+                if let src { distinct.append(cell: cell, address: IPAddressBits(high: src.high, low: src.low)) }
+                if let dst { distinct.append(cell: cell + 1, address: IPAddressBits(high: dst.high, low: dst.low)) }
             }
         }
     }
 
-    /// Frees the distinct-count keys; call between day partitions.
-    public func finishDay() { distinct.removeAll() }
+    /// Counts the logged distinct keys and frees them; call between day partitions (a
+    /// flow's start lies in its own day, so no key is needed across days).
+    public func finishDay() { distinct.flush(into: distinctCounts, cells: countDistinct ? 2 * cells : 0) }
 
     /// The series, with coverage applied (missing buckets NaN in every series).
     public func result(coverage: SeriesCoverage? = nil) -> SeriesSet {
+        finishDay()
         var set = SeriesSet(startMillis: startMillis, bucketMillis: bucketMillis, count: buckets)
         let coverage = coverage ?? SeriesCoverage(inferredGapMinutes: config.coverageGapMinutes)
         set.missing = coverage.missingMask(startMillis: startMillis, bucketMillis: bucketMillis,
-                                           flowsPerBucket: Array(flows[0..<buckets]))
+                                           flowsPerBucket: Array(UnsafeBufferPointer(start: flows, count: buckets)))
         for (g, name) in groups.enumerated() {
-            let range = (g * buckets)..<((g + 1) * buckets)
             for metric in config.metrics {
-                let source: [Double]
-                switch metric {
-                case .bytes: source = bytes
-                case .packets: source = packets
-                case .flows: source = flows
-                case .distinctSources: source = distinctSources
-                case .distinctDestinations: source = distinctDestinations
+                var series = [Double](repeating: 0, count: buckets)
+                for k in 0..<buckets {
+                    let c = g * buckets + k
+                    switch metric {
+                    case .bytes: series[k] = bytes[c]
+                    case .packets: series[k] = packets[c]
+                    case .flows: series[k] = flows[c]
+                    case .distinctSources: series[k] = distinctCounts[2 * c]
+                    case .distinctDestinations: series[k] = distinctCounts[2 * c + 1]
+                    }
                 }
-                set.add("\(name).\(metric.rawValue)", Array(source[range]))
+                set.add("\(name).\(metric.rawValue)", series)
             }
         }
         set.applyMissing()
         return set
     }
+}
+
+/// A subnet as masks for the hot loop (no strings).
+struct SubnetMask {
+    let networkHigh, networkLow, maskHigh, maskLow: UInt64
+
+    init(_ s: Subnet) {
+        let length = s.prefixLength
+        maskHigh = length >= 64 ? .max : (length == 0 ? 0 : ~(UInt64.max >> UInt64(length)))
+        let lowBits = length - 64
+        maskLow = lowBits >= 64 ? .max : (lowBits <= 0 ? 0 : ~(UInt64.max >> UInt64(lowBits)))
+        networkHigh = s.network.high & maskHigh
+        networkLow = s.network.low & maskLow
+    }
+
+    @inline(__always)
+    func contains(_ a: IPAddress) -> Bool { (a.high & maskHigh) == networkHigh && (a.low & maskLow) == networkLow }
 }
 
 /// Service-port fallback when the dataset has no `service_port` column: the lower of the

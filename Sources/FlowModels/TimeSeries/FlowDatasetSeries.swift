@@ -1,0 +1,148 @@
+import Foundation
+import FlowCore
+import FlowColumnar
+
+/// Reads the flow dataset (`DATASET/date=YYYY-MM-DD/part-NNNNN.arrow`, written by
+/// floe-clean) into series. Columns are looked up by name: `start`, `end`, `src_addr`,
+/// `dst_addr`, `bytes`, `packets` are required; `direction` and `service_port` are used
+/// when present, otherwise direction is derived from `internal_networks` and the
+/// service port is the lower of `src_port`/`dst_port`.
+public enum FlowDatasetSeries {
+    /// The day partitions of `dataset` between `firstDay` and `lastDay` (inclusive), each
+    /// with its part files in name order.
+    public static func partitions(dataset: String, firstDay: Int64, lastDay: Int64) throws -> [(day: Int64, files: [String])] {
+        let fm = FileManager.default
+        guard let entries = try? fm.contentsOfDirectory(atPath: dataset) else {
+            throw TimeSeriesError.dataset(path: dataset, reason: "cannot list the dataset directory; check the path (expected date=YYYY-MM-DD/ partitions)")
+        }
+        var out: [(Int64, [String])] = []
+        for entry in entries.sorted() where entry.hasPrefix("date=") {
+            guard let day = CivilTime.parseDate(String(entry.dropFirst(5))), day >= firstDay, day <= lastDay else { continue }
+            let dir = dataset + "/" + entry
+            let files = ((try? fm.contentsOfDirectory(atPath: dir)) ?? [])
+                .filter { $0.hasSuffix(".arrow") && !$0.hasPrefix(".") }.sorted().map { dir + "/" + $0 }
+            out.append((day, files))
+        }
+        return out
+    }
+
+    /// Aggregates the window [startMillis, endMillis) of `dataset`. The day before the
+    /// window is read too (its long flows spill into the first buckets). `coverage`
+    /// defaults to inference from `config.coverageGapMinutes`.
+    public static func aggregate(dataset: String, startMillis: Int64, endMillis: Int64, config: SeriesConfig,
+                                 coverage: SeriesCoverage? = nil) throws -> SeriesSet {
+        let firstDay = CivilTime.day(ofMillis: startMillis) - 1
+        let lastDay = CivilTime.day(ofMillis: endMillis - 1)
+        let parts = try partitions(dataset: dataset, firstDay: firstDay, lastDay: lastDay)
+        var hosts: [IPAddress] = []
+        if config.topHosts > 0 {
+            var ranking = HostRanking(internalNetworks: config.internalNetworks)
+            for part in parts { for file in part.files { try ranking.add(file: file, startMillis: startMillis, endMillis: endMillis) } }
+            hosts = ranking.top(config.topHosts)
+        }
+        let aggregator = try SeriesAggregator(config: config, startMillis: startMillis, endMillis: endMillis, hosts: hosts)
+        for part in parts {
+            for file in part.files { try aggregator.add(file: file) }
+            aggregator.finishDay()
+        }
+        return aggregator.result(coverage: coverage)
+    }
+}
+
+/// Column positions of one dataset file, by name.
+struct FlowFileColumns {
+    let start, end, src, dst, bytes, packets: Int
+    let srcPort, dstPort, direction, servicePort: Int?
+
+    init(_ reader: ArrowFileReader) throws {
+        func need(_ name: String) throws -> Int {
+            guard let i = reader.columnIndex(named: name) else {
+                throw TimeSeriesError.dataset(path: reader.path, reason: "no column '\(name)'; is this a floe flow dataset file?")
+            }
+            return i
+        }
+        start = try need("start")
+        end = try need("end")
+        src = try need("src_addr")
+        dst = try need("dst_addr")
+        bytes = try need("bytes")
+        packets = try need("packets")
+        srcPort = reader.columnIndex(named: "src_port")
+        dstPort = reader.columnIndex(named: "dst_port")
+        direction = reader.columnIndex(named: "direction")
+        servicePort = reader.columnIndex(named: "service_port")
+    }
+}
+
+extension SeriesAggregator {
+    /// Adds every row of one dataset file (zero-copy column views, one batch at a time).
+    public func add(file path: String) throws {
+        do {
+            let reader = try ArrowFileReader(path: path)
+            let c = try FlowFileColumns(reader)
+            for index in 0..<reader.recordBatchCount {
+                let batch = try reader.recordBatch(at: index)
+                let starts = try batch.values(column: c.start, as: Int64.self)
+                let ends = try batch.values(column: c.end, as: Int64.self)
+                let src = try batch.utf8(column: c.src)
+                let dst = try batch.utf8(column: c.dst)
+                let bytes = try batch.values(column: c.bytes, as: UInt64.self)
+                let packets = try batch.values(column: c.packets, as: UInt64.self)
+                let srcPorts = try c.srcPort.map { try batch.values(column: $0, as: UInt16.self) }
+                let srcValid = try c.srcPort.flatMap { try batch.validity(column: $0) }
+                let dstPorts = try c.dstPort.map { try batch.values(column: $0, as: UInt16.self) }
+                let dstValid = try c.dstPort.flatMap { try batch.validity(column: $0) }
+                let direction = try c.direction.map { try batch.utf8(column: $0) }
+                let directionValid = try c.direction.flatMap { try batch.validity(column: $0) }
+                let service = try c.servicePort.map { try batch.values(column: $0, as: UInt16.self) }
+                let serviceValid = try c.servicePort.flatMap { try batch.validity(column: $0) }
+                for i in 0..<batch.rowCount {
+                    let s = IPAddress.parse(src[i])
+                    let d = IPAddress.parse(dst[i])
+                    var dir: TrafficDirection? = nil
+                    if let direction, directionValid?[i] ?? true { dir = TrafficDirection.parse(direction[i]) }
+                    if dir == nil, let s, let d { dir = deriveDirection(s, d) }
+                    var port: UInt16? = nil
+                    if let service, serviceValid?[i] ?? true {
+                        port = service[i]
+                    } else {
+                        let sp: UInt16? = srcPorts.flatMap { (srcValid?[i] ?? true) ? $0[i] : nil }
+                        let dp: UInt16? = dstPorts.flatMap { (dstValid?[i] ?? true) ? $0[i] : nil }
+                        port = FlowPorts.service(source: sp, destination: dp)
+                    }
+                    addRow(start: starts[i], end: ends[i], src: s, dst: d, direction: dir, servicePort: port,
+                           bytes: bytes[i], packets: packets[i])
+                }
+            }
+        } catch let e as TimeSeriesError {
+            throw e
+        } catch {
+            throw TimeSeriesError.dataset(path: path, reason: "\(error)")
+        }
+    }
+}
+
+extension HostRanking {
+    /// Adds the internal hosts of one dataset file's flows that start in the window.
+    public mutating func add(file path: String, startMillis: Int64, endMillis: Int64) throws {
+        do {
+            let reader = try ArrowFileReader(path: path)
+            let c = try FlowFileColumns(reader)
+            for index in 0..<reader.recordBatchCount {
+                let batch = try reader.recordBatch(at: index)
+                let starts = try batch.values(column: c.start, as: Int64.self)
+                let src = try batch.utf8(column: c.src)
+                let dst = try batch.utf8(column: c.dst)
+                let bytes = try batch.values(column: c.bytes, as: UInt64.self)
+                for i in 0..<batch.rowCount where starts[i] >= startMillis && starts[i] < endMillis {
+                    add(IPAddress.parse(src[i]), bytes: bytes[i])
+                    add(IPAddress.parse(dst[i]), bytes: bytes[i])
+                }
+            }
+        } catch let e as TimeSeriesError {
+            throw e
+        } catch {
+            throw TimeSeriesError.dataset(path: path, reason: "\(error)")
+        }
+    }
+}

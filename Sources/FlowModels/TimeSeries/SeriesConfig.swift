@@ -1,0 +1,120 @@
+import FlowCore
+
+/// What to aggregate the flow dataset into (config section `timeseries.series`).
+///
+/// Keys: `bucket` (60, 300 or 3600 seconds), `metrics` (bytes, packets, flows,
+/// distinct_sources, distinct_destinations), `by_direction`, `service_ports` (one series
+/// group per listed port), `subnets` (CIDRs, one group each: flows with either end
+/// inside), `top_hosts` (N busiest hosts by bytes, either end), `spreading` (`duration`
+/// or `start`), `internal_networks` (CIDRs used to derive direction when the dataset has
+/// no `direction` column), `coverage_gap_minutes`.
+public struct SeriesConfig: Sendable, Equatable, Codable {
+    public enum Metric: String, Sendable, Codable, CaseIterable {
+        case bytes, packets, flows
+        case distinctSources = "distinct_sources"
+        case distinctDestinations = "distinct_destinations"
+    }
+
+    /// How a flow's bytes and packets land in buckets.
+    public enum Spreading: String, Sendable, Codable {
+        /// In proportion to the part of [start, end] inside each bucket.
+        case duration
+        /// All in the bucket of the flow's start.
+        case start
+    }
+
+    public var bucketSeconds: Int
+    public var metrics: [Metric]
+    public var byDirection: Bool
+    public var servicePorts: [UInt16]
+    public var subnets: [Subnet]
+    public var topHosts: Int
+    public var spreading: Spreading
+    public var internalNetworks: [Subnet]
+    /// A run of at least this many minutes without a single flow in the whole network is
+    /// taken as missing input coverage, not as silence (0 disables the inference).
+    public var coverageGapMinutes: Int
+
+    public init(bucketSeconds: Int = 60, metrics: [Metric] = Metric.allCases, byDirection: Bool = true,
+                servicePorts: [UInt16] = [], subnets: [Subnet] = [], topHosts: Int = 0,
+                spreading: Spreading = .duration, internalNetworks: [Subnet] = Subnet.privateNetworks,
+                coverageGapMinutes: Int = 30) {
+        self.bucketSeconds = bucketSeconds
+        self.metrics = metrics
+        self.byDirection = byDirection
+        self.servicePorts = servicePorts
+        self.subnets = subnets
+        self.topHosts = topHosts
+        self.spreading = spreading
+        self.internalNetworks = internalNetworks
+        self.coverageGapMinutes = coverageGapMinutes
+    }
+
+    public var bucketMillis: Int64 { Int64(bucketSeconds) * 1000 }
+
+    public func validate() throws {
+        func bad(_ key: String, _ value: String, _ why: String) -> TimeSeriesError {
+            .invalidConfiguration(key: key, value: value, reason: why)
+        }
+        if ![60, 300, 3600].contains(bucketSeconds) { throw bad("bucket", "\(bucketSeconds)", "must be 60, 300 or 3600 seconds") }
+        if metrics.isEmpty { throw bad("metrics", "[]", "name at least one metric") }
+        if topHosts < 0 || topHosts > 1000 { throw bad("top_hosts", "\(topHosts)", "must be 0–1000") }
+        if coverageGapMinutes < 0 { throw bad("coverage_gap_minutes", "\(coverageGapMinutes)", "must not be negative") }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case metrics, subnets, spreading
+        case bucketSeconds = "bucket"
+        case byDirection = "by_direction"
+        case servicePorts = "service_ports"
+        case topHosts = "top_hosts"
+        case internalNetworks = "internal_networks"
+        case coverageGapMinutes = "coverage_gap_minutes"
+    }
+}
+
+/// An address prefix (CIDR), IPv4 or IPv6, held in the 128-bit v4-mapped space.
+public struct Subnet: Sendable, Equatable, Codable, CustomStringConvertible {
+    public let network: IPAddress
+    /// Prefix length in the 128-bit space (IPv4 /n is 96 + n).
+    public let prefixLength: Int
+    public let description: String
+
+    /// Parses "10.0.0.0/8" or "fd00::/8".
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = IPAddress(String(parts[0])), let n = Int(parts[1]) else { return nil }
+        let length = address.isIPv4 ? n + 96 : n
+        guard n >= 0, length <= 128, !(address.isIPv4 && n > 32) else { return nil }
+        prefixLength = length
+        network = Subnet.mask(address, length)
+        description = text
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let s = Subnet(text) else {
+            throw TimeSeriesError.invalidConfiguration(key: "subnet", value: text, reason: "not a CIDR like 10.0.0.0/8 or fd00::/8")
+        }
+        self = s
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    @inline(__always)
+    public func contains(_ a: IPAddress) -> Bool { Subnet.mask(a, prefixLength) == network }
+
+    @inline(__always)
+    static func mask(_ a: IPAddress, _ length: Int) -> IPAddress {
+        let highMask: UInt64 = length >= 64 ? .max : (length == 0 ? 0 : ~(UInt64.max >> UInt64(length)))
+        let lowBits = length - 64
+        let lowMask: UInt64 = lowBits >= 64 ? .max : (lowBits <= 0 ? 0 : ~(UInt64.max >> UInt64(lowBits)))
+        return IPAddress(high: a.high & highMask, low: a.low & lowMask)
+    }
+
+    /// RFC 1918 and RFC 4193 space: the default internal networks.
+    public static let privateNetworks: [Subnet] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"].compactMap { Subnet($0) }
+}

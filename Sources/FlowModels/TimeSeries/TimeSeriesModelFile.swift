@@ -1,0 +1,103 @@
+import Foundation
+import FlowCore
+
+/// The versioned JSON model file of the time-series models (`floe-train` writes it,
+/// `floe-score` reads it): the configs, the training window and one model per series
+/// (parameters, order, candidates tried, data fingerprint), plus the series that could
+/// not be modelled and why.
+public struct TimeSeriesModelFile: Sendable, Codable {
+    public static let format = "floe-timeseries-model"
+    public static let version = 1
+
+    public struct Window: Sendable, Codable, Equatable {
+        public var startMillis: Int64
+        public var endMillis: Int64
+        public var start: String
+        public var end: String
+
+        public init(startMillis: Int64, endMillis: Int64) {
+            self.startMillis = startMillis
+            self.endMillis = endMillis
+            start = CivilTime.isoString(millis: startMillis)
+            end = CivilTime.isoString(millis: endMillis)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case start, end
+            case startMillis = "start_ms"
+            case endMillis = "end_ms"
+        }
+    }
+
+    public struct Skipped: Sendable, Codable, Equatable {
+        public var series: String
+        public var reason: String
+    }
+
+    public var format: String
+    public var version: Int
+    public var bucketMillis: Int64
+    public var training: Window
+    public var seriesConfig: SeriesConfig
+    public var modelConfig: TimeSeriesModelConfig
+    public var models: [SeriesForecastModel]
+    public var skipped: [Skipped]
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, training, models, skipped
+        case bucketMillis = "bucket_ms"
+        case seriesConfig = "series_config"
+        case modelConfig = "model_config"
+    }
+
+    public init(bucketMillis: Int64, training: Window, seriesConfig: SeriesConfig, modelConfig: TimeSeriesModelConfig,
+                models: [SeriesForecastModel], skipped: [Skipped]) {
+        format = Self.format
+        version = Self.version
+        self.bucketMillis = bucketMillis
+        self.training = training
+        self.seriesConfig = seriesConfig
+        self.modelConfig = modelConfig
+        self.models = models
+        self.skipped = skipped
+    }
+
+    /// Pretty JSON with sorted keys and a final newline.
+    public func jsonBytes() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var bytes = [UInt8](try encoder.encode(self))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// Decodes a model file, refusing other formats and versions with a clear message.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> TimeSeriesModelFile {
+        struct Header: Decodable { var format: String?; var version: Int? }
+        let data = Data(bytes)
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw TimeSeriesError.modelFile(path: path, reason: "not a JSON model file")
+        }
+        guard header.format == format else {
+            throw TimeSeriesError.modelFile(path: path, reason: "format is '\(header.format ?? "none")', expected '\(format)'")
+        }
+        guard header.version == version else {
+            throw TimeSeriesError.modelFile(path: path, reason: "model file version \(header.version.map(String.init) ?? "none") is not supported (this floe reads version \(version)); retrain with floe-train")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            return try decoder.decode(TimeSeriesModelFile.self, from: data)
+        } catch {
+            throw TimeSeriesError.modelFile(path: path, reason: "malformed model file: \(error)")
+        }
+    }
+
+    public static func read(path: String) throws -> TimeSeriesModelFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TimeSeriesError.modelFile(path: path, reason: "cannot read the model file; run floe-train first")
+        }
+        return try decode([UInt8](data), path: path)
+    }
+}

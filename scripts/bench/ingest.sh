@@ -34,17 +34,13 @@ fi
   echo
 } >> "$out"
 
-polars='import polars as pl, sys; pl.read_csv(sys.argv[1]).write_ipc(sys.argv[2])'
-pyarrow='import pyarrow.csv as c, pyarrow.feather as f, sys; f.write_feather(c.read_csv(sys.argv[1]), sys.argv[2])'
-duckdb='import duckdb, sys; duckdb.sql(f"COPY (SELECT * FROM read_csv({sys.argv[1]!r})) TO {sys.argv[2]!r} (FORMAT parquet)")'
-
 for input in "$gz" "$plain"; do
   size=$(stat -c %s "$input")
   cmds=(
     "floe=$bin/floe-ingest --quiet --output $work/out-floe $input"
-    "polars=$PY -c '$polars' $input $work/out-polars.arrow"
-    "pyarrow=$PY -c '$pyarrow' $input $work/out-pyarrow.feather"
-    "duckdb=$PY -c \"$duckdb\" $input $work/out-duckdb.parquet"
+    "polars=$PY scripts/bench/ingest_peers.py polars $input $work/out-polars.arrow"
+    "pyarrow=$PY scripts/bench/ingest_peers.py pyarrow $input $work/out-pyarrow.feather"
+    "duckdb=$PY scripts/bench/ingest_peers.py duckdb $input $work/out-duckdb.parquet"
   )
   case "$input" in
     *.gz) cmds+=("zlib-inflate=$PY $root/scripts/bench/inflate.py $input") ;;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Ingest + clean benchmark: floe-ingest then floe-clean (release build) on a generated gzip
+# generic CSV with injected dirt, side by side with the same kind of work done by DuckDB,
+# polars and pandas (scripts/bench/clean_peers.py: read, filter by the rules, dedupe, write
+# day-partitioned Parquet). Whole processes, alternating runs, median; peak memory too.
+#   usage: scripts/bench/clean.sh [ROWS=10000000] [RUNS=3] [PEERS="duckdb polars pandas"]
+# Figures are appended to scripts/bench/results/clean.md (and .json).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+rows=${1:-10000000}
+runs=${2:-3}
+peers=${3:-duckdb polars pandas}
+work=${BENCH_DIR:-/tmp/floe-bench}
+mkdir -p "$work" scripts/bench/results
+out=scripts/bench/results/clean.md
+
+swift build -c release >&2
+bin=$(swift build -c release --show-bin-path)
+PY=$(scripts/python-env.sh polars pyarrow)
+
+gz="$work/dirty-$rows.csv.gz"
+if [ ! -f "$gz" ]; then
+  "$bin/floe" generate --rows "$rows" --days 7 --seed 2 --dialect generic-csv --dirt 0.01 --gzip --output "$gz"
+fi
+size=$(stat -c %s "$gz")
+{
+  echo "# ingest + clean benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+  echo
+} >> "$out"
+floe="rm -rf $work/clean-raw $work/clean-flows && $bin/floe-ingest --quiet --output $work/clean-raw $gz && $bin/floe-clean --reference-time 2026-11-09T00:00:00Z --output $work/clean-flows $work/clean-raw >/dev/null"
+cmds=("floe=$floe")
+for p in $peers; do
+  cmds+=("$p=rm -rf $work/clean-$p && $PY scripts/bench/clean_peers.py $p $gz $work/clean-$p")
+done
+"$PY" scripts/bench/runner.py --title "ingest + clean, $(basename "$gz")" --rows "$rows" --bytes "$size" \
+  --runs "$runs" --ref floe --out "$out" "${cmds[@]}"
+echo "results appended to $out" >&2

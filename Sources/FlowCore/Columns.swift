@@ -4,33 +4,80 @@
 
 /// A column of fixed-width values that may be null. Null slots hold `T`'s zero value so
 /// the value buffer stays dense, as Arrow requires.
-public struct NullableColumn<T: Sendable & Equatable>: Sendable, Equatable {
-    public var values: [T] = []
+///
+/// A column that has been null in every row so far (a field the dialect lacks) stores no
+/// values: it counts its rows and `values` returns zeros, until the first value arrives.
+public struct NullableColumn<T: Sendable & Equatable>: Sendable {
+    /// The values, once any row has held one (empty before).
+    @usableFromInline var storedValues: [T] = []
+    /// Rows appended while every row was null and not stored yet (0 once any value came).
+    @usableFromInline var unstoredNulls = 0
     public var validity = ValidityBitmap()
     @usableFromInline let zero: T
 
     public init(zero: T) { self.zero = zero }
 
+    /// The dense value buffer, one slot per row (`zero` in null rows).
+    public var values: [T] {
+        get { unstoredNulls == 0 ? storedValues : [T](repeating: zero, count: unstoredNulls) }
+        set {
+            storedValues = newValue
+            unstoredNulls = 0
+        }
+        _modify {
+            storeNulls()
+            yield &storedValues
+        }
+    }
+
     @inlinable @inline(__always)
     public mutating func append(_ v: T?) {
-        values.append(v ?? zero)
-        validity.append(v != nil)
+        if let v {
+            if unstoredNulls != 0 { storeNulls() }
+            storedValues.append(v)
+            validity.append(true)
+        } else {
+            if storedValues.isEmpty {
+                unstoredNulls += 1
+            } else {
+                storedValues.append(zero)
+            }
+            validity.append(false)
+        }
+    }
+
+    /// Writes out the zeros of the all-null rows so far.
+    @usableFromInline
+    mutating func storeNulls() {
+        guard unstoredNulls != 0 else { return }
+        storedValues.append(contentsOf: repeatElement(zero, count: unstoredNulls))
+        unstoredNulls = 0
     }
 
     /// Reserves room for `rows` rows in total.
     public mutating func reserveCapacity(_ rows: Int) {
-        values.reserveCapacity(rows)
+        storedValues.reserveCapacity(rows)
         validity.reserveCapacity(rows)
     }
 
-    public subscript(i: Int) -> T? { validity[i] ? values[i] : nil }
-    public var count: Int { values.count }
+    public subscript(i: Int) -> T? { validity[i] ? storedValues[i] : nil }
+    public var count: Int { storedValues.count + unstoredNulls }
     /// True when no row holds a value (the column can be written as all-null).
-    public var allNull: Bool { validity.nullCount == values.count }
+    public var allNull: Bool { validity.nullCount == count }
 
     public mutating func removeAll() {
-        values.removeAll(keepingCapacity: true)
+        storedValues.removeAll(keepingCapacity: true)
+        unstoredNulls = 0
         validity.removeAll()
+    }
+}
+
+extension NullableColumn: Equatable {
+    /// Equal when values, validity and zero are, however the columns were built.
+    public static func == (a: NullableColumn, b: NullableColumn) -> Bool {
+        guard a.count == b.count, a.zero == b.zero, a.validity == b.validity else { return false }
+        if a.unstoredNulls != 0 && b.unstoredNulls != 0 { return true }
+        return a.values == b.values
     }
 }
 

@@ -2,94 +2,137 @@
 /// appending and are reused between batches (`removeAll(keepingCapacity:)`), so hot loops
 /// do not allocate per row.
 
-/// A validity bitmap in Arrow's layout: bit i (least significant bit first) is 1 when row
-/// i holds a value.
-public struct ValidityBitmap: Sendable, Equatable {
-    @usableFromInline var storage: [UInt8] = []
-    @usableFromInline var length: Int = 0
-    @usableFromInline var nulls: Int = 0
-
-    /// The bitmap bytes (unused high bits of the last byte are zero).
-    public var bytes: [UInt8] { storage }
-    /// Number of rows described.
-    public var count: Int { length }
-    /// Number of null rows.
-    public var nullCount: Int { nulls }
-
-    public init() {}
-
-    @inlinable
-    public mutating func append(_ valid: Bool) {
-        let bit = length & 7
-        if bit == 0 { storage.append(0) }
-        if valid {
-            storage[storage.count - 1] |= UInt8(1) << UInt8(bit)
-        } else {
-            nulls += 1
-        }
-        length += 1
-    }
-
-    public subscript(i: Int) -> Bool { storage[i >> 3] & (UInt8(1) << UInt8(i & 7)) != 0 }
-
-    public mutating func removeAll() {
-        storage.removeAll(keepingCapacity: true)
-        length = 0
-        nulls = 0
-    }
-}
-
 /// A column of fixed-width values that may be null. Null slots hold `T`'s zero value so
 /// the value buffer stays dense, as Arrow requires.
-public struct NullableColumn<T: Sendable & Equatable>: Sendable, Equatable {
-    public var values: [T] = []
+///
+/// A column that has been null in every row so far (a field the dialect lacks) stores no
+/// values: it counts its rows and `values` returns zeros, until the first value arrives.
+public struct NullableColumn<T: Sendable & Equatable>: Sendable {
+    /// The values, once any row has held one (empty before).
+    @usableFromInline var storedValues: [T] = []
+    /// Rows appended while every row was null and not stored yet (0 once any value came).
+    @usableFromInline var unstoredNulls = 0
     public var validity = ValidityBitmap()
     @usableFromInline let zero: T
 
     public init(zero: T) { self.zero = zero }
 
-    @inlinable
+    /// The dense value buffer, one slot per row (`zero` in null rows).
+    public var values: [T] {
+        get { unstoredNulls == 0 ? storedValues : [T](repeating: zero, count: unstoredNulls) }
+        set {
+            storedValues = newValue
+            unstoredNulls = 0
+        }
+        _modify {
+            storeNulls()
+            yield &storedValues
+        }
+    }
+
+    @inlinable @inline(__always)
     public mutating func append(_ v: T?) {
         if let v {
-            values.append(v)
+            if unstoredNulls != 0 { storeNulls() }
+            storedValues.append(v)
             validity.append(true)
         } else {
-            values.append(zero)
+            if storedValues.isEmpty {
+                unstoredNulls += 1
+            } else {
+                storedValues.append(zero)
+            }
             validity.append(false)
         }
     }
 
-    public subscript(i: Int) -> T? { validity[i] ? values[i] : nil }
-    public var count: Int { values.count }
+    /// Writes out the zeros of the all-null rows so far.
+    @usableFromInline
+    mutating func storeNulls() {
+        guard unstoredNulls != 0 else { return }
+        storedValues.append(contentsOf: repeatElement(zero, count: unstoredNulls))
+        unstoredNulls = 0
+    }
+
+    /// Reserves room for `rows` rows in total.
+    public mutating func reserveCapacity(_ rows: Int) {
+        storedValues.reserveCapacity(rows)
+        validity.reserveCapacity(rows)
+    }
+
+    public subscript(i: Int) -> T? { validity[i] ? storedValues[i] : nil }
+    public var count: Int { storedValues.count + unstoredNulls }
     /// True when no row holds a value (the column can be written as all-null).
-    public var allNull: Bool { validity.nullCount == values.count }
+    public var allNull: Bool { validity.nullCount == count }
 
     public mutating func removeAll() {
-        values.removeAll(keepingCapacity: true)
+        storedValues.removeAll(keepingCapacity: true)
+        unstoredNulls = 0
         validity.removeAll()
+    }
+}
+
+extension NullableColumn: Equatable {
+    /// Equal when values, validity and zero are, however the columns were built.
+    public static func == (a: NullableColumn, b: NullableColumn) -> Bool {
+        guard a.count == b.count, a.zero == b.zero, a.validity == b.validity else { return false }
+        if a.unstoredNulls != 0 && b.unstoredNulls != 0 { return true }
+        return a.values == b.values
     }
 }
 
 /// A column of byte strings (UTF-8 text) that may be null, in Arrow's utf8 layout:
 /// `offsets[i]..<offsets[i+1]` index into `data`.
-public struct StringColumn: Sendable, Equatable {
-    public var offsets: [Int32] = [0]
+///
+/// Rows without bytes (null or empty) repeat the previous offset; a trailing run of them is
+/// only counted (`repeatedOffsets`) and written out when a non-empty row follows or when
+/// `offsets` is read, so a column of nulls (most dialects have no label) costs a counter
+/// per row.
+public struct StringColumn: Sendable {
+    /// Offsets up to the start of the trailing run of repeated offsets.
+    @usableFromInline var storedOffsets: [Int32] = [0]
+    /// Rows at the end whose offset equals `storedOffsets.last` but is not stored yet.
+    @usableFromInline var repeatedOffsets = 0
     public var data: [UInt8] = []
     public var validity = ValidityBitmap()
 
     public init() {}
 
-    public var count: Int { offsets.count - 1 }
+    /// The count + 1 Arrow offsets.
+    public var offsets: [Int32] {
+        get {
+            if repeatedOffsets == 0 { return storedOffsets }
+            var out = storedOffsets
+            out.append(contentsOf: repeatElement(storedOffsets[storedOffsets.count - 1], count: repeatedOffsets))
+            return out
+        }
+        set {
+            storedOffsets = newValue
+            repeatedOffsets = 0
+        }
+        _modify {
+            storeRepeatedOffsets()
+            yield &storedOffsets
+        }
+    }
+
+    public var count: Int { storedOffsets.count - 1 + repeatedOffsets }
 
     @inlinable
     public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>?) {
         if let bytes {
-            data.append(contentsOf: bytes)
             validity.append(true)
+            if bytes.isEmpty {
+                repeatedOffsets += 1
+            } else {
+                if repeatedOffsets != 0 { storeRepeatedOffsets() }
+                data.append(contentsOf: bytes)
+                storedOffsets.append(Int32(truncatingIfNeeded: data.count))
+            }
         } else {
             validity.append(false)
+            repeatedOffsets += 1
         }
-        offsets.append(Int32(truncatingIfNeeded: data.count))
     }
 
     public mutating func append(_ string: String?) {
@@ -100,15 +143,39 @@ public struct StringColumn: Sendable, Equatable {
         }
     }
 
+    @usableFromInline
+    mutating func storeRepeatedOffsets() {
+        guard repeatedOffsets != 0 else { return }
+        storedOffsets.append(contentsOf: repeatElement(storedOffsets[storedOffsets.count - 1], count: repeatedOffsets))
+        repeatedOffsets = 0
+    }
+
     public subscript(i: Int) -> String? {
         guard validity[i] else { return nil }
-        return String(decoding: data[Int(offsets[i])..<Int(offsets[i + 1])], as: UTF8.self)
+        let stored = storedOffsets.count - 1
+        if i >= stored { return "" }  // inside the trailing run: no bytes
+        return String(decoding: data[Int(storedOffsets[i])..<Int(storedOffsets[i + 1])], as: UTF8.self)
+    }
+
+    /// Reserves room for `rows` rows and `bytes` bytes of text in total.
+    public mutating func reserveCapacity(_ rows: Int, bytes: Int = 0) {
+        storedOffsets.reserveCapacity(rows + 1)
+        data.reserveCapacity(bytes)
+        validity.reserveCapacity(rows)
     }
 
     public mutating func removeAll() {
-        offsets.removeAll(keepingCapacity: true)
-        offsets.append(0)
+        storedOffsets.removeAll(keepingCapacity: true)
+        storedOffsets.append(0)
+        repeatedOffsets = 0
         data.removeAll(keepingCapacity: true)
         validity.removeAll()
+    }
+}
+
+extension StringColumn: Equatable {
+    /// Equal when offsets, bytes and validity are, however the columns were built.
+    public static func == (a: StringColumn, b: StringColumn) -> Bool {
+        a.count == b.count && a.data == b.data && a.validity == b.validity && a.offsets == b.offsets
     }
 }

@@ -26,15 +26,35 @@ public struct FlowBatch: Sendable, Equatable {
 
     public init() {}
 
-    /// Creates an empty batch with room for `capacity` rows.
+    /// Creates an empty batch with room for `capacity` rows in every column.
     public init(capacity: Int) {
-        start.reserveCapacity(capacity)
-        end.reserveCapacity(capacity)
-        srcAddr.reserveCapacity(capacity)
-        dstAddr.reserveCapacity(capacity)
-        proto.reserveCapacity(capacity)
-        packets.reserveCapacity(capacity)
-        bytes.reserveCapacity(capacity)
+        reserveCapacity(capacity)
+    }
+
+    /// Reserves room for `rows` rows in total in every column (labels get offsets room;
+    /// their text grows as needed).
+    public mutating func reserveCapacity(_ rows: Int) {
+        start.reserveCapacity(rows)
+        end.reserveCapacity(rows)
+        srcAddr.reserveCapacity(rows)
+        dstAddr.reserveCapacity(rows)
+        srcPort.reserveCapacity(rows)
+        dstPort.reserveCapacity(rows)
+        proto.reserveCapacity(rows)
+        tcpFlags.reserveCapacity(rows)
+        packets.reserveCapacity(rows)
+        bytes.reserveCapacity(rows)
+        inputInterface.reserveCapacity(rows)
+        outputInterface.reserveCapacity(rows)
+        srcAS.reserveCapacity(rows)
+        dstAS.reserveCapacity(rows)
+        tos.reserveCapacity(rows)
+        exporter.reserveCapacity(rows)
+        samplingRate.reserveCapacity(rows)
+        flowDirection.reserveCapacity(rows)
+        revPackets.reserveCapacity(rows)
+        revBytes.reserveCapacity(rows)
+        label.reserveCapacity(rows)
     }
 
     public var count: Int { start.count }

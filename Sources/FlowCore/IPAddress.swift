@@ -122,16 +122,16 @@ extension IPAddress {
         return value << 8 | octet
     }
 
-    /// IPv6 text parser (RFC 4291 §2.2 forms 1–3).
+    /// IPv6 text parser (RFC 4291 §2.2 forms 1–3). Works on the stack: no allocation.
     public static func parseIPv6(_ t: UnsafeBufferPointer<UInt8>) -> IPAddress? {
         let n = t.count
         if n < 2 || n > 45 { return nil }
-        var groups = [UInt16](repeating: 0, count: 8)
+        var groups = SIMD8<UInt16>()
         var count = 0
         var gapAt = -1
         var i = 0
         if t[0] == UInt8(ascii: ":") {
-            guard n > 1, t[1] == UInt8(ascii: ":") else { return nil }
+            guard t[1] == UInt8(ascii: ":") else { return nil }
             gapAt = 0
             i = 2
             if i == n { return .zero }
@@ -148,32 +148,31 @@ extension IPAddress {
                 // Embedded IPv4 takes the last two groups.
                 guard count <= 6,
                       let v4 = parseIPv4(UnsafeBufferPointer(rebasing: t[i..<n])) else { return nil }
-                groups[count] = UInt16(v4 >> 16)
-                groups[count + 1] = UInt16(v4 & 0xFFFF)
+                groups[count] = UInt16(truncatingIfNeeded: v4 >> 16)
+                groups[count + 1] = UInt16(truncatingIfNeeded: v4)
                 count += 2
-                i = n
                 break
             }
             let len = j - i
             if len == 0 || len > 4 || count == 8 { return nil }
-            groups[count] = UInt16(v)
+            groups[count] = UInt16(truncatingIfNeeded: v)
             count += 1
-            if j == n { i = n; break }
+            if j == n { break }
             guard t[j] == UInt8(ascii: ":") else { return nil }
             if j + 1 < n && t[j + 1] == UInt8(ascii: ":") {
                 if gapAt >= 0 { return nil }
                 gapAt = count
                 i = j + 2
-                if i == n { break }
             } else {
                 i = j + 1
                 if i == n { return nil }  // trailing single colon
             }
         }
         if gapAt >= 0 {
+            // "::" stands for at least one zero group.
             if count > 7 { return nil }
             let tail = count - gapAt
-            var full = [UInt16](repeating: 0, count: 8)
+            var full = SIMD8<UInt16>()
             for k in 0..<gapAt { full[k] = groups[k] }
             for k in 0..<tail { full[8 - tail + k] = groups[gapAt + k] }
             groups = full
@@ -201,67 +200,96 @@ extension IPAddress {
 // MARK: - Formatting
 
 extension IPAddress {
+    /// The longest canonical text: an IPv6 address of eight four-digit groups.
+    public static let maxTextLength = 39
+
     /// Appends the canonical text: dotted quad for IPv4, RFC 5952 for IPv6 (lowercase,
     /// no leading zeros, the longest run of two or more zero groups as `::`, the first
     /// such run on a tie).
     @inlinable
     public func appendText(to out: inout [UInt8]) {
-        if isIPv4 {
-            IPAddress.appendIPv4(UInt32(truncatingIfNeeded: low), to: &out)
-        } else {
-            appendIPv6(to: &out)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: IPAddress.maxTextLength) { buf in
+            let n = writeText(to: buf.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<n]))
         }
     }
 
+    /// Writes the canonical text (as `appendText`) to `out`, which must have room for
+    /// `maxTextLength` bytes; returns the number of bytes written.
+    @inlinable
+    public func writeText(to out: UnsafeMutablePointer<UInt8>) -> Int {
+        isIPv4 ? IPAddress.writeIPv4(UInt32(truncatingIfNeeded: low), to: out) : writeIPv6(to: out)
+    }
+
+    /// Appends an IPv4 address (host order) as a dotted quad.
     @inlinable
     public static func appendIPv4(_ v: UInt32, to out: inout [UInt8]) {
-        for k in 0..<4 {
-            let o = Int((v >> (24 - 8 * UInt32(k))) & 0xFF)
-            if k > 0 { out.append(UInt8(ascii: ".")) }
-            if o >= 100 { out.append(UInt8(48 + o / 100)) }
-            if o >= 10 { out.append(UInt8(48 + (o / 10) % 10)) }
-            out.append(UInt8(48 + o % 10))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buf in
+            let n = writeIPv4(v, to: buf.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<n]))
         }
     }
 
-    @usableFromInline
-    func appendIPv6(to out: inout [UInt8]) {
-        var g = [UInt16](repeating: 0, count: 8)
+    /// Writes an IPv4 address (host order) as a dotted quad to `out` (room for 15 bytes);
+    /// returns the number of bytes written.
+    @inlinable
+    public static func writeIPv4(_ v: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var p = 0
         for k in 0..<4 {
-            g[k] = UInt16(truncatingIfNeeded: high >> (48 - 16 * UInt64(k)))
-            g[4 + k] = UInt16(truncatingIfNeeded: low >> (48 - 16 * UInt64(k)))
+            let o = Int((v >> (24 - 8 * UInt32(k))) & 0xFF)
+            if k > 0 { out[p] = UInt8(ascii: "."); p += 1 }
+            if o >= 100 { out[p] = UInt8(truncatingIfNeeded: 48 + o / 100); p += 1 }
+            if o >= 10 { out[p] = UInt8(truncatingIfNeeded: 48 + (o / 10) % 10); p += 1 }
+            out[p] = UInt8(truncatingIfNeeded: 48 + o % 10)
+            p += 1
         }
-        var bestStart = -1, bestLen = 0
-        var k = 0
-        while k < 8 {
-            if g[k] == 0 {
-                var e = k
-                while e < 8 && g[e] == 0 { e += 1 }
-                if e - k > bestLen && e - k >= 2 { bestStart = k; bestLen = e - k }
-                k = e
+        return p
+    }
+
+    /// Group `k` (0–7) of the address, the first group being the most significant.
+    @inlinable
+    func group(_ k: Int) -> UInt16 {
+        let half = k < 4 ? high : low
+        return UInt16(truncatingIfNeeded: half >> UInt64(48 - 16 * (k & 3)))
+    }
+
+    /// Writes the RFC 5952 text to `out` (room for 39 bytes); returns the bytes written.
+    @usableFromInline
+    func writeIPv6(to out: UnsafeMutablePointer<UInt8>) -> Int {
+        // The longest run of two or more zero groups; the first one on a tie.
+        var bestStart = -1, bestLen = 1
+        var runStart = 0, runLen = 0
+        for k in 0..<8 {
+            if group(k) == 0 {
+                if runLen == 0 { runStart = k }
+                runLen += 1
+                if runLen > bestLen { bestStart = runStart; bestLen = runLen }
             } else {
-                k += 1
+                runLen = 0
             }
         }
-        k = 0
+        var p = 0
+        var k = 0
         while k < 8 {
             if k == bestStart {
-                out.append(UInt8(ascii: ":"))
-                out.append(UInt8(ascii: ":"))
+                out[p] = UInt8(ascii: ":")
+                out[p + 1] = UInt8(ascii: ":")
+                p += 2
                 k += bestLen
                 continue
             }
-            if k > 0 && k != bestStart + bestLen { out.append(UInt8(ascii: ":")) }
-            let v = g[k]
-            var started = false
-            for s in stride(from: 12, through: 0, by: -4) {
-                let d = Int((v >> UInt16(s)) & 0xF)
-                if d != 0 || started || s == 0 {
-                    out.append(d < 10 ? UInt8(48 + d) : UInt8(87 + d))
-                    started = true
-                }
+            if k > 0 && k != bestStart + bestLen { out[p] = UInt8(ascii: ":"); p += 1 }
+            let v = group(k)
+            // Hex digits without leading zeros (one digit for 0).
+            var shift = max(0, (15 - v.leadingZeroBitCount) & ~3)
+            while shift >= 0 {
+                let d = UInt8(truncatingIfNeeded: v >> UInt16(shift)) & 0xF
+                out[p] = d < 10 ? 48 + d : 87 + d
+                p += 1
+                shift -= 4
             }
             k += 1
         }
+        return p
     }
 }

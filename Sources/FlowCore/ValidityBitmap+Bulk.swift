@@ -7,10 +7,12 @@ extension ValidityBitmap {
         let byteCount = (count + 7) / 8
         precondition(bytes.count >= byteCount, "ValidityBitmap: \(bytes.count) bytes cannot hold \(count) rows")
         self.init()
-        storage = Array(bytes.prefix(byteCount))
-        if count % 8 != 0 { storage[byteCount - 1] &= UInt8((1 << (count % 8)) - 1) }
+        let whole = count >> 3
+        storage = Array(bytes.prefix(whole))
+        if count & 7 != 0 { pending = bytes[whole] & UInt8(truncatingIfNeeded: (1 << (count & 7)) - 1) }
+        materialized = true
         length = count
-        var ones = 0
+        var ones = pending.nonzeroBitCount
         for b in storage { ones += b.nonzeroBitCount }
         nulls = count - ones
     }
@@ -18,9 +20,6 @@ extension ValidityBitmap {
     /// A bitmap of `count` rows, all valid.
     public init(allValid count: Int) {
         self.init()
-        let byteCount = (count + 7) / 8
-        storage = [UInt8](repeating: 0xFF, count: byteCount)
-        if count % 8 != 0 { storage[byteCount - 1] = UInt8((1 << (count % 8)) - 1) }
         length = count
     }
 }

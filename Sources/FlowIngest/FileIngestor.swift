@@ -148,7 +148,9 @@ struct StreamRun {
         let threads = max(1, options.parseThreads)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
-        let pieceParser = PieceParser(file: file, batchRows: options.batchRows, maxLineLength: options.maxLineLength)
+        let pool = BatchPool(capacity: options.batchRows)
+        let pieceParser = PieceParser(file: file, batchRows: options.batchRows, maxLineLength: options.maxLineLength,
+                                      pool: pool)
         var pending: [(WorkItem, ParsedPiece)] = []
         defer {
             // On an error, let running pieces finish before their chunks go away.
@@ -181,6 +183,7 @@ struct StreamRun {
             piece.done.wait()
             if let error = piece.error { throw error }
             for batch in piece.batches { try writer?.write(batch) }
+            while let written = piece.batches.popLast() { pool.give(written) }
             if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
             counts.rowsRead += piece.records + piece.rejected
             counts.rowsWritten += piece.records

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import FlowCore
 import FlowFormats
 import FlowIO
@@ -59,15 +60,41 @@ final class ParsedPiece: @unchecked Sendable {
     var rejected: Int64 { rejects.values.reduce(0, +) }
 }
 
+/// Emptied batches handed back after writing, so parsing threads refill warm buffers
+/// instead of faulting in fresh pages for every batch.
+final class BatchPool: @unchecked Sendable {
+    private var free: [FlowBatch] = []
+    private let lock = NSLock()
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func take() -> FlowBatch {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast() ?? FlowBatch(capacity: capacity)
+    }
+
+    /// Takes back a batch that nothing else references (so its buffers are reused).
+    func give(_ batch: consuming FlowBatch) {
+        var emptied = batch
+        emptied.removeAll()
+        lock.lock()
+        if free.count < 8 { free.append(emptied) }
+        lock.unlock()
+    }
+}
+
 /// Parses the lines of work items into batches and quarantine lines.
 struct PieceParser {
     let file: String
     let batchRows: Int
     let maxLineLength: Int
+    let pool: BatchPool
     let quarantine = QuarantineEncoder()
 
     func parse(_ item: WorkItem, with parser: inout DialectParser, into piece: ParsedPiece) {
-        var batch = FlowBatch(capacity: min(batchRows, item.lines.count))
+        var batch = pool.take()
         let chunkBytes = item.chunk?.bytes
         let chunkBase = chunkBytes?.baseAddress?.assumingMemoryBound(to: UInt8.self)
         item.side.withUnsafeBufferPointer { side in
@@ -98,7 +125,7 @@ struct PieceParser {
                         piece.records += 1
                         if batch.count >= batchRows {
                             piece.batches.append(batch)
-                            batch = FlowBatch(capacity: batchRows)
+                            batch = pool.take()
                         }
                     case .skipped:
                         break
@@ -108,7 +135,7 @@ struct PieceParser {
                 }
             }
         }
-        if !batch.isEmpty { piece.batches.append(batch) }
+        if batch.isEmpty { pool.give(batch) } else { piece.batches.append(batch) }
     }
 
     private func reject(_ reason: RejectReason, _ detail: String, _ ref: LineRef, _ bytes: UnsafeBufferPointer<UInt8>,

@@ -14,7 +14,7 @@ import Testing
         config.kmeans.nInit = 1
         config.dbscan.maxPoints = 3_000
         let index = try ModelPipeline.train(config: config, input: data, output: models, floeVersion: "test")
-        #expect(index.models.map(\.kind) == ["clusters", "density", "graph"])
+        #expect(index.models.map(\.kind) == ["clusters", "density", "graph", "timeseries"])
         #expect(index.training.files.count == 2)
         #expect(index.training.files.allSatisfy { $0.fingerprint.xxh64 != 0 })
         let clusters = try ModelFile.read(ClusterModelFile.self, path: models + "/clusters.json", kind: "clusters")

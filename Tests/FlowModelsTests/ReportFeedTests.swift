@@ -86,9 +86,10 @@ import Testing
 
         let feed = try #require(try JSONSerialization.jsonObject(with: bytesA) as? [String: Any])
         #expect(feed["feed_version"] as? Int == 1)
-        #expect((feed["series"] as? [Any])?.isEmpty == true)
+        // The time-series kind feeds the report's traffic series.
+        #expect((feed["series"] as? [[String: Any]])?.map { $0["name"] as? String } == ["bytes", "packets", "flows"])
         let modelList = try #require(feed["models"] as? [[String: Any]])
-        #expect(modelList.map { $0["name"] as? String } == ["clusters", "density", "graph"])
+        #expect(modelList.map { $0["name"] as? String } == ["clusters", "density", "graph", "timeseries"])
         for m in modelList {
             #expect((m["fingerprint"] as? String)?.hasPrefix("xxh64:") == true)
             #expect((m["trained_on"] as? [String])?.count == 2)
@@ -132,7 +133,8 @@ import Testing
         #expect(!edges.isEmpty)
         #expect(edges.allSatisfy { ids.contains($0["src"] as? String ?? "") && ids.contains($0["dst"] as? String ?? "") })
         // The first anomaly naming a host is the centre.
-        let firstHost = anomalies.first.map { $0.entity.components(separatedBy: " -> ")[0] }
+        // (Series anomalies such as `total.flows` name no host.)
+        let firstHost = anomalies.lazy.map { $0.entity.components(separatedBy: " -> ")[0] }.first { IPAddress($0) != nil }
         #expect(hood["centre"] as? String == firstHost)
     }
 }

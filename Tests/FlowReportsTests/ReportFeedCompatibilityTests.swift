@@ -22,8 +22,8 @@ import Testing
         let feed = try ReportFeed.load(path: scores + "/" + ReportFeed.fileName)
         #expect(feed.feedVersion == 1)
         #expect(feed.tool == "floe-score")
-        #expect(feed.series.isEmpty)
-        #expect(feed.models.map(\.name) == ["clusters", "density", "graph"])
+        #expect(feed.series.map(\.name) == ["bytes", "packets", "flows"])
+        #expect(feed.models.map(\.name) == ["clusters", "density", "graph", "timeseries"])
         #expect(feed.models.allSatisfy { $0.fingerprint?.hasPrefix("xxh64:") == true && !$0.trainedOn.isEmpty })
         #expect(feed.models[0].parameters["k"] == .number(5))
 

@@ -45,13 +45,15 @@ public enum ModelPipeline {
             throw FlowModelsError.notEnoughData(detail: "\(input): the selected days hold no flows")
         }
         log("read \(table.count) flows, \(table.hosts.count) hosts from \(dataset.files.count) files")
-        let context = TrainContext(data: data, outputFolder: output)
         var entries: [ModelsIndex.Entry] = []
-        for kind in ModelPlan.kinds {
-            let started = Date()
-            if let entry = try kind.train(context) {
-                entries.append(entry)
-                log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
+        try withoutActuallyEscaping(log) { log in
+            let context = TrainContext(data: data, outputFolder: output, log: log)
+            for kind in ModelPlan.kinds {
+                let started = Date()
+                if let entry = try kind.train(context) {
+                    entries.append(entry)
+                    log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
+                }
             }
         }
         let days = dataset.days

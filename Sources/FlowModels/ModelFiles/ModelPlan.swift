@@ -34,6 +34,7 @@ public enum ModelPlan {
         ClusterModelKind(),
         DensityModelKind(),
         HostGraphModelKind(),
+        TimeSeriesModelKind(),
     ]
 
     public static func kind(named name: String) -> (any ModelKind)? {
@@ -105,10 +106,13 @@ public final class TrainContext {
     /// Folder the model files go to.
     public let outputFolder: String
     public var config: ModelsConfig { data.config }
+    /// Progress and skip messages (floe-train prints them).
+    public let log: (String) -> Void
 
-    public init(data: ModelData, outputFolder: String) {
+    public init(data: ModelData, outputFolder: String, log: @escaping (String) -> Void = { _ in }) {
         self.data = data
         self.outputFolder = outputFolder
+        self.log = log
     }
 }
 

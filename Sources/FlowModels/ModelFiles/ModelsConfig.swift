@@ -19,6 +19,7 @@ import Foundation
 ///           burst_minimum_peers: 200, burst_factor: 10, scan_threshold: 6,
 ///           periodic_min_flows: 20, periodic_max_variation: 0.1}
 ///   scoring: {cluster_threshold: 6, density_threshold: 6, max_anomalies: 50}
+///   timeseries: {series: {bucket: 60}, model: {level: 0.9999}}   # TimeSeriesSection (docs/timeseries.md)
 /// ```
 public struct ModelsConfig: Sendable, Equatable {
     public var version = 1

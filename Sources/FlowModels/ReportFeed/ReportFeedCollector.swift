@@ -10,6 +10,7 @@ public final class ReportFeedCollector {
     var clusterBuilder: ClusterFeedBuilder?
     let graphBuilder = HostGraphFeedBuilder()
     var sawGraph = false
+    var seriesBuilder = SeriesFeedBuilder()
 
     public init() {}
 
@@ -33,8 +34,16 @@ public final class ReportFeedCollector {
         graphBuilder.addNewEdge(src: src, dst: dst, flows: flows, bytes: bytes)
     }
 
+    /// One scored day of a time-series band, shown in the report as series `name`
+    /// (`bytes`, `packets`, `flows` go behind the traffic charts). Days are joined and
+    /// aggregated to at most ~2,000 points per series when the feed is built.
+    public func addSeries(_ band: ForecastBand, name: String, unit: String) {
+        seriesBuilder.add(band, name: name, unit: unit)
+    }
+
     /// The feed: `index` and `modelsFolder` describe the models, `anomalies` (ranked) pick
-    /// the graph neighbourhood, `series` come from the time-series models.
+    /// the graph neighbourhood, `series` (passed in) come before those the time-series
+    /// kind added with `addSeries` (a name passed in wins).
     public func document(index: ModelsIndex, modelsFolder: String, anomalies: [AnomalyRecord],
                          series: [SeriesFeed], floeVersion: String) -> FeedDocument {
         let trainedOn = index.training.files.map(\.fingerprint.description)
@@ -44,7 +53,9 @@ public final class ReportFeedCollector {
             return ModelFeed(name: entry.kind, path: path, fingerprint: fingerprint, trainedOn: trainedOn,
                              parameters: ModelParameters.of(entry: entry, path: path))
         }
-        return FeedDocument(version: floeVersion, models: models, series: series,
+        let given = Set(series.map(\.name))
+        let collected = seriesBuilder.build().filter { !given.contains($0.name) }
+        return FeedDocument(version: floeVersion, models: models, series: series + collected,
                             clusters: clusterBuilder?.build(),
                             hostGraph: sawGraph ? graphBuilder.build(anomalies: anomalies) : nil)
     }
@@ -87,6 +98,13 @@ enum ModelParameters {
             guard let m = try? ModelFile.read(GraphModelFile.self, path: path, kind: entry.kind) else { return [:] }
             return ["window_minutes": .number(Double(m.windowMinutes)), "pagerank_weight": .string(m.pageRankWeight.rawValue),
                     "heavy_edge_bytes": .number(m.heavyEdgeBytes), "heavy_edge_quantile": .number(m.heavyEdgeQuantile)]
+        case TimeSeriesModelKind.kindName:
+            guard let m = try? TimeSeriesModelFile.read(path: path) else { return [:] }
+            return ["bucket_seconds": .number(Double(m.bucketMillis / 1000)), "level": .number(m.modelConfig.level),
+                    "baseline": .string(m.modelConfig.baseline.rawValue), "transform": .string(m.modelConfig.transform.rawValue),
+                    "training_start": .string(m.training.start), "training_end": .string(m.training.end),
+                    "series": .array(m.models.map { .string($0.series + " " + $0.arima.order.description) }),
+                    "skipped": .array(m.skipped.map { .string($0.series + ": " + $0.reason) })]
         default:
             return [:]
         }

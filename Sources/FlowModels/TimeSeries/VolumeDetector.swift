@@ -13,6 +13,10 @@ public struct BucketScore: Sendable, Equatable {
     public var flagged: Bool
     /// Flagged at the full thresholds (not only by the hysteresis of a running anomaly).
     public var strong: Bool
+    /// The one-step prediction interval at the configured `level`, in original units
+    /// (baseline + scale × (prediction ∓ z·sd), inverted; NaN where there is no prediction).
+    public var lower: Double = .nan
+    public var upper: Double = .nan
 }
 
 /// Scores a series against its trained model and turns departures into anomalies.
@@ -79,8 +83,11 @@ public enum VolumeDetector {
             let strong = eligible && abs(intervalZ) > z && abs(robustZ) > threshold
             let flagged = eligible && abs(intervalZ) > factor * z && abs(robustZ) > factor * threshold
             if t >= scoreFrom {
+                let lower = max(0, transform.invert(base[t] + spread[t] * (prediction - z * sd)))
+                let upper = max(0, transform.invert(base[t] + spread[t] * (prediction + z * sd)))
                 scores.append(BucketScore(index: t, observed: observed, expected: expected, robustZ: robustZ,
-                                          intervalZ: intervalZ, flagged: flagged, strong: strong))
+                                          intervalZ: intervalZ, flagged: flagged, strong: strong,
+                                          lower: lower.isFinite ? lower : .nan, upper: upper.isFinite ? upper : .nan))
             }
             if flagged && censoredRun < config.maxCensored {
                 censoredRun += 1

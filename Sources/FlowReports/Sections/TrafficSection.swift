@@ -20,7 +20,7 @@ enum TrafficSection {
                 usedFeed.insert(f.name)
                 chart = forecastChart(f, title: m.title + " per " + UTCText.duration(f.bucketMillis), format: m.format, range: range)
                 caption = "Observed \(m.name) per \(UTCText.duration(f.bucketMillis)) with the forecast" + (f.model.map { " of " + $0 } ?? "")
-                    + (f.level.map { " and its " + Units.trimmed($0 * 100, 1) + "% interval" } ?? " and its interval") + "."
+                    + (f.level.map { " and its " + levelPercent($0) + "% interval" } ?? " and its interval") + "."
             } else {
                 chart = LineChart(title: m.title + " per " + UTCText.duration(t.bucketMillis), format: m.format,
                                   series: [LineSeries(name: m.name, times: times, values: own.map { Double($0) })], range: range)
@@ -50,6 +50,16 @@ enum TrafficSection {
         return ReportSection(id: "traffic", title: "Traffic over time", blocks: blocks)
     }
 
+    /// An interval level as a percentage with as many decimals (up to 4) as it takes not
+    /// to round a level below 1 up to "100" (0.9999 → 99.99).
+    static func levelPercent(_ level: Double) -> String {
+        for decimals in 1...4 {
+            let text = Units.trimmed(level * 100, decimals)
+            if level >= 1 || text != "100" { return text }
+        }
+        return Units.trimmed(level * 100, 4)
+    }
+
     static func forecastChart(_ f: ForecastSeries, title: String, format: ValueFormat, range: (start: Int64, end: Int64)) -> LineChart {
         let times = (0..<f.count).map { f.time($0) }
         var series = [LineSeries(name: "observed", times: times, values: pad(f.observed, f.count))]
@@ -58,7 +68,7 @@ enum TrafficSection {
         }
         var bands: [IntervalBand] = []
         if f.lower.contains(where: { $0 != nil }) {
-            bands.append(IntervalBand(name: f.level.map { Units.trimmed($0 * 100, 1) + "% interval" } ?? "interval",
+            bands.append(IntervalBand(name: f.level.map { levelPercent($0) + "% interval" } ?? "interval",
                                       times: times, lower: pad(f.lower, f.count), upper: pad(f.upper, f.count)))
         }
         return LineChart(title: title, format: format, series: series, bands: bands, range: range)

@@ -91,10 +91,14 @@ public struct LineChart: Sendable {
             if let v, v.isFinite { vMax = max(vMax, v); vMin = min(vMin, v) }
         }
         for s in series { for (i, t) in s.times.enumerated() where i < s.values.count { see(t, s.values[i]) } }
+        // The value axis follows the observed and forecast lines; an interval band (which
+        // can be orders of magnitude wider at a high level or after a transform) is drawn
+        // clipped to it, so it never flattens the lines a reader came to see.
+        let linesHaveData = vMax > -Double.infinity
         for band in bands {
             for (i, t) in band.times.enumerated() {
-                see(t, i < band.upper.count ? band.upper[i] : nil)
-                see(t, i < band.lower.count ? band.lower[i] : nil)
+                see(t, linesHaveData || i >= band.upper.count ? nil : band.upper[i])
+                see(t, linesHaveData || i >= band.lower.count ? nil : band.lower[i])
             }
         }
         if let range { tMin = range.start; tMax = range.end }
@@ -139,8 +143,9 @@ public struct LineChart: Sendable {
         }
         for band in bands {
             for run in bandRuns(band) {
-                let upper = run.map { (px($0.0), py($0.2)) }
-                let lower = run.reversed().map { (px($0.0), py($0.1)) }
+                func clipped(_ v: Double) -> Double { py(Swift.min(Swift.max(v, y.lower), y.upper)) }
+                let upper = run.map { (px($0.0), clipped($0.2)) }
+                let lower = run.reversed().map { (px($0.0), clipped($0.1)) }
                 b.polyline([upper + lower], cls: "band", closed: true)
             }
         }

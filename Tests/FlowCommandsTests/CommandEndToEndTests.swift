@@ -90,6 +90,24 @@ func jsonObject(_ path: String) throws -> [String: Any] {
         }
         let html = try String(contentsOfFile: dir + "/report/report.html", encoding: .utf8)
         #expect(html.contains("<svg"))
+        // Every section is there, with the models' sections filled (not "absent").
+        for id in ["summary", "traffic", "who-and-what", "anomalies", "clusters", "host-graph", "provenance",
+                   "chart-traffic-bytes", "chart-clusters", "chart-neighbourhood"] {
+            #expect(html.contains("id=\"\(id)\""), "section \(id) missing")
+        }
+        #expect(!html.contains("no model ran"))
+        // The summary's numbers are the manifests' numbers.
+        let ingest = try #require(try jsonObject(dir + "/raw/manifest.json")["totals"] as? [String: Any])
+        let clean = try #require(try jsonObject(dir + "/flows/manifest.json")["totals"] as? [String: Any])
+        for (key, totals) in [("rows_read", ingest), ("rows_written", ingest), ("rows_rejected", ingest),
+                              ("rows_in", clean), ("rows_out", clean), ("rows_rejected", clean), ("duplicates", clean)] {
+            let n = try #require(totals[key] as? Int)
+            #expect(html.contains(n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))),
+                    "\(key) \(n) not in the report")
+        }
+        let anomalies = try String(contentsOfFile: dir + "/scores/anomalies.csv", encoding: .utf8)
+        #expect(anomalies.hasPrefix("rank,kind,entity,start,end,score,evidence"))
+        #expect(anomalies.contains("volume_") && anomalies.contains("port_scan"))
         let second = try Binaries.run("floe", ["demo", "--output", dir])
         #expect(second.code == 0)
         #expect(second.out.contains("0 ran"), "\(second.out)")

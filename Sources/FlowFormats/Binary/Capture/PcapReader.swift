@@ -5,7 +5,7 @@ import FlowCore
 /// UDP datagrams (Ethernet with VLAN tags, Linux SLL/SLL2, raw IP, BSD loopback; IPv4 with
 /// fragment reassembly, IPv6) and decodes those whose payload is a NetFlow v5/v9 or IPFIX
 /// message. Memory is bounded: one incomplete capture record is carried between chunks.
-public struct PcapReader: Sendable {
+public struct PcapReader: Sendable, UnitStreamReader {
     /// The NetFlow/IPFIX decoder (templates, report, rejects).
     public var decoder: FlowExportDecoder
     /// Largest capture record accepted; beyond it the framing is taken as lost.
@@ -38,32 +38,11 @@ public struct PcapReader: Sendable {
     /// Feeds the next bytes of the file. Throws when the file cannot be read on (bad
     /// header, unsupported link type, a record length that loses the framing).
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
-        var rest = chunk
-        // Complete the unit carried over from the previous chunk first.
-        while !carry.isEmpty && !rest.isEmpty {
-            let have = carry.count
-            let need: Int? = try carry.withUnsafeBytes { try unitLength($0) }
-            let want = (need ?? (have + 16)) - have
-            let take = min(max(want, 1), rest.count)
-            carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
-            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
-            if let n = need, carry.count >= n {
-                let unit = carry
-                carry.removeAll(keepingCapacity: true)
-                try unit.withUnsafeBytes { try processUnit($0, into: &batch) }
-                offset += Int64(n)
-            }
-        }
-        while !rest.isEmpty {
-            guard let n = try unitLength(rest), n <= rest.count else {
-                carry.append(contentsOf: rest)
-                return
-            }
-            try processUnit(UnsafeRawBufferPointer(rebasing: rest[0..<n]), into: &batch)
-            offset += Int64(n)
-            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-        }
+        try feedUnits(chunk, into: &batch)
     }
+
+    /// A record whose length is not known yet: gather 16 more bytes (a record header).
+    func moreBytesToProbe(have: Int) -> Int { 16 }
 
     /// Ends the input: a cut-off last record, unfinished fragments and data sets whose
     /// template never came become rejects.

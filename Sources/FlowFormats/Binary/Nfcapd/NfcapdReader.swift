@@ -24,7 +24,7 @@ public struct NfcapdFileInfo: Sendable, Equatable {
 /// header, then data blocks (12-byte header, possibly LZO/BZ2/LZ4-compressed payload) whose
 /// records are exporter info (7), exporter stats (8), V3 flow records (11) and, in the
 /// appendix, ident (0x8001) and stat (0x8002). Memory: one block carried between chunks.
-public struct NfcapdReader: Sendable {
+public struct NfcapdReader: Sendable, UnitStreamReader {
     public internal(set) var info = NfcapdFileInfo()
     public internal(set) var report = BinaryDecodeReport()
     public let options: BinaryDecodeOptions
@@ -59,30 +59,11 @@ public struct NfcapdReader: Sendable {
     /// Feeds the next bytes of the file. Throws on an unreadable header, an unsupported
     /// compression (ZSTD) or a block length that loses the framing.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
-        var rest = chunk
-        while !carry.isEmpty && !rest.isEmpty {
-            let need = try carry.withUnsafeBytes { try unitLength($0) }
-            let want = (need ?? 40) - carry.count
-            let take = min(max(want, 1), rest.count)
-            carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
-            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
-            if let n = need, carry.count >= n {
-                let unit = carry
-                carry.removeAll(keepingCapacity: true)
-                try unit.withUnsafeBytes { try processUnit($0, into: &batch) }
-                offset += Int64(n)
-            }
-        }
-        while !rest.isEmpty {
-            guard let n = try unitLength(rest), n <= rest.count else {
-                carry.append(contentsOf: rest)
-                return
-            }
-            try processUnit(UnsafeRawBufferPointer(rebasing: rest[0..<n]), into: &batch)
-            offset += Int64(n)
-            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-        }
+        try feedUnits(chunk, into: &batch)
     }
+
+    /// A unit whose length is not known yet: gather up to the 40-byte file header.
+    func moreBytesToProbe(have: Int) -> Int { 40 - have }
 
     /// Ends the input. A block cut off by the end of the file is rejected with the record
     /// count its header announced.

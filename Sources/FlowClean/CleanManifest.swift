@@ -1,3 +1,4 @@
+import FlowIO
 import Foundation
 
 /// Row accounting of one input, or of the whole run:
@@ -140,11 +141,7 @@ public struct CleanManifest: Codable, Equatable, Sendable {
 
     /// Pretty JSON with sorted keys.
     public func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var d = try e.encode(self)
-        d.append(0x0A)
-        return d
+        Data(try StableJSON.encode(self))
     }
 
     public static func decode(_ data: Data) throws -> CleanManifest {

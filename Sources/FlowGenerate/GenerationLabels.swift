@@ -1,3 +1,4 @@
+import FlowIO
 import Foundation
 import FlowCore
 
@@ -98,11 +99,7 @@ public struct GenerationLabels: Codable, Sendable, Equatable {
 
     /// The file's bytes: pretty-printed JSON with sorted keys and a final newline.
     public func jsonBytes() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var bytes = [UInt8](try encoder.encode(self))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+        try StableJSON.encode(self)
     }
 
     /// Reads a labels file's bytes.

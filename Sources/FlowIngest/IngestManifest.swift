@@ -1,3 +1,4 @@
+import FlowIO
 import FlowCore
 import Foundation
 
@@ -204,11 +205,7 @@ public struct IngestManifest: Codable, Equatable, Sendable {
 
     /// Pretty JSON with sorted keys (stable for diffs and tests).
     public func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var d = try e.encode(self)
-        d.append(0x0A)
-        return d
+        Data(try StableJSON.encode(self))
     }
 
     public static func decode(_ data: Data) throws -> IngestManifest {

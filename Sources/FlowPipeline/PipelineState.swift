@@ -60,9 +60,6 @@ public struct PipelineState: Codable, Equatable, Sendable {
     }
 
     public func save(path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
-        try FileSystem.writeAtomically(path, String(decoding: data, as: UTF8.self) + "\n")
+        try FileSystem.writeAtomically(path, String(decoding: try StableJSON.encode(self), as: UTF8.self))
     }
 }

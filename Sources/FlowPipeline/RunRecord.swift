@@ -1,3 +1,4 @@
+import FlowIO
 import Foundation
 
 /// `run.json` in a run's log folder: what ran, why, how long, with which exit code.
@@ -49,9 +50,7 @@ struct RunRecord: Encodable {
     }
 
     func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileSystem.writeAtomically(path, String(decoding: try encoder.encode(self), as: UTF8.self) + "\n")
+        try FileSystem.writeAtomically(path, String(decoding: try StableJSON.encode(self), as: UTF8.self))
     }
 
     /// `YYYYMMDDTHHMMSSZ-PID`: sorts by start time, unique per host.

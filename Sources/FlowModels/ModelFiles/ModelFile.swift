@@ -27,12 +27,7 @@ public enum ModelFile {
     public static let version = 1
 
     public static func write<T: Encodable>(_ value: T, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var bytes = [UInt8](try encoder.encode(value))
-        bytes.append(UInt8(ascii: "\n"))
-        try writeAtomically(path: path, bytes: bytes)
+        try writeAtomically(path: path, bytes: try StableJSON.encode(value, nonFiniteAsText: true))
     }
 
     /// Reads a model file of `kind`, refusing other formats, kinds and versions.

@@ -1,3 +1,4 @@
+import FlowIO
 import Foundation
 import FlowCore
 
@@ -64,12 +65,7 @@ public struct TimeSeriesModelFile: Sendable, Codable {
 
     /// Pretty JSON with sorted keys and a final newline.
     public func jsonBytes() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var bytes = [UInt8](try encoder.encode(self))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+        try StableJSON.encode(self, nonFiniteAsText: true)
     }
 
     /// Decodes a model file, refusing other formats and versions with a clear message.

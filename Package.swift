@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
-        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats"]),
+        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO"]),
         .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
         .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),

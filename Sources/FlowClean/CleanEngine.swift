@@ -24,6 +24,9 @@ public struct CleanEngine: Sendable {
     /// Most rows of one validation job (a slice of a record batch); nil derives it from
     /// the memory budget (about 10 % of it in flight).
     var sliceRows: Int?
+    /// Receives the input rows validated; its work (unit "rows") counts each input row
+    /// twice, once when validated and once when merged into its day.
+    public var progress: StageProgress?
 
     public init(config: CleanConfig, toolVersion: String) {
         self.config = config
@@ -98,6 +101,10 @@ public struct CleanEngine: Sendable {
             for item in items { try sink.take(item.outcome, input: item.input, rows: item.rows) }
         }
 
+        if let progress {
+            progress.setTotal(2 * files.reduce(0) { $0 + Self.rowCount(path: $1) }, unit: "rows")
+        }
+
         // Phase 1: validate and bucket by day.
         for (index, path) in files.enumerated() {
             var report = CleanInputReport(path: path)
@@ -112,6 +119,11 @@ public struct CleanEngine: Sendable {
         try consumer.finish()
         for k in manifest.inputs.indices where manifest.inputs[k].status == "ok" {
             manifest.inputs[k].counts = sink.counts[k]
+        }
+        if let progress {
+            // What phase 2 will merge: the rows accepted (rejects and failed files are done).
+            let accepted = manifest.inputs.reduce(Int64(0)) { $0 + $1.counts.rowsIn - $1.counts.rowsRejected }
+            progress.setTotal(progress.current.done + accepted, unit: "rows")
         }
         let labels = sink.labels
 
@@ -147,6 +159,7 @@ public struct CleanEngine: Sendable {
                                                                networks: config.internalNetworks, labels: labels.texts),
                                    blockRows: 8_192)
             do {
+                var merged: Int64 = 0
                 while let row = try merger.next() {
                     if config.dedupeEnabled && window.isDuplicate(row) {
                         duplicates[Int(row.input)] += 1
@@ -154,7 +167,10 @@ public struct CleanEngine: Sendable {
                         writer.append(row)
                         rowsOut[Int(row.input)] += 1
                     }
+                    merged += 1
+                    if merged & 0xFFFF == 0 { progress?.addDone(0x10000) }
                 }
+                progress?.addDone(merged & 0xFFFF)
             } catch {
                 _ = try? writer.finish()
                 throw error
@@ -177,9 +193,16 @@ public struct CleanEngine: Sendable {
                 "\($0.path): in \($0.counts.rowsIn), out \($0.counts.rowsOut), rejected \($0.counts.rowsRejected), duplicates \($0.counts.duplicates)"
             }.joined(separator: "; "))
         }
+        progress?.flush()
         try quarantine.commit()
         try writeAtomically(path: output + "/" + CleanManifest.fileName, bytes: Array(try manifest.encoded()))
         return manifest
+    }
+
+    /// Rows in an Arrow file, from its batch headers (0 when it cannot be read).
+    static func rowCount(path: String) -> Int64 {
+        guard let reader = try? ArrowFileReader(path: path) else { return 0 }
+        return (0..<reader.recordBatchCount).reduce(0) { $0 + Int64((try? reader.recordBatch(at: $1).rowCount) ?? 0) }
     }
 
     /// Phase 1 for one input file: checks the whole file (schema, every batch) before any
@@ -218,6 +241,9 @@ public struct CleanEngine: Sendable {
                 outcomes.withLock { $0[k] = outcome }
             }
             let done = outcomes.value
+            let rows = Int64(slice.reduce(0) { $0 + $1.rows.count })
+            progress?.addRows(rows)
+            progress?.addDone(rows)
             consumer.push((0..<count).map { k in (index, slice[k].rows.count, done[k]!) })
             first += count
         }

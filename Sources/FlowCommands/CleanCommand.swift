@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowClean
+import FlowIO
 import FlowCore
 import Foundation
 
@@ -157,7 +158,8 @@ public struct CleanCommand: ParsableCommand {
 
     public func run() throws {
         let config = try makeConfig()
-        let engine = CleanEngine(config: config, toolVersion: floeVersion)
+        var engine = CleanEngine(config: config, toolVersion: floeVersion)
+        engine.progress = StageProgress.fromEnvironment()
         let manifest: CleanManifest
         do {
             manifest = try engine.run(inputs: inputs, output: output)

@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowCore
 import FlowFormats
 import FlowIngest
+import FlowIO
 import Foundation
 
 /// `floe-ingest` / `floe ingest`: flow logs in any supported dialect (plain or gzip), flow
@@ -138,7 +139,8 @@ public struct IngestCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let engine = IngestEngine(options: try makeOptions(), outputDirectory: output)
+        var engine = IngestEngine(options: try makeOptions(), outputDirectory: output)
+        engine.progress = StageProgress.fromEnvironment()
         let manifest: IngestManifest
         do {
             manifest = try engine.run(inputs: inputs)

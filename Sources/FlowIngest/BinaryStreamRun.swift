@@ -31,6 +31,7 @@ struct BinaryStreamRun {
     let file: String
     let kind: BinaryInputKind
     var writer: FlowArrowWriter?
+    var progress: StageProgress?
     var counts = RowCounts()
     var fingerprint: Fingerprint?
     /// Decoder counters and sequence accounting, also after a failure.
@@ -133,6 +134,7 @@ struct BinaryStreamRun {
         try writer?.write(batch)
         counts.rowsRead += Int64(batch.count)
         counts.rowsWritten += Int64(batch.count)
+        progress?.addRows(Int64(batch.count))
     }
 
     /// Turns the reader's pending rejects into quarantine lines and counts the records it

@@ -20,6 +20,22 @@ struct FileIngestor {
     let outputDirectory: String
     /// Receives quarantine lines in order.
     let quarantine: ([UInt8]) throws -> Void
+    /// Progress meter of the whole ingest, if any.
+    var progress: StageProgress?
+    /// Bytes (on disk) of the inputs ingested before this one, for the meter.
+    var bytesBefore: Int64 = 0
+
+    init(options: IngestOptions, outputDirectory: String, quarantine: @escaping ([UInt8]) throws -> Void) {
+        self.options = options
+        self.outputDirectory = outputDirectory
+        self.quarantine = quarantine
+    }
+
+    /// The size of `path` on disk (0 when it cannot be read).
+    static func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
 
     /// Ingests `path`; never throws: every failure is recorded in the returned report.
     func ingest(path: String) -> InputReport {
@@ -46,12 +62,15 @@ struct FileIngestor {
                                      chunkCount: max(1, options.parseThreads) + 2)
             defer { reader.cancel() }
             let chunks = try PeekedChunks(reader: reader)
+            chunks.progress = progress.map { ($0, bytesBefore) }
             if let kind = chunks.binaryKind {
                 binary = BinaryStreamRun(options: options, file: path, kind: kind)
                 binary?.writer = writer
+                binary?.progress = progress
                 try binary?.consume(chunks, quarantine: quarantine)
             } else {
                 run.writer = writer
+                run.progress = progress
                 try run.consume(chunks, quarantine: quarantine)
             }
             try writer.finish()
@@ -133,6 +152,7 @@ struct StreamRun {
     let options: IngestOptions
     let file: String
     var writer: FlowArrowWriter?
+    var progress: StageProgress?
     var parser: DialectParser?
     var counts = RowCounts()
     var fingerprint: Fingerprint?
@@ -187,6 +207,7 @@ struct StreamRun {
             if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
             counts.rowsRead += piece.records + piece.rejected
             counts.rowsWritten += piece.records
+            progress?.addRows(piece.records)
             for (reason, n) in piece.rejects { counts.addRejects(reason.rawValue, n) }
         }
 

@@ -10,6 +10,8 @@ public struct IngestEngine {
     public let outputDirectory: String
     /// Called after each input with its report (progress display, logs).
     public var onInput: (@Sendable (InputReport) -> Void)?
+    /// Receives rows written and input bytes read (total: the inputs' sizes on disk).
+    public var progress: StageProgress?
 
     public init(options: IngestOptions, outputDirectory: String) {
         self.options = options
@@ -26,14 +28,26 @@ public struct IngestEngine {
         var manifest = IngestManifest(version: options.toolVersion, parameters: options.manifestParameters)
 
         let quarantineFile = try AtomicFile(path: outputDirectory + "/" + IngestManifest.quarantineFileName)
-        let ingestor = FileIngestor(options: options, outputDirectory: outputDirectory) { bytes in
+        var ingestor = FileIngestor(options: options, outputDirectory: outputDirectory) { bytes in
             try quarantineFile.write(bytes)
         }
-        for entry in expand(specs) {
+        let entries = expand(specs)
+        var bytesBefore: Int64 = 0
+        if let progress {
+            let sizes = entries.map { entry -> Int64 in
+                if case .file(let path) = entry { return FileIngestor.fileSize(path) } else { return 0 }
+            }
+            progress.setTotal(sizes.reduce(0, +), unit: "bytes")
+            ingestor.progress = progress
+        }
+        for entry in entries {
             var report: InputReport
             switch entry {
             case .file(let path):
+                ingestor.bytesBefore = bytesBefore
                 report = ingestor.ingest(path: path)
+                bytesBefore += FileIngestor.fileSize(path)
+                progress?.setDone(bytesBefore)
             case .unmatched(let spec, let error):
                 report = InputReport(path: spec, compression: InputCompression.none.rawValue, bytes: 0)
                 report.status = .failed
@@ -43,6 +57,7 @@ public struct IngestEngine {
             manifest.inputs.append(report)
         }
         manifest.recomputeTotals()
+        progress?.flush()
         try quarantineFile.commit()
         manifest.durationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         try writeAtomically(path: manifestPath, bytes: [UInt8](try manifest.encoded()))

@@ -9,6 +9,8 @@ final class PeekedChunks {
     /// input; empty for an empty one).
     let prefix: [UInt8]
     private var first: Chunk?
+    /// Told the on-disk bytes read, after `base` bytes of earlier inputs.
+    var progress: (meter: StageProgress, base: Int64)?
 
     /// Takes the first chunk of `reader`. Throws the source's error when even the first
     /// chunk cannot be read (a corrupt gzip header).
@@ -30,7 +32,16 @@ final class PeekedChunks {
 
     /// The next chunk in stream order (the peeked one first); nil at the end.
     func next() throws -> Chunk? {
-        if let chunk = first.take() { return chunk }
-        return try reader.next()
+        if let chunk = first.take() {
+            report(chunk.rawBytesConsumed)
+            return chunk
+        }
+        guard let chunk = try reader.next() else { return nil }
+        report(chunk.rawBytesConsumed)
+        return chunk
+    }
+
+    private func report(_ rawBytes: Int64) {
+        if let progress { progress.meter.setDone(progress.base + rawBytes) }
     }
 }

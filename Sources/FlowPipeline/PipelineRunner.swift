@@ -1,3 +1,4 @@
+import FlowIO
 import Foundation
 
 /// Runs the tasks of a pipeline: each as its own process, in dependency order, up to
@@ -178,7 +179,7 @@ final class Execution: @unchecked Sendable {
                 index += 1
             }
             if pending.isEmpty && running.isEmpty { break }
-            drawProgress(total: graph.tasks.count)
+            drawProgress(total: graph.tasks.count, waiting: pending)
             _ = condition.wait(until: Date().addingTimeInterval(1))
         }
         if stateDirty { saveState() }
@@ -215,6 +216,7 @@ final class Execution: @unchecked Sendable {
         environment["FLOE_RUN_ID"] = runID
         environment["FLOE_STAGE"] = task.stage
         environment["FLOE_DATE"] = task.partition
+        environment[StageProgress.environmentKey] = absolute(progressPath(task))
         let outcome = ProcessSpawner.run(executable: prepared.executablePath!, arguments: prepared.subcommand + prepared.command.dropFirst(),
                                          environment: environment, logPath: logPath)
         let seconds = Date().timeIntervalSince(startedTask)
@@ -233,6 +235,7 @@ final class Execution: @unchecked Sendable {
             }
         }
         appendToLog(logPath, "\n# \(failure ?? "exit 0 after \(format(seconds))")\n")
+        try? FileManager.default.removeItem(atPath: progressPath(task))
         if let failure {
             return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: exitCode, seconds: seconds, logPath: logPath, failure: failure)
         }
@@ -285,12 +288,32 @@ final class Execution: @unchecked Sendable {
 
     private var progressShown = false
 
-    private func drawProgress(total: Int) {
+    /// Where a task's stage process reports its progress (`StageProgress`).
+    private func progressPath(_ task: PipelineTask) -> String {
+        logFolder + "/" + task.logName + ".progress"
+    }
+
+    /// Called with the condition locked.
+    private func drawProgress(total: Int, waiting: [PipelineTask]) {
         guard runner.options.progress, !running.isEmpty else { return }
         let now = Date()
-        let names = running.sorted { $0.value < $1.value }.prefix(3).map { "\($0.key.id) \(format(now.timeIntervalSince($0.value)))" }
-        let more = running.count > 3 ? " +\(running.count - 3)" : ""
-        runner.warn("\r\u{1B}[K[\(results.count)/\(total)] \(names.joined(separator: ", "))\(more) — \(format(now.timeIntervalSince(started)))")
+        var stageSeconds: [String: (sum: Double, count: Int)] = [:]
+        for result in results.values where result.status == .ran {
+            stageSeconds[result.task.stage, default: (0, 0)].sum += result.seconds
+            stageSeconds[result.task.stage, default: (0, 0)].count += 1
+        }
+        func estimate(_ task: PipelineTask) -> Double? {
+            if let seconds = state.entries[task.id]?.seconds { return seconds }
+            return stageSeconds[task.stage].map { $0.sum / Double($0.count) }
+        }
+        let inFlight = running.sorted { $0.value < $1.value }.map { task, started in
+            TaskInFlight(id: task.id, elapsed: now.timeIntervalSince(started),
+                         snapshot: StageProgressSnapshot.read(path: progressPath(task)),
+                         previousSeconds: state.entries[task.id]?.seconds)
+        }
+        let line = ProgressLine(finished: results.count, total: total, running: inFlight, waiting: waiting.map(estimate),
+                                jobs: max(1, runner.options.jobs), elapsed: now.timeIntervalSince(started))
+        runner.warn("\r\u{1B}[K" + line.text(columns: ProgressLine.terminalColumns()))
         progressShown = true
     }
 

@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowIO
 import Foundation
 import Testing
 @testable import FlowClean
@@ -192,6 +193,26 @@ import Testing
         #expect(m.totals.counts.rowsOut == 2)
         let decoded = try CleanManifest.decode(Data(fileBytes(tmp.path + "/flows/manifest.json")))
         #expect(decoded.failedInputs.count == 2)
+    }
+
+    /// The meter floe-clean publishes for `floe run`: input rows validated, and work that
+    /// counts each row once validated and each accepted row once merged, ending at 100 %.
+    @Test func progressCountsValidatedThenMergedRows() throws {
+        let tmp = TempFolder()
+        defer { tmp.cleanup() }
+        let raw = tmp.sub("raw")
+        try writeRaw([flow(start: t0 + 1), flow(start: t0 + 2, srcPort: 9), flow(start: t0 + CivilTime.millisPerDay + 5)],
+                     to: raw + "/a.arrow")
+        try writeRaw([flow(start: t0 + 1), flow(start: t0 + 9, duration: -5_000)], to: raw + "/b.arrow")
+        var cleaner = engine()
+        cleaner.progress = StageProgress(path: tmp.path + "/progress.json", interval: 0)
+        let m = try cleaner.run(inputs: [raw], output: tmp.path + "/flows")
+        let snapshot = try #require(StageProgressSnapshot.read(path: tmp.path + "/progress.json"))
+        #expect(m.totals.counts.rowsIn == 5)
+        #expect(m.totals.counts.rowsRejected == 1)
+        #expect(snapshot.rows == 5)
+        // 5 validated + 4 accepted rows merged (one of them a duplicate).
+        #expect(snapshot.done == 9 && snapshot.total == 9 && snapshot.unit == "rows")
     }
 
     @Test func quarantineAndEnrichment() throws {

@@ -91,3 +91,29 @@ import Testing
         #expect(!files.contains { $0.hasPrefix(".") })
     }
 }
+
+/// The live progress floe-ingest publishes for `floe run` (FLOE_PROGRESS).
+@Suite struct IngestProgressTests {
+    /// Text (plain and gzip) and binary inputs: at the end the meter has every row written
+    /// and every byte on disk done.
+    @Test func meterEndsWithRowsWrittenAndAllBytes() throws {
+        let dir = makeTemporaryFolder()
+        let (text, _) = try generated(.genericCSV, rows: 2500)
+        let (zipped, _) = try generated(.nfdumpCSV, rows: 1500, gzip: true)
+        writeFile(dir + "/a.csv", text)
+        writeFile(dir + "/b.csv.gz", zipped)
+        writeFile(dir + "/c.pcap", IngestBinaryTests.fixture("softflowd-v9.pcap"))
+        let meterPath = dir + "/progress.json"
+        var options = IngestOptions()
+        options.chunkBytes = 4096
+        options.parseThreads = 2
+        options.batchRows = 1000
+        var engine = IngestEngine(options: options, outputDirectory: dir + "/raw")
+        engine.progress = StageProgress(path: meterPath, interval: 0)
+        let manifest = try engine.run(inputs: [dir + "/a.csv", dir + "/b.csv.gz", dir + "/c.pcap"])
+        let snapshot = try #require(StageProgressSnapshot.read(path: meterPath))
+        let bytes = Int64(text.count + zipped.count + IngestBinaryTests.fixture("softflowd-v9.pcap").count)
+        #expect(manifest.totals.counts.rowsWritten == 2500 + 1500 + 59)
+        #expect(snapshot == StageProgressSnapshot(rows: manifest.totals.counts.rowsWritten, done: bytes, total: bytes, unit: "bytes"))
+    }
+}

@@ -278,6 +278,38 @@ stages:
 }
 
 @Suite struct CrashRecoveryTests {
+    /// The stage process reports through the file named by FLOE_PROGRESS; the progress
+    /// line shows its rows, rate and share done, and the file is gone after the task.
+    @Test func progressLineShowsWhatTheStageReports() throws {
+        let ws = try Workspace()
+        try ws.write("seed.txt", "seed\n")
+        try ws.script("fake-progress", """
+        if [ "$1" = "--version" ]; then echo "fake-progress 1.0"; exit 0; fi
+        [ -n "$FLOE_PROGRESS" ] || { echo "no FLOE_PROGRESS" >&2; exit 9; }
+        printf '{"rows":3000000,"done":60,"total":100,"unit":"rows"}' > "$FLOE_PROGRESS"
+        sleep 3
+        mkdir -p "$(dirname "$2")"
+        echo done > "$2"
+        """)
+        let yaml = """
+        version: 1
+        vars:
+          root: ${ROOT}
+        stages:
+          slow:
+            run: fake-progress
+            inputs: "{root}/seed.txt"
+            outputs: "{root}/data/slow.txt"
+            args: ["--output", "{outputs}"]
+        """
+        let summary = try ws.run(yaml) { $0.progress = true }
+        #expect(summary.exitCode == 0)
+        let drawn = ws.err.all.filter { $0.hasPrefix("\r\u{1B}[K[0/1]") }
+        #expect(drawn.contains { $0.contains("slow ") && $0.contains("3.00 M rows") && $0.contains("rows/s 60%") && $0.contains("ETA") })
+        let logs = try FileManager.default.contentsOfDirectory(atPath: ws.root + "/state/logs/\(summary.runID)")
+        #expect(!logs.contains { $0.hasSuffix(".progress") })
+    }
+
     /// A stage killed by SIGKILL leaves no state entry: the next run redoes it and the
     /// stages after it, and ends with the same outputs as an undisturbed run.
     @Test func killedStageIsRedoneOnTheNextRun() throws {

@@ -120,11 +120,16 @@ public struct DialectParser: Sendable {
 
     // MARK: - Data lines
 
-    /// True when non-empty `f` has exactly the bytes of `token`.
+    /// True when non-empty `f` has exactly the bytes of `token`. Tokens are a few bytes
+    /// ("-", "(empty)") and most fields differ in their first byte: an inline loop, not a
+    /// memcmp call per field.
     @inline(__always)
     static func same(_ f: UnsafeBufferPointer<UInt8>, _ token: [UInt8]) -> Bool {
-        guard f.count == token.count, let a = f.baseAddress else { return false }
-        return token.withUnsafeBufferPointer { memcmp(a, $0.baseAddress!, f.count) == 0 }
+        guard f.count == token.count, !f.isEmpty else { return false }
+        return token.withUnsafeBufferPointer { t in
+            for i in 0..<t.count where f[i] != t[i] { return false }
+            return true
+        }
     }
 
     mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: inout FlowBatch) -> LineOutcome {

@@ -311,7 +311,12 @@ final class Execution: @unchecked Sendable {
                          snapshot: StageProgressSnapshot.read(path: progressPath(task)),
                          previousSeconds: state.entries[task.id]?.seconds)
         }
-        let line = ProgressLine(finished: results.count, total: total, running: inFlight, waiting: waiting.map(estimate),
+        let upstream = runner.taskGraph.upstream
+        let queued = waiting.map { task in
+            TaskWaiting(id: task.id, estimate: estimate(task),
+                        upstream: upstream[task, default: []].filter { results[$0] == nil }.map(\.id))
+        }
+        let line = ProgressLine(finished: results.count, total: total, running: inFlight, waiting: queued,
                                 jobs: max(1, runner.options.jobs), elapsed: now.timeIntervalSince(started))
         runner.warn("\r\u{1B}[K" + line.text(columns: ProgressLine.terminalColumns()))
         progressShown = true

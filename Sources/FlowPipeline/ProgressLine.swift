@@ -17,6 +17,15 @@ struct TaskInFlight: Equatable {
     var previousSeconds: Double?
 }
 
+/// A task not started yet, as the progress line sees it.
+struct TaskWaiting: Equatable {
+    var id: String
+    /// Seconds it is expected to take (nil: nothing to go by).
+    var estimate: Double?
+    /// Ids of the unfinished tasks it waits for.
+    var upstream: [String] = []
+}
+
 /// The terminal progress line of `floe run`: tasks done out of all, the elapsed time, an
 /// ETA, then the oldest tasks in flight with their rows, rows/s and share done, e.g.
 /// `[2/6] 14.2 s, ETA 31.0 s — clean 6.1 s 4.20 M rows 690.3 k rows/s 41%`.
@@ -29,8 +38,8 @@ struct ProgressLine {
     var finished: Int
     var total: Int
     var running: [TaskInFlight]
-    /// One estimate per task not started yet (nil: nothing to go by).
-    var waiting: [Double?]
+    /// The tasks not started yet, upstream before downstream.
+    var waiting: [TaskWaiting]
     var jobs: Int
     var elapsed: Double
 
@@ -43,22 +52,22 @@ struct ProgressLine {
         return nil
     }
 
-    /// Seconds until the run ends: the work left spread over the job slots, but never less
-    /// than the longest single task left.
+    /// Seconds until the run ends: the longest chain of dependent tasks left, or the work
+    /// left spread over the job slots when that is longer.
     var eta: Double? {
-        var longest = 0.0
+        var finish: [String: Double] = [:]
         var sum = 0.0
         for task in running {
             guard let r = Self.remaining(task) else { return nil }
-            longest = max(longest, r)
+            finish[task.id] = r
             sum += r
         }
-        for estimate in waiting {
-            guard let e = estimate else { return nil }
-            longest = max(longest, e)
+        for task in waiting {
+            guard let e = task.estimate else { return nil }
+            finish[task.id] = e + (task.upstream.compactMap { finish[$0] }.max() ?? 0)
             sum += e
         }
-        return max(longest, sum / Double(max(1, jobs)))
+        return max(finish.values.max() ?? 0, sum / Double(max(1, jobs)))
     }
 
     var text: String {

@@ -7,8 +7,8 @@ import Foundation
 /// `floe clean` / `floe-clean`: validate, normalize, dedupe, enrich and partition raw
 /// ingested flows into the day-partitioned flow dataset.
 public struct CleanCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "clean",
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: stageCommandName("clean"),
         abstract: "Turn floe-ingest output into the day-partitioned flow dataset.",
         discussion: """
         Reads RAW_DIR/*.arrow (the output of floe-ingest; an .arrow file may be named \
@@ -38,7 +38,7 @@ public struct CleanCommand: ParsableCommand {
           floe-clean data/raw/day1 data/raw/day2 -o data/flows \\
             --config clean.yaml --internal-network 10.0.0.0/8 \\
             --not-before 2026-11-01 --not-after 2026-11-07
-        """)
+        """) }
 
     @Argument(help: ArgumentHelp("Folders written by floe-ingest (or single .arrow files).", valueName: "RAW_DIR"))
     public var inputs: [String] = []

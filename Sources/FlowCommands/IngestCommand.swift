@@ -9,8 +9,8 @@ import Foundation
 /// export captures (pcap, pcapng), nfdump's nfcapd files and IPFIX files →
 /// Arrow files, `manifest.json` and `quarantine.jsonl` in one output folder.
 public struct IngestCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "ingest",
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: stageCommandName("ingest"),
         abstract: "Read flow logs (CSV dialects, NetFlow/IPFIX captures, nfcapd files; plain or gzip) into Apache Arrow files.",
         discussion: """
         Each INPUT is a file, a folder (read recursively, hidden files skipped) or a glob \
@@ -47,7 +47,7 @@ public struct IngestCommand: ParsableCommand {
           floe-ingest --dialect nfdump-csv --timezone Europe/Zurich --output raw/ export.csv
           floe-ingest --mapping mymap.yaml --output raw/ custom.csv
           floe-ingest --export-port 2055 --output raw/ collector.pcap nfcapd.202611281200
-        """)
+        """) }
 
     @Argument(help: ArgumentHelp("Input files, folders or globs.", valueName: "input"))
     public var inputs: [String] = []

@@ -5,8 +5,8 @@ import Foundation
 
 /// `floe report` / `floe-report`: the HTML and Markdown report of a period.
 public struct ReportCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "report",
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: stageCommandName("report"),
         abstract: "Write the HTML and Markdown report of a period of the flow dataset.",
         discussion: """
         Reads the dataset (DATASET_DIR/date=YYYY-MM-DD/*.arrow and its manifest.json), \
@@ -26,7 +26,7 @@ public struct ReportCommand: ParsableCommand {
           floe-report --dataset data/flows --date 2026-11-01 --output reports/2026-11-01
           floe-report --dataset data/flows --ingest data/raw --scores data/scores \\
             --from 2026-11-01 --to 2026-11-30 --output reports/2026-11 --title "November"
-        """)
+        """) }
 
     @Option(help: ArgumentHelp("The flow dataset (written by floe-clean).", valueName: "DATASET_DIR"))
     public var dataset: String

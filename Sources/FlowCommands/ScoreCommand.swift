@@ -5,8 +5,8 @@ import Foundation
 
 /// `floe-score` / `floe score`: applies trained models to days of a flow dataset.
 public struct ScoreCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "score",
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: stageCommandName("score"),
         abstract: "Score days of a flow dataset with trained models; write the ranked anomalies.",
         discussion: """
         For each day (--date, repeatable; default every day of DATASET_DIR) and each model \
@@ -24,7 +24,7 @@ public struct ScoreCommand: ParsableCommand {
         Examples:
           floe-score --models data/models --input data/clean --date 2026-11-08 --output data/scores
           floe-score --models data/models --input data/clean --output data/scores
-        """)
+        """) }
 
     @Option(help: ArgumentHelp("Folder written by floe-train.", valueName: "dir"))
     public var models: String

@@ -5,8 +5,8 @@ import Foundation
 
 /// `floe-train` / `floe train`: fits the models of `ModelPlan.kinds` on a flow dataset.
 public struct TrainCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "train",
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: stageCommandName("train"),
         abstract: "Train k-means, DBSCAN and host-graph models on a flow dataset.",
         discussion: """
         Reads DATASET_DIR/date=YYYY-MM-DD/*.arrow (floe-clean's output), computes the \
@@ -21,7 +21,7 @@ public struct TrainCommand: ParsableCommand {
           floe-train --config pipeline.yaml --input data/clean --output data/models
           floe-train --config models.json --input data/clean --output data/models \\
             --from 2026-11-01 --to 2026-11-07
-        """)
+        """) }
 
     @Option(help: ArgumentHelp("YAML or JSON file with a `models:` section.", valueName: "file"))
     public var config: String?

@@ -78,6 +78,16 @@ func jsonObject(_ path: String) throws -> [String: Any] {
         let help = try Binaries.run("floe-ingest", ["--help"])
         #expect(help.code == 0)
         #expect(help.out.contains("Examples:"))
+        // Usage names the command the user typed.
+        #expect(help.out.contains("USAGE: floe-ingest "))
+        #expect(try Binaries.run("floe-train", ["--help"]).out.contains("USAGE: floe-train "))
+        #expect(try Binaries.run("floe", ["ingest", "--help"]).out.contains("USAGE: floe ingest "))
+    }
+
+    @Test func stageNameFollowsTheExecutable() {
+        #expect(stageCommandName("clean", invokedAs: "/usr/local/bin/floe-clean") == "floe-clean")
+        #expect(stageCommandName("clean", invokedAs: "/usr/local/bin/floe") == "clean")
+        #expect(stageCommandName("clean", invokedAs: "floe-ingest") == "clean")
     }
 
     /// `floe demo` (README's first command) runs every stage; a second run skips them all.

@@ -212,7 +212,13 @@ public struct CleanEngine: Sendable {
                            consumer: BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>) throws {
         let reader = try ArrowFileReader(path: path)
         try reader.checkFlowSchema()
-        let views = try (0..<reader.recordBatchCount).map { try RawBatchView(reader: reader, index: $0) }
+        // Checking a view reads its offsets; drop those pages again at once, so checking a
+        // large file does not make all of it resident (they are read again when used).
+        let views = try (0..<reader.recordBatchCount).map { index in
+            let view = try RawBatchView(reader: reader, index: index)
+            view.releasePages()
+            return view
+        }
         var sourceJSON: [UInt8] = []
         JSONBytes.appendString(path, to: &sourceJSON)
         let source = sourceJSON

@@ -94,5 +94,11 @@ struct RecordedCoverageTests {
         #expect(holes == expected)
         let mask = coverage.missingMask(startMillis: 0, bucketMillis: 10 * 60_000, flowsPerBucket: [Double](repeating: 1, count: 12))
         #expect(mask == [false, false, false, true, true, true, true, false, false, true, true, true])
+        // Inside a recorded span, a long run of zero flows (an exporter outage within one
+        // archive file) is still inferred as missing.
+        let oneFile = SeriesCoverage(coveredRanges: [(0, 120 * minute)], gapMinutes: 30)
+        let flows = [Double](repeating: 3, count: 40) + [Double](repeating: 0, count: 40) + [Double](repeating: 3, count: 40)
+        let outage = oneFile.missingMask(startMillis: 0, bucketMillis: minute, flowsPerBucket: flows)
+        #expect(outage.indices.filter { outage[$0] } == Array(40..<80))
     }
 }

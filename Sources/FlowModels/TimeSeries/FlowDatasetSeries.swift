@@ -29,8 +29,8 @@ public enum FlowDatasetSeries {
     /// Aggregates the window [startMillis, endMillis) of `dataset`. The day before the
     /// window is read too (its long flows spill into the first buckets). `coverage`
     /// defaults to the coverage floe-clean recorded with the partitions read
-    /// (`RecordedCoverage`), or, for datasets without it, to inference from
-    /// `config.coverageGapMinutes`.
+    /// (`RecordedCoverage`: its holes are missing) plus inference from
+    /// `config.coverageGapMinutes`; for datasets without recorded coverage, inference only.
     public static func aggregate(dataset: String, startMillis: Int64, endMillis: Int64, config: SeriesConfig,
                                  coverage: SeriesCoverage? = nil) throws -> SeriesSet {
         let firstDay = CivilTime.day(ofMillis: startMillis) - 1

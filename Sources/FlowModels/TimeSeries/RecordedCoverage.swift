@@ -6,9 +6,9 @@ import FlowCore
 public enum RecordedCoverage {
     /// Coverage of the partitions `days` of `dataset` (the days that exist in the range
     /// read): the union of every input's span of flow starts, each made half-open
-    /// ([first, last + 1 ms)). Nil, so that gaps are inferred instead, when no day is
-    /// given or any of them has no readable coverage file (a dataset written before
-    /// coverage was recorded).
+    /// ([first, last + 1 ms)). Nil, so that gaps are only inferred from the flow counts,
+    /// when no day is given or any of them has no readable coverage file (a dataset
+    /// written before coverage was recorded).
     public static func read(dataset: String, days: [Int64], gapMinutes: Int) -> SeriesCoverage? {
         guard !days.isEmpty else { return nil }
         var covered: [(start: Int64, end: Int64)] = []

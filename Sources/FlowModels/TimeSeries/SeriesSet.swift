@@ -41,24 +41,26 @@ public struct SeriesSet: Sendable, Equatable {
     }
 }
 
-/// Which parts of the time grid had input at all. Two sources:
-/// - recorded: `coveredRanges`, the spans of flow starts of every input file (floe-clean's
-///   `coverage.json` per day partition, see `RecordedCoverage`). A hole of at least
-///   `inferredGapMinutes` between them (or before the first / after the last) is missing
-///   coverage: no input file covered that time.
-/// - inferred, when nothing is recorded: a run of at least `inferredGapMinutes` of
-///   consecutive buckets with zero flows in the whole network is missing (a network that
-///   is never idle went silent: an exporter or a file is missing, not the traffic).
-/// `missingRanges` are explicit [start, end) ranges without input, added to either.
-/// A bucket is missing when any part of it lies in a hole or a missing range.
+/// Which parts of the time grid had input at all. A bucket is missing when any part of it
+/// lies in one of:
+/// - a hole of the recorded coverage: `coveredRanges` are the spans of flow starts of every
+///   input file (floe-clean's `coverage.json` per day partition, see `RecordedCoverage`); a
+///   stretch of at least `inferredGapMinutes` that no span touches (between them, before the
+///   first, after the last) had no input file at all, whatever the flow counts say (long
+///   flows reported by the next file can start inside a missing file's time);
+/// - an inferred gap: a run of at least `inferredGapMinutes` of consecutive buckets with
+///   zero flows in the whole network (a network that is never idle went silent: an exporter
+///   or a file is missing, not the traffic). Kept with recorded coverage too, since a file's
+///   span can hold an exporter outage (one archive file over days);
+/// - an explicit `missingRanges` entry.
 public struct SeriesCoverage: Sendable, Equatable {
     /// [start, end) UTC ms ranges known to have no input.
     public var missingRanges: [(start: Int64, end: Int64)]
     /// [start, end) UTC ms ranges recorded as covered by some input; nil when no coverage
-    /// was recorded (then gaps are inferred from the flow counts).
+    /// was recorded (then gaps are only inferred from the flow counts).
     public var coveredRanges: [(start: Int64, end: Int64)]?
     /// Minutes without input that count as a gap: a hole between covered ranges, or a run
-    /// of zero flows when inferring (0 = every hole counts; no inference).
+    /// of zero flows (0 = every hole of the recorded coverage counts; no inference).
     public var inferredGapMinutes: Int
 
     public init(missingRanges: [(start: Int64, end: Int64)] = [], inferredGapMinutes: Int = 30) {
@@ -115,7 +117,7 @@ public struct SeriesCoverage: Sendable, Equatable {
             let last = min(n, Int((range.end - startMillis + bucketMillis - 1) / bucketMillis))
             if first < last { for i in first..<last { mask[i] = true } }
         }
-        if coveredRanges == nil && inferredGapMinutes > 0 {
+        if inferredGapMinutes > 0 {
             let minimum = max(1, Int((Int64(inferredGapMinutes) * 60_000 + bucketMillis - 1) / bucketMillis))
             var i = 0
             while i < n {

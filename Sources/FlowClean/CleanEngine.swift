@@ -145,6 +145,7 @@ public struct CleanEngine: Sendable {
             for run in runs { cursors.append(RunCursor(file: run, bufferRows: bufferRows)) }
             if !chunks.isEmpty { cursors.append(RunCursor(chunks: chunks, order: orders.removeValue(forKey: day) ?? DayStore.sortOrder(chunks))) }
             var merger = try RunMerger(cursors)
+            var coverage = CoverageSpans(inputs: files.count)
 
             let folder = DatasetSchema.partitionFolder(day: day)
             let staged = output + "/." + folder + ".tmp-\(getpid())"
@@ -161,6 +162,7 @@ public struct CleanEngine: Sendable {
             do {
                 var merged: Int64 = 0
                 while let row = try merger.next() {
+                    coverage.add(row)
                     if config.dedupeEnabled && window.isDuplicate(row) {
                         duplicates[Int(row.input)] += 1
                     } else {
@@ -176,6 +178,7 @@ public struct CleanEngine: Sendable {
                 throw error
             }
             let rows = Int64(try writer.finish())
+            try coverage.write(day: staged, inputs: files)
             PartitionSwap.syncFolder(staged)
             try PartitionSwap.replace(target: output + "/" + folder, with: staged, parent: output)
             manifest.partitions.append(PartitionReport(date: CivilTime.dateString(day: day), path: folder + "/" + part, rows: rows))

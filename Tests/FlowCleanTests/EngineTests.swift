@@ -86,6 +86,26 @@ import Testing
         #expect(second.ints["day_of_week"] == [2, 2])
     }
 
+    @Test func coverageRecordsEachInputsFlowStartsPerDay() throws {
+        let tmp = TempFolder()
+        defer { tmp.cleanup() }
+        let midnight = t0 + CivilTime.millisPerDay
+        let first = tmp.sub("raw") + "/a.arrow", second = tmp.path + "/raw/b.arrow"
+        try writeRaw([flow(start: t0 + 7_000), flow(start: t0 + 2_000, srcPort: 40_001), flow(start: midnight + 5, srcPort: 40_002)], to: first)
+        try writeRaw([flow(start: t0 + 9_000, srcPort: 40_003), flow(start: t0 + 4_000, srcPort: 40_004)], to: second)
+        let out = tmp.path + "/flows"
+        try engine().run(inputs: [tmp.path + "/raw"], output: out)
+        func coverage(_ day: Int64) throws -> PartitionCoverage {
+            let path = (partitionPath(out, day: day) as NSString).deletingLastPathComponent + "/" + PartitionCoverage.fileName
+            return try JSONDecoder().decode(PartitionCoverage.self, from: try #require(FileManager.default.contents(atPath: path)))
+        }
+        #expect(try coverage(day0).spans == [
+            PartitionCoverage.Span(input: first, firstStart: t0 + 2_000, lastStart: t0 + 7_000, rows: 2),
+            PartitionCoverage.Span(input: second, firstStart: t0 + 4_000, lastStart: t0 + 9_000, rows: 2),
+        ])
+        #expect(try coverage(day0 + 1).spans == [PartitionCoverage.Span(input: first, firstStart: midnight + 5, lastStart: midnight + 5, rows: 1)])
+    }
+
     @Test func recleaningADayLeavesOtherDaysUntouched() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }

@@ -30,12 +30,15 @@ public struct DBSCANResult: Sendable, Equatable {
 /// DBSCAN (Ester et al. 1996) over a k-d tree, so neighbourhoods are found without
 /// comparing all pairs and without storing them: one parallel pass counts each point's
 /// neighbours (core points), one parallel pass unions neighbouring core points
-/// (union–find over k-d tree order), and one parallel pass gives each border point the cluster of its lowest-index core
-/// neighbour. Memory is O(n) beyond the tree. Core points and their clusters are
-/// unique; border points touching two clusters may be labelled differently from
-/// scikit-learn, whose choice depends on its expansion order.
+/// (union–find over k-d tree order), and one parallel pass gives each border point the
+/// cluster of its lowest-index core neighbour. All passes run in tree order over the
+/// tree's own copy of the points (the caller's matrix when it is handed over with
+/// `consume`), so memory beyond the points is a few bytes per point: the tree order and
+/// nodes, one core flag, one union–find slot, and the result. Core points and their
+/// clusters are unique; border points touching two clusters may be labelled differently
+/// from scikit-learn, whose choice depends on its expansion order.
 public enum DBSCAN {
-    public static func fit(_ x: FeatureMatrix, parameters p: DBSCANParameters) throws -> DBSCANResult {
+    public static func fit(_ x: consuming FeatureMatrix, parameters p: DBSCANParameters) throws -> DBSCANResult {
         guard p.eps > 0, p.eps.isFinite else {
             throw FlowModelsError.invalidParameter(name: "eps", value: "\(p.eps)", reason: "must be a positive number")
         }
@@ -43,74 +46,70 @@ public enum DBSCAN {
             throw FlowModelsError.invalidParameter(name: "min_samples", value: "\(p.minSamples)", reason: "must be at least 1")
         }
         let n = x.rows, d = x.columns
-        let tree = KDTree(x)
-        var isCore = [Bool](repeating: false, count: n)
-        x.values.withUnsafeBufferPointer { xv in
-            isCore.withUnsafeMutableBufferPointer { cv in
+        let tree = KDTree(consuming: x)
+        // Core flags by tree position.
+        var coreAt = [Bool](repeating: false, count: n)
+        tree.points.withUnsafeBufferPointer { pv in
+            coreAt.withUnsafeMutableBufferPointer { cv in
                 Parallel.forEachChunk(count: n, minimumChunk: 2_048) { _, range in
-                    for i in range {
+                    for t in range {
                         var c = 0
-                        tree.visitWithin(xv.baseAddress! + i * d, radius: p.eps) { _ in
+                        tree.visitPositionsWithin(pv.baseAddress! + t * d, radius: p.eps, after: -1) { _ in
                             c += 1
                             return c < p.minSamples
                         }
-                        cv[i] = c >= p.minSamples
+                        cv[t] = c >= p.minSamples
                     }
                 }
             }
         }
-        // Union of neighbouring core points, over tree positions so that neighbours are
-        // mostly in the same contiguous range: each worker unions pairs inside its own
-        // range (it alone writes those parent slots) and keeps pairs that cross into a
-        // later range for a short sequential merge. Each pair is visited once (j > i).
-        let roots = Self.coreComponents(tree, isCore: isCore, eps: p.eps)
-        var parent = roots
-        func find(_ i: Int) -> Int {
-            var r = i
-            while Int(parent[r]) != r { r = Int(parent[r]) }
-            var c = i
-            while Int(parent[c]) != r { let next = Int(parent[c]); parent[c] = Int32(r); c = next }
-            return r
-        }
+        var parent = Self.coreComponents(tree, coreAt: coreAt, eps: p.eps)
+        let clusters = Self.numberClusters(tree, coreAt: coreAt, roots: &parent)
+        // Labels and core flags by original row; border points take the cluster of their
+        // lowest-row core neighbour (each position writes its own row: no two writers).
         var labels = [Int32](repeating: -1, count: n)
-        var rootLabel = [Int32](repeating: -1, count: n)
-        var clusters: Int32 = 0
-        for i in 0..<n where isCore[i] {
-            let r = find(i)
-            if rootLabel[r] < 0 { rootLabel[r] = clusters; clusters += 1 }
-            labels[i] = rootLabel[r]
+        var isCore = [Bool](repeating: false, count: n)
+        for t in 0..<n where coreAt[t] {
+            let row = tree.row(at: t)
+            isCore[row] = true
+            labels[row] = Self.cluster(ofCore: t, roots: parent)
         }
-        let coreLabels = labels
-        x.values.withUnsafeBufferPointer { xv in
-            isCore.withUnsafeBufferPointer { cv in
-                labels.withUnsafeMutableBufferPointer { lv in
-                    Parallel.forEachChunk(count: n, minimumChunk: 2_048) { _, range in
-                        for i in range where !cv[i] {
-                            var bestCore = Int.max
-                            tree.visitWithin(xv.baseAddress! + i * d, radius: p.eps) { j in
-                                if cv[j] && j < bestCore { bestCore = j }
-                                return true
+        tree.points.withUnsafeBufferPointer { pv in
+            coreAt.withUnsafeBufferPointer { cv in
+                parent.withUnsafeBufferPointer { roots in
+                    labels.withUnsafeMutableBufferPointer { lv in
+                        Parallel.forEachChunk(count: n, minimumChunk: 2_048) { _, range in
+                            for t in range where !cv[t] {
+                                var bestRow = Int.max, bestPosition = -1
+                                tree.visitPositionsWithin(pv.baseAddress! + t * d, radius: p.eps, after: -1) { j in
+                                    if cv[j] {
+                                        let row = tree.row(at: j)
+                                        if row < bestRow { bestRow = row; bestPosition = j }
+                                    }
+                                    return true
+                                }
+                                if bestPosition >= 0 { lv[tree.row(at: t)] = Self.cluster(ofCore: bestPosition, roots: roots) }
                             }
-                            if bestCore != Int.max { lv[i] = coreLabels[bestCore] }
                         }
                     }
                 }
             }
         }
-        return DBSCANResult(labels: labels, isCore: isCore, clusterCount: Int(clusters))
+        return DBSCANResult(labels: labels, isCore: isCore, clusterCount: clusters)
     }
 
-    /// Component root (an original row index) of every core point, and the row itself
-    /// for the others. Runs on all cores.
-    /// `forcedChunks` overrides the number of ranges (tests).
-    static func coreComponents(_ tree: KDTree, isCore: [Bool], eps: Double, forcedChunks: Int? = nil) -> [Int32] {
+    /// Union–find parent of every tree position after the core union: each core point's
+    /// slot holds its component root (a tree position), every other slot itself. Runs on
+    /// all cores. `forcedChunks` overrides the number of ranges (tests).
+    static func coreComponents(_ tree: KDTree, coreAt: [Bool], eps: Double, forcedChunks: Int? = nil) -> [Int32] {
         let n = tree.count, d = tree.dimensions
-        // Core flags and parents by tree position.
-        let coreAt = (0..<n).map { isCore[Int(tree.order[$0])] }
         var parent = (0..<n).map { Int32($0) }
         let chunks = max(1, min(n, forcedChunks ?? min(8, Parallel.chunkCount(n, minimumChunk: 16_384))))
-        // Core points with a core neighbour in a later range: re-queried sequentially below
-        // (a flag per point instead of a list of pairs keeps memory O(n)).
+        // Union of neighbouring core points over tree positions, so that neighbours are
+        // mostly in the same contiguous range: each worker unions pairs inside its own range
+        // (it alone writes those parent slots) and flags points with a core neighbour in a
+        // later range for a short sequential pass (a flag per point instead of a list of
+        // pairs keeps memory O(n)). Each pair is visited once (j > i).
         var crossing = [Bool](repeating: false, count: n)
         parent.withUnsafeMutableBufferPointer { parentSlots in
             crossing.withUnsafeMutableBufferPointer { crossingSlots in
@@ -118,22 +117,15 @@ public enum DBSCAN {
                     let pv = parentSlots, cv = crossingSlots
                     let work = { (chunk: Int) in
                         let lo = n * chunk / chunks, hi = n * (chunk + 1) / chunks
-                        func find(_ i: Int) -> Int {
-                            var r = i
-                            while Int(pv[r]) != r { r = Int(pv[r]) }
-                            var c = i
-                            while Int(pv[c]) != r { let next = Int(pv[c]); pv[c] = Int32(r); c = next }
-                            return r
-                        }
                         for i in lo..<hi where coreAt[i] {
                             tree.visitPositionsWithin(points.baseAddress! + i * d, radius: eps, after: i) { j in
-                                guard coreAt[j] else { return }
+                                guard coreAt[j] else { return true }
                                 if j < hi {
-                                    let a = find(i), b = find(j)
-                                    if a != b { if a < b { pv[b] = Int32(a) } else { pv[a] = Int32(b) } }
+                                    Self.union(i, j, pv)
                                 } else {
                                     cv[i] = true
                                 }
+                                return true
                             }
                         }
                     }
@@ -146,29 +138,66 @@ public enum DBSCAN {
                 }
             }
         }
-        func find(_ i: Int) -> Int {
-            var r = i
-            while Int(parent[r]) != r { r = Int(parent[r]) }
-            var c = i
-            while Int(parent[c]) != r { let next = Int(parent[c]); parent[c] = Int32(r); c = next }
-            return r
-        }
-        tree.points.withUnsafeBufferPointer { points in
-            for chunk in 0..<chunks {
-                let lo = n * chunk / chunks, hi = n * (chunk + 1) / chunks
-                for i in lo..<hi where crossing[i] {
-                    tree.visitPositionsWithin(points.baseAddress! + i * d, radius: eps, after: hi - 1) { j in
-                        guard coreAt[j] else { return }
-                        let a = find(i), b = find(j)
-                        if a != b { if a < b { parent[b] = Int32(a) } else { parent[a] = Int32(b) } }
+        parent.withUnsafeMutableBufferPointer { pv in
+            tree.points.withUnsafeBufferPointer { points in
+                for chunk in 0..<chunks {
+                    let lo = n * chunk / chunks, hi = n * (chunk + 1) / chunks
+                    for i in lo..<hi where crossing[i] {
+                        tree.visitPositionsWithin(points.baseAddress! + i * d, radius: eps, after: hi - 1) { j in
+                            if coreAt[j] { Self.union(i, j, pv) }
+                            return true
+                        }
                     }
                 }
             }
+            for t in 0..<n where coreAt[t] { pv[t] = Int32(Self.find(t, pv)) }
         }
-        // Back to original rows: every member points at its root's row.
-        var byRow = (0..<n).map { Int32($0) }
-        for t in 0..<n where coreAt[t] { byRow[Int(tree.order[t])] = tree.order[find(t)] }
-        return byRow
+        return parent
+    }
+
+    /// Root of `i` with path compression.
+    @inline(__always)
+    static func find(_ i: Int, _ parent: UnsafeMutableBufferPointer<Int32>) -> Int {
+        var r = i
+        while Int(parent[r]) != r { r = Int(parent[r]) }
+        var c = i
+        while Int(parent[c]) != r { let next = Int(parent[c]); parent[c] = Int32(r); c = next }
+        return r
+    }
+
+    /// Joins the sets of `i` and `j` (the lower root becomes the root).
+    @inline(__always)
+    static func union(_ i: Int, _ j: Int, _ parent: UnsafeMutableBufferPointer<Int32>) {
+        let a = find(i, parent), b = find(j, parent)
+        if a != b { if a < b { parent[b] = Int32(a) } else { parent[a] = Int32(b) } }
+    }
+
+    /// Numbers the components of `roots` (from `coreComponents`) 0, 1, … in order of each
+    /// one's lowest core row, and stores −(number + 1) in each root's own slot (members keep
+    /// pointing at their root). Returns the number of clusters.
+    static func numberClusters(_ tree: KDTree, coreAt: [Bool], roots: inout [Int32]) -> Int {
+        let n = tree.count
+        // Lowest row per component, kept as −(row + 1) in the root's slot while collecting.
+        for t in 0..<n where coreAt[t] {
+            let r = roots[t] < 0 ? t : Int(roots[t])
+            let encoded = -Int32(tree.row(at: t)) - 1
+            roots[r] = roots[r] < 0 ? max(roots[r], encoded) : encoded
+        }
+        // (lowest row << 32 | root position), sorted: cluster numbers in row order.
+        var firsts: [UInt64] = []
+        for t in 0..<n where coreAt[t] && roots[t] < 0 {
+            firsts.append(UInt64(-Int(roots[t]) - 1) << 32 | UInt64(t))
+        }
+        firsts.sort()
+        for (number, key) in firsts.enumerated() { roots[Int(key & 0xFFFF_FFFF)] = -Int32(number) - 1 }
+        return firsts.count
+    }
+
+    /// Cluster number of core position `t` after `numberClusters`.
+    @inline(__always)
+    static func cluster<R: RandomAccessCollection>(ofCore t: Int, roots: R) -> Int32 where R.Element == Int32, R.Index == Int {
+        let slot = roots[t]
+        return slot < 0 ? -slot - 1 : -roots[Int(slot)] - 1
     }
 
     /// `eps` at the knee of the sorted k-distance curve (k = `minSamples`, the point

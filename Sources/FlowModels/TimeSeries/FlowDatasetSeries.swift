@@ -28,7 +28,9 @@ public enum FlowDatasetSeries {
 
     /// Aggregates the window [startMillis, endMillis) of `dataset`. The day before the
     /// window is read too (its long flows spill into the first buckets). `coverage`
-    /// defaults to inference from `config.coverageGapMinutes`.
+    /// defaults to the coverage floe-clean recorded with the partitions read
+    /// (`RecordedCoverage`: its holes are missing) plus inference from
+    /// `config.coverageGapMinutes`; for datasets without recorded coverage, inference only.
     public static func aggregate(dataset: String, startMillis: Int64, endMillis: Int64, config: SeriesConfig,
                                  coverage: SeriesCoverage? = nil) throws -> SeriesSet {
         let firstDay = CivilTime.day(ofMillis: startMillis) - 1
@@ -45,7 +47,9 @@ public enum FlowDatasetSeries {
             for file in part.files { try aggregator.add(file: file) }
             aggregator.finishDay()
         }
-        return aggregator.result(coverage: coverage)
+        let recorded = coverage ?? RecordedCoverage.read(dataset: dataset, days: parts.map(\.day),
+                                                         gapMinutes: config.coverageGapMinutes)
+        return aggregator.result(coverage: recorded)
     }
 }
 

@@ -2,7 +2,7 @@
 # Binary ingest benchmark: floe-ingest (release) on pcap captures of NetFlow v9 and IPFIX
 # exports and on nfcapd files of the same flows, side by side with nfdump reading its own
 # files (`-o csv` and `-o null`, the plainest read nfdump 1.7.1 offers).
-#   usage: scripts/bench/binary.sh [RECORDS=5000000] [RUNS=3]
+#   usage: scripts/bench/binary.sh [RECORDS=5000000] [RUNS=3]     (RUNS=0: make and check data only)
 # Data (git-ignored, reused when present) goes to $BENCH_DIR (default /tmp/floe-bench-binary):
 #   1. `floe generate --dialect generic-csv` writes RECORDS flows (7 days, seed 1);
 #   2. scripts/bench/make_exports.py packs them into v9 and IPFIX export datagrams in two
@@ -84,6 +84,7 @@ for input in "$v9" "$ipfix" "$nfc" "$nfc_lz4"; do
   fi
 done
 rm -rf "$work/check"
+if [ "$runs" -eq 0 ]; then echo "data ready in $work" >&2; exit 0; fi
 
 {
   echo "## binary ingest benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -9,6 +9,19 @@ enum NfcapdBlockDecompressor {
     /// LZ4 block format (no frame): sequences of literals and (offset, length) matches.
     static func lz4(_ src: UnsafeRawBufferPointer, into dst: inout [UInt8], limit: Int) throws -> Int {
         if dst.count < limit { dst = [UInt8](repeating: 0, count: limit) }
+        return try dst.withUnsafeMutableBufferPointer { out in
+            try lz4(src, into: UnsafeMutableRawBufferPointer(out), limit: limit)
+        }
+    }
+
+    /// LZ4 block into `out` (at least `limit` bytes). Every copy is bounds-checked against
+    /// `src.count` and `limit` before it is made; literals and non-overlapping matches are
+    /// copied whole, overlapping matches (offset < length) byte by byte.
+    private static func lz4(_ src: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
+        guard let srcBase = src.baseAddress, !src.isEmpty else { return 0 }
+        guard let dstBase = out.baseAddress, out.count >= limit else {
+            throw Failure(detail: "LZ4 output exceeds \(limit) bytes")
+        }
         var ip = 0
         var op = 0
         let n = src.count
@@ -26,7 +39,7 @@ enum NfcapdBlockDecompressor {
             }
             guard lit <= n - ip else { throw Failure(detail: "LZ4 literals run past the block") }
             guard lit <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
-            for i in 0..<lit { dst[op + i] = src[ip + i] }
+            if lit > 0 { (dstBase + op).copyMemory(from: srcBase + ip, byteCount: lit) }
             ip += lit
             op += lit
             if ip == n { break }  // last sequence: literals only
@@ -45,8 +58,14 @@ enum NfcapdBlockDecompressor {
                 }
             }
             guard len <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
-            var from = op - offset
-            for _ in 0..<len { dst[op] = dst[from]; op += 1; from += 1 }
+            let from = op - offset
+            if offset >= len {
+                (dstBase + op).copyMemory(from: UnsafeRawPointer(dstBase + from), byteCount: len)
+            } else {
+                let d = dstBase.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<len { d[op + i] = d[from + i] }
+            }
+            op += len
         }
         return op
     }

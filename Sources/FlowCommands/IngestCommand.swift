@@ -73,7 +73,7 @@ public struct IngestCommand: ParsableCommand {
     @Option(name: .customLong("max-line-length"), help: ArgumentHelp("Longest accepted line in bytes; longer lines are rejected without being buffered.", valueName: "bytes"))
     public var maxLineLength: Int = 64 * 1024
 
-    @Option(name: .customLong("batch-rows"), help: ArgumentHelp("Rows per Arrow record batch.", valueName: "rows"))
+    @Option(name: .customLong("batch-rows"), help: ArgumentHelp("Rows per Arrow record batch (binary inputs: up to twice that many).", valueName: "rows"))
     public var batchRows: Int = 65_536
 
     @Option(name: .customLong("export-port"), help: ArgumentHelp("Captures only: decode UDP datagrams to or from this port as NetFlow/IPFIX exports (repeatable). Without it any datagram whose payload is a valid export header is decoded.", valueName: "port"))

@@ -1,0 +1,121 @@
+/// One flow's contribution to the distinct counts: its start bucket, the exact keys of its
+/// two addresses (`ExactAddressKeys.none` when unparsed) and the series groups it belongs
+/// to (bit `g` of `mask` = group `chunk * 64 + g`).
+struct DistinctRecord {
+    var source: UInt64
+    var destination: UInt64
+    var mask: UInt64
+    var bucket: Int32
+    var chunk: UInt32
+}
+
+/// Exact distinct sources/destinations per (series group, bucket). Flows append one record
+/// each (sequential writes; a second record only for flows in groups beyond the first 64);
+/// `flush` orders the records by bucket (a counting sort, skipped when they already are,
+/// as day files written in time order are), then per bucket puts each address into a small
+/// set with the groups it was seen in and adds one per (address, group) to the counts.
+/// Memory: 32 bytes per record until the next flush (the dataset path flushes per day),
+/// twice that during a flush of unordered records, plus the per-bucket sets.
+struct DistinctRecordLog {
+    private var records: UnsafeMutablePointer<DistinctRecord>
+    private var capacity: Int
+    private(set) var count = 0
+    private var sources = BucketAddressSet()
+    private var destinations = BucketAddressSet()
+    /// Address keys of the records logged since the last flush.
+    var addressKeys = ExactAddressKeys()
+
+    init() {
+        capacity = 4096
+        records = .allocate(capacity: capacity)
+    }
+
+    /// Frees everything (the owner calls this once).
+    func release() {
+        records.deallocate()
+        sources.release()
+        destinations.release()
+        addressKeys.release()
+    }
+
+    @inline(__always)
+    mutating func append(_ record: DistinctRecord) {
+        if count == capacity { grow() }
+        (records + count).initialize(to: record)
+        count += 1
+    }
+
+    /// Counts the logged records into `counts[2 * (group * buckets + bucket) + role]`
+    /// (role 0 sources, 1 destinations; records outside 0..<buckets are ignored) and
+    /// empties the log.
+    mutating func flush(into counts: UnsafeMutablePointer<Double>, groups: Int, buckets: Int) {
+        let n = count
+        defer {
+            count = 0
+            addressKeys.reset()
+        }
+        if n == 0 { return }
+        var ordered = true
+        var low = records[0].bucket, high = low
+        for i in 1..<n {
+            let b = records[i].bucket
+            if b < high { ordered = false } else { high = b }
+            if b < low { low = b }
+        }
+        if ordered {
+            countRuns(records, n, into: counts, groups: groups, buckets: buckets)
+            return
+        }
+        // Counting sort by bucket into a scratch log.
+        let span = Int(high) - Int(low) + 1
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: span + 1)
+        defer { starts.deallocate() }
+        starts.initialize(repeating: 0, count: span + 1)
+        for i in 0..<n { starts[Int(records[i].bucket) - Int(low) + 1] += 1 }
+        for k in 0..<span { starts[k + 1] += starts[k] }
+        let sorted = UnsafeMutablePointer<DistinctRecord>.allocate(capacity: n)
+        defer { sorted.deallocate() }
+        for i in 0..<n {
+            let k = Int(records[i].bucket) - Int(low)
+            (sorted + starts[k]).initialize(to: records[i])
+            starts[k] += 1
+        }
+        countRuns(sorted, n, into: counts, groups: groups, buckets: buckets)
+    }
+
+    /// Counts records ordered by bucket, one run of equal buckets at a time.
+    private mutating func countRuns(_ r: UnsafeMutablePointer<DistinctRecord>, _ n: Int,
+                                    into counts: UnsafeMutablePointer<Double>, groups: Int, buckets: Int) {
+        var i = 0
+        while i < n {
+            let bucket = r[i].bucket
+            var j = i
+            while j < n && r[j].bucket == bucket {
+                let record = r[j]
+                if record.source != ExactAddressKeys.none {
+                    sources.insert(key: record.source, chunk: record.chunk, mask: record.mask)
+                }
+                if record.destination != ExactAddressKeys.none {
+                    destinations.insert(key: record.destination, chunk: record.chunk, mask: record.mask)
+                }
+                j += 1
+            }
+            if bucket >= 0 && Int(bucket) < buckets {
+                sources.drain(into: counts, groups: groups, bucket: Int(bucket), buckets: buckets, role: 0)
+                destinations.drain(into: counts, groups: groups, bucket: Int(bucket), buckets: buckets, role: 1)
+            } else {
+                sources.drain(into: counts, groups: 0, bucket: 0, buckets: 0, role: 0)
+                destinations.drain(into: counts, groups: 0, bucket: 0, buckets: 0, role: 1)
+            }
+            i = j
+        }
+    }
+
+    private mutating func grow() {
+        let bigger = UnsafeMutablePointer<DistinctRecord>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: records, count: count)
+        records.deallocate()
+        records = bigger
+        capacity *= 2
+    }
+}

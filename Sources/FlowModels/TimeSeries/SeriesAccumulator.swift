@@ -1,0 +1,191 @@
+import FlowCore
+
+/// The hot state of a `SeriesAggregator`: per-row group matching and the accumulators, all
+/// behind pointers so that a batch loop can hold it in a local variable (no exclusivity
+/// checks, no copy-on-write, no allocation per row). Owned by the aggregator, which
+/// allocates it once and calls `release()` once.
+struct SeriesAccumulator {
+    let buckets: Int
+    let groupCount: Int
+    let startMillis: Int64
+    let bucketMillis: Int64
+    let spreadByDuration: Bool
+    let byDirection: Bool
+    let directionBase: Int
+    /// Group of each service port, -1 = none (65,536 entries).
+    let portGroup: UnsafeMutablePointer<Int32>
+    let subnetBase: Int
+    let subnets: UnsafeMutableBufferPointer<SubnetMask>
+    let internalNetworks: UnsafeMutableBufferPointer<SubnetMask>
+    let hostGroup: [IPAddress: Int]
+    /// Accumulators, `groups × buckets` each.
+    let bytes: UnsafeMutablePointer<Double>
+    let packets: UnsafeMutablePointer<Double>
+    let flows: UnsafeMutablePointer<Double>
+    /// Distinct counts: `groups × buckets × 2` (role 0 sources, 1 destinations).
+    let distinctCounts: UnsafeMutablePointer<Double>
+    let countDistinct: Bool
+    /// Scratch: the groups of the current row.
+    let rowGroups: UnsafeMutablePointer<Int>
+    var distinct = DistinctRecordLog()
+    var rowsSeen = 0
+
+    init(config: SeriesConfig, startMillis: Int64, buckets: Int, groupCount: Int, directionBase: Int,
+         portGroup: UnsafeMutablePointer<Int32>, subnetBase: Int, hostGroup: [IPAddress: Int]) {
+        self.buckets = buckets
+        self.groupCount = groupCount
+        self.startMillis = startMillis
+        bucketMillis = config.bucketMillis
+        spreadByDuration = config.spreading == .duration
+        byDirection = config.byDirection
+        self.directionBase = directionBase
+        self.portGroup = portGroup
+        self.subnetBase = subnetBase
+        func masks(_ list: [Subnet]) -> UnsafeMutableBufferPointer<SubnetMask> {
+            let p = UnsafeMutableBufferPointer<SubnetMask>.allocate(capacity: list.count)
+            _ = p.initialize(from: list.map(SubnetMask.init))
+            return p
+        }
+        subnets = masks(config.subnets)
+        internalNetworks = masks(config.internalNetworks)
+        self.hostGroup = hostGroup
+        let cells = groupCount * buckets
+        func zeros(_ n: Int) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+            p.initialize(repeating: 0, count: max(n, 1))
+            return p
+        }
+        bytes = zeros(cells)
+        packets = zeros(cells)
+        flows = zeros(cells)
+        countDistinct = config.metrics.contains(.distinctSources) || config.metrics.contains(.distinctDestinations)
+        distinctCounts = zeros(countDistinct ? 2 * cells : 0)
+        rowGroups = .allocate(capacity: max(groupCount, 1))
+    }
+
+    func release() {
+        portGroup.deallocate()
+        subnets.deallocate()
+        internalNetworks.deallocate()
+        bytes.deallocate()
+        packets.deallocate()
+        flows.deallocate()
+        distinctCounts.deallocate()
+        rowGroups.deallocate()
+        distinct.release()
+    }
+
+    /// Direction from the two ends' membership of the internal networks.
+    @inline(__always)
+    func deriveDirection(_ src: IPAddress, _ dst: IPAddress) -> TrafficDirection {
+        var srcInside = false, dstInside = false
+        for n in internalNetworks {
+            if n.contains(src) { srcInside = true }
+            if n.contains(dst) { dstInside = true }
+        }
+        return TrafficDirection.derive(sourceInside: srcInside, destinationInside: dstInside)
+    }
+
+    /// Adds one flow. `src`/`dst` may be nil when the text did not parse (then the row
+    /// counts in volumes but not in distinct, subnet or host series); `direction` -1 and
+    /// `servicePort` -1 when unknown.
+    @inline(__always)
+    mutating func addRow(start: Int64, end: Int64, src: IPAddress?, dst: IPAddress?, direction: Int,
+                         servicePort: Int, bytes rowBytes: UInt64, packets rowPackets: UInt64) {
+        rowsSeen &+= 1
+        let rowGroups = self.rowGroups
+        var n = 1
+        rowGroups[0] = 0
+        if byDirection && direction >= 0 { rowGroups[n] = directionBase &+ direction; n &+= 1 }
+        if servicePort >= 0 {
+            let g = portGroup[servicePort & 0xFFFF]
+            if g >= 0 { rowGroups[n] = Int(g); n &+= 1 }
+        }
+        if !subnets.isEmpty || !hostGroup.isEmpty { n = addListedGroups(src: src, dst: dst, count: n) }
+        let buckets = self.buckets, bucketMillis = self.bucketMillis
+        let offset = start &- startMillis
+        let startBucket = offset >= 0 ? Int(offset / bucketMillis) : -1 - Int((-offset - 1) / bucketMillis)
+        let b = Double(rowBytes), p = Double(rowPackets)
+        // Volumes.
+        if !spreadByDuration || end <= start || end &- startMillis <= (Int64(startBucket) &+ 1) &* bucketMillis {
+            if startBucket >= 0 && startBucket < buckets {
+                for j in 0..<n {
+                    let c = rowGroups[j] &* buckets &+ startBucket
+                    bytes[c] += b
+                    packets[c] += p
+                }
+            }
+        } else {
+            spread(start: start, end: end, startBucket: startBucket, groups: n, bytes: b, packets: p)
+        }
+        // Flows and distinct addresses count at the start bucket.
+        guard startBucket >= 0 && startBucket < buckets else { return }
+        for j in 0..<n { flows[rowGroups[j] &* buckets &+ startBucket] += 1 }
+        if countDistinct && (src != nil || dst != nil) { logDistinct(src: src, dst: dst, bucket: startBucket, groups: n) }
+    }
+
+    /// Subnet and host groups of a row (either end), after the `count` groups found so far.
+    private func addListedGroups(src: IPAddress?, dst: IPAddress?, count: Int) -> Int {
+        var n = count
+        let maxRowGroups = groupCount
+        for k in 0..<subnets.count where n < maxRowGroups {
+            if (src.map { subnets[k].contains($0) } ?? false) || (dst.map { subnets[k].contains($0) } ?? false) {
+                rowGroups[n] = subnetBase + k; n += 1
+            }
+        }
+        if !hostGroup.isEmpty {
+            let a = src.flatMap { hostGroup[$0] }
+            let b = dst.flatMap { hostGroup[$0] }
+            if let a, n < maxRowGroups { rowGroups[n] = a; n += 1 }
+            if let b, b != a, n < maxRowGroups { rowGroups[n] = b; n += 1 }
+        }
+        return n
+    }
+
+    /// Bytes and packets of a flow spanning buckets, in proportion to the part of
+    /// [start, end) inside each bucket.
+    private func spread(start: Int64, end: Int64, startBucket: Int, groups n: Int, bytes b: Double, packets p: Double) {
+        let endOffset = end - startMillis
+        let lastBucket = endOffset > 0 ? Int((endOffset - 1) / bucketMillis) : -1
+        let duration = Double(end - start)
+        let first = max(startBucket, 0), last = min(lastBucket, buckets - 1)
+        guard first <= last else { return }
+        for k in first...last {
+            let lo = max(start, startMillis + Int64(k) * bucketMillis)
+            let hi = min(end, startMillis + Int64(k + 1) * bucketMillis)
+            let share = Double(hi - lo) / duration
+            if share <= 0 { continue }
+            for j in 0..<n {
+                let c = rowGroups[j] &* buckets &+ k
+                bytes[c] += b * share
+                packets[c] += p * share
+            }
+        }
+    }
+
+    /// One distinct record per 64 groups the row belongs to (one for the usual configurations).
+    @inline(__always)
+    private mutating func logDistinct(src: IPAddress?, dst: IPAddress?, bucket: Int, groups n: Int) {
+        let sourceKey = src.map { distinct.addressKeys.key($0) } ?? ExactAddressKeys.none
+        let destinationKey = dst.map { distinct.addressKeys.key($0) } ?? ExactAddressKeys.none
+        var chunk = rowGroups[0] >> 6
+        var mask: UInt64 = 0
+        for j in 0..<n {
+            let g = rowGroups[j]
+            if g >> 6 != chunk {
+                distinct.append(DistinctRecord(source: sourceKey, destination: destinationKey, mask: mask,
+                                               bucket: Int32(truncatingIfNeeded: bucket), chunk: UInt32(truncatingIfNeeded: chunk)))
+                chunk = g >> 6
+                mask = 0
+            }
+            mask |= 1 << UInt64(g & 63)
+        }
+        distinct.append(DistinctRecord(source: sourceKey, destination: destinationKey, mask: mask,
+                                       bucket: Int32(truncatingIfNeeded: bucket), chunk: UInt32(truncatingIfNeeded: chunk)))
+    }
+
+    /// Counts the logged distinct records and frees them.
+    mutating func finishDay() {
+        distinct.flush(into: distinctCounts, groups: countDistinct ? groupCount : 0, buckets: buckets)
+    }
+}

@@ -1,15 +1,24 @@
 /// The distinct addresses of one bucket and one role (sources or destinations): an
 /// open-addressing set of exact address keys (`ExactAddressKeys`), each with the bit mask of
-/// the series groups it was seen in (`chunk` = which 64 groups the mask covers). Sized for
-/// one bucket's addresses, so it stays in cache; `drain` counts and empties it.
-/// Memory: 32 bytes per slot, at most half full; keeps the largest size reached.
+/// the series groups it was seen in (`chunk` = which 64 groups the mask covers; kept in
+/// bits 48–62 of the slot key, which address keys leave zero). Sized for one bucket's
+/// addresses, so it stays in cache; `drain` counts and empties it.
+/// Memory: 24 bytes per slot, at most half full; keeps the largest size reached.
 struct BucketAddressSet {
-    private var keys: UnsafeMutablePointer<UInt64>
-    private var chunks: UnsafeMutablePointer<UInt32>
-    /// Group mask per slot; 0 = empty slot.
-    private var masks: UnsafeMutablePointer<UInt64>
+    /// Largest chunk (so groups < 2^21).
+    static let maxChunk: UInt32 = 0x7FFF
+
+    private struct Slot {
+        var key: UInt64
+        /// Group mask; 0 = empty slot.
+        var mask: UInt64
+    }
+
+    private var slots: UnsafeMutablePointer<Slot>
     /// Slots in use, in insertion order.
     private var used: UnsafeMutablePointer<Int32>
+    /// Scratch for `drain`: the masks of the slots in use.
+    private var masks: UnsafeMutablePointer<UInt64>
     private var usedCount = 0
     private var capacity: Int
     private var shift: UInt64
@@ -17,42 +26,39 @@ struct BucketAddressSet {
     init() {
         capacity = 1024
         shift = 64 - 10
-        keys = .allocate(capacity: capacity)
-        chunks = .allocate(capacity: capacity)
-        masks = .allocate(capacity: capacity)
-        masks.initialize(repeating: 0, count: capacity)
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(key: 0, mask: 0), count: capacity)
         used = .allocate(capacity: capacity / 2 + 1)
+        masks = .allocate(capacity: capacity / 2 + 1)
     }
 
     /// Frees the table (the owner calls this once).
     func release() {
-        keys.deallocate()
-        chunks.deallocate()
-        masks.deallocate()
+        slots.deallocate()
         used.deallocate()
+        masks.deallocate()
     }
 
-    /// Adds `mask` (non-zero) to the groups of `key` in `chunk`.
+    /// Adds `mask` (non-zero) to the groups of `key` in `chunk` (≤ `maxChunk`).
     @inline(__always)
-    mutating func insert(key: UInt64, chunk: UInt32, mask: UInt64) {
-        var i = slot(key, chunk)
+    mutating func insert(key address: UInt64, chunk: UInt32, mask: UInt64) {
+        let key = address | UInt64(chunk & Self.maxChunk) << 48
+        var i = slot(key)
         while true {
-            let m = masks[i]
+            let m = slots[i].mask
             if m == 0 { break }
-            if keys[i] == key && chunks[i] == chunk {
-                masks[i] = m | mask
+            if slots[i].key == key {
+                slots[i].mask = m | mask
                 return
             }
-            i = (i + 1) & (capacity - 1)
+            i = (i &+ 1) & (capacity &- 1)
         }
         if (usedCount + 1) * 2 > capacity {
             grow()
-            insert(key: key, chunk: chunk, mask: mask)
+            insert(key: address, chunk: chunk, mask: mask)
             return
         }
-        keys[i] = key
-        chunks[i] = chunk
-        masks[i] = mask
+        slots[i] = Slot(key: key, mask: mask)
         used[usedCount] = Int32(truncatingIfNeeded: i)
         usedCount += 1
     }
@@ -60,11 +66,27 @@ struct BucketAddressSet {
     /// For every key and every group in its masks, adds one to
     /// `counts[2 * (group * buckets + bucket) + role]`; empties the set.
     mutating func drain(into counts: UnsafeMutablePointer<Double>, groups: Int, bucket: Int, buckets: Int, role: Int) {
+        if groups <= 64 {
+            // Every chunk is 0: gather the masks, then count each group's bit over all of
+            // them (fixed trip counts, no branch per key and group).
+            for u in 0..<usedCount {
+                let i = Int(used[u])
+                masks[u] = slots[i].mask
+                slots[i].mask = 0
+            }
+            for group in 0..<groups {
+                var n = 0
+                for u in 0..<usedCount { n &+= Int(truncatingIfNeeded: (masks[u] >> UInt64(group)) & 1) }
+                if n > 0 { counts[2 &* (group &* buckets &+ bucket) &+ role] += Double(n) }
+            }
+            usedCount = 0
+            return
+        }
         for u in 0..<usedCount {
             let i = Int(used[u])
-            var m = masks[i]
-            let base = Int(chunks[i]) &* 64
-            masks[i] = 0
+            var m = slots[i].mask
+            let base = Int((slots[i].key >> 48) & UInt64(Self.maxChunk)) &* 64
+            slots[i].mask = 0
             while m != 0 {
                 let group = base + m.trailingZeroBitCount
                 m &= m &- 1
@@ -75,33 +97,29 @@ struct BucketAddressSet {
     }
 
     @inline(__always)
-    private func slot(_ key: UInt64, _ chunk: UInt32) -> Int {
-        Int(truncatingIfNeeded: ((key ^ UInt64(chunk) << 40) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    private func slot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldChunks = chunks, oldMasks = masks, oldUsed = used, oldCount = usedCount
+        let old = slots, oldUsed = used, oldCount = usedCount
         capacity *= 2
         shift -= 1
-        keys = .allocate(capacity: capacity)
-        chunks = .allocate(capacity: capacity)
-        masks = .allocate(capacity: capacity)
-        masks.initialize(repeating: 0, count: capacity)
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(key: 0, mask: 0), count: capacity)
         used = .allocate(capacity: capacity / 2 + 1)
+        masks.deallocate()
+        masks = .allocate(capacity: capacity / 2 + 1)
         usedCount = 0
         for u in 0..<oldCount {
-            let j = Int(oldUsed[u])
-            var i = slot(oldKeys[j], oldChunks[j])
-            while masks[i] != 0 { i = (i + 1) & (capacity - 1) }
-            keys[i] = oldKeys[j]
-            chunks[i] = oldChunks[j]
-            masks[i] = oldMasks[j]
+            let entry = old[Int(oldUsed[u])]
+            var i = slot(entry.key)
+            while slots[i].mask != 0 { i = (i &+ 1) & (capacity &- 1) }
+            slots[i] = entry
             used[usedCount] = Int32(truncatingIfNeeded: i)
             usedCount += 1
         }
-        oldKeys.deallocate()
-        oldChunks.deallocate()
-        oldMasks.deallocate()
+        old.deallocate()
         oldUsed.deallocate()
     }
 

@@ -18,6 +18,8 @@ struct DistinctRecord {
 /// twice that during a flush of unordered records, plus the per-bucket sets.
 struct DistinctRecordLog {
     private var records: UnsafeMutablePointer<DistinctRecord>
+    /// Where unordered records are sorted to (same capacity, kept between flushes).
+    private var sorted: UnsafeMutablePointer<DistinctRecord>?
     private var capacity: Int
     private(set) var count = 0
     private var sources = BucketAddressSet()
@@ -33,6 +35,7 @@ struct DistinctRecordLog {
     /// Frees everything (the owner calls this once).
     func release() {
         records.deallocate()
+        sorted?.deallocate()
         sources.release()
         destinations.release()
         addressKeys.release()
@@ -73,8 +76,8 @@ struct DistinctRecordLog {
         starts.initialize(repeating: 0, count: span + 1)
         for i in 0..<n { starts[Int(records[i].bucket) - Int(low) + 1] += 1 }
         for k in 0..<span { starts[k + 1] += starts[k] }
-        let sorted = UnsafeMutablePointer<DistinctRecord>.allocate(capacity: n)
-        defer { sorted.deallocate() }
+        let sorted = self.sorted ?? .allocate(capacity: capacity)
+        self.sorted = sorted
         for i in 0..<n {
             let k = Int(records[i].bucket) - Int(low)
             (sorted + starts[k]).initialize(to: records[i])
@@ -116,6 +119,8 @@ struct DistinctRecordLog {
         bigger.moveInitialize(from: records, count: count)
         records.deallocate()
         records = bigger
+        sorted?.deallocate()
+        sorted = nil
         capacity *= 2
     }
 }

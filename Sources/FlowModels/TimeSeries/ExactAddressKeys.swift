@@ -1,10 +1,11 @@
 import FlowCore
 
 /// Exact 64-bit keys of addresses for distinct counting. An address whose high half is zero
-/// and whose low half is below 2^63 (every IPv4-mapped address) is its own low half; any
-/// other address gets a number of its own, `2^63 | n`, from a table kept until `reset()`
-/// (one day partition). Two addresses get equal keys exactly when they are equal, so
-/// counts over keys are exact (no hashing error).
+/// and whose low half is below 2^48 (every IPv4-mapped address) is its own low half; any
+/// other address gets a number of its own, `2^63 | n` (n < 2^32), from a table kept until
+/// `reset()` (one day partition). Two addresses get equal keys exactly when they are equal,
+/// so counts over keys are exact (no hashing error). Bits 48–62 of a key are always zero
+/// (`BucketAddressSet` keeps the group chunk there).
 /// Memory: 24 bytes per table slot, at most half full (only the non-IPv4 addresses).
 struct ExactAddressKeys {
     /// Key of "no address" (never a real key).
@@ -33,7 +34,7 @@ struct ExactAddressKeys {
 
     @inline(__always)
     mutating func key(_ a: IPAddress) -> UInt64 {
-        if a.high == 0 && a.low >> 63 == 0 { return a.low }
+        if a.high == 0 && a.low >> 48 == 0 { return a.low }
         return UInt64(1) << 63 | UInt64(number(a))
     }
 

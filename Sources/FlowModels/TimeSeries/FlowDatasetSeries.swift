@@ -98,8 +98,8 @@ extension SeriesAggregator {
                 let serviceValid = try c.servicePort.flatMap { try batch.validity(column: $0) }
                 withAccumulator { core in
                     for i in 0..<batch.rowCount {
-                        let s = IPAddress.parse(src[i])
-                        let d = IPAddress.parse(dst[i])
+                        let s = core.addressParser.parse(src, row: i)
+                        let d = core.addressParser.parse(dst, row: i)
                         var dir = -1
                         if let direction, directionValid?[i] ?? true {
                             dir = TrafficDirection.parse(direction[i])?.rawValue ?? -1

@@ -9,6 +9,7 @@ struct SeriesAccumulator {
     let groupCount: Int
     let startMillis: Int64
     let bucketMillis: Int64
+    let inverseBucketMillis: Double
     let spreadByDuration: Bool
     let byDirection: Bool
     let directionBase: Int
@@ -28,6 +29,8 @@ struct SeriesAccumulator {
     /// Scratch: the groups of the current row.
     let rowGroups: UnsafeMutablePointer<Int>
     var distinct = DistinctRecordLog()
+    /// Address text of dataset columns → addresses.
+    let addressParser = AddressColumnParser()
     var rowsSeen = 0
 
     init(config: SeriesConfig, startMillis: Int64, buckets: Int, groupCount: Int, directionBase: Int,
@@ -36,6 +39,7 @@ struct SeriesAccumulator {
         self.groupCount = groupCount
         self.startMillis = startMillis
         bucketMillis = config.bucketMillis
+        inverseBucketMillis = 1 / Double(config.bucketMillis)
         spreadByDuration = config.spreading == .duration
         byDirection = config.byDirection
         self.directionBase = directionBase
@@ -73,6 +77,7 @@ struct SeriesAccumulator {
         distinctCounts.deallocate()
         rowGroups.deallocate()
         distinct.release()
+        addressParser.release()
     }
 
     /// Direction from the two ends' membership of the internal networks.
@@ -104,7 +109,7 @@ struct SeriesAccumulator {
         if !subnets.isEmpty || !hostGroup.isEmpty { n = addListedGroups(src: src, dst: dst, count: n) }
         let buckets = self.buckets, bucketMillis = self.bucketMillis
         let offset = start &- startMillis
-        let startBucket = offset >= 0 ? Int(offset / bucketMillis) : -1 - Int((-offset - 1) / bucketMillis)
+        let startBucket = bucket(ofOffset: offset)
         let b = Double(rowBytes), p = Double(rowPackets)
         // Volumes.
         if !spreadByDuration || end <= start || end &- startMillis <= (Int64(startBucket) &+ 1) &* bucketMillis {
@@ -122,6 +127,18 @@ struct SeriesAccumulator {
         guard startBucket >= 0 && startBucket < buckets else { return }
         for j in 0..<n { flows[rowGroups[j] &* buckets &+ startBucket] += 1 }
         if countDistinct && (src != nil || dst != nil) { logDistinct(src: src, dst: dst, bucket: startBucket, groups: n) }
+    }
+
+    /// ⌊offset / bucketMillis⌋ through a multiplication by the reciprocal, corrected to the
+    /// exact quotient (an integer division costs several times more per row).
+    @inline(__always)
+    func bucket(ofOffset offset: Int64) -> Int {
+        guard offset >= 0 && offset < 1 << 50 else {
+            return offset >= 0 ? Int(offset / bucketMillis) : -1 - Int((-offset - 1) / bucketMillis)
+        }
+        var q = Int64(Double(offset) * inverseBucketMillis)
+        if q &* bucketMillis > offset { q &-= 1 } else if (q &+ 1) &* bucketMillis <= offset { q &+= 1 }
+        return Int(q)
     }
 
     /// Subnet and host groups of a row (either end), after the `count` groups found so far.

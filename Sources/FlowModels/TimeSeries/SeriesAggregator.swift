@@ -51,6 +51,9 @@ public final class SeriesAggregator {
             hostGroups[h] = names.count
             names.append("host:\(h.description)")
         }
+        guard names.count <= (Int(BucketAddressSet.maxChunk) + 1) * 64 else {
+            throw TimeSeriesError.invalidConfiguration(key: "series", value: "\(names.count) groups", reason: "at most 2,097,152 series groups")
+        }
         groups = names
         core = SeriesAccumulator(config: config, startMillis: startMillis, buckets: buckets, groupCount: names.count,
                                  directionBase: directionBase, portGroup: portGroup, subnetBase: subnetBase,

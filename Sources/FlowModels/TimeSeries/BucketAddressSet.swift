@@ -53,9 +53,8 @@ struct BucketAddressSet {
             }
             i = (i &+ 1) & (capacity &- 1)
         }
-        if (usedCount + 1) * 2 > capacity {
-            grow()
-            insert(key: address, chunk: chunk, mask: mask)
+        if (usedCount &+ 1) &* 2 > capacity {
+            growAndInsert(key: key, mask: mask)
             return
         }
         slots[i] = Slot(key: key, mask: mask)
@@ -94,6 +93,17 @@ struct BucketAddressSet {
             }
         }
         usedCount = 0
+    }
+
+    /// The rare path of `insert`: doubles the table, then adds the new key.
+    @inline(never)
+    private mutating func growAndInsert(key: UInt64, mask: UInt64) {
+        grow()
+        var i = slot(key)
+        while slots[i].mask != 0 { i = (i &+ 1) & (capacity &- 1) }
+        slots[i] = Slot(key: key, mask: mask)
+        used[usedCount] = Int32(truncatingIfNeeded: i)
+        usedCount += 1
     }
 
     @inline(__always)

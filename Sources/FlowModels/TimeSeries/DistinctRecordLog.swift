@@ -11,15 +11,15 @@ struct DistinctRecord {
 
 /// Exact distinct sources/destinations per (series group, bucket). Flows append one record
 /// each (sequential writes; a second record only for flows in groups beyond the first 64);
-/// `flush` orders the records by bucket (a counting sort, skipped when they already are,
-/// as day files written in time order are), then per bucket puts each address into a small
+/// `flush` orders the records by bucket (a counting sort of record numbers, skipped when
+/// they already are in order), then per bucket puts each address into a small
 /// set with the groups it was seen in and adds one per (address, group) to the counts.
 /// Memory: 32 bytes per record until the next flush (the dataset path flushes per day),
-/// twice that during a flush of unordered records, plus the per-bucket sets.
+/// 8 more for the order of unordered records, plus the per-bucket sets.
 struct DistinctRecordLog {
     private var records: UnsafeMutablePointer<DistinctRecord>
-    /// Where unordered records are sorted to (same capacity, kept between flushes).
-    private var sorted: UnsafeMutablePointer<DistinctRecord>?
+    /// Record numbers in bucket order for unordered records (same capacity, kept between flushes).
+    private var order: UnsafeMutablePointer<Int>?
     private var capacity: Int
     private(set) var count = 0
     private var sources = BucketAddressSet()
@@ -35,7 +35,7 @@ struct DistinctRecordLog {
     /// Frees everything (the owner calls this once).
     func release() {
         records.deallocate()
-        sorted?.deallocate()
+        order?.deallocate()
         sources.release()
         destinations.release()
         addressKeys.release()
@@ -66,35 +66,38 @@ struct DistinctRecordLog {
             if b < low { low = b }
         }
         if ordered {
-            countRuns(records, n, into: counts, groups: groups, buckets: buckets)
+            countRuns(records, order: nil, n, into: counts, groups: groups, buckets: buckets)
             return
         }
-        // Counting sort by bucket into a scratch log.
+        // Counting sort of the record numbers by bucket (day files are nearly in time
+        // order, so visiting the records in this order stays mostly sequential).
         let span = Int(high) - Int(low) + 1
         let starts = UnsafeMutablePointer<Int>.allocate(capacity: span + 1)
         defer { starts.deallocate() }
         starts.initialize(repeating: 0, count: span + 1)
         for i in 0..<n { starts[Int(records[i].bucket) - Int(low) + 1] += 1 }
         for k in 0..<span { starts[k + 1] += starts[k] }
-        let sorted = self.sorted ?? .allocate(capacity: capacity)
-        self.sorted = sorted
+        let order = self.order ?? .allocate(capacity: capacity)
+        self.order = order
         for i in 0..<n {
             let k = Int(records[i].bucket) - Int(low)
-            (sorted + starts[k]).initialize(to: records[i])
+            order[starts[k]] = i
             starts[k] += 1
         }
-        countRuns(sorted, n, into: counts, groups: groups, buckets: buckets)
+        countRuns(records, order: order, n, into: counts, groups: groups, buckets: buckets)
     }
 
-    /// Counts records ordered by bucket, one run of equal buckets at a time.
-    private mutating func countRuns(_ r: UnsafeMutablePointer<DistinctRecord>, _ n: Int,
+    /// Counts the records, ordered by bucket directly or through `order` (record numbers),
+    /// one run of equal buckets at a time.
+    private mutating func countRuns(_ r: UnsafeMutablePointer<DistinctRecord>, order: UnsafeMutablePointer<Int>?, _ n: Int,
                                     into counts: UnsafeMutablePointer<Double>, groups: Int, buckets: Int) {
         var i = 0
         while i < n {
-            let bucket = r[i].bucket
+            let bucket = r[order?[i] ?? i].bucket
             var j = i
-            while j < n && r[j].bucket == bucket {
-                let record = r[j]
+            while j < n {
+                let record = r[order?[j] ?? j]
+                if record.bucket != bucket { break }
                 if record.source != ExactAddressKeys.none {
                     sources.insert(key: record.source, chunk: record.chunk, mask: record.mask)
                 }
@@ -114,13 +117,19 @@ struct DistinctRecordLog {
         }
     }
 
-    private mutating func grow() {
-        let bigger = UnsafeMutablePointer<DistinctRecord>.allocate(capacity: capacity * 2)
+    /// Room for `additional` more records without growing in between.
+    mutating func reserve(_ additional: Int) {
+        if count + additional > capacity { grow(to: count + additional) }
+    }
+
+    private mutating func grow(to minimum: Int = 0) {
+        let newCapacity = max(capacity * 2, minimum)
+        let bigger = UnsafeMutablePointer<DistinctRecord>.allocate(capacity: newCapacity)
         bigger.moveInitialize(from: records, count: count)
         records.deallocate()
         records = bigger
-        sorted?.deallocate()
-        sorted = nil
-        capacity *= 2
+        order?.deallocate()
+        order = nil
+        capacity = newCapacity
     }
 }

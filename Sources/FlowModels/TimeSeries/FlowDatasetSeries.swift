@@ -97,6 +97,7 @@ extension SeriesAggregator {
                 let service = try c.servicePort.map { try batch.values(column: $0, as: UInt16.self) }
                 let serviceValid = try c.servicePort.flatMap { try batch.validity(column: $0) }
                 withAccumulator { core in
+                    if core.countDistinct { core.distinct.reserve(batch.rowCount) }
                     for i in 0..<batch.rowCount {
                         let s = core.addressParser.parse(src, row: i)
                         let d = core.addressParser.parse(dst, row: i)

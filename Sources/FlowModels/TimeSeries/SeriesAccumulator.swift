@@ -28,6 +28,11 @@ struct SeriesAccumulator {
     let countDistinct: Bool
     /// Scratch: the groups of the current row.
     let rowGroups: UnsafeMutablePointer<Int>
+    /// A group past the real ones that takes the volumes of rows without a direction or a
+    /// listed port, so each row adds to the same number of groups (no unpredictable loop
+    /// lengths); never part of the result or of the distinct counts.
+    let sinkGroup: Int
+    let hasPorts: Bool
     var distinct = DistinctRecordLog()
     /// Address text of dataset columns → addresses.
     let addressParser = AddressColumnParser()
@@ -53,18 +58,21 @@ struct SeriesAccumulator {
         subnets = masks(config.subnets)
         internalNetworks = masks(config.internalNetworks)
         self.hostGroup = hostGroup
+        sinkGroup = groupCount
+        hasPorts = !config.servicePorts.isEmpty
         let cells = groupCount * buckets
+        let volumeCells = (groupCount + 1) * buckets
         func zeros(_ n: Int) -> UnsafeMutablePointer<Double> {
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
             p.initialize(repeating: 0, count: max(n, 1))
             return p
         }
-        bytes = zeros(cells)
-        packets = zeros(cells)
-        flows = zeros(cells)
+        bytes = zeros(volumeCells)
+        packets = zeros(volumeCells)
+        flows = zeros(volumeCells)
         countDistinct = config.metrics.contains(.distinctSources) || config.metrics.contains(.distinctDestinations)
         distinctCounts = zeros(countDistinct ? 2 * cells : 0)
-        rowGroups = .allocate(capacity: max(groupCount, 1))
+        rowGroups = .allocate(capacity: groupCount + 2)
     }
 
     func release() {
@@ -101,10 +109,14 @@ struct SeriesAccumulator {
         let rowGroups = self.rowGroups
         var n = 1
         rowGroups[0] = 0
-        if byDirection && direction >= 0 { rowGroups[n] = directionBase &+ direction; n &+= 1 }
-        if servicePort >= 0 {
-            let g = portGroup[servicePort & 0xFFFF]
-            if g >= 0 { rowGroups[n] = Int(g); n &+= 1 }
+        if byDirection {
+            rowGroups[n] = direction >= 0 ? directionBase &+ direction : sinkGroup
+            n &+= 1
+        }
+        if hasPorts {
+            let g = servicePort >= 0 ? Int(portGroup[servicePort & 0xFFFF]) : -1
+            rowGroups[n] = g >= 0 ? g : sinkGroup
+            n &+= 1
         }
         if !subnets.isEmpty || !hostGroup.isEmpty { n = addListedGroups(src: src, dst: dst, count: n) }
         let buckets = self.buckets, bucketMillis = self.bucketMillis
@@ -144,7 +156,7 @@ struct SeriesAccumulator {
     /// Subnet and host groups of a row (either end), after the `count` groups found so far.
     private func addListedGroups(src: IPAddress?, dst: IPAddress?, count: Int) -> Int {
         var n = count
-        let maxRowGroups = groupCount
+        let maxRowGroups = groupCount + 2
         for k in 0..<subnets.count where n < maxRowGroups {
             if (src.map { subnets[k].contains($0) } ?? false) || (dst.map { subnets[k].contains($0) } ?? false) {
                 rowGroups[n] = subnetBase + k; n += 1
@@ -188,7 +200,7 @@ struct SeriesAccumulator {
         var chunk = rowGroups[0] >> 6
         var mask: UInt64 = 0
         for j in 0..<n {
-            let g = rowGroups[j]
+            let g = rowGroups[j] == sinkGroup ? 0 : rowGroups[j]  // group 0 is in every mask anyway
             if g >> 6 != chunk {
                 distinct.append(DistinctRecord(source: sourceKey, destination: destinationKey, mask: mask,
                                                bucket: Int32(truncatingIfNeeded: bucket), chunk: UInt32(truncatingIfNeeded: chunk)))

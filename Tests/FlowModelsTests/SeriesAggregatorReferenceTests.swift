@@ -264,7 +264,7 @@ struct SeriesAggregatorReferenceTests {
         let first = unique.map { keys.key($0) }
         #expect(Set(first).count == unique.count)
         #expect(!first.contains(ExactAddressKeys.none))
-        #expect(first.allSatisfy { $0 >> 48 & 0x7FFF == 0 })
+        #expect(first.allSatisfy { $0 <= ExactAddressKeys.bits })
         #expect(unique.map { keys.key($0) } == first)
     }
 }

@@ -1,7 +1,7 @@
 /// The distinct addresses of one bucket and one role (sources or destinations): an
-/// open-addressing set of exact address keys (`ExactAddressKeys`), each with the bit mask of
-/// the series groups it was seen in (`chunk` = which 64 groups the mask covers; kept in
-/// bits 48–62 of the slot key, which address keys leave zero). Sized for one bucket's
+/// open-addressing set of exact address keys (`ExactAddressKeys`, 33 bits) with the group
+/// chunk in the bits above (which 64 groups the mask covers), each with the bit mask of the
+/// series groups it was seen in. Sized for one bucket's
 /// addresses, so it stays in cache; `drain` counts and empties it.
 /// Memory: 24 bytes per slot, at most half full; keeps the largest size reached.
 struct BucketAddressSet {
@@ -39,10 +39,9 @@ struct BucketAddressSet {
         masks.deallocate()
     }
 
-    /// Adds `mask` (non-zero) to the groups of `key` in `chunk` (≤ `maxChunk`).
+    /// Adds `mask` (non-zero) to the groups of `key` (address key | chunk << 33).
     @inline(__always)
-    mutating func insert(key address: UInt64, chunk: UInt32, mask: UInt64) {
-        let key = address | UInt64(chunk & Self.maxChunk) << 48
+    mutating func insert(key: UInt64, mask: UInt64) {
         var i = slot(key)
         while true {
             let m = slots[i].mask
@@ -84,7 +83,7 @@ struct BucketAddressSet {
         for u in 0..<usedCount {
             let i = Int(used[u])
             var m = slots[i].mask
-            let base = Int((slots[i].key >> 48) & UInt64(Self.maxChunk)) &* 64
+            let base = Int(truncatingIfNeeded: slots[i].key >> 33) &* 64
             slots[i].mask = 0
             while m != 0 {
                 let group = base + m.trailingZeroBitCount

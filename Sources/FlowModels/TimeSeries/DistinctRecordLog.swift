@@ -1,12 +1,20 @@
-/// One flow's contribution to the distinct counts: its start bucket, the exact keys of its
-/// two addresses (`ExactAddressKeys.none` when unparsed) and the series groups it belongs
-/// to (bit `g` of `mask` = group `chunk * 64 + g`).
+/// One flow's contribution to the distinct counts (24 bytes): the exact keys of its two
+/// addresses (`ExactAddressKeys`, 33 bits; `none` when unparsed), its start bucket and the
+/// series groups it belongs to (bit `g` of `mask` = group `chunk * 64 + g`).
 struct DistinctRecord {
+    /// Source key | chunk << 33.
     var source: UInt64
+    /// Destination key | bucket << 33.
     var destination: UInt64
     var mask: UInt64
-    var bucket: Int32
-    var chunk: UInt32
+
+    init(source: UInt64, destination: UInt64, mask: UInt64, bucket: Int, chunk: Int) {
+        self.source = source | UInt64(truncatingIfNeeded: chunk) << 33
+        self.destination = destination | UInt64(truncatingIfNeeded: bucket) << 33
+        self.mask = mask
+    }
+
+    @inline(__always) var bucket: Int { Int(truncatingIfNeeded: destination >> 33) }
 }
 
 /// Exact distinct sources/destinations per (series group, bucket). Flows append one record
@@ -14,7 +22,7 @@ struct DistinctRecord {
 /// `flush` orders the records by bucket (a counting sort of record numbers, skipped when
 /// they already are in order), then per bucket puts each address into a small
 /// set with the groups it was seen in and adds one per (address, group) to the counts.
-/// Memory: 32 bytes per record until the next flush (the dataset path flushes per day),
+/// Memory: 24 bytes per record until the next flush (the dataset path flushes per day),
 /// 8 more for the order of unordered records, plus the per-bucket sets.
 struct DistinctRecordLog {
     private var records: UnsafeMutablePointer<DistinctRecord>
@@ -71,16 +79,16 @@ struct DistinctRecordLog {
         }
         // Counting sort of the record numbers by bucket (day files are nearly in time
         // order, so visiting the records in this order stays mostly sequential).
-        let span = Int(high) - Int(low) + 1
+        let span = high - low + 1
         let starts = UnsafeMutablePointer<Int>.allocate(capacity: span + 1)
         defer { starts.deallocate() }
         starts.initialize(repeating: 0, count: span + 1)
-        for i in 0..<n { starts[Int(records[i].bucket) - Int(low) + 1] += 1 }
+        for i in 0..<n { starts[records[i].bucket - low + 1] += 1 }
         for k in 0..<span { starts[k + 1] += starts[k] }
         let order = self.order ?? .allocate(capacity: capacity)
         self.order = order
         for i in 0..<n {
-            let k = Int(records[i].bucket) - Int(low)
+            let k = records[i].bucket - low
             order[starts[k]] = i
             starts[k] += 1
         }
@@ -98,17 +106,19 @@ struct DistinctRecordLog {
             while j < n {
                 let record = r[order?[j] ?? j]
                 if record.bucket != bucket { break }
-                if record.source != ExactAddressKeys.none {
-                    sources.insert(key: record.source, chunk: record.chunk, mask: record.mask)
+                let chunk = record.source & ~ExactAddressKeys.bits
+                if record.source & ExactAddressKeys.bits != ExactAddressKeys.none {
+                    sources.insert(key: record.source, mask: record.mask)
                 }
-                if record.destination != ExactAddressKeys.none {
-                    destinations.insert(key: record.destination, chunk: record.chunk, mask: record.mask)
+                let destination = record.destination & ExactAddressKeys.bits
+                if destination != ExactAddressKeys.none {
+                    destinations.insert(key: destination | chunk, mask: record.mask)
                 }
                 j += 1
             }
-            if bucket >= 0 && Int(bucket) < buckets {
-                sources.drain(into: counts, groups: groups, bucket: Int(bucket), buckets: buckets, role: 0)
-                destinations.drain(into: counts, groups: groups, bucket: Int(bucket), buckets: buckets, role: 1)
+            if bucket >= 0 && bucket < buckets {
+                sources.drain(into: counts, groups: groups, bucket: bucket, buckets: buckets, role: 0)
+                destinations.drain(into: counts, groups: groups, bucket: bucket, buckets: buckets, role: 1)
             } else {
                 sources.drain(into: counts, groups: 0, bucket: 0, buckets: 0, role: 0)
                 destinations.drain(into: counts, groups: 0, bucket: 0, buckets: 0, role: 1)

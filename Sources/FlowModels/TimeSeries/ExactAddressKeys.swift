@@ -1,15 +1,16 @@
 import FlowCore
 
-/// Exact 64-bit keys of addresses for distinct counting. An address whose high half is zero
-/// and whose low half is below 2^48 (every IPv4-mapped address) is its own low half; any
-/// other address gets a number of its own, `2^63 | n` (n < 2^32), from a table kept until
-/// `reset()` (one day partition). Two addresses get equal keys exactly when they are equal,
-/// so counts over keys are exact (no hashing error). Bits 48–62 of a key are always zero
-/// (`BucketAddressSet` keeps the group chunk there).
+/// Exact 33-bit keys of addresses for distinct counting. An IPv4(-mapped) address is its
+/// 32-bit value; any other address gets a number of its own, `2^32 | n` (n < 2^31), from a
+/// table kept until `reset()` (one day partition). Two addresses get equal keys exactly when
+/// they are equal, so counts over keys are exact (no hashing error). Bits 33–63 are free
+/// for the record's bucket and group chunk (`DistinctRecord`).
 /// Memory: 24 bytes per table slot, at most half full (only the non-IPv4 addresses).
 struct ExactAddressKeys {
     /// Key of "no address" (never a real key).
-    static let none: UInt64 = .max
+    static let none: UInt64 = (1 << 33) - 1
+    /// The bits a key can use.
+    static let bits: UInt64 = (1 << 33) - 1
     private var highs: UnsafeMutablePointer<UInt64>
     private var lows: UnsafeMutablePointer<UInt64>
     /// Number + 1 of the address in a slot; 0 = empty slot.
@@ -34,8 +35,8 @@ struct ExactAddressKeys {
 
     @inline(__always)
     mutating func key(_ a: IPAddress) -> UInt64 {
-        if a.high == 0 && a.low >> 48 == 0 { return a.low }
-        return UInt64(1) << 63 | UInt64(number(a))
+        if a.high == 0 && a.low >> 32 == 0xFFFF { return a.low & 0xFFFF_FFFF }
+        return UInt64(1) << 32 | UInt64(number(a) & 0x7FFF_FFFF)
     }
 
     /// Forgets the numbered addresses (keys from before must not be mixed with later ones).

@@ -195,22 +195,23 @@ struct SeriesAccumulator {
     /// One distinct record per 64 groups the row belongs to (one for the usual configurations).
     @inline(__always)
     private mutating func logDistinct(src: IPAddress?, dst: IPAddress?, bucket: Int, groups n: Int) {
-        let sourceKey = src.map { distinct.addressKeys.key($0) } ?? ExactAddressKeys.none
-        let destinationKey = dst.map { distinct.addressKeys.key($0) } ?? ExactAddressKeys.none
+        var sourceKey = ExactAddressKeys.none, destinationKey = ExactAddressKeys.none
+        if let src { sourceKey = distinct.addressKeys.key(src) }
+        if let dst { destinationKey = distinct.addressKeys.key(dst) }
         var chunk = rowGroups[0] >> 6
         var mask: UInt64 = 0
         for j in 0..<n {
             let g = rowGroups[j] == sinkGroup ? 0 : rowGroups[j]  // group 0 is in every mask anyway
             if g >> 6 != chunk {
                 distinct.append(DistinctRecord(source: sourceKey, destination: destinationKey, mask: mask,
-                                               bucket: Int32(truncatingIfNeeded: bucket), chunk: UInt32(truncatingIfNeeded: chunk)))
+                                               bucket: bucket, chunk: chunk))
                 chunk = g >> 6
                 mask = 0
             }
             mask |= 1 << UInt64(g & 63)
         }
         distinct.append(DistinctRecord(source: sourceKey, destination: destinationKey, mask: mask,
-                                       bucket: Int32(truncatingIfNeeded: bucket), chunk: UInt32(truncatingIfNeeded: chunk)))
+                                       bucket: bucket, chunk: chunk))
     }
 
     /// Counts the logged distinct records and frees them.

@@ -30,8 +30,8 @@ struct DistinctRecordLog {
     private var order: UnsafeMutablePointer<Int>?
     private var capacity: Int
     private(set) var count = 0
-    private var sources = BucketAddressSet()
-    private var destinations = BucketAddressSet()
+    /// One bucket's sources, then its destinations.
+    private var addresses = BucketAddressSet()
     /// Address keys of the records logged since the last flush.
     var addressKeys = ExactAddressKeys()
 
@@ -44,8 +44,7 @@ struct DistinctRecordLog {
     func release() {
         records.deallocate()
         order?.deallocate()
-        sources.release()
-        destinations.release()
+        addresses.release()
         addressKeys.release()
     }
 
@@ -96,33 +95,32 @@ struct DistinctRecordLog {
     }
 
     /// Counts the records, ordered by bucket directly or through `order` (record numbers),
-    /// one run of equal buckets at a time.
+    /// one run of equal buckets at a time: its sources, then its destinations, through one
+    /// set (so only one set competes for the cache).
     private mutating func countRuns(_ r: UnsafeMutablePointer<DistinctRecord>, order: UnsafeMutablePointer<Int>?, _ n: Int,
                                     into counts: UnsafeMutablePointer<Double>, groups: Int, buckets: Int) {
         var i = 0
         while i < n {
             let bucket = r[order?[i] ?? i].bucket
+            let counted = bucket >= 0 && bucket < buckets
             var j = i
             while j < n {
                 let record = r[order?[j] ?? j]
                 if record.bucket != bucket { break }
-                let chunk = record.source & ~ExactAddressKeys.bits
                 if record.source & ExactAddressKeys.bits != ExactAddressKeys.none {
-                    sources.insert(key: record.source, mask: record.mask)
-                }
-                let destination = record.destination & ExactAddressKeys.bits
-                if destination != ExactAddressKeys.none {
-                    destinations.insert(key: destination | chunk, mask: record.mask)
+                    addresses.insert(key: record.source, mask: record.mask)
                 }
                 j += 1
             }
-            if bucket >= 0 && bucket < buckets {
-                sources.drain(into: counts, groups: groups, bucket: bucket, buckets: buckets, role: 0)
-                destinations.drain(into: counts, groups: groups, bucket: bucket, buckets: buckets, role: 1)
-            } else {
-                sources.drain(into: counts, groups: 0, bucket: 0, buckets: 0, role: 0)
-                destinations.drain(into: counts, groups: 0, bucket: 0, buckets: 0, role: 1)
+            addresses.drain(into: counts, groups: counted ? groups : 0, bucket: counted ? bucket : 0, buckets: buckets, role: 0)
+            for k in i..<j {
+                let record = r[order?[k] ?? k]
+                let destination = record.destination & ExactAddressKeys.bits
+                if destination != ExactAddressKeys.none {
+                    addresses.insert(key: destination | (record.source & ~ExactAddressKeys.bits), mask: record.mask)
+                }
             }
+            addresses.drain(into: counts, groups: counted ? groups : 0, bucket: counted ? bucket : 0, buckets: buckets, role: 1)
             i = j
         }
     }

@@ -7,10 +7,11 @@ import FlowCore
 /// listed subnet (either end inside), per top host (either end).
 ///
 /// Feed it `FlowBatch`es (`add(_:)`) or dataset files (`FlowDatasetSeries`), call
-/// `finishDay()` between day partitions (frees the distinct-count keys: a flow's start
-/// lies in its own day, so no key is needed across days), then `result(coverage:)`.
-/// Memory: the accumulators (groups × metrics × buckets doubles) plus the distinct keys
-/// of one day.
+/// `finishDay()` between day partitions (counts the day's distinct-count records and
+/// empties the log: a flow's start lies in its own day, so no record is needed across
+/// days), then `result(coverage:)`.
+/// Memory: the accumulators ((groups + 1) × 3 + groups × 2 doubles per bucket) plus 24–32
+/// bytes per flow of one day for the distinct counts (`DistinctRecordLog`).
 public final class SeriesAggregator {
     public let config: SeriesConfig
     public let startMillis: Int64
@@ -95,8 +96,8 @@ public final class SeriesAggregator {
         }
     }
 
-    /// Counts the logged distinct keys and frees them; call between day partitions (a
-    /// flow's start lies in its own day, so no key is needed across days).
+    /// Counts the logged distinct records and empties the log; call between day partitions
+    /// (a flow's start lies in its own day, so no record is needed across days).
     public func finishDay() { withAccumulator { $0.finishDay() } }
 
     /// The series, with coverage applied (missing buckets NaN in every series).

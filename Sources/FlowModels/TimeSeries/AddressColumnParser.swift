@@ -22,13 +22,16 @@ struct AddressColumnParser {
         var low: UInt64
         var high: UInt64
         var value: UInt32
-        /// 0 = empty slot.
+        /// Text length (0 = empty slot) | 256 when inside the internal networks.
         var length: UInt32
     }
+    /// The internal networks (for `inside`), owned by the caller.
+    private let internalNetworks: UnsafeMutableBufferPointer<SubnetMask>
     private static let quadSlots = 1 << 12
     private let quads: UnsafeMutablePointer<QuadEntry>
 
-    init() {
+    init(internalNetworks: UnsafeMutableBufferPointer<SubnetMask>) {
+        self.internalNetworks = internalNetworks
         quads = .allocate(capacity: Self.quadSlots)
         quads.initialize(repeating: QuadEntry(low: 0, high: 0, value: 0, length: 0), count: Self.quadSlots)
         memoText = .allocate(capacity: Self.memoSlots * Self.memoWords)
@@ -51,9 +54,18 @@ struct AddressColumnParser {
         scratch.deallocate()
     }
 
-    /// The address in row `i` of `column` (nil when the text is not an address).
+    /// Whether `a` lies in one of the internal networks.
     @inline(__always)
-    func parse(_ column: ArrowUTF8View, row i: Int) -> IPAddress? {
+    func isInside(_ a: IPAddress) -> Bool {
+        var inside = false
+        for n in internalNetworks where n.contains(a) { inside = true }
+        return inside
+    }
+
+    /// The address in row `i` of `column` (nil when the text is not an address) and whether
+    /// it lies in the internal networks (false when nil).
+    @inline(__always)
+    func parse(_ column: ArrowUTF8View, row i: Int) -> (address: IPAddress?, inside: Bool) {
         let from = Int(column.offsets[i]), to = Int(column.offsets[i + 1])
         let n = to &- from
         if let base = column.data.baseAddress, from + 16 <= column.data.count, n <= 15 {
@@ -69,16 +81,19 @@ struct AddressColumnParser {
             }
             let h = ((low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)) &* 0x1656_67B1_9E37_79F9
             let entry = quads + Int(truncatingIfNeeded: h >> 52)
-            if entry.pointee.low == low && entry.pointee.high == high && entry.pointee.length == UInt32(n) {
-                return IPAddress(ipv4: entry.pointee.value)
+            let stored = entry.pointee
+            if stored.low == low && stored.high == high && stored.length & 0xFF == UInt32(n) {
+                return (IPAddress(ipv4: stored.value), stored.length & 0x100 != 0)
             }
             if let v4 = Self.dottedQuad(raw, count: n) {
-                entry.pointee = QuadEntry(low: low, high: high, value: v4, length: UInt32(n))
-                return IPAddress(ipv4: v4)
+                let address = IPAddress(ipv4: v4)
+                let inside = isInside(address)
+                entry.pointee = QuadEntry(low: low, high: high, value: v4, length: UInt32(n) | (inside ? 0x100 : 0))
+                return (address, inside)
             }
         }
-        return memoised(UnsafeBufferPointer(rebasing: column.data[from..<to]),
-                        readable: column.data.count - from)
+        let address = memoised(UnsafeBufferPointer(rebasing: column.data[from..<to]), readable: column.data.count - from)
+        return (address, address.map(isInside) ?? false)
     }
 
     /// `IPAddress.parse` through the memo; `readable` bytes can be read from the text's start.

@@ -99,13 +99,15 @@ extension SeriesAggregator {
                 withAccumulator { core in
                     if core.countDistinct { core.distinct.reserve(batch.rowCount) }
                     for i in 0..<batch.rowCount {
-                        let s = core.addressParser.parse(src, row: i)
-                        let d = core.addressParser.parse(dst, row: i)
+                        let (s, sourceInside) = core.addressParser.parse(src, row: i)
+                        let (d, destinationInside) = core.addressParser.parse(dst, row: i)
                         var dir = -1
                         if let direction, directionValid?[i] ?? true {
                             dir = TrafficDirection.parse(direction[i])?.rawValue ?? -1
                         }
-                        if dir < 0, let s, let d { dir = core.deriveDirection(s, d).rawValue }
+                        if dir < 0 && s != nil && d != nil {
+                            dir = TrafficDirection.derive(sourceInside: sourceInside, destinationInside: destinationInside).rawValue
+                        }
                         var port = -1
                         if let service, serviceValid?[i] ?? true {
                             port = Int(service[i])

@@ -35,7 +35,7 @@ struct SeriesAccumulator {
     let hasPorts: Bool
     var distinct = DistinctRecordLog()
     /// Address text of dataset columns → addresses.
-    let addressParser = AddressColumnParser()
+    let addressParser: AddressColumnParser
     var rowsSeen = 0
 
     init(config: SeriesConfig, startMillis: Int64, buckets: Int, groupCount: Int, directionBase: Int,
@@ -57,6 +57,7 @@ struct SeriesAccumulator {
         }
         subnets = masks(config.subnets)
         internalNetworks = masks(config.internalNetworks)
+        addressParser = AddressColumnParser(internalNetworks: internalNetworks)
         self.hostGroup = hostGroup
         sinkGroup = groupCount
         hasPorts = !config.servicePorts.isEmpty

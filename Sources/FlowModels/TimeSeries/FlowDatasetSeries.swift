@@ -100,22 +100,30 @@ extension SeriesAggregator {
                 let directionValid = try c.direction.flatMap { try batch.validity(column: $0) }
                 let service = try c.servicePort.map { try batch.values(column: $0, as: UInt16.self) }
                 let serviceValid = try c.servicePort.flatMap { try batch.validity(column: $0) }
-                for i in 0..<batch.rowCount {
-                    let s = IPAddress.parse(src[i])
-                    let d = IPAddress.parse(dst[i])
-                    var dir: TrafficDirection? = nil
-                    if let direction, directionValid?[i] ?? true { dir = TrafficDirection.parse(direction[i]) }
-                    if dir == nil, let s, let d { dir = deriveDirection(s, d) }
-                    var port: UInt16? = nil
-                    if let service, serviceValid?[i] ?? true {
-                        port = service[i]
-                    } else {
-                        let sp: UInt16? = srcPorts.flatMap { (srcValid?[i] ?? true) ? $0[i] : nil }
-                        let dp: UInt16? = dstPorts.flatMap { (dstValid?[i] ?? true) ? $0[i] : nil }
-                        port = FlowPorts.service(source: sp, destination: dp)
+                withAccumulator { core in
+                    if core.countDistinct { core.distinct.reserve(batch.rowCount) }
+                    for i in 0..<batch.rowCount {
+                        let (s, sourceInside) = core.addressParser.parse(src, row: i)
+                        let (d, destinationInside) = core.addressParser.parse(dst, row: i)
+                        var dir = -1
+                        if let direction, directionValid?[i] ?? true {
+                            dir = TrafficDirection.parse(direction[i])?.rawValue ?? -1
+                        }
+                        if dir < 0 && s != nil && d != nil {
+                            dir = TrafficDirection.derive(sourceInside: sourceInside, destinationInside: destinationInside).rawValue
+                        }
+                        var port = -1
+                        if let service, serviceValid?[i] ?? true {
+                            port = Int(service[i])
+                        } else {
+                            var sp = -1, dp = -1
+                            if let srcPorts, srcValid?[i] ?? true { sp = Int(srcPorts[i]) }
+                            if let dstPorts, dstValid?[i] ?? true { dp = Int(dstPorts[i]) }
+                            port = sp < 0 ? dp : (dp < 0 ? sp : min(sp, dp))
+                        }
+                        core.addRow(start: starts[i], end: ends[i], src: s, dst: d, direction: dir, servicePort: port,
+                                    bytes: bytes[i], packets: packets[i])
                     }
-                    addRow(start: starts[i], end: ends[i], src: s, dst: d, direction: dir, servicePort: port,
-                           bytes: bytes[i], packets: packets[i])
                 }
             }
         } catch let e as TimeSeriesError {

@@ -7,10 +7,11 @@ import FlowCore
 /// listed subnet (either end inside), per top host (either end).
 ///
 /// Feed it `FlowBatch`es (`add(_:)`) or dataset files (`FlowDatasetSeries`), call
-/// `finishDay()` between day partitions (frees the distinct-count keys: a flow's start
-/// lies in its own day, so no key is needed across days), then `result(coverage:)`.
-/// Memory: the accumulators (groups × metrics × buckets doubles) plus the distinct keys
-/// of one day.
+/// `finishDay()` between day partitions (counts the day's distinct-count records and
+/// empties the log: a flow's start lies in its own day, so no record is needed across
+/// days), then `result(coverage:)`.
+/// Memory: the accumulators ((groups + 1) × 3 + groups × 2 doubles per bucket) plus 24–32
+/// bytes per flow of one day for the distinct counts (`DistinctRecordLog`).
 public final class SeriesAggregator {
     public let config: SeriesConfig
     public let startMillis: Int64
@@ -18,26 +19,9 @@ public final class SeriesAggregator {
     let bucketMillis: Int64
     /// Group names (`total`, `direction:inbound`, `port:443`, …), index = group.
     public private(set) var groups: [String] = []
-    private let directionBase: Int
-    private let byDirection: Bool
-    private let spreadByDuration: Bool
-    private let portGroup: UnsafeMutablePointer<Int32>
-    private let subnetBase: Int
-    private let subnets: [SubnetMask]
-    private let internalNetworks: [SubnetMask]
-    private let hostGroup: [IPAddress: Int]
-    private let cells: Int
-    /// Accumulators, `groups × buckets` each, owned by the aggregator.
-    private let bytes: UnsafeMutablePointer<Double>
-    private let packets: UnsafeMutablePointer<Double>
-    private let flows: UnsafeMutablePointer<Double>
-    /// Distinct counts: `groups × buckets × 2` (role 0 sources, 1 destinations).
-    private let distinctCounts: UnsafeMutablePointer<Double>
-    private var distinct: DistinctKeyLog
-    private let countDistinct: Bool
-    private let rowGroups: UnsafeMutablePointer<Int>
-    private let maxRowGroups: Int
-    public private(set) var rowsSeen = 0
+    /// Hot state; batch loops copy it into a local and store it back (see `withAccumulator`).
+    var core: SeriesAccumulator
+    public var rowsSeen: Int { core.rowsSeen }
 
     /// `hosts`: the top hosts to give series (from `HostRanking`), at most `topHosts`.
     public init(config: SeriesConfig, startMillis: Int64, endMillis: Int64, hosts: [IPAddress] = []) throws {
@@ -49,158 +33,77 @@ public final class SeriesAggregator {
             throw TimeSeriesError.invalidConfiguration(key: "window", value: "\(startMillis)..<\(endMillis)", reason: "the window is empty")
         }
         buckets = Int((endMillis - startMillis + bucketMillis - 1) / bucketMillis)
-        byDirection = config.byDirection
-        spreadByDuration = config.spreading == .duration
+        guard buckets < Int(Int32.max) else {
+            throw TimeSeriesError.invalidConfiguration(key: "window", value: "\(startMillis)..<\(endMillis)", reason: "too many buckets")
+        }
         var names = ["total"]
-        directionBase = names.count
+        let directionBase = names.count
         if config.byDirection { for d in TrafficDirection.allCases { names.append("direction:\(d.name)") } }
-        portGroup = .allocate(capacity: 65_536)
+        let portGroup = UnsafeMutablePointer<Int32>.allocate(capacity: 65_536)
         portGroup.initialize(repeating: -1, count: 65_536)
         for port in config.servicePorts where portGroup[Int(port)] < 0 {
             portGroup[Int(port)] = Int32(names.count)
             names.append("port:\(port)")
         }
-        subnetBase = names.count
+        let subnetBase = names.count
         for s in config.subnets { names.append("subnet:\(s.description)") }
-        subnets = config.subnets.map(SubnetMask.init)
-        internalNetworks = config.internalNetworks.map(SubnetMask.init)
         var hostGroups: [IPAddress: Int] = [:]
         for h in hosts.prefix(config.topHosts) where hostGroups[h] == nil {
             hostGroups[h] = names.count
             names.append("host:\(h.description)")
         }
-        hostGroup = hostGroups
-        groups = names
-        cells = names.count * buckets
-        func zeros(_ n: Int) -> UnsafeMutablePointer<Double> {
-            let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
-            p.initialize(repeating: 0, count: max(n, 1))
-            return p
+        guard names.count <= (Int(BucketAddressSet.maxChunk) + 1) * 64 else {
+            throw TimeSeriesError.invalidConfiguration(key: "series", value: "\(names.count) groups", reason: "at most 2,097,152 series groups")
         }
-        bytes = zeros(cells)
-        packets = zeros(cells)
-        flows = zeros(cells)
-        countDistinct = config.metrics.contains(.distinctSources) || config.metrics.contains(.distinctDestinations)
-        distinctCounts = zeros(countDistinct ? 2 * cells : 0)
-        distinct = DistinctKeyLog(cells: 2 * cells)
-        maxRowGroups = names.count
-        rowGroups = .allocate(capacity: max(names.count, 1))
+        groups = names
+        core = SeriesAccumulator(config: config, startMillis: startMillis, buckets: buckets, groupCount: names.count,
+                                 directionBase: directionBase, portGroup: portGroup, subnetBase: subnetBase,
+                                 hostGroup: hostGroups)
     }
 
-    deinit {
-        portGroup.deallocate()
-        bytes.deallocate()
-        packets.deallocate()
-        flows.deallocate()
-        distinctCounts.deallocate()
-        rowGroups.deallocate()
+    deinit { core.release() }
+
+    /// Runs `body` on a local copy of the hot state and stores it back (also when `body`
+    /// throws), so the row loop pays no exclusivity check per access.
+    @inline(__always)
+    func withAccumulator<T>(_ body: (inout SeriesAccumulator) throws -> T) rethrows -> T {
+        var local = core
+        defer { core = local }
+        return try body(&local)
     }
 
     /// Adds every row of a batch (direction derived from the internal networks, service
     /// port = the lower of the two ports).
     public func add(_ batch: FlowBatch) {
-        for i in 0..<batch.count {
-            let src = batch.srcAddr[i], dst = batch.dstAddr[i]
-            let direction = deriveDirection(src, dst)
-            let port = FlowPorts.service(source: batch.srcPort[i], destination: batch.dstPort[i])
-            addRow(start: batch.start[i], end: batch.end[i], src: src, dst: dst, direction: direction,
-                   servicePort: port, bytes: batch.bytes[i], packets: batch.packets[i])
+        withAccumulator { core in
+            for i in 0..<batch.count {
+                let src = batch.srcAddr[i], dst = batch.dstAddr[i]
+                let direction = core.deriveDirection(src, dst).rawValue
+                let port = FlowPorts.service(source: batch.srcPort[i], destination: batch.dstPort[i]).map { Int($0) } ?? -1
+                core.addRow(start: batch.start[i], end: batch.end[i], src: src, dst: dst, direction: direction,
+                            servicePort: port, bytes: batch.bytes[i], packets: batch.packets[i])
+            }
         }
     }
 
     /// Adds one record (for streaming sources such as the generator).
     public func add(_ r: FlowRecord) {
-        addRow(start: r.start, end: r.end, src: r.srcAddr, dst: r.dstAddr, direction: deriveDirection(r.srcAddr, r.dstAddr),
-               servicePort: FlowPorts.service(source: r.srcPort, destination: r.dstPort), bytes: r.bytes, packets: r.packets)
-    }
-
-    @inline(__always)
-    func deriveDirection(_ src: IPAddress, _ dst: IPAddress) -> TrafficDirection {
-        var srcInside = false, dstInside = false
-        for n in internalNetworks {
-            if n.contains(src) { srcInside = true }
-            if n.contains(dst) { dstInside = true }
-        }
-        return TrafficDirection.derive(sourceInside: srcInside, destinationInside: dstInside)
-    }
-
-    /// Adds one flow. `src`/`dst` may be nil when the text did not parse (then the row
-    /// counts in volumes but not in distinct, subnet or host series).
-    @inline(__always)
-    func addRow(start: Int64, end: Int64, src: IPAddress?, dst: IPAddress?, direction: TrafficDirection?,
-                servicePort: UInt16?, bytes rowBytes: UInt64, packets rowPackets: UInt64) {
-        rowsSeen += 1
-        var n = 0
-        rowGroups[n] = 0; n += 1
-        if byDirection, let direction { rowGroups[n] = directionBase + direction.rawValue; n += 1 }
-        if let servicePort {
-            let g = portGroup[Int(servicePort)]
-            if g >= 0 { rowGroups[n] = Int(g); n += 1 }
-        }
-        if !subnets.isEmpty {
-            for k in 0..<subnets.count where n < maxRowGroups {
-                if (src.map { subnets[k].contains($0) } ?? false) || (dst.map { subnets[k].contains($0) } ?? false) {
-                    rowGroups[n] = subnetBase + k; n += 1
-                }
-            }
-        }
-        if !hostGroup.isEmpty {
-            let a = src.flatMap { hostGroup[$0] }
-            let b = dst.flatMap { hostGroup[$0] }
-            if let a, n < maxRowGroups { rowGroups[n] = a; n += 1 }
-            if let b, b != a, n < maxRowGroups { rowGroups[n] = b; n += 1 }
-        }
-        let buckets = self.buckets, bucketMillis = self.bucketMillis
-        let offset = start - startMillis
-        let startBucket = offset >= 0 ? Int(offset / bucketMillis) : -1 - Int((-offset - 1) / bucketMillis)
-        let b = Double(rowBytes), p = Double(rowPackets)
-        // Volumes.
-        let endOffset = end - startMillis
-        let lastBucket = endOffset > 0 ? Int((endOffset - 1) / bucketMillis) : -1
-        if !spreadByDuration || end <= start || startBucket == lastBucket {
-            if startBucket >= 0 && startBucket < buckets {
-                for j in 0..<n {
-                    let c = rowGroups[j] * buckets + startBucket
-                    bytes[c] += b
-                    packets[c] += p
-                }
-            }
-        } else {
-            let duration = Double(end - start)
-            let first = max(startBucket, 0), last = min(lastBucket, buckets - 1)
-            if first <= last {
-                for k in first...last {
-                    let lo = max(start, startMillis + Int64(k) * bucketMillis)
-                    let hi = min(end, startMillis + Int64(k + 1) * bucketMillis)
-                    let share = Double(hi - lo) / duration
-                    if share <= 0 { continue }
-                    for j in 0..<n {
-                        let c = rowGroups[j] * buckets + k
-                        bytes[c] += b * share
-                        packets[c] += p * share
-                    }
-                }
-            }
-        }
-        // Flows and distinct addresses count at the start bucket.
-        guard startBucket >= 0 && startBucket < buckets else { return }
-        for j in 0..<n { flows[rowGroups[j] * buckets + startBucket] += 1 }
-        if countDistinct {
-            for j in 0..<n {
-                let cell = (rowGroups[j] * buckets + startBucket) * 2
-                if let src { distinct.append(cell: cell, address: IPAddressBits(high: src.high, low: src.low)) }
-                if let dst { distinct.append(cell: cell + 1, address: IPAddressBits(high: dst.high, low: dst.low)) }
-            }
+        let port = FlowPorts.service(source: r.srcPort, destination: r.dstPort).map { Int($0) } ?? -1
+        withAccumulator { core in
+            core.addRow(start: r.start, end: r.end, src: r.srcAddr, dst: r.dstAddr,
+                        direction: core.deriveDirection(r.srcAddr, r.dstAddr).rawValue,
+                        servicePort: port, bytes: r.bytes, packets: r.packets)
         }
     }
 
-    /// Counts the logged distinct keys and frees them; call between day partitions (a
-    /// flow's start lies in its own day, so no key is needed across days).
-    public func finishDay() { distinct.flush(into: distinctCounts, cells: countDistinct ? 2 * cells : 0) }
+    /// Counts the logged distinct records and empties the log; call between day partitions
+    /// (a flow's start lies in its own day, so no record is needed across days).
+    public func finishDay() { withAccumulator { $0.finishDay() } }
 
     /// The series, with coverage applied (missing buckets NaN in every series).
     public func result(coverage: SeriesCoverage? = nil) -> SeriesSet {
         finishDay()
+        let bytes = core.bytes, packets = core.packets, flows = core.flows, distinctCounts = core.distinctCounts
         var set = SeriesSet(startMillis: startMillis, bucketMillis: bucketMillis, count: buckets)
         let coverage = coverage ?? SeriesCoverage(inferredGapMinutes: config.coverageGapMinutes)
         set.missing = coverage.missingMask(startMillis: startMillis, bucketMillis: bucketMillis,

@@ -9,25 +9,11 @@ Appends a Markdown table to FILE.md and one JSON line to FILE.md.json.
 """
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 
-
-def run_once(cmd):
-    start = time.perf_counter()
-    proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read().decode(errors="replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        print(f"  command failed ({code}): {cmd}\n{err[-2000:]}", file=sys.stderr)
-    # wait4 sums the shell and its waited-for children; ru_maxrss (KiB) is the largest one.
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, code
+from runner import run_once, write_results
 
 
 def main():
@@ -71,13 +57,7 @@ def main():
                                  "median_wall": w, "median_cpu": c, "records_per_s": a.records / w,
                                  "records_per_cpu_s": a.records / c, "peak_rss_bytes": peak,
                                  "ratio_to_ref": w / ref, "failed": name in failed}
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with open(a.out, "a") as f:
-        f.write(text + "\n")
-    with open(a.out + ".json", "a") as f:
-        f.write(json.dumps(result) + "\n")
-
+    write_results(a.out, lines, result)
 
 if __name__ == "__main__":
     main()

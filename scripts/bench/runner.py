@@ -15,16 +15,29 @@ import time
 
 
 def run_once(cmd):
+    """Runs `cmd` in a shell; returns (wall seconds, CPU seconds of the shell and its
+    children, peak RSS in bytes of the largest one, exit code)."""
     start = time.perf_counter()
     proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Read stderr before waiting: a command that writes more than a pipe holds would block.
+    err = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0,):
+    if code != 0:
         print(f"  command failed ({code}): {cmd}\n{err[-2000:]}", file=sys.stderr)
     # ru_maxrss is KiB on Linux: the largest child process of the shell.
-    return elapsed, usage.ru_maxrss * 1024, code
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, code
+
+
+def write_results(out, lines, result):
+    """Prints the Markdown table and appends it to `out`, and the JSON record to `out`.json."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with open(out, "a") as f:
+        f.write(text + "\n")
+    with open(out + ".json", "a") as f:
+        f.write(json.dumps(result) + "\n")
 
 
 def main():
@@ -43,7 +56,7 @@ def main():
     failed = set()
     for r in range(a.runs):
         for name, cmd in cmds:
-            t, m, code = run_once(cmd)
+            t, _, m, code = run_once(cmd)
             if code != 0:
                 failed.add(name)
             times[name].append(t)
@@ -62,13 +75,7 @@ def main():
                      f"{peak / 2**20:.0f} | {med / ref:.2f}× |")
         result["tools"][name] = {"command": cmd, "seconds": times[name], "median": med,
                                  "peak_rss_bytes": peak, "ratio_to_ref": med / ref, "failed": name in failed}
-    text = "\n".join(lines) + "\n"
-    print(text)
-    with open(a.out, "a") as f:
-        f.write(text + "\n")
-    with open(a.out + ".json", "a") as f:
-        f.write(json.dumps(result) + "\n")
-
+    write_results(a.out, lines, result)
 
 if __name__ == "__main__":
     main()

@@ -44,6 +44,41 @@ public struct ParserOptions: Sendable, Equatable {
     }
 }
 
+/// A null token (`-`, `(empty)`) of at most 16 bytes packed into two words, so that
+/// testing a field against it touches no array. Longer tokens never match (as before).
+struct NullToken: Sendable, Equatable {
+    let count: Int
+    let low: UInt64
+    let high: UInt64
+
+    /// Matches nothing.
+    static let none = NullToken([])
+
+    init(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty, bytes.count <= 16 else { count = 0; low = 0; high = 0; return }
+        count = bytes.count
+        (low, high) = Self.pack(bytes.withUnsafeBufferPointer { $0 })
+    }
+
+    /// The first 16 bytes of `f` as two little-endian words (zeros past the end).
+    @inline(__always)
+    static func pack(_ f: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var low: UInt64 = 0, high: UInt64 = 0
+        for i in 0..<min(f.count, 16) {
+            if i < 8 { low |= UInt64(f[i]) << UInt64(8 * i) } else { high |= UInt64(f[i]) << UInt64(8 * (i - 8)) }
+        }
+        return (low, high)
+    }
+
+    /// True when the non-empty field `f` is exactly this token.
+    @inline(__always)
+    func matches(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count != 0, f.count == count else { return false }
+        let (l, h) = Self.pack(f)
+        return l == low && h == high
+    }
+}
+
 /// Per-dialect value conventions of data rows.
 struct RowRules: Sendable {
     var delimiter: UInt8 = 0x2C
@@ -52,8 +87,11 @@ struct RowRules: Sendable {
     /// `-` means null (Zeek unset, AWS missing, generic).
     var dashIsNull = false
     /// Zeek's `(empty)` (the `#empty_field` value) means null.
-    var emptyToken: [UInt8] = []
-    var unsetToken: [UInt8] = Array("-".utf8)
+    var emptyToken: [UInt8] = [] { didSet { emptyMatch = NullToken(emptyToken) } }
+    var unsetToken: [UInt8] = Array("-".utf8) { didSet { unsetMatch = NullToken(unsetToken) } }
+    /// The tokens packed for the per-field test (no array access per field).
+    private(set) var emptyMatch = NullToken([])
+    private(set) var unsetMatch = NullToken(Array("-".utf8))
     /// nfdump: AS 0, interface 0 and exporter 0.0.0.0 mean "not known".
     var zeroIsNull = false
     /// nfdump: opkt/obyt both 0 means no reverse direction.
@@ -119,18 +157,6 @@ public struct DialectParser: Sendable {
     }
 
     // MARK: - Data lines
-
-    /// True when non-empty `f` has exactly the bytes of `token`. Tokens are a few bytes
-    /// ("-", "(empty)") and most fields differ in their first byte: an inline loop, not a
-    /// memcmp call per field.
-    @inline(__always)
-    static func same(_ f: UnsafeBufferPointer<UInt8>, _ token: [UInt8]) -> Bool {
-        guard f.count == token.count, !f.isEmpty else { return false }
-        return token.withUnsafeBufferPointer { t in
-            for i in 0..<t.count where f[i] != t[i] { return false }
-            return true
-        }
-    }
 
     mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: inout FlowBatch) -> LineOutcome {
         if line.isEmpty { return .skipped }
@@ -249,12 +275,11 @@ public struct DialectParser: Sendable {
         var dotPort: (UInt16, UInt16)? = nil
         let lenient = rules.lenientCounters
         let zeroIsNull = rules.zeroIsNull
-        let unsetToken = rules.dashIsNull ? rules.unsetToken : []
-        let emptyToken = rules.emptyToken
-        let tokens = !unsetToken.isEmpty || !emptyToken.isEmpty
+        let unsetToken = rules.dashIsNull ? rules.unsetMatch : NullToken.none
+        let emptyToken = rules.emptyMatch
         for m in mapped {
             let f = splitter.field(m.index, in: line)
-            if f.isEmpty || (tokens && f.count <= 16 && (Self.same(f, unsetToken) || Self.same(f, emptyToken))) {
+            if f.isEmpty || unsetToken.matches(f) || emptyToken.matches(f) {
                 switch m.role {
                 case .start, .srcAddr, .dstAddr, .proto, .packets, .bytes:
                     return .rejected(.missingField, detail: "\(m.role.fieldName) is empty or unset")

@@ -16,7 +16,10 @@ import time
 
 def run_once(cmd):
     """Runs `cmd` in a shell; returns (wall seconds, CPU seconds of the shell and its
-    children, peak RSS in bytes of the largest one, exit code)."""
+    children, peak RSS in bytes of the largest one, exit code). Dirty pages left by the
+    previous command are written back first, untimed: floe fsyncs its outputs and the peers
+    do not, so without this a command would pay for the writeback of the one before it."""
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # Read stderr before waiting: a command that writes more than a pipe holds would block.

@@ -306,8 +306,8 @@ final class Execution: @unchecked Sendable {
             if let seconds = state.entries[task.id]?.seconds { return seconds }
             return stageSeconds[task.stage].map { $0.sum / Double($0.count) }
         }
-        let inFlight = running.sorted { $0.value < $1.value }.map { task, started in
-            TaskInFlight(id: task.id, elapsed: now.timeIntervalSince(started),
+        let inFlight = running.sorted { $0.value < $1.value }.map { task, since in
+            TaskInFlight(id: task.id, elapsed: now.timeIntervalSince(since),
                          snapshot: StageProgressSnapshot.read(path: progressPath(task)),
                          previousSeconds: state.entries[task.id]?.seconds)
         }

@@ -50,9 +50,7 @@ public struct ClusterModelKind: ModelKind {
 
     public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
         let c = context.config
-        let (raw, _, _) = try context.data.features(c.features)
-        let definitions = c.features == .host ? HostProfiles.definitions : FlowFeatures.definitions
-        let scaler = FittedScaler.fit(raw, kind: c.scaler, log1p: definitions.map(\.log1p))
+        let (raw, definitions, scaler) = try context.scaledFeatureSet()
         let x = scaler.transform(raw)
         let model = try Self.fit(x, config: c)
         var file = ClusterModelFile(
@@ -94,9 +92,7 @@ public struct ClusterModelKind: ModelKind {
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
         let model = try ModelFile.read(ClusterModelFile.self, path: path, kind: name)
-        guard model.features.map(\.name) == (model.featureSet == .host ? HostProfiles.names : FlowFeatures.names) else {
-            throw FlowModelsError.modelFile(path: path, detail: "its feature definitions differ from this floe's \(model.featureSet.rawValue) features")
-        }
+        try model.featureSet.checkModelFeatures(model.features, path: path)
         let (raw, entity, window) = try context.data.features(model.featureSet)
         let x = model.scaler.transform(raw)
         let d = x.columns

@@ -46,9 +46,7 @@ public struct DensityModelKind: ModelKind {
 
     public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
         let c = context.config
-        let (raw, _, _) = try context.data.features(c.features)
-        let definitions = c.features == .host ? HostProfiles.definitions : FlowFeatures.definitions
-        let scaler = FittedScaler.fit(raw, kind: c.scaler, log1p: definitions.map(\.log1p))
+        let (raw, definitions, scaler) = try context.scaledFeatureSet()
         // Distinct rows only: thousands of identical quiet-host profiles would otherwise
         // set eps by themselves.
         let distinct = Self.distinctRows(raw)
@@ -84,9 +82,9 @@ public struct DensityModelKind: ModelKind {
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
         let model = try ModelFile.read(DensityModelFile.self, path: path, kind: name)
-        guard model.features.map(\.name) == (model.featureSet == .host ? HostProfiles.names : FlowFeatures.names),
-              model.corePoints.columns == model.features.count else {
-            throw FlowModelsError.modelFile(path: path, detail: "its feature definitions differ from this floe's \(model.featureSet.rawValue) features")
+        try model.featureSet.checkModelFeatures(model.features, path: path)
+        guard model.corePoints.columns == model.features.count else {
+            throw FlowModelsError.modelFile(path: path, detail: "its core points have \(model.corePoints.columns) columns for \(model.features.count) features")
         }
         let core = try ModelFile.readSidecar(model.corePoints, folder: context.modelsFolder)
         let density = DensityModel(parameters: model.parameters,

@@ -4,6 +4,17 @@ public enum FeatureSetKind: String, Sendable, Codable, CaseIterable {
     case flow
     /// One row per host and window: `HostProfiles.names`.
     case host
+
+    /// The set's feature columns, in order.
+    public var definitions: [FeatureDefinition] { self == .host ? HostProfiles.definitions : FlowFeatures.definitions }
+
+    /// Throws unless a model file's stored feature columns are this floe's columns of the set
+    /// (`path` names the model file in the error).
+    public func checkModelFeatures(_ stored: [FeatureDefinition], path: String) throws {
+        guard stored.map(\.name) == definitions.map(\.name) else {
+            throw FlowModelsError.modelFile(path: path, detail: "its feature definitions differ from this floe's \(rawValue) features")
+        }
+    }
 }
 
 /// A feature column: name, whether it is log1p-transformed before scaling, and what it

@@ -114,6 +114,15 @@ public final class TrainContext {
         self.outputFolder = outputFolder
         self.log = log
     }
+
+    /// The configured feature set's raw matrix, its column definitions and the scaler
+    /// fitted on it (the start of every clustering kind's training).
+    public func scaledFeatureSet() throws -> (raw: FeatureMatrix, definitions: [FeatureDefinition], scaler: FittedScaler) {
+        let set = config.features
+        let (raw, _, _) = try data.features(set)
+        let definitions = set.definitions
+        return (raw, definitions, FittedScaler.fit(raw, kind: config.scaler, log1p: definitions.map(\.log1p)))
+    }
 }
 
 /// What a model kind sees when scoring one day.

@@ -3,22 +3,10 @@ import FlowCore
 import FlowFormats
 import FlowIO
 
-/// The decoders of binary flow inputs, as the ingest engine drives them.
-protocol BinaryFlowReader {
-    mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws
-    mutating func finish(into batch: inout FlowBatch) throws
-    mutating func takeRejects() -> [BinaryReject]
-    var report: BinaryDecodeReport { get }
-}
-
-extension PcapReader: BinaryFlowReader {}
-extension NfcapdReader: BinaryFlowReader {}
-extension IPFIXStreamReader: BinaryFlowReader {}
-
 /// The state of one binary input (pcap, pcapng, nfcapd, IPFIX stream) while it is ingested:
 /// chunks go to the matching reader on this thread (decoding is sequential: templates,
 /// sequence numbers and capture framing run through the whole file), records are written in
-/// record batches of exactly `batchRows` rows (the last one shorter), every `BinaryReject`
+/// record batches of `batchRows` to twice that many rows (the last one shorter), every `BinaryReject`
 /// becomes a quarantine line and is counted by reason.
 ///
 /// Accounting: `rows_read` = records decoded + records rejected, where a reject counts the

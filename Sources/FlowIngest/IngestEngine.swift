@@ -46,7 +46,7 @@ public struct IngestEngine {
             case .file(let path):
                 ingestor.bytesBefore = bytesBefore
                 report = ingestor.ingest(path: path)
-                bytesBefore += FileIngestor.fileSize(path)
+                bytesBefore += report.bytes
                 progress?.setDone(bytesBefore)
             case .unmatched(let spec, let error):
                 report = InputReport(path: spec, compression: InputCompression.none.rawValue, bytes: 0)

@@ -28,44 +28,30 @@ enum BinaryTestSupport {
         switch kind {
         case .nfcapd:
             var reader = NfcapdReader(options: options)
-            try bytes.withUnsafeBytes { all in
-                var o = 0
-                while o < all.count {
-                    let n = min(chunk, all.count - o)
-                    try reader.feed(UnsafeRawBufferPointer(rebasing: all[o..<(o + n)]), into: &out.batch)
-                    o += n
-                }
-            }
-            try reader.finish(into: &out.batch)
-            out.report = reader.report
-            out.rejects = reader.takeRejects()
+            try feedAll(&reader, bytes, chunk: chunk, into: &out)
         case .ipfixStream:
             var reader = IPFIXStreamReader(options: options)
-            try bytes.withUnsafeBytes { all in
-                var o = 0
-                while o < all.count {
-                    let n = min(chunk, all.count - o)
-                    try reader.feed(UnsafeRawBufferPointer(rebasing: all[o..<(o + n)]), into: &out.batch)
-                    o += n
-                }
-            }
-            try reader.finish(into: &out.batch)
-            out.report = reader.report
-            out.rejects = reader.takeRejects()
+            try feedAll(&reader, bytes, chunk: chunk, into: &out)
         default:
             var reader = PcapReader(options: options)
-            try bytes.withUnsafeBytes { all in
-                var o = 0
-                while o < all.count {
-                    let n = min(chunk, all.count - o)
-                    try reader.feed(UnsafeRawBufferPointer(rebasing: all[o..<(o + n)]), into: &out.batch)
-                    o += n
-                }
-            }
-            try reader.finish(into: &out.batch)
-            out.report = reader.report
-            out.rejects = reader.takeRejects()
+            try feedAll(&reader, bytes, chunk: chunk, into: &out)
         }
         return out
+    }
+
+    /// Feeds `bytes` to `reader` in chunks of `chunk` bytes, finishes it and collects its
+    /// records, counters and rejects into `out`.
+    static func feedAll<R: BinaryFlowReader>(_ reader: inout R, _ bytes: [UInt8], chunk: Int, into out: inout Decoded) throws {
+        try bytes.withUnsafeBytes { all in
+            var o = 0
+            while o < all.count {
+                let n = min(chunk, all.count - o)
+                try reader.feed(UnsafeRawBufferPointer(rebasing: all[o..<(o + n)]), into: &out.batch)
+                o += n
+            }
+        }
+        try reader.finish(into: &out.batch)
+        out.report = reader.report
+        out.rejects = reader.takeRejects()
     }
 }

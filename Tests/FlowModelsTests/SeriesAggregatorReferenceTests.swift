@@ -210,32 +210,6 @@ struct SeriesAggregatorReferenceTests {
         expectSame(got, Self.reference(config: config, start: start, end: end, hosts: [], batch: ordered), "dataset")
     }
 
-    /// The fast dotted-quad path accepts exactly what `IPAddress.parseIPv4` accepts.
-    @Test func dottedQuadAgreesWithTheStrictParser() {
-        var texts = ["0.0.0.0", "255.255.255.255", "1.2.3.4", "10.0.0.1", "192.168.100.200", "256.1.1.1", "1.2.3.256",
-                     "01.2.3.4", "1.02.3.4", "1.2.3.00", "1.2.3.0", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4.5", "1.2.3",
-                     "1234.1.1.1", "1.2.3.4 ", " 1.2.3.4", "1.2.3.a", "1.2.3.\u{e9}", "::1", "fd00::1", "1.2.3.4/8",
-                     "999.999.999.999", "100.100.100.100", "0.0.0.00", "7.7.7.7"]
-        var rng = SystemRandomNumberGenerator()
-        let alphabet = Array("0123456789.....:a/ ".utf8)
-        for _ in 0..<20_000 {
-            let n = Int.random(in: 5...17, using: &rng)
-            texts.append(String(decoding: (0..<n).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
-            texts.append((0..<4).map { _ in String(Int.random(in: 0...300, using: &rng)) }.joined(separator: "."))
-        }
-        var mismatches: [String] = []
-        for text in texts {
-            var bytes = Array(text.utf8)
-            let n = bytes.count
-            bytes += [UInt8](repeating: UInt8(ascii: "7"), count: 16)  // readable bytes after the text
-            let fast = bytes.withUnsafeBytes { AddressColumnParser.dottedQuad($0.baseAddress!, count: n) }
-            let strict = bytes.withUnsafeBufferPointer { IPAddress.parseIPv4(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-            if fast != strict { mismatches.append(text) }
-        }
-        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
-        #expect(AddressColumnParser.dottedQuad(Array("10.1.2.3xxxxxxxxxxxxxx".utf8).withUnsafeBytes { $0.baseAddress! }, count: 8) == 0x0A01_0203)
-    }
-
     /// The memo returns what `IPAddress.parse` returns, also for repeated and colliding texts.
     @Test func memoAgreesWithTheParser() {
         let networks = UnsafeMutableBufferPointer<SubnetMask>.allocate(capacity: 0)

@@ -46,6 +46,19 @@ public struct NullableColumn<T: Sendable & Equatable>: Sendable {
         }
     }
 
+    /// Appends rows in bulk: `values` holds one slot per row (zero in null rows) and
+    /// `validBits` their validity, bit i of word i / 64 for row i; `validCount` rows hold a
+    /// value.
+    public mutating func append(values: UnsafeBufferPointer<T>, validBits: UnsafeBufferPointer<UInt64>, validCount: Int) {
+        if validCount == 0 && storedValues.isEmpty {
+            unstoredNulls += values.count
+        } else {
+            storeNulls()
+            storedValues.append(contentsOf: values)
+        }
+        validity.append(words: validBits, count: values.count, valid: validCount)
+    }
+
     /// Writes out the zeros of the all-null rows so far.
     @usableFromInline
     mutating func storeNulls() {
@@ -140,6 +153,22 @@ public struct StringColumn: Sendable {
             s.withUTF8 { append($0) }
         } else {
             append(nil as UnsafeBufferPointer<UInt8>?)
+        }
+    }
+
+    /// Appends rows `rows` of `other` (all of them by default).
+    public mutating func append(contentsOf other: StringColumn, rows: Range<Int>? = nil) {
+        let range = rows ?? 0..<other.count
+        guard !range.isEmpty else { return }
+        let offsets = other.offsets
+        other.data.withUnsafeBufferPointer { data in
+            for i in range {
+                if other.validity[i] {
+                    append(UnsafeBufferPointer(rebasing: data[Int(offsets[i])..<Int(offsets[i + 1])]))
+                } else {
+                    append(nil as UnsafeBufferPointer<UInt8>?)
+                }
+            }
         }
     }
 

@@ -22,4 +22,32 @@ extension ValidityBitmap {
         self.init()
         length = count
     }
+
+    /// Appends `count` rows whose validity is bit i of word i / 64 (`words` holds at least
+    /// (count + 63) / 64 words; bits past `count` are ignored); `valid` of them are set.
+    public mutating func append(words: UnsafeBufferPointer<UInt64>, count n: Int, valid v: Int) {
+        guard n > 0 else { return }
+        precondition(words.count >= (n + 63) >> 6, "ValidityBitmap: \(words.count) words cannot hold \(n) rows")
+        if !materialized {
+            if v == n && nulls == 0 { length += n; return }
+            if v == 0 && nulls == length { length += n; nulls += n; return }
+            materialize()
+        }
+        if length & 7 == 0 {
+            // Whole bytes go straight to storage; the rest become the pending byte.
+            let wholeBytes = n >> 3
+            storage.reserveCapacity(storage.count + wholeBytes + 1)
+            for b in 0..<wholeBytes {
+                storage.append(UInt8(truncatingIfNeeded: words[b >> 3] >> UInt64(8 * (b & 7))))
+            }
+            if n & 7 != 0 {
+                let last = UInt8(truncatingIfNeeded: words[wholeBytes >> 3] >> UInt64(8 * (wholeBytes & 7)))
+                pending = last & UInt8(truncatingIfNeeded: (1 << (n & 7)) - 1)
+            }
+            length += n
+            nulls += n - v
+        } else {
+            for i in 0..<n { appendMaterialized(words[i >> 6] >> UInt64(i & 63) & 1 == 1) }
+        }
+    }
 }

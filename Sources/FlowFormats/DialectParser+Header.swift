@@ -2,8 +2,8 @@ import FlowCore
 
 extension DialectParser {
     /// Handles a line while the header is not complete.
-    mutating func headerLine(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
-                             batch: inout FlowBatch) throws -> LineOutcome {
+    mutating func headerLine<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
+                                                batch: inout Sink) throws -> LineOutcome {
         if line.isEmpty { return .skipped }
         guard ByteParsing.isValidUTF8(line) else {
             throw FlowFormatsError.badHeader(line: lineNumber, detail: "header line is not valid UTF-8")

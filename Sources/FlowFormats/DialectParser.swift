@@ -152,13 +152,26 @@ public struct DialectParser: Sendable {
     /// reading the header (`FlowFormatsError.unknownFormat`, `.missingColumns`, …).
     public mutating func feed(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
                               into batch: inout FlowBatch) throws -> LineOutcome {
+        try feedLine(line, lineNumber: lineNumber, into: &batch)
+    }
+
+    /// Feeds one line into a builder (the hot path of ingest); as `feed(_:lineNumber:into:)`
+    /// otherwise. The builder must have room for one more row.
+    public mutating func feed(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
+                              into builder: FlowBatchBuilder) throws -> LineOutcome {
+        var sink = builder
+        return try feedLine(line, lineNumber: lineNumber, into: &sink)
+    }
+
+    mutating func feedLine<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
+                                              into batch: inout Sink) throws -> LineOutcome {
         if !isReady { return try headerLine(line, lineNumber: lineNumber, batch: &batch) }
         return parseDataLine(line, batch: &batch)
     }
 
     // MARK: - Data lines
 
-    mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: inout FlowBatch) -> LineOutcome {
+    mutating func parseDataLine<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, batch: inout Sink) -> LineOutcome {
         if line.isEmpty { return .skipped }
         if !ByteParsing.isValidUTF8(line) { return .rejected(.invalidUTF8, detail: "line is not valid UTF-8") }
         if rules.hashLines && line[0] == 0x23 {
@@ -254,7 +267,7 @@ public struct DialectParser: Sendable {
         return lenient ? ByteParsing.unsignedAllowingZeroFraction(f, max: max) : nil
     }
 
-    mutating func assemble(_ line: UnsafeBufferPointer<UInt8>, batch: inout FlowBatch) -> LineOutcome {
+    mutating func assemble<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, batch: inout Sink) -> LineOutcome {
         if logStatusIndex >= 0 {
             let f = splitter.field(logStatusIndex, in: line)
             if f.elementsEqual("NODATA".utf8) {

@@ -169,7 +169,7 @@ struct StreamRun {
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
         let pool = BatchPool(capacity: options.batchRows)
-        let pieceParser = PieceParser(file: file, batchRows: options.batchRows, maxLineLength: options.maxLineLength,
+        let pieceParser = PieceParser(file: file, maxLineLength: options.maxLineLength,
                                       pool: pool)
         var pending: [(WorkItem, ParsedPiece)] = []
         defer {

@@ -27,18 +27,7 @@ extension FlowBatch {
         Self.copy(flowDirection, range, into: &out.flowDirection)
         Self.copy(revPackets, range, into: &out.revPackets)
         Self.copy(revBytes, range, into: &out.revBytes)
-        if label.count == count {
-            label.data.withUnsafeBufferPointer { data in
-                for i in range {
-                    if label.validity[i] {
-                        let from = Int(label.offsets[i]), to = Int(label.offsets[i + 1])
-                        out.label.append(UnsafeBufferPointer(rebasing: data[from..<to]))
-                    } else {
-                        out.label.append(nil as UnsafeBufferPointer<UInt8>?)
-                    }
-                }
-            }
-        }
+        if label.count == count { out.label.append(contentsOf: label, rows: range) }
         return out
     }
 

@@ -61,9 +61,11 @@ final class ParsedPiece: @unchecked Sendable {
 }
 
 /// Emptied batches handed back after writing, so parsing threads refill warm buffers
-/// instead of faulting in fresh pages for every batch.
+/// instead of faulting in fresh pages for every batch; and the row builders the parsing
+/// threads fill.
 final class BatchPool: @unchecked Sendable {
     private var free: [FlowBatch] = []
+    private var builders: [FlowBatchBuilder] = []
     private let lock = NSLock()
     private let capacity: Int
 
@@ -83,18 +85,43 @@ final class BatchPool: @unchecked Sendable {
         if free.count < 8 { free.append(emptied) }
         lock.unlock()
     }
+
+    /// An empty builder of `capacity` rows, for one thread until it is given back.
+    func takeBuilder() -> FlowBatchBuilder {
+        lock.lock()
+        defer { lock.unlock() }
+        return builders.popLast() ?? FlowBatchBuilder(capacity: capacity)
+    }
+
+    /// Takes back an empty builder.
+    func giveBuilder(_ builder: FlowBatchBuilder) {
+        precondition(builder.isEmpty, "BatchPool: a builder must be drained before it is given back")
+        lock.lock()
+        builders.append(builder)
+        lock.unlock()
+    }
+
+    /// The builder's rows as a batch (a pooled one), leaving the builder empty.
+    func batch(from builder: FlowBatchBuilder) -> FlowBatch {
+        var batch = take()
+        builder.drain(into: &batch)
+        return batch
+    }
 }
 
 /// Parses the lines of work items into batches and quarantine lines.
 struct PieceParser {
     let file: String
-    let batchRows: Int
     let maxLineLength: Int
     let pool: BatchPool
     let quarantine = QuarantineEncoder()
 
     func parse(_ item: WorkItem, with parser: inout DialectParser, into piece: ParsedPiece) {
-        var batch = pool.take()
+        let rows = pool.takeBuilder()
+        defer {
+            if !rows.isEmpty { piece.batches.append(pool.batch(from: rows)) }
+            pool.giveBuilder(rows)
+        }
         let chunkBytes = item.chunk?.bytes
         let chunkBase = chunkBytes?.baseAddress?.assumingMemoryBound(to: UInt8.self)
         item.side.withUnsafeBufferPointer { side in
@@ -115,7 +142,7 @@ struct PieceParser {
                 case .complete:
                     let outcome: LineOutcome
                     do {
-                        outcome = try parser.feed(bytes, lineNumber: ref.number, into: &batch)
+                        outcome = try parser.feed(bytes, lineNumber: ref.number, into: rows)
                     } catch {
                         piece.error = error
                         return
@@ -123,10 +150,7 @@ struct PieceParser {
                     switch outcome {
                     case .record:
                         piece.records += 1
-                        if batch.count >= batchRows {
-                            piece.batches.append(batch)
-                            batch = pool.take()
-                        }
+                        if rows.isFull { piece.batches.append(pool.batch(from: rows)) }
                     case .skipped:
                         break
                     case .rejected(let reason, let detail):
@@ -135,7 +159,6 @@ struct PieceParser {
                 }
             }
         }
-        if batch.isEmpty { pool.give(batch) } else { piece.batches.append(batch) }
     }
 
     private func reject(_ reason: RejectReason, _ detail: String, _ ref: LineRef, _ bytes: UnsafeBufferPointer<UInt8>,

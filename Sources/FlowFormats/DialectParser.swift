@@ -130,6 +130,8 @@ public struct DialectParser: Sendable {
 
     var rules = RowRules()
     var mapped: [(index: Int, role: ColumnRole)] = []
+    /// Fixed-position ISO times with the last date's day number (per parser copy).
+    var isoFastPath = ISOTimestampFastPath()
     var expectedFields = 0
     var headerBytes: [UInt8] = []
     var splitter: FieldSplitter
@@ -246,6 +248,9 @@ public struct DialectParser: Sendable {
     }
 
     mutating func textTime(_ f: UnsafeBufferPointer<UInt8>, _ role: ColumnRole) -> Result<Int64, Rejection> {
+        if let v = isoFastPath.parse(f, zoneLessOffsetMillis: converter.zoneIsNamed ? nil : converter.fixedOffsetMillis) {
+            return .success(v)
+        }
         let order = options.dateOrder ?? options.mapping?.dateOrder
         switch TimestampParsing.text(f, converter: &converter, dateOrder: order, inferSlashedOrder: rules.inferSlashedDates) {
         case .ok(let v): return .success(v)
@@ -290,7 +295,9 @@ public struct DialectParser: Sendable {
         let zeroIsNull = rules.zeroIsNull
         let unsetToken = rules.dashIsNull ? rules.unsetMatch : NullToken.none
         let emptyToken = rules.emptyMatch
-        for m in mapped {
+        // Indexed, not `for m in mapped`: an iterator would retain the array for every line.
+        for k in 0..<mapped.count {
+            let m = mapped[k]
             let f = splitter.field(m.index, in: line)
             if f.isEmpty || unsetToken.matches(f) || emptyToken.matches(f) {
                 switch m.role {

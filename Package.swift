@@ -22,6 +22,7 @@ let package = Package(
         // zlib from the system (zlib1g-dev) through small static-inline shims.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // libbz2 from the system (libbz2-dev), for nfcapd files compressed with BZ2.
+        .systemLibrary(name: "CLinuxIO", path: "Sources/CLinuxIO"),
         .systemLibrary(name: "CBzip2", path: "Sources/CBzip2", providers: [.apt(["libbz2-dev"])]),
         // Schema, addresses, timestamps, column buffers, reject reasons. No IO.
         .target(name: "FlowCore"),
@@ -31,7 +32,7 @@ let package = Package(
         // CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
         .target(name: "FlowFormats", dependencies: ["FlowCore", "CBzip2", "Yams"]),
         // Apache Arrow IPC file writer and memory-mapped reader.
-        .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO"]),
+        .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO", "CLinuxIO"]),
         // Seeded generator of realistic flow logs with labelled anomalies.
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.

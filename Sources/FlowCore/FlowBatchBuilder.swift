@@ -9,28 +9,29 @@ public protocol FlowRowSink {
 
 extension FlowBatch: FlowRowSink {}
 
-/// Fixed-capacity column buffers that decoders fill through raw pointers, then move into a
-/// `FlowBatch` in one bulk copy per column (`drain(into:)`).
+/// Column buffers that decoders fill through raw pointers, then move into a `FlowBatch` in
+/// one bulk copy per column (`drain(into:)`).
 ///
 /// `FlowBatch.append` pays, for each of its twenty-one arrays, a uniqueness check and a
-/// capacity check on every row; here a row is one bounds check and plain stores, and
+/// capacity check on every row; here a row is one capacity check and plain stores, and
 /// validity is a bit set in zeroed words. One builder belongs to one thread (it is a class
-/// so that hot loops pass it without copying); it holds at most `capacity` rows between
-/// drains, and appending beyond that traps.
+/// so that hot loops pass it without copying). Callers that cut batches drain it when
+/// `isFull`; callers that cannot stop mid-input (binary readers decode whole chunks) let it
+/// grow, which doubles every buffer.
 public final class FlowBatchBuilder: FlowRowSink {
-    /// Rows the buffers hold.
-    public let capacity: Int
+    /// Rows the buffers hold before they grow.
+    public private(set) var capacity: Int
     /// Rows appended since the last drain.
     public var count: Int { rows }
     @usableFromInline var rows = 0
 
-    @usableFromInline let start: UnsafeMutablePointer<Int64>
-    @usableFromInline let end: UnsafeMutablePointer<Int64>
-    @usableFromInline let srcAddr: UnsafeMutablePointer<IPAddress>
-    @usableFromInline let dstAddr: UnsafeMutablePointer<IPAddress>
-    @usableFromInline let proto: UnsafeMutablePointer<UInt8>
-    @usableFromInline let packets: UnsafeMutablePointer<UInt64>
-    @usableFromInline let bytes: UnsafeMutablePointer<UInt64>
+    @usableFromInline private(set) var start: UnsafeMutablePointer<Int64>
+    @usableFromInline private(set) var end: UnsafeMutablePointer<Int64>
+    @usableFromInline private(set) var srcAddr: UnsafeMutablePointer<IPAddress>
+    @usableFromInline private(set) var dstAddr: UnsafeMutablePointer<IPAddress>
+    @usableFromInline private(set) var proto: UnsafeMutablePointer<UInt8>
+    @usableFromInline private(set) var packets: UnsafeMutablePointer<UInt64>
+    @usableFromInline private(set) var bytes: UnsafeMutablePointer<UInt64>
     @usableFromInline var srcPort: NullableSlots<UInt16>
     @usableFromInline var dstPort: NullableSlots<UInt16>
     @usableFromInline var tcpFlags: NullableSlots<UInt8>
@@ -89,11 +90,11 @@ public final class FlowBatchBuilder: FlowRowSink {
     public var isEmpty: Bool { count == 0 }
     public var isFull: Bool { count == capacity }
 
-    /// Appends one record; traps when the builder is full (drain it first).
+    /// Appends one record (growing the buffers when full).
     @inlinable
-    public func append(_ r: FlowRecord, label: UnsafeBufferPointer<UInt8>?) {
+    public func append(_ r: FlowRecord, label: UnsafeBufferPointer<UInt8>? = nil) {
         let i = rows
-        precondition(i < capacity, "FlowBatchBuilder: full (\(capacity) rows); drain it first")
+        if i == capacity { grow() }
         start[i] = r.start
         end[i] = r.end
         srcAddr[i] = r.srcAddr
@@ -116,6 +117,26 @@ public final class FlowBatchBuilder: FlowRowSink {
         revBytes.set(i, r.revBytes)
         self.label.append(label)
         rows = i + 1
+    }
+
+    /// Doubles every buffer, keeping the rows held.
+    @usableFromInline
+    func grow() {
+        let old = capacity, new = 2 * capacity
+        func moved<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let q = UnsafeMutablePointer<T>.allocate(capacity: new)
+            q.moveInitialize(from: p, count: old)
+            p.deallocate()
+            return q
+        }
+        start = moved(start); end = moved(end); srcAddr = moved(srcAddr); dstAddr = moved(dstAddr)
+        proto = moved(proto); packets = moved(packets); bytes = moved(bytes)
+        srcPort.grow(from: old, to: new); dstPort.grow(from: old, to: new); tcpFlags.grow(from: old, to: new)
+        inputInterface.grow(from: old, to: new); outputInterface.grow(from: old, to: new)
+        srcAS.grow(from: old, to: new); dstAS.grow(from: old, to: new); tos.grow(from: old, to: new)
+        exporter.grow(from: old, to: new); samplingRate.grow(from: old, to: new)
+        flowDirection.grow(from: old, to: new); revPackets.grow(from: old, to: new); revBytes.grow(from: old, to: new)
+        capacity = new
     }
 
     /// Appends the rows held to `batch` (one bulk copy per column) and empties the builder.
@@ -155,19 +176,32 @@ public final class FlowBatchBuilder: FlowRowSink {
 /// validity bits in words that are zero until a value arrives.
 @usableFromInline
 struct NullableSlots<T: Sendable & Equatable> {
-    @usableFromInline let values: UnsafeMutablePointer<T>
-    @usableFromInline let bits: UnsafeMutablePointer<UInt64>
-    @usableFromInline let words: Int
+    @usableFromInline var values: UnsafeMutablePointer<T>
+    @usableFromInline var bits: UnsafeMutablePointer<UInt64>
     @usableFromInline let zero: T
     /// Rows that hold a value since the last drain.
     @usableFromInline var valid = 0
 
     init(capacity: Int, zero: T) {
         values = .allocate(capacity: capacity)
-        words = (capacity + 63) >> 6
+        let words = (capacity + 63) >> 6
         bits = .allocate(capacity: words)
         bits.initialize(repeating: 0, count: words)
         self.zero = zero
+    }
+
+    /// Moves the `old` slots into buffers of `new` (the new bits start zero).
+    mutating func grow(from old: Int, to new: Int) {
+        let v = UnsafeMutablePointer<T>.allocate(capacity: new)
+        v.moveInitialize(from: values, count: old)
+        values.deallocate()
+        values = v
+        let oldWords = (old + 63) >> 6, newWords = (new + 63) >> 6
+        let b = UnsafeMutablePointer<UInt64>.allocate(capacity: newWords)
+        b.moveInitialize(from: bits, count: oldWords)
+        (b + oldWords).initialize(repeating: 0, count: newWords - oldWords)
+        bits.deallocate()
+        bits = b
     }
 
     func deallocate() {

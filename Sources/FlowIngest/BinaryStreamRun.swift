@@ -66,12 +66,14 @@ struct BinaryStreamRun {
     private mutating func run<R: BinaryFlowReader>(_ reader: inout R, _ chunks: PeekedChunks,
                                                    _ quarantine: ([UInt8]) throws -> Void) throws {
         var batch = FlowBatch(capacity: min(options.batchRows, 65_536))
+        let rows = FlowBatchBuilder(capacity: min(options.batchRows, 65_536))
         var lines: [UInt8] = []
         do {
             while let chunk = try chunks.next() {
                 let bytes = chunk.bytes
                 do {
-                    try reader.feed(bytes, into: &batch)
+                    defer { rows.drain(into: &batch) }
+                    try reader.feed(bytes, into: rows)
                 } catch {
                     drain(&reader, window: bytes, windowOffset: chunk.offset, into: &lines)
                     throw error
@@ -83,7 +85,10 @@ struct BinaryStreamRun {
                 }
                 try flush(&batch, final: false)
             }
-            try reader.finish(into: &batch)
+            do {
+                defer { rows.drain(into: &batch) }
+                try reader.finish(into: rows)
+            }
             drain(&reader, window: nil, windowOffset: 0, into: &lines)
             if !lines.isEmpty { try quarantine(lines) }
             try flush(&batch, final: true)

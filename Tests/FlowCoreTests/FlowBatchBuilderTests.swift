@@ -76,3 +76,23 @@ import Testing
         }
     }
 }
+
+extension FlowBatchBuilderTests {
+    /// Binary readers append a whole chunk's records without draining: the builder grows
+    /// and keeps every row and bit.
+    @Test(arguments: [NullPattern.all[2], NullPattern.all[5]])
+    func growsPastItsCapacity(pattern: NullPattern) {
+        var rng = SplitMix(state: 5)
+        let builder = FlowBatchBuilder(capacity: 3)
+        var ref = ReferenceBatch()
+        for row in 0..<517 {
+            let r = FlowBatchEquivalenceTests.record(row: row, pattern: pattern, &rng)
+            ref.append(r, label: nil)
+            builder.append(r)
+        }
+        #expect(builder.capacity >= 517)
+        var batch = FlowBatch()
+        builder.drain(into: &batch)
+        #expect(ref.mismatch(batch) == nil, "\(pattern.name)")
+    }
+}

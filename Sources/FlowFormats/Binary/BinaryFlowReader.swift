@@ -1,17 +1,34 @@
 import FlowCore
 
 /// What the binary readers (pcap/pcapng captures, nfcapd files, IPFIX streams) share:
-/// chunks in, flow records appended to a batch, rejects and counters out. floe-ingest and
+/// chunks in, flow records appended to a builder, rejects and counters out. floe-ingest and
 /// the tests drive any of them through this one interface.
 public protocol BinaryFlowReader {
-    /// Decodes the next chunk of the input (any size, any boundary).
-    mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws
+    /// Decodes the next chunk of the input (any size, any boundary). The builder grows to
+    /// hold every record of the chunk.
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, into rows: FlowBatchBuilder) throws
     /// The input has ended: decodes or rejects what is still held.
-    mutating func finish(into batch: inout FlowBatch) throws
+    mutating func finish(into rows: FlowBatchBuilder) throws
     /// The rejects collected since the last call.
     mutating func takeRejects() -> [BinaryReject]
     /// Counters so far.
     var report: BinaryDecodeReport { get }
+}
+
+extension BinaryFlowReader {
+    /// Decodes the next chunk and appends its records to `batch` (tests, slow paths).
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+        let rows = FlowBatchBuilder(capacity: 1024)
+        defer { rows.drain(into: &batch) }
+        try feed(chunk, into: rows)
+    }
+
+    /// `finish(into:)` appending to `batch` (tests, slow paths).
+    public mutating func finish(into batch: inout FlowBatch) throws {
+        let rows = FlowBatchBuilder(capacity: 1024)
+        defer { rows.drain(into: &batch) }
+        try finish(into: rows)
+    }
 }
 
 extension PcapReader: BinaryFlowReader {}

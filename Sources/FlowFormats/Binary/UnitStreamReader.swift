@@ -14,13 +14,13 @@ protocol UnitStreamReader {
     /// of a unit whose length is not known yet are carried.
     func moreBytesToProbe(have: Int) -> Int
     /// Decodes one whole unit.
-    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws
+    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws
 }
 
 extension UnitStreamReader {
     /// Completes the carried unit from `chunk`, decodes every whole unit of it, and keeps a
     /// trailing partial unit for the next call.
-    mutating func feedUnits(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+    mutating func feedUnits(_ chunk: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
         var rest = chunk
         while !carry.isEmpty && !rest.isEmpty {
             let have = carry.count
@@ -32,7 +32,7 @@ extension UnitStreamReader {
             if let n = need, carry.count >= n {
                 let unit = carry
                 carry.removeAll(keepingCapacity: true)
-                try unit.withUnsafeBytes { try processUnit($0, into: &batch) }
+                try unit.withUnsafeBytes { try processUnit($0, into: batch) }
                 offset += Int64(n)
             }
         }
@@ -41,7 +41,7 @@ extension UnitStreamReader {
                 carry.append(contentsOf: rest)
                 return
             }
-            try processUnit(UnsafeRawBufferPointer(rebasing: rest[0..<n]), into: &batch)
+            try processUnit(UnsafeRawBufferPointer(rebasing: rest[0..<n]), into: batch)
             offset += Int64(n)
             rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }

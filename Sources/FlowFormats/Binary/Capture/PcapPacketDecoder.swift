@@ -2,7 +2,7 @@ import FlowCore
 
 /// From a captured frame to the export message inside its UDP datagram.
 extension PcapReader {
-    mutating func packet(_ p: UnsafeRawBufferPointer, linkType: UInt32, fileOffset: Int64, into batch: inout FlowBatch) {
+    mutating func packet(_ p: UnsafeRawBufferPointer, linkType: UInt32, fileOffset: Int64, into batch: FlowBatchBuilder) {
         decoder.report.packets += 1
         guard let n = CaptureLinkType.networkOffset(p, linkType: linkType), n < p.count else {
             decoder.report.packetsSkipped += 1
@@ -10,13 +10,13 @@ extension PcapReader {
         }
         let ip = UnsafeRawBufferPointer(rebasing: p[n...])
         switch ip[0] >> 4 {
-        case 4: ipv4(ip, fileOffset: fileOffset + Int64(n), into: &batch)
-        case 6: ipv6(ip, fileOffset: fileOffset + Int64(n), into: &batch)
+        case 4: ipv4(ip, fileOffset: fileOffset + Int64(n), into: batch)
+        case 6: ipv6(ip, fileOffset: fileOffset + Int64(n), into: batch)
         default: decoder.report.packetsSkipped += 1
         }
     }
 
-    mutating func ipv4(_ p: UnsafeRawBufferPointer, fileOffset: Int64, into batch: inout FlowBatch) {
+    mutating func ipv4(_ p: UnsafeRawBufferPointer, fileOffset: Int64, into batch: FlowBatchBuilder) {
         guard p.count >= 20 else { return skipOrReject(p, fileOffset, "IPv4 header cut short") }
         let ihl = Int(p[0] & 0x0F) * 4
         let total = Int(BinaryBytes.be16(p, 2))
@@ -35,13 +35,13 @@ extension PcapReader {
                 decoder.reject(.unreassembledFragment, fileOffset, 1, "IPv4 fragment cut by the capture's snapshot length")
                 return
             }
-            fragment(p, ihl: ihl, end: end, fragOffset: fragOffset, more: more, fileOffset: fileOffset, into: &batch)
+            fragment(p, ihl: ihl, end: end, fragOffset: fragOffset, more: more, fileOffset: fileOffset, into: batch)
             return
         }
-        udp(UnsafeRawBufferPointer(rebasing: p[ihl..<end]), source: source, ipTruncated: truncated, fileOffset: fileOffset + Int64(ihl), into: &batch)
+        udp(UnsafeRawBufferPointer(rebasing: p[ihl..<end]), source: source, ipTruncated: truncated, fileOffset: fileOffset + Int64(ihl), into: batch)
     }
 
-    mutating func ipv6(_ p: UnsafeRawBufferPointer, fileOffset: Int64, into batch: inout FlowBatch) {
+    mutating func ipv6(_ p: UnsafeRawBufferPointer, fileOffset: Int64, into batch: FlowBatchBuilder) {
         guard p.count >= 40 else { return skipOrReject(p, fileOffset, "IPv6 header cut short") }
         let payloadLength = Int(BinaryBytes.be16(p, 4))
         let source = IPAddress(high: BinaryBytes.be64(p, 8), low: BinaryBytes.be64(p, 16))
@@ -62,10 +62,10 @@ extension PcapReader {
             return
         }
         guard next == 17 else { decoder.report.packetsSkipped += 1; return }
-        udp(UnsafeRawBufferPointer(rebasing: p[o..<end]), source: source, ipTruncated: 40 + payloadLength > p.count, fileOffset: fileOffset + Int64(o), into: &batch)
+        udp(UnsafeRawBufferPointer(rebasing: p[o..<end]), source: source, ipTruncated: 40 + payloadLength > p.count, fileOffset: fileOffset + Int64(o), into: batch)
     }
 
-    mutating func udp(_ p: UnsafeRawBufferPointer, source: IPAddress, ipTruncated: Bool, fileOffset: Int64, into batch: inout FlowBatch) {
+    mutating func udp(_ p: UnsafeRawBufferPointer, source: IPAddress, ipTruncated: Bool, fileOffset: Int64, into batch: FlowBatchBuilder) {
         guard p.count >= 8 else { return skipOrReject(p, fileOffset, "UDP header cut short") }
         let sport = BinaryBytes.be16(p, 0)
         let dport = BinaryBytes.be16(p, 2)
@@ -90,7 +90,7 @@ extension PcapReader {
             decoder.report.packetsSkipped += 1
             return
         }
-        decoder.decode(message: payload, exporter: source, offset: fileOffset + 8, into: &batch)
+        decoder.decode(message: payload, exporter: source, offset: fileOffset + 8, into: batch)
     }
 
     /// A malformed packet: rejected when the port filter says it should have been an
@@ -104,7 +104,7 @@ extension PcapReader {
     }
 
     /// IPv4 fragment reassembly (RFC 791), bounded by `maxFragmentBytes`.
-    mutating func fragment(_ p: UnsafeRawBufferPointer, ihl: Int, end: Int, fragOffset: Int, more: Bool, fileOffset: Int64, into batch: inout FlowBatch) {
+    mutating func fragment(_ p: UnsafeRawBufferPointer, ihl: Int, end: Int, fragOffset: Int, more: Bool, fileOffset: Int64, into batch: FlowBatchBuilder) {
         let key = CaptureFragmentKey(source: BinaryBytes.be32(p, 12), destination: BinaryBytes.be32(p, 16), id: BinaryBytes.be16(p, 4), proto: p[9])
         let data = Array(UnsafeRawBufferPointer(rebasing: p[ihl..<end]))
         guard fragOffset + data.count <= 65_535 else {
@@ -148,6 +148,6 @@ extension PcapReader {
         }
         decoder.report.reassembled += 1
         let source = IPAddress(ipv4: key.source)
-        whole.withUnsafeBytes { udp($0, source: source, ipTruncated: false, fileOffset: entry.firstOffset + Int64(ihl), into: &batch) }
+        whole.withUnsafeBytes { udp($0, source: source, ipTruncated: false, fileOffset: entry.firstOffset + Int64(ihl), into: batch) }
     }
 }

@@ -37,8 +37,8 @@ public struct PcapReader: Sendable, UnitStreamReader {
 
     /// Feeds the next bytes of the file. Throws when the file cannot be read on (bad
     /// header, unsupported link type, a record length that loses the framing).
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
-        try feedUnits(chunk, into: &batch)
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
+        try feedUnits(chunk, into: batch)
     }
 
     /// A record whose length is not known yet: gather 16 more bytes (a record header).
@@ -46,7 +46,7 @@ public struct PcapReader: Sendable, UnitStreamReader {
 
     /// Ends the input: a cut-off last record, unfinished fragments and data sets whose
     /// template never came become rejects.
-    public mutating func finish(into batch: inout FlowBatch) throws {
+    public mutating func finish(into batch: FlowBatchBuilder) throws {
         if !carry.isEmpty {
             if !headerDone {
                 throw BinaryFormatError.truncated(offset: 0, detail: "capture header needs more than the \(carry.count) bytes present")
@@ -110,7 +110,7 @@ public struct PcapReader: Sendable, UnitStreamReader {
 
     // MARK: - Units
 
-    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
         if !headerDone {
             headerDone = true
             if BinaryBytes.le32(p, 0) == 0x0A0D_0D0A {
@@ -134,15 +134,15 @@ public struct PcapReader: Sendable, UnitStreamReader {
                 decoder.reject(.badPacket, offset, 1, "packet of \(caplen) captured bytes exceeds the snapshot length \(snapLength)")
                 return
             }
-            packet(UnsafeRawBufferPointer(rebasing: p[16...]), linkType: linkType, fileOffset: offset + 16, into: &batch)
+            packet(UnsafeRawBufferPointer(rebasing: p[16...]), linkType: linkType, fileOffset: offset + 16, into: batch)
         case .pcapng:
-            try pcapngBlock(p, into: &batch)
+            try pcapngBlock(p, into: batch)
         case .unknown:
             break
         }
     }
 
-    mutating func pcapngBlock(_ p: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+    mutating func pcapngBlock(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
         let type = BinaryBytes.le32(p, 0) == 0x0A0D_0D0A ? 0x0A0D_0D0A : BinaryBytes.u32(p, 0, bigEndian: bigEndian)
         switch type {
         case 0x0A0D_0D0A:  // Section Header Block: new byte order, new interface list
@@ -177,7 +177,7 @@ public struct PcapReader: Sendable, UnitStreamReader {
                 return
             }
             decoder.report.packets -= 1  // counted in `packet`
-            packet(UnsafeRawBufferPointer(rebasing: p[28..<(28 + caplen)]), linkType: interfaces[iface].linkType, fileOffset: offset + 28, into: &batch)
+            packet(UnsafeRawBufferPointer(rebasing: p[28..<(28 + caplen)]), linkType: interfaces[iface].linkType, fileOffset: offset + 28, into: batch)
         case 3:  // Simple Packet Block: interface 0
             guard let first = interfaces.first, p.count >= 16 else {
                 decoder.reject(.badPacket, offset, 1, "pcapng simple packet block without an interface")
@@ -186,7 +186,7 @@ public struct PcapReader: Sendable, UnitStreamReader {
             let orig = Int(BinaryBytes.u32(p, 8, bigEndian: bigEndian))
             var caplen = min(orig, p.count - 16)
             if first.snapLength > 0 { caplen = min(caplen, first.snapLength) }
-            packet(UnsafeRawBufferPointer(rebasing: p[12..<(12 + caplen)]), linkType: first.linkType, fileOffset: offset + 12, into: &batch)
+            packet(UnsafeRawBufferPointer(rebasing: p[12..<(12 + caplen)]), linkType: first.linkType, fileOffset: offset + 12, into: batch)
         default:
             break  // name resolution, statistics, custom blocks
         }

@@ -5,7 +5,7 @@ import FlowCore
 /// by length (RFC 5103 reverse counters, enterprise 29305, are kept apart); variable-length
 /// IEs carry a 1- or 3-byte length.
 extension FlowExportDecoder {
-    mutating func decodeIPFIX(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: inout FlowBatch) {
+    mutating func decodeIPFIX(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: FlowBatchBuilder) {
         guard p.count >= 16 else {
             reject(.badExportHeader, offset, 1, "IPFIX header needs 16 bytes, message has \(p.count)")
             return
@@ -37,8 +37,8 @@ extension FlowExportDecoder {
             let body = UnsafeRawBufferPointer(rebasing: p[(pos + 4)..<(pos + setLength)])
             let bodyOffset = offset + Int64(pos + 4)
             switch setID {
-            case 2: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: false, into: &batch)
-            case 3: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: true, into: &batch)
+            case 2: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: false, into: batch)
+            case 3: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: true, into: batch)
             case 0...255: break  // reserved (0, 1 are NetFlow v9's)
             default:
                 let key = FlowTemplateKey(domain: domain, templateID: setID)
@@ -47,9 +47,9 @@ extension FlowExportDecoder {
                         hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTimeBase)
                         countKnown = false
                     } else {
-                        let n = decodeDataSet(body, plan: plan, key: key, context: ctx, offset: bodyOffset, into: &batch)
+                        let n = decodeDataSet(body, plan: plan, key: key, context: ctx, offset: bodyOffset, into: batch)
                         dataRecords &+= UInt32(truncatingIfNeeded: n)
-                        if plan.isOptions { replayHeld(where: { $0.key.domain == domain && $0.reason == .missingTimeBase }, into: &batch) }
+                        if plan.isOptions { replayHeld(where: { $0.key.domain == domain && $0.reason == .missingTimeBase }, into: batch) }
                     }
                 } else {
                     hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTemplate)
@@ -62,7 +62,7 @@ extension FlowExportDecoder {
         trackSequence(domain, seq: sequence, next: countKnown ? sequence &+ dataRecords : nil, unit: .records, offset: offset)
     }
 
-    mutating func parseIPFIXTemplates(_ b: UnsafeRawBufferPointer, domain: FlowDomainKey, offset: Int64, options: Bool, into batch: inout FlowBatch) {
+    mutating func parseIPFIXTemplates(_ b: UnsafeRawBufferPointer, domain: FlowDomainKey, offset: Int64, options: Bool, into batch: FlowBatchBuilder) {
         var pos = 0
         let headerLength = options ? 6 : 4
         while b.count - pos >= 4 {
@@ -111,7 +111,7 @@ extension FlowExportDecoder {
                 reject(.badTemplate, recordOffset, 1, "template \(id): all fields are empty")
                 continue
             }
-            learnTemplate(FlowTemplateKey(domain: domain, templateID: id), FlowTemplatePlan(fields: fields, isOptions: options), offset: recordOffset, into: &batch)
+            learnTemplate(FlowTemplateKey(domain: domain, templateID: id), FlowTemplatePlan(fields: fields, isOptions: options), offset: recordOffset, into: batch)
         }
     }
 }

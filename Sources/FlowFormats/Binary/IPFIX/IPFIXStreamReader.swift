@@ -15,7 +15,7 @@ public struct IPFIXStreamReader: Sendable {
     public var report: BinaryDecodeReport { decoder.report }
     public mutating func takeRejects() -> [BinaryReject] { decoder.takeRejects() }
 
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
         var rest = chunk
         while !carry.isEmpty && !rest.isEmpty {
             let need = carry.count >= 4 ? try carry.withUnsafeBytes { try messageLength($0) } : 4
@@ -25,21 +25,21 @@ public struct IPFIXStreamReader: Sendable {
             if carry.count >= 4, carry.count == (try carry.withUnsafeBytes { try messageLength($0) }) {
                 let unit = carry
                 carry.removeAll(keepingCapacity: true)
-                unit.withUnsafeBytes { decoder.decode(message: $0, exporter: nil, offset: offset, into: &batch) }
+                unit.withUnsafeBytes { decoder.decode(message: $0, exporter: nil, offset: offset, into: batch) }
                 offset += Int64(unit.count)
             }
         }
         while rest.count >= 4 {
             let n = try messageLength(rest)
             guard n <= rest.count else { break }
-            decoder.decode(message: UnsafeRawBufferPointer(rebasing: rest[0..<n]), exporter: nil, offset: offset, into: &batch)
+            decoder.decode(message: UnsafeRawBufferPointer(rebasing: rest[0..<n]), exporter: nil, offset: offset, into: batch)
             offset += Int64(n)
             rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }
         carry.append(contentsOf: rest)
     }
 
-    public mutating func finish(into batch: inout FlowBatch) throws {
+    public mutating func finish(into batch: FlowBatchBuilder) throws {
         if !carry.isEmpty {
             decoder.reject(.badExportHeader, offset, 1, "IPFIX stream ends inside a message (\(carry.count) bytes of it present)")
             carry.removeAll()

@@ -52,18 +52,25 @@ public struct FlowExportDecoder: Sendable {
         }
     }
 
+    /// `decode(message:exporter:offset:into:)` appending to `batch` (tests, slow paths).
+    public mutating func decode(message p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: inout FlowBatch) {
+        let rows = FlowBatchBuilder(capacity: 1024)
+        decode(message: p, exporter: exporter, offset: offset, into: rows)
+        rows.drain(into: &batch)
+    }
+
     /// Decodes one export message. `exporter` is the datagram's source address (nil for
     /// raw streams), `offset` the message's byte offset in the input. Flows go to `batch`;
     /// problems go to `pendingRejects` and `report`.
-    public mutating func decode(message p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: inout FlowBatch) {
+    public mutating func decode(message p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: FlowBatchBuilder) {
         guard p.count >= 4 else {
             reject(.badExportHeader, offset, 1, "export message of \(p.count) bytes")
             return
         }
         switch BinaryBytes.be16(p, 0) {
-        case 5: decodeV5(p, exporter: exporter, offset: offset, into: &batch)
-        case 9: decodeV9(p, exporter: exporter, offset: offset, into: &batch)
-        case 10: decodeIPFIX(p, exporter: exporter, offset: offset, into: &batch)
+        case 5: decodeV5(p, exporter: exporter, offset: offset, into: batch)
+        case 9: decodeV9(p, exporter: exporter, offset: offset, into: batch)
+        case 10: decodeIPFIX(p, exporter: exporter, offset: offset, into: batch)
         default:
             reject(.badExportHeader, offset, 1, "export version \(BinaryBytes.be16(p, 0)) is not 5, 9 or 10")
         }
@@ -125,7 +132,7 @@ public struct FlowExportDecoder: Sendable {
     }
 
     /// Stores a template definition; replays held sets that were waiting for it.
-    mutating func learnTemplate(_ key: FlowTemplateKey, _ plan: FlowTemplatePlan, offset: Int64, into batch: inout FlowBatch) {
+    mutating func learnTemplate(_ key: FlowTemplateKey, _ plan: FlowTemplatePlan, offset: Int64, into batch: FlowBatchBuilder) {
         if let old = templates[key] {
             if old.signature != plan.signature { report.templatesReplaced += 1 }
         } else if templates.count >= options.maxTemplates {
@@ -134,7 +141,7 @@ public struct FlowExportDecoder: Sendable {
         }
         templates[key] = plan
         report.templates += 1
-        replayHeld(where: { $0.key == key }, into: &batch)
+        replayHeld(where: { $0.key == key }, into: batch)
     }
 
     /// Removes templates: one (`templateID`), or all of the domain (`nil`).
@@ -149,7 +156,7 @@ public struct FlowExportDecoder: Sendable {
     }
 
     /// Decodes the held sets matching `match`, in arrival order; those still blocked stay.
-    mutating func replayHeld(where match: (FlowHeldSet) -> Bool, into batch: inout FlowBatch) {
+    mutating func replayHeld(where match: (FlowHeldSet) -> Bool, into batch: FlowBatchBuilder) {
         guard held.contains(where: match) else { return }
         let waiting = held
         held.removeAll()
@@ -159,7 +166,7 @@ public struct FlowExportDecoder: Sendable {
                !(h.context.isIPFIX && plan.needsSystemInit && domains[h.key.domain]?.sysInitMs == nil) {
                 report.heldSetsDecoded += 1
                 h.bytes.withUnsafeBytes { body in
-                    _ = decodeDataSet(body, plan: plan, key: h.key, context: h.context, offset: h.offset, into: &batch)
+                    _ = decodeDataSet(body, plan: plan, key: h.key, context: h.context, offset: h.offset, into: batch)
                 }
             } else {
                 var again = h
@@ -182,7 +189,7 @@ public struct FlowExportDecoder: Sendable {
 
     /// Decodes the records of one data set; returns the number of records (flows and
     /// options records) read.
-    mutating func decodeDataSet(_ body: UnsafeRawBufferPointer, plan: FlowTemplatePlan, key: FlowTemplateKey, context ctx: FlowMessageContext, offset: Int64, into batch: inout FlowBatch) -> Int {
+    mutating func decodeDataSet(_ body: UnsafeRawBufferPointer, plan: FlowTemplatePlan, key: FlowTemplateKey, context ctx: FlowMessageContext, offset: Int64, into batch: FlowBatchBuilder) -> Int {
         var state = domains[key.domain] ?? FlowDomainState()
         let sysUptime: UInt32? = ctx.isIPFIX ? nil : ctx.sysUptime
         var records = 0
@@ -196,7 +203,7 @@ public struct FlowExportDecoder: Sendable {
                 for op in ops {
                     s.apply(op.target, body, base + Int(op.offset), Int(op.length))
                 }
-                emit(&s, plan: plan, state: &state, ctx: ctx, sysUptime: sysUptime, into: &batch)
+                emit(&s, plan: plan, state: &state, ctx: ctx, sysUptime: sysUptime, into: batch)
                 base += fixed
                 records += 1
             }
@@ -226,7 +233,7 @@ public struct FlowExportDecoder: Sendable {
                     if op.target != .skip { s.apply(op.target, body, pos, len) }
                     pos += len
                 }
-                emit(&s, plan: plan, state: &state, ctx: ctx, sysUptime: sysUptime, into: &batch)
+                emit(&s, plan: plan, state: &state, ctx: ctx, sysUptime: sysUptime, into: batch)
                 records += 1
             }
         }
@@ -235,7 +242,7 @@ public struct FlowExportDecoder: Sendable {
     }
 
     @inline(__always)
-    mutating func emit(_ s: inout FlowRecordScratch, plan: FlowTemplatePlan, state: inout FlowDomainState, ctx: FlowMessageContext, sysUptime: UInt32?, into batch: inout FlowBatch) {
+    mutating func emit(_ s: inout FlowRecordScratch, plan: FlowTemplatePlan, state: inout FlowDomainState, ctx: FlowMessageContext, sysUptime: UInt32?, into batch: FlowBatchBuilder) {
         if plan.isOptions {
             report.optionsRecords += 1
             if s.has(.sysInitMs) { state.sysInitMs = s.sysInitMs }

@@ -5,7 +5,7 @@ extension FlowExportDecoder {
     static let v5HeaderLength = 24
     static let v5RecordLength = 48
 
-    mutating func decodeV5(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: inout FlowBatch) {
+    mutating func decodeV5(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: FlowBatchBuilder) {
         guard p.count >= Self.v5HeaderLength else {
             reject(.badExportHeader, offset, 1, "NetFlow v5 header needs 24 bytes, datagram has \(p.count)")
             return

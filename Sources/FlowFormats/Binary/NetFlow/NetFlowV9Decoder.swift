@@ -3,7 +3,7 @@ import FlowCore
 /// NetFlow v9 (RFC 3954): 20-byte header, then FlowSets: 0 templates, 1 options templates,
 /// 256 and above data. Times are SysUptime-relative; the header carries whole seconds only.
 extension FlowExportDecoder {
-    mutating func decodeV9(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: inout FlowBatch) {
+    mutating func decodeV9(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: FlowBatchBuilder) {
         guard p.count >= 20 else {
             reject(.badExportHeader, offset, 1, "NetFlow v9 header needs 20 bytes, datagram has \(p.count)")
             return
@@ -28,13 +28,13 @@ extension FlowExportDecoder {
             let body = UnsafeRawBufferPointer(rebasing: p[(pos + 4)..<(pos + length)])
             let bodyOffset = offset + Int64(pos + 4)
             switch setID {
-            case 0: parseV9Templates(body, domain: domain, offset: bodyOffset, options: false, into: &batch)
-            case 1: parseV9Templates(body, domain: domain, offset: bodyOffset, options: true, into: &batch)
+            case 0: parseV9Templates(body, domain: domain, offset: bodyOffset, options: false, into: batch)
+            case 1: parseV9Templates(body, domain: domain, offset: bodyOffset, options: true, into: batch)
             case 2...255: break  // reserved
             default:
                 let key = FlowTemplateKey(domain: domain, templateID: setID)
                 if let plan = templates[key] {
-                    _ = decodeDataSet(body, plan: plan, key: key, context: ctx, offset: bodyOffset, into: &batch)
+                    _ = decodeDataSet(body, plan: plan, key: key, context: ctx, offset: bodyOffset, into: batch)
                 } else {
                     hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTemplate)
                 }
@@ -44,7 +44,7 @@ extension FlowExportDecoder {
     }
 
     /// Template or options-template FlowSet body.
-    mutating func parseV9Templates(_ b: UnsafeRawBufferPointer, domain: FlowDomainKey, offset: Int64, options: Bool, into batch: inout FlowBatch) {
+    mutating func parseV9Templates(_ b: UnsafeRawBufferPointer, domain: FlowDomainKey, offset: Int64, options: Bool, into batch: FlowBatchBuilder) {
         var pos = 0
         let headerLength = options ? 6 : 4
         while b.count - pos >= headerLength {
@@ -81,7 +81,7 @@ extension FlowExportDecoder {
                 reject(.badTemplate, offset + Int64(pos), 1, "template \(id): record length \(total) is impossible")
                 continue
             }
-            learnTemplate(FlowTemplateKey(domain: domain, templateID: id), FlowTemplatePlan(fields: fields, isOptions: options), offset: offset + Int64(pos), into: &batch)
+            learnTemplate(FlowTemplateKey(domain: domain, templateID: id), FlowTemplatePlan(fields: fields, isOptions: options), offset: offset + Int64(pos), into: batch)
         }
     }
 }

@@ -58,8 +58,8 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
 
     /// Feeds the next bytes of the file. Throws on an unreadable header, an unsupported
     /// compression (ZSTD) or a block length that loses the framing.
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
-        try feedUnits(chunk, into: &batch)
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
+        try feedUnits(chunk, into: batch)
     }
 
     /// A unit whose length is not known yet: gather up to the 40-byte file header.
@@ -67,7 +67,7 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
 
     /// Ends the input. A block cut off by the end of the file is rejected with the record
     /// count its header announced.
-    public mutating func finish(into batch: inout FlowBatch) throws {
+    public mutating func finish(into batch: FlowBatchBuilder) throws {
         guard headerDone else {
             throw BinaryFormatError.truncated(offset: 0, detail: "nfcapd file header needs 40 bytes, the file has \(carry.count)")
         }
@@ -99,7 +99,7 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
         return 12 + size
     }
 
-    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
+    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
         if !headerDone {
             headerDone = true
             info.nfdumpVersion = BinaryBytes.le32(p, 4)
@@ -126,7 +126,7 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
         }
         let compressed = info.compression != 0 && flags & 1 == 0
         if !compressed {
-            records(payload, count: numRecords, blockOffset: offset, into: &batch)
+            records(payload, count: numRecords, blockOffset: offset, into: batch)
             return
         }
         // LZ4 and LZO expand at most ~255x (a run byte is worth 255); BZ2 can expand far
@@ -142,14 +142,14 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             case 2: n = try NfcapdBlockDecompressor.bz2(payload, into: &out, limit: limit)
             default: n = try NfcapdBlockDecompressor.lz4(payload, into: &out, limit: limit)
             }
-            out.withUnsafeBytes { records(UnsafeRawBufferPointer(rebasing: $0[0..<n]), count: numRecords, blockOffset: offset, into: &batch) }
+            out.withUnsafeBytes { records(UnsafeRawBufferPointer(rebasing: $0[0..<n]), count: numRecords, blockOffset: offset, into: batch) }
         } catch let e as NfcapdBlockDecompressor.Failure {
             reject(.badBlock, offset, min(max(numRecords, 1), 1 << 20), "nfcapd block does not decompress: \(e.detail)")
         }
     }
 
     /// The records of one (decompressed) data block.
-    mutating func records(_ b: UnsafeRawBufferPointer, count: Int, blockOffset: Int64, into batch: inout FlowBatch) {
+    mutating func records(_ b: UnsafeRawBufferPointer, count: Int, blockOffset: Int64, into batch: FlowBatchBuilder) {
         var pos = 0
         var seen = 0
         while seen < count {
@@ -165,7 +165,7 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             }
             let r = UnsafeRawBufferPointer(rebasing: b[pos..<(pos + size)])
             switch type {
-            case 11: v3Record(r, blockOffset: blockOffset, into: &batch)
+            case 11: v3Record(r, blockOffset: blockOffset, into: batch)
             case 7: exporterInfo(r)
             case 8: exporterStats(r)
             case 0x8001: identRecord(r)
@@ -215,7 +215,7 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     }
 
     /// One V3 flow record: 12-byte header, then `numElements` extension elements.
-    mutating func v3Record(_ r: UnsafeRawBufferPointer, blockOffset: Int64, into batch: inout FlowBatch) {
+    mutating func v3Record(_ r: UnsafeRawBufferPointer, blockOffset: Int64, into batch: FlowBatchBuilder) {
         guard r.count >= 12 else {
             reject(.badBlock, blockOffset, 1, "nfcapd V3 record of \(r.count) bytes")
             return

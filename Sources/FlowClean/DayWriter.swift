@@ -61,7 +61,7 @@ final class DayWriter: @unchecked Sendable {
         while let rows = queue.pop() {
             guard failure == nil else { continue }  // keep draining so the producer never blocks
             do {
-                for r in rows { try writer.append(r) }
+                try rows.withUnsafeBufferPointer { try writer.append($0) }
             } catch {
                 failure = error
             }

@@ -4,10 +4,17 @@ import FlowCore
 /// text. IPv4 addresses, the common case, are formatted here through a table of octet
 /// texts straight into the buffer; IPv6 addresses go through `IPAddress.appendText`.
 /// Output is byte-identical to `IPAddress.appendText` for every address.
-struct AddressText {
-    var offsets: [Int32] = [0]
-    var data: [UInt8] = []
+public struct AddressText: Sendable {
+    public private(set) var offsets: [Int32] = [0]
+    public private(set) var data: [UInt8] = []
     private var scratch: [UInt8] = []
+
+    public init() {}
+
+    /// The filled text as an Arrow utf8 column with `validity`.
+    public func column(validity: ValidityBitmap? = nil) -> ArrowColumn {
+        .utf8(offsets: offsets, data: data, validity: validity)
+    }
 
     /// For each octet value: its decimal digits in the low bytes (little endian) and the
     /// digit count in the top byte.
@@ -19,7 +26,7 @@ struct AddressText {
     }
 
     /// Fills the buffers from `addresses`; rows whose `validity` bit is clear get empty text.
-    mutating func fill(_ addresses: [IPAddress], validity: ValidityBitmap?) {
+    public mutating func fill(_ addresses: [IPAddress], validity: ValidityBitmap?) {
         let n = addresses.count
         var worstCase = 16
         for a in addresses { worstCase += a.isIPv4 ? 16 : 40 }

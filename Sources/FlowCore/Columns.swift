@@ -17,6 +17,9 @@ public struct NullableColumn<T: Sendable & Equatable>: Sendable {
 
     public init(zero: T) { self.zero = zero }
 
+    /// The value null slots hold.
+    public var zeroValue: T { zero }
+
     /// The dense value buffer, one slot per row (`zero` in null rows).
     public var values: [T] {
         get { unstoredNulls == 0 ? storedValues : [T](repeating: zero, count: unstoredNulls) }
@@ -50,13 +53,20 @@ public struct NullableColumn<T: Sendable & Equatable>: Sendable {
     /// `validBits` their validity, bit i of word i / 64 for row i; `validCount` rows hold a
     /// value.
     public mutating func append(values: UnsafeBufferPointer<T>, validBits: UnsafeBufferPointer<UInt64>, validCount: Int) {
+        append(contentsOf: values, count: values.count, validBits: validBits, validCount: validCount)
+    }
+
+    /// `append(values:validBits:validCount:)` for `count` values of any sequence.
+    @inlinable
+    public mutating func append<S: Sequence>(contentsOf values: S, count: Int, validBits: UnsafeBufferPointer<UInt64>,
+                                             validCount: Int) where S.Element == T {
         if validCount == 0 && storedValues.isEmpty {
-            unstoredNulls += values.count
+            unstoredNulls += count
         } else {
             storeNulls()
             storedValues.append(contentsOf: values)
         }
-        validity.append(words: validBits, count: values.count, valid: validCount)
+        validity.append(words: validBits, count: count, valid: validCount)
     }
 
     /// Writes out the zeros of the all-null rows so far.

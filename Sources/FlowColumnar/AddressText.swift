@@ -32,8 +32,13 @@ public struct AddressText: Sendable {
         for a in addresses { worstCase += a.isIPv4 ? 16 : 40 }
         offsets.removeAll(keepingCapacity: true)
         offsets.append(contentsOf: repeatElement(0, count: n + 1))
-        data.removeAll(keepingCapacity: true)
-        data.append(contentsOf: repeatElement(0, count: worstCase))
+        // Room for the worst case; bytes left from the last fill are overwritten, so only
+        // growth is zero-filled.
+        if data.count < worstCase {
+            data.append(contentsOf: repeatElement(0, count: worstCase - data.count))
+        } else {
+            data.removeLast(data.count - worstCase)
+        }
         var scratch = self.scratch
         let bitmap = validity?.bytes ?? []
         let checkValidity = validity != nil

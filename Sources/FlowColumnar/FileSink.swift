@@ -8,7 +8,7 @@ private let systemWrite = Darwin.write
 #endif
 
 /// Sequential output to a file with POSIX write(2): small pieces are gathered in a 1 MiB
-/// staging buffer, large ones are written straight from the caller's memory.
+/// staging buffer, pieces of 64 KiB and more are written straight from the caller's memory.
 ///
 /// Every 8 MiB written, writeback of those bytes is started without waiting
 /// (sync_file_range on Linux): the disk works while floe computes, and the fsync that
@@ -50,7 +50,7 @@ final class FileSink {
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         let n = bytes.count
         if n == 0 { return }
-        if n >= stagingCapacity / 4 {
+        if n >= 64 << 10 {
             try flush()
             try writeAll(bytes)
         } else {

@@ -224,8 +224,11 @@ struct StreamRun {
                     item.add(line, chunkStart: raw.baseAddress, chunkCount: raw.count)
                 }
                 item.chunk = consume chunk
+                let lineCount = item.lines.count
                 try dispatch(item)
                 item = WorkItem()
+                // Chunks hold similar numbers of lines: no regrowing of the line list.
+                item.lines.reserveCapacity(lineCount + lineCount / 8)
                 item.inOrder = !streamParser.isReady
             }
         } catch {

@@ -47,6 +47,8 @@ final class PartitionWriter {
     private var bits: [UInt64] = []
 
     static let directionNames: [[UInt8]] = ["external", "inbound", "outbound", "internal"].map { Array($0.utf8) }
+    /// `Services.names`, then "icmp" and "icmpv6".
+    static let serviceNames: [[UInt8]] = Services.names + [Services.icmp, Services.icmpv6]
 
     /// Codes of `service` besides the name ids.
     enum ServiceCode {
@@ -65,12 +67,6 @@ final class PartitionWriter {
         self.rowsPerBatch = rowsPerBatch
         self.networks = networks
         self.labels = labels
-    }
-
-    @inline(__always)
-    private func isInternal(_ a: IPAddress) -> Bool {
-        for n in networks where n.contains(a) { return true }
-        return false
     }
 
     /// Appends one row (tests and small inputs; blocks are the fast path).
@@ -117,12 +113,17 @@ final class PartitionWriter {
         nullable(&label, rows, { $0.pointee.has(Present.label) && Int($0.pointee.label) < labelCount }) { $0.pointee.label }
 
         // Enrichment.
+        let nets = networks
         fill(&direction, rows) { r in
-            UInt8((self.isInternal(r.pointee.src) ? 2 : 0) | (self.isInternal(r.pointee.dst) ? 1 : 0))
+            var code: UInt8 = 0
+            for n in nets where n.contains(r.pointee.src) { code |= 2; break }
+            for n in nets where n.contains(r.pointee.dst) { code |= 1; break }
+            return code
         }
-        nullable(&servicePort, rows, { Services.servicePort($0.pointee) != nil }) { Services.servicePort($0.pointee) ?? 0 }
+        let tables = Services.tables
+        nullable(&servicePort, rows, { Services.servicePort($0, tables) != nil }) { Services.servicePort($0, tables) ?? 0 }
         fill(&service, rows) { r -> UInt16 in
-            if let port = Services.servicePort(r.pointee) { return UInt16(Services.nameID(proto: r.pointee.proto, port: port)) }
+            if let port = Services.servicePort(r, tables) { return UInt16(Services.nameID(proto: r.pointee.proto, port: port, tables)) }
             let p = r.pointee.proto
             return p == 1 ? ServiceCode.icmp : p == 58 ? ServiceCode.icmpv6 : ServiceCode.none
         }
@@ -209,20 +210,15 @@ final class PartitionWriter {
         srcText.fill(src, validity: nil)
         dstText.fill(dst, validity: nil)
         exporterText.fill(exporter.values, validity: exporter.validity)
-        labelText.removeAll()
         let labelValues = label.values
-        for i in 0..<count {
-            if label.validity[i] { labelText.append(labels[Int(labelValues[i])]) } else { labelText.appendNull() }
-        }
-        directionText.removeAll()
-        for code in direction { directionText.append(Self.directionNames[Int(code)]) }
-        serviceText.removeAll()
-        for code in service {
-            switch code {
-            case ServiceCode.none: serviceText.appendNull()
-            case ServiceCode.icmp: serviceText.append(Services.icmp)
-            case ServiceCode.icmpv6: serviceText.append(Services.icmpv6)
-            default: serviceText.append(Services.names[Int(code)])
+        labelText.fill(count: count, names: labels) { label.validity[$0] ? Int(labelValues[$0]) : nil }
+        directionText.fill(count: count, names: Self.directionNames) { Int(direction[$0]) }
+        serviceText.fill(count: count, names: Self.serviceNames) { i in
+            switch service[i] {
+            case ServiceCode.none: return nil
+            case ServiceCode.icmp: return Self.serviceNames.count - 2
+            case ServiceCode.icmpv6: return Self.serviceNames.count - 1
+            case let code: return Int(code)
             }
         }
         let columns: [ArrowColumn] = [
@@ -263,15 +259,28 @@ struct TextColumn {
     var data: [UInt8] = []
     var validity = ValidityBitmap()
 
-    @inline(__always) mutating func append(_ bytes: [UInt8]) {
-        data.append(contentsOf: bytes)
-        offsets.append(Int32(truncatingIfNeeded: data.count))
-        validity.append(true)
-    }
-
-    @inline(__always) mutating func appendNull() {
-        offsets.append(Int32(truncatingIfNeeded: data.count))
-        validity.append(false)
+    /// Replaces the rows with `count` rows, row i being `names[code(i)]`, or null when
+    /// `code(i)` is nil. Sized once, written in place.
+    mutating func fill(count: Int, names: [[UInt8]], code: (Int) -> Int?) {
+        removeAll()
+        var total = 0
+        offsets.reserveCapacity(count + 1)
+        for i in 0..<count {
+            if let c = code(i) { total += names[c].count; validity.append(true) } else { validity.append(false) }
+            offsets.append(Int32(truncatingIfNeeded: total))
+        }
+        data.append(contentsOf: repeatElement(0, count: total))
+        offsets.withUnsafeBufferPointer { offs in
+            data.withUnsafeMutableBufferPointer { out in
+                for i in 0..<count where offs[i + 1] != offs[i] {
+                    let name = names[code(i)!]
+                    name.withUnsafeBufferPointer { src in
+                        UnsafeMutableRawPointer(out.baseAddress! + Int(offs[i]))
+                            .copyMemory(from: src.baseAddress!, byteCount: src.count)
+                    }
+                }
+            }
+        }
     }
 
     var column: ArrowColumn { .utf8(offsets: offsets, data: data, validity: validity) }

@@ -28,24 +28,44 @@ enum Services {
 
     static let icmp = Array("icmp".utf8), icmpv6 = Array("icmpv6".utf8)
 
+    /// The two port tables as raw pointers (allocated once, never freed), so hot loops
+    /// read them without a global-initialisation check or reference counting per row:
+    /// fetch `Services.tables` once per block.
+    /// Immutable after initialisation, so sharing it between threads is safe.
+    struct Tables: @unchecked Sendable {
+        let tcp: UnsafePointer<UInt8>
+        let udp: UnsafePointer<UInt8>
+    }
+
+    static let tables: Tables = {
+        func pinned(_ t: [UInt8]) -> UnsafePointer<UInt8> {
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: t.count)
+            p.initialize(from: t, count: t.count)
+            return UnsafePointer(p)
+        }
+        return Tables(tcp: pinned(tcp), udp: pinned(udp))
+    }()
+
     /// The well-known side of a conversation: the destination port when it names a known
     /// service, else the source port when that does, else the lower of the two (the
     /// destination on a tie). Nil for protocols without ports or when a port is null.
     @inline(__always)
-    static func servicePort(_ r: CleanRow) -> UInt16? {
-        guard RowValidator.hasPorts(r.proto), r.has(Present.srcPort), r.has(Present.dstPort) else { return nil }
-        let table = r.proto == 17 ? udp : tcp
-        if table[Int(r.dstPort)] != 0 { return r.dstPort }
-        if table[Int(r.srcPort)] != 0 { return r.srcPort }
-        return r.srcPort < r.dstPort ? r.srcPort : r.dstPort
+    static func servicePort(_ r: UnsafePointer<CleanRow>, _ t: Tables) -> UInt16? {
+        let proto = r.pointee.proto
+        guard RowValidator.hasPorts(proto), r.pointee.has(Present.srcPort), r.pointee.has(Present.dstPort) else { return nil }
+        let table = proto == 17 ? t.udp : t.tcp
+        let src = r.pointee.srcPort, dst = r.pointee.dstPort
+        if table[Int(dst)] != 0 { return dst }
+        if table[Int(src)] != 0 { return src }
+        return src < dst ? src : dst
     }
 
     /// The name id of a service (0 for none). TCP-like protocols use the TCP table.
     @inline(__always)
-    static func nameID(proto: UInt8, port: UInt16) -> Int {
+    static func nameID(proto: UInt8, port: UInt16, _ t: Tables) -> Int {
         switch proto {
-        case 17, 136: return Int(udp[Int(port)])
-        case 6, 132, 33: return Int(tcp[Int(port)])
+        case 17, 136: return Int(t.udp[Int(port)])
+        case 6, 132, 33: return Int(t.tcp[Int(port)])
         default: return 0
         }
     }

@@ -117,6 +117,7 @@ public struct CleanEngine: Sendable {
             manifest.inputs.append(report)
         }
         try consumer.finish()
+        store.releaseFreeChunks()
         for k in manifest.inputs.indices where manifest.inputs[k].status == "ok" {
             manifest.inputs[k].counts = sink.counts[k]
         }

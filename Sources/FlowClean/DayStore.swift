@@ -33,22 +33,35 @@ final class DayStore {
         let n = rows.count
         while i < n {
             let day = CivilTime.day(ofMillis: rows[i].start)
+            // Runs of one day are common: find the run, then copy it in bulk.
+            var end = i + 1
+            while end < n && CivilTime.day(ofMillis: rows[end].start) == day { end += 1 }
             var chunks = memory.removeValue(forKey: day) ?? []
-            // Runs of one day are common: take them in one go.
-            while i < n && CivilTime.day(ofMillis: rows[i].start) == day {
+            while i < end {
                 if chunks.isEmpty || chunks[chunks.count - 1].count == DayStore.chunkRows {
-                    var chunk: [CleanRow] = []
-                    chunk.reserveCapacity(DayStore.chunkRows)
-                    chunks.append(chunk)
+                    chunks.append(freeChunks.popLast() ?? Self.newChunk())
                 }
-                chunks[chunks.count - 1].append(rows[i])
-                heldRows += 1
-                i += 1
+                let take = min(end - i, DayStore.chunkRows - chunks[chunks.count - 1].count)
+                chunks[chunks.count - 1].append(contentsOf: UnsafeBufferPointer(rebasing: rows[i..<(i + take)]))
+                heldRows += take
+                i += take
             }
             memory[day] = chunks
         }
         if heldRows >= spillLimitRows { try spill() }
     }
+
+    /// Chunks emptied by a spill, kept for the next rows: their pages are already mapped.
+    private var freeChunks: [[CleanRow]] = []
+
+    private static func newChunk() -> [CleanRow] {
+        var chunk: [CleanRow] = []
+        chunk.reserveCapacity(DayStore.chunkRows)
+        return chunk
+    }
+
+    /// Lets go of the chunks kept for reuse (when no more rows will be added).
+    func releaseFreeChunks() { freeChunks = [] }
 
     /// Sorts every day in memory and writes it as a run.
     func spill() throws {
@@ -69,7 +82,15 @@ final class DayStore {
             try buffer.withUnsafeBufferPointer { try file.append($0) }
             runs[day, default: []].append(file)
         }
+        // Moved out one by one, so each chunk is uniquely held and keeps its buffer.
+        var held = Array(memory.values)
         memory.removeAll()
+        while var chunks = held.popLast() {
+            while var chunk = chunks.popLast() {
+                chunk.removeAll(keepingCapacity: true)
+                freeChunks.append(chunk)
+            }
+        }
         heldRows = 0
         spillCount += 1
     }

@@ -65,8 +65,16 @@ struct BinaryStreamRun {
 
     private mutating func run<R: BinaryFlowReader>(_ reader: inout R, _ chunks: PeekedChunks,
                                                    _ quarantine: ([UInt8]) throws -> Void) throws {
-        var batch = FlowBatch(capacity: min(options.batchRows, 65_536))
+        let pool = BatchPool(capacity: min(options.batchRows, 65_536))
+        var batch = pool.take()
         let rows = FlowBatchBuilder(capacity: min(options.batchRows, 65_536))
+        // Arrow encoding and writing run on their own thread while the next chunk decodes;
+        // written batches go back to the pool, so their pages are reused.
+        let writer = self.writer
+        let behind = BackgroundConsumer<FlowBatch>(capacity: 2) { written in
+            try writer?.write(written)
+            pool.give(written)
+        }
         var lines: [UInt8] = []
         do {
             while let chunk = try chunks.next() {
@@ -83,7 +91,7 @@ struct BinaryStreamRun {
                     try quarantine(lines)
                     lines.removeAll(keepingCapacity: true)
                 }
-                try flush(&batch, final: false)
+                try flush(&batch, final: false, pool: pool, to: behind)
             }
             do {
                 defer { rows.drain(into: &batch) }
@@ -91,8 +99,11 @@ struct BinaryStreamRun {
             }
             drain(&reader, window: nil, windowOffset: 0, into: &lines)
             if !lines.isEmpty { try quarantine(lines) }
-            try flush(&batch, final: true)
+            try flush(&batch, final: true, pool: pool, to: behind)
+            try behind.finish()
         } catch {
+            // Let queued writes end before the caller abandons the file.
+            try? behind.finish()
             // Records decoded but not yet written are counted like written ones: the caller
             // rolls them all back as `input_failed`. Rejects so far stay counted.
             counts.rowsRead += Int64(batch.count)
@@ -108,27 +119,30 @@ struct BinaryStreamRun {
     /// one batch of records, and cutting at the exact size would copy almost every row once
     /// more (a fifth of the decode time under perf). Record batches therefore hold between
     /// `batchRows` and twice that many rows, except the last.
-    private mutating func flush(_ batch: inout FlowBatch, final: Bool) throws {
+    private mutating func flush(_ batch: inout FlowBatch, final: Bool, pool: BatchPool,
+                                to behind: BackgroundConsumer<FlowBatch>) throws {
         let size = max(1, options.batchRows)
         if batch.count >= size && batch.count < 2 * size {
-            try write(batch)
-            batch.removeAll()
+            write(batch, to: behind)
+            batch = pool.take()
         } else if batch.count >= size {
             var from = 0
             while batch.count - from >= size {
-                try write(batch.rows(from..<(from + size)))
+                write(batch.rows(from..<(from + size)), to: behind)
                 from += size
             }
             batch = batch.rows(from..<batch.count)
         }
         if final && !batch.isEmpty {
-            try write(batch)
-            batch.removeAll()
+            write(batch, to: behind)
+            batch = pool.take()
         }
     }
 
-    private mutating func write(_ batch: FlowBatch) throws {
-        try writer?.write(batch)
+    /// Queues `batch` for writing and counts its rows (a failed write fails the file, which
+    /// rolls every counted row back).
+    private mutating func write(_ batch: FlowBatch, to behind: BackgroundConsumer<FlowBatch>) {
+        behind.push(batch)
         counts.rowsRead += Int64(batch.count)
         counts.rowsWritten += Int64(batch.count)
         progress?.addRows(Int64(batch.count))

@@ -31,11 +31,19 @@ enum ProcessSpawner {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let rc = (argv + [nil]).withUnsafeBufferPointer { a in
-            (envp + [nil]).withUnsafeBufferPointer { e in
-                posix_spawn(&pid, executable, &actions, nil, UnsafeMutablePointer(mutating: a.baseAddress!),
-                            UnsafeMutablePointer(mutating: e.baseAddress!))
+        var rc: Int32 = 0
+        // ETXTBSY: the executable was just written and some process (any child forked
+        // meanwhile inherits the writer's descriptor) still holds it open for writing. It
+        // clears within milliseconds; retry for up to half a second.
+        for attempt in 0..<50 {
+            rc = (argv + [nil]).withUnsafeBufferPointer { a in
+                (envp + [nil]).withUnsafeBufferPointer { e in
+                    posix_spawn(&pid, executable, &actions, nil, UnsafeMutablePointer(mutating: a.baseAddress!),
+                                UnsafeMutablePointer(mutating: e.baseAddress!))
+                }
             }
+            if rc != ETXTBSY || attempt == 49 { break }
+            usleep(10_000)
         }
         guard rc == 0 else {
             return .failure(.io(path: executable, reason: "cannot start: \(FileSystem.errorText(rc))"))

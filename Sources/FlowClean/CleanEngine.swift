@@ -218,11 +218,17 @@ public struct CleanEngine: Sendable {
         try reader.checkFlowSchema()
         // Checking a view reads its offsets; drop those pages again at once, so checking a
         // large file does not make all of it resident (they are read again when used).
-        let views = try (0..<reader.recordBatchCount).map { index in
-            let view = try RawBatchView(reader: reader, index: index)
-            view.releasePages()
-            return view
+        // Batches are checked on `threads` threads; the first failure (lowest batch) wins.
+        let checked = UnsafeSendableBox([Result<RawBatchView, Error>?](repeating: nil, count: reader.recordBatchCount))
+        parallelFor(count: reader.recordBatchCount, threads: config.threads) { index in
+            let result = Result { () throws -> RawBatchView in
+                let view = try RawBatchView(reader: reader, index: index)
+                view.releasePages()
+                return view
+            }
+            checked.withLock { $0[index] = result }
         }
+        let views = try checked.value.map { try $0!.get() }
         var sourceJSON: [UInt8] = []
         JSONBytes.appendString(path, to: &sourceJSON)
         let source = sourceJSON

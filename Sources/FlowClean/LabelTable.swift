@@ -21,7 +21,10 @@ struct LocalLabels {
     private var lastID: UInt32 = .max
 
     mutating func id(of bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        if lastID != .max && bytes.elementsEqual(lastText) { return lastID }
+        if lastID != .max && bytes.count == lastText.count
+            && lastText.withUnsafeBufferPointer({ BatchCleaner.memcmpEqual(bytes, $0) }) {
+            return lastID
+        }
         lastText = Array(bytes)
         lastID = table.id(of: lastText)
         return lastID

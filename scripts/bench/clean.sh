@@ -28,11 +28,14 @@ size=$(stat -c %s "$gz")
   echo "# ingest + clean benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
   echo
 } >> "$out"
-floe="rm -rf $work/clean-raw $work/clean-flows && $bin/floe-ingest --quiet --output $work/clean-raw $gz && $bin/floe-clean --reference-time 2026-11-09T00:00:00Z --output $work/clean-flows $work/clean-raw >/dev/null"
+# Each tool's previous output is removed before its run, untimed (--prepare).
+floe="$bin/floe-ingest --quiet --output $work/clean-raw $gz && $bin/floe-clean --reference-time 2026-11-09T00:00:00Z --output $work/clean-flows $work/clean-raw >/dev/null"
 cmds=("floe=$floe")
+prep=("--prepare" "floe=rm -rf $work/clean-raw $work/clean-flows")
 for p in $peers; do
-  cmds+=("$p=rm -rf $work/clean-$p && $PY scripts/bench/clean_peers.py $p $gz $work/clean-$p")
+  cmds+=("$p=$PY scripts/bench/clean_peers.py $p $gz $work/clean-$p")
+  prep+=("--prepare" "$p=rm -rf $work/clean-$p")
 done
 "$PY" scripts/bench/runner.py --title "ingest + clean, $(basename "$gz")" --rows "$rows" --bytes "$size" \
-  --runs "$runs" --ref floe --out "$out" "${cmds[@]}"
+  --runs "$runs" --ref floe --out "$out" "${prep[@]}" "${cmds[@]}"
 echo "results appended to $out" >&2

@@ -45,7 +45,10 @@ for input in "$gz" "$plain"; do
   case "$input" in
     *.gz) cmds+=("zlib-inflate=$PY $root/scripts/bench/inflate.py $input") ;;
   esac
+  # Each tool's previous output is removed before its run, untimed.
+  prep=(--prepare "floe=rm -rf $work/out-floe" --prepare "polars=rm -f $work/out-polars.arrow"
+        --prepare "pyarrow=rm -f $work/out-pyarrow.feather" --prepare "duckdb=rm -f $work/out-duckdb.parquet")
   "$PY" scripts/bench/runner.py --title "$(basename "$input")" --rows "$rows" --bytes "$size" \
-    --runs "$runs" --ref floe --out "$out" "${cmds[@]}"
+    --runs "$runs" --ref floe --out "$out" "${prep[@]}" "${cmds[@]}"
 done
 echo "results appended to $out" >&2

@@ -3,7 +3,10 @@ median wall seconds, rows/s, MB/s and peak resident memory of each, plus each co
 ratio to the reference (floe). Figures go to stdout and to a results file.
 
 Usage: python runner.py --rows N --bytes B --runs K --out FILE --ref NAME \
-          NAME=SHELL_COMMAND [NAME=SHELL_COMMAND ...]
+          [--prepare NAME=SHELL_COMMAND ...] NAME=SHELL_COMMAND [NAME=SHELL_COMMAND ...]
+
+A `--prepare` command runs, untimed, before every timed run of that tool (removing the
+previous run's output: deleting gigabytes of files is not the work being measured).
 """
 import argparse
 import json
@@ -14,11 +17,14 @@ import sys
 import time
 
 
-def run_once(cmd):
+def run_once(cmd, prepare=None):
     """Runs `cmd` in a shell; returns (wall seconds, CPU seconds of the shell and its
-    children, peak RSS in bytes of the largest one, exit code). Dirty pages left by the
-    previous command are written back first, untimed: floe fsyncs its outputs and the peers
-    do not, so without this a command would pay for the writeback of the one before it."""
+    children, peak RSS in bytes of the largest one, exit code). `prepare` runs first,
+    untimed. Dirty pages left by the previous command are written back first, untimed:
+    floe fsyncs its outputs and the peers do not, so without this a command would pay for
+    the writeback of the one before it."""
+    if prepare:
+        subprocess.run(["/bin/sh", "-c", prepare], check=False)
     os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -51,15 +57,17 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--ref", required=True)
     ap.add_argument("--title", default="benchmark")
+    ap.add_argument("--prepare", action="append", default=[], help="NAME=SHELL run untimed before each run")
     ap.add_argument("commands", nargs="+")
     a = ap.parse_args()
     cmds = [c.split("=", 1) for c in a.commands]
+    prepares = dict(p.split("=", 1) for p in a.prepare)
     times = {n: [] for n, _ in cmds}
     mems = {n: [] for n, _ in cmds}
     failed = set()
     for r in range(a.runs):
         for name, cmd in cmds:
-            t, _, m, code = run_once(cmd)
+            t, _, m, code = run_once(cmd, prepares.get(name))
             if code != 0:
                 failed.add(name)
             times[name].append(t)

@@ -15,14 +15,9 @@ import Testing
             var drained = FlowBatch()
             let rows = 3 * capacity + 5
             for row in 0..<rows {
-                let r = FlowBatchEquivalenceTests.record(row: row, pattern: pattern, &rng)
-                let text = FlowBatchEquivalenceTests.label(row: row, pattern: pattern, &rng)
-                ref.append(r, label: text)
-                if let text {
-                    text.withUnsafeBufferPointer { appended.append(r, label: $0); builder.append(r, label: $0) }
-                } else {
-                    appended.append(r, label: nil)
-                    builder.append(r, label: nil)
+                FlowBatchEquivalenceTests.nextRow(row, pattern, &rng, into: &ref) { r, label in
+                    appended.append(r, label: label)
+                    builder.append(r, label: label)
                 }
                 // Drain into a batch that already holds rows (not only into empty ones).
                 if builder.isFull { builder.drain(into: &drained) }
@@ -41,10 +36,7 @@ import Testing
         for round in 0..<3 {
             var ref = ReferenceBatch()
             for row in 0..<(37 + round * 20) {
-                let r = FlowBatchEquivalenceTests.record(row: row, pattern: pattern, &rng)
-                let text = FlowBatchEquivalenceTests.label(row: row, pattern: pattern, &rng)
-                ref.append(r, label: text)
-                if let text { text.withUnsafeBufferPointer { builder.append(r, label: $0) } } else { builder.append(r, label: nil) }
+                FlowBatchEquivalenceTests.nextRow(row, pattern, &rng, into: &ref) { builder.append($0, label: $1) }
             }
             var batch = FlowBatch()
             builder.drain(into: &batch)

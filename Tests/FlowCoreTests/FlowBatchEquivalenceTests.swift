@@ -159,6 +159,18 @@ struct NullPattern: Sendable, CustomTestStringConvertible {
         return r
     }
 
+    /// Makes row `row` (record and label), adds it to `ref` and hands it to `sink` for the
+    /// layouts under test; returns the record.
+    @discardableResult
+    static func nextRow(_ row: Int, _ pattern: NullPattern, _ rng: inout SplitMix, into ref: inout ReferenceBatch,
+                        _ sink: (FlowRecord, UnsafeBufferPointer<UInt8>?) -> Void) -> FlowRecord {
+        let r = record(row: row, pattern: pattern, &rng)
+        let text = label(row: row, pattern: pattern, &rng)
+        ref.append(r, label: text)
+        if let text { text.withUnsafeBufferPointer { sink(r, $0) } } else { sink(r, nil) }
+        return r
+    }
+
     static func label(row: Int, pattern: NullPattern, _ rng: inout SplitMix) -> [UInt8]? {
         if pattern.isNull(field: 13, row: row, &rng) { return nil }
         // Empty labels too: they repeat the previous offset like nulls do.
@@ -175,13 +187,9 @@ struct NullPattern: Sendable, CustomTestStringConvertible {
             reused.removeAll()
             var ref = ReferenceBatch()
             for row in 0..<rows {
-                let r = Self.record(row: row, pattern: pattern, &rng)
-                let text = Self.label(row: row, pattern: pattern, &rng)
-                ref.append(r, label: text)
-                if let text {
-                    text.withUnsafeBufferPointer { fresh.append(r, label: $0); reused.append(r, label: $0) }
-                } else {
-                    fresh.append(r); reused.append(r)
+                let r = Self.nextRow(row, pattern, &rng, into: &ref) { r, label in
+                    fresh.append(r, label: label)
+                    reused.append(r, label: label)
                 }
                 #expect(fresh.record(at: row) == r)
             }

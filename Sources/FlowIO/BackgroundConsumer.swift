@@ -66,10 +66,18 @@ public final class BackgroundConsumer<Item>: @unchecked Sendable {
     /// Queues `item` (waits while `capacity` items are queued).
     public func push(_ item: Item) { queue.push(item) }
 
-    /// Waits until every pushed item is consumed; rethrows the first error.
+    /// Waits until every pushed item is consumed; rethrows the first error. Call it from
+    /// the pushing thread; calling it again (an error path after a failed finish) only
+    /// rethrows.
     public func finish() throws {
-        queue.close()
-        done.wait()
+        if !finished {
+            queue.close()
+            done.wait()
+            finished = true
+        }
         if let failure { throw failure }
     }
+
+    /// Set once the consuming thread has ended.
+    private var finished = false
 }

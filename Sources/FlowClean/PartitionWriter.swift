@@ -45,6 +45,8 @@ final class PartitionWriter {
     private var labelText = TextColumn(), directionText = TextColumn(), serviceText = TextColumn()
     /// Validity words of one nullable column of the block being taken.
     private var bits: [UInt64] = []
+    /// Service port per row of the block being taken (−1: none).
+    private var blockPorts: [Int32] = []
 
     static let directionNames: [[UInt8]] = ["external", "inbound", "outbound", "internal"].map { Array($0.utf8) }
     /// `Services.names`, then "icmp" and "icmpv6".
@@ -120,12 +122,19 @@ final class PartitionWriter {
             for n in nets where n.contains(r.pointee.dst) { code |= 1; break }
             return code
         }
+        // The service port of each row, once (−1: none); both service columns read it.
         let tables = Services.tables
-        nullable(&servicePort, rows, { Services.servicePort($0, tables) != nil }) { Services.servicePort($0, tables) ?? 0 }
-        fill(&service, rows) { r -> UInt16 in
-            if let port = Services.servicePort(r, tables) { return UInt16(Services.nameID(proto: r.pointee.proto, port: port, tables)) }
-            let p = r.pointee.proto
-            return p == 1 ? ServiceCode.icmp : p == 58 ? ServiceCode.icmpv6 : ServiceCode.none
+        blockPorts.removeAll(keepingCapacity: true)
+        fill(&blockPorts, rows) { Services.servicePort($0, tables).map(Int32.init) ?? -1 }
+        let base = rows.baseAddress!
+        blockPorts.withUnsafeBufferPointer { ports in
+            nullable(&servicePort, rows, { ports[$0 - base] >= 0 }) { UInt16(truncatingIfNeeded: ports[$0 - base]) }
+            fill(&service, rows) { r -> UInt16 in
+                let port = ports[r - base]
+                if port >= 0 { return UInt16(Services.nameID(proto: r.pointee.proto, port: UInt16(port), tables)) }
+                let p = r.pointee.proto
+                return p == 1 ? ServiceCode.icmp : p == 58 ? ServiceCode.icmpv6 : ServiceCode.none
+            }
         }
         fill(&duration, rows) { $0.pointee.end &- $0.pointee.start }
         fill(&packetsScaled, rows) { Self.scaled($0.pointee.packets, $0) }

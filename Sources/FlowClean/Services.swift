@@ -30,8 +30,8 @@ enum Services {
 
     /// The two port tables as raw pointers (allocated once, never freed), so hot loops
     /// read them without a global-initialisation check or reference counting per row:
-    /// fetch `Services.tables` once per block.
-    /// Immutable after initialisation, so sharing it between threads is safe.
+    /// fetch `Services.tables` once per block. The memory is never written after it is
+    /// filled, so sharing it between threads is safe.
     struct Tables: @unchecked Sendable {
         let tcp: UnsafePointer<UInt8>
         let udp: UnsafePointer<UInt8>

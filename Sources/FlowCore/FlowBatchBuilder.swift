@@ -1,14 +1,3 @@
-/// Where decoders put the records they assemble: a `FlowBatch` (simple, for tests and
-/// slow paths) or a `FlowBatchBuilder` (the per-row hot path of ingest).
-public protocol FlowRowSink {
-    /// Appends one record; `label` is the row's label text, if the dialect has one.
-    mutating func append(_ r: FlowRecord, label: UnsafeBufferPointer<UInt8>?)
-    /// Rows appended so far.
-    var count: Int { get }
-}
-
-extension FlowBatch: FlowRowSink {}
-
 /// Column buffers that decoders fill through raw pointers, then move into a `FlowBatch` in
 /// one bulk copy per column (`drain(into:)`).
 ///
@@ -18,7 +7,7 @@ extension FlowBatch: FlowRowSink {}
 /// so that hot loops pass it without copying). Callers that cut batches drain it when
 /// `isFull`; callers that cannot stop mid-input (binary readers decode whole chunks) let it
 /// grow, which doubles every buffer.
-public final class FlowBatchBuilder: FlowRowSink {
+public final class FlowBatchBuilder {
     /// Rows the buffers hold before they grow.
     public private(set) var capacity: Int
     /// Rows appended since the last drain.
@@ -226,5 +215,15 @@ struct NullableSlots<T: Sendable & Equatable> {
                       validBits: UnsafeBufferPointer(start: bits, count: (n + 63) >> 6), validCount: valid)
         if valid != 0 { bits.update(repeating: 0, count: (n + 63) >> 6) }
         valid = 0
+    }
+}
+
+extension FlowBatch {
+    /// Runs `body` with an empty builder, then appends the rows it added to this batch: how
+    /// tests and other slow paths call the decoders, which all fill builders.
+    public mutating func appending<R>(_ body: (FlowBatchBuilder) throws -> R) rethrows -> R {
+        let rows = FlowBatchBuilder(capacity: 16)
+        defer { rows.drain(into: &self) }
+        return try body(rows)
     }
 }

@@ -2,8 +2,8 @@ import FlowCore
 
 extension DialectParser {
     /// Handles a line while the header is not complete.
-    mutating func headerLine<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
-                                                batch: inout Sink) throws -> LineOutcome {
+    mutating func headerLine(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
+                             batch: FlowBatchBuilder) throws -> LineOutcome {
         if line.isEmpty { return .skipped }
         guard ByteParsing.isValidUTF8(line) else {
             throw FlowFormatsError.badHeader(line: lineNumber, detail: "header line is not valid UTF-8")
@@ -34,7 +34,7 @@ extension DialectParser {
             // CloudWatch-delivered VPC logs have no header line: default v2 fields.
             try configure(.awsVPC, names: DialectHeaders.awsVPC.split(separator: " ").map(String.init), delimiter: 0x20)
             isReady = true
-            return parseDataLine(line, batch: &batch)
+            return parseDataLine(line, batch: batch)
         }
         let d: Dialect
         if let known = dialect {

@@ -150,30 +150,24 @@ public struct DialectParser: Sendable {
         converter = LocalTimeConverter(tz, overlapPolicy: options.dstOverlap)
     }
 
-    /// Feeds one line (without terminator). Returns what happened; throws only while
-    /// reading the header (`FlowFormatsError.unknownFormat`, `.missingColumns`, …).
+    /// Feeds one line (without terminator), appending its record, if any, to `rows` (the
+    /// hot path of ingest). Returns what happened; throws only while reading the header
+    /// (`FlowFormatsError.unknownFormat`, `.missingColumns`, …).
+    public mutating func feed(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
+                              into rows: FlowBatchBuilder) throws -> LineOutcome {
+        if !isReady { return try headerLine(line, lineNumber: lineNumber, batch: rows) }
+        return parseDataLine(line, batch: rows)
+    }
+
+    /// `feed(_:lineNumber:into:)` appending to `batch` (tests, slow paths).
     public mutating func feed(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
                               into batch: inout FlowBatch) throws -> LineOutcome {
-        try feedLine(line, lineNumber: lineNumber, into: &batch)
-    }
-
-    /// Feeds one line into a builder (the hot path of ingest); as `feed(_:lineNumber:into:)`
-    /// otherwise. The builder must have room for one more row.
-    public mutating func feed(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
-                              into builder: FlowBatchBuilder) throws -> LineOutcome {
-        var sink = builder
-        return try feedLine(line, lineNumber: lineNumber, into: &sink)
-    }
-
-    mutating func feedLine<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int64,
-                                              into batch: inout Sink) throws -> LineOutcome {
-        if !isReady { return try headerLine(line, lineNumber: lineNumber, batch: &batch) }
-        return parseDataLine(line, batch: &batch)
+        try batch.appending { try feed(line, lineNumber: lineNumber, into: $0) }
     }
 
     // MARK: - Data lines
 
-    mutating func parseDataLine<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, batch: inout Sink) -> LineOutcome {
+    mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: FlowBatchBuilder) -> LineOutcome {
         if line.isEmpty { return .skipped }
         if !ByteParsing.isValidUTF8(line) { return .rejected(.invalidUTF8, detail: "line is not valid UTF-8") }
         if rules.hashLines && line[0] == 0x23 {
@@ -202,7 +196,7 @@ public struct DialectParser: Sendable {
         if splitter.count != expectedFields {
             return .rejected(.fieldCount, detail: "expected \(expectedFields) fields, found \(splitter.count)")
         }
-        return assemble(line, batch: &batch)
+        return assemble(line, batch: batch)
     }
 
     static func show(_ f: UnsafeBufferPointer<UInt8>) -> String {
@@ -272,7 +266,7 @@ public struct DialectParser: Sendable {
         return lenient ? ByteParsing.unsignedAllowingZeroFraction(f, max: max) : nil
     }
 
-    mutating func assemble<Sink: FlowRowSink>(_ line: UnsafeBufferPointer<UInt8>, batch: inout Sink) -> LineOutcome {
+    mutating func assemble(_ line: UnsafeBufferPointer<UInt8>, batch: FlowBatchBuilder) -> LineOutcome {
         if logStatusIndex >= 0 {
             let f = splitter.field(logStatusIndex, in: line)
             if f.elementsEqual("NODATA".utf8) {

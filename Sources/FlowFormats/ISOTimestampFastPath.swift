@@ -37,7 +37,7 @@ struct ISOTimestampFastPath: Sendable {
             guard k >= 1 && k <= 9 else { return nil }
             while k < 3 { millis *= 10; k += 1 }
         }
-        var offset: Int64
+        let offset: Int64
         if i == n {
             guard let local = zoneLessOffsetMillis else { return nil }
             offset = local
@@ -65,8 +65,7 @@ struct ISOTimestampFastPath: Sendable {
         }
         guard let hh = Self.pair(f, 11), let mm = Self.pair(f, 14), let ss = Self.pair(f, 17),
               hh <= 23, mm <= 59, ss <= 59 else { return nil }
-        offset = -offset
-        return days * 86_400_000 + Int64(hh * 3600 + mm * 60 + ss) * 1000 + Int64(millis) + offset
+        return days * 86_400_000 + Int64(hh * 3600 + mm * 60 + ss) * 1000 + Int64(millis) - offset
     }
 
     /// The two decimal digits at `i`, or nil.

@@ -91,7 +91,7 @@ struct BinaryStreamRun {
                     try quarantine(lines)
                     lines.removeAll(keepingCapacity: true)
                 }
-                try flush(&batch, final: false, pool: pool, to: behind)
+                flush(&batch, final: false, pool: pool, to: behind)
             }
             do {
                 defer { rows.drain(into: &batch) }
@@ -99,7 +99,7 @@ struct BinaryStreamRun {
             }
             drain(&reader, window: nil, windowOffset: 0, into: &lines)
             if !lines.isEmpty { try quarantine(lines) }
-            try flush(&batch, final: true, pool: pool, to: behind)
+            flush(&batch, final: true, pool: pool, to: behind)
             try behind.finish()
         } catch {
             // Let queued writes end before the caller abandons the file.
@@ -120,7 +120,7 @@ struct BinaryStreamRun {
     /// more (a fifth of the decode time under perf). Record batches therefore hold between
     /// `batchRows` and twice that many rows, except the last.
     private mutating func flush(_ batch: inout FlowBatch, final: Bool, pool: BatchPool,
-                                to behind: BackgroundConsumer<FlowBatch>) throws {
+                                to behind: BackgroundConsumer<FlowBatch>) {
         let size = max(1, options.batchRows)
         if batch.count >= size && batch.count < 2 * size {
             write(batch, to: behind)

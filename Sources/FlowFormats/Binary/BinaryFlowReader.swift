@@ -18,16 +18,12 @@ public protocol BinaryFlowReader {
 extension BinaryFlowReader {
     /// Decodes the next chunk and appends its records to `batch` (tests, slow paths).
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: inout FlowBatch) throws {
-        let rows = FlowBatchBuilder(capacity: 1024)
-        defer { rows.drain(into: &batch) }
-        try feed(chunk, into: rows)
+        try batch.appending { try feed(chunk, into: $0) }
     }
 
     /// `finish(into:)` appending to `batch` (tests, slow paths).
     public mutating func finish(into batch: inout FlowBatch) throws {
-        let rows = FlowBatchBuilder(capacity: 1024)
-        defer { rows.drain(into: &batch) }
-        try finish(into: rows)
+        try batch.appending { try finish(into: $0) }
     }
 }
 

@@ -54,9 +54,7 @@ public struct FlowExportDecoder: Sendable {
 
     /// `decode(message:exporter:offset:into:)` appending to `batch` (tests, slow paths).
     public mutating func decode(message p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: inout FlowBatch) {
-        let rows = FlowBatchBuilder(capacity: 1024)
-        decode(message: p, exporter: exporter, offset: offset, into: rows)
-        rows.drain(into: &batch)
+        batch.appending { decode(message: p, exporter: exporter, offset: offset, into: $0) }
     }
 
     /// Decodes one export message. `exporter` is the datagram's source address (nil for

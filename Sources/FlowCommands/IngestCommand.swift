@@ -52,8 +52,11 @@ public struct IngestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Input files, folders or globs.", valueName: "input"))
     public var inputs: [String] = []
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"))
-    public var output: String
+    @Option(name: [.short, .long], help: ArgumentHelp("Output folder (created if missing); not needed with --dry-run.", valueName: "dir"))
+    public var output: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Read and decode every input, then print the manifest a run would write (JSON, on standard output), and write no file: for checking an archive before a long run.")
+    public var dryRun = false
 
     @Option(help: ArgumentHelp("Force a dialect instead of detecting it from the header.", valueName: "name"))
     public var dialect: String?
@@ -89,6 +92,7 @@ public struct IngestCommand: ParsableCommand {
 
     public func validate() throws {
         if inputs.isEmpty { throw ValidationError("Give at least one input file, folder or glob.") }
+        if output == nil && !dryRun { throw ValidationError("Give the output folder with --output (or check the inputs with --dry-run).") }
         if let dialect, Dialect(rawValue: dialect) == nil {
             throw ValidationError("Unknown dialect '\(dialect)'; use one of \(Dialect.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -135,24 +139,33 @@ public struct IngestCommand: ParsableCommand {
         options.parseThreads = threads
         options.exportPorts = Set(exportPorts.map { UInt16($0) })
         options.toolVersion = floeVersion
+        options.dryRun = dryRun
         return options
     }
 
     public func run() throws {
-        var engine = IngestEngine(options: try makeOptions(), outputDirectory: output)
+        // A dry run writes nothing; a folder given with it only keeps the inputs inside it
+        // from being read, as in a real run.
+        let folder = output ?? ""
+        var engine = IngestEngine(options: try makeOptions(), outputDirectory: folder)
         engine.progress = StageProgress.fromEnvironment()
         let manifest: IngestManifest
         do {
             manifest = try engine.run(inputs: inputs)
         } catch {
-            printError("floe-ingest: cannot write the output in \(output): \(error)")
+            printError("floe-ingest: cannot write the output in \(folder): \(error)")
             throw ExitCode.failure
         }
         for input in manifest.inputs where input.status == .failed {
             printError("floe-ingest: \(input.error ?? "\(input.path): failed")")
         }
-        if !quiet {
-            print(IngestSummary(manifest: manifest, outputDirectory: output).text)
+        if dryRun {
+            if !quiet {
+                FileHandle.standardOutput.write(try manifest.encoded())
+                printError(IngestSummary(manifest: manifest, outputDirectory: nil).text)
+            }
+        } else if !quiet {
+            print(IngestSummary(manifest: manifest, outputDirectory: folder).text)
         }
         if manifest.totals.filesFailed > 0 || !manifest.totals.counts.isBalanced {
             throw ExitCode.failure

@@ -3,14 +3,16 @@ import FlowIngest
 /// The few lines `floe-ingest` prints at the end: what was read, written and rejected.
 struct IngestSummary {
     let manifest: IngestManifest
-    let outputDirectory: String
+    /// Where the files went; nil for a dry run (nothing written).
+    let outputDirectory: String?
 
     var text: String {
         let t = manifest.totals
         var lines = [
             "floe-ingest: \(t.files) file(s), \(t.filesFailed) failed; rows read \(t.counts.rowsRead), "
-                + "written \(t.counts.rowsWritten), rejected \(t.counts.rowsRejected) "
-                + "in \(String(format1: manifest.durationSeconds)) s → \(outputDirectory)",
+                + (outputDirectory == nil ? "would write " : "written ") + "\(t.counts.rowsWritten), rejected \(t.counts.rowsRejected) "
+                + "in \(String(format1: manifest.durationSeconds)) s "
+                + (outputDirectory.map { "→ \($0)" } ?? "(dry run: nothing written)"),
         ]
         for (reason, n) in t.counts.rejectsByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
             lines.append("  rejected \(reason): \(n)")

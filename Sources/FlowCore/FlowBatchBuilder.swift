@@ -108,6 +108,61 @@ public final class FlowBatchBuilder {
         rows = i + 1
     }
 
+    // MARK: Direct stores
+
+    /// Opens the next row for decoders whose fields arrive one at a time (nfcapd elements)
+    /// and returns its index: the fixed columns start at zero, every nullable one null. Store
+    /// fields with the `set…` methods (a second store replaces the first), then
+    /// `commitRow()`, or `abandonRow(_:)` to drop the row. Cheaper than building a `FlowRecord` and appending it.
+    @inlinable @inline(__always)
+    public func openRow() -> Int {
+        let i = rows
+        if i == capacity { grow() }
+        start[i] = 0; end[i] = 0
+        srcAddr[i] = .zero; dstAddr[i] = .zero
+        proto[i] = 0; packets[i] = 0; bytes[i] = 0
+        return i
+    }
+
+    /// Adds the open row to the builder (with a null label).
+    @inlinable @inline(__always)
+    public func commitRow() {
+        label.append(nil as UnsafeBufferPointer<UInt8>?)
+        rows += 1
+    }
+
+    /// Drops the open row `i`: its stored values are cleared.
+    public func abandonRow(_ i: Int) {
+        srcPort.clear(i); dstPort.clear(i); tcpFlags.clear(i)
+        inputInterface.clear(i); outputInterface.clear(i); srcAS.clear(i); dstAS.clear(i)
+        tos.clear(i); exporter.clear(i); samplingRate.clear(i); flowDirection.clear(i)
+        revPackets.clear(i); revBytes.clear(i)
+    }
+
+    @inlinable @inline(__always) public func setTimes(_ i: Int, start s: Int64, end e: Int64) { start[i] = s; end[i] = e }
+    @inlinable @inline(__always) public func setCounters(_ i: Int, packets p: UInt64, bytes b: UInt64) { packets[i] = p; bytes[i] = b }
+    @inlinable @inline(__always) public func setAddresses(_ i: Int, source: IPAddress, destination: IPAddress) {
+        srcAddr[i] = source; dstAddr[i] = destination
+    }
+    @inlinable @inline(__always) public func setProtocol(_ i: Int, _ p: UInt8) { proto[i] = p }
+    @inlinable @inline(__always) public func setPorts(_ i: Int, source: UInt16, destination: UInt16) {
+        srcPort.store(i, source); dstPort.store(i, destination)
+    }
+    @inlinable @inline(__always) public func setTCPFlags(_ i: Int, _ v: UInt8) { tcpFlags.store(i, v) }
+    @inlinable @inline(__always) public func setTOS(_ i: Int, _ v: UInt8) { tos.store(i, v) }
+    @inlinable @inline(__always) public func setInterfaces(_ i: Int, input: UInt32, output: UInt32) {
+        inputInterface.store(i, input); outputInterface.store(i, output)
+    }
+    @inlinable @inline(__always) public func setFlowDirection(_ i: Int, _ v: UInt8) { flowDirection.store(i, v) }
+    @inlinable @inline(__always) public func setAutonomousSystems(_ i: Int, source: UInt32, destination: UInt32) {
+        srcAS.store(i, source); dstAS.store(i, destination)
+    }
+    @inlinable @inline(__always) public func setReverseCounters(_ i: Int, packets p: UInt64, bytes b: UInt64) {
+        revPackets.store(i, p); revBytes.store(i, b)
+    }
+    @inlinable @inline(__always) public func setExporter(_ i: Int, _ v: IPAddress) { exporter.store(i, v) }
+    @inlinable @inline(__always) public func setSamplingRate(_ i: Int, _ v: UInt32) { samplingRate.store(i, v) }
+
     /// Doubles every buffer, keeping the rows held.
     @usableFromInline
     func grow() {
@@ -173,6 +228,7 @@ struct NullableSlots<T: Sendable & Equatable> {
 
     init(capacity: Int, zero: T) {
         values = .allocate(capacity: capacity)
+        values.initialize(repeating: zero, count: capacity)
         let words = (capacity + 63) >> 6
         bits = .allocate(capacity: words)
         bits.initialize(repeating: 0, count: words)
@@ -183,6 +239,7 @@ struct NullableSlots<T: Sendable & Equatable> {
     mutating func grow(from old: Int, to new: Int) {
         let v = UnsafeMutablePointer<T>.allocate(capacity: new)
         v.moveInitialize(from: values, count: old)
+        (v + old).initialize(repeating: zero, count: new - old)
         values.deallocate()
         values = v
         let oldWords = (old + 63) >> 6, newWords = (new + 63) >> 6
@@ -209,11 +266,33 @@ struct NullableSlots<T: Sendable & Equatable> {
         }
     }
 
-    /// Appends rows `0..<n` to `column` and clears the bits for the next rows.
+    /// Stores `v` in row `i` (direct stores; a second store replaces the first).
+    @inlinable @inline(__always)
+    mutating func store(_ i: Int, _ v: T) {
+        values[i] = v
+        let word = bits[i >> 6], bit: UInt64 = 1 << UInt64(truncatingIfNeeded: i & 63)
+        bits[i >> 6] = word | bit
+        valid += word & bit == 0 ? 1 : 0
+    }
+
+    /// Makes row `i` null again (a row abandoned after some direct stores).
+    mutating func clear(_ i: Int) {
+        let bit: UInt64 = 1 << UInt64(truncatingIfNeeded: i & 63)
+        guard bits[i >> 6] & bit != 0 else { return }
+        bits[i >> 6] &= ~bit
+        values[i] = zero
+        valid -= 1
+    }
+
+    /// Appends rows `0..<n` to `column` and returns the slots to zero and null for the next
+    /// rows (every slot holds `zero` unless its bit is set: direct stores rely on it).
     mutating func drain(_ n: Int, into column: inout NullableColumn<T>) {
         column.append(values: UnsafeBufferPointer(start: values, count: n),
                       validBits: UnsafeBufferPointer(start: bits, count: (n + 63) >> 6), validCount: valid)
-        if valid != 0 { bits.update(repeating: 0, count: (n + 63) >> 6) }
+        if valid != 0 {
+            bits.update(repeating: 0, count: (n + 63) >> 6)
+            values.update(repeating: zero, count: n)
+        }
         valid = 0
     }
 }

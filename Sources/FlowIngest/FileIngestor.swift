@@ -55,9 +55,10 @@ struct FileIngestor {
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
         do {
-            let temporary = try AtomicFile.temporaryPath(for: finalPath)
-            let writer = try FlowArrowWriter(path: temporary, metadata: [("floe:source", path)])
-            defer { if run.writer != nil || binary?.writer != nil { unlink(temporary) } }
+            // A dry run decodes and counts with no writer.
+            let temporary = options.dryRun ? nil : try AtomicFile.temporaryPath(for: finalPath)
+            let writer = try temporary.map { try FlowArrowWriter(path: $0, metadata: [("floe:source", path)]) }
+            defer { if let temporary, run.writer != nil || binary?.writer != nil { unlink(temporary) } }
             let reader = ChunkReader(input: opened, chunkSize: max(options.chunkBytes, BinaryInputKind.prefixLength),
                                      chunkCount: max(1, options.parseThreads) + 2)
             defer { reader.cancel() }
@@ -73,11 +74,13 @@ struct FileIngestor {
                 run.progress = progress
                 try run.consume(chunks, quarantine: quarantine)
             }
-            try writer.finish()
+            try writer?.finish()
             run.writer = nil
             binary?.writer = nil
-            try AtomicFile.publish(temporary, as: finalPath)
-            report.outputs = [outputName]
+            if let temporary {
+                try AtomicFile.publish(temporary, as: finalPath)
+                report.outputs = [outputName]
+            }
             report.fingerprint = (binary?.fingerprint ?? run.fingerprint)?.description
         } catch {
             report.status = .failed

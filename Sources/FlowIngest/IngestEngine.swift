@@ -20,16 +20,20 @@ public struct IngestEngine {
     }
 
     /// Ingests the files named by `specs` (files, folders, globs). Throws only when the
-    /// output itself cannot be written; input problems are in the manifest.
+    /// output itself cannot be written; input problems are in the manifest. A dry run
+    /// (`IngestOptions.dryRun`) touches nothing in the output folder.
     public func run(inputs specs: [String]) throws -> IngestManifest {
         let started = DispatchTime.now()
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        let previous = try? IngestManifest.decode(Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+        let dryRun = options.dryRun
+        if !dryRun {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        }
+        let previous = dryRun ? nil : try? IngestManifest.decode(Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         var manifest = IngestManifest(version: options.toolVersion, parameters: options.manifestParameters)
 
-        let quarantineFile = try AtomicFile(path: outputDirectory + "/" + IngestManifest.quarantineFileName)
+        let quarantineFile = dryRun ? nil : try AtomicFile(path: outputDirectory + "/" + IngestManifest.quarantineFileName)
         var ingestor = FileIngestor(options: options, outputDirectory: outputDirectory) { bytes in
-            try quarantineFile.write(bytes)
+            try quarantineFile?.write(bytes)
         }
         let entries = expand(specs)
         var bytesBefore: Int64 = 0
@@ -58,10 +62,12 @@ public struct IngestEngine {
         }
         manifest.recomputeTotals()
         progress?.flush()
-        try quarantineFile.commit()
+        try quarantineFile?.commit()
         manifest.durationSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        try writeAtomically(path: manifestPath, bytes: [UInt8](try manifest.encoded()))
-        removeStaleOutputs(previous: previous, current: manifest)
+        if !dryRun {
+            try writeAtomically(path: manifestPath, bytes: [UInt8](try manifest.encoded()))
+            removeStaleOutputs(previous: previous, current: manifest)
+        }
         return manifest
     }
 
@@ -77,12 +83,13 @@ public struct IngestEngine {
     func expand(_ specs: [String]) -> [InputEntry] {
         var entries: [InputEntry] = []
         var seen = Set<String>()
-        let outputPrefix = (FileIngestor.realpathString(outputDirectory) ?? outputDirectory) + "/"
+        // A dry run without an output folder ("") excludes nothing.
+        let outputPrefix = outputDirectory.isEmpty ? nil : (FileIngestor.realpathString(outputDirectory) ?? outputDirectory) + "/"
         for spec in specs {
             do {
                 for path in try InputDiscovery.expand([spec]) {
                     let real = FileIngestor.realpathString(path) ?? path
-                    if real.hasPrefix(outputPrefix) || !seen.insert(real).inserted { continue }
+                    if let outputPrefix, real.hasPrefix(outputPrefix) || !seen.insert(real).inserted { continue }
                     entries.append(.file(path))
                 }
             } catch {

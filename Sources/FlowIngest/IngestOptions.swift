@@ -21,6 +21,10 @@ public struct IngestOptions: Sendable {
     /// exports (source or destination port); empty = any datagram whose payload is a valid
     /// export header. Text dialects and nfcapd files ignore it.
     public var exportPorts: Set<UInt16> = []
+    /// Read and decode every input and account for every row, but write nothing: no Arrow
+    /// file, quarantine or manifest (the returned manifest says what a run would write, with
+    /// `rows_written` the rows it would keep). For checking archives before a long run.
+    public var dryRun = false
     /// Software version recorded in the manifest.
     public var toolVersion = "0"
 

@@ -63,12 +63,20 @@ func jsonObject(_ path: String) throws -> [String: Any] {
         let umbrella = try Binaries.run("floe", ["ingest", "--quiet", "--output", dir + "/raw2", dir + "/in/conn.log.gz"])
         #expect(umbrella.code == 0)
         #expect(umbrella.out.isEmpty)
+        // A dry run needs no output folder: the manifest goes to stdout, the summary to stderr.
+        let dry = try Binaries.run("floe-ingest", ["--dry-run", dir + "/in/conn.log.gz"], in: dir + "/in")
+        #expect(dry.code == 0, "\(dry.err)")
+        #expect(dry.err.contains("rows read \(written)") && dry.err.contains("dry run: nothing written"))
+        let printed = try #require(try JSONSerialization.jsonObject(with: Data(dry.out.utf8)) as? [String: Any])
+        #expect((printed["totals"] as? [String: Any])?["rows_written"] as? Int == totals["rows_written"] as? Int)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/in").sorted() == ["conn.log.gz", "conn.log.gz.labels.json"])
     }
 
     /// Exit codes a cron job relies on: 64 for usage errors, 1 when an input failed.
     @Test func exitCodes() throws {
         let dir = temporaryFolder()
         #expect(try Binaries.run("floe-ingest", []).code == 64)
+        #expect(try Binaries.run("floe-ingest", [dir + "/x.csv"]).code == 64)  // no --output, no --dry-run
         #expect(try Binaries.run("floe-ingest", ["--output", dir + "/o", "--dialect", "nope", "x"]).code == 64)
         #expect(try Binaries.run("floe", ["generate", "--rows", "10", "--dialect", "nope", "--output", dir + "/g"]).code == 64)
         try Data([0x1f, 0x8b, 0x08, 0x00, 0x01]).write(to: URL(fileURLWithPath: dir + "/bad.gz"))

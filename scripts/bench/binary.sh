@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Binary ingest benchmark: floe-ingest (release) on pcap captures of NetFlow v9 and IPFIX
 # exports and on nfcapd files of the same flows, side by side with nfdump reading its own
-# files (`-o csv` and `-o null`, the plainest read nfdump 1.7.1 offers).
+# files (`-o csv` and `-o null`, the plainest read nfdump 1.7.1 offers). floe-ingest runs
+# twice per input: writing Arrow, and with --dry-run (decode and account, write nothing),
+# which is the work `nfdump -o null` does.
 #   usage: scripts/bench/binary.sh [RECORDS=5000000] [RUNS=3]     (RUNS=0: make and check data only)
 # Data (git-ignored, reused when present) goes to $BENCH_DIR (default /tmp/floe-bench-binary):
 #   1. `floe generate --dialect generic-csv` writes RECORDS flows (7 days, seed 1);
@@ -96,14 +98,17 @@ if [ "$runs" -eq 0 ]; then echo "data ready in $work" >&2; exit 0; fi
   echo "Inputs: $records flows from \`floe generate --seed 1 --days 7\`, exported by" \
        "scripts/bench/make_exports.py as v9 and IPFIX datagrams (≤ 1400 bytes); the nfcapd file is" \
        "nfcapd collecting the v9 datagrams replayed over loopback; the LZ4 one is \`nfdump -y -w\` of it." \
-       "floe-ingest writes Arrow files to a fresh folder each run."
+       "floe-ingest writes Arrow files to a fresh folder each run; \`floe-ingest --dry-run\` reads," \
+       "decodes into columns and accounts for every record (fingerprint, export loss, rejects) but" \
+       "writes nothing, the same work as \`nfdump -q -o null\`."
   echo
 } >> "$out"
 
 floe_out="$work/out-floe"
 for input in "$v9" "$ipfix" "$nfc" "$nfc_lz4"; do
   size=$(stat -c %s "$input")
-  cmds=("floe-ingest=$bin/floe-ingest --quiet --output $floe_out $input")
+  cmds=("floe-ingest=$bin/floe-ingest --quiet --output $floe_out $input"
+        "floe-ingest --dry-run=$bin/floe-ingest --dry-run --quiet $input")
   case "$input" in
     *.nfcapd) cmds+=("nfdump -o csv=nfdump -r $input -o csv > /dev/null"
                      "nfdump -q -o null=nfdump -r $input -q -o null > /dev/null") ;;

@@ -37,7 +37,13 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     var offset: Int64 = 0
     var scratch: [UInt8] = []
     /// sysid → exporter address, from exporter info records.
-    var exporters: [UInt16: IPAddress] = [:]
+    var exporters: [UInt16: IPAddress] = [:] {
+        didSet { lastSysid = -1 }
+    }
+    /// The last sysid looked up in `exporters` (-1: none) and its address: records of one
+    /// exporter come in long runs.
+    var lastSysid = -1
+    var lastExporter: IPAddress? = nil
 
     public init(options: BinaryDecodeOptions = BinaryDecodeOptions()) {
         self.options = options
@@ -222,7 +228,8 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
         }
         let elements = Int(BinaryBytes.le16(r, 4))
         let sysid = BinaryBytes.le16(r, 8)
-        var f = FlowRecord()
+        // Fields go straight into the builder's row; it is abandoned if the record fails.
+        let row = batch.openRow()
         var received: IPAddress? = nil
         var haveGeneric = false
         var pos = 12
@@ -231,6 +238,7 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             let type = BinaryBytes.le16(r, pos)
             let length = Int(BinaryBytes.le16(r, pos + 2))
             guard length >= 4, length <= r.count - pos else {
+                batch.abandonRow(row)
                 reject(.badBlock, blockOffset, 1, "nfcapd element \(type) length \(length) runs past its record")
                 return
             }
@@ -239,31 +247,26 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             switch type {
             case 1 where body >= 48:  // EXgenericFlow
                 haveGeneric = true
-                f.start = Int64(truncatingIfNeeded: BinaryBytes.le64(r, e))
-                f.end = Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8))
-                f.packets = BinaryBytes.le64(r, e + 24)
-                f.bytes = BinaryBytes.le64(r, e + 32)
-                f.srcPort = BinaryBytes.le16(r, e + 40)
-                f.dstPort = BinaryBytes.le16(r, e + 42)
-                f.proto = r[e + 44]
-                f.tcpFlags = r[e + 45]
-                f.tos = r[e + 47]
+                batch.setTimes(row, start: Int64(truncatingIfNeeded: BinaryBytes.le64(r, e)),
+                               end: Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8)))
+                batch.setCounters(row, packets: BinaryBytes.le64(r, e + 24), bytes: BinaryBytes.le64(r, e + 32))
+                batch.setPorts(row, source: BinaryBytes.le16(r, e + 40), destination: BinaryBytes.le16(r, e + 42))
+                batch.setProtocol(row, r[e + 44])
+                batch.setTCPFlags(row, r[e + 45])
+                batch.setTOS(row, r[e + 47])
             case 2 where body >= 8:  // EXipv4Flow
-                f.srcAddr = IPAddress(ipv4: BinaryBytes.le32(r, e))
-                f.dstAddr = IPAddress(ipv4: BinaryBytes.le32(r, e + 4))
+                batch.setAddresses(row, source: IPAddress(ipv4: BinaryBytes.le32(r, e)),
+                                   destination: IPAddress(ipv4: BinaryBytes.le32(r, e + 4)))
             case 3 where body >= 32:  // EXipv6Flow, two host-order 64-bit halves each
-                f.srcAddr = IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8))
-                f.dstAddr = IPAddress(high: BinaryBytes.le64(r, e + 16), low: BinaryBytes.le64(r, e + 24))
+                batch.setAddresses(row, source: IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8)),
+                                   destination: IPAddress(high: BinaryBytes.le64(r, e + 16), low: BinaryBytes.le64(r, e + 24)))
             case 4 where body >= 12:  // EXflowMisc
-                f.inputInterface = BinaryBytes.le32(r, e)
-                f.outputInterface = BinaryBytes.le32(r, e + 4)
-                f.flowDirection = r[e + 10]
+                batch.setInterfaces(row, input: BinaryBytes.le32(r, e), output: BinaryBytes.le32(r, e + 4))
+                batch.setFlowDirection(row, r[e + 10])
             case 5 where body >= 24:  // EXcntFlow: out counters (reverse direction of biflows)
-                f.revPackets = BinaryBytes.le64(r, e + 8)
-                f.revBytes = BinaryBytes.le64(r, e + 16)
+                batch.setReverseCounters(row, packets: BinaryBytes.le64(r, e + 8), bytes: BinaryBytes.le64(r, e + 16))
             case 7 where body >= 8:  // EXasRouting
-                f.srcAS = BinaryBytes.le32(r, e)
-                f.dstAS = BinaryBytes.le32(r, e + 4)
+                batch.setAutonomousSystems(row, source: BinaryBytes.le32(r, e), destination: BinaryBytes.le32(r, e + 4))
             case 12 where body >= 4:  // EXipReceivedV4
                 received = IPAddress(ipv4: BinaryBytes.le32(r, e))
             case 13 where body >= 16:  // EXipReceivedV6
@@ -274,11 +277,16 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             pos += length
         }
         guard haveGeneric else {
+            batch.abandonRow(row)
             reject(.badBlock, blockOffset, 1, "nfcapd V3 record without its generic flow element (times, counters)")
             return
         }
-        f.exporter = exporters[sysid] ?? received
-        batch.append(f)
+        if Int(sysid) != lastSysid {
+            lastExporter = exporters[sysid]
+            lastSysid = Int(sysid)
+        }
+        if let exporter = lastExporter ?? received { batch.setExporter(row, exporter) }
+        batch.commitRow()
         report.flows += 1
     }
 }

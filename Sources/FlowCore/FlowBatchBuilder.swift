@@ -139,29 +139,27 @@ public final class FlowBatchBuilder {
         revPackets.clear(i); revBytes.clear(i)
     }
 
-    @inlinable @inline(__always) public func setTimes(_ i: Int, start s: Int64, end e: Int64) { start[i] = s; end[i] = e }
-    @inlinable @inline(__always) public func setCounters(_ i: Int, packets p: UInt64, bytes b: UInt64) { packets[i] = p; bytes[i] = b }
-    @inlinable @inline(__always) public func setAddresses(_ i: Int, source: IPAddress, destination: IPAddress) {
-        srcAddr[i] = source; dstAddr[i] = destination
-    }
-    @inlinable @inline(__always) public func setProtocol(_ i: Int, _ p: UInt8) { proto[i] = p }
-    @inlinable @inline(__always) public func setPorts(_ i: Int, source: UInt16, destination: UInt16) {
-        srcPort.store(i, source); dstPort.store(i, destination)
-    }
+    // One setter per column; `i` is the open row.
+    @inlinable @inline(__always) public func setStart(_ i: Int, _ v: Int64) { start[i] = v }
+    @inlinable @inline(__always) public func setEnd(_ i: Int, _ v: Int64) { end[i] = v }
+    @inlinable @inline(__always) public func setSourceAddress(_ i: Int, _ v: IPAddress) { srcAddr[i] = v }
+    @inlinable @inline(__always) public func setDestinationAddress(_ i: Int, _ v: IPAddress) { dstAddr[i] = v }
+    @inlinable @inline(__always) public func setProtocol(_ i: Int, _ v: UInt8) { proto[i] = v }
+    @inlinable @inline(__always) public func setPackets(_ i: Int, _ v: UInt64) { packets[i] = v }
+    @inlinable @inline(__always) public func setBytes(_ i: Int, _ v: UInt64) { bytes[i] = v }
+    @inlinable @inline(__always) public func setSourcePort(_ i: Int, _ v: UInt16) { srcPort.store(i, v) }
+    @inlinable @inline(__always) public func setDestinationPort(_ i: Int, _ v: UInt16) { dstPort.store(i, v) }
     @inlinable @inline(__always) public func setTCPFlags(_ i: Int, _ v: UInt8) { tcpFlags.store(i, v) }
+    @inlinable @inline(__always) public func setInputInterface(_ i: Int, _ v: UInt32) { inputInterface.store(i, v) }
+    @inlinable @inline(__always) public func setOutputInterface(_ i: Int, _ v: UInt32) { outputInterface.store(i, v) }
+    @inlinable @inline(__always) public func setSourceAS(_ i: Int, _ v: UInt32) { srcAS.store(i, v) }
+    @inlinable @inline(__always) public func setDestinationAS(_ i: Int, _ v: UInt32) { dstAS.store(i, v) }
     @inlinable @inline(__always) public func setTOS(_ i: Int, _ v: UInt8) { tos.store(i, v) }
-    @inlinable @inline(__always) public func setInterfaces(_ i: Int, input: UInt32, output: UInt32) {
-        inputInterface.store(i, input); outputInterface.store(i, output)
-    }
-    @inlinable @inline(__always) public func setFlowDirection(_ i: Int, _ v: UInt8) { flowDirection.store(i, v) }
-    @inlinable @inline(__always) public func setAutonomousSystems(_ i: Int, source: UInt32, destination: UInt32) {
-        srcAS.store(i, source); dstAS.store(i, destination)
-    }
-    @inlinable @inline(__always) public func setReverseCounters(_ i: Int, packets p: UInt64, bytes b: UInt64) {
-        revPackets.store(i, p); revBytes.store(i, b)
-    }
     @inlinable @inline(__always) public func setExporter(_ i: Int, _ v: IPAddress) { exporter.store(i, v) }
     @inlinable @inline(__always) public func setSamplingRate(_ i: Int, _ v: UInt32) { samplingRate.store(i, v) }
+    @inlinable @inline(__always) public func setFlowDirection(_ i: Int, _ v: UInt8) { flowDirection.store(i, v) }
+    @inlinable @inline(__always) public func setReversePackets(_ i: Int, _ v: UInt64) { revPackets.store(i, v) }
+    @inlinable @inline(__always) public func setReverseBytes(_ i: Int, _ v: UInt64) { revBytes.store(i, v) }
 
     /// Doubles every buffer, keeping the rows held.
     @usableFromInline

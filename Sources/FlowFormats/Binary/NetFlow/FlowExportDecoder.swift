@@ -191,15 +191,18 @@ public struct FlowExportDecoder: Sendable {
         var state = domains[key.domain] ?? FlowDomainState()
         let sysUptime: UInt32? = ctx.isIPFIX ? nil : ctx.sysUptime
         var records = 0
+        // Each record's fields go straight into a row of the builder (`FlowRecordScratch`);
+        // `emit` commits it, or drops it for options records, and a truncated record's row
+        // is dropped here.
         if let fixed = plan.fixedLength {
             guard fixed > 0 else { return 0 }
             let n = body.count / fixed
             var base = 0
             let ops = plan.ops
             for _ in 0..<n {
-                var s = FlowRecordScratch()
+                var s = FlowRecordScratch(row: batch.openRow())
                 for op in ops {
-                    s.apply(op.target, body, base + Int(op.offset), Int(op.length))
+                    s.apply(op.target, body, base + Int(op.offset), Int(op.length), into: batch)
                 }
                 emit(&s, plan: plan, state: &state, ctx: ctx, sysUptime: sysUptime, into: batch)
                 base += fixed
@@ -209,15 +212,19 @@ public struct FlowExportDecoder: Sendable {
             var pos = 0
             let end = body.count
             outer: while end - pos >= plan.minLength && end - pos > 0 {
-                var s = FlowRecordScratch()
+                var s = FlowRecordScratch(row: batch.openRow())
                 let start = pos
                 for op in plan.ops {
                     var len = Int(op.length)
                     if op.length == 0xFFFF {
-                        guard pos < end else { break outer }
+                        guard pos < end else {
+                            batch.abandonRow(s.row)
+                            break outer
+                        }
                         len = Int(body[pos]); pos += 1
                         if len == 255 {
                             guard end - pos >= 2 else {
+                                batch.abandonRow(s.row)
                                 reject(.truncatedRecord, offset + Int64(start), 1, "variable-length field runs past the set")
                                 break outer
                             }
@@ -225,10 +232,11 @@ public struct FlowExportDecoder: Sendable {
                         }
                     }
                     guard end - pos >= len else {
+                        batch.abandonRow(s.row)
                         reject(.truncatedRecord, offset + Int64(start), 1, "record of template \(key.templateID) runs past the end of its set")
                         break outer
                     }
-                    if op.target != .skip { s.apply(op.target, body, pos, len) }
+                    if op.target != .skip { s.apply(op.target, body, pos, len, into: batch) }
                     pos += len
                 }
                 emit(&s, plan: plan, state: &state, ctx: ctx, sysUptime: sysUptime, into: batch)
@@ -242,6 +250,8 @@ public struct FlowExportDecoder: Sendable {
     @inline(__always)
     mutating func emit(_ s: inout FlowRecordScratch, plan: FlowTemplatePlan, state: inout FlowDomainState, ctx: FlowMessageContext, sysUptime: UInt32?, into batch: FlowBatchBuilder) {
         if plan.isOptions {
+            // Options records teach the domain's state; they are not flows.
+            batch.abandonRow(s.row)
             report.optionsRecords += 1
             if s.has(.sysInitMs) { state.sysInitMs = s.sysInitMs }
             if let rate = s.statedSamplingRate {
@@ -253,16 +263,18 @@ public struct FlowExportDecoder: Sendable {
             }
             return
         }
-        s.resolveTimes(exportMs: ctx.exportMs, sysUptime: sysUptime, sysInit: state.sysInitMs)
-        if s.has(.samplerID), let rate = state.samplerRates[s.samplerID] {
-            s.r.samplingRate = rate
-        } else if let rate = s.statedSamplingRate {
-            s.r.samplingRate = rate
+        s.resolveTimes(exportMs: ctx.exportMs, sysUptime: sysUptime, sysInit: state.sysInitMs, into: batch)
+        let rate: UInt32?
+        if s.has(.samplerID), let known = state.samplerRates[s.samplerID] {
+            rate = known
+        } else if let stated = s.statedSamplingRate {
+            rate = stated
         } else {
-            s.r.samplingRate = state.samplingRate
+            rate = state.samplingRate
         }
-        s.r.exporter = ctx.exporter
-        batch.append(s.r)
+        if let rate { batch.setSamplingRate(s.row, rate) }
+        if let exporter = ctx.exporter { batch.setExporter(s.row, exporter) }
+        batch.commitRow()
         report.flows += 1
     }
 }

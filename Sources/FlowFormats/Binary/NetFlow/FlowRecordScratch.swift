@@ -1,9 +1,10 @@
 import FlowCore
 
-/// A data record being decoded: the flow fields plus the raw time and sampling values that
-/// are resolved once the whole record is read.
+/// A data record being decoded: its flow fields go straight into the builder's open row
+/// `row`; the raw time, counter-total and sampling values wait here until the whole record
+/// is read (`resolveTimes`).
 struct FlowRecordScratch {
-    var r = FlowRecord()
+    let row: Int
     var have: UInt64 = 0
     var firstSysUp: UInt32 = 0
     var lastSysUp: UInt32 = 0
@@ -19,8 +20,15 @@ struct FlowRecordScratch {
     var samplingPacketSpace: UInt64 = 0
     var samplerID: UInt64 = 0
 
+    init(row: Int) {
+        self.row = row
+    }
+
     @inline(__always)
-    func has(_ t: FlowFieldTarget) -> Bool { have & (1 << UInt64(t.rawValue)) != 0 }
+    static func bit(_ t: FlowFieldTarget) -> UInt64 { 1 << UInt64(t.rawValue) }
+
+    @inline(__always)
+    func has(_ t: FlowFieldTarget) -> Bool { have & Self.bit(t) != 0 }
 
     /// Seconds between the NTP era (1900) and the Unix epoch.
     static let ntpToUnix: UInt64 = 2_208_988_800
@@ -34,35 +42,41 @@ struct FlowRecordScratch {
 
     /// Stores field `t` read from `p[o ..< o+len]`.
     @inline(__always)
-    mutating func apply(_ t: FlowFieldTarget, _ p: UnsafeRawBufferPointer, _ o: Int, _ len: Int) {
-        have |= 1 << UInt64(t.rawValue)
+    mutating func apply(_ t: FlowFieldTarget, _ p: UnsafeRawBufferPointer, _ o: Int, _ len: Int, into b: FlowBatchBuilder) {
+        let before = have
+        have |= Self.bit(t)
         switch t {
         case .skip: return
-        case .srcAddr4: r.srcAddr = IPAddress(ipv4: BinaryBytes.be32(p, o))
-        case .dstAddr4: r.dstAddr = IPAddress(ipv4: BinaryBytes.be32(p, o))
-        case .srcAddr6: r.srcAddr = IPAddress(high: BinaryBytes.be64(p, o), low: BinaryBytes.be64(p, o + 8))
-        case .dstAddr6: r.dstAddr = IPAddress(high: BinaryBytes.be64(p, o), low: BinaryBytes.be64(p, o + 8))
+        case .srcAddr4: b.setSourceAddress(row, IPAddress(ipv4: BinaryBytes.be32(p, o))); return
+        case .dstAddr4: b.setDestinationAddress(row, IPAddress(ipv4: BinaryBytes.be32(p, o))); return
+        case .srcAddr6: b.setSourceAddress(row, IPAddress(high: BinaryBytes.be64(p, o), low: BinaryBytes.be64(p, o + 8))); return
+        case .dstAddr6: b.setDestinationAddress(row, IPAddress(high: BinaryBytes.be64(p, o), low: BinaryBytes.be64(p, o + 8))); return
         default: break
         }
         let v = BinaryBytes.beUInt(p, o, len)
         switch t {
-        case .srcPort: r.srcPort = UInt16(truncatingIfNeeded: v)
-        case .dstPort: r.dstPort = UInt16(truncatingIfNeeded: v)
-        case .proto: r.proto = UInt8(truncatingIfNeeded: v)
-        case .tcpFlags: r.tcpFlags = UInt8(truncatingIfNeeded: v)
-        case .tos: r.tos = UInt8(truncatingIfNeeded: v)
-        case .icmpTypeCode: if r.dstPort == nil { r.dstPort = UInt16(truncatingIfNeeded: v) }
-        case .packets: r.packets = v
-        case .bytes: r.bytes = v
+        case .srcPort: b.setSourcePort(row, UInt16(truncatingIfNeeded: v))
+        case .dstPort: b.setDestinationPort(row, UInt16(truncatingIfNeeded: v))
+        case .proto: b.setProtocol(row, UInt8(truncatingIfNeeded: v))
+        case .tcpFlags: b.setTCPFlags(row, UInt8(truncatingIfNeeded: v))
+        case .tos: b.setTOS(row, UInt8(truncatingIfNeeded: v))
+        case .icmpTypeCode:
+            // The ICMP type/code stands in for the destination port unless a port (or an
+            // earlier type/code field) came first; a port field later replaces it.
+            if before & (Self.bit(.dstPort) | Self.bit(.icmpTypeCode)) == 0 {
+                b.setDestinationPort(row, UInt16(truncatingIfNeeded: v))
+            }
+        case .packets: b.setPackets(row, v)
+        case .bytes: b.setBytes(row, v)
         case .packetsTotal: packetsTotal = v
         case .bytesTotal: bytesTotal = v
-        case .revPackets: r.revPackets = v
-        case .revBytes: r.revBytes = v
-        case .input: r.inputInterface = UInt32(truncatingIfNeeded: v)
-        case .output: r.outputInterface = UInt32(truncatingIfNeeded: v)
-        case .srcAS: r.srcAS = UInt32(truncatingIfNeeded: v)
-        case .dstAS: r.dstAS = UInt32(truncatingIfNeeded: v)
-        case .direction: r.flowDirection = UInt8(truncatingIfNeeded: v)
+        case .revPackets: b.setReversePackets(row, v)
+        case .revBytes: b.setReverseBytes(row, v)
+        case .input: b.setInputInterface(row, UInt32(truncatingIfNeeded: v))
+        case .output: b.setOutputInterface(row, UInt32(truncatingIfNeeded: v))
+        case .srcAS: b.setSourceAS(row, UInt32(truncatingIfNeeded: v))
+        case .dstAS: b.setDestinationAS(row, UInt32(truncatingIfNeeded: v))
+        case .direction: b.setFlowDirection(row, UInt8(truncatingIfNeeded: v))
         case .firstSysUp: firstSysUp = UInt32(truncatingIfNeeded: v)
         case .lastSysUp: lastSysUp = UInt32(truncatingIfNeeded: v)
         case .startSec: startMs = Int64(truncatingIfNeeded: v &* 1000)
@@ -102,43 +116,48 @@ struct FlowRecordScratch {
         return nil
     }
 
-    /// Resolves start and end (Unix ms). `exportMs` is the message export time; for NetFlow
-    /// v9 `sysUptime` is the header's uptime (ms) and SysUpTime fields are relative to it,
-    /// modulo 2^32; for IPFIX they are relative to `sysInitMs` (IE 160). Records with no
-    /// time field at all take the export time.
+    /// Resolves start and end (Unix ms) and stores them in the row. `exportMs` is the
+    /// message export time; for NetFlow v9 `sysUptime` is the header's uptime (ms) and
+    /// SysUpTime fields are relative to it, modulo 2^32; for IPFIX they are relative to
+    /// `sysInitMs` (IE 160). Records with no time field at all take the export time.
+    /// Total counters (IEs 85/86) stand in for missing delta counters.
     @inline(__always)
-    mutating func resolveTimes(exportMs: Int64, sysUptime: UInt32?, sysInit: Int64?) {
+    func resolveTimes(exportMs: Int64, sysUptime: UInt32?, sysInit: Int64?, into b: FlowBatchBuilder) {
+        let start: Int64
         if has(.startSec) || has(.startMs) || has(.startNtpUs) || has(.startNtpNs) {
-            r.start = startMs
+            start = startMs
         } else if has(.startDeltaUs) {
-            r.start = exportMs - Int64(startDeltaUs / 1000)
+            start = exportMs - Int64(startDeltaUs / 1000)
         } else if has(.firstSysUp) {
             if let up = sysUptime {
-                r.start = exportMs - Int64(up &- firstSysUp)
+                start = exportMs - Int64(up &- firstSysUp)
             } else if let base = sysInit {
-                r.start = base + Int64(firstSysUp)
+                start = base + Int64(firstSysUp)
             } else {
-                r.start = exportMs
+                start = exportMs
             }
         } else {
-            r.start = exportMs
+            start = exportMs
         }
+        let end: Int64
         if has(.endSec) || has(.endMs) || has(.endNtpUs) || has(.endNtpNs) {
-            r.end = endMs
+            end = endMs
         } else if has(.endDeltaUs) {
-            r.end = exportMs - Int64(endDeltaUs / 1000)
+            end = exportMs - Int64(endDeltaUs / 1000)
         } else if has(.lastSysUp) {
             if let up = sysUptime {
-                r.end = exportMs - Int64(up &- lastSysUp)
+                end = exportMs - Int64(up &- lastSysUp)
             } else if let base = sysInit {
-                r.end = base + Int64(lastSysUp)
+                end = base + Int64(lastSysUp)
             } else {
-                r.end = exportMs
+                end = exportMs
             }
         } else {
-            r.end = has(.firstSysUp) || hasAbsoluteStart ? r.start : exportMs
+            end = has(.firstSysUp) || hasAbsoluteStart ? start : exportMs
         }
-        if !has(.packets), has(.packetsTotal) { r.packets = packetsTotal }
-        if !has(.bytes), has(.bytesTotal) { r.bytes = bytesTotal }
+        b.setStart(row, start)
+        b.setEnd(row, end)
+        if !has(.packets), has(.packetsTotal) { b.setPackets(row, packetsTotal) }
+        if !has(.bytes), has(.bytesTotal) { b.setBytes(row, bytesTotal) }
     }
 }

@@ -247,26 +247,31 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             switch type {
             case 1 where body >= 48:  // EXgenericFlow
                 haveGeneric = true
-                batch.setTimes(row, start: Int64(truncatingIfNeeded: BinaryBytes.le64(r, e)),
-                               end: Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8)))
-                batch.setCounters(row, packets: BinaryBytes.le64(r, e + 24), bytes: BinaryBytes.le64(r, e + 32))
-                batch.setPorts(row, source: BinaryBytes.le16(r, e + 40), destination: BinaryBytes.le16(r, e + 42))
+                batch.setStart(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e)))
+                batch.setEnd(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8)))
+                batch.setPackets(row, BinaryBytes.le64(r, e + 24))
+                batch.setBytes(row, BinaryBytes.le64(r, e + 32))
+                batch.setSourcePort(row, BinaryBytes.le16(r, e + 40))
+                batch.setDestinationPort(row, BinaryBytes.le16(r, e + 42))
                 batch.setProtocol(row, r[e + 44])
                 batch.setTCPFlags(row, r[e + 45])
                 batch.setTOS(row, r[e + 47])
             case 2 where body >= 8:  // EXipv4Flow
-                batch.setAddresses(row, source: IPAddress(ipv4: BinaryBytes.le32(r, e)),
-                                   destination: IPAddress(ipv4: BinaryBytes.le32(r, e + 4)))
+                batch.setSourceAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, e)))
+                batch.setDestinationAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, e + 4)))
             case 3 where body >= 32:  // EXipv6Flow, two host-order 64-bit halves each
-                batch.setAddresses(row, source: IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8)),
-                                   destination: IPAddress(high: BinaryBytes.le64(r, e + 16), low: BinaryBytes.le64(r, e + 24)))
+                batch.setSourceAddress(row, IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8)))
+                batch.setDestinationAddress(row, IPAddress(high: BinaryBytes.le64(r, e + 16), low: BinaryBytes.le64(r, e + 24)))
             case 4 where body >= 12:  // EXflowMisc
-                batch.setInterfaces(row, input: BinaryBytes.le32(r, e), output: BinaryBytes.le32(r, e + 4))
+                batch.setInputInterface(row, BinaryBytes.le32(r, e))
+                batch.setOutputInterface(row, BinaryBytes.le32(r, e + 4))
                 batch.setFlowDirection(row, r[e + 10])
             case 5 where body >= 24:  // EXcntFlow: out counters (reverse direction of biflows)
-                batch.setReverseCounters(row, packets: BinaryBytes.le64(r, e + 8), bytes: BinaryBytes.le64(r, e + 16))
+                batch.setReversePackets(row, BinaryBytes.le64(r, e + 8))
+                batch.setReverseBytes(row, BinaryBytes.le64(r, e + 16))
             case 7 where body >= 8:  // EXasRouting
-                batch.setAutonomousSystems(row, source: BinaryBytes.le32(r, e), destination: BinaryBytes.le32(r, e + 4))
+                batch.setSourceAS(row, BinaryBytes.le32(r, e))
+                batch.setDestinationAS(row, BinaryBytes.le32(r, e + 4))
             case 12 where body >= 4:  // EXipReceivedV4
                 received = IPAddress(ipv4: BinaryBytes.le32(r, e))
             case 13 where body >= 16:  // EXipReceivedV6

@@ -118,9 +118,15 @@ public final class FlowBatchBuilder {
     public func openRow() -> Int {
         let i = rows
         if i == capacity { grow() }
+        let noAddress = exporter.zero  // IPAddress.zero without its lazy-global accessor
         start[i] = 0; end[i] = 0
-        srcAddr[i] = .zero; dstAddr[i] = .zero
+        srcAddr[i] = noAddress; dstAddr[i] = noAddress
         proto[i] = 0; packets[i] = 0; bytes[i] = 0
+        // Null slots hold zero (their bits are clear since the last drain).
+        srcPort.values[i] = 0; dstPort.values[i] = 0; tcpFlags.values[i] = 0
+        inputInterface.values[i] = 0; outputInterface.values[i] = 0; srcAS.values[i] = 0; dstAS.values[i] = 0
+        tos.values[i] = 0; exporter.values[i] = noAddress; samplingRate.values[i] = 0; flowDirection.values[i] = 0
+        revPackets.values[i] = 0; revBytes.values[i] = 0
         return i
     }
 
@@ -226,7 +232,6 @@ struct NullableSlots<T: Sendable & Equatable> {
 
     init(capacity: Int, zero: T) {
         values = .allocate(capacity: capacity)
-        values.initialize(repeating: zero, count: capacity)
         let words = (capacity + 63) >> 6
         bits = .allocate(capacity: words)
         bits.initialize(repeating: 0, count: words)
@@ -237,7 +242,6 @@ struct NullableSlots<T: Sendable & Equatable> {
     mutating func grow(from old: Int, to new: Int) {
         let v = UnsafeMutablePointer<T>.allocate(capacity: new)
         v.moveInitialize(from: values, count: old)
-        (v + old).initialize(repeating: zero, count: new - old)
         values.deallocate()
         values = v
         let oldWords = (old + 63) >> 6, newWords = (new + 63) >> 6
@@ -282,15 +286,11 @@ struct NullableSlots<T: Sendable & Equatable> {
         valid -= 1
     }
 
-    /// Appends rows `0..<n` to `column` and returns the slots to zero and null for the next
-    /// rows (every slot holds `zero` unless its bit is set: direct stores rely on it).
+    /// Appends rows `0..<n` to `column` and clears the bits for the next rows.
     mutating func drain(_ n: Int, into column: inout NullableColumn<T>) {
         column.append(values: UnsafeBufferPointer(start: values, count: n),
                       validBits: UnsafeBufferPointer(start: bits, count: (n + 63) >> 6), validCount: valid)
-        if valid != 0 {
-            bits.update(repeating: 0, count: (n + 63) >> 6)
-            values.update(repeating: zero, count: n)
-        }
+        if valid != 0 { bits.update(repeating: 0, count: (n + 63) >> 6) }
         valid = 0
     }
 }

@@ -130,6 +130,23 @@ public final class FlowBatchBuilder {
         return i
     }
 
+    /// Opens `n` rows at once (`openRow` for each): their index is the returned first
+    /// index + 0..<n, and `commitRow()` adds them in that order.
+    public func openRows(_ n: Int) -> Int {
+        let first = rows
+        while first + n > capacity { grow() }
+        (start + first).update(repeating: 0, count: n); (end + first).update(repeating: 0, count: n)
+        let noAddress = exporter.zero
+        (srcAddr + first).update(repeating: noAddress, count: n); (dstAddr + first).update(repeating: noAddress, count: n)
+        (proto + first).update(repeating: 0, count: n)
+        (packets + first).update(repeating: 0, count: n); (bytes + first).update(repeating: 0, count: n)
+        srcPort.zero(first, n); dstPort.zero(first, n); tcpFlags.zero(first, n)
+        inputInterface.zero(first, n); outputInterface.zero(first, n); srcAS.zero(first, n); dstAS.zero(first, n)
+        tos.zero(first, n); exporter.zero(first, n); samplingRate.zero(first, n); flowDirection.zero(first, n)
+        revPackets.zero(first, n); revBytes.zero(first, n)
+        return first
+    }
+
     /// Adds the open row to the builder (with a null label).
     @inlinable @inline(__always)
     public func commitRow() {
@@ -275,6 +292,11 @@ struct NullableSlots<T: Sendable & Equatable> {
         let word = bits[i >> 6], bit: UInt64 = 1 << UInt64(truncatingIfNeeded: i & 63)
         bits[i >> 6] = word | bit
         valid += word & bit == 0 ? 1 : 0
+    }
+
+    /// Sets the value slots of rows `first..<first+n` to zero (their bits are clear).
+    func zero(_ first: Int, _ n: Int) {
+        (values + first).update(repeating: zero, count: n)
     }
 
     /// Makes row `i` null again (a row abandoned after some direct stores).

@@ -42,7 +42,7 @@ extension FlowExportDecoder {
             case 0...255: break  // reserved (0, 1 are NetFlow v9's)
             default:
                 let key = FlowTemplateKey(domain: domain, templateID: setID)
-                if let plan = templates[key] {
+                if let plan = template(for: key) {
                     if plan.needsSystemInit, domains[domain]?.sysInitMs == nil {
                         hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTimeBase)
                         countKnown = false

@@ -14,12 +14,22 @@ public struct FlowExportDecoder: Sendable {
     /// Rejects not yet taken by `takeRejects()` (at most `options.maxHeldRejects`).
     public internal(set) var pendingRejects: [BinaryReject] = []
 
-    var templates: [FlowTemplateKey: FlowTemplatePlan] = [:]
+    var templates: [FlowTemplateKey: FlowTemplatePlan] = [:] {
+        didSet { lastTemplate = nil }
+    }
+    /// The template last found by `template(for:)`: an exporter sends long runs of sets
+    /// of one template.
+    var lastTemplate: (key: FlowTemplateKey, plan: FlowTemplatePlan)?
     var domains: [FlowDomainKey: FlowDomainState] = [:]
     var held: [FlowHeldSet] = []
     var heldBytes = 0
+    /// Index into `report.sequences` (and `expectedSequence`) of each domain.
     var sequenceSlots: [FlowDomainKey: Int] = [:]
-    var expectedSequence: [FlowDomainKey: UInt32] = [:]
+    /// The sequence number the next message of each slot should carry (nil: unknown).
+    var expectedSequence: [UInt32?] = []
+    var lastSequenceSlot: (key: FlowDomainKey, slot: Int)?
+    /// Per-set record buffer of `decodeFixedDataSet`, kept for reuse.
+    var scratchRecords: [FlowRecordScratch] = []
 
     public init(options: BinaryDecodeOptions = BinaryDecodeOptions()) {
         self.options = options
@@ -106,15 +116,19 @@ public struct FlowExportDecoder: Sendable {
     /// message should carry (nil when unknown, e.g. a set was held).
     mutating func trackSequence(_ key: FlowDomainKey, seq: UInt32, next: UInt32?, unit: ExporterSequenceStats.Unit, offset: Int64) {
         let slot: Int
-        if let s = sequenceSlots[key] {
+        if let last = lastSequenceSlot, last.key == key {
+            slot = last.slot
+        } else if let s = sequenceSlots[key] {
             slot = s
         } else {
             slot = report.sequences.count
             sequenceSlots[key] = slot
             report.sequences.append(ExporterSequenceStats(exporter: key.exporter, domain: key.domain, version: key.version, unit: unit))
+            expectedSequence.append(nil)
         }
+        lastSequenceSlot = (key, slot)
         report.sequences[slot].messages += 1
-        if let expected = expectedSequence[key], expected != seq {
+        if let expected = expectedSequence[slot], expected != seq {
             let jump = seq &- expected
             // A forward jump of up to 2^24 units is loss; anything else is a restart or
             // reordering, which is counted but not called loss.
@@ -126,7 +140,15 @@ public struct FlowExportDecoder: Sendable {
                 report.sequences[slot].resets += 1
             }
         }
-        if let n = next { expectedSequence[key] = n } else { expectedSequence[key] = nil }
+        expectedSequence[slot] = next
+    }
+
+    /// The compiled template of `key`, if known.
+    mutating func template(for key: FlowTemplateKey) -> FlowTemplatePlan? {
+        if let last = lastTemplate, last.key == key { return last.plan }
+        guard let plan = templates[key] else { return nil }
+        lastTemplate = (key, plan)
+        return plan
     }
 
     /// Stores a template definition; replays held sets that were waiting for it.
@@ -197,6 +219,11 @@ public struct FlowExportDecoder: Sendable {
         if let fixed = plan.fixedLength {
             guard fixed > 0 else { return 0 }
             let n = body.count / fixed
+            if !plan.isOptions {
+                decodeFixedDataSet(body, plan: plan, fixed: fixed, count: n, state: &state, ctx: ctx,
+                                   sysUptime: sysUptime, into: batch)
+                return n  // data records leave the domain state as it was
+            }
             var base = 0
             let ops = plan.ops
             for _ in 0..<n {

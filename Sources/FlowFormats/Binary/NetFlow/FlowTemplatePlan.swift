@@ -92,6 +92,9 @@ struct FlowTemplatePlan: Sendable, Equatable {
     var isOptions: Bool
     /// The raw definition, to tell a refresh from a replacement.
     var signature: [UInt32]
+    /// One bit per `FlowFieldTarget` some field feeds (`FlowRecordScratch.have` of every
+    /// record of a fixed-length template).
+    var targetMask: UInt64
 
     /// Compiles field specifiers (ie, enterprise, length).
     init(fields: [(ie: UInt16, enterprise: UInt32, length: UInt16)], isOptions: Bool) {
@@ -121,5 +124,6 @@ struct FlowTemplatePlan: Sendable, Equatable {
         self.minLength = minLength
         self.isOptions = isOptions
         self.signature = signature
+        targetMask = ops.reduce(0) { $0 | FlowRecordScratch.bit($1.target) }
     }
 }

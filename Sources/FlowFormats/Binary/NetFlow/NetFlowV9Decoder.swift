@@ -33,7 +33,7 @@ extension FlowExportDecoder {
             case 2...255: break  // reserved
             default:
                 let key = FlowTemplateKey(domain: domain, templateID: setID)
-                if let plan = templates[key] {
+                if let plan = template(for: key) {
                     _ = decodeDataSet(body, plan: plan, key: key, context: ctx, offset: bodyOffset, into: batch)
                 } else {
                     hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTemplate)

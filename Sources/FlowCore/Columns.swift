@@ -158,6 +158,12 @@ public struct StringColumn: Sendable {
         }
     }
 
+    /// Appends `n` null rows.
+    public mutating func appendNulls(_ n: Int) {
+        validity.appendNulls(n)
+        repeatedOffsets += n
+    }
+
     public mutating func append(_ string: String?) {
         if var s = string {
             s.withUTF8 { append($0) }

@@ -154,6 +154,12 @@ public final class FlowBatchBuilder {
         rows += 1
     }
 
+    /// Adds the `n` rows opened by `openRows(n)` (with null labels): `commitRow()` n times.
+    public func commitRows(_ n: Int) {
+        label.appendNulls(n)
+        rows += n
+    }
+
     /// Drops the open row `i`: its stored values are cleared.
     public func abandonRow(_ i: Int) {
         srcPort.clear(i); dstPort.clear(i); tcpFlags.clear(i)

@@ -50,6 +50,16 @@ public struct ValidityBitmap: Sendable {
         appendMaterialized(valid)
     }
 
+    /// Appends `n` null rows (a counter while every row so far is null).
+    public mutating func appendNulls(_ n: Int) {
+        if !materialized && nulls == length {
+            length += n
+            nulls += n
+            return
+        }
+        for _ in 0..<n { append(false) }
+    }
+
     @inlinable
     mutating func appendMaterialized(_ valid: Bool) {
         if !materialized { materialize() }

@@ -291,18 +291,20 @@ public struct FlowExportDecoder: Sendable {
             return
         }
         s.resolveTimes(exportMs: ctx.exportMs, sysUptime: sysUptime, sysInit: state.sysInitMs, into: batch)
-        let rate: UInt32?
-        if s.has(.samplerID), let known = state.samplerRates[s.samplerID] {
-            rate = known
-        } else if let stated = s.statedSamplingRate {
-            rate = stated
-        } else {
-            rate = state.samplingRate
-        }
-        if let rate { batch.setSamplingRate(s.row, rate) }
+        if let rate = samplingRate(of: s, state: state) { batch.setSamplingRate(s.row, rate) }
         if let exporter = ctx.exporter { batch.setExporter(s.row, exporter) }
         batch.commitRow()
         report.flows += 1
+    }
+}
+
+extension FlowExportDecoder {
+    /// A data record's sampling rate: its sampler's (options records), the rate it states
+    /// itself, or its domain's.
+    @inline(__always)
+    func samplingRate(of s: FlowRecordScratch, state: FlowDomainState) -> UInt32? {
+        if s.has(.samplerID), let known = state.samplerRates[s.samplerID] { return known }
+        return s.statedSamplingRate ?? state.samplingRate
     }
 }
 

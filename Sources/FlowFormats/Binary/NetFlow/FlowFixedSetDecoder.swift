@@ -7,7 +7,7 @@ extension FlowExportDecoder {
     /// records) instead of once per record and field. Fields that need the whole record
     /// (times, total counters, sampling, ICMP type/code against the destination port) go
     /// through each record's `FlowRecordScratch` exactly as in the record-by-record path,
-    /// in field order, and `emit` finishes the records in order.
+    /// in field order; times, sampling rate and exporter are then resolved as `emit` does.
     mutating func decodeFixedDataSet(_ body: UnsafeRawBufferPointer, plan: FlowTemplatePlan, fixed: Int, count n: Int,
                                      state: inout FlowDomainState, ctx: FlowMessageContext, sysUptime: UInt32?,
                                      into batch: FlowBatchBuilder) {
@@ -52,14 +52,29 @@ extension FlowExportDecoder {
                     each { s[$0 - first].apply(op.target, body, $1, len, into: batch) }
                 }
             }
+            // Every record of the template has every field. Without sampling fields every
+            // record takes the domain's rate; the exporter is the message's.
+            let perRecordRate = plan.targetMask & Self.samplingTargets != 0
             for k in 0..<n {
-                // Every record of the template has every field.
                 s[k].have |= plan.targetMask
-                emit(&s[k], plan: plan, state: &state, ctx: ctx, sysUptime: sysUptime, into: batch)
+                s[k].resolveTimes(exportMs: ctx.exportMs, sysUptime: sysUptime, sysInit: state.sysInitMs, into: batch)
+                if perRecordRate, let rate = samplingRate(of: s[k], state: state) { batch.setSamplingRate(first + k, rate) }
+            }
+            if !perRecordRate, let rate = state.samplingRate {
+                for k in 0..<n { batch.setSamplingRate(first + k, rate) }
+            }
+            if let exporter = ctx.exporter {
+                for k in 0..<n { batch.setExporter(first + k, exporter) }
             }
         }
+        batch.commitRows(n)
+        report.flows += n
         giveScratch(scratch)
     }
+
+    /// The targets that give a record its own sampling rate.
+    static let samplingTargets = FlowRecordScratch.bit(.samplingInterval) | FlowRecordScratch.bit(.samplingPacketInterval)
+        | FlowRecordScratch.bit(.samplerID)
 
     /// The reusable record buffer, emptied (moved out so the decoder can be mutated while
     /// the buffer is in use).

@@ -20,9 +20,9 @@ extension FlowExportDecoder {
                 /// Calls `store(row, offset of the field in that record)` for every record.
                 @inline(__always) func each(_ store: (Int, Int) -> Void) {
                     var at = o
-                    for k in 0..<n {
-                        store(first + k, at)
-                        at += fixed
+                    for k in 0..<n {  // n * fixed <= the set's length: no overflow
+                        store(first &+ k, at)
+                        at &+= fixed
                     }
                 }
                 @inline(__always) func value(_ at: Int) -> UInt64 { BinaryBytes.beUInt(body, at, len) }
@@ -46,6 +46,11 @@ extension FlowExportDecoder {
                 case .srcAS: each { batch.setSourceAS($0, UInt32(truncatingIfNeeded: value($1))) }
                 case .dstAS: each { batch.setDestinationAS($0, UInt32(truncatingIfNeeded: value($1))) }
                 case .direction: each { batch.setFlowDirection($0, UInt8(truncatingIfNeeded: value($1))) }
+                // Times wait in the record's scratch until the record is resolved.
+                case .firstSysUp: each { s[$0 &- first].firstSysUp = UInt32(truncatingIfNeeded: value($1)) }
+                case .lastSysUp: each { s[$0 &- first].lastSysUp = UInt32(truncatingIfNeeded: value($1)) }
+                case .startMs: each { s[$0 &- first].startMs = Int64(truncatingIfNeeded: value($1)) }
+                case .endMs: each { s[$0 &- first].endMs = Int64(truncatingIfNeeded: value($1)) }
                 default:
                     // Destination port and ICMP type/code decide between them in field
                     // order; times, totals and sampling wait for the whole record.

@@ -162,13 +162,16 @@ public struct CleanEngine: Sendable {
                                    blockRows: 8_192)
             do {
                 var merged: Int64 = 0
-                while let row = try merger.next() {
-                    coverage.add(row)
-                    if config.dedupeEnabled && window.isDuplicate(row) {
-                        duplicates[Int(row.input)] += 1
-                    } else {
-                        writer.append(row)
-                        rowsOut[Int(row.input)] += 1
+                while let cursor = try merger.next() {
+                    cursor.withCurrent { row in
+                        coverage.add(row)
+                        let input = Int(row.pointee.input)
+                        if config.dedupeEnabled && window.isDuplicate(row) {
+                            duplicates[input] += 1
+                        } else {
+                            writer.append(row)
+                            rowsOut[input] += 1
+                        }
                     }
                     merged += 1
                     if merged & 0xFFFF == 0 { progress?.addDone(0x10000) }

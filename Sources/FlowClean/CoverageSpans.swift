@@ -18,10 +18,21 @@ struct CoverageSpans {
     /// Counts one merged row (duplicates included: they are input too).
     @inline(__always)
     mutating func add(_ row: CleanRow) {
-        let k = Int(row.input)
+        add(input: row.input, start: row.start)
+    }
+
+    /// `add(_:)` for a row lent by pointer.
+    @inline(__always)
+    mutating func add(_ row: UnsafePointer<CleanRow>) {
+        add(input: row.pointee.input, start: row.pointee.start)
+    }
+
+    @inline(__always)
+    private mutating func add<I: BinaryInteger>(input: I, start: Int64) {
+        let k = Int(input)
         guard k < rows.count else { return }
-        if row.start < first[k] { first[k] = row.start }
-        if row.start > last[k] { last[k] = row.start }
+        if start < first[k] { first[k] = start }
+        if start > last[k] { last[k] = start }
         rows[k] += 1
     }
 

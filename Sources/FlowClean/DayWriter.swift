@@ -37,8 +37,8 @@ final class DayWriter: @unchecked Sendable {
 
     /// Queues one row (called from one thread only).
     @inline(__always)
-    func append(_ r: CleanRow) {
-        block.append(r)
+    func append(_ r: UnsafePointer<CleanRow>) {
+        block.append(r.pointee)
         if block.count == blockRows {
             queue.push(block)
             block = []

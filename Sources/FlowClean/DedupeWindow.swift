@@ -11,19 +11,26 @@ struct DedupeWindow {
 
     let fields: Set<DedupeField>
     let tolerance: Int64
-    private let useSrc, useDst, useSrcPort, useDstPort, useProto, usePackets, useBytes: Bool
-    private let useEnd, useExporter, useFlags, useInputIf, useOutputIf: Bool
+    /// Which columns make the key.
+    private struct KeyColumns {
+        var useSrc = false, useDst = false, useSrcPort = false, useDstPort = false, useProto = false
+        var usePackets = false, useBytes = false, useEnd = false, useExporter = false, useFlags = false
+        var useInputIf = false, useOutputIf = false
+    }
+    private let columns: KeyColumns
     private var slots: [Slot]
     private var used = 0
 
     init(key: [DedupeField], toleranceMillis: Int64) {
         fields = Set(key)
         tolerance = toleranceMillis
-        useSrc = fields.contains(.srcAddr); useDst = fields.contains(.dstAddr)
-        useSrcPort = fields.contains(.srcPort); useDstPort = fields.contains(.dstPort)
-        useProto = fields.contains(.proto); usePackets = fields.contains(.packets); useBytes = fields.contains(.bytes)
-        useEnd = fields.contains(.end); useExporter = fields.contains(.exporter); useFlags = fields.contains(.tcpFlags)
-        useInputIf = fields.contains(.inputIf); useOutputIf = fields.contains(.outputIf)
+        var k = KeyColumns()
+        k.useSrc = fields.contains(.srcAddr); k.useDst = fields.contains(.dstAddr)
+        k.useSrcPort = fields.contains(.srcPort); k.useDstPort = fields.contains(.dstPort)
+        k.useProto = fields.contains(.proto); k.usePackets = fields.contains(.packets); k.useBytes = fields.contains(.bytes)
+        k.useEnd = fields.contains(.end); k.useExporter = fields.contains(.exporter); k.useFlags = fields.contains(.tcpFlags)
+        k.useInputIf = fields.contains(.inputIf); k.useOutputIf = fields.contains(.outputIf)
+        columns = k
         slots = [Slot](repeating: Slot(), count: 1024)
     }
 
@@ -36,21 +43,36 @@ struct DedupeWindow {
 
     /// True when `r` duplicates a kept row; otherwise records `r` as kept and returns false.
     mutating func isDuplicate(_ r: CleanRow) -> Bool {
-        let h = hash(r)
+        withUnsafePointer(to: r) { isDuplicate($0) }
+    }
+
+    /// `isDuplicate(_:)` for a row lent by pointer (copied only when it is kept).
+    mutating func isDuplicate(_ row: UnsafePointer<CleanRow>) -> Bool {
+        let h = hash(row)
+        let start = row.pointee.start
+        let tolerance = self.tolerance, columns = self.columns
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i].used {
-            if slots[i].hash == h && sameKey(slots[i].row, r) {
-                if r.start &- slots[i].row.start <= tolerance { return true }
-                slots[i].row = r  // the earlier copy has expired: this row starts a new window
-                return false
+        // 1: duplicate, 0: the key's earlier copy expired and this row replaced it, -1: new key.
+        let outcome = slots.withUnsafeMutableBufferPointer { slots -> Int in
+            while slots[i].used {
+                if slots[i].hash == h && Self.sameKey(&slots[i].row, row, columns) {
+                    if start &- slots[i].row.start <= tolerance { return 1 }
+                    slots[i].row = row.pointee  // this row starts a new window
+                    return 0
+                }
+                i = (i + 1) & mask
             }
-            i = (i + 1) & mask
+            slots[i].used = true
+            slots[i].hash = h
+            slots[i].row = row.pointee
+            return -1
         }
-        slots[i] = Slot(used: true, hash: h, row: r)
-        used += 1
-        if used * 2 > slots.count { rebuild(now: r.start) }
-        return false
+        if outcome < 0 {
+            used += 1
+            if used * 2 > slots.count { rebuild(now: start) }
+        }
+        return outcome == 1
     }
 
     private mutating func rebuild(now: Int64) {
@@ -68,44 +90,46 @@ struct DedupeWindow {
     }
 
     @inline(__always)
-    private func hash(_ r: CleanRow) -> UInt64 {
+    private func hash(_ row: UnsafePointer<CleanRow>) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
         @inline(__always) func mix(_ v: UInt64) {
             h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
             h ^= h >> 31
         }
-        if useSrc { mix(r.src.high); mix(r.src.low) }
-        if useDst { mix(r.dst.high); mix(r.dst.low) }
-        if useSrcPort || useDstPort || useProto {
-            mix(UInt64(useSrcPort && r.has(Present.srcPort) ? UInt32(r.srcPort) + 1 : 0) << 32
-                | UInt64(useDstPort && r.has(Present.dstPort) ? UInt32(r.dstPort) + 1 : 0) << 8
-                | UInt64(useProto ? r.proto : 0))
+        let r = row.pointee
+        if columns.useSrc { mix(r.src.high); mix(r.src.low) }
+        if columns.useDst { mix(r.dst.high); mix(r.dst.low) }
+        if columns.useSrcPort || columns.useDstPort || columns.useProto {
+            mix(UInt64(columns.useSrcPort && r.has(Present.srcPort) ? UInt32(r.srcPort) + 1 : 0) << 32
+                | UInt64(columns.useDstPort && r.has(Present.dstPort) ? UInt32(r.dstPort) + 1 : 0) << 8
+                | UInt64(columns.useProto ? r.proto : 0))
         }
-        if usePackets { mix(r.packets) }
-        if useBytes { mix(r.bytes) }
-        if useEnd { mix(UInt64(bitPattern: r.end)) }
-        if useExporter { mix(r.has(Present.exporter) ? r.exporter.low ^ r.exporter.high : 0) }
+        if columns.usePackets { mix(r.packets) }
+        if columns.useBytes { mix(r.bytes) }
+        if columns.useEnd { mix(UInt64(bitPattern: r.end)) }
+        if columns.useExporter { mix(r.has(Present.exporter) ? r.exporter.low ^ r.exporter.high : 0) }
         h ^= h >> 29
         return h
     }
 
     @inline(__always)
-    private func sameKey(_ a: CleanRow, _ b: CleanRow) -> Bool {
-        func nullable<T: Equatable>(_ bit: UInt16, _ x: T, _ y: T) -> Bool {
-            a.has(bit) == b.has(bit) && (!a.has(bit) || x == y)
+    private static func sameKey(_ x: UnsafePointer<CleanRow>, _ y: UnsafePointer<CleanRow>, _ w: KeyColumns) -> Bool {
+        let a = x.pointee, b = y.pointee
+        func nullable<T: Equatable>(_ bit: UInt16, _ u: T, _ v: T) -> Bool {
+            a.has(bit) == b.has(bit) && (!a.has(bit) || u == v)
         }
-        if useSrc && a.src != b.src { return false }
-        if useDst && a.dst != b.dst { return false }
-        if useSrcPort && !nullable(Present.srcPort, a.srcPort, b.srcPort) { return false }
-        if useDstPort && !nullable(Present.dstPort, a.dstPort, b.dstPort) { return false }
-        if useProto && a.proto != b.proto { return false }
-        if usePackets && a.packets != b.packets { return false }
-        if useBytes && a.bytes != b.bytes { return false }
-        if useEnd && a.end != b.end { return false }
-        if useExporter && !nullable(Present.exporter, a.exporter, b.exporter) { return false }
-        if useFlags && !nullable(Present.tcpFlags, a.tcpFlags, b.tcpFlags) { return false }
-        if useInputIf && !nullable(Present.inputIf, a.inputIf, b.inputIf) { return false }
-        if useOutputIf && !nullable(Present.outputIf, a.outputIf, b.outputIf) { return false }
+        if w.useSrc && a.src != b.src { return false }
+        if w.useDst && a.dst != b.dst { return false }
+        if w.useSrcPort && !nullable(Present.srcPort, a.srcPort, b.srcPort) { return false }
+        if w.useDstPort && !nullable(Present.dstPort, a.dstPort, b.dstPort) { return false }
+        if w.useProto && a.proto != b.proto { return false }
+        if w.usePackets && a.packets != b.packets { return false }
+        if w.useBytes && a.bytes != b.bytes { return false }
+        if w.useEnd && a.end != b.end { return false }
+        if w.useExporter && !nullable(Present.exporter, a.exporter, b.exporter) { return false }
+        if w.useFlags && !nullable(Present.tcpFlags, a.tcpFlags, b.tcpFlags) { return false }
+        if w.useInputIf && !nullable(Present.inputIf, a.inputIf, b.inputIf) { return false }
+        if w.useOutputIf && !nullable(Present.outputIf, a.outputIf, b.outputIf) { return false }
         return true
     }
 }

@@ -1,15 +1,20 @@
 /// Reads one sorted run: rows in memory (chunks and their sorted order) or a spill file.
+/// The current row is lent by pointer (`withCurrent`), never copied: the merge loop copies
+/// each row once, into the writer's block.
 final class RunCursor {
     private let chunks: [[CleanRow]]
     private let order: [UInt32]
     private let file: SpillFile?
-    private var buffer: [CleanRow]
+    /// Spill runs: rows read ahead from the file.
+    private let buffer: UnsafeMutableBufferPointer<CleanRow>
     private var position = 0
     private var filled = 0
     private var fileNext = 0
-    private(set) var current = CleanRow()
-    /// The first keys of `RowOrder` of `current`, kept apart so the merger compares three
-    /// words instead of copying two 144-byte rows per comparison.
+    /// Memory runs: where the current row is (chunk, row) once `advance()` found it.
+    private var chunk = 0
+    private var row = 0
+    /// The first keys of `RowOrder` of the current row, kept apart so the merger compares
+    /// three words before it looks at the rows.
     private(set) var keyStart: Int64 = 0
     private(set) var keyHigh: UInt64 = 0
     private(set) var keyLow: UInt64 = 0
@@ -19,36 +24,50 @@ final class RunCursor {
         self.chunks = chunks
         self.order = order
         file = nil
-        buffer = []
+        buffer = UnsafeMutableBufferPointer(start: nil, count: 0)
     }
 
     init(file: SpillFile, bufferRows: Int) {
         chunks = []
         order = []
         self.file = file
-        buffer = [CleanRow](repeating: CleanRow(), count: max(bufferRows, 64))
+        buffer = .allocate(capacity: max(bufferRows, 64))
+        buffer.initialize(repeating: CleanRow())
+    }
+
+    deinit {
+        if file != nil { buffer.deallocate() }
+    }
+
+    /// Calls `body` with the current row (valid until the next `advance()`).
+    @inline(__always)
+    func withCurrent<R>(_ body: (UnsafePointer<CleanRow>) throws -> R) rethrows -> R {
+        if file != nil { return try body(UnsafePointer(buffer.baseAddress! + (position - 1))) }
+        return try chunks[chunk].withUnsafeBufferPointer { try body($0.baseAddress! + row) }
     }
 
     /// Moves to the next row; `exhausted` when there is none.
     func advance() throws {
         if let file {
             if position == filled {
-                filled = try buffer.withUnsafeMutableBufferPointer { try file.read(from: fileNext, into: $0) }
+                filled = try file.read(from: fileNext, into: buffer)
                 fileNext += filled
                 position = 0
                 if filled == 0 { exhausted = true; return }
             }
-            current = buffer[position]
             position += 1
         } else {
             guard position < order.count else { exhausted = true; return }
             let index = order[position]
-            current = chunks[Int(index >> 14)][Int(index & 0x3FFF)]
+            chunk = Int(index >> 14)
+            row = Int(index & 0x3FFF)
             position += 1
         }
-        keyStart = current.start
-        keyHigh = current.src.high
-        keyLow = current.src.low
+        withCurrent { r in
+            keyStart = r.pointee.start
+            keyHigh = r.pointee.src.high
+            keyLow = r.pointee.src.low
+        }
     }
 
     /// `RowOrder.less(current, other.current)`, deciding on the kept keys when they differ.
@@ -57,27 +76,33 @@ final class RunCursor {
         if keyStart != other.keyStart { return keyStart < other.keyStart }
         if keyHigh != other.keyHigh { return keyHigh < other.keyHigh }
         if keyLow != other.keyLow { return keyLow < other.keyLow }
-        return RowOrder.lessAfterSource(current, other.current)
+        return withCurrent { a in other.withCurrent { b in RowOrder.lessAfterSource(a.pointee, b.pointee) } }
     }
 }
 
 /// Merges sorted runs into one stream in `RowOrder`.
 struct RunMerger {
     private var cursors: [RunCursor]
+    /// The cursor whose row the last `next()` lent, moved on by the following call.
+    private var lent: Int?
 
     init(_ cursors: [RunCursor]) throws {
         for c in cursors { try c.advance() }
         self.cursors = cursors.filter { !$0.exhausted }
     }
 
-    /// The next row, or nil at the end.
-    mutating func next() throws -> CleanRow? {
+    /// The cursor holding the next row in order (read it with `withCurrent` before the
+    /// next call), or nil at the end.
+    mutating func next() throws -> RunCursor? {
+        if let k = lent {
+            try cursors[k].advance()
+            if cursors[k].exhausted { cursors.remove(at: k) }
+            lent = nil
+        }
         if cursors.isEmpty { return nil }
         var best = 0
         for k in 1..<cursors.count where cursors[k].precedes(cursors[best]) { best = k }
-        let row = cursors[best].current
-        try cursors[best].advance()
-        if cursors[best].exhausted { cursors.remove(at: best) }
-        return row
+        lent = best
+        return cursors[best]
     }
 }

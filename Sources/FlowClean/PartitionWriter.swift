@@ -77,11 +77,16 @@ final class PartitionWriter {
         try withUnsafePointer(to: &one) { try append(UnsafeBufferPointer(start: $0, count: 1)) }
     }
 
+    /// Rows taken at a time: their rows (136 KiB) stay in the core's L2 cache while some
+    /// thirty columns are filled from them one after another. Whole 8,192-row blocks did
+    /// not (1.1 MiB), and every column pass went out to L3.
+    static let takeRows = 1_024
+
     /// Appends `rows` in order, writing a record batch whenever `rowsPerBatch` are held.
     func append(_ rows: UnsafeBufferPointer<CleanRow>) throws {
         var from = 0
         while from < rows.count {
-            let n = min(rowsPerBatch - count, rows.count - from)
+            let n = min(rowsPerBatch - count, rows.count - from, Self.takeRows)
             take(UnsafeBufferPointer(rebasing: rows[from..<(from + n)]))
             count += n
             from += n

@@ -8,19 +8,30 @@ enum NfcapdBlockDecompressor {
 
     /// LZ4 block format (no frame): sequences of literals and (offset, length) matches.
     static func lz4(_ src: UnsafeRawBufferPointer, into dst: inout [UInt8], limit: Int) throws -> Int {
-        if dst.count < limit { dst = [UInt8](repeating: 0, count: limit) }
+        // Slack past `limit` for the 8- and 16-byte copies that may overshoot a short run.
+        if dst.count < limit + lz4Slack { dst = [UInt8](repeating: 0, count: limit + lz4Slack) }
         return try dst.withUnsafeMutableBufferPointer { out in
             try lz4(src, into: UnsafeMutableRawBufferPointer(out), limit: limit)
         }
     }
 
-    /// LZ4 block into `out` (at least `limit` bytes). Every copy is bounds-checked against
-    /// `src.count` and `limit` before it is made; literals and non-overlapping matches are
-    /// copied whole, overlapping matches (offset < length) byte by byte.
+    /// Bytes the LZ4 output buffer holds past `limit`.
+    static let lz4Slack = 32
+
+    /// LZ4 block into `out` (at least `limit` bytes). Every run is bounds-checked against
+    /// `src.count` and `limit` before it is copied. Short literal runs are copied as 16
+    /// bytes and matches whose offset is at least 8 in steps of 8 bytes when the buffers
+    /// have room for the overshoot (bytes past the run are rewritten by the next run or lie
+    /// past the output); long literals and the other matches are copied whole, overlapping
+    /// matches (offset < length) byte by byte.
     private static func lz4(_ src: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
         guard let srcBase = src.baseAddress, !src.isEmpty else { return 0 }
         guard let dstBase = out.baseAddress, out.count >= limit else {
             throw Failure(detail: "LZ4 output exceeds \(limit) bytes")
+        }
+        let room = out.count
+        @inline(__always) func copy8(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
+            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
         }
         var ip = 0
         var op = 0
@@ -39,7 +50,12 @@ enum NfcapdBlockDecompressor {
             }
             guard lit <= n - ip else { throw Failure(detail: "LZ4 literals run past the block") }
             guard lit <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
-            if lit > 0 { (dstBase + op).copyMemory(from: srcBase + ip, byteCount: lit) }
+            if lit <= 16 && n - ip >= 16 && room - op >= 16 {
+                copy8(dstBase + op, srcBase + ip)
+                copy8(dstBase + op + 8, srcBase + ip + 8)
+            } else if lit > 0 {
+                (dstBase + op).copyMemory(from: srcBase + ip, byteCount: lit)
+            }
             ip += lit
             op += lit
             if ip == n { break }  // last sequence: literals only
@@ -59,7 +75,16 @@ enum NfcapdBlockDecompressor {
             }
             guard len <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
             let from = op - offset
-            if offset >= len {
+            if offset >= 8 && room - op >= len + 8 {
+                // Each 8-byte step reads bytes written at least 8 bytes before it.
+                var d = op, f = from
+                let end = op + len
+                while d < end {
+                    copy8(dstBase + d, UnsafeRawPointer(dstBase + f))
+                    d &+= 8
+                    f &+= 8
+                }
+            } else if offset >= len {
                 (dstBase + op).copyMemory(from: UnsafeRawPointer(dstBase + from), byteCount: len)
             } else {
                 let d = dstBase.assumingMemoryBound(to: UInt8.self)

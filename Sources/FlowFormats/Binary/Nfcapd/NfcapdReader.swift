@@ -44,6 +44,12 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     /// exporter come in long runs.
     var lastSysid = -1
     var lastExporter: IPAddress? = nil
+    /// The element layout of the last record decoded element by element.
+    var layout = NfcapdRecordLayout()
+    /// False: every record is decoded element by element (tests compare both ways).
+    var usesLayouts = true
+    /// Element header offsets of the record being decoded element by element.
+    var elementOffsets: [Int] = []
 
     public init(options: BinaryDecodeOptions = BinaryDecodeOptions()) {
         self.options = options
@@ -228,13 +234,19 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
         }
         let elements = Int(BinaryBytes.le16(r, 4))
         let sysid = BinaryBytes.le16(r, 8)
+        if layout.matches(r, elements: elements) {
+            v3RecordOfLayout(r, sysid: sysid, into: batch)
+            return
+        }
         // Fields go straight into the builder's row; it is abandoned if the record fails.
         let row = batch.openRow()
         var received: IPAddress? = nil
         var haveGeneric = false
         var pos = 12
+        elementOffsets.removeAll(keepingCapacity: true)
         for _ in 0..<elements {
             guard r.count - pos >= 4 else { break }
+            elementOffsets.append(pos)
             let type = BinaryBytes.le16(r, pos)
             let length = Int(BinaryBytes.le16(r, pos + 2))
             guard length >= 4, length <= r.count - pos else {
@@ -286,12 +298,67 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             reject(.badBlock, blockOffset, 1, "nfcapd V3 record without its generic flow element (times, counters)")
             return
         }
+        if let exporter = exporter(sysid) ?? received { batch.setExporter(row, exporter) }
+        batch.commitRow()
+        report.flows += 1
+        if usesLayouts, let seen = NfcapdRecordLayout.of(r, elements: elements, offsets: elementOffsets) { layout = seen }
+    }
+
+    /// A record of `layout`: the same stores as the element walk, at known offsets.
+    @inline(__always)
+    mutating func v3RecordOfLayout(_ r: UnsafeRawBufferPointer, sysid: UInt16, into batch: FlowBatchBuilder) {
+        let row = batch.openRow()
+        // The offsets, read once (the layout's arrays are not copied).
+        let (e, ipv4, ipv6, misc, counters, routing, received4, received6) = (layout.generic, layout.ipv4, layout.ipv6,
+            layout.misc, layout.counters, layout.routing, layout.received4, layout.received6)
+        batch.setStart(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e)))
+        batch.setEnd(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8)))
+        batch.setPackets(row, BinaryBytes.le64(r, e + 24))
+        batch.setBytes(row, BinaryBytes.le64(r, e + 32))
+        batch.setSourcePort(row, BinaryBytes.le16(r, e + 40))
+        batch.setDestinationPort(row, BinaryBytes.le16(r, e + 42))
+        batch.setProtocol(row, r[e + 44])
+        batch.setTCPFlags(row, r[e + 45])
+        batch.setTOS(row, r[e + 47])
+        if ipv4 >= 0 {
+            batch.setSourceAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, ipv4)))
+            batch.setDestinationAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, ipv4 + 4)))
+        } else if ipv6 >= 0 {
+            let a = ipv6
+            batch.setSourceAddress(row, IPAddress(high: BinaryBytes.le64(r, a), low: BinaryBytes.le64(r, a + 8)))
+            batch.setDestinationAddress(row, IPAddress(high: BinaryBytes.le64(r, a + 16), low: BinaryBytes.le64(r, a + 24)))
+        }
+        if misc >= 0 {
+            batch.setInputInterface(row, BinaryBytes.le32(r, misc))
+            batch.setOutputInterface(row, BinaryBytes.le32(r, misc + 4))
+            batch.setFlowDirection(row, r[misc + 10])
+        }
+        if counters >= 0 {
+            batch.setReversePackets(row, BinaryBytes.le64(r, counters + 8))
+            batch.setReverseBytes(row, BinaryBytes.le64(r, counters + 16))
+        }
+        if routing >= 0 {
+            batch.setSourceAS(row, BinaryBytes.le32(r, routing))
+            batch.setDestinationAS(row, BinaryBytes.le32(r, routing + 4))
+        }
+        var received: IPAddress? = nil
+        if received4 >= 0 {
+            received = IPAddress(ipv4: BinaryBytes.le32(r, received4))
+        } else if received6 >= 0 {
+            received = IPAddress(high: BinaryBytes.le64(r, received6), low: BinaryBytes.le64(r, received6 + 8))
+        }
+        if let exporter = exporter(sysid) ?? received { batch.setExporter(row, exporter) }
+        batch.commitRow()
+        report.flows += 1
+    }
+
+    /// The address of exporter `sysid` from the exporter info records, if known.
+    @inline(__always)
+    mutating func exporter(_ sysid: UInt16) -> IPAddress? {
         if Int(sysid) != lastSysid {
             lastExporter = exporters[sysid]
             lastSysid = Int(sysid)
         }
-        if let exporter = lastExporter ?? received { batch.setExporter(row, exporter) }
-        batch.commitRow()
-        report.flows += 1
+        return lastExporter
     }
 }

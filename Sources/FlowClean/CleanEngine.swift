@@ -158,8 +158,7 @@ public struct CleanEngine: Sendable {
             }
             let part = DatasetSchema.partFile(0)
             let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
-                                                               networks: config.internalNetworks, labels: labels.texts),
-                                   blockRows: 8_192)
+                                                               networks: config.internalNetworks, labels: labels.texts))
             do {
                 var merged: Int64 = 0
                 while let cursor = try merger.next() {

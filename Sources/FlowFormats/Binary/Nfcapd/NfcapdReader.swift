@@ -259,35 +259,14 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             switch type {
             case 1 where body >= 48:  // EXgenericFlow
                 haveGeneric = true
-                batch.setStart(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e)))
-                batch.setEnd(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8)))
-                batch.setPackets(row, BinaryBytes.le64(r, e + 24))
-                batch.setBytes(row, BinaryBytes.le64(r, e + 32))
-                batch.setSourcePort(row, BinaryBytes.le16(r, e + 40))
-                batch.setDestinationPort(row, BinaryBytes.le16(r, e + 42))
-                batch.setProtocol(row, r[e + 44])
-                batch.setTCPFlags(row, r[e + 45])
-                batch.setTOS(row, r[e + 47])
-            case 2 where body >= 8:  // EXipv4Flow
-                batch.setSourceAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, e)))
-                batch.setDestinationAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, e + 4)))
-            case 3 where body >= 32:  // EXipv6Flow, two host-order 64-bit halves each
-                batch.setSourceAddress(row, IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8)))
-                batch.setDestinationAddress(row, IPAddress(high: BinaryBytes.le64(r, e + 16), low: BinaryBytes.le64(r, e + 24)))
-            case 4 where body >= 12:  // EXflowMisc
-                batch.setInputInterface(row, BinaryBytes.le32(r, e))
-                batch.setOutputInterface(row, BinaryBytes.le32(r, e + 4))
-                batch.setFlowDirection(row, r[e + 10])
-            case 5 where body >= 24:  // EXcntFlow: out counters (reverse direction of biflows)
-                batch.setReversePackets(row, BinaryBytes.le64(r, e + 8))
-                batch.setReverseBytes(row, BinaryBytes.le64(r, e + 16))
-            case 7 where body >= 8:  // EXasRouting
-                batch.setSourceAS(row, BinaryBytes.le32(r, e))
-                batch.setDestinationAS(row, BinaryBytes.le32(r, e + 4))
-            case 12 where body >= 4:  // EXipReceivedV4
-                received = IPAddress(ipv4: BinaryBytes.le32(r, e))
-            case 13 where body >= 16:  // EXipReceivedV6
-                received = IPAddress(high: BinaryBytes.le64(r, e), low: BinaryBytes.le64(r, e + 8))
+                NfcapdElement.generic(r, e, row, batch)
+            case 2 where body >= 8: NfcapdElement.ipv4(r, e, row, batch)
+            case 3 where body >= 32: NfcapdElement.ipv6(r, e, row, batch)
+            case 4 where body >= 12: NfcapdElement.misc(r, e, row, batch)
+            case 5 where body >= 24: NfcapdElement.counters(r, e, row, batch)
+            case 7 where body >= 8: NfcapdElement.routing(r, e, row, batch)
+            case 12 where body >= 4: received = NfcapdElement.received4(r, e)
+            case 13 where body >= 16: received = NfcapdElement.received6(r, e)
             default:
                 break
             }
@@ -311,42 +290,17 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
         // The offsets, read once (the layout's arrays are not copied).
         let (e, ipv4, ipv6, misc, counters, routing, received4, received6) = (layout.generic, layout.ipv4, layout.ipv6,
             layout.misc, layout.counters, layout.routing, layout.received4, layout.received6)
-        batch.setStart(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e)))
-        batch.setEnd(row, Int64(truncatingIfNeeded: BinaryBytes.le64(r, e + 8)))
-        batch.setPackets(row, BinaryBytes.le64(r, e + 24))
-        batch.setBytes(row, BinaryBytes.le64(r, e + 32))
-        batch.setSourcePort(row, BinaryBytes.le16(r, e + 40))
-        batch.setDestinationPort(row, BinaryBytes.le16(r, e + 42))
-        batch.setProtocol(row, r[e + 44])
-        batch.setTCPFlags(row, r[e + 45])
-        batch.setTOS(row, r[e + 47])
+        NfcapdElement.generic(r, e, row, batch)
         if ipv4 >= 0 {
-            batch.setSourceAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, ipv4)))
-            batch.setDestinationAddress(row, IPAddress(ipv4: BinaryBytes.le32(r, ipv4 + 4)))
+            NfcapdElement.ipv4(r, ipv4, row, batch)
         } else if ipv6 >= 0 {
-            let a = ipv6
-            batch.setSourceAddress(row, IPAddress(high: BinaryBytes.le64(r, a), low: BinaryBytes.le64(r, a + 8)))
-            batch.setDestinationAddress(row, IPAddress(high: BinaryBytes.le64(r, a + 16), low: BinaryBytes.le64(r, a + 24)))
+            NfcapdElement.ipv6(r, ipv6, row, batch)
         }
-        if misc >= 0 {
-            batch.setInputInterface(row, BinaryBytes.le32(r, misc))
-            batch.setOutputInterface(row, BinaryBytes.le32(r, misc + 4))
-            batch.setFlowDirection(row, r[misc + 10])
-        }
-        if counters >= 0 {
-            batch.setReversePackets(row, BinaryBytes.le64(r, counters + 8))
-            batch.setReverseBytes(row, BinaryBytes.le64(r, counters + 16))
-        }
-        if routing >= 0 {
-            batch.setSourceAS(row, BinaryBytes.le32(r, routing))
-            batch.setDestinationAS(row, BinaryBytes.le32(r, routing + 4))
-        }
-        var received: IPAddress? = nil
-        if received4 >= 0 {
-            received = IPAddress(ipv4: BinaryBytes.le32(r, received4))
-        } else if received6 >= 0 {
-            received = IPAddress(high: BinaryBytes.le64(r, received6), low: BinaryBytes.le64(r, received6 + 8))
-        }
+        if misc >= 0 { NfcapdElement.misc(r, misc, row, batch) }
+        if counters >= 0 { NfcapdElement.counters(r, counters, row, batch) }
+        if routing >= 0 { NfcapdElement.routing(r, routing, row, batch) }
+        let received = received4 >= 0 ? NfcapdElement.received4(r, received4)
+            : received6 >= 0 ? NfcapdElement.received6(r, received6) : nil
         if let exporter = exporter(sysid) ?? received { batch.setExporter(row, exporter) }
         batch.commitRow()
         report.flows += 1

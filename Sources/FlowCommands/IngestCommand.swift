@@ -55,7 +55,7 @@ public struct IngestCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Output folder (created if missing); not needed with --dry-run.", valueName: "dir"))
     public var output: String?
 
-    @Flag(name: .customLong("dry-run"), help: "Read and decode every input, then print the manifest a run would write (JSON, on standard output), and write no file: for checking an archive before a long run.")
+    @Flag(name: .customLong("dry-run"), help: "Read and decode every input and print the run's manifest (JSON, on standard output; its outputs lists are empty), writing no file: for checking an archive before a long run.")
     public var dryRun = false
 
     @Option(help: ArgumentHelp("Force a dialect instead of detecting it from the header.", valueName: "name"))
@@ -153,7 +153,7 @@ public struct IngestCommand: ParsableCommand {
         do {
             manifest = try engine.run(inputs: inputs)
         } catch {
-            printError("floe-ingest: cannot write the output in \(folder): \(error)")
+            printError(dryRun ? "floe-ingest: dry run failed: \(error)" : "floe-ingest: cannot write the output in \(folder): \(error)")
             throw ExitCode.failure
         }
         for input in manifest.inputs where input.status == .failed {

@@ -89,7 +89,8 @@ public struct IngestEngine {
             do {
                 for path in try InputDiscovery.expand([spec]) {
                     let real = FileIngestor.realpathString(path) ?? path
-                    if let outputPrefix, real.hasPrefix(outputPrefix) || !seen.insert(real).inserted { continue }
+                    if let outputPrefix, real.hasPrefix(outputPrefix) { continue }
+                    if !seen.insert(real).inserted { continue }
                     entries.append(.file(path))
                 }
             } catch {

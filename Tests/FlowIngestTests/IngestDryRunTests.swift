@@ -20,15 +20,17 @@ import Testing
 
     @Test func countsLikeARealRunAndWritesNothing() throws {
         let dir = makeTemporaryFolder()
+        let inputsDir = dir + "/in"
+        try FileManager.default.createDirectory(atPath: inputsDir, withIntermediateDirectories: true)
         let (csv, _) = try generated(.nfdumpCSV, rows: 2000, dirt: DirtRates(total: 0.05))
-        writeFile(dir + "/dirty.csv", csv)
+        writeFile(inputsDir + "/dirty.csv", csv)
         let nfcapd = IngestBinaryTests.fixture("nfcapd-lz4.nfcapd")
-        writeFile(dir + "/flows.nfcapd", nfcapd)
+        writeFile(inputsDir + "/flows.nfcapd", nfcapd)
         // A capture cut in the middle of a packet: partial, with a reject.
         let pcap = IngestBinaryTests.fixture("softflowd-v9.pcap")
-        writeFile(dir + "/cut.pcap", Array(pcap.prefix(pcap.count - 30)))
-        writeFile(dir + "/broken.csv.gz", [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3])
-        let inputs = ["dirty.csv", "flows.nfcapd", "cut.pcap", "broken.csv.gz"].map { dir + "/" + $0 }
+        writeFile(inputsDir + "/cut.pcap", Array(pcap.prefix(pcap.count - 30)))
+        writeFile(inputsDir + "/broken.csv.gz", [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3])
+        let inputs = ["dirty.csv", "flows.nfcapd", "cut.pcap", "broken.csv.gz"].map { inputsDir + "/" + $0 }
 
         let real = try ingest(inputs, into: dir + "/raw")
         var dry = try ingest(inputs, into: dir + "/dry") { $0.dryRun = true }
@@ -41,10 +43,16 @@ import Testing
         dry.durationSeconds = real.durationSeconds
         #expect(dry == real)
 
+        // Without an output folder, an input named twice is still read once.
+        let twice = try IngestEngine(options: { var o = IngestOptions(); o.dryRun = true; return o }(), outputDirectory: "")
+            .run(inputs: [inputsDir + "/flows.nfcapd", inputsDir, inputsDir + "/flows.nfcapd"])
+        #expect(twice.inputs.map(\.path).filter { $0.hasSuffix("flows.nfcapd") }.count == 1)
+        #expect(twice.inputs.count == 4)
+
         // A dry run over an existing output folder touches none of its files, and does not
         // remove the outputs of inputs it does not name (a real run would).
         let before = Self.listing(dir + "/raw")
-        let again = try ingest([dir + "/flows.nfcapd"], into: dir + "/raw") { $0.dryRun = true }
+        let again = try ingest([inputsDir + "/flows.nfcapd"], into: dir + "/raw") { $0.dryRun = true }
         #expect(again.totals.counts.rowsWritten == 59)
         #expect(Self.listing(dir + "/raw") == before)
     }

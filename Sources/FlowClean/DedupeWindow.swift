@@ -20,6 +20,11 @@ struct DedupeWindow {
     private let columns: KeyColumns
     private var slots: [Slot]
     private var used = 0
+    /// The indices of the used slots, so that a rebuild visits those and not the whole
+    /// table (a rebuild comes every few hundred kept rows; the live keys are few).
+    private var occupied: [Int32] = []
+    /// Live slots collected by a rebuild (kept for reuse).
+    private var live: [Slot] = []
 
     init(key: [DedupeField], toleranceMillis: Int64) {
         fields = Set(key)
@@ -39,6 +44,7 @@ struct DedupeWindow {
         if used == 0 { return }
         slots = [Slot](repeating: Slot(), count: 1024)
         used = 0
+        occupied.removeAll(keepingCapacity: true)
     }
 
     /// True when `r` duplicates a kept row; otherwise records `r` as kept and returns false.
@@ -69,23 +75,33 @@ struct DedupeWindow {
             return -1
         }
         if outcome < 0 {
+            occupied.append(Int32(truncatingIfNeeded: i))
             used += 1
             if used * 2 > slots.count { rebuild(now: start) }
         }
         return outcome == 1
     }
 
+    /// Drops the keys kept more than `tolerance` before `now`, sizing the table to four
+    /// times the live keys (at least 1,024 slots).
     private mutating func rebuild(now: Int64) {
-        let live = slots.filter { $0.used && now &- $0.row.start <= tolerance }
+        live.removeAll(keepingCapacity: true)
+        for k in occupied {
+            let i = Int(k)
+            if now &- slots[i].row.start <= tolerance { live.append(slots[i]) }
+            slots[i].used = false
+        }
+        occupied.removeAll(keepingCapacity: true)
         var capacity = 1024
         while capacity < live.count * 4 { capacity *= 2 }
-        slots = [Slot](repeating: Slot(), count: capacity)
+        if capacity != slots.count { slots = [Slot](repeating: Slot(), count: capacity) }
         used = live.count
         let mask = capacity - 1
         for s in live {
             var i = Int(truncatingIfNeeded: s.hash) & mask
             while slots[i].used { i = (i + 1) & mask }
             slots[i] = s
+            occupied.append(Int32(truncatingIfNeeded: i))
         }
     }
 

@@ -37,7 +37,8 @@ final class DayWriter: @unchecked Sendable {
             if failure == nil {  // after a failure keep draining so the caller never blocks
                 do { try writer.write(columns) } catch { failure = error }
             }
-            columns.removeAll()
+            // `write` empties the set; one it failed on or skipped is emptied here.
+            if columns.count > 0 { columns.removeAll() }
             free.push(columns)
         }
         if failure == nil {

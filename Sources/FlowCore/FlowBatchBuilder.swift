@@ -130,20 +130,52 @@ public final class FlowBatchBuilder {
         return i
     }
 
+    /// Columns a decoder promises to fill (`fill…`) for every row that `openRows` opens, so
+    /// they need not be zeroed first. Exporter and sampling rate are always zeroed.
+    public struct FilledColumns: OptionSet, Sendable {
+        public let rawValue: UInt16
+        public init(rawValue: UInt16) { self.rawValue = rawValue }
+        /// Start and end.
+        public static let times = FilledColumns(rawValue: 1 << 0)
+        /// Source and destination address.
+        public static let addresses = FilledColumns(rawValue: 1 << 1)
+        public static let `protocol` = FilledColumns(rawValue: 1 << 2)
+        /// Packets and bytes.
+        public static let counters = FilledColumns(rawValue: 1 << 3)
+        /// Source and destination port.
+        public static let ports = FilledColumns(rawValue: 1 << 4)
+        public static let tcpFlags = FilledColumns(rawValue: 1 << 5)
+        public static let tos = FilledColumns(rawValue: 1 << 6)
+        /// Input and output interface.
+        public static let interfaces = FilledColumns(rawValue: 1 << 7)
+        public static let direction = FilledColumns(rawValue: 1 << 8)
+        /// Source and destination AS.
+        public static let asNumbers = FilledColumns(rawValue: 1 << 9)
+        /// Reverse packets and bytes.
+        public static let reverseCounters = FilledColumns(rawValue: 1 << 10)
+    }
+
     /// Opens `n` rows at once (`openRow` for each): their index is the returned first
-    /// index + 0..<n, and `commitRow()` adds them in that order.
-    public func openRows(_ n: Int) -> Int {
+    /// index + 0..<n, and `commitRows(n)` adds them. The columns in `filled` are left as
+    /// they are: the caller fills them for all `n` rows before committing.
+    public func openRows(_ n: Int, filled: FilledColumns = []) -> Int {
         let first = rows
         while first + n > capacity { grow() }
-        (start + first).update(repeating: 0, count: n); (end + first).update(repeating: 0, count: n)
         let noAddress = exporter.zero
-        (srcAddr + first).update(repeating: noAddress, count: n); (dstAddr + first).update(repeating: noAddress, count: n)
-        (proto + first).update(repeating: 0, count: n)
-        (packets + first).update(repeating: 0, count: n); (bytes + first).update(repeating: 0, count: n)
-        srcPort.zero(first, n); dstPort.zero(first, n); tcpFlags.zero(first, n)
-        inputInterface.zero(first, n); outputInterface.zero(first, n); srcAS.zero(first, n); dstAS.zero(first, n)
-        tos.zero(first, n); exporter.zero(first, n); samplingRate.zero(first, n); flowDirection.zero(first, n)
-        revPackets.zero(first, n); revBytes.zero(first, n)
+        if !filled.contains(.times) { (start + first).update(repeating: 0, count: n); (end + first).update(repeating: 0, count: n) }
+        if !filled.contains(.addresses) {
+            (srcAddr + first).update(repeating: noAddress, count: n); (dstAddr + first).update(repeating: noAddress, count: n)
+        }
+        if !filled.contains(.protocol) { (proto + first).update(repeating: 0, count: n) }
+        if !filled.contains(.counters) { (packets + first).update(repeating: 0, count: n); (bytes + first).update(repeating: 0, count: n) }
+        if !filled.contains(.ports) { srcPort.zero(first, n); dstPort.zero(first, n) }
+        if !filled.contains(.tcpFlags) { tcpFlags.zero(first, n) }
+        if !filled.contains(.tos) { tos.zero(first, n) }
+        if !filled.contains(.interfaces) { inputInterface.zero(first, n); outputInterface.zero(first, n) }
+        if !filled.contains(.direction) { flowDirection.zero(first, n) }
+        if !filled.contains(.asNumbers) { srcAS.zero(first, n); dstAS.zero(first, n) }
+        if !filled.contains(.reverseCounters) { revPackets.zero(first, n); revBytes.zero(first, n) }
+        exporter.zero(first, n); samplingRate.zero(first, n)
         return first
     }
 
@@ -241,6 +273,17 @@ public final class FlowBatchBuilder {
         label.removeAll()
         rows = 0
     }
+
+    /// Drops every row (what `drain(into:)` leaves, without the copy).
+    public func removeAll() {
+        let n = count
+        srcPort.drop(n); dstPort.drop(n); tcpFlags.drop(n)
+        inputInterface.drop(n); outputInterface.drop(n); srcAS.drop(n); dstAS.drop(n)
+        tos.drop(n); exporter.drop(n); samplingRate.drop(n); flowDirection.drop(n)
+        revPackets.drop(n); revBytes.drop(n)
+        label.removeAll()
+        rows = 0
+    }
 }
 
 /// One nullable column of a `FlowBatchBuilder`: a value slot per row (zero when null) and
@@ -318,6 +361,11 @@ struct NullableSlots<T: Sendable & Equatable> {
     mutating func drain(_ n: Int, into column: inout NullableColumn<T>) {
         column.append(values: UnsafeBufferPointer(start: values, count: n),
                       validBits: UnsafeBufferPointer(start: bits, count: (n + 63) >> 6), validCount: valid)
+        drop(n)
+    }
+
+    /// Forgets rows `0..<n`: their bits are cleared for the next rows.
+    mutating func drop(_ n: Int) {
         if valid != 0 { bits.update(repeating: 0, count: (n + 63) >> 6) }
         valid = 0
     }

@@ -46,17 +46,17 @@ public final class BlockQueue<Element>: @unchecked Sendable {
 public final class BackgroundConsumer<Item>: @unchecked Sendable {
     private let queue: BlockQueue<Item>
     private let done = DispatchSemaphore(value: 0)
-    private let body: (Item) throws -> Void
+    private let body: (consuming Item) throws -> Void
     private var failure: Error?
 
     /// Starts the thread; at most `capacity` items wait for it.
-    public init(capacity: Int, body: @escaping (Item) throws -> Void) {
+    public init(capacity: Int, body: @escaping (consuming Item) throws -> Void) {
         queue = BlockQueue(capacity: capacity)
         self.body = body
         let thread = Thread { [self] in
             while let item = queue.pop() {
                 guard failure == nil else { continue }
-                do { try self.body(item) } catch { failure = error }
+                do { try self.body(consume item) } catch { failure = error }
             }
             done.signal()
         }

@@ -71,16 +71,30 @@ struct BinaryStreamRun {
         // Arrow encoding and writing run on their own thread while the next chunk decodes;
         // written batches go back to the pool, so their pages are reused.
         let writer = self.writer
-        let behind = BackgroundConsumer<FlowBatch>(capacity: 2) { written in
+        let behind = BackgroundConsumer<FlowBatch>(capacity: 2) { (written: consuming FlowBatch) in
             try writer?.write(written)
             pool.give(written)
         }
         var lines: [UInt8] = []
+        // A dry run has nothing to write: its rows are counted and dropped, not copied into
+        // batches that nothing would read.
+        let dryRun = writer == nil
+        func collect() {
+            if dryRun {
+                let n = Int64(rows.count)
+                rows.removeAll()
+                counts.rowsRead += n
+                counts.rowsWritten += n
+                progress?.addRows(n)
+            } else {
+                rows.drain(into: &batch)
+            }
+        }
         do {
             while let chunk = try chunks.next() {
                 let bytes = chunk.bytes
                 do {
-                    defer { rows.drain(into: &batch) }
+                    defer { collect() }
                     try reader.feed(bytes, into: rows)
                 } catch {
                     drain(&reader, window: bytes, windowOffset: chunk.offset, into: &lines)
@@ -94,7 +108,7 @@ struct BinaryStreamRun {
                 flush(&batch, final: false, pool: pool, to: behind)
             }
             do {
-                defer { rows.drain(into: &batch) }
+                defer { collect() }
                 try reader.finish(into: rows)
             }
             drain(&reader, window: nil, windowOffset: 0, into: &lines)

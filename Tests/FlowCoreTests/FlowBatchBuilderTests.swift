@@ -149,4 +149,100 @@ extension FlowBatchBuilderTests {
             #expect(ref.mismatch(a) == nil, "\(pattern.name), capacity \(capacity)")
         }
     }
+
+    /// Runs of rows filled column by column (`openRows(_:filled:)`, `fill…`), with the other
+    /// columns stored row by row, drain into the batch `append(FlowRecord)` gives: runs of
+    /// any length starting anywhere in a validity word, any set of filled groups (a group
+    /// is filled only when every row of the run has its values). Rows dropped with
+    /// `removeAll()` leave no trace in the next ones.
+    @Test(arguments: NullPattern.all)
+    func filledRunsMatchAppend(pattern: NullPattern) {
+        typealias Filled = FlowBatchBuilder.FilledColumns
+        var rng = SplitMix(state: 23)
+        let builder = FlowBatchBuilder(capacity: 100)
+        var appended = FlowBatch(), drained = FlowBatch()
+        var row = 0
+        for run in 0..<60 {
+            let n = 1 + Int(rng.next() % 150)
+            let rs = (0..<n).map { k in FlowBatchEquivalenceTests.record(row: row + k, pattern: pattern, &rng) }
+            row += n
+            if run % 9 == 4 {
+                // Stored, then dropped: nothing of these rows may reach the next ones.
+                builder.drain(into: &drained)
+                let first = builder.openRows(n)
+                for (k, r) in rs.enumerated() { _ = Self.store(r, into: builder, row: first + k) }
+                builder.commitRows(n)
+                builder.removeAll()
+                #expect(builder.isEmpty)
+                continue
+            }
+            func all<T>(_ value: (FlowRecord) -> T?) -> Bool { rs.allSatisfy { value($0) != nil } }
+            var filled: Filled = [.times, .addresses, .protocol, .counters].filter { _ in rng.next() % 2 == 0 }
+                .reduce(into: []) { $0.formUnion($1) }
+            let nullable: [(Filled, Bool)] = [
+                (.ports, all(\.srcPort) && all(\.dstPort)), (.tcpFlags, all(\.tcpFlags)), (.tos, all(\.tos)),
+                (.interfaces, all(\.inputInterface) && all(\.outputInterface)), (.direction, all(\.flowDirection)),
+                (.asNumbers, all(\.srcAS) && all(\.dstAS)), (.reverseCounters, all(\.revPackets) && all(\.revBytes)),
+            ]
+            for (group, possible) in nullable where possible && rng.next() % 4 != 0 { filled.insert(group) }
+            let f = builder.openRows(n, filled: filled)
+            for (k, r) in rs.enumerated() {
+                let i = f + k
+                if !filled.contains(.times) { builder.setStart(i, r.start); builder.setEnd(i, r.end) }
+                if !filled.contains(.addresses) { builder.setSourceAddress(i, r.srcAddr); builder.setDestinationAddress(i, r.dstAddr) }
+                if !filled.contains(.protocol) { builder.setProtocol(i, r.proto) }
+                if !filled.contains(.counters) { builder.setPackets(i, r.packets); builder.setBytes(i, r.bytes) }
+                if !filled.contains(.ports) {
+                    if let v = r.srcPort { builder.setSourcePort(i, v) }
+                    if let v = r.dstPort { builder.setDestinationPort(i, v) }
+                }
+                if !filled.contains(.tcpFlags), let v = r.tcpFlags { builder.setTCPFlags(i, v) }
+                if !filled.contains(.tos), let v = r.tos { builder.setTOS(i, v) }
+                if !filled.contains(.interfaces) {
+                    if let v = r.inputInterface { builder.setInputInterface(i, v) }
+                    if let v = r.outputInterface { builder.setOutputInterface(i, v) }
+                }
+                if !filled.contains(.direction), let v = r.flowDirection { builder.setFlowDirection(i, v) }
+                if !filled.contains(.asNumbers) {
+                    if let v = r.srcAS { builder.setSourceAS(i, v) }
+                    if let v = r.dstAS { builder.setDestinationAS(i, v) }
+                }
+                if !filled.contains(.reverseCounters) {
+                    if let v = r.revPackets { builder.setReversePackets(i, v) }
+                    if let v = r.revBytes { builder.setReverseBytes(i, v) }
+                }
+                if let v = r.exporter { builder.setExporter(i, v) }
+                if let v = r.samplingRate { builder.setSamplingRate(i, v) }
+            }
+            if filled.contains(.times) { builder.fillStart(f, n) { rs[$0].start }; builder.fillEnd(f, n) { rs[$0].end } }
+            if filled.contains(.addresses) {
+                builder.fillSourceAddress(f, n) { rs[$0].srcAddr }; builder.fillDestinationAddress(f, n) { rs[$0].dstAddr }
+            }
+            if filled.contains(.protocol) { builder.fillProtocol(f, n) { rs[$0].proto } }
+            if filled.contains(.counters) { builder.fillPackets(f, n) { rs[$0].packets }; builder.fillBytes(f, n) { rs[$0].bytes } }
+            if filled.contains(.ports) {
+                builder.fillSourcePort(f, n) { rs[$0].srcPort! }; builder.fillDestinationPort(f, n) { rs[$0].dstPort! }
+            }
+            if filled.contains(.tcpFlags) { builder.fillTCPFlags(f, n) { rs[$0].tcpFlags! } }
+            if filled.contains(.tos) { builder.fillTOS(f, n) { rs[$0].tos! } }
+            if filled.contains(.interfaces) {
+                builder.fillInputInterface(f, n) { rs[$0].inputInterface! }
+                builder.fillOutputInterface(f, n) { rs[$0].outputInterface! }
+            }
+            if filled.contains(.direction) { builder.fillFlowDirection(f, n) { rs[$0].flowDirection! } }
+            if filled.contains(.asNumbers) { builder.fillSourceAS(f, n) { rs[$0].srcAS! }; builder.fillDestinationAS(f, n) { rs[$0].dstAS! } }
+            if filled.contains(.reverseCounters) {
+                builder.fillReversePackets(f, n) { rs[$0].revPackets! }; builder.fillReverseBytes(f, n) { rs[$0].revBytes! }
+            }
+            builder.commitRows(n)
+            for r in rs { appended.append(r) }
+            if run % 5 == 2 { builder.drain(into: &drained) }
+        }
+        builder.drain(into: &drained)
+        #expect(drained.count > 1000)
+        #expect(drained.count == appended.count)
+        let wrong = (0..<min(drained.count, appended.count)).first { drained.record(at: $0) != appended.record(at: $0) }
+        #expect(wrong == nil, "\(pattern.name): row \(wrong ?? -1): \(wrong.map { drained.record(at: $0) }.debugDescription) vs \(wrong.map { appended.record(at: $0) }.debugDescription)")
+        if wrong == nil { #expect(drained == appended, "\(pattern.name)") }
+    }
 }

@@ -30,8 +30,11 @@ extension UnitStreamReader {
             carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
             rest = UnsafeRawBufferPointer(rebasing: rest[take...])
             if let n = need, carry.count >= n {
-                let unit = carry
-                carry.removeAll(keepingCapacity: true)
+                // The unit leaves `carry` while it decodes (the reader is mutated) and its
+                // buffer comes back empty, so the carry keeps its pages from chunk to chunk.
+                var unit: [UInt8] = []
+                swap(&unit, &carry)
+                defer { unit.removeAll(keepingCapacity: true); carry = unit }
                 try unit.withUnsafeBytes { try processUnit($0, into: batch) }
                 offset += Int64(n)
             }

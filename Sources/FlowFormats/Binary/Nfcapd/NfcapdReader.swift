@@ -44,12 +44,10 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     /// exporter come in long runs.
     var lastSysid = -1
     var lastExporter: IPAddress? = nil
-    /// The element layout of the last record decoded element by element.
+    /// The element layout of the last flow record.
     var layout = NfcapdRecordLayout()
-    /// False: every record is decoded element by element (tests compare both ways).
+    /// False: every record has its elements walked and is decoded alone (tests compare).
     var usesLayouts = true
-    /// Element header offsets of the record being decoded element by element.
-    var elementOffsets: [Int] = []
 
     public init(options: BinaryDecodeOptions = BinaryDecodeOptions()) {
         self.options = options
@@ -175,9 +173,14 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
                 reject(.badBlock, blockOffset, count - seen, "nfcapd record \(seen) of type \(type) has size \(size) (\(b.count - pos) bytes left in the block)")
                 return
             }
+            if type == 11 {
+                let n = v3Records(b, at: pos, upTo: count - seen, blockOffset: blockOffset, into: batch)
+                pos += n * size
+                seen += n
+                continue
+            }
             let r = UnsafeRawBufferPointer(rebasing: b[pos..<(pos + size)])
             switch type {
-            case 11: v3Record(r, blockOffset: blockOffset, into: batch)
             case 7: exporterInfo(r)
             case 8: exporterStats(r)
             case 0x8001: identRecord(r)
@@ -226,84 +229,60 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
         if r.count >= 4 + 18 * 8 { info.sequenceFailures = BinaryBytes.le64(r, 4 + 17 * 8) }
     }
 
-    /// One V3 flow record: 12-byte header, then `numElements` extension elements.
-    mutating func v3Record(_ r: UnsafeRawBufferPointer, blockOffset: Int64, into batch: FlowBatchBuilder) {
-        guard r.count >= 12 else {
-            reject(.badBlock, blockOffset, 1, "nfcapd V3 record of \(r.count) bytes")
-            return
-        }
-        let elements = Int(BinaryBytes.le16(r, 4))
-        let sysid = BinaryBytes.le16(r, 8)
-        if layout.matches(r, elements: elements) {
-            v3RecordOfLayout(r, sysid: sysid, into: batch)
-            return
-        }
-        // Fields go straight into the builder's row; it is abandoned if the record fails.
-        let row = batch.openRow()
-        var received: IPAddress? = nil
-        var haveGeneric = false
-        var pos = 12
-        elementOffsets.removeAll(keepingCapacity: true)
-        for _ in 0..<elements {
-            guard r.count - pos >= 4 else { break }
-            elementOffsets.append(pos)
-            let type = BinaryBytes.le16(r, pos)
-            let length = Int(BinaryBytes.le16(r, pos + 2))
-            guard length >= 4, length <= r.count - pos else {
-                batch.abandonRow(row)
-                reject(.badBlock, blockOffset, 1, "nfcapd element \(type) length \(length) runs past its record")
-                return
+    /// Records decoded as one run at most: a run's records stay in the L1 cache while each
+    /// column is filled from them.
+    static let runLimit = 128
+
+    /// Decodes the V3 flow record at `at` in block `b` (its size checked against the block)
+    /// and the records after it that have the same layout, up to `limit` records and
+    /// `runLimit`, as one run; returns how many records it consumed. A record of a new
+    /// layout has its elements walked first; one that cannot be read is rejected.
+    mutating func v3Records(_ b: UnsafeRawBufferPointer, at: Int, upTo limit: Int, blockOffset: Int64,
+                            into batch: FlowBatchBuilder) -> Int {
+        if !usesLayouts || !layout.matches(b, at: at) {
+            let size = Int(BinaryBytes.le16(b, at + 2))
+            do {
+                layout = try NfcapdRecordLayout.of(UnsafeRawBufferPointer(rebasing: b[at..<(at + size)]))
+            } catch {
+                layout = NfcapdRecordLayout()
+                reject(.badBlock, blockOffset, 1, error.detail)
+                return 1
             }
-            let e = pos + 4
-            let body = length - 4
-            switch type {
-            case 1 where body >= 48:  // EXgenericFlow
-                haveGeneric = true
-                NfcapdElement.generic(r, e, row, batch)
-            case 2 where body >= 8: NfcapdElement.ipv4(r, e, row, batch)
-            case 3 where body >= 32: NfcapdElement.ipv6(r, e, row, batch)
-            case 4 where body >= 12: NfcapdElement.misc(r, e, row, batch)
-            case 5 where body >= 24: NfcapdElement.counters(r, e, row, batch)
-            case 7 where body >= 8: NfcapdElement.routing(r, e, row, batch)
-            case 12 where body >= 4: received = NfcapdElement.received4(r, e)
-            case 13 where body >= 16: received = NfcapdElement.received6(r, e)
-            default:
-                break
+            if !usesLayouts {
+                decodeRun(b, at: at, count: 1, into: batch)
+                return 1
             }
-            pos += length
         }
-        guard haveGeneric else {
-            batch.abandonRow(row)
-            reject(.badBlock, blockOffset, 1, "nfcapd V3 record without its generic flow element (times, counters)")
-            return
+        let size = layout.size
+        var n = 1
+        var next = at + size
+        while n < min(limit, Self.runLimit), b.count - next >= size, layout.matches(b, at: next) {
+            n += 1
+            next += size
         }
-        if let exporter = exporter(sysid) ?? received { batch.setExporter(row, exporter) }
-        batch.commitRow()
-        report.flows += 1
-        if usesLayouts, let seen = NfcapdRecordLayout.of(r, elements: elements, offsets: elementOffsets) { layout = seen }
+        decodeRun(b, at: at, count: n, into: batch)
+        return n
     }
 
-    /// A record of `layout`: the same stores as the element walk, at known offsets.
-    @inline(__always)
-    mutating func v3RecordOfLayout(_ r: UnsafeRawBufferPointer, sysid: UInt16, into batch: FlowBatchBuilder) {
-        let row = batch.openRow()
-        // The offsets, read once (the layout's arrays are not copied).
-        let (e, ipv4, ipv6, misc, counters, routing, received4, received6) = (layout.generic, layout.ipv4, layout.ipv6,
-            layout.misc, layout.counters, layout.routing, layout.received4, layout.received6)
-        NfcapdElement.generic(r, e, row, batch)
-        if ipv4 >= 0 {
-            NfcapdElement.ipv4(r, ipv4, row, batch)
-        } else if ipv6 >= 0 {
-            NfcapdElement.ipv6(r, ipv6, row, batch)
+    /// Decodes `n` records of `layout` that follow each other from `at` in `b`, one column
+    /// at a time.
+    mutating func decodeRun(_ b: UnsafeRawBufferPointer, at: Int, count n: Int, into batch: FlowBatchBuilder) {
+        let l = layout
+        let run = NfcapdRun(base: b.baseAddress! + at, stride: l.size, first: batch.openRows(n, filled: l.filled), count: n)
+        NfcapdElement.generic(run, l.generic, batch)
+        if l.ipv4 >= 0 { NfcapdElement.ipv4(run, l.ipv4, batch) }
+        if l.ipv6 >= 0 { NfcapdElement.ipv6(run, l.ipv6, batch) }
+        if l.misc >= 0 { NfcapdElement.misc(run, l.misc, batch) }
+        if l.counters >= 0 { NfcapdElement.counters(run, l.counters, batch) }
+        if l.routing >= 0 { NfcapdElement.routing(run, l.routing, batch) }
+        // The exporter: the one the record's sysid names, else the address it came from.
+        for k in 0..<n {
+            let received = l.received4 >= 0 ? NfcapdElement.received4(run, k, l.received4)
+                : l.received6 >= 0 ? NfcapdElement.received6(run, k, l.received6) : nil
+            if let exporter = exporter(run.le16(k, 8)) ?? received { batch.setExporter(run.first + k, exporter) }
         }
-        if misc >= 0 { NfcapdElement.misc(r, misc, row, batch) }
-        if counters >= 0 { NfcapdElement.counters(r, counters, row, batch) }
-        if routing >= 0 { NfcapdElement.routing(r, routing, row, batch) }
-        let received = received4 >= 0 ? NfcapdElement.received4(r, received4)
-            : received6 >= 0 ? NfcapdElement.received6(r, received6) : nil
-        if let exporter = exporter(sysid) ?? received { batch.setExporter(row, exporter) }
-        batch.commitRow()
-        report.flows += 1
+        batch.commitRows(n)
+        report.flows += n
     }
 
     /// The address of exporter `sysid` from the exporter info records, if known.

@@ -1,18 +1,23 @@
 import FlowCore
 
-/// Where the elements of one nfcapd V3 record layout sit. nfcapd writes the records of an
-/// exporter with the same elements in the same order, so once a record has been decoded
-/// element by element, following records with the same size and the same element headers
-/// (type and length, at the same offsets) are read at these offsets, without walking and
-/// dispatching on their elements. Only layouts in which every element floe reads appears
-/// once (and one address family) are kept, so the order of the elements cannot matter.
+/// Where the elements of an nfcapd V3 flow record sit: the offsets of the element bodies
+/// floe reads, found by walking the record's element headers once. nfcapd writes the
+/// records of an exporter with the same elements in the same order, so following records
+/// of the same size whose element headers (type and length, at the same offsets) are the
+/// same have the same layout, and runs of them decode column by column (`NfcapdRun`).
+///
+/// Elements are read as nfdump's nfxV3.h lays them out. When an element type appears twice,
+/// the later one wins (so does the later of an IPv4 and an IPv6 address element); elements
+/// too short for the fields floe reads, and element types floe does not read, are skipped.
 struct NfcapdRecordLayout {
-    /// Longest element list kept.
-    static let maxElements = 12
+    /// Bytes of the V3 record header before the first element.
+    static let headerLength = 12
 
-    /// Record size (0: no layout yet) and element count.
+    /// Record size (0: no layout yet) and announced element count.
     private(set) var size = 0
     private(set) var elements = 0
+    /// The record's first four bytes (type 11, size), as one little-endian word.
+    private var recordHeader: UInt32 = 0
     /// Offset of each element header and its first four bytes (type, length).
     private var headerOffsets: [Int] = []
     private var headers: [UInt32] = []
@@ -20,46 +25,65 @@ struct NfcapdRecordLayout {
     private(set) var generic = -1, ipv4 = -1, ipv6 = -1, misc = -1, counters = -1, routing = -1
     private(set) var received4 = -1, received6 = -1
 
-    /// True when `r` (announcing `elements` elements) has exactly this layout.
+    /// The columns a run of this layout fills (`NfcapdElement`).
+    var filled: FlowBatchBuilder.FilledColumns {
+        var f: FlowBatchBuilder.FilledColumns = [.times, .counters, .ports, .protocol, .tcpFlags, .tos]
+        if ipv4 >= 0 || ipv6 >= 0 { f.insert(.addresses) }
+        if misc >= 0 { f.formUnion([.interfaces, .direction]) }
+        if counters >= 0 { f.insert(.reverseCounters) }
+        if routing >= 0 { f.insert(.asNumbers) }
+        return f
+    }
+
+    /// What keeps a record from having a layout: the reject detail.
+    struct Unreadable: Error {
+        let detail: String
+    }
+
+    /// True when the record at `at` in `b` (at least `size` bytes left) has exactly this layout.
     @inline(__always)
-    func matches(_ r: UnsafeRawBufferPointer, elements: Int) -> Bool {
-        guard r.count == size, elements == self.elements else { return false }
-        for k in 0..<headers.count where BinaryBytes.le32(r, headerOffsets[k]) != headers[k] { return false }
+    func matches(_ b: UnsafeRawBufferPointer, at: Int) -> Bool {
+        guard size != 0, BinaryBytes.le32(b, at) == recordHeader, Int(BinaryBytes.le16(b, at + 4)) == elements else {
+            return false
+        }
+        for k in 0..<headers.count where BinaryBytes.le32(b, at + headerOffsets[k]) != headers[k] { return false }
         return true
     }
 
-    /// Records what a record decoded element by element looked like, the element headers
-    /// at `offsets`; returns nil when the layout is not one to keep.
-    static func of(_ r: UnsafeRawBufferPointer, elements: Int, offsets: [Int]) -> NfcapdRecordLayout? {
-        guard offsets.count == elements, elements <= maxElements else { return nil }
+    /// The layout of V3 record `r` (its `size` bytes, type 11): the element walk, which
+    /// stops early when fewer than four bytes are left for an element header.
+    static func of(_ r: UnsafeRawBufferPointer) throws(Unreadable) -> NfcapdRecordLayout {
+        guard r.count >= headerLength else { throw Unreadable(detail: "nfcapd V3 record of \(r.count) bytes") }
         var l = NfcapdRecordLayout()
         l.size = r.count
-        l.elements = elements
-        l.headerOffsets = offsets
-        for at in offsets {
+        l.elements = Int(BinaryBytes.le16(r, 4))
+        l.recordHeader = BinaryBytes.le32(r, 0)
+        var at = headerLength
+        for _ in 0..<l.elements {
+            guard r.count - at >= 4 else { break }
+            let type = BinaryBytes.le16(r, at), length = Int(BinaryBytes.le16(r, at + 2))
+            guard length >= 4, length <= r.count - at else {
+                throw Unreadable(detail: "nfcapd element \(type) length \(length) runs past its record")
+            }
+            l.headerOffsets.append(at)
             l.headers.append(BinaryBytes.le32(r, at))
-            let type = BinaryBytes.le16(r, at), body = Int(BinaryBytes.le16(r, at + 2)) - 4
-            func claim(_ slot: inout Int, _ minimum: Int) -> Bool {
-                guard body >= minimum else { return true }  // too short: the decoder skips it too
-                guard slot < 0 else { return false }
-                slot = at + 4
-                return true
-            }
-            let kept: Bool
+            let body = at + 4, have = length - 4
             switch type {
-            case 1: kept = claim(&l.generic, 48)
-            case 2: kept = claim(&l.ipv4, 8)
-            case 3: kept = claim(&l.ipv6, 32)
-            case 4: kept = claim(&l.misc, 12)
-            case 5: kept = claim(&l.counters, 24)
-            case 7: kept = claim(&l.routing, 8)
-            case 12: kept = claim(&l.received4, 4)
-            case 13: kept = claim(&l.received6, 16)
-            default: kept = true
+            case 1 where have >= 48: l.generic = body
+            case 2 where have >= 8: l.ipv4 = body; l.ipv6 = -1
+            case 3 where have >= 32: l.ipv6 = body; l.ipv4 = -1
+            case 4 where have >= 12: l.misc = body
+            case 5 where have >= 24: l.counters = body
+            case 7 where have >= 8: l.routing = body
+            case 12 where have >= 4: l.received4 = body; l.received6 = -1
+            case 13 where have >= 16: l.received6 = body; l.received4 = -1
+            default: break  // too short to read, or no field of ours
             }
-            if !kept { return nil }
+            at += length
         }
-        guard l.generic >= 0, l.ipv4 < 0 || l.ipv6 < 0, l.received4 < 0 || l.received6 < 0 else { return nil }
+        guard l.generic >= 0 else {
+            throw Unreadable(detail: "nfcapd V3 record without its generic flow element (times, counters)")
+        }
         return l
     }
 }

@@ -41,7 +41,7 @@ extension NullableSlots {
     }
 
     /// Sets the validity bits of rows `first..<first+n`, counting those that were clear.
-    @usableFromInline
+    @inlinable @inline(__always)
     mutating func markValid(_ first: Int, _ n: Int) {
         var row = first
         let end = first + n

@@ -11,7 +11,7 @@ extension FlowExportDecoder {
     mutating func decodeFixedDataSet(_ body: UnsafeRawBufferPointer, plan: FlowTemplatePlan, fixed: Int, count n: Int,
                                      state: inout FlowDomainState, ctx: FlowMessageContext, sysUptime: UInt32?,
                                      into batch: FlowBatchBuilder) {
-        let first = batch.openRows(n)
+        let first = batch.openRows(n, filled: plan.filledColumns)
         var scratch = takeScratch()
         for k in 0..<n { scratch.append(FlowRecordScratch(row: first + k)) }
         scratch.withUnsafeMutableBufferPointer { s in
@@ -25,32 +25,36 @@ extension FlowExportDecoder {
                         at &+= fixed
                     }
                 }
-                @inline(__always) func value(_ at: Int) -> UInt64 { BinaryBytes.beUInt(body, at, len) }
+                /// Where the field of record k starts.
+                @inline(__always) func at(_ k: Int) -> Int { o &+ k &* fixed }
+                @inline(__always) func value(_ k: Int) -> UInt64 { BinaryBytes.beUInt(body, at(k), len) }
+                @inline(__always) func v4(_ k: Int) -> IPAddress { IPAddress(ipv4: BinaryBytes.be32(body, at(k))) }
+                @inline(__always) func v6(_ k: Int) -> IPAddress {
+                    IPAddress(high: BinaryBytes.be64(body, at(k)), low: BinaryBytes.be64(body, at(k) &+ 8))
+                }
                 switch op.target {
-                case .srcAddr4: each { batch.setSourceAddress($0, IPAddress(ipv4: BinaryBytes.be32(body, $1))) }
-                case .dstAddr4: each { batch.setDestinationAddress($0, IPAddress(ipv4: BinaryBytes.be32(body, $1))) }
-                case .srcAddr6:
-                    each { batch.setSourceAddress($0, IPAddress(high: BinaryBytes.be64(body, $1), low: BinaryBytes.be64(body, $1 + 8))) }
-                case .dstAddr6:
-                    each { batch.setDestinationAddress($0, IPAddress(high: BinaryBytes.be64(body, $1), low: BinaryBytes.be64(body, $1 + 8))) }
-                case .srcPort: each { batch.setSourcePort($0, UInt16(truncatingIfNeeded: value($1))) }
-                case .proto: each { batch.setProtocol($0, UInt8(truncatingIfNeeded: value($1))) }
-                case .tcpFlags: each { batch.setTCPFlags($0, UInt8(truncatingIfNeeded: value($1))) }
-                case .tos: each { batch.setTOS($0, UInt8(truncatingIfNeeded: value($1))) }
-                case .packets: each { batch.setPackets($0, value($1)) }
-                case .bytes: each { batch.setBytes($0, value($1)) }
-                case .revPackets: each { batch.setReversePackets($0, value($1)) }
-                case .revBytes: each { batch.setReverseBytes($0, value($1)) }
-                case .input: each { batch.setInputInterface($0, UInt32(truncatingIfNeeded: value($1))) }
-                case .output: each { batch.setOutputInterface($0, UInt32(truncatingIfNeeded: value($1))) }
-                case .srcAS: each { batch.setSourceAS($0, UInt32(truncatingIfNeeded: value($1))) }
-                case .dstAS: each { batch.setDestinationAS($0, UInt32(truncatingIfNeeded: value($1))) }
-                case .direction: each { batch.setFlowDirection($0, UInt8(truncatingIfNeeded: value($1))) }
+                case .srcAddr4: batch.fillSourceAddress(first, n, v4)
+                case .dstAddr4: batch.fillDestinationAddress(first, n, v4)
+                case .srcAddr6: batch.fillSourceAddress(first, n, v6)
+                case .dstAddr6: batch.fillDestinationAddress(first, n, v6)
+                case .srcPort: batch.fillSourcePort(first, n) { UInt16(truncatingIfNeeded: value($0)) }
+                case .proto: batch.fillProtocol(first, n) { UInt8(truncatingIfNeeded: value($0)) }
+                case .tcpFlags: batch.fillTCPFlags(first, n) { UInt8(truncatingIfNeeded: value($0)) }
+                case .tos: batch.fillTOS(first, n) { UInt8(truncatingIfNeeded: value($0)) }
+                case .packets: batch.fillPackets(first, n, value)
+                case .bytes: batch.fillBytes(first, n, value)
+                case .revPackets: batch.fillReversePackets(first, n, value)
+                case .revBytes: batch.fillReverseBytes(first, n, value)
+                case .input: batch.fillInputInterface(first, n) { UInt32(truncatingIfNeeded: value($0)) }
+                case .output: batch.fillOutputInterface(first, n) { UInt32(truncatingIfNeeded: value($0)) }
+                case .srcAS: batch.fillSourceAS(first, n) { UInt32(truncatingIfNeeded: value($0)) }
+                case .dstAS: batch.fillDestinationAS(first, n) { UInt32(truncatingIfNeeded: value($0)) }
+                case .direction: batch.fillFlowDirection(first, n) { UInt8(truncatingIfNeeded: value($0)) }
                 // Times wait in the record's scratch until the record is resolved.
-                case .firstSysUp: each { s[$0 &- first].firstSysUp = UInt32(truncatingIfNeeded: value($1)) }
-                case .lastSysUp: each { s[$0 &- first].lastSysUp = UInt32(truncatingIfNeeded: value($1)) }
-                case .startMs: each { s[$0 &- first].startMs = Int64(truncatingIfNeeded: value($1)) }
-                case .endMs: each { s[$0 &- first].endMs = Int64(truncatingIfNeeded: value($1)) }
+                case .firstSysUp: for k in 0..<n { s[k].firstSysUp = UInt32(truncatingIfNeeded: value(k)) }
+                case .lastSysUp: for k in 0..<n { s[k].lastSysUp = UInt32(truncatingIfNeeded: value(k)) }
+                case .startMs: for k in 0..<n { s[k].startMs = Int64(truncatingIfNeeded: value(k)) }
+                case .endMs: for k in 0..<n { s[k].endMs = Int64(truncatingIfNeeded: value(k)) }
                 default:
                     // Destination port and ICMP type/code decide between them in field
                     // order; times, totals and sampling wait for the whole record.

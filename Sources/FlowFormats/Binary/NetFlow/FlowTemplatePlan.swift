@@ -1,3 +1,5 @@
+import FlowCore
+
 /// What a template field feeds. NetFlow v9 field types 1–127 and IPFIX information
 /// elements share numbers (RFC 7012 kept v9's), so one table serves both.
 enum FlowFieldTarget: UInt8, Sendable {
@@ -125,5 +127,24 @@ struct FlowTemplatePlan: Sendable, Equatable {
         self.isOptions = isOptions
         self.signature = signature
         targetMask = ops.reduce(0) { $0 | FlowRecordScratch.bit($1.target) }
+    }
+
+    /// The builder columns a fixed-length data set of this template fills for every record
+    /// straight from its fields (`decodeFixedDataSet`), so they need not be zeroed first.
+    /// Times, destination ports and totals go through each record's scratch: not listed.
+    var filledColumns: FlowBatchBuilder.FilledColumns {
+        typealias T = FlowFieldTarget
+        func has(_ t: T) -> Bool { targetMask & FlowRecordScratch.bit(t) != 0 }
+        var f: FlowBatchBuilder.FilledColumns = []
+        if (has(T.srcAddr4) || has(T.srcAddr6)) && (has(T.dstAddr4) || has(T.dstAddr6)) { f.insert(.addresses) }
+        if has(T.proto) { f.insert(.protocol) }
+        if has(T.packets) && has(T.bytes) { f.insert(.counters) }
+        if has(T.tcpFlags) { f.insert(.tcpFlags) }
+        if has(T.tos) { f.insert(.tos) }
+        if has(T.input) && has(T.output) { f.insert(.interfaces) }
+        if has(T.direction) { f.insert(.direction) }
+        if has(T.srcAS) && has(T.dstAS) { f.insert(.asNumbers) }
+        if has(T.revPackets) && has(T.revBytes) { f.insert(.reverseCounters) }
+        return f
     }
 }

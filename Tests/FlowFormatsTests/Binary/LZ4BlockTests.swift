@@ -29,6 +29,20 @@ import Testing
         #expect(try inflate(block) == text + Array("hello".utf8))
     }
 
+    @Test func longMatchesRepeatTheirPatternAtEveryOffset() throws {
+        // 40 literal bytes, then a match of 37 bytes (4 + 15 + 18) from `offset` back: the
+        // 16-byte steps (offset >= 16), the 8-byte steps (8...15) and the byte copy (< 8),
+        // overlapping whenever the offset is under 37, then the literal "!".
+        let text = (0..<40).map { UInt8(65 + $0 % 26) }
+        for offset in [1, 3, 7, 8, 9, 15, 16, 17, 20, 31, 36, 37, 40] {
+            let block: [UInt8] = [0xFF, 25] + text + [UInt8(offset), 0, 18, 0x10, 33]
+            var expected = text
+            for _ in 0..<37 { expected.append(expected[expected.count - offset]) }
+            expected.append(33)
+            #expect(try inflate(block) == expected, "offset \(offset)")
+        }
+    }
+
     @Test func reusedOutputBufferIsOverwritten() throws {
         var out = [UInt8](repeating: 0xEE, count: 64)
         let block: [UInt8] = [0x30] + Array("abc".utf8)

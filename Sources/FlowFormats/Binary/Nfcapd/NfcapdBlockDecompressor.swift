@@ -20,10 +20,10 @@ enum NfcapdBlockDecompressor {
 
     /// LZ4 block into `out` (at least `limit` bytes). Every run is bounds-checked against
     /// `src.count` and `limit` before it is copied. Short literal runs are copied as 16
-    /// bytes and matches whose offset is at least 8 in steps of 8 bytes when the buffers
-    /// have room for the overshoot (bytes past the run are rewritten by the next run or lie
-    /// past the output); long literals and the other matches are copied whole, overlapping
-    /// matches (offset < length) byte by byte.
+    /// bytes, and matches in steps of 16 bytes (offset at least 16) or 8 (offset at least
+    /// 8), when the buffers have room for the overshoot (bytes past the run are rewritten
+    /// by the next run or lie past the output); long literals and the other matches are
+    /// copied whole, overlapping matches (offset < length) byte by byte.
     private static func lz4(_ src: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
         guard let srcBase = src.baseAddress, !src.isEmpty else { return 0 }
         guard let dstBase = out.baseAddress, out.count >= limit else {
@@ -32,6 +32,9 @@ enum NfcapdBlockDecompressor {
         let room = out.count
         @inline(__always) func copy8(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
             to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        }
+        @inline(__always) func copy16(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
+            to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
         }
         var ip = 0
         var op = 0
@@ -51,8 +54,7 @@ enum NfcapdBlockDecompressor {
             guard lit <= n - ip else { throw Failure(detail: "LZ4 literals run past the block") }
             guard lit <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
             if lit <= 16 && n - ip >= 16 && room - op >= 16 {
-                copy8(dstBase + op, srcBase + ip)
-                copy8(dstBase + op + 8, srcBase + ip + 8)
+                copy16(dstBase + op, srcBase + ip)
             } else if lit > 0 {
                 (dstBase + op).copyMemory(from: srcBase + ip, byteCount: lit)
             }
@@ -75,7 +77,16 @@ enum NfcapdBlockDecompressor {
             }
             guard len <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
             let from = op - offset
-            if offset >= 8 && room - op >= len + 8 {
+            if offset >= 16 && room - op >= len + 16 {
+                // Each 16-byte step reads bytes written at least 16 bytes before it.
+                var d = op, f = from
+                let end = op + len
+                while d < end {
+                    copy16(dstBase + d, UnsafeRawPointer(dstBase + f))
+                    d &+= 16
+                    f &+= 16
+                }
+            } else if offset >= 8 && room - op >= len + 8 {
                 // Each 8-byte step reads bytes written at least 8 bytes before it.
                 var d = op, f = from
                 let end = op + len

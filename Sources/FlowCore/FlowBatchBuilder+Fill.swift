@@ -30,6 +30,7 @@ extension FlowBatchBuilder {
     @inlinable @inline(__always) public func fillFlowDirection(_ first: Int, _ n: Int, _ value: (Int) -> UInt8) { flowDirection.fill(first, n, value) }
     @inlinable @inline(__always) public func fillReversePackets(_ first: Int, _ n: Int, _ value: (Int) -> UInt64) { revPackets.fill(first, n, value) }
     @inlinable @inline(__always) public func fillReverseBytes(_ first: Int, _ n: Int, _ value: (Int) -> UInt64) { revBytes.fill(first, n, value) }
+    @inlinable @inline(__always) public func fillExporter(_ first: Int, _ n: Int, _ value: (Int) -> IPAddress) { exporter.fill(first, n, value) }
 }
 
 extension NullableSlots {

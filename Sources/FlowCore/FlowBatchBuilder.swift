@@ -131,7 +131,7 @@ public final class FlowBatchBuilder {
     }
 
     /// Columns a decoder promises to fill (`fill…`) for every row that `openRows` opens, so
-    /// they need not be zeroed first. Exporter and sampling rate are always zeroed.
+    /// they need not be zeroed first. The sampling rate is always zeroed.
     public struct FilledColumns: OptionSet, Sendable {
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
@@ -153,6 +153,7 @@ public final class FlowBatchBuilder {
         public static let asNumbers = FilledColumns(rawValue: 1 << 9)
         /// Reverse packets and bytes.
         public static let reverseCounters = FilledColumns(rawValue: 1 << 10)
+        public static let exporter = FilledColumns(rawValue: 1 << 11)
     }
 
     /// Opens `n` rows at once (`openRow` for each): their index is the returned first
@@ -175,7 +176,8 @@ public final class FlowBatchBuilder {
         if !filled.contains(.direction) { flowDirection.zero(first, n) }
         if !filled.contains(.asNumbers) { srcAS.zero(first, n); dstAS.zero(first, n) }
         if !filled.contains(.reverseCounters) { revPackets.zero(first, n); revBytes.zero(first, n) }
-        exporter.zero(first, n); samplingRate.zero(first, n)
+        if !filled.contains(.exporter) { exporter.zero(first, n) }
+        samplingRate.zero(first, n)
         return first
     }
 

@@ -183,6 +183,7 @@ extension FlowBatchBuilderTests {
                 (.ports, all(\.srcPort) && all(\.dstPort)), (.tcpFlags, all(\.tcpFlags)), (.tos, all(\.tos)),
                 (.interfaces, all(\.inputInterface) && all(\.outputInterface)), (.direction, all(\.flowDirection)),
                 (.asNumbers, all(\.srcAS) && all(\.dstAS)), (.reverseCounters, all(\.revPackets) && all(\.revBytes)),
+                (.exporter, all(\.exporter)),
             ]
             for (group, possible) in nullable where possible && rng.next() % 4 != 0 { filled.insert(group) }
             let f = builder.openRows(n, filled: filled)
@@ -211,7 +212,7 @@ extension FlowBatchBuilderTests {
                     if let v = r.revPackets { builder.setReversePackets(i, v) }
                     if let v = r.revBytes { builder.setReverseBytes(i, v) }
                 }
-                if let v = r.exporter { builder.setExporter(i, v) }
+                if !filled.contains(.exporter), let v = r.exporter { builder.setExporter(i, v) }
                 if let v = r.samplingRate { builder.setSamplingRate(i, v) }
             }
             if filled.contains(.times) { builder.fillStart(f, n) { rs[$0].start }; builder.fillEnd(f, n) { rs[$0].end } }
@@ -234,6 +235,7 @@ extension FlowBatchBuilderTests {
             if filled.contains(.reverseCounters) {
                 builder.fillReversePackets(f, n) { rs[$0].revPackets! }; builder.fillReverseBytes(f, n) { rs[$0].revBytes! }
             }
+            if filled.contains(.exporter) { builder.fillExporter(f, n) { rs[$0].exporter! } }
             builder.commitRows(n)
             for r in rs { appended.append(r) }
             if run % 5 == 2 { builder.drain(into: &drained) }

@@ -27,6 +27,19 @@ import Testing
 
     /// The oracle: what record `bytes` holds, read element by element as nfxV3.h lays the
     /// elements out (later elements replace earlier ones); nil without a generic element.
+    /// The address of sysid 2, from the exporter info record that opens the first block.
+    static let exporterTwo = IPAddress(ipv4: 0x0A00_0002)
+
+    /// An exporter info record (type 7) naming `exporterTwo` as sysid 2.
+    static func exporterInfo() -> [UInt8] {
+        var w = WireWriter()
+        w.le16(7); w.le16(32); w.le32(9)                    // type, size, NetFlow version
+        w.bytes += [UInt8](repeating: 0, count: 8)          // high half of a v6 address
+        w.le32(0x0A00_0002); w.le32(0)                      // the IPv4 address, padding
+        w.le16(2); w.le16(2); w.le32(0)                     // family AF_INET, sysid 2
+        return w.bytes
+    }
+
     static func expected(_ bytes: [UInt8]) -> FlowRecord? {
         func le16(_ o: Int) -> UInt16 { UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8 }
         func le32(_ o: Int) -> UInt32 { UInt32(le16(o)) | UInt32(le16(o + 2)) << 16 }
@@ -55,6 +68,9 @@ import Testing
             }
             at = e + body
         }
+        // The sysid's exporter, when an exporter info record named it, wins over the address
+        // the record came from.
+        if le16(8) == 2 { f.exporter = Self.exporterTwo }
         return generic ? f : nil
     }
 
@@ -87,10 +103,10 @@ import Testing
             var records: [[UInt8]] = []
             for _ in 0..<(1 + Int(rng.next() % 30)) {
                 let kinds = layouts[Int(rng.next() % UInt64(layouts.count))]
-                let sysid = UInt16(rng.next() % 2)
+                let sysid = UInt16(rng.next() % 3)
                 for _ in 0..<(1 + Int(rng.next() % 5)) { records.append(Self.record(kinds, sysid: sysid, &rng)) }
             }
-            blocks.append(records)
+            blocks.append(blocks.isEmpty ? [Self.exporterInfo()] + records : records)
         }
         let bytes = Self.file(blocks)
         func decoded(layouts: Bool) throws -> BinaryTestSupport.Decoded {
@@ -101,7 +117,7 @@ import Testing
             return out
         }
         let fast = try decoded(layouts: true), alone = try decoded(layouts: false)
-        let expected = blocks.flatMap { $0 }.map(Self.expected)
+        let expected = blocks.flatMap { $0 }.filter { $0[0] == 11 }.map(Self.expected)
         #expect(fast.batch.count > 500)
         #expect(fast.records == expected.compactMap { $0 })
         #expect(fast.batch == alone.batch)

@@ -268,18 +268,34 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     /// at a time.
     mutating func decodeRun(_ b: UnsafeRawBufferPointer, at: Int, count n: Int, into batch: FlowBatchBuilder) {
         let l = layout
-        let run = NfcapdRun(base: b.baseAddress! + at, stride: l.size, first: batch.openRows(n, filled: l.filled), count: n)
+        let base = b.baseAddress! + at
+        // The exporter is the one the record's sysid names, else the address the record came
+        // from. Records without a received address whose sysids all name the same known
+        // exporter (the usual run) get it in one fill.
+        var runExporter: IPAddress? = nil
+        if l.received4 < 0 && l.received6 < 0 {
+            let sysid = UInt16(littleEndian: (base + 8).loadUnaligned(as: UInt16.self))
+            var k = 1
+            while k < n && UInt16(littleEndian: (base + (k &* l.size &+ 8)).loadUnaligned(as: UInt16.self)) == sysid { k += 1 }
+            if k == n { runExporter = exporter(sysid) }
+        }
+        var filled = l.filled
+        if runExporter != nil { filled.insert(.exporter) }
+        let run = NfcapdRun(base: base, stride: l.size, first: batch.openRows(n, filled: filled), count: n)
         NfcapdElement.generic(run, l.generic, batch)
         if l.ipv4 >= 0 { NfcapdElement.ipv4(run, l.ipv4, batch) }
         if l.ipv6 >= 0 { NfcapdElement.ipv6(run, l.ipv6, batch) }
         if l.misc >= 0 { NfcapdElement.misc(run, l.misc, batch) }
         if l.counters >= 0 { NfcapdElement.counters(run, l.counters, batch) }
         if l.routing >= 0 { NfcapdElement.routing(run, l.routing, batch) }
-        // The exporter: the one the record's sysid names, else the address it came from.
-        for k in 0..<n {
-            let received = l.received4 >= 0 ? NfcapdElement.received4(run, k, l.received4)
-                : l.received6 >= 0 ? NfcapdElement.received6(run, k, l.received6) : nil
-            if let exporter = exporter(run.le16(k, 8)) ?? received { batch.setExporter(run.first + k, exporter) }
+        if let runExporter {
+            batch.fillExporter(run.first, n) { _ in runExporter }
+        } else {
+            for k in 0..<n {
+                let received = l.received4 >= 0 ? NfcapdElement.received4(run, k, l.received4)
+                    : l.received6 >= 0 ? NfcapdElement.received6(run, k, l.received6) : nil
+                if let exporter = exporter(run.le16(k, 8)) ?? received { batch.setExporter(run.first + k, exporter) }
+            }
         }
         batch.commitRows(n)
         report.flows += n

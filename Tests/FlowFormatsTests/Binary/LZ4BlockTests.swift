@@ -43,6 +43,50 @@ import Testing
         }
     }
 
+    /// Random sequences (short and long literal runs, matches of every length from every
+    /// offset), written as an LZ4 block beside the bytes they stand for, decode to exactly
+    /// those bytes with `limit` the exact output size (so the copies near the end of the
+    /// buffer fall back to exact ones) and into one output buffer reused across blocks.
+    @Test func randomSequencesAtTheExactLimit() throws {
+        var rng = SplitMix(state: 5)
+        var out: [UInt8] = []
+        func length(_ extra: Int, into block: inout [UInt8]) {
+            var rest = extra
+            while rest >= 255 { block.append(255); rest -= 255 }
+            block.append(UInt8(rest))
+        }
+        for round in 0..<300 {
+            var block: [UInt8] = [], plain: [UInt8] = []
+            for _ in 0..<(1 + Int(rng.next() % 40)) {
+                let lit = rng.next() % 4 == 0 ? Int(rng.next() % 300) : Int(rng.next() % 17)
+                let literals = (0..<lit).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                let offset = plain.count + lit == 0 ? 0 : 1 + Int(rng.next() % UInt64(min(plain.count + lit, 65_535)))
+                let match = offset == 0 ? 0 : 4 + (rng.next() % 3 == 0 ? Int(rng.next() % 400) : Int(rng.next() % 20))
+                guard offset > 0 else { continue }
+                block.append(UInt8(min(lit, 15) << 4 | min(match - 4, 15)))
+                if lit >= 15 { length(lit - 15, into: &block) }
+                block += literals
+                plain += literals
+                block += [UInt8(offset & 0xFF), UInt8(offset >> 8)]
+                if match - 4 >= 15 { length(match - 19, into: &block) }
+                for _ in 0..<match { plain.append(plain[plain.count - offset]) }
+            }
+            // The last sequence: literals only.
+            let tail = (0..<Int(rng.next() % 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            block.append(UInt8(min(tail.count, 15) << 4))
+            if tail.count >= 15 { length(tail.count - 15, into: &block) }
+            block += tail
+            plain += tail
+            let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: plain.count) }
+            #expect(n == plain.count && Array(out[0..<n]) == plain, "round \(round)")
+            // A limit one byte short is an error, never a short or overrunning output.
+            var short: [UInt8] = []
+            #expect(throws: NfcapdBlockDecompressor.Failure.self) {
+                _ = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &short, limit: plain.count - 1) }
+            }
+        }
+    }
+
     @Test func reusedOutputBufferIsOverwritten() throws {
         var out = [UInt8](repeating: 0xEE, count: 64)
         let block: [UInt8] = [0x30] + Array("abc".utf8)

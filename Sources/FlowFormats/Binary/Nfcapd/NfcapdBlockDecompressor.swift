@@ -77,24 +77,21 @@ enum NfcapdBlockDecompressor {
             }
             guard len <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
             let from = op - offset
+            /// Copies the match in steps of `width` bytes, each reading bytes written at least
+            /// `width` bytes before it (offset >= width), overshooting by less than `width`.
+            @inline(__always) func copyMatch(_ width: Int, _ copy: (UnsafeMutableRawPointer, UnsafeRawPointer) -> Void) {
+                var d = op, f = from
+                let end = op + len
+                while d < end {
+                    copy(dstBase + d, UnsafeRawPointer(dstBase + f))
+                    d &+= width
+                    f &+= width
+                }
+            }
             if offset >= 16 && room - op >= len + 16 {
-                // Each 16-byte step reads bytes written at least 16 bytes before it.
-                var d = op, f = from
-                let end = op + len
-                while d < end {
-                    copy16(dstBase + d, UnsafeRawPointer(dstBase + f))
-                    d &+= 16
-                    f &+= 16
-                }
+                copyMatch(16, copy16)
             } else if offset >= 8 && room - op >= len + 8 {
-                // Each 8-byte step reads bytes written at least 8 bytes before it.
-                var d = op, f = from
-                let end = op + len
-                while d < end {
-                    copy8(dstBase + d, UnsafeRawPointer(dstBase + f))
-                    d &+= 8
-                    f &+= 8
-                }
+                copyMatch(8, copy8)
             } else if offset >= len {
                 (dstBase + op).copyMemory(from: UnsafeRawPointer(dstBase + from), byteCount: len)
             } else {

@@ -10,6 +10,21 @@ enum BinaryTestSupport {
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("test-fixtures/binary")
     }
 
+    /// A builder of `capacity` rows whose buffers hold junk in every column (`rows` junk rows
+    /// appended, then dropped), as ingest's reused builders do: a decoder that leaves a
+    /// column it claims to fill unstored shows the junk.
+    static func dirtiedBuilder(capacity: Int, rows: Int) -> FlowBatchBuilder {
+        let builder = FlowBatchBuilder(capacity: capacity)
+        var junk = FlowRecord()
+        junk.start = -1; junk.end = -1; junk.srcAddr = IPAddress(ipv4: 0xDEAD_BEEF); junk.dstAddr = junk.srcAddr
+        junk.proto = 9; junk.packets = 9; junk.bytes = 9; junk.srcPort = 9; junk.dstPort = 9; junk.tcpFlags = 9
+        junk.tos = 9; junk.inputInterface = 9; junk.outputInterface = 9; junk.srcAS = 9; junk.dstAS = 9
+        junk.exporter = junk.srcAddr; junk.samplingRate = 9; junk.flowDirection = 1; junk.revPackets = 9; junk.revBytes = 9
+        for _ in 0..<rows { builder.append(junk) }
+        builder.removeAll()
+        return builder
+    }
+
     static func fixture(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: fixtures.appendingPathComponent(name)))
     }

@@ -25,14 +25,7 @@ import Testing
         // The fixed sets are also decoded into one builder whose buffers hold junk from
         // earlier rows, as ingest reuses them: a column taken as filled by the template
         // (`FlowTemplatePlan.filledColumns`) but not stored would show the junk.
-        let dirty = FlowBatchBuilder(capacity: 8)
-        var junk = FlowRecord()
-        junk.start = -1; junk.srcAddr = IPAddress(ipv4: 0xDEAD_BEEF); junk.dstAddr = junk.srcAddr; junk.proto = 9
-        junk.packets = 9; junk.bytes = 9; junk.srcPort = 9; junk.dstPort = 9; junk.tcpFlags = 9; junk.tos = 9
-        junk.inputInterface = 9; junk.outputInterface = 9; junk.srcAS = 9; junk.dstAS = 9; junk.exporter = junk.srcAddr
-        junk.samplingRate = 9; junk.flowDirection = 1; junk.revPackets = 9; junk.revBytes = 9
-        for _ in 0..<200 { dirty.append(junk) }
-        dirty.removeAll()
+        let dirty = BinaryTestSupport.dirtiedBuilder(capacity: 8, rows: 200)
         // All rounds in one batch, so that every column mixes valid and null rows (a
         // column that is null in every row of a batch does not store its slots).
         var reused = FlowBatch(), reference = FlowBatch()

@@ -143,14 +143,7 @@ import Testing
         // and drained every few chunks, as ingest reuses them: a column wrongly taken as
         // filled would show the junk, which the whole-batch comparison (null slots
         // included) sees.
-        let builder = FlowBatchBuilder(capacity: 64)
-        var junk = FlowRecord()
-        junk.start = -1; junk.srcAddr = IPAddress(ipv4: 0xDEAD_BEEF); junk.dstAddr = junk.srcAddr
-        junk.srcPort = 7; junk.dstPort = 7; junk.tcpFlags = 7; junk.tos = 7; junk.inputInterface = 7
-        junk.outputInterface = 7; junk.srcAS = 7; junk.dstAS = 7; junk.exporter = junk.srcAddr
-        junk.samplingRate = 7; junk.flowDirection = 1; junk.revPackets = 7; junk.revBytes = 7
-        for _ in 0..<300 { builder.append(junk) }
-        builder.removeAll()
+        let builder = BinaryTestSupport.dirtiedBuilder(capacity: 64, rows: 300)
         var reader = NfcapdReader()
         var reused = FlowBatch()
         try bytes.withUnsafeBytes { all in

@@ -11,7 +11,7 @@ public final class BlockQueue<Element>: @unchecked Sendable {
     public init(capacity: Int) { self.capacity = capacity }
 
     /// Waits for room, then queues `block`.
-    public func push(_ block: Element) {
+    public func push(_ block: consuming Element) {
         condition.lock()
         while blocks.count >= capacity && !closed { condition.wait() }
         blocks.append(block)
@@ -64,7 +64,7 @@ public final class BackgroundConsumer<Item>: @unchecked Sendable {
     }
 
     /// Queues `item` (waits while `capacity` items are queued).
-    public func push(_ item: Item) { queue.push(item) }
+    public func push(_ item: consuming Item) { queue.push(item) }
 
     /// Waits until every pushed item is consumed; rethrows the first error. Call it from
     /// the pushing thread; calling it again (an error path after a failed finish) only

@@ -81,11 +81,10 @@ struct BinaryStreamRun {
         let dryRun = writer == nil
         func collect() {
             if dryRun {
-                let n = Int64(rows.count)
+                let n = rows.count
                 rows.removeAll()
-                counts.rowsRead += n
-                counts.rowsWritten += n
-                progress?.addRows(n)
+                countKept(n)
+                progress?.addRows(Int64(n))
             } else {
                 rows.drain(into: &batch)
             }
@@ -120,8 +119,7 @@ struct BinaryStreamRun {
             try? behind.finish()
             // Records decoded but not yet written are counted like written ones: the caller
             // rolls them all back as `input_failed`. Rejects so far stay counted.
-            counts.rowsRead += Int64(batch.count)
-            counts.rowsWritten += Int64(batch.count)
+            countKept(batch.count)
             drain(&reader, window: nil, windowOffset: 0, into: &lines)
             if !lines.isEmpty { try? quarantine(lines) }
             throw error
@@ -137,8 +135,7 @@ struct BinaryStreamRun {
                                 to behind: BackgroundConsumer<FlowBatch>) {
         let size = max(1, options.batchRows)
         if batch.count >= size && batch.count < 2 * size {
-            write(batch, to: behind)
-            batch = pool.take()
+            write(handOver(&batch, pool), to: behind)
         } else if batch.count >= size {
             var from = 0
             while batch.count - from >= size {
@@ -148,18 +145,31 @@ struct BinaryStreamRun {
             batch = batch.rows(from..<batch.count)
         }
         if final && !batch.isEmpty {
-            write(batch, to: behind)
-            batch = pool.take()
+            write(handOver(&batch, pool), to: behind)
         }
+    }
+
+    /// `batch`, replaced by an empty pooled one: the writer gets the only reference, so the
+    /// pool takes it back without a copy.
+    private func handOver(_ batch: inout FlowBatch, _ pool: BatchPool) -> FlowBatch {
+        var full = pool.take()
+        swap(&full, &batch)
+        return full
     }
 
     /// Queues `batch` for writing and counts its rows (a failed write fails the file, which
     /// rolls every counted row back).
-    private mutating func write(_ batch: FlowBatch, to behind: BackgroundConsumer<FlowBatch>) {
+    private mutating func write(_ batch: consuming FlowBatch, to behind: BackgroundConsumer<FlowBatch>) {
+        let n = batch.count
+        countKept(n)
+        progress?.addRows(Int64(n))
         behind.push(batch)
-        counts.rowsRead += Int64(batch.count)
-        counts.rowsWritten += Int64(batch.count)
-        progress?.addRows(Int64(batch.count))
+    }
+
+    /// Counts `n` decoded records as read and kept.
+    private mutating func countKept(_ n: Int) {
+        counts.rowsRead += Int64(n)
+        counts.rowsWritten += Int64(n)
     }
 
     /// Turns the reader's pending rejects into quarantine lines and counts the records it

@@ -27,29 +27,9 @@ extension FlowExportDecoder {
                 }
                 /// Where the field of record k starts.
                 @inline(__always) func at(_ k: Int) -> Int { o &+ k &* fixed }
+                if op.target.fill(batch, first, n, body, length: len, at: at) { continue }
                 @inline(__always) func value(_ k: Int) -> UInt64 { BinaryBytes.beUInt(body, at(k), len) }
-                @inline(__always) func v4(_ k: Int) -> IPAddress { IPAddress(ipv4: BinaryBytes.be32(body, at(k))) }
-                @inline(__always) func v6(_ k: Int) -> IPAddress {
-                    IPAddress(high: BinaryBytes.be64(body, at(k)), low: BinaryBytes.be64(body, at(k) &+ 8))
-                }
                 switch op.target {
-                case .srcAddr4: batch.fillSourceAddress(first, n, v4)
-                case .dstAddr4: batch.fillDestinationAddress(first, n, v4)
-                case .srcAddr6: batch.fillSourceAddress(first, n, v6)
-                case .dstAddr6: batch.fillDestinationAddress(first, n, v6)
-                case .srcPort: batch.fillSourcePort(first, n) { UInt16(truncatingIfNeeded: value($0)) }
-                case .proto: batch.fillProtocol(first, n) { UInt8(truncatingIfNeeded: value($0)) }
-                case .tcpFlags: batch.fillTCPFlags(first, n) { UInt8(truncatingIfNeeded: value($0)) }
-                case .tos: batch.fillTOS(first, n) { UInt8(truncatingIfNeeded: value($0)) }
-                case .packets: batch.fillPackets(first, n, value)
-                case .bytes: batch.fillBytes(first, n, value)
-                case .revPackets: batch.fillReversePackets(first, n, value)
-                case .revBytes: batch.fillReverseBytes(first, n, value)
-                case .input: batch.fillInputInterface(first, n) { UInt32(truncatingIfNeeded: value($0)) }
-                case .output: batch.fillOutputInterface(first, n) { UInt32(truncatingIfNeeded: value($0)) }
-                case .srcAS: batch.fillSourceAS(first, n) { UInt32(truncatingIfNeeded: value($0)) }
-                case .dstAS: batch.fillDestinationAS(first, n) { UInt32(truncatingIfNeeded: value($0)) }
-                case .direction: batch.fillFlowDirection(first, n) { UInt8(truncatingIfNeeded: value($0)) }
                 // Times wait in the record's scratch until the record is resolved.
                 case .firstSysUp: for k in 0..<n { s[k].firstSysUp = UInt32(truncatingIfNeeded: value(k)) }
                 case .lastSysUp: for k in 0..<n { s[k].lastSysUp = UInt32(truncatingIfNeeded: value(k)) }

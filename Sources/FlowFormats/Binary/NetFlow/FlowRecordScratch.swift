@@ -40,43 +40,24 @@ struct FlowRecordScratch {
         return secs * 1000 + frac
     }
 
-    /// Stores field `t` read from `p[o ..< o+len]`.
+    /// Stores field `t` read from `p[o ..< o+len]`: straight into the row when it has a
+    /// column of its own (`FlowFieldTarget.fill`), else here until the record is resolved.
     @inline(__always)
     mutating func apply(_ t: FlowFieldTarget, _ p: UnsafeRawBufferPointer, _ o: Int, _ len: Int, into b: FlowBatchBuilder) {
         let before = have
         have |= Self.bit(t)
-        switch t {
-        case .skip: return
-        case .srcAddr4: b.setSourceAddress(row, IPAddress(ipv4: BinaryBytes.be32(p, o))); return
-        case .dstAddr4: b.setDestinationAddress(row, IPAddress(ipv4: BinaryBytes.be32(p, o))); return
-        case .srcAddr6: b.setSourceAddress(row, IPAddress(high: BinaryBytes.be64(p, o), low: BinaryBytes.be64(p, o + 8))); return
-        case .dstAddr6: b.setDestinationAddress(row, IPAddress(high: BinaryBytes.be64(p, o), low: BinaryBytes.be64(p, o + 8))); return
-        default: break
-        }
+        if t == .skip || t.fill(b, row, 1, p, length: len, at: { _ in o }) { return }
         let v = BinaryBytes.beUInt(p, o, len)
         switch t {
-        case .srcPort: b.setSourcePort(row, UInt16(truncatingIfNeeded: v))
         case .dstPort: b.setDestinationPort(row, UInt16(truncatingIfNeeded: v))
-        case .proto: b.setProtocol(row, UInt8(truncatingIfNeeded: v))
-        case .tcpFlags: b.setTCPFlags(row, UInt8(truncatingIfNeeded: v))
-        case .tos: b.setTOS(row, UInt8(truncatingIfNeeded: v))
         case .icmpTypeCode:
             // The ICMP type/code stands in for the destination port unless a port (or an
             // earlier type/code field) came first; a port field later replaces it.
             if before & (Self.bit(.dstPort) | Self.bit(.icmpTypeCode)) == 0 {
                 b.setDestinationPort(row, UInt16(truncatingIfNeeded: v))
             }
-        case .packets: b.setPackets(row, v)
-        case .bytes: b.setBytes(row, v)
         case .packetsTotal: packetsTotal = v
         case .bytesTotal: bytesTotal = v
-        case .revPackets: b.setReversePackets(row, v)
-        case .revBytes: b.setReverseBytes(row, v)
-        case .input: b.setInputInterface(row, UInt32(truncatingIfNeeded: v))
-        case .output: b.setOutputInterface(row, UInt32(truncatingIfNeeded: v))
-        case .srcAS: b.setSourceAS(row, UInt32(truncatingIfNeeded: v))
-        case .dstAS: b.setDestinationAS(row, UInt32(truncatingIfNeeded: v))
-        case .direction: b.setFlowDirection(row, UInt8(truncatingIfNeeded: v))
         case .firstSysUp: firstSysUp = UInt32(truncatingIfNeeded: v)
         case .lastSysUp: lastSysUp = UInt32(truncatingIfNeeded: v)
         case .startSec: startMs = Int64(truncatingIfNeeded: v &* 1000)

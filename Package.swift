@@ -27,7 +27,7 @@ let package = Package(
         // Schema, addresses, timestamps, column buffers, reject reasons. No IO.
         .target(name: "FlowCore"),
         // Byte sources (file, gzip incl. multi-member), atomic writer, file discovery.
-        .target(name: "FlowIO", dependencies: ["CZlib", "FlowCore"]),
+        .target(name: "FlowIO", dependencies: ["CZlib", "CLinuxIO", "FlowCore"]),
         // Decoders (and, for the generator, encoders) that take and give bytes, no IO:
         // CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
         .target(name: "FlowFormats", dependencies: ["FlowCore", "CBzip2", "Yams"]),

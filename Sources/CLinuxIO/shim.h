@@ -1,9 +1,12 @@
 #ifndef FLOE_CLINUXIO_SHIM_H
 #define FLOE_CLINUXIO_SHIM_H
 
-/* Linux calls that Swift's Glibc module does not import (they need _GNU_SOURCE). */
+/* Linux calls that Swift's Glibc module does not import (they need _GNU_SOURCE, or they
+   are variadic and so cannot be called from Swift). */
 
 #if defined(__linux__) && defined(__LP64__)
+#include <sys/prctl.h>
+
 /* Declared here, not through <fcntl.h>, so that the module does not depend on how the
    system headers were configured; the signature is glibc's on 64-bit Linux. */
 extern int sync_file_range(int fd, long offset, long nbytes, unsigned int flags);
@@ -13,9 +16,20 @@ extern int sync_file_range(int fd, long offset, long nbytes, unsigned int flags)
 static inline int floe_start_writeback(int fd, long offset, long length) {
     return sync_file_range(fd, offset, length, 2 /* SYNC_FILE_RANGE_WRITE */);
 }
+
+/* Asks the kernel to send `signal` to this process when its parent dies
+   (prctl(PR_SET_PDEATHSIG), which is variadic). Returns 0, or -1 with errno set. */
+static inline int floe_set_parent_death_signal(int signal) {
+    return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0UL, 0UL, 0UL);
+}
 #else
 static inline int floe_start_writeback(int fd, long offset, long length) {
     (void)fd; (void)offset; (void)length;
+    return 0;
+}
+
+static inline int floe_set_parent_death_signal(int signal) {
+    (void)signal;
     return 0;
 }
 #endif

@@ -90,32 +90,3 @@ enum PartitionSwap {
         }
     }
 }
-
-/// An exclusive lock on a dataset folder (`.clean.lock`, flock), so two cleans never write
-/// the same dataset at once.
-final class DatasetLock {
-    private let fd: Int32
-
-    init(folder: String) throws {
-        let path = folder + "/.clean.lock"
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CleanError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            // Another clean (e.g. another day of a parallel backfill) writes this dataset:
-            // wait for it rather than fail; the lock is released when that process ends.
-            FileHandle.standardError.write(Data("floe-clean: waiting for \(path) (another floe-clean is writing this dataset)\n".utf8))
-            var rc: Int32
-            repeat { rc = flock(fd, LOCK_EX) } while rc != 0 && errno == EINTR
-            if rc != 0 {
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw CleanError.writeFailed(path: path, reason: "cannot lock: \(reason)")
-            }
-        }
-    }
-
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
-    }
-}

@@ -157,6 +157,7 @@ public struct CleanCommand: ParsableCommand {
     }
 
     public func run() throws {
+        try bindStageToRunner("floe-clean")
         let config = try makeConfig()
         var engine = CleanEngine(config: config, toolVersion: floeVersion)
         engine.progress = StageProgress.fromEnvironment()

@@ -101,6 +101,7 @@ public struct ReportCommand: ParsableCommand {
     }
 
     public func run() throws {
+        try bindStageToRunner("floe-report")
         var options = ReportOptions(datasetDir: dataset, ingestDir: ingest, scoresDir: scores, days: try days())
         options.title = title
         options.generatedAt = noGeneratedAt ? .none : (generatedAt.map { .text($0) } ?? .automatic)

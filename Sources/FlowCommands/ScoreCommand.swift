@@ -45,6 +45,7 @@ public struct ScoreCommand: ParsableCommand {
     }
 
     public func run() throws {
+        try bindStageToRunner("floe-score")
         do {
             let (manifest, _) = try ModelPipeline.score(models: models, input: input, dates: date.compactMap(CivilTime.parseDate),
                                                         output: output, floeVersion: floeVersion, log: log)

@@ -71,6 +71,7 @@ public struct TrainCommand: ParsableCommand {
     }
 
     public func run() throws {
+        try bindStageToRunner("floe-train")
         do {
             if let folder = sampleDataset {
                 let labels = try SampleDataset.write(rows: sampleRows, days: sampleDays, seed: sampleSeed, anomalies: true, folder: folder)

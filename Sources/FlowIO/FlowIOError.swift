@@ -29,6 +29,8 @@ public enum FlowIOError: Error, CustomStringConvertible, Equatable {
     case allChunksHeld(count: Int)
     /// An input spec (file, folder or glob) matched no regular file.
     case noInputMatched(spec: String)
+    /// Another process holds the output folder's writer lock (`OutputFolderClaim`).
+    case folderBusy(path: String, holder: String)
 
     public var description: String {
         switch self {
@@ -58,6 +60,9 @@ public enum FlowIOError: Error, CustomStringConvertible, Equatable {
         case .allChunksHeld(let count):
             return "all \(count) chunk buffers are held by the consumer; release a chunk before asking "
                 + "for the next one (or use more chunks in flight)."
+        case .folderBusy(let path, let holder):
+            return "\(path): \(holder.isEmpty ? "another floe stage" : holder) is writing this folder. "
+                + "Wait for it to finish, or stop it, and run again."
         case .noInputMatched(let spec):
             return "input '\(spec)' matches no regular file. Check the path, or quote the glob "
                 + "so the shell does not expand it."

@@ -19,11 +19,13 @@ public enum ReportWriter {
     /// Writes `doc` into `folder` (created if missing); returns the paths written.
     @discardableResult
     public static func write(_ doc: ReportDocument, to folder: String) throws -> [String] {
+        let claim: OutputFolderClaim
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw ReportError.writeFailed(path: folder, reason: "cannot create the folder (\(error.localizedDescription))")
+            claim = try OutputFolderClaim(folder: folder, stage: "floe-report")
+        } catch FlowIOError.writeFailed(let path, let reason) {
+            throw ReportError.writeFailed(path: path, reason: reason)
         }
+        defer { withExtendedLifetime(claim) {} }
         var written: [String] = []
         let files = files(for: doc)
         for f in files {

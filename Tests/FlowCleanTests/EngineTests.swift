@@ -132,7 +132,7 @@ import Testing
         #expect(fileBytes(partitionPath(out, day: day0 + 1)) != old1)
         #expect(try PartitionContents(path: partitionPath(out, day: day0 + 1)).rowCount == 2)
         // No staging or scratch folders are left behind.
-        let hidden = try fm.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") && $0 != ".clean.lock" }
+        let hidden = try fm.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") && $0 != OutputFolderClaim.lockFileName }
         #expect(hidden.isEmpty)
     }
 

@@ -38,7 +38,8 @@ public enum ModelPipeline {
     public static func train(config: ModelsConfig, input: String, output: String, from: Int64? = nil, to: Int64? = nil,
                              floeVersion: String, log: (String) -> Void = { _ in }) throws -> ModelsIndex {
         let dataset = try DatasetFiles(root: input, from: from, to: to, fingerprints: true)
-        try createFolder(output)
+        let claim = try claimFolder(output, stage: "floe-train")
+        defer { withExtendedLifetime(claim) {} }
         let data = try ModelData(config: config, dataset: dataset)
         let table = try data.table()
         guard table.count > 0 else {
@@ -79,7 +80,8 @@ public enum ModelPipeline {
         let config = try ModelsConfig.decode(json: Data(index.config.utf8), source: models + "/" + ModelsIndex.fileName)
         let all = try DatasetFiles(root: input, fingerprints: true)
         let days = dates.isEmpty ? all.days : dates.sorted()
-        try createFolder(output)
+        let claim = try claimFolder(output, stage: "floe-score")
+        defer { withExtendedLifetime(claim) {} }
         var anomalies: [AnomalyRecord] = []
         var outputs: [ScoreManifest.Output] = []
         var inputFiles: [DatasetFiles.File] = []
@@ -119,11 +121,13 @@ public enum ModelPipeline {
         return (manifest, ranked)
     }
 
-    static func createFolder(_ path: String) throws {
+    /// Claims the output folder for `stage` (creating it; see `OutputFolderClaim`), with
+    /// the failure as a `FlowModelsError`.
+    static func claimFolder(_ path: String, stage: String) throws -> OutputFolderClaim {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw FlowModelsError.io(path: path, detail: "cannot create the output folder: \(error.localizedDescription)")
+            return try OutputFolderClaim(folder: path, stage: stage)
+        } catch FlowIOError.writeFailed(let failedPath, let reason) {
+            throw FlowModelsError.io(path: failedPath, detail: reason)
         }
     }
 }

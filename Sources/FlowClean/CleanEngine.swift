@@ -33,21 +33,27 @@ public struct CleanEngine: Sendable {
         self.toolVersion = toolVersion
     }
 
-    /// The Arrow files of the inputs: a folder gives its `*.arrow` files (sorted by name,
-    /// hidden files skipped), a file gives itself. A path that does not exist is kept, so
-    /// it is reported as a failed input.
-    public static func inputFiles(_ specs: [String]) -> [String] {
+    /// The Arrow files of the inputs. A folder written by floe-ingest gives exactly the files
+    /// its `manifest.json` lists, in the manifest's order: a listed file that is missing is
+    /// kept, so it is reported as a failed input, and a file the manifest does not list is
+    /// never read (a directory listing could miss or add files; rows must not vanish with
+    /// them). A folder without a manifest gives every `*.arrow` file in it, hidden ones
+    /// included, sorted by name. A file gives itself; a path that does not exist is kept.
+    public static func inputFiles(_ specs: [String]) throws -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for spec in specs {
             var isDir: ObjCBool = false
-            if fm.fileExists(atPath: spec, isDirectory: &isDir), isDir.boolValue {
-                let names = ((try? fm.contentsOfDirectory(atPath: spec)) ?? [])
-                    .filter { $0.hasSuffix(".arrow") && !$0.hasPrefix(".") }.sorted()
-                let folder = spec.hasSuffix("/") ? String(spec.dropLast()) : spec
-                out += names.map { folder + "/" + $0 }
-            } else {
+            guard fm.fileExists(atPath: spec, isDirectory: &isDir), isDir.boolValue else {
                 out.append(spec)
+                continue
+            }
+            let folder = spec.hasSuffix("/") && spec.count > 1 ? String(spec.dropLast()) : spec
+            if let listed = try IngestOutputListing.read(folder: folder) {
+                out += listed.map { folder + "/" + $0 }
+            } else {
+                let names = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".arrow") }.sorted()
+                out += names.map { folder + "/" + $0 }
             }
         }
         return out
@@ -64,16 +70,16 @@ public struct CleanEngine: Sendable {
         if !problems.isEmpty {
             throw CleanError.invalidConfig(problems.map { ConfigDiagnostic(file: "configuration", line: 0, $0) })
         }
-        let files = CleanEngine.inputFiles(inputs)
+        let files = try CleanEngine.inputFiles(inputs)
         if files.isEmpty { throw CleanError.usage("no input Arrow files in \(inputs.joined(separator: ", ")); give RAW_DIR folders written by floe-ingest") }
         let fm = FileManager.default
+        let claim: OutputFolderClaim
         do {
-            try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
-        } catch {
-            throw CleanError.writeFailed(path: output, reason: "cannot create the dataset folder: \(error.localizedDescription)")
+            claim = try OutputFolderClaim(folder: output, stage: "floe-clean")
+        } catch FlowIOError.writeFailed(let path, let reason) {
+            throw CleanError.writeFailed(path: path, reason: reason)
         }
-        let lock = try DatasetLock(folder: output)
-        defer { withExtendedLifetime(lock) {} }
+        defer { withExtendedLifetime(claim) {} }
         PartitionSwap.recover(in: output)
 
         let reference = config.referenceTimeMillis ?? now ?? Int64(Date().timeIntervalSince1970 * 1000)
@@ -83,9 +89,9 @@ public struct CleanEngine: Sendable {
         let scratch = output + "/.clean-scratch-\(getpid())"
         try? fm.removeItem(atPath: scratch)
         do {
-            try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        } catch {
-            throw CleanError.writeFailed(path: scratch, reason: "cannot create the scratch folder: \(error.localizedDescription)")
+            try createFolder(scratch)
+        } catch FlowIOError.writeFailed(let path, let reason) {
+            throw CleanError.writeFailed(path: path, reason: reason)
         }
         defer { try? fm.removeItem(atPath: scratch) }
 
@@ -152,9 +158,9 @@ public struct CleanEngine: Sendable {
             let staged = output + "/." + folder + ".tmp-\(getpid())"
             try? fm.removeItem(atPath: staged)
             do {
-                try fm.createDirectory(atPath: staged, withIntermediateDirectories: false)
-            } catch {
-                throw CleanError.writeFailed(path: staged, reason: error.localizedDescription)
+                try createFolder(staged)
+            } catch FlowIOError.writeFailed(let path, let reason) {
+                throw CleanError.writeFailed(path: path, reason: reason)
             }
             let part = DatasetSchema.partFile(0)
             let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,

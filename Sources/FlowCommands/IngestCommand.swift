@@ -76,6 +76,12 @@ public struct IngestCommand: ParsableCommand {
     @Option(name: .customLong("max-line-length"), help: ArgumentHelp("Longest accepted line in bytes; longer lines are rejected without being buffered.", valueName: "bytes"))
     public var maxLineLength: Int = 64 * 1024
 
+    @Option(name: .customLong("max-quarantine-rows"), help: ArgumentHelp("Reject lines each input keeps in quarantine.jsonl, in input order; later rejects are only counted by reason (the manifest's rejects_not_quarantined).", valueName: "rows"))
+    public var maxQuarantineRows: Int = 100_000
+
+    @Option(name: .customLong("max-reject-share"), help: ArgumentHelp("An input whose share of rejected rows is larger fails (nothing of it is kept, exit 1): a file that is mostly rejects is in another format or damaged.", valueName: "0..1"))
+    public var maxRejectShare: Double = 0.5
+
     @Option(name: .customLong("batch-rows"), help: ArgumentHelp("Rows per Arrow record batch (binary inputs: up to twice that many).", valueName: "rows"))
     public var batchRows: Int = 65_536
 
@@ -97,6 +103,8 @@ public struct IngestCommand: ParsableCommand {
             throw ValidationError("Unknown dialect '\(dialect)'; use one of \(Dialect.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         if maxLineLength < 16 { throw ValidationError("--max-line-length must be at least 16 bytes.") }
+        if maxQuarantineRows < 0 { throw ValidationError("--max-quarantine-rows must be 0 or more.") }
+        if !(0...1).contains(maxRejectShare) { throw ValidationError("--max-reject-share must be between 0 and 1 (1 keeps every file).") }
         if batchRows < 1 || batchRows > 1 << 24 { throw ValidationError("--batch-rows must be between 1 and 16777216.") }
         if let bad = exportPorts.first(where: { $0 < 0 || $0 > 65_535 }) {
             throw ValidationError("--export-port \(bad) is not a UDP port (0-65535).")
@@ -135,6 +143,8 @@ public struct IngestCommand: ParsableCommand {
             }
         }
         options.maxLineLength = maxLineLength
+        options.maxQuarantineRows = maxQuarantineRows
+        options.maxRejectShare = maxRejectShare
         options.batchRows = batchRows
         options.parseThreads = threads
         options.exportPorts = Set(exportPorts.map { UInt16($0) })
@@ -144,6 +154,7 @@ public struct IngestCommand: ParsableCommand {
     }
 
     public func run() throws {
+        try bindStageToRunner("floe-ingest")
         // A dry run writes nothing; a folder given with it only keeps the inputs inside it
         // from being read, as in a real run.
         let folder = output ?? ""

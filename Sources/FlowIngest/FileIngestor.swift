@@ -54,6 +54,7 @@ struct FileIngestor {
         let finalPath = outputDirectory + "/" + outputName
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
+        let limiter = QuarantineLimiter(limit: options.maxQuarantineRows, sink: quarantine)
         do {
             // A dry run decodes and counts with no writer.
             let temporary = options.dryRun ? nil : try AtomicFile.temporaryPath(for: finalPath)
@@ -68,12 +69,13 @@ struct FileIngestor {
                 binary = BinaryStreamRun(options: options, file: path, kind: kind)
                 binary?.writer = writer
                 binary?.progress = progress
-                try binary?.consume(chunks, quarantine: quarantine)
+                try binary?.consume(chunks, quarantine: limiter.pass)
             } else {
                 run.writer = writer
                 run.progress = progress
-                try run.consume(chunks, quarantine: quarantine)
+                try run.consume(chunks, quarantine: limiter.pass)
             }
+            try checkRejectShare(binary?.counts ?? run.counts, path: path)
             try writer?.finish()
             run.writer = nil
             binary?.writer = nil
@@ -95,14 +97,30 @@ struct FileIngestor {
             report.format = run.parser?.dialect?.rawValue
             report.counts = run.counts
         }
+        report.counts.rejectsNotQuarantined += limiter.dropped
         if report.status != .failed && report.counts.rowsRejected > 0 { report.status = .partial }
-        if report.status == .failed, report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0 > 0 {
+        if report.status == .failed {
+            // Every failed file has its line, also one that failed before any row was read
+            // (unknown format, unreadable): the quarantine lists every input that gave nothing.
             var line: [UInt8] = []
             QuarantineEncoder().appendFile(file: path, rows: report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0,
                                            reason: RowCounts.inputFailed, detail: report.error ?? "", into: &line)
             try? quarantine(line)
         }
         return report
+    }
+
+    /// Fails an input most of whose rows were rejected (more than `maxRejectShare`): such a
+    /// file is almost always in another dialect than the one detected, or damaged, and a
+    /// run that kept its few matching rows would look like a success.
+    func checkRejectShare(_ counts: RowCounts, path: String) throws {
+        guard counts.rowsRead > 0, counts.rowsRejected > 0 else { return }
+        let share = Double(counts.rowsRejected) / Double(counts.rowsRead)
+        guard share > options.maxRejectShare else { return }
+        let top = counts.rejectsByReason.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+            .map { "\($0.key) \(NumberText.thousands($0.value))" }.joined(separator: ", ")
+        throw IngestInputError.mostlyRejected(path: path, rejected: counts.rowsRejected, read: counts.rowsRead,
+                                              limit: options.maxRejectShare, topReasons: top)
     }
 
     /// The message of a failure, naming the file; header problems say how to proceed.
@@ -125,14 +143,16 @@ struct FileIngestor {
 
     /// `NAME-HASH.arrow`: the input's file name (made safe) and 8 hex digits of a hash of
     /// its absolute path, so equal names in different folders do not collide and a rerun
-    /// over the same files writes the same names.
+    /// over the same files writes the same names. Leading dots are dropped: an output is
+    /// never a hidden file (`.part1.csv` → `part1.csv-HASH.arrow`).
     static func outputName(for path: String) -> String {
         let absolute = realpathString(path) ?? path
         let base = absolute.split(separator: "/").last.map(String.init) ?? "input"
-        let safe = String(base.unicodeScalars.map { c -> Character in
+        var safe = String(base.unicodeScalars.map { c -> Character in
             let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "." || c == "-" || c == "_"
             return ok ? Character(c) : "_"
-        })
+        }).drop { $0 == "." }.description
+        if safe.isEmpty { safe = "input" }
         let hash = XXH64.hash(Array(absolute.utf8))
         let hex = String(hash >> 32, radix: 16)
         return safe + "-" + String(repeating: "0", count: 8 - hex.count) + hex + ".arrow"
@@ -173,7 +193,7 @@ struct StreamRun {
         var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
         let pool = BatchPool(capacity: options.batchRows)
         let pieceParser = PieceParser(file: file, maxLineLength: options.maxLineLength,
-                                      pool: pool)
+                                      pool: pool, quarantineCap: options.maxQuarantineRows)
         var pending: [(WorkItem, ParsedPiece)] = []
         defer {
             // On an error, let running pieces finish before their chunks go away.
@@ -208,6 +228,7 @@ struct StreamRun {
             for batch in piece.batches { try writer?.write(batch) }
             while let written = piece.batches.popLast() { pool.give(written) }
             if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
+            counts.rejectsNotQuarantined += piece.unencodedRejects
             counts.rowsRead += piece.records + piece.rejected
             counts.rowsWritten += piece.records
             progress?.addRows(piece.records)

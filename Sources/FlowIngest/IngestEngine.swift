@@ -25,9 +25,8 @@ public struct IngestEngine {
     public func run(inputs specs: [String]) throws -> IngestManifest {
         let started = DispatchTime.now()
         let dryRun = options.dryRun
-        if !dryRun {
-            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        }
+        let claim = dryRun ? nil : try OutputFolderClaim(folder: outputDirectory, stage: "floe-ingest")
+        defer { withExtendedLifetime(claim) {} }
         let previous = dryRun ? nil : try? IngestManifest.decode(Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         var manifest = IngestManifest(version: options.toolVersion, parameters: options.manifestParameters)
 

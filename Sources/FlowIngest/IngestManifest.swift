@@ -11,6 +11,10 @@ public struct RowCounts: Codable, Equatable, Sendable {
     /// Rejected rows by `RejectReason` raw value (plus `input_failed` for rows rolled back
     /// because their file turned out to be corrupt).
     public var rejectsByReason: [String: Int64] = [:]
+    /// Rejected rows counted (in `rejectsByReason`) but not written to the quarantine,
+    /// because the input had already filled its share (`IngestOptions.maxQuarantineRows`).
+    /// In the manifest only when not 0.
+    public var rejectsNotQuarantined: Int64 = 0
 
     public init() {}
 
@@ -24,6 +28,7 @@ public struct RowCounts: Codable, Equatable, Sendable {
         rowsRead += other.rowsRead
         rowsWritten += other.rowsWritten
         rowsRejected += other.rowsRejected
+        rejectsNotQuarantined += other.rejectsNotQuarantined
         for (k, v) in other.rejectsByReason { rejectsByReason[k, default: 0] += v }
     }
 
@@ -34,7 +39,25 @@ public struct RowCounts: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case rowsRead = "rows_read", rowsWritten = "rows_written", rowsRejected = "rows_rejected"
-        case rejectsByReason = "rejects_by_reason"
+        case rejectsByReason = "rejects_by_reason", rejectsNotQuarantined = "rejects_not_quarantined"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rowsRead = try c.decode(Int64.self, forKey: .rowsRead)
+        rowsWritten = try c.decode(Int64.self, forKey: .rowsWritten)
+        rowsRejected = try c.decode(Int64.self, forKey: .rowsRejected)
+        rejectsByReason = try c.decode([String: Int64].self, forKey: .rejectsByReason)
+        rejectsNotQuarantined = try c.decodeIfPresent(Int64.self, forKey: .rejectsNotQuarantined) ?? 0
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rowsRead, forKey: .rowsRead)
+        try c.encode(rowsWritten, forKey: .rowsWritten)
+        try c.encode(rowsRejected, forKey: .rowsRejected)
+        try c.encode(rejectsByReason, forKey: .rejectsByReason)
+        if rejectsNotQuarantined > 0 { try c.encode(rejectsNotQuarantined, forKey: .rejectsNotQuarantined) }
     }
 }
 

@@ -25,6 +25,12 @@ public struct IngestOptions: Sendable {
     /// file, quarantine or manifest (the returned manifest says what a run would write, with
     /// `rows_written` the rows it would keep). For checking archives before a long run.
     public var dryRun = false
+    /// Reject lines one input keeps in the quarantine, in input order; later rejects are
+    /// counted by reason only (`rejects_not_quarantined` in the manifest).
+    public var maxQuarantineRows = 100_000
+    /// An input whose rejected share of rows is larger fails (nothing of it is kept, exit
+    /// 1): a file that is mostly rejects is in another format or damaged.
+    public var maxRejectShare = 0.5
     /// Software version recorded in the manifest.
     public var toolVersion = "0"
 
@@ -39,6 +45,8 @@ public struct IngestOptions: Sendable {
             "epoch_unit": parser.epochUnit.map { "\($0)" } ?? "auto",
             "mapping": parser.mapping == nil ? "none" : "given",
             "max_line_length": String(maxLineLength),
+            "max_quarantine_rows": String(maxQuarantineRows),
+            "max_reject_share": String(maxRejectShare),
             "batch_rows": String(batchRows),
             "export_ports": exportPorts.isEmpty ? "any" : exportPorts.sorted().map(String.init).joined(separator: ","),
         ]

@@ -52,6 +52,10 @@ final class WorkItem: @unchecked Sendable {
 final class ParsedPiece: @unchecked Sendable {
     var batches: [FlowBatch] = []
     var quarantine: [UInt8] = []
+    /// Reject lines encoded into `quarantine`, and rejects past `PieceParser.quarantineCap`
+    /// that were only counted.
+    var encodedRejects = 0
+    var unencodedRejects: Int64 = 0
     var records: Int64 = 0
     var rejects: [RejectReason: Int64] = [:]
     var error: Error?
@@ -114,6 +118,9 @@ struct PieceParser {
     let file: String
     let maxLineLength: Int
     let pool: BatchPool
+    /// Most reject lines one piece encodes: an input keeps at most this many in the
+    /// quarantine (`QuarantineLimiter`), so encoding more would only cost memory.
+    let quarantineCap: Int
     let quarantine = QuarantineEncoder()
 
     func parse(_ item: WorkItem, with parser: inout DialectParser, into piece: ParsedPiece) {
@@ -164,6 +171,11 @@ struct PieceParser {
     private func reject(_ reason: RejectReason, _ detail: String, _ ref: LineRef, _ bytes: UnsafeBufferPointer<UInt8>,
                         _ piece: ParsedPiece) {
         piece.rejects[reason, default: 0] += 1
+        guard piece.encodedRejects < quarantineCap else {
+            piece.unencodedRejects += 1
+            return
+        }
+        piece.encodedRejects += 1
         quarantine.appendRow(file: file, line: ref.number, offset: ref.offset, reason: reason.rawValue, detail: detail,
                              raw: bytes, into: &piece.quarantine)
     }

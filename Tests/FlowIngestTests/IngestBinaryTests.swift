@@ -236,7 +236,8 @@ import Testing
     }
 
     /// Packets longer than the capture's snapshot length are rejected one by one, each
-    /// quarantine line quoting the first bytes at its offset.
+    /// quarantine line quoting the first bytes at its offset; a capture none of whose
+    /// packets could be read is a failed input (its last quarantine line says so).
     @Test func rejectedPacketsAreQuotedInHex() throws {
         let dir = makeTemporaryFolder()
         var bytes = Self.fixture("softflowd-v5.pcap")
@@ -247,11 +248,12 @@ import Testing
         let manifest = try ingest([dir + "/snap.pcap"], into: dir + "/raw")
         let input = try #require(manifest.inputs.first)
         let records = Self.pcapRecords(bytes)
-        #expect(input.status == .partial)
+        #expect(input.status == .failed)
         #expect(input.counts.rowsWritten == 0)
         #expect(input.counts.rejectsByReason == ["bad_packet": Int64(records.count)])
         let lines = try quarantineLines(dir + "/raw")
-        #expect(lines.count == records.count)
+        #expect(lines.count == records.count + 1)
+        #expect(lines.last?["reason"] as? String == "input_failed")
         for (line, record) in zip(lines, records) {
             #expect(line["offset"] as? Int == record.offset)
             let hex = bytes[record.offset..<(record.offset + 64)].map { String(format: "%02x", $0) }.joined()

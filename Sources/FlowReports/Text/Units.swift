@@ -1,17 +1,10 @@
+import FlowCore
+
 /// Human-readable numbers: thousands separators, IEC byte units, rates, percentages.
 /// Locale-independent and deterministic (no Foundation formatters).
 public enum Units {
     /// `4812` → `4,812`; negative numbers keep their sign.
-    public static func thousands<T: BinaryInteger>(_ value: T) -> String {
-        let negative = value < 0
-        let digits = negative ? String(Int64(value).magnitude) : String(UInt64(value))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return negative ? "-" + out : out
-    }
+    public static func thousands<T: BinaryInteger>(_ value: T) -> String { NumberText.thousands(value) }
 
     /// `value` with exactly `decimals` digits after the point (round half away from zero).
     public static func fixed(_ value: Double, _ decimals: Int) -> String {

@@ -1,4 +1,5 @@
 import CLinuxIO
+import FlowIO
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write
@@ -92,6 +93,7 @@ final class FileSink {
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         guard fd >= 0 else { throw ColumnarError.misuse(path: path, detail: "write after the file was closed") }
+        CrashPoint.willWrite(bytes.count)
         var done = 0
         while done < bytes.count {
             let r = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)

@@ -39,6 +39,7 @@ public final class AtomicFile {
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard isOpen else { throw FlowIOError.writeFailed(path: path, reason: "file already committed or aborted") }
         guard let base = bytes.baseAddress else { return }
+        CrashPoint.willWrite(bytes.count)
         var done = 0
         while done < bytes.count {
             let written = systemWrite(descriptor, base + done, bytes.count - done)

@@ -49,6 +49,12 @@ public struct CleanConfig: Sendable, Equatable, Codable {
     public var threads: Int = 2
     /// Rows per Arrow record batch of the output.
     public var rowsPerBatch: Int = 65_536
+    /// The run fails (exit 1) when the rejected share of the rows in is larger, or when
+    /// rows came in and none was kept (`max_reject_share`, default 0.5).
+    public var maxRejectShare: Double = 0.5
+    /// Reject lines each input keeps in quarantine.jsonl; later rejects are counted by
+    /// rule only (`max_quarantine_rows`, default 100,000).
+    public var maxQuarantineRows: Int = 100_000
 
     /// RFC 1918 private IPv4 space and RFC 4193 unique local IPv6 addresses.
     public static let defaultInternalNetworks: [NetworkPrefix] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
@@ -74,6 +80,8 @@ public struct CleanConfig: Sendable, Equatable, Codable {
         if memoryBudgetMB < 64 { out.append("memory_budget_mb must be at least 64") }
         if threads < 1 || threads > 64 { out.append("threads must be 1–64") }
         if rowsPerBatch < 1 || rowsPerBatch > 1 << 22 { out.append("rows_per_batch must be 1–4194304") }
+        if !(0...1).contains(maxRejectShare) { out.append("max_reject_share must be between 0 and 1") }
+        if maxQuarantineRows < 0 { out.append("max_quarantine_rows must not be negative") }
         return out
     }
 
@@ -87,6 +95,7 @@ public struct CleanConfig: Sendable, Equatable, Codable {
         case jumboFrames = "jumbo_frames", allowDHCPUnspecifiedSource = "allow_dhcp_unspecified_source"
         case dedupe, internalNetworks = "internal_networks", memoryBudgetMB = "memory_budget_mb"
         case threads, rowsPerBatch = "rows_per_batch"
+        case maxRejectShare = "max_reject_share", maxQuarantineRows = "max_quarantine_rows"
     }
 
     struct DedupeSection: Codable {
@@ -117,6 +126,8 @@ public struct CleanConfig: Sendable, Equatable, Codable {
         try c.encode(memoryBudgetMB, forKey: .memoryBudgetMB)
         try c.encode(threads, forKey: .threads)
         try c.encode(rowsPerBatch, forKey: .rowsPerBatch)
+        try c.encode(maxRejectShare, forKey: .maxRejectShare)
+        try c.encode(maxQuarantineRows, forKey: .maxQuarantineRows)
     }
 
     public init(from decoder: Decoder) throws {
@@ -168,5 +179,7 @@ public struct CleanConfig: Sendable, Equatable, Codable {
         if let v = try c.decodeIfPresent(Int.self, forKey: .memoryBudgetMB) { memoryBudgetMB = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .threads) { threads = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .rowsPerBatch) { rowsPerBatch = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .maxRejectShare) { maxRejectShare = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .maxQuarantineRows) { maxQuarantineRows = v }
     }
 }

@@ -12,7 +12,7 @@ public enum CleanConfigLoader {
     public static let keys = ["rules", "active_timeout", "not_before", "not_after", "max_future_skew", "reference_time",
                               "min_packet_bytes_ipv4", "min_packet_bytes_ipv6", "max_packet_bytes_ipv4", "max_packet_bytes_ipv6",
                               "jumbo_frames", "allow_dhcp_unspecified_source", "dedupe", "internal_networks",
-                              "memory_budget_mb", "threads", "rows_per_batch"]
+                              "memory_budget_mb", "threads", "rows_per_batch", "max_reject_share", "max_quarantine_rows"]
     static let dedupeKeys = ["enabled", "key", "tolerance"]
 
     /// Reads the YAML file at `path` over `base`.
@@ -165,6 +165,15 @@ struct ConfigReader {
         return v
     }
 
+    mutating func fraction(_ node: Node, _ what: String) -> Double? {
+        guard let t = text(node, what) else { return nil }
+        guard let v = Double(t), (0...1).contains(v) else {
+            error(node, "\(what) must be a number from 0 to 1, not '\(t)'")
+            return nil
+        }
+        return v
+    }
+
     mutating func duration(_ node: Node, _ what: String) -> Int64? {
         guard let t = text(node, what) else { return nil }
         guard let v = DurationText.parseMillis(t) else {
@@ -224,6 +233,8 @@ struct ConfigReader {
             case "memory_budget_mb": if let v = integer(value, key) { config.memoryBudgetMB = Int(clamping: v) }
             case "threads": if let v = integer(value, key) { config.threads = Int(clamping: v) }
             case "rows_per_batch": if let v = integer(value, key) { config.rowsPerBatch = Int(clamping: v) }
+            case "max_quarantine_rows": if let v = integer(value, key) { config.maxQuarantineRows = Int(clamping: v) }
+            case "max_reject_share": if let v = fraction(value, key) { config.maxRejectShare = v }
             case "internal_networks":
                 var nets: [NetworkPrefix] = []
                 for (t, node) in list(value, key) {

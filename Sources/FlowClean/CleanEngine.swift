@@ -102,7 +102,7 @@ public struct CleanEngine: Sendable {
         // In flight: one group being validated, one queued, one being consumed.
         let group = max(1, config.threads * 2)
         let slice = sliceRows ?? min(65_536, max(1_024, budgetBytes / 10 / (3 * group * stride)))
-        let sink = IntakeSink(store: store, quarantine: quarantine, inputs: files.count)
+        let sink = IntakeSink(store: store, quarantine: quarantine, inputs: files.count, maxQuarantineRows: config.maxQuarantineRows)
         let consumer = BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>(capacity: 1) { items in
             for item in items { try sink.take(item.outcome, input: item.input, rows: item.rows) }
         }
@@ -279,14 +279,15 @@ public struct CleanEngine: Sendable {
 /// quarantine lines and counts. Runs on the consumer thread only.
 final class IntakeSink: @unchecked Sendable {
     let store: DayStore
-    let quarantine: AtomicFile
     private(set) var labels = LabelTable()
     private(set) var counts: [CleanCounts]
+    /// One per input: its share of the quarantine.
+    private let limiters: [QuarantineLimiter]
 
-    init(store: DayStore, quarantine: AtomicFile, inputs: Int) {
+    init(store: DayStore, quarantine: AtomicFile, inputs: Int, maxQuarantineRows: Int) {
         self.store = store
-        self.quarantine = quarantine
         counts = [CleanCounts](repeating: CleanCounts(), count: inputs)
+        limiters = (0..<inputs).map { _ in QuarantineLimiter(limit: maxQuarantineRows) { try quarantine.write($0) } }
     }
 
     func take(_ outcome: BatchOutcome, input: Int, rows: Int) throws {
@@ -298,7 +299,8 @@ final class IntakeSink: @unchecked Sendable {
             }
         }
         try outcome.rows.withUnsafeBufferPointer { try store.add($0) }
-        if !outcome.quarantine.isEmpty { try quarantine.write(outcome.quarantine) }
+        try limiters[input].pass(outcome.quarantine)
+        counts[input].rejectsNotQuarantined = limiters[input].dropped
         counts[input].rowsIn += Int64(rows)
         for rule in CleanRule.allCases where outcome.rejects[rule.index] > 0 {
             counts[input].rowsRejected += Int64(outcome.rejects[rule.index])

@@ -11,6 +11,9 @@ public struct CleanCounts: Codable, Equatable, Sendable {
     public var rejectsByRule: [String: Int64] = Dictionary(uniqueKeysWithValues: CleanRule.allCases.map { ($0.rawValue, 0) })
     /// Rows dropped as duplicates of a kept row.
     public var duplicates: Int64 = 0
+    /// Rejected rows counted but not written to the quarantine (the input had filled its
+    /// `max_quarantine_rows`). In the manifest only when not 0.
+    public var rejectsNotQuarantined: Int64 = 0
 
     public init() {}
 
@@ -26,12 +29,33 @@ public struct CleanCounts: Codable, Equatable, Sendable {
         rowsOut += o.rowsOut
         rowsRejected += o.rowsRejected
         duplicates += o.duplicates
+        rejectsNotQuarantined += o.rejectsNotQuarantined
         for (k, v) in o.rejectsByRule { rejectsByRule[k, default: 0] += v }
     }
 
     enum CodingKeys: String, CodingKey {
         case rowsIn = "rows_in", rowsOut = "rows_out", rowsRejected = "rows_rejected"
-        case rejectsByRule = "rejects_by_rule", duplicates
+        case rejectsByRule = "rejects_by_rule", duplicates, rejectsNotQuarantined = "rejects_not_quarantined"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rowsIn = try c.decode(Int64.self, forKey: .rowsIn)
+        rowsOut = try c.decode(Int64.self, forKey: .rowsOut)
+        rowsRejected = try c.decode(Int64.self, forKey: .rowsRejected)
+        rejectsByRule = try c.decode([String: Int64].self, forKey: .rejectsByRule)
+        duplicates = try c.decode(Int64.self, forKey: .duplicates)
+        rejectsNotQuarantined = try c.decodeIfPresent(Int64.self, forKey: .rejectsNotQuarantined) ?? 0
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rowsIn, forKey: .rowsIn)
+        try c.encode(rowsOut, forKey: .rowsOut)
+        try c.encode(rowsRejected, forKey: .rowsRejected)
+        try c.encode(rejectsByRule, forKey: .rejectsByRule)
+        try c.encode(duplicates, forKey: .duplicates)
+        if rejectsNotQuarantined > 0 { try c.encode(rejectsNotQuarantined, forKey: .rejectsNotQuarantined) }
     }
 }
 

@@ -1,5 +1,10 @@
 /// Streaming dedupe over rows arriving in start order: a row is a duplicate when a row
-/// with the same key (the configured columns) was kept at most `tolerance` ms earlier.
+/// with the same key (the configured columns) was kept at most `tolerance` ms earlier —
+/// unless both come from the same exporter (or both name none) and differ in any column:
+/// one exporter never reports one flow twice with different values (nfpcapd writes one
+/// ICMP echo flow a second, each its own), so only an exact copy of its record (the same
+/// file read twice, overlapping files) is dropped. The tolerance is for copies of one flow
+/// seen by two exporters, whose clocks and counters differ slightly.
 /// Holds only keys seen within the tolerance window (an open-addressing table, rebuilt
 /// without expired entries as it fills), so memory does not grow with the input.
 struct DedupeWindow {
@@ -63,7 +68,8 @@ struct DedupeWindow {
         let outcome = slots.withUnsafeMutableBufferPointer { slots -> Int in
             while slots[i].used {
                 if slots[i].hash == h && Self.sameKey(&slots[i].row, row, columns) {
-                    if start &- slots[i].row.start <= tolerance { return 1 }
+                    if start &- slots[i].row.start <= tolerance
+                        && (!Self.sameSource(&slots[i].row, row) || Self.identical(&slots[i].row, row)) { return 1 }
                     slots[i].row = row.pointee  // this row starts a new window
                     return 0
                 }
@@ -126,6 +132,31 @@ struct DedupeWindow {
         if columns.useExporter { mix(r.has(Present.exporter) ? r.exporter.low ^ r.exporter.high : 0) }
         h ^= h >> 29
         return h
+    }
+
+    /// Both rows name the same exporter, or neither names one.
+    @inline(__always)
+    private static func sameSource(_ x: UnsafePointer<CleanRow>, _ y: UnsafePointer<CleanRow>) -> Bool {
+        let a = x.pointee, b = y.pointee
+        return a.has(Present.exporter) == b.has(Present.exporter) && (!a.has(Present.exporter) || a.exporter == b.exporter)
+    }
+
+    /// Equal in every column (nullable ones: both null, or both the same value); the input
+    /// file a row came from is not a column.
+    @inline(__always)
+    static func identical(_ x: UnsafePointer<CleanRow>, _ y: UnsafePointer<CleanRow>) -> Bool {
+        let a = x.pointee, b = y.pointee
+        guard a.present == b.present, a.start == b.start, a.end == b.end, a.src == b.src, a.dst == b.dst,
+              a.proto == b.proto, a.packets == b.packets, a.bytes == b.bytes else { return false }
+        func same<T: Equatable>(_ bit: UInt16, _ u: T, _ v: T) -> Bool { !a.has(bit) || u == v }
+        return same(Present.srcPort, a.srcPort, b.srcPort) && same(Present.dstPort, a.dstPort, b.dstPort)
+            && same(Present.tcpFlags, a.tcpFlags, b.tcpFlags) && same(Present.inputIf, a.inputIf, b.inputIf)
+            && same(Present.outputIf, a.outputIf, b.outputIf) && same(Present.srcAS, a.srcAS, b.srcAS)
+            && same(Present.dstAS, a.dstAS, b.dstAS) && same(Present.tos, a.tos, b.tos)
+            && same(Present.exporter, a.exporter, b.exporter) && same(Present.samplingRate, a.samplingRate, b.samplingRate)
+            && same(Present.flowDirection, a.flowDirection, b.flowDirection)
+            && same(Present.revPackets, a.revPackets, b.revPackets) && same(Present.revBytes, a.revBytes, b.revBytes)
+            && same(Present.label, a.label, b.label)
     }
 
     @inline(__always)

@@ -90,6 +90,12 @@ public struct CleanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads (default 2; the output does not depend on it).", valueName: "N"))
     public var threads: Int?
 
+    @Option(name: .customLong("max-reject-share"), help: ArgumentHelp("Fail (exit 1) when a larger share of the rows in is rejected, or when rows came in and none was kept (default 0.5; 1 fails only on the latter).", valueName: "0..1"))
+    public var maxRejectShare: Double?
+
+    @Option(name: .customLong("max-quarantine-rows"), help: ArgumentHelp("Reject lines each input keeps in quarantine.jsonl; later rejects are only counted by rule (default 100000).", valueName: "rows"))
+    public var maxQuarantineRows: Int?
+
     public init() {}
 
     /// The configuration the options describe (throws `CleanError.invalidConfig`).
@@ -141,6 +147,8 @@ public struct CleanCommand: ParsableCommand {
         }
         if let v = memoryBudgetMB { config.memoryBudgetMB = v }
         if let v = threads { config.threads = v }
+        if let v = maxRejectShare { config.maxRejectShare = v }
+        if let v = maxQuarantineRows { config.maxQuarantineRows = v }
         for p in config.problems() { problem("options", p) }
         if !problems.isEmpty { throw CleanError.invalidConfig(problems) }
         return config
@@ -178,6 +186,10 @@ public struct CleanCommand: ParsableCommand {
             "floe-clean: \(t.rowsIn) rows in, \(t.rowsOut) out, \(t.rowsRejected) rejected, \(t.duplicates) duplicates; \(manifest.partitions.count) partitions in \(output)\n".utf8))
         for failed in manifest.failedInputs {
             FileHandle.standardError.write(Data("floe-clean: input failed: \(failed.path): \(failed.error ?? "unreadable")\n".utf8))
+        }
+        if let failure = manifest.rejectFailure(maxShare: config.maxRejectShare, quarantinePath: output + "/" + CleanManifest.quarantineFileName) {
+            FileHandle.standardError.write(Data("floe-clean: failed: \(failure)\n".utf8))
+            throw ExitCode(1)
         }
         if !manifest.failedInputs.isEmpty { throw ExitCode(1) }
     }

@@ -48,9 +48,10 @@ import Testing
         let tmp = TempFolder()
         defer { tmp.cleanup() }
         let late = flow(start: t0 + CivilTime.millisPerDay - 10)
-        var copy = late
+        var copy = late  // the same flow seen by a second exporter, 20 ms later, after midnight
         copy.start += 20
         copy.end += 20
+        copy.exporter = IPAddress("10.0.255.2")
         try writeRaw([late, copy], to: tmp.sub("raw") + "/a.arrow")
         let m = try engine().run(inputs: [tmp.path + "/raw"], output: tmp.path + "/flows")
         #expect(m.totals.counts.duplicates == 1)

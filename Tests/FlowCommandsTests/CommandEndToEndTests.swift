@@ -92,6 +92,35 @@ func jsonObject(_ path: String) throws -> [String: Any] {
         #expect(try Binaries.run("floe", ["ingest", "--help"]).out.contains("USAGE: floe ingest "))
     }
 
+    /// Inputs named with a leading dot reach the dataset: 2,000 + 3,000 rows in, 5,000 out.
+    @Test func dotNamedInputsReachTheDataset() throws {
+        let dir = temporaryFolder()
+        for (name, rows, seed) in [(".part1.csv", 2000, "3"), ("part2.csv", 3000, "4")] {
+            let gen = try Binaries.run("floe", ["generate", "--rows", String(rows), "--days", "1", "--seed", seed, "--no-anomalies",
+                                                "--dialect", "generic-csv", "--start", "2026-11-02", "--output", dir + "/in/" + name])
+            #expect(gen.code == 0, "\(gen.err)")
+        }
+        let ingest = try Binaries.run("floe-ingest", ["--quiet", "--output", dir + "/raw", dir + "/in/.part1.csv", dir + "/in/part2.csv"])
+        #expect(ingest.code == 0, "\(ingest.err)")
+        let clean = try Binaries.run("floe-clean", ["--reference-time", "2026-11-04T00:00:00Z", "--output", dir + "/flows", dir + "/raw"])
+        #expect(clean.code == 0, "\(clean.err)")
+        let totals = try #require(try jsonObject(dir + "/flows/manifest.json")["totals"] as? [String: Any])
+        #expect(totals["rows_in"] as? Int == 5000)
+    }
+
+    /// floe-clean exits 1, naming the rule, when it keeps nothing of the rows it read.
+    @Test func cleanThatKeepsNothingFails() throws {
+        let dir = temporaryFolder()
+        let gen = try Binaries.run("floe", ["generate", "--rows", "500", "--days", "1", "--seed", "5", "--no-anomalies",
+                                            "--dialect", "generic-csv", "--start", "2026-11-02", "--output", dir + "/in/a.csv"])
+        #expect(gen.code == 0, "\(gen.err)")
+        #expect(try Binaries.run("floe-ingest", ["--quiet", "--output", dir + "/raw", dir + "/in/a.csv"]).code == 0)
+        let clean = try Binaries.run("floe-clean", ["--reference-time", "2026-10-01T00:00:00Z", "--output", dir + "/flows", dir + "/raw"])
+        #expect(clean.code == 1)
+        #expect(clean.err.contains("kept no rows of 500"), "\(clean.err)")
+        #expect(clean.err.contains("future_skew: 500 rows, e.g."))
+    }
+
     @Test func stageNameFollowsTheExecutable() {
         #expect(stageCommandName("clean", invokedAs: "/usr/local/bin/floe-clean") == "floe-clean")
         #expect(stageCommandName("clean", invokedAs: "/usr/local/bin/floe") == "clean")

@@ -1,24 +1,24 @@
-/// Keeps one input's share of the quarantine bounded: the first `limit` reject lines (in
+/// Keeps one input's share of a quarantine file (floe-ingest's, floe-clean's) bounded: the first `limit` reject lines (in
 /// input order) pass through whole; later ones are only counted (`dropped`), by reason in
 /// the manifest as before. So a file of ten million bad lines costs a bounded quarantine
 /// and flat memory, and the manifest says how many rejects were not kept.
 ///
 /// Reject lines arrive as byte runs of whole JSON lines (a raw newline only ever ends a
 /// line: newlines inside values are escaped). Used on the writing thread only.
-final class QuarantineLimiter {
-    let limit: Int
-    private(set) var kept = 0
+public final class QuarantineLimiter {
+    public let limit: Int
+    public private(set) var kept = 0
     /// Reject lines counted but not written.
-    private(set) var dropped: Int64 = 0
+    public private(set) var dropped: Int64 = 0
     private let sink: ([UInt8]) throws -> Void
 
-    init(limit: Int, sink: @escaping ([UInt8]) throws -> Void) {
+    public init(limit: Int, sink: @escaping ([UInt8]) throws -> Void) {
         self.limit = max(0, limit)
         self.sink = sink
     }
 
     /// Passes on the lines of `bytes` that still fit, counts the rest.
-    func pass(_ bytes: [UInt8]) throws {
+    public func pass(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
         let room = limit - kept
         var lines = 0
@@ -39,7 +39,7 @@ final class QuarantineLimiter {
 
     /// Counts reject lines that were never encoded (a parsing thread stopped encoding once
     /// its own piece alone had filled the input's share).
-    func countUnencoded(_ n: Int64) {
+    public func countUnencoded(_ n: Int64) {
         dropped += n
     }
 }

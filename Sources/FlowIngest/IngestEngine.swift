@@ -12,6 +12,8 @@ public struct IngestEngine {
     public var onInput: (@Sendable (InputReport) -> Void)?
     /// Receives rows written and input bytes read (total: the inputs' sizes on disk).
     public var progress: StageProgress?
+    /// Small files two at a time (tests turn it off to compare with one at a time).
+    var concurrentSmallFiles = true
 
     public init(options: IngestOptions, outputDirectory: String) {
         self.options = options
@@ -35,29 +37,43 @@ public struct IngestEngine {
             try quarantineFile?.write(bytes)
         }
         let entries = expand(specs)
+        let sizes = entries.map { entry -> Int64 in
+            if case .file(let path) = entry { return FileIngestor.fileSize(path) } else { return 0 }
+        }
         var bytesBefore: Int64 = 0
         if let progress {
-            let sizes = entries.map { entry -> Int64 in
-                if case .file(let path) = entry { return FileIngestor.fileSize(path) } else { return 0 }
-            }
             progress.setTotal(sizes.reduce(0, +), unit: "bytes")
             ingestor.progress = progress
         }
-        for entry in entries {
-            var report: InputReport
-            switch entry {
-            case .file(let path):
-                ingestor.bytesBefore = bytesBefore
-                report = ingestor.ingest(path: path)
-                bytesBefore += report.bytes
-                progress?.setDone(bytesBefore)
-            case .unmatched(let spec, let error):
-                report = InputReport(path: spec, compression: InputCompression.none.rawValue, bytes: 0)
-                report.status = .failed
-                report.error = error
-            }
+        func finish(_ report: InputReport) {
+            bytesBefore += report.bytes
+            progress?.setDone(bytesBefore)
             onInput?(report)
             manifest.inputs.append(report)
+        }
+        var index = 0
+        while index < entries.count {
+            let group = concurrentSmallFiles ? smallFileGroup(entries, sizes: sizes, from: index) : []
+            if group.count > 1 {
+                // Small files two at a time (one parsing thread each); results in input order.
+                for (report, quarantineLines) in ingestConcurrently(group) {
+                    try quarantineFile?.write(quarantineLines)
+                    finish(report)
+                }
+                index += group.count
+                continue
+            }
+            switch entries[index] {
+            case .file(let path):
+                ingestor.bytesBefore = bytesBefore
+                finish(ingestor.ingest(path: path))
+            case .unmatched(let spec, let error):
+                var report = InputReport(path: spec, compression: InputCompression.none.rawValue, bytes: 0)
+                report.status = .failed
+                report.error = error
+                finish(report)
+            }
+            index += 1
         }
         manifest.recomputeTotals()
         progress?.flush()
@@ -71,6 +87,46 @@ public struct IngestEngine {
     }
 
     var manifestPath: String { outputDirectory + "/" + IngestManifest.fileName }
+
+    /// Files smaller than this (on disk) are ingested two at a time: one of them cannot keep
+    /// both cores busy (a nightly nfcapd folder holds 288 five-minute files, an S3 export
+    /// thousands of small gzip objects). Larger files go one by one with all parsing threads.
+    static let smallFileBytes: Int64 = 8 << 20
+    /// Files ingested concurrently at most before their results are written in order (the
+    /// quarantine lines of a group are held in memory until then).
+    static let smallFileGroup = 8
+
+    /// The paths of the run of consecutive small files starting at `index` (at most
+    /// `smallFileGroup`); empty when `entries[index]` is not a small file.
+    func smallFileGroup(_ entries: [InputEntry], sizes: [Int64], from index: Int) -> [String] {
+        var paths: [String] = []
+        var k = index
+        while k < entries.count, paths.count < Self.smallFileGroup, case .file(let path) = entries[k], sizes[k] < Self.smallFileBytes {
+            paths.append(path)
+            k += 1
+        }
+        return paths
+    }
+
+    /// Ingests `paths` on two threads, each file with one parsing thread, and returns each
+    /// file's report and quarantine lines in the order of `paths`.
+    func ingestConcurrently(_ paths: [String]) -> [(InputReport, [UInt8])] {
+        var oneThread = options
+        oneThread.parseThreads = 1
+        let single = oneThread
+        let results = ConcurrentResults<(InputReport, [UInt8])>(count: paths.count)
+        let next = ConcurrentResults<Int>(count: 1)
+        let outputDirectory = outputDirectory
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            while let k = next.claimNext(below: paths.count) {
+                let lines = QuarantineBuffer()
+                let ingestor = FileIngestor(options: single, outputDirectory: outputDirectory) { lines.bytes += $0 }
+                let report = ingestor.ingest(path: paths[k])
+                results.set(k, (report, lines.bytes))
+            }
+        }
+        return results.values()
+    }
 
     enum InputEntry {
         case file(String)

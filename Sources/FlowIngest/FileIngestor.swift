@@ -210,6 +210,7 @@ struct StreamRun {
             if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
             counts.rowsRead += piece.records + piece.rejected
             counts.rowsWritten += piece.records
+            counts.rowsSkipped += piece.skipped
             progress?.addRows(piece.records)
             for (reason, n) in piece.rejects { counts.addRejects(reason.rawValue, n) }
         }

@@ -53,6 +53,8 @@ final class ParsedPiece: @unchecked Sendable {
     var batches: [FlowBatch] = []
     var quarantine: [UInt8] = []
     var records: Int64 = 0
+    /// Records that are not flows (`LineOutcome.skippedRecord`).
+    var skipped: Int64 = 0
     var rejects: [RejectReason: Int64] = [:]
     var error: Error?
     let done = DispatchSemaphore(value: 0)
@@ -153,6 +155,8 @@ struct PieceParser {
                         if rows.isFull { piece.batches.append(pool.batch(from: rows)) }
                     case .skipped:
                         break
+                    case .skippedRecord:
+                        piece.skipped += 1
                     case .rejected(let reason, let detail):
                         reject(reason, detail, ref, bytes, piece)
                     }

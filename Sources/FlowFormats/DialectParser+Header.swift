@@ -50,7 +50,7 @@ extension DialectParser {
         } else {
             let sniff = HeaderSniff(names: names)
             throw FlowFormatsError.unknownFormat(firstLine: Self.clip(text), recognised: sniff.recognisedSummary,
-                                                 missing: sniff.missingRequired)
+                                                 missing: sniff.missingRequired, note: sniff.timeNote)
         }
         try configure(d, names: names, delimiter: delimiter)
         headerBytes = Array(line)

@@ -5,8 +5,9 @@ import FlowCore
 public enum FlowFormatsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No dialect recognises the header. `firstLine` is the start of the first line;
     /// `recognised` lists the columns the alias table knows (`ts_start → start`), `missing`
-    /// the required fields no column gives.
-    case unknownFormat(firstLine: String, recognised: [String] = [], missing: [String] = [])
+    /// the required fields no column gives, `note` why a time is missing (see
+    /// `HeaderSniff.timeNote`).
+    case unknownFormat(firstLine: String, recognised: [String] = [], missing: [String] = [], note: String = "")
     /// The header lacks columns the dialect needs to build a record. `note` explains a
     /// special case (a duration without any time column).
     case missingColumns(dialect: Dialect, columns: [String], note: String = "")
@@ -19,10 +20,11 @@ public enum FlowFormatsError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .unknownFormat(let first, let recognised, let missing):
+        case .unknownFormat(let first, let recognised, let missing, let note):
             var text = "unknown format: the first line '\(first)' is no known header"
             if !recognised.isEmpty { text += "; recognised: " + recognised.joined(separator: ", ") }
             if !missing.isEmpty { text += "; missing required: " + missing.joined(separator: ", ") }
+            if !note.isEmpty { text += " (\(note))" }
             return text + "; run `floe-ingest --suggest-mapping FILE` for a mapping file to complete, "
                 + "or give --dialect"
         case .missingColumns(let d, let cols, let note):

@@ -39,6 +39,9 @@ public struct HeaderSniff: Sendable {
         zip(names, roles).filter { $0.1 != .ignore }.map { "\($0.0) → \($0.1.fieldName)" }
     }
 
+    /// Why no time can be had, when a duration or end column stands without a start.
+    public var timeNote: String { Self.timeNote(missing: missingRequired, names: names, roles: roles) }
+
     /// Datasets with an attack-type text column and a 0/1 `Label` (NF-* `Attack`/`Label`,
     /// UNSW-NB15 `attack_cat`/`Label`): the text column is the label and `Label` the
     /// fallback for rows whose text is empty. Other label columns beyond the first are

@@ -48,6 +48,17 @@ public enum MappingSuggestion {
         return out
     }
 
+    /// The first line of a file's leading bytes (without a UTF-8 BOM, CR or LF), or nil
+    /// when the bytes hold no complete line or are not UTF-8.
+    public static func firstLine(_ bytes: [UInt8]) -> String? {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        guard let lf = body.firstIndex(of: 0x0A) else { return nil }
+        var line = body[..<lf]
+        if line.last == 0x0D { line = line.dropLast() }
+        return String(validating: line, as: UTF8.self)
+    }
+
     /// Header names and the delimiter: comma, else tab, else semicolon, else space.
     static func split(_ line: String) -> (names: [String], delimiter: (byte: UInt8, name: String)) {
         let d: (UInt8, String) = line.contains(",") ? (0x2C, ",") : line.contains("\t") ? (0x09, "tab")

@@ -42,6 +42,12 @@ extension DialectParser {
             isReady = true
             return parseDataLine(line, batch: batch)
         }
+        if dialect == .argus, let first = names.first?.first, first.isASCII && first.isNumber {
+            // `ra -L -1` (no title line) with --dialect argus: the documented field list.
+            try configure(.argus, names: DialectHeaders.argus.split(separator: ",").map(String.init), delimiter: 0x2C)
+            isReady = true
+            return parseDataLine(line, batch: batch)
+        }
         let d: Dialect
         if let known = dialect {
             d = known

@@ -197,6 +197,15 @@ import Testing
         #expect(r[3].proto == 58 && r[3].dstPort == 0x8000 && r[3].packets == 6)
     }
 
+    /// Without its title line (`ra -L -1`), ra output is read with --dialect argus in the
+    /// documented field order; undetected it is an unknown format.
+    @Test func argusWithoutTitleLine() throws {
+        let row = "1796533597.693588,1796533597.693854,tcp,127.0.0.1,60176,   ->,127.0.0.1,18380,1,1,74,54,RST\n"
+        let d = try decode(row + row, dialect: .argus)
+        #expect(d.records.count == 2 && d.rejects.isEmpty && d.records[0].revBytes == 54)
+        #expect(throws: FlowFormatsError.self) { try decode(row, dialect: nil) }
+    }
+
     /// A mapping names only what differs; the rest is found by alias.
     @Test func partialMapping() throws {
         let m = try ColumnMapping(yaml: "start: Begin\nend: Finish\n")

@@ -35,9 +35,9 @@ kill -INT $tcpdump_pid; wait $tcpdump_pid 2>/dev/null || true
 # 2. argus turns the capture into flow records; ra prints them as CSV with a header line.
 timeout 60 argus -r "$work/traffic.pcap" -w "$work/traffic.argus"
 fields="stime ltime proto saddr sport dir daddr dport spkts dpkts sbytes dbytes state"
-# With management records (argus writes `man` records at start and end of the stream).
-timeout 60 ra -r "$work/traffic.argus" -n -u -c , -M man -s $fields > "$out/argus-ra.csv" 2>/dev/null \
-  || timeout 60 ra -r "$work/traffic.argus" -n -u -c , -s $fields > "$out/argus-ra.csv"
+# With management records (argus writes `man` records at the start and end of the stream;
+# ra prints them unless filtered).
+timeout 60 ra -r "$work/traffic.argus" -n -u -c , -s $fields > "$out/argus-ra.csv"
 # Flows only (the filter `not man` drops management records).
 timeout 60 ra -r "$work/traffic.argus" -n -u -c , -s $fields - not man > "$out/argus-ra-flows.csv"
 ls -l "$out"

@@ -152,7 +152,7 @@ extension DialectParser {
             rules.trimFields = true
             rules.dashIsNull = true
             rules.argusPorts = true
-            rules.argusNonFlows = d == .argus
+            rules.argusNonFlows = true
             let table = d == .argus ? ColumnNames.argus : ColumnNames.unswNB15
             let normalized = names.map(ColumnNames.normalize)
             // SrcPkts (forward) wins over TotPkts (both directions, CTU-13) wherever it stands.

@@ -146,17 +146,32 @@ import Testing
     @Test func unswNB15WithAndWithoutHeader() throws {
         let row1 = "59.166.0.0,1390,149.171.126.6,53,udp,CON,0.001055,132,164,31,29,0,0,dns,500473.9375,621800.9375,2,2,0,0,0,0,66,82,0,0,0,0,1421927414,1421927414,0.017,0.013,0,0,0,0,0,0,0,0,3,7,1,3,1,1,1,,0"
         let row2 = "175.45.176.3,0x000b,149.171.126.18,0x0000,icmp,ECO,0.000000,46,0,254,0,0,0,-,0,0,1,0,0,0,0,0,46,0,0,0,0,0,1421927415,1421927415,0,0,0,0,0,0,0,0,0,0,1,1,1,1,1,1,1, Reconnaissance ,1"
+        let arp = "10.40.170.2,0,10.40.170.2,0,arp,INT,0,46,0,0,0,0,0,-,0,0,1,0,0,0,0,0,46,0,0,0,0,0,1421927416,1421927416,0,0,0,0,0,0,2,0,0,0,2,2,2,2,2,2,2,,0"
         let header = DialectHeaders.unswNB15Columns.joined(separator: ",")
         for (text, given) in [(header + "\n" + row1 + "\n" + row2 + "\n", nil as Dialect?),
                               (row1 + "\n" + row2 + "\n", .unswNB15), (row1 + "\n" + row2 + "\n", nil)] {
-            let d = try decode(text, dialect: given)
+            let d = try decode(text + arp + "\n", dialect: given)
             #expect(d.parser.dialect == .unswNB15 && d.rejects.isEmpty, "\(d.details)")
+            #expect(d.outcomes.last == .skippedRecord(kind: "arp"))
             #expect(d.records.count == 2)
             guard d.records.count == 2 else { continue }
             let r = d.records[0]
             #expect(r.start == 1_421_927_414_000 && r.packets == 2 && r.bytes == 132 && r.revBytes == 164 && r.revPackets == 2)
             #expect(d.batch.label[0] == "0" && d.batch.label[1] == "Reconnaissance")
             #expect(d.records[1].dstPort == 0x0b00 && d.records[1].srcPort == nil)
+        }
+    }
+
+    /// Argus (and so UNSW-NB15, CTU-13) prints any IP protocol by name, in its own
+    /// spellings; IANA keywords are read too. Ambiguous or number-less names stay rejected.
+    @Test func argusAndIANAProtocolNames() {
+        let known: [(String, UInt8)] = [("ospf", 89), ("sctp", 132), ("ipnip", 4), ("st2", 5), ("bbn-rcc", 10),
+                                        ("3pc", 34), ("a/n", 107), ("ipv6-no", 59), ("ipv6-nonxt", 59),
+                                        ("secure-vmtp", 82), ("ipx-n-ip", 111), ("zero", 114), ("ib", 253),
+                                        ("IPv6-ICMP", 58), ("udplite", 136), ("rsvp", 46)]
+        for (name, number) in known { #expect(withBytes(name) { ByteParsing.proto($0) } == number, "\(name)") }
+        for name in ["any", "unas", "arp", "BOGUS", "unknown_transport"] {
+            #expect(withBytes(name) { ByteParsing.proto($0) } == nil, "\(name)")
         }
     }
 

@@ -324,6 +324,8 @@ public struct DialectParser: Sendable {
                 case .failure(let e): return e.outcome
                 }
             case .end(let fmt):
+                // pmacct prints an end it did not track as the zero date: unknown, not bad.
+                if TimestampParsing.isZeroDate(f) { continue }
                 switch time(f, fmt, m.role) {
                 case .success(let v): endMillis = v
                 case .failure(let e): return e.outcome

@@ -81,11 +81,16 @@ import Testing
         let d = try decode("""
             SRC_IP,DST_IP,SRC_PORT,DST_PORT,PROTOCOL,TIMESTAMP_START,TIMESTAMP_END,PACKETS,BYTES
             127.0.0.1,127.0.0.1,40000,18080,tcp,2026-12-06 05:06:37.693588,2026-12-06 05:06:38.000000,6,420
+            ::1,::1,47586,18981,tcp,2026-12-06 05:30:37.600457,0000-00-00 00:00:00.000000,1,80
+            ::1,::1,47586,18981,tcp,0000-00-00 00:00:00.000000,0000-00-00 00:00:00.000000,1,80
 
             """, dialect: nil)
-        #expect(d.parser.dialect == .genericCSV && d.rejects.isEmpty, "\(d.details)")
+        #expect(d.parser.dialect == .genericCSV && d.rejects == [.badTimestamp], "\(d.details)")
         let r = try #require(d.records.first)
-        #expect(r.start == utc(2026, 12, 6, 5, 6, 37, ms: 693) && r.proto == 6 && r.bytes == 420)
+        #expect(r.start == utc(2026, 12, 6, 5, 6, 37, ms: 693) && r.end == utc(2026, 12, 6, 5, 6, 38) && r.proto == 6 && r.bytes == 420)
+        // pmacct's zero date for an end it did not track: the end is unknown (= start); a
+        // zero start stays bad_timestamp.
+        #expect(d.records.count == 2 && d.records[1].end == d.records[1].start)
     }
 
     /// CTU-13 `.binetflow`: Argus output with text times, hex ICMP ports, total packets and

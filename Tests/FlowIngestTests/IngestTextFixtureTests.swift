@@ -5,7 +5,8 @@ import Testing
 @testable import FlowIngest
 
 /// Text outputs of real tools through the whole engine (test-fixtures/text, made by
-/// scripts/peers/make-argus-fixtures.sh and make-cicflowmeter-fixture.sh; see its README).
+/// scripts/peers/make-argus-fixtures.sh, make-cicflowmeter-fixture.sh and
+/// make-pmacct-fixture.sh; see its README).
 /// The expected totals were computed from the files with awk and Python, not by floe.
 @Suite struct IngestTextFixtureTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -30,6 +31,10 @@ import Testing
         // duration is 7974.999999999999).
         Totals(name: "cicflowmeter-python.csv", dialect: "cicflowmeter", rows: 17, skipped: 0, packets: 49,
                revPackets: 41, bytes: 3744, revBytes: 8370, ipv6: 0, durationMillis: 59),
+        // Python csv: 32 rows (18 IPv6), Σ PACKETS 32, Σ BYTES 4352; every TIMESTAMP_END is
+        // pmacct's zero date (not tracked), so each end equals its start.
+        Totals(name: "pmacct-print.csv", dialect: "generic-csv", rows: 32, skipped: 0, packets: 32, revPackets: 0,
+               bytes: 4352, revBytes: 0, ipv6: 18, durationMillis: 0),
     ]
 
     @Test(arguments: expectations)

@@ -4,9 +4,11 @@
 /// table (argus-clients), which UNSW-NB15 and CTU-13 inherit (`ipnip`, `st2`, `bbn-rcc`,
 /// `nvp`, `ipv6-no`, `pri-enc`, `ipx-n-ip`, `zero`, `ib`, …). Keys are lowercase. Argus's
 /// `any` (61, 63 and 68) is ambiguous and left out, as are names with no number (UNSW's
-/// `unas`): they stay `bad_protocol`.
+/// `unas`): they stay `bad_protocol`. Argus also names UDP flows it recognises as RTP,
+/// RTCP or UDT by those names (CTU-13 has them): they are protocol 17.
 enum IPProtocolNames {
     static let byName: [String: UInt8] = [
+        "rtp": 17, "rtcp": 17, "udt": 17,
         "hopopt": 0, "ip": 0, "icmp": 1, "igmp": 2, "ggp": 3, "ipnip": 4, "ipv4": 4, "st": 5, "st2": 5, "tcp": 6,
         "cbt": 7, "egp": 8, "igp": 9, "bbn-rcc": 10, "bbn-rcc-mon": 10, "nvp": 11, "nvp-ii": 11, "pup": 12,
         "argus": 13, "emcon": 14, "xnet": 15, "chaos": 16, "udp": 17, "mux": 18, "dcn": 19, "dcn-meas": 19,

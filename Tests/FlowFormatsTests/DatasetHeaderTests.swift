@@ -173,7 +173,8 @@ import Testing
         let known: [(String, UInt8)] = [("ospf", 89), ("sctp", 132), ("ipnip", 4), ("st2", 5), ("bbn-rcc", 10),
                                         ("3pc", 34), ("a/n", 107), ("ipv6-no", 59), ("ipv6-nonxt", 59),
                                         ("secure-vmtp", 82), ("ipx-n-ip", 111), ("zero", 114), ("ib", 253),
-                                        ("IPv6-ICMP", 58), ("udplite", 136), ("rsvp", 46)]
+                                        ("IPv6-ICMP", 58), ("udplite", 136), ("rsvp", 46),
+                                        ("rtp", 17), ("rtcp", 17), ("udt", 17)]
         for (name, number) in known { #expect(withBytes(name) { ByteParsing.proto($0) } == number, "\(name)") }
         for name in ["any", "unas", "arp", "BOGUS", "unknown_transport"] {
             #expect(withBytes(name) { ByteParsing.proto($0) } == nil, "\(name)")

@@ -46,6 +46,7 @@ public struct IngestCommand: ParsableCommand {
           floe-ingest --output raw/ flows/2026-11-28/*.csv.gz
           floe-ingest --dialect nfdump-csv --timezone Europe/Zurich --output raw/ export.csv
           floe-ingest --mapping mymap.yaml --output raw/ custom.csv
+          floe-ingest --suggest-mapping custom.csv > mymap.yaml
           floe-ingest --export-port 2055 --output raw/ collector.pcap nfcapd.202611281200
         """) }
 
@@ -73,6 +74,9 @@ public struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("YAML or JSON file mapping schema fields to the columns of an unrecognised CSV header.", valueName: "file"))
     public var mapping: String?
 
+    @Option(name: .customLong("suggest-mapping"), help: ArgumentHelp("Print a commented mapping file (YAML, for --mapping) for this CSV's header line: recognised columns filled in, missing required ones marked; then exit.", valueName: "file"))
+    public var suggestMapping: String?
+
     @Option(name: .customLong("max-line-length"), help: ArgumentHelp("Longest accepted line in bytes; longer lines are rejected without being buffered.", valueName: "bytes"))
     public var maxLineLength: Int = 64 * 1024
 
@@ -97,6 +101,7 @@ public struct IngestCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        if suggestMapping != nil { return }
         if inputs.isEmpty { throw ValidationError("Give at least one input file, folder or glob.") }
         if output == nil && !dryRun { throw ValidationError("Give the output folder with --output (or check the inputs with --dry-run).") }
         if let dialect, Dialect(rawValue: dialect) == nil {
@@ -155,6 +160,10 @@ public struct IngestCommand: ParsableCommand {
 
     public func run() throws {
         try bindStageToRunner("floe-ingest")
+        if let file = suggestMapping {
+            print(try Self.mappingSuggestion(for: file), terminator: "")
+            return
+        }
         // A dry run writes nothing; a folder given with it only keeps the inputs inside it
         // from being read, as in a real run.
         let folder = output ?? ""
@@ -181,6 +190,25 @@ public struct IngestCommand: ParsableCommand {
         if manifest.totals.filesFailed > 0 || !manifest.totals.counts.isBalanced {
             throw ExitCode.failure
         }
+    }
+}
+
+extension IngestCommand {
+    /// `--suggest-mapping`: the suggestion for the first line of `path` (plain or gzip).
+    static func mappingSuggestion(for path: String) throws -> String {
+        let source: ByteSource
+        do {
+            let file = try FileByteSource(path: path)
+            source = try file.peek(count: 2) == [0x1F, 0x8B] ? try GzipByteSource(raw: file, path: path) : file
+        } catch {
+            throw ValidationError("--suggest-mapping \(path): \(error)")
+        }
+        var head = [UInt8](repeating: 0, count: 64 * 1024)
+        let n = try head.withUnsafeMutableBytes { try source.read(into: $0) }
+        guard let line = MappingSuggestion.firstLine(Array(head[..<n])) else {
+            throw ValidationError("--suggest-mapping \(path): no complete UTF-8 header line in its first 64 KiB")
+        }
+        return MappingSuggestion.yaml(headerLine: line, file: path)
     }
 }
 

@@ -14,6 +14,11 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
     case awsVPC = "aws-vpc"
     /// CICFlowMeter / CIC-IDS2017 / CSE-CIC-IDS2018 CSV.
     case cicFlowMeter = "cicflowmeter"
+    /// Argus `ra -c ,` CSV (and CTU-13 binetflow): fractional epoch or slashed text times,
+    /// hex ICMP "ports", `man` management records skipped and counted.
+    case argus = "argus"
+    /// UNSW-NB15 CSV parts (Argus + Bro features, 49 columns), with or without header line.
+    case unswNB15 = "unsw-nb15"
     /// Any CSV whose header uses common column names (alias table) or a mapping file.
     case genericCSV = "generic-csv"
 }

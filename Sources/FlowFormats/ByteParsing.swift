@@ -98,12 +98,12 @@ public enum ByteParsing {
     }
 
     /// A protocol as a number 0–255 or a name: TCP, UDP, ICMP, ICMP6/ICMPv6/IPv6-ICMP,
-    /// GRE, ESP, AH, IGMP, IPIP/IPv4, IPv6, OSPF, PIM, VRRP, L2TP, SCTP, EGP, RSVP
-    /// (case-insensitive).
+    /// GRE, ESP, AH, IGMP, IPIP/IPv4, IPv6, OSPF, PIM, VRRP, L2TP, SCTP, EGP, RSVP, then any
+    /// IANA keyword or Argus spelling (`IPProtocolNames`), case-insensitive.
     @inlinable
     public static func proto(_ b: UnsafeBufferPointer<UInt8>) -> UInt8? {
         if let v = unsigned(b, max: 255) { return UInt8(v) }
-        if b.count < 2 || b.count > 9 { return nil }
+        if b.count < 1 || b.count > 16 { return nil }
         return protoName(b)
     }
 
@@ -113,7 +113,7 @@ public enum ByteParsing {
         if equalsLowercase(b, "udp") { return 17 }
         if equalsLowercase(b, "icmp") { return 1 }
         for (name, num) in protocolNames where equalsLowercaseString(b, name) { return num }
-        return nil
+        return IPProtocolNames.byName[lowercased(b)]
     }
 
     static func equalsLowercaseString(_ b: UnsafeBufferPointer<UInt8>, _ lower: String) -> Bool {

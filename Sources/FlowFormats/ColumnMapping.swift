@@ -7,6 +7,9 @@ import Yams
 /// Option keys: `time_format` (`auto`, `epoch`, `iso`/`text`), `time_unit` (`s`, `ms`,
 /// `us`), `duration_unit` (`s`, `ms`, `us`), `timezone`, `date_order` (`day_first`,
 /// `month_first`), `delimiter` (`,`, `tab`, `;`, `|`, `space`). Unknown keys are errors.
+/// A mapping may name only the columns whose names the alias table does not know: the
+/// others are found by alias (`HeaderSniff`); a required field that neither gives is a
+/// `missingColumns` error when the header is read.
 ///
 /// ```yaml
 /// start: "Start Time"
@@ -109,9 +112,6 @@ public struct ColumnMapping: Sendable, Equatable {
                 throw FlowFormatsError.badMapping("unknown key '\(key)'; keys are schema fields ("
                     + Self.mappableFields.joined(separator: ", ") + ") or " + Self.optionKeys.joined(separator: ", "))
             }
-        }
-        for required in ["start", "src_addr", "dst_addr", "protocol", "packets", "bytes"] where cols[required] == nil {
-            throw FlowFormatsError.badMapping("required field '\(required)' is not mapped")
         }
         if format == "epoch" && unit == nil {
             throw FlowFormatsError.badMapping("time_format epoch needs time_unit (s, ms or us)")

@@ -32,6 +32,11 @@ public enum ColumnRole: Equatable, Sendable {
     case flagCount(UInt8)
     /// AWS `log-status` (OK / NODATA / SKIPDATA).
     case logStatus
+    /// A second label column used for rows whose `label` column is empty (UNSW-NB15's
+    /// `Label` 0/1 behind `attack_cat`, NF-* datasets' `Label` behind `Attack`).
+    case labelFallback
+    /// Bytes of both directions (CTU-13 `TotBytes`): rev_bytes = total − bytes.
+    case totalBytes
 
     /// Schema-style name used in reject details.
     public var fieldName: String {
@@ -61,12 +66,15 @@ public enum ColumnRole: Equatable, Sendable {
         case .label: return "label"
         case .flagCount: return "tcp_flag_count"
         case .logStatus: return "log_status"
+        case .labelFallback: return "label"
+        case .totalBytes: return "total_bytes"
         }
     }
 
     /// A stable key to detect duplicate mappings (payloads ignored except flag bits).
     var key: String {
         if case .flagCount(let b) = self { return "flag\(b)" }
+        if self == .labelFallback { return "label_fallback" }
         return fieldName
     }
 }
@@ -138,32 +146,49 @@ enum ColumnNames {
         var t: [String: ColumnRole] = [:]
         func add(_ role: ColumnRole, _ names: [String]) { for n in names { t[normalize(n)] = role } }
         add(.srcAddr, ["src_ip", "srcip", "srcaddr", "src", "source", "Source IP", "sa", "src_addr", "source_address",
-                       "saddr", "id.orig_h", "src_address", "source_ip"])
+                       "saddr", "id.orig_h", "src_address", "source_ip",
+                       // IPFIX information elements; NetFlow v9 / nProbe / NF-* datasets.
+                       "sourceIPv4Address", "sourceIPv6Address", "IPV4_SRC_ADDR", "IPV6_SRC_ADDR"])
         add(.dstAddr, ["dst_ip", "dstip", "dstaddr", "dst", "destination", "Destination IP", "da", "dst_addr",
-                       "destination_address", "daddr", "id.resp_h", "dest_ip", "dst_address", "destination_ip"])
-        add(.srcPort, ["sport", "src_port", "srcport", "source_port", "sp", "id.orig_p", "Source Port"])
+                       "destination_address", "daddr", "id.resp_h", "dest_ip", "dst_address", "destination_ip",
+                       "destinationIPv4Address", "destinationIPv6Address", "IPV4_DST_ADDR", "IPV6_DST_ADDR"])
+        add(.srcPort, ["sport", "src_port", "srcport", "source_port", "sp", "id.orig_p", "Source Port",
+                       "sourceTransportPort", "L4_SRC_PORT"])
         add(.dstPort, ["dport", "dst_port", "dstport", "destination_port", "dest_port", "dp", "id.resp_p",
-                       "Destination Port"])
+                       "Destination Port", "destinationTransportPort", "L4_DST_PORT", "dsport"])
         add(.start(.auto), ["start", "ts", "timestamp", "first", "first_seen", "firstseen", "start_time", "stime",
-                            "starttime", "time", "flow_start"])
-        add(.end(.auto), ["end", "last", "te", "end_time", "last_seen", "lastseen", "ltime", "endtime", "flow_end"])
+                            "starttime", "time", "flow_start", "ts_start", "start_ts", "time_start", "first_switched",
+                            "timestamp_start", "flow_start_time"])
+        add(.end(.auto), ["end", "last", "te", "end_time", "last_seen", "lastseen", "ltime", "endtime", "flow_end",
+                          "ts_end", "end_ts", "time_end", "last_switched", "timestamp_end", "flow_end_time", "lasttime"])
+        // Names that carry their unit (IPFIX IEs 150–155; nProbe/NF-v3 FLOW_START_MILLISECONDS
+        // normalizes to the same key as flowStartMilliseconds).
+        add(.start(.epoch(.seconds)), ["flowStartSeconds"])
+        add(.start(.epoch(.millis)), ["flowStartMilliseconds", "FLOW_START_MILLISECONDS"])
+        add(.start(.epoch(.micros)), ["flowStartMicroseconds"])
+        add(.end(.epoch(.seconds)), ["flowEndSeconds"])
+        add(.end(.epoch(.millis)), ["flowEndMilliseconds", "FLOW_END_MILLISECONDS"])
+        add(.end(.epoch(.micros)), ["flowEndMicroseconds"])
         add(.duration(.seconds), ["duration", "dur", "td", "duration_s", "duration_sec"])
-        add(.duration(.millis), ["duration_ms", "dur_ms", "duration_msec"])
-        add(.duration(.micros), ["duration_us", "dur_us", "duration_usec"])
-        add(.proto, ["proto", "protocol", "pr", "ip_proto", "protocol_number"])
+        add(.duration(.millis), ["duration_ms", "dur_ms", "duration_msec", "FLOW_DURATION_MILLISECONDS",
+                                 "flowDurationMilliseconds"])
+        add(.duration(.micros), ["duration_us", "dur_us", "duration_usec", "flowDurationMicroseconds"])
+        add(.proto, ["proto", "protocol", "pr", "ip_proto", "protocol_number", "protocolIdentifier"])
         add(.packets, ["packets", "pkts", "ipkt", "in_pkts", "packet_count", "npackets", "src_pkts", "orig_pkts",
-                       "out_pkts_fwd", "fwd_packets"])
+                       "out_pkts_fwd", "fwd_packets", "packetDeltaCount", "packetTotalCount", "spkts", "srcpkts"])
         add(.bytes, ["bytes", "octets", "byts", "ibyt", "in_bytes", "byte_count", "nbytes", "src_bytes",
-                     "orig_ip_bytes", "fwd_bytes"])
-        add(.revPackets, ["rev_packets", "opkt", "out_pkts", "dst_pkts", "resp_pkts", "bwd_packets"])
-        add(.revBytes, ["rev_bytes", "obyt", "out_bytes", "dst_bytes", "resp_ip_bytes", "bwd_bytes"])
-        add(.tcpFlags, ["tcp_flags", "flags", "flg", "tcpflags"])
+                     "orig_ip_bytes", "fwd_bytes", "octetDeltaCount", "octetTotalCount", "sbytes", "srcbytes"])
+        add(.revPackets, ["rev_packets", "opkt", "out_pkts", "dst_pkts", "resp_pkts", "bwd_packets",
+                          "reversePacketDeltaCount", "dpkts", "dstpkts"])
+        add(.revBytes, ["rev_bytes", "obyt", "out_bytes", "dst_bytes", "resp_ip_bytes", "bwd_bytes",
+                        "reverseOctetDeltaCount", "dbytes", "dstbytes"])
+        add(.tcpFlags, ["tcp_flags", "flags", "flg", "tcpflags", "tcpControlBits"])
         add(.label, ["label", "class", "attack", "attack_cat", "category"])
-        add(.inputIf, ["input_if", "in_if", "input", "in", "input_snmp", "ingress_interface"])
-        add(.outputIf, ["output_if", "out_if", "output", "out", "output_snmp", "egress_interface"])
-        add(.srcAS, ["src_as", "sas", "srcas", "source_as"])
-        add(.dstAS, ["dst_as", "das", "dstas", "destination_as"])
-        add(.tos, ["tos", "stos", "src_tos", "dscp_tos"])
+        add(.inputIf, ["input_if", "in_if", "input", "in", "input_snmp", "ingress_interface", "ingressInterface"])
+        add(.outputIf, ["output_if", "out_if", "output", "out", "output_snmp", "egress_interface", "egressInterface"])
+        add(.srcAS, ["src_as", "sas", "srcas", "source_as", "bgpSourceAsNumber"])
+        add(.dstAS, ["dst_as", "das", "dstas", "destination_as", "bgpDestinationAsNumber"])
+        add(.tos, ["tos", "stos", "src_tos", "dscp_tos", "ipClassOfService"])
         add(.exporter, ["exporter", "ra", "router_ip", "exporter_ip", "sampler_address", "routerip"])
         add(.samplingRate, ["sampling_rate", "sampling", "sample_rate"])
         add(.direction, ["flow_direction", "direction", "dir"])

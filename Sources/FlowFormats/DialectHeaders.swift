@@ -40,6 +40,23 @@ public enum DialectHeaders {
         "Active Min", "Idle Mean", "Idle Std", "Idle Max", "Idle Min", "Label",
     ]
 
+    /// Argus `ra -n -u -c , -s stime ltime proto saddr sport dir daddr dport spkts dpkts sbytes dbytes state`
+    /// (argus-clients 3.0.8): the title line ra prints.
+    public static let argus = "StartTime,LastTime,Proto,SrcAddr,Sport,Dir,DstAddr,Dport,SrcPkts,DstPkts,SrcBytes,DstBytes,State"
+    /// CTU-13 `*.binetflow` (Argus output labelled by the dataset's authors).
+    public static let ctu13Binetflow = "StartTime,Dur,Proto,SrcAddr,Sport,Dir,DstAddr,Dport,State,sTos,dTos,TotPkts,TotBytes,SrcBytes,Label"
+
+    /// UNSW-NB15 CSV parts 1–4: the 49 columns of UNSW-NB15_features.csv, in order (the
+    /// parts have no header line; `ct_src_ ltm` is spelled with its space as published).
+    public static let unswNB15Columns: [String] = [
+        "srcip", "sport", "dstip", "dsport", "proto", "state", "dur", "sbytes", "dbytes", "sttl", "dttl", "sloss",
+        "dloss", "service", "Sload", "Dload", "Spkts", "Dpkts", "swin", "dwin", "stcpb", "dtcpb", "smeansz",
+        "dmeansz", "trans_depth", "res_bdy_len", "Sjit", "Djit", "Stime", "Ltime", "Sintpkt", "Dintpkt", "tcprtt",
+        "synack", "ackdat", "is_sm_ips_ports", "ct_state_ttl", "ct_flw_http_mthd", "is_ftp_login", "ct_ftp_cmd",
+        "ct_srv_src", "ct_srv_dst", "ct_dst_ltm", "ct_src_ ltm", "ct_src_dport_ltm", "ct_dst_sport_ltm",
+        "ct_dst_src_ltm", "attack_cat", "Label",
+    ]
+
     /// floe's own generic CSV: schema field names, ISO 8601 UTC times.
     public static let genericCSV = "start,end,src_addr,dst_addr,src_port,dst_port,protocol,tcp_flags,packets,bytes,input_if,output_if,src_as,dst_as,tos,exporter,sampling_rate,flow_direction,rev_packets,rev_bytes,label"
 }

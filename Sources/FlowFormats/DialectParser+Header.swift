@@ -36,18 +36,45 @@ extension DialectParser {
             isReady = true
             return parseDataLine(line, batch: batch)
         }
+        if Self.isHeaderlessUNSWNB15(names, given: dialect) {
+            // UNSW-NB15 parts 1–4 have no header line: the documented 49 columns.
+            try configure(.unswNB15, names: DialectHeaders.unswNB15Columns, delimiter: 0x2C)
+            isReady = true
+            return parseDataLine(line, batch: batch)
+        }
+        if dialect == .argus, let first = names.first?.first, first.isASCII && first.isNumber {
+            // `ra -L -1` (no title line) with --dialect argus: the documented field list.
+            try configure(.argus, names: DialectHeaders.argus.split(separator: ",").map(String.init), delimiter: 0x2C)
+            isReady = true
+            return parseDataLine(line, batch: batch)
+        }
         let d: Dialect
         if let known = dialect {
             d = known
         } else if let found = Self.detect(names: names, delimiter: delimiter) {
             d = found
         } else {
-            throw FlowFormatsError.unknownFormat(firstLine: Self.clip(text))
+            let sniff = HeaderSniff(names: names)
+            throw FlowFormatsError.unknownFormat(firstLine: Self.clip(text), recognised: sniff.recognisedSummary,
+                                                 missing: sniff.missingRequired, note: sniff.timeNote)
         }
         try configure(d, names: names, delimiter: delimiter)
         headerBytes = Array(line)
         isReady = true
         return .skipped
+    }
+
+    /// A first line that is UNSW-NB15 data rather than a header: with the dialect given,
+    /// an address in the first field; undetected, also exactly the 49 fields of
+    /// UNSW-NB15_features.csv with addresses in fields 1 and 3 (no header has that).
+    static func isHeaderlessUNSWNB15(_ names: [String], given: Dialect?) -> Bool {
+        guard given == nil || given == .unswNB15, let first = names.first, isAddress(first) else { return false }
+        return given == .unswNB15 || (names.count == DialectHeaders.unswNB15Columns.count && isAddress(names[2]))
+    }
+
+    static func isAddress(_ s: String) -> Bool {
+        var u = Array(s.utf8)
+        return u.withUnsafeMutableBufferPointer { IPAddress.parse(UnsafeBufferPointer($0)) } != nil
     }
 
     static func clip(_ s: String) -> String { s.count > 120 ? String(s.prefix(120)) + "…" : s }
@@ -65,18 +92,13 @@ extension DialectParser {
         if names.first == "ts" && set.contains("sa") && set.contains("da") && set.contains("ibyt") { return .nfdumpCSV }
         if names.count > 2 && names[0] == "cnt" && names[1] == "af" && set.contains("firstSeen") { return .nfdumpCSVFast }
         if set.contains("firstSeen") && set.contains("srcAddr") && set.contains("dstAddr") { return .nfdumpCSVNew }
+        if set.contains("SrcAddr") && set.contains("DstAddr") && set.contains("Proto") { return .argus }
         let normalized = Set(names.map(ColumnNames.normalize))
+        if ["srcip", "dstip", "dsport", "sbytes"].allSatisfy(normalized.contains) { return .unswNB15 }
         if normalized.contains("flowduration") && (normalized.contains("totfwdpkts") || normalized.contains("totalfwdpackets")) {
             return .cicFlowMeter
         }
-        var covered = Set<String>()
-        for n in names {
-            if let r = genericRole(n) { covered.insert(r.key) }
-        }
-        if ["start", "src_addr", "dst_addr", "protocol", "packets", "bytes"].allSatisfy(covered.contains) {
-            return .genericCSV
-        }
-        return nil
+        return HeaderSniff(names: names).missingRequired.isEmpty ? .genericCSV : nil
     }
 
     static func genericRole(_ name: String) -> ColumnRole? {
@@ -126,6 +148,16 @@ extension DialectParser {
             rules.quoting = false
             rules.dashIsNull = true
             roles = names.map { ColumnNames.awsVPC[$0] ?? .ignore }
+        case .argus, .unswNB15:
+            rules.trimFields = true
+            rules.dashIsNull = true
+            rules.argusPorts = true
+            rules.argusNonFlows = true
+            let table = d == .argus ? ColumnNames.argus : ColumnNames.unswNB15
+            let normalized = names.map(ColumnNames.normalize)
+            // SrcPkts (forward) wins over TotPkts (both directions, CTU-13) wherever it stands.
+            let hasForwardPackets = normalized.contains("srcpkts")
+            roles = normalized.map { n in n == "totpkts" && hasForwardPackets ? .ignore : table[n] ?? .ignore }
         case .cicFlowMeter:
             rules.trimFields = true
             rules.lenientCounters = true
@@ -143,10 +175,18 @@ extension DialectParser {
                     }
                     byHeader[header] = role
                 }
-                roles = names.map { byHeader[$0] ?? .ignore }
+                // A mapping names the columns that differ; the others are found by alias,
+                // unless their field is already mapped.
+                let mappedKeys = Set(byHeader.values.map(\.key))
+                roles = names.map { n in
+                    if let r = byHeader[n] { return r }
+                    guard let r = Self.genericRole(n), !mappedKeys.contains(r.key) else { return .ignore }
+                    return r
+                }
             } else {
                 roles = names.map { Self.genericRole($0) ?? .ignore }
             }
+            HeaderSniff.preferLabelText(names: names, roles: &roles)
         }
         // First occurrence wins (CIC-IDS2017 repeats "Fwd Header Length").
         var seen = Set<String>()
@@ -157,12 +197,16 @@ extension DialectParser {
         for req in ["start", "src_addr", "dst_addr", "protocol", "packets", "bytes"] where !seen.contains(req) {
             missing.append(req)
         }
-        if !missing.isEmpty { throw FlowFormatsError.missingColumns(dialect: d, columns: missing) }
+        if !missing.isEmpty {
+            throw FlowFormatsError.missingColumns(dialect: d, columns: missing,
+                                                  note: HeaderSniff.timeNote(missing: missing, names: names, roles: roles))
+        }
         self.rules = rules
         self.roles = roles
         self.columnNames = names
         expectedFields = names.count
         logStatusIndex = roles.firstIndex(of: .logStatus) ?? -1
+        nonFlowIndex = rules.argusNonFlows ? roles.firstIndex(of: .proto) ?? -1 : -1
         mapped = roles.enumerated().filter { $0.element != .ignore && $0.element != .logStatus }
             .map { (index: $0.offset, role: $0.element) }
     }

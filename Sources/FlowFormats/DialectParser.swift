@@ -13,6 +13,9 @@ public enum LineOutcome: Equatable, Sendable {
     case record
     /// A header, comment, directive, trailer or blank line: nothing to do.
     case skipped
+    /// A record that is not a flow (an Argus `man` management record): counted as skipped
+    /// (`rows_skipped`), neither written nor rejected. `kind` names what it was.
+    case skippedRecord(kind: String)
     /// The line is bad; `detail` names the field and value.
     case rejected(RejectReason, detail: String)
 }
@@ -110,6 +113,11 @@ struct RowRules: Sendable {
     var hashLines = false
     /// nfdump `Summary` block and `No matching flows`.
     var nfdumpTrailer = false
+    /// Argus: ports may be `0x` hex; ICMP type/code come from the source "port"
+    /// (`ArgusValues.icmpTypeCode`).
+    var argusPorts = false
+    /// Argus: `man` management and non-IP records are skipped records, not rows.
+    var argusNonFlows = false
 }
 
 /// Decodes the text dialects line by line into a `FlowBatch`.
@@ -140,6 +148,8 @@ public struct DialectParser: Sendable {
     var summaryLinesLeft = 0
     var zeekSetSeparator: UInt8 = 0x2C
     var logStatusIndex = -1
+    /// Column of the protocol when `rules.argusNonFlows` is set, else -1.
+    var nonFlowIndex = -1
 
     /// A parser for `dialect` (nil: detect from the header).
     public init(dialect: Dialect?, options: ParserOptions = ParserOptions()) {
@@ -276,6 +286,9 @@ public struct DialectParser: Sendable {
                 return .rejected(.skipData, detail: "log-status SKIPDATA: records were skipped in the capture window")
             }
         }
+        if nonFlowIndex >= 0, let kind = ArgusValues.nonFlowKind(splitter.field(nonFlowIndex, in: line)) {
+            return .skippedRecord(kind: kind)
+        }
         var r = FlowRecord()
         var have: UInt32 = 0  // bits: 1 start, 2 src, 4 dst, 8 proto, 16 packets, 32 bytes
         var endMillis: Int64? = nil
@@ -283,6 +296,9 @@ public struct DialectParser: Sendable {
         var flagCounts: UInt8 = 0
         var sawFlagCounts = false
         var labelIndex = -1
+        var labelFallbackIndex = -1
+        var totalBytes: UInt64? = nil
+        var srcPortWasHex = false
         var icmpType: UInt16? = nil
         var dotPort: (UInt16, UInt16)? = nil
         let lenient = rules.lenientCounters
@@ -308,6 +324,8 @@ public struct DialectParser: Sendable {
                 case .failure(let e): return e.outcome
                 }
             case .end(let fmt):
+                // pmacct prints an end it did not track as the zero date: unknown, not bad.
+                if TimestampParsing.isZeroDate(f) { continue }
                 switch time(f, fmt, m.role) {
                 case .success(let v): endMillis = v
                 case .failure(let e): return e.outcome
@@ -317,7 +335,7 @@ public struct DialectParser: Sendable {
                 switch fmt {
                 case .seconds: v = ByteParsing.scaled(f, digits: 3)
                 case .millis: v = ByteParsing.scaled(f, digits: 0)
-                case .micros: v = Self.counter(f, lenient: lenient, max: UInt64(Int64.max)).map { Int64($0) / 1000 }
+                case .micros: v = Self.microsToMillis(f, lenient: lenient)
                 }
                 guard let v else { return Self.reject(.badNumber, m.role, f, "not a non-negative duration") }
                 durationMillis = v
@@ -328,6 +346,9 @@ public struct DialectParser: Sendable {
                 guard let a = IPAddress.parse(f) else { return Self.reject(.badAddress, m.role, f, Self.addressProblem(f)) }
                 r.dstAddr = a; have |= 4
             case .srcPort:
+                if rules.argusPorts, let p = ArgusValues.hexPort(f) {
+                    r.srcPort = p; icmpType = p; srcPortWasHex = true; continue
+                }
                 guard let p = ByteParsing.unsigned(f, max: 65535) else {
                     if lenient, let p = ByteParsing.unsignedAllowingZeroFraction(f, max: 65535) {
                         r.srcPort = UInt16(p); icmpType = UInt16(p); continue
@@ -338,6 +359,7 @@ public struct DialectParser: Sendable {
                 icmpType = UInt16(p)
             case .dstPort:
                 if let p = ByteParsing.unsigned(f, max: 65535) { r.dstPort = UInt16(p); continue }
+                if rules.argusPorts, let p = ArgusValues.hexPort(f) { r.dstPort = p; continue }
                 if rules.icmpDotPort, let dot = f.firstIndex(of: 0x2E),
                    let t = ByteParsing.unsigned(UnsafeBufferPointer(rebasing: f[..<dot]), max: 255),
                    let c = ByteParsing.unsigned(UnsafeBufferPointer(rebasing: f[(dot + 1)...]), max: 255) {
@@ -395,6 +417,11 @@ public struct DialectParser: Sendable {
                 else { return Self.reject(.badNumber, m.role, f, "not 0/1, I/E or ingress/egress") }
             case .label:
                 labelIndex = m.index
+            case .labelFallback:
+                labelFallbackIndex = m.index
+            case .totalBytes:
+                guard let v = Self.counter(f, lenient: lenient) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
+                totalBytes = v
             case .flagCount(let bit):
                 guard let v = Self.counter(f, lenient: lenient) else { return Self.reject(.badNumber, m.role, f, Self.numberProblem(f)) }
                 sawFlagCounts = true
@@ -414,6 +441,16 @@ public struct DialectParser: Sendable {
             if let t = icmpType, let c = r.dstPort, t <= 255, c <= 255 { r.dstPort = t << 8 | c }
             r.srcPort = nil
         }
+        if rules.argusPorts && (r.proto == 1 || r.proto == 58), let t = icmpType {
+            r.dstPort = ArgusValues.icmpTypeCode(srcPort: t, srcWasHex: srcPortWasHex, dstPort: r.dstPort)
+            r.srcPort = nil
+        }
+        if let total = totalBytes {
+            guard total >= r.bytes else {
+                return .rejected(.badNumber, detail: "total_bytes \(total) is less than the source bytes \(r.bytes)")
+            }
+            r.revBytes = total - r.bytes
+        }
         // End time.
         if let e = endMillis {
             r.end = e
@@ -430,6 +467,7 @@ public struct DialectParser: Sendable {
             r.revPackets = nil
             r.revBytes = nil
         }
+        if labelIndex < 0 { labelIndex = labelFallbackIndex }
         if labelIndex >= 0 {
             let f = splitter.field(labelIndex, in: line)
             if splitter.isEscaped(labelIndex) {
@@ -443,6 +481,16 @@ public struct DialectParser: Sendable {
             batch.append(r, label: nil)
         }
         return .record
+    }
+
+    /// A microsecond duration as milliseconds. CICFlowMeter writes integers; the Python
+    /// `cicflowmeter` writes floats with binary noise (`1021.9999999999999`): the value is
+    /// rounded to the nearest microsecond (1022), then truncated to milliseconds like every
+    /// other sub-millisecond time. Exact decimal arithmetic, no floating point.
+    static func microsToMillis(_ f: UnsafeBufferPointer<UInt8>, lenient: Bool) -> Int64? {
+        if let v = ByteParsing.unsigned(f, max: UInt64(Int64.max)) { return Int64(v) / 1000 }
+        guard lenient, let nanos = ByteParsing.scaled(f, digits: 3) else { return nil }
+        return (nanos / 1000 + (nanos % 1000 >= 500 ? 1 : 0)) / 1000
     }
 
     static func numberProblem(_ f: UnsafeBufferPointer<UInt8>) -> String {

@@ -33,6 +33,13 @@ public enum TimestampParsing {
         }
     }
 
+    /// True for the all-zero date `0000-00-00 00:00:00[.000000]` (and its `T` form) that
+    /// pmacct's print plugin writes for a time it did not record.
+    public static func isZeroDate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count >= 10, b.prefix(10).elementsEqual("0000-00-00".utf8) else { return false }
+        return b.dropFirst(10).allSatisfy { $0 == 0x30 || $0 == 0x20 || $0 == 0x3A || $0 == 0x2E || $0 == 0x54 }
+    }
+
     /// The unit of a bare epoch number judged by the digits before any fraction:
     /// 10 digits are seconds (2001-09-09 … 2286-11-20), 13 milliseconds, 16 microseconds.
     /// Any other length is ambiguous (nil).

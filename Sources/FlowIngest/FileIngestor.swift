@@ -231,6 +231,7 @@ struct StreamRun {
             counts.rejectsNotQuarantined += piece.unencodedRejects
             counts.rowsRead += piece.records + piece.rejected
             counts.rowsWritten += piece.records
+            counts.rowsSkipped += piece.skipped
             progress?.addRows(piece.records)
             for (reason, n) in piece.rejects { counts.addRejects(reason.rawValue, n) }
         }

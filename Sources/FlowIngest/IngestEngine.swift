@@ -58,6 +58,7 @@ public struct IngestEngine {
                 // Small files two at a time (one parsing thread each); results in input order.
                 for (report, quarantineLines) in ingestConcurrently(group) {
                     try quarantineFile?.write(quarantineLines)
+                    progress?.addRows(report.counts.rowsWritten)
                     finish(report)
                 }
                 index += group.count

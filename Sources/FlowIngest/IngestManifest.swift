@@ -8,6 +8,10 @@ public struct RowCounts: Codable, Equatable, Sendable {
     public var rowsRead: Int64 = 0
     public var rowsWritten: Int64 = 0
     public var rowsRejected: Int64 = 0
+    /// Data lines that are records but not flows (Argus `man` management records): neither
+    /// read as rows nor rejected, so outside the identity above. Written to the manifest as
+    /// `rows_skipped` only when non-zero; absent in older manifests (read as 0).
+    public var rowsSkipped: Int64 = 0
     /// Rejected rows by `RejectReason` raw value (plus `input_failed` for rows rolled back
     /// because their file turned out to be corrupt).
     public var rejectsByReason: [String: Int64] = [:]
@@ -29,6 +33,7 @@ public struct RowCounts: Codable, Equatable, Sendable {
         rowsWritten += other.rowsWritten
         rowsRejected += other.rowsRejected
         rejectsNotQuarantined += other.rejectsNotQuarantined
+        rowsSkipped += other.rowsSkipped
         for (k, v) in other.rejectsByReason { rejectsByReason[k, default: 0] += v }
     }
 
@@ -39,6 +44,7 @@ public struct RowCounts: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case rowsRead = "rows_read", rowsWritten = "rows_written", rowsRejected = "rows_rejected"
+        case rowsSkipped = "rows_skipped"
         case rejectsByReason = "rejects_by_reason", rejectsNotQuarantined = "rejects_not_quarantined"
     }
 
@@ -47,6 +53,7 @@ public struct RowCounts: Codable, Equatable, Sendable {
         rowsRead = try c.decode(Int64.self, forKey: .rowsRead)
         rowsWritten = try c.decode(Int64.self, forKey: .rowsWritten)
         rowsRejected = try c.decode(Int64.self, forKey: .rowsRejected)
+        rowsSkipped = try c.decodeIfPresent(Int64.self, forKey: .rowsSkipped) ?? 0
         rejectsByReason = try c.decode([String: Int64].self, forKey: .rejectsByReason)
         rejectsNotQuarantined = try c.decodeIfPresent(Int64.self, forKey: .rejectsNotQuarantined) ?? 0
     }
@@ -56,6 +63,7 @@ public struct RowCounts: Codable, Equatable, Sendable {
         try c.encode(rowsRead, forKey: .rowsRead)
         try c.encode(rowsWritten, forKey: .rowsWritten)
         try c.encode(rowsRejected, forKey: .rowsRejected)
+        if rowsSkipped != 0 { try c.encode(rowsSkipped, forKey: .rowsSkipped) }
         try c.encode(rejectsByReason, forKey: .rejectsByReason)
         if rejectsNotQuarantined > 0 { try c.encode(rejectsNotQuarantined, forKey: .rejectsNotQuarantined) }
     }

@@ -57,6 +57,8 @@ final class ParsedPiece: @unchecked Sendable {
     var encodedRejects = 0
     var unencodedRejects: Int64 = 0
     var records: Int64 = 0
+    /// Records that are not flows (`LineOutcome.skippedRecord`).
+    var skipped: Int64 = 0
     var rejects: [RejectReason: Int64] = [:]
     var error: Error?
     let done = DispatchSemaphore(value: 0)
@@ -160,6 +162,8 @@ struct PieceParser {
                         if rows.isFull { piece.batches.append(pool.batch(from: rows)) }
                     case .skipped:
                         break
+                    case .skippedRecord:
+                        piece.skipped += 1
                     case .rejected(let reason, let detail):
                         reject(reason, detail, ref, bytes, piece)
                     }

@@ -122,7 +122,8 @@ import Testing
     }
 
     @Test func unknownHeaderThrowsNamingTheLine() {
-        #expect(throws: FlowFormatsError.unknownFormat(firstLine: "foo,bar,baz")) {
+        #expect(throws: FlowFormatsError.unknownFormat(firstLine: "foo,bar,baz", recognised: [],
+                                                      missing: HeaderSniff.requiredFields)) {
             try decode("foo,bar,baz\n1,2,3\n", dialect: nil)
         }
     }

@@ -184,7 +184,12 @@ import Testing
         let json = #"{"start": "t", "src_addr": "s", "dst_addr": "d", "protocol": "p", "packets": "n", "bytes": "b", "time_unit": "ms"}"#
         #expect(try ColumnMapping(yaml: json).timeFormat == .epoch(.millis))
         #expect(throws: FlowFormatsError.self) { try ColumnMapping(yaml: yaml + "\nsrc_ip: x") }
-        #expect(throws: FlowFormatsError.self) { try ColumnMapping(yaml: "start: t\n") }
+        // A partial mapping is valid; a required field neither mapped nor found by alias is
+        // refused when the header is read, by name.
+        let partial = try ColumnMapping(yaml: "start: t\n")
+        #expect(throws: FlowFormatsError.missingColumns(dialect: .genericCSV, columns: ["src_addr", "dst_addr"])) {
+            try decode("t,x,proto,packets,bytes\n1,2,6,1,1\n", dialect: nil, options: ParserOptions(mapping: partial))
+        }
         // A mapped column missing from the header is an error.
         #expect(throws: FlowFormatsError.self) {
             try decode("When;From\n", dialect: nil, options: ParserOptions(mapping: m))

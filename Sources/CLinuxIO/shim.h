@@ -17,12 +17,22 @@ static inline int floe_start_writeback(int fd, long offset, long length) {
     return sync_file_range(fd, offset, length, 2 /* SYNC_FILE_RANGE_WRITE */);
 }
 
+extern int syncfs(int fd);
+
+/* Writes back every dirty page of the filesystem holding `fd` and waits for it (syncfs):
+   one call makes many freshly written files durable. Returns 0, or -1 with errno set. */
+static inline int floe_sync_file_system(int fd) {
+    return syncfs(fd);
+}
+
 /* Asks the kernel to send `signal` to this process when its parent dies
    (prctl(PR_SET_PDEATHSIG), which is variadic). Returns 0, or -1 with errno set. */
 static inline int floe_set_parent_death_signal(int signal) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0UL, 0UL, 0UL);
 }
 #else
+#include <unistd.h>
+
 static inline int floe_start_writeback(int fd, long offset, long length) {
     (void)fd; (void)offset; (void)length;
     return 0;
@@ -30,6 +40,12 @@ static inline int floe_start_writeback(int fd, long offset, long length) {
 
 static inline int floe_set_parent_death_signal(int signal) {
     (void)signal;
+    return 0;
+}
+
+static inline int floe_sync_file_system(int fd) {
+    (void)fd;
+    sync();
     return 0;
 }
 #endif

@@ -84,8 +84,9 @@ public final class ArrowFileWriter {
     }
 
     /// Writes the end-of-stream marker, the footer and the trailing magic, then fsyncs and
-    /// closes the file.
-    public func finish() throws {
+    /// closes the file. With `sync` false the fsync is left to the caller, who makes many
+    /// files durable at once (`syncFileSystem(of:)`) before publishing any of them.
+    public func finish(sync: Bool = true) throws {
         try checkUsable()
         finished = true
         do {
@@ -114,7 +115,7 @@ public final class ArrowFileWriter {
             try sink.write(footer)
             try sink.write(littleEndian: Int32(footer.count))
             try sink.write(ArrowFormat.magic)
-            try sink.syncAndClose()
+            try sink.closeFile(sync: sync)
         } catch {
             failed = true
             sink.abandon()

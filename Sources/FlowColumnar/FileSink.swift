@@ -111,10 +111,10 @@ final class FileSink {
         }
     }
 
-    /// Flushes, fsyncs and closes the file.
-    func syncAndClose() throws {
+    /// Flushes, fsyncs (unless `sync` is false) and closes the file.
+    func closeFile(sync: Bool) throws {
         try flush()
-        if fsync(fd) != 0 { throw ColumnarError.io(path: path, operation: "fsync", errno: errno) }
+        if sync && fsync(fd) != 0 { throw ColumnarError.io(path: path, operation: "fsync", errno: errno) }
         let r = close(fd)
         fd = -1
         if r != 0 { throw ColumnarError.io(path: path, operation: "close", errno: errno) }

@@ -68,9 +68,10 @@ public final class FlowArrowWriter {
         try writer.write(rowCount: n, columns: columns)
     }
 
-    /// Writes the footer, fsyncs and closes; see `ArrowFileWriter.finish`.
-    public func finish() throws {
-        try writer.finish()
+    /// Writes the footer, fsyncs (unless `sync` is false) and closes; see
+    /// `ArrowFileWriter.finish(sync:)`.
+    public func finish(sync: Bool = true) throws {
+        try writer.finish(sync: sync)
     }
 }
 

@@ -39,6 +39,15 @@ struct FileIngestor {
 
     /// Ingests `path`; never throws: every failure is recorded in the returned report.
     func ingest(path: String) -> InputReport {
+        ingest(path: path, publish: true).report
+    }
+
+    /// Ingests `path`. With `publish` false the output is left unsynced under its temporary
+    /// name, returned as `unpublished` (with the final name in `report.outputs`), for the
+    /// caller to make durable and publish with other files at once
+    /// (`AtomicFile.publishGroup`).
+    func ingest(path: String, publish: Bool) -> (report: InputReport, unpublished: String?) {
+        var unpublished: String?
         var report = InputReport(path: path, compression: InputCompression.none.rawValue, bytes: 0)
         let opened: OpenedInput
         do {
@@ -46,7 +55,8 @@ struct FileIngestor {
         } catch {
             report.status = .failed
             report.error = "\(error)"
-            return report
+            quarantineFailure(report)
+            return (report, nil)
         }
         report.compression = opened.compression.rawValue
         report.bytes = opened.fileSize
@@ -76,11 +86,11 @@ struct FileIngestor {
                 try run.consume(chunks, quarantine: limiter.pass)
             }
             try checkRejectShare(binary?.counts ?? run.counts, path: path)
-            try writer?.finish()
+            try writer?.finish(sync: publish)
             run.writer = nil
             binary?.writer = nil
             if let temporary {
-                try AtomicFile.publish(temporary, as: finalPath)
+                if publish { try AtomicFile.publish(temporary, as: finalPath) } else { unpublished = temporary }
                 report.outputs = [outputName]
             }
             report.fingerprint = (binary?.fingerprint ?? run.fingerprint)?.description
@@ -99,15 +109,18 @@ struct FileIngestor {
         }
         report.counts.rejectsNotQuarantined += limiter.dropped
         if report.status != .failed && report.counts.rowsRejected > 0 { report.status = .partial }
-        if report.status == .failed {
-            // Every failed file has its line, also one that failed before any row was read
-            // (unknown format, unreadable): the quarantine lists every input that gave nothing.
-            var line: [UInt8] = []
-            QuarantineEncoder().appendFile(file: path, rows: report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0,
-                                           reason: RowCounts.inputFailed, detail: report.error ?? "", into: &line)
-            try? quarantine(line)
-        }
-        return report
+        if report.status == .failed { quarantineFailure(report) }
+        return (report, unpublished)
+    }
+
+    /// The quarantine line of a failed file. Every failed file has one, also one that failed
+    /// before any row was read (unreadable, unknown format): the quarantine lists every
+    /// input that gave nothing.
+    private func quarantineFailure(_ report: InputReport) {
+        var line: [UInt8] = []
+        QuarantineEncoder().appendFile(file: report.path, rows: report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0,
+                                       reason: RowCounts.inputFailed, detail: report.error ?? "", into: &line)
+        try? quarantine(line)
     }
 
     /// Fails an input most of whose rows were rejected (more than `maxRejectShare`): such a

@@ -56,7 +56,9 @@ public struct IngestEngine {
             let group = concurrentSmallFiles ? smallFileGroup(entries, sizes: sizes, from: index) : []
             if group.count > 1 {
                 // Small files two at a time (one parsing thread each); results in input order.
-                for (report, quarantineLines) in ingestConcurrently(group) {
+                let (reports, unpublished) = ingestConcurrently(group)
+                try AtomicFile.publishGroup(unpublished, in: outputDirectory)
+                for (report, quarantineLines) in reports {
                     try quarantineFile?.write(quarantineLines)
                     progress?.addRows(report.counts.rowsWritten)
                     finish(report)
@@ -95,7 +97,10 @@ public struct IngestEngine {
     static let smallFileBytes: Int64 = 8 << 20
     /// Files ingested concurrently at most before their results are written in order (the
     /// quarantine lines of a group are held in memory until then).
-    static let smallFileGroup = 8
+    static let smallFileGroup = 16
+    /// Small files in flight at once. A small file's time is mostly waiting (thread hand-offs,
+    /// fsync of its output), not CPU, so more files than cores are in flight.
+    static let smallFileWorkers = Int(ProcessInfo.processInfo.environment["FLOE_SMALL_FILE_WORKERS"] ?? "") ?? 6
 
     /// The paths of the run of consecutive small files starting at `index` (at most
     /// `smallFileGroup`); empty when `entries[index]` is not a small file.
@@ -109,24 +114,36 @@ public struct IngestEngine {
         return paths
     }
 
-    /// Ingests `paths` on two threads, each file with one parsing thread, and returns each
-    /// file's report and quarantine lines in the order of `paths`.
-    func ingestConcurrently(_ paths: [String]) -> [(InputReport, [UInt8])] {
+    /// Ingests `paths` on `smallFileWorkers` threads, each file with one parsing thread, and
+    /// returns each file's report and quarantine lines in the order of `paths`, and the
+    /// outputs still to be published (unsynced temporary name → final path): a small file's
+    /// time is mostly the fsync of its output, so the group is made durable at once.
+    func ingestConcurrently(_ paths: [String]) -> (reports: [(InputReport, [UInt8])], unpublished: [(String, String)]) {
         var oneThread = options
         oneThread.parseThreads = 1
         let single = oneThread
-        let results = ConcurrentResults<(InputReport, [UInt8])>(count: paths.count)
+        let results = ConcurrentResults<(InputReport, [UInt8], String?)>(count: paths.count)
         let next = ConcurrentResults<Int>(count: 1)
         let outputDirectory = outputDirectory
-        DispatchQueue.concurrentPerform(iterations: 2) { _ in
-            while let k = next.claimNext(below: paths.count) {
-                let lines = QuarantineBuffer()
-                let ingestor = FileIngestor(options: single, outputDirectory: outputDirectory) { lines.bytes += $0 }
-                let report = ingestor.ingest(path: paths[k])
-                results.set(k, (report, lines.bytes))
+        let done = DispatchGroup()
+        for _ in 0..<min(Self.smallFileWorkers, paths.count) {
+            done.enter()
+            Thread.detachNewThread {
+                while let k = next.claimNext(below: paths.count) {
+                    let lines = QuarantineBuffer()
+                    let ingestor = FileIngestor(options: single, outputDirectory: outputDirectory) { lines.bytes += $0 }
+                    let (report, unpublished) = ingestor.ingest(path: paths[k], publish: false)
+                    results.set(k, (report, lines.bytes, unpublished))
+                }
+                done.leave()
             }
         }
-        return results.values()
+        done.wait()
+        let values = results.values()
+        let unpublished = values.compactMap { value in
+            value.2.map { ($0, outputDirectory + "/" + value.0.outputs[0]) }
+        }
+        return (values.map { ($0.0, $0.1) }, unpublished)
     }
 
     enum InputEntry {

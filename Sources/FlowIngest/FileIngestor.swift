@@ -169,8 +169,8 @@ struct StreamRun {
     /// Reads, frames, parses and writes the whole stream.
     mutating func consume(_ chunks: PeekedChunks, quarantine: ([UInt8]) throws -> Void) throws {
         let threads = max(1, options.parseThreads)
-        var framer = LineFramer(maxLineLength: options.maxLineLength)
         var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
+        var framer = LineFramer(maxLineLength: options.maxLineLength, quoting: streamParser.quoteFraming)
         let pool = BatchPool(capacity: options.batchRows)
         let pieceParser = PieceParser(file: file, maxLineLength: options.maxLineLength,
                                       pool: pool)

@@ -54,16 +54,18 @@ struct FileIngestor {
         let finalPath = outputDirectory + "/" + outputName
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
+        var emptyInput = false
         do {
-            // A dry run decodes and counts with no writer.
-            let temporary = options.dryRun ? nil : try AtomicFile.temporaryPath(for: finalPath)
-            let writer = try temporary.map { try FlowArrowWriter(path: $0, metadata: [("floe:source", path)]) }
-            defer { if let temporary, run.writer != nil || binary?.writer != nil { unlink(temporary) } }
             let reader = ChunkReader(input: opened, chunkSize: max(options.chunkBytes, BinaryInputKind.prefixLength),
                                      chunkCount: max(1, options.parseThreads) + 2)
             defer { reader.cancel() }
             let chunks = try PeekedChunks(reader: reader)
             chunks.progress = progress.map { ($0, bytesBefore) }
+            if let empty = EmptyInputError.check(chunks, path: path, compression: opened.compression) { throw empty }
+            // A dry run decodes and counts with no writer.
+            let temporary = options.dryRun ? nil : try AtomicFile.temporaryPath(for: finalPath)
+            let writer = try temporary.map { try FlowArrowWriter(path: $0, metadata: [("floe:source", path)]) }
+            defer { if let temporary, run.writer != nil || binary?.writer != nil { unlink(temporary) } }
             if let kind = chunks.binaryKind {
                 binary = BinaryStreamRun(options: options, file: path, kind: kind)
                 binary?.writer = writer
@@ -85,6 +87,7 @@ struct FileIngestor {
         } catch {
             report.status = .failed
             report.error = Self.describe(error, path: path, compression: opened.compression)
+            emptyInput = error is EmptyInputError
             run.rollBack()
             binary?.rollBack()
         }
@@ -96,7 +99,7 @@ struct FileIngestor {
             report.counts = run.counts
         }
         if report.status != .failed && report.counts.rowsRejected > 0 { report.status = .partial }
-        if report.status == .failed, report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0 > 0 {
+        if report.status == .failed, emptyInput || report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0 > 0 {
             var line: [UInt8] = []
             QuarantineEncoder().appendFile(file: path, rows: report.counts.rejectsByReason[RowCounts.inputFailed] ?? 0,
                                            reason: RowCounts.inputFailed, detail: report.error ?? "", into: &line)
@@ -210,6 +213,7 @@ struct StreamRun {
             if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
             counts.rowsRead += piece.records + piece.rejected
             counts.rowsWritten += piece.records
+            counts.linesSkipped = (counts.linesSkipped ?? 0) + piece.skipped
             progress?.addRows(piece.records)
             for (reason, n) in piece.rejects { counts.addRejects(reason.rawValue, n) }
         }
@@ -247,6 +251,7 @@ struct StreamRun {
         while !pending.isEmpty { try complete(pending.removeFirst().1) }
         parser = streamParser
         fingerprint = chunks.reader.summary?.fingerprint
+        if !streamParser.isReady { throw EmptyInputError(path: file, kind: .noHeader) }
     }
 
     /// Counts every row parsed so far as rolled back (the file failed).

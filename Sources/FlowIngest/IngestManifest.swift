@@ -11,6 +11,10 @@ public struct RowCounts: Codable, Equatable, Sendable {
     /// Rejected rows by `RejectReason` raw value (plus `input_failed` for rows rolled back
     /// because their file turned out to be corrupt).
     public var rejectsByReason: [String: Int64] = [:]
+    /// Text inputs only (absent for binary ones): lines that are neither rows nor rejects —
+    /// headers, comments, Zeek directives, blank lines, nfdump trailers, and JSON-lines
+    /// events that are not flows (Suricata alerts, dns, stats, …).
+    public var linesSkipped: Int64?
 
     public init() {}
 
@@ -25,6 +29,7 @@ public struct RowCounts: Codable, Equatable, Sendable {
         rowsWritten += other.rowsWritten
         rowsRejected += other.rowsRejected
         for (k, v) in other.rejectsByReason { rejectsByReason[k, default: 0] += v }
+        if let skipped = other.linesSkipped { linesSkipped = (linesSkipped ?? 0) + skipped }
     }
 
     /// True when read = written + rejected and the per-reason counts add up.
@@ -34,7 +39,7 @@ public struct RowCounts: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case rowsRead = "rows_read", rowsWritten = "rows_written", rowsRejected = "rows_rejected"
-        case rejectsByReason = "rejects_by_reason"
+        case rejectsByReason = "rejects_by_reason", linesSkipped = "lines_skipped"
     }
 }
 

@@ -54,6 +54,8 @@ final class ParsedPiece: @unchecked Sendable {
     var batches: [FlowBatch] = []
     var quarantine: [UInt8] = []
     var records: Int64 = 0
+    /// Lines that were neither rows nor rejects (headers, comments, non-flow events).
+    var skipped: Int64 = 0
     var rejects: [RejectReason: Int64] = [:]
     var error: Error?
     let done = DispatchSemaphore(value: 0)
@@ -156,7 +158,7 @@ struct PieceParser {
                         piece.records += 1
                         if rows.isFull { piece.batches.append(pool.batch(from: rows)) }
                     case .skipped:
-                        break
+                        piece.skipped += 1
                     case .rejected(let reason, let detail):
                         reject(reason, detail, ref, bytes, piece)
                     }

@@ -8,6 +8,11 @@ extension DialectParser {
         guard ByteParsing.isValidUTF8(line) else {
             throw FlowFormatsError.badHeader(line: lineNumber, detail: "header line is not valid UTF-8")
         }
+        if dialect?.isJSONLines == true || (dialect == nil && line[0] == UInt8(ascii: "{")) {
+            try configureJSON(firstLine: line, lineNumber: lineNumber)
+            isReady = true
+            return parseDataLine(line, batch: batch)
+        }
         let text = String(decoding: line, as: UTF8.self)
         if (dialect == nil || dialect == .zeekConn) && line[0] == 0x23 {
             if dialect == nil {
@@ -136,6 +141,8 @@ extension DialectParser {
             rules.lenientCounters = true
             rules.inferSlashedDates = true
             roles = names.map { ColumnNames.cic[ColumnNames.normalize($0)] ?? .ignore }
+        case .zeekConnJSON, .suricataEve:
+            throw FlowFormatsError.badHeader(line: 0, detail: "\(d.rawValue) is JSON lines, which have no header line")
         case .genericCSV:
             rules.dashIsNull = true
             if let m = options.mapping {

@@ -110,6 +110,8 @@ struct RowRules: Sendable {
     var hashLines = false
     /// nfdump `Summary` block and `No matching flows`.
     var nfdumpTrailer = false
+    /// Suricata: TCP flags as bare hex (`"1b"`).
+    var hexFlags = false
 }
 
 /// Decodes the text dialects line by line into a `FlowBatch`.
@@ -140,6 +142,8 @@ public struct DialectParser: Sendable {
     var summaryLinesLeft = 0
     var zeekSetSeparator: UInt8 = 0x2C
     var logStatusIndex = -1
+    /// JSON-lines dialects: where each member goes (nil for delimited text).
+    var jsonFields: JSONFieldTable?
 
     /// A parser for `dialect` (nil: detect from the header).
     public init(dialect: Dialect?, options: ParserOptions = ParserOptions()) {
@@ -170,6 +174,7 @@ public struct DialectParser: Sendable {
     mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: FlowBatchBuilder) -> LineOutcome {
         if line.isEmpty { return .skipped }
         if !ByteParsing.isValidUTF8(line) { return .rejected(.invalidUTF8, detail: "line is not valid UTF-8") }
+        if let table = jsonFields { return parseJSONLine(line, table, batch: batch) }
         if rules.hashLines && line[0] == 0x23 {
             // Zeek directive inside the data: a new header block (concatenated logs)
             // re-declares the fields; #close and others are skipped.
@@ -230,6 +235,10 @@ public struct DialectParser: Sendable {
             return .failure(Rejection(.badTimestamp, role, f, "not an epoch time in \(unit.rawValue)"))
         case .text:
             return textTime(f, role)
+        case .epochOrText(let unit):
+            for c in f where c == 0x2D || c == 0x3A { return textTime(f, role) }
+            if let v = TimestampParsing.epoch(f, unit: unit) { return .success(v) }
+            return .failure(Rejection(.badTimestamp, role, f, "not an epoch time in \(unit.rawValue) or an ISO 8601 text"))
         case .auto:
             for c in f where c == 0x2D || c == 0x2F || c == 0x3A { return textTime(f, role) }
             guard let unit = options.epochUnit ?? TimestampParsing.epochUnitByDigits(f) else {
@@ -354,6 +363,11 @@ public struct DialectParser: Sendable {
                 }
                 r.proto = p; have |= 8
             case .tcpFlags:
+                if rules.hexFlags {
+                    guard let v = ByteParsing.hexByte(f) else { return Self.reject(.badFlags, m.role, f, "not a hex byte such as 1b") }
+                    r.tcpFlags = v
+                    continue
+                }
                 guard let v = ByteParsing.tcpFlags(f) else {
                     return Self.reject(.badFlags, m.role, f, "not nfdump flag letters, a number or 0x hex")
                 }

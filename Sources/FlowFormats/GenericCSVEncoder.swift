@@ -63,5 +63,7 @@ public func makeEncoder(_ dialect: Dialect, timeZone: TimeZoneSpec = .utc, openM
     case .awsVPC: return AWSVPCEncoder()
     case .cicFlowMeter: return CICFlowMeterEncoder(timeZone: timeZone)
     case .genericCSV: return GenericCSVEncoder()
+    case .zeekConnJSON: return ZeekConnJSONEncoder()
+    case .suricataEve: return SuricataEveEncoder()
     }
 }

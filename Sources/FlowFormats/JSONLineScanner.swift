@@ -184,6 +184,16 @@ public enum JSONLineScanner {
         /// A string at `i` (its opening quote); leaves `i` after the closing quote.
         mutating func string(_ escaped: inout Bool) -> Failure? {
             i += 1
+            // Eight bytes at a time while none is a quote, a backslash or a control byte.
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= count {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let quote = w ^ 0x2222_2222_2222_2222, slash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let special = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((w &- 0x2020_2020_2020_2020) & ~w)
+                if special & highs != 0 { break }
+                i += 8
+            }
             while i < count {
                 let c = base[i]
                 if c == UInt8(ascii: "\"") { i += 1; return nil }

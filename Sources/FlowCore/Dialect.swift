@@ -21,4 +21,12 @@ public enum Dialect: String, Sendable, CaseIterable, Codable {
     case unswNB15 = "unsw-nb15"
     /// Any CSV whose header uses common column names (alias table) or a mapping file.
     case genericCSV = "generic-csv"
+    /// Zeek conn.log written by Zeek's JSON writer: one object per line, unset fields
+    /// omitted, `ts` as epoch seconds or ISO 8601 text.
+    case zeekConnJSON = "zeek-conn-json"
+    /// Suricata `eve.json`: `flow` and `netflow` events become rows, other events are skipped.
+    case suricataEve = "suricata-eve"
+
+    /// True for the JSON-lines dialects (one JSON object per line, no header line).
+    public var isJSONLines: Bool { self == .zeekConnJSON || self == .suricataEve }
 }

@@ -31,6 +31,9 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable, Comparable {
     case noData = "vpc_nodata"
     /// AWS VPC SKIPDATA record: the exporter skipped records in the window (data loss).
     case skipData = "vpc_skipdata"
+    /// JSON-lines inputs: the line is not exactly one JSON object, or a mapped member is
+    /// not a plain string or number.
+    case badJSON = "bad_json"
 
     /// Binary inputs: a captured packet is cut short or its IP/UDP headers are invalid.
     case badPacket = "bad_packet"

@@ -9,6 +9,9 @@ public enum TimeFormat: Equatable, Sendable {
     /// Generic CSV: text when the value contains `-`, `/` or `:`, else an epoch number
     /// whose unit is the option's, or judged by its digit count (10/13/16).
     case auto
+    /// JSON lines: a number is epoch time in the unit, a string is text (Zeek's `ts`,
+    /// written either way depending on `json_timestamps`).
+    case epochOrText(EpochUnit)
 }
 
 /// How a duration column is written.

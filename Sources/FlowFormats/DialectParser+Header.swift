@@ -8,6 +8,11 @@ extension DialectParser {
         guard ByteParsing.isValidUTF8(line) else {
             throw FlowFormatsError.badHeader(line: lineNumber, detail: "header line is not valid UTF-8")
         }
+        if dialect?.isJSONLines == true || (dialect == nil && line[0] == UInt8(ascii: "{")) {
+            try configureJSON(firstLine: line, lineNumber: lineNumber)
+            isReady = true
+            return parseDataLine(line, batch: batch)
+        }
         let text = String(decoding: line, as: UTF8.self)
         if (dialect == nil || dialect == .zeekConn) && line[0] == 0x23 {
             if dialect == nil {
@@ -21,14 +26,7 @@ extension DialectParser {
             throw FlowFormatsError.badHeader(line: lineNumber, detail: "a Zeek conn.log starts with #separator and #fields lines; "
                 + "found '\(Self.clip(text))'")
         }
-        var delimiter: UInt8 = 0x2C
-        if let m = options.mapping {
-            delimiter = m.delimiter
-        } else if dialect == .awsVPC {
-            delimiter = 0x20
-        } else if dialect == nil {
-            if line.contains(0x2C) { delimiter = 0x2C } else if line.contains(0x09) { delimiter = 0x09 } else { delimiter = 0x20 }
-        }
+        let delimiter = headerDelimiter(line)
         let names = headerNames(line, delimiter: delimiter)
         if dialect == .awsVPC, let first = names.first, !first.isEmpty, first.allSatisfy({ $0.isASCII && $0.isNumber }) {
             // CloudWatch-delivered VPC logs have no header line: default v2 fields.
@@ -75,6 +73,18 @@ extension DialectParser {
     static func isAddress(_ s: String) -> Bool {
         var u = Array(s.utf8)
         return u.withUnsafeMutableBufferPointer { IPAddress.parse(UnsafeBufferPointer($0)) } != nil
+    }
+
+    /// The delimiter of a (non-Zeek) header line: the mapping's, the dialect's, or judged
+    /// from the line (comma, else tab, else space).
+    func headerDelimiter(_ line: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        if let m = options.mapping { return m.delimiter }
+        if dialect == .awsVPC { return 0x20 }
+        if dialect == nil {
+            if line.contains(0x2C) { return 0x2C }
+            return line.contains(0x09) ? 0x09 : 0x20
+        }
+        return 0x2C
     }
 
     static func clip(_ s: String) -> String { s.count > 120 ? String(s.prefix(120)) + "…" : s }
@@ -163,6 +173,8 @@ extension DialectParser {
             rules.lenientCounters = true
             rules.inferSlashedDates = true
             roles = names.map { ColumnNames.cic[ColumnNames.normalize($0)] ?? .ignore }
+        case .zeekConnJSON, .suricataEve:
+            throw FlowFormatsError.badHeader(line: 0, detail: "\(d.rawValue) is JSON lines, which have no header line")
         case .genericCSV:
             rules.dashIsNull = true
             if let m = options.mapping {

@@ -13,7 +13,7 @@ public enum LineOutcome: Equatable, Sendable {
     case record
     /// A header, comment, directive, trailer or blank line: nothing to do.
     case skipped
-    /// A record that is not a flow (an Argus `man` management record): counted as skipped
+    /// A record that is not a flow (an Argus `man` record, a Suricata alert): counted as skipped
     /// (`rows_skipped`), neither written nor rejected. `kind` names what it was.
     case skippedRecord(kind: String)
     /// The line is bad; `detail` names the field and value.
@@ -60,7 +60,7 @@ struct NullToken: Sendable, Equatable {
     init(_ bytes: [UInt8]) {
         guard !bytes.isEmpty, bytes.count <= 16 else { count = 0; low = 0; high = 0; return }
         count = bytes.count
-        (low, high) = Self.pack(bytes.withUnsafeBufferPointer { $0 })
+        (low, high) = bytes.withUnsafeBufferPointer { Self.pack($0) }
     }
 
     /// The first 16 bytes of `f` as two little-endian words (zeros past the end).
@@ -118,6 +118,8 @@ struct RowRules: Sendable {
     var argusPorts = false
     /// Argus: `man` management and non-IP records are skipped records, not rows.
     var argusNonFlows = false
+    /// Suricata: TCP flags as bare hex (`"1b"`).
+    var hexFlags = false
 }
 
 /// Decodes the text dialects line by line into a `FlowBatch`.
@@ -150,6 +152,8 @@ public struct DialectParser: Sendable {
     var logStatusIndex = -1
     /// Column of the protocol when `rules.argusNonFlows` is set, else -1.
     var nonFlowIndex = -1
+    /// JSON-lines dialects: where each member goes (nil for delimited text).
+    var jsonFields: JSONFieldTable?
 
     /// A parser for `dialect` (nil: detect from the header).
     public init(dialect: Dialect?, options: ParserOptions = ParserOptions()) {
@@ -180,6 +184,7 @@ public struct DialectParser: Sendable {
     mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: FlowBatchBuilder) -> LineOutcome {
         if line.isEmpty { return .skipped }
         if !ByteParsing.isValidUTF8(line) { return .rejected(.invalidUTF8, detail: "line is not valid UTF-8") }
+        if let table = jsonFields { return parseJSONLine(line, table, batch: batch) }
         if rules.hashLines && line[0] == 0x23 {
             // Zeek directive inside the data: a new header block (concatenated logs)
             // re-declares the fields; #close and others are skipped.
@@ -240,6 +245,10 @@ public struct DialectParser: Sendable {
             return .failure(Rejection(.badTimestamp, role, f, "not an epoch time in \(unit.rawValue)"))
         case .text:
             return textTime(f, role)
+        case .epochOrText(let unit):
+            for c in f where c == 0x2D || c == 0x3A { return textTime(f, role) }
+            if let v = TimestampParsing.epoch(f, unit: unit) { return .success(v) }
+            return .failure(Rejection(.badTimestamp, role, f, "not an epoch time in \(unit.rawValue) or an ISO 8601 text"))
         case .auto:
             for c in f where c == 0x2D || c == 0x2F || c == 0x3A { return textTime(f, role) }
             guard let unit = options.epochUnit ?? TimestampParsing.epochUnitByDigits(f) else {
@@ -376,6 +385,11 @@ public struct DialectParser: Sendable {
                 }
                 r.proto = p; have |= 8
             case .tcpFlags:
+                if rules.hexFlags {
+                    guard let v = ByteParsing.hexByte(f) else { return Self.reject(.badFlags, m.role, f, "not a hex byte such as 1b") }
+                    r.tcpFlags = v
+                    continue
+                }
                 guard let v = ByteParsing.tcpFlags(f) else {
                     return Self.reject(.badFlags, m.role, f, "not nfdump flag letters, a number or 0x hex")
                 }

@@ -2,9 +2,10 @@
 /// reusable storage (no allocation per line once warmed up).
 ///
 /// With `quoting` on (comma CSV), RFC 4180 quotes are honoured: a field that starts with
-/// `"` runs to the next lone `"`; `""` inside stands for one quote. A record never spans
-/// lines, so a quote still open at the end of the line is `.unterminatedQuote`. Tab and
-/// space dialects (Zeek, AWS) are split without quote handling, as their tools write them.
+/// `"` runs to the next lone `"`; `""` inside stands for one quote; line terminators inside
+/// are data (`LineFramer` hands over records spanning lines whole). A quote still open at
+/// the end of the record is `.unterminatedQuote`. Tab and space dialects (Zeek, AWS) are
+/// split without quote handling, as their tools write them.
 public struct FieldSplitter: Sendable {
     /// Outcome of splitting one line.
     public enum Status: Equatable, Sendable {

@@ -65,5 +65,7 @@ public func makeEncoder(_ dialect: Dialect, timeZone: TimeZoneSpec = .utc, openM
     case .genericCSV: return GenericCSVEncoder()
     case .argus: return ArgusEncoder()
     case .unswNB15: return UNSWNB15Encoder()
+    case .zeekConnJSON: return ZeekConnJSONEncoder()
+    case .suricataEve: return SuricataEveEncoder()
     }
 }

@@ -81,50 +81,66 @@ public struct ZeekConnEncoder: DialectEncoder {
         case 1, 58: ByteWriter.ascii("icmp\t", to: &out)
         default: ByteWriter.ascii("unknown_transport\t", to: &out)
         }
-        switch (r.proto, r.dstPort ?? 0) {
-        case (17, 53), (6, 53): ByteWriter.ascii("dns\t", to: &out)
-        case (6, 80), (6, 8080): ByteWriter.ascii("http\t", to: &out)
-        case (6, 443): ByteWriter.ascii("ssl\t", to: &out)
-        case (6, 22): ByteWriter.ascii("ssh\t", to: &out)
-        case (17, 123): ByteWriter.ascii("ntp\t", to: &out)
-        default: ByteWriter.ascii("-\t", to: &out)
-        }
+        if let service = ZeekConnEncoder.service(r) { ByteWriter.ascii(service, to: &out) } else { out.append(0x2D) }
+        out.append(tab)
         ByteWriter.fixed((r.end &- r.start) &* 1000, digits: 6, to: &out); out.append(tab)
         let v6 = !r.srcAddr.isIPv4
         let revPackets = r.revPackets ?? 0, revBytes = r.revBytes ?? 0
         ByteWriter.uint(ZeekConnEncoder.payload(r.bytes, r.packets, proto: r.proto, v6: v6), to: &out); out.append(tab)
         ByteWriter.uint(ZeekConnEncoder.payload(revBytes, revPackets, proto: r.proto, v6: v6), to: &out); out.append(tab)
-        let f = r.tcpFlags ?? 0
-        if r.proto == 6 {
-            // conn_state and history from the cumulative flags.
-            let syn = f & 0x02 != 0, fin = f & 0x01 != 0, rst = f & 0x04 != 0, ack = f & 0x10 != 0
-            if rst { ByteWriter.ascii(revPackets > 0 ? "RSTO" : "REJ", to: &out) }
-            else if syn && fin { ByteWriter.ascii("SF", to: &out) }
-            else if syn && revPackets == 0 { ByteWriter.ascii("S0", to: &out) }
-            else if syn { ByteWriter.ascii("S1", to: &out) }
-            else { ByteWriter.ascii("OTH", to: &out) }
-            ByteWriter.ascii("\t-\t-\t0\t", to: &out)
-            var any = false
-            if syn { out.append(0x53); any = true }
-            if syn && revPackets > 0 { out.append(0x68); any = true }
-            if ack { out.append(0x41); any = true }
-            if r.bytes > 0 && f & 0x08 != 0 { out.append(0x44); any = true }
-            if revBytes > 0 && f & 0x08 != 0 { out.append(0x64); any = true }
-            if fin { out.append(0x46); any = true }
-            if rst { out.append(0x52); any = true }
-            if !any { out.append(0x2D) }
-        } else {
-            ByteWriter.ascii(revPackets > 0 ? "SF" : "S0", to: &out)
-            ByteWriter.ascii("\t-\t-\t0\t", to: &out)
-            out.append(0x44)
-            if revPackets > 0 { out.append(0x64) }
-        }
+        ZeekConnEncoder.connState(r, to: &out)
+        ByteWriter.ascii("\t-\t-\t0\t", to: &out)
+        ZeekConnEncoder.history(r, to: &out)
         out.append(tab)
         ByteWriter.uint(r.packets, to: &out); out.append(tab)
         ByteWriter.uint(r.bytes, to: &out); out.append(tab)
         ByteWriter.uint(revPackets, to: &out); out.append(tab)
         ByteWriter.uint(revBytes, to: &out)
         ByteWriter.ascii("\t-\n", to: &out)
+    }
+
+    /// Zeek's `conn_state`, from the cumulative TCP flags (non-TCP: `SF` with a reply, else `S0`).
+    static func connState(_ r: FlowRecord, to out: inout [UInt8]) {
+        let f = r.tcpFlags ?? 0, revPackets = r.revPackets ?? 0
+        guard r.proto == 6 else { ByteWriter.ascii(revPackets > 0 ? "SF" : "S0", to: &out); return }
+        let syn = f & 0x02 != 0, fin = f & 0x01 != 0, rst = f & 0x04 != 0
+        if rst { ByteWriter.ascii(revPackets > 0 ? "RSTO" : "REJ", to: &out) }
+        else if syn && fin { ByteWriter.ascii("SF", to: &out) }
+        else if syn && revPackets == 0 { ByteWriter.ascii("S0", to: &out) }
+        else if syn { ByteWriter.ascii("S1", to: &out) }
+        else { ByteWriter.ascii("OTH", to: &out) }
+    }
+
+    /// Zeek's `history` letters, from the cumulative TCP flags (non-TCP: `D`, `Dd` with a reply).
+    static func history(_ r: FlowRecord, to out: inout [UInt8]) {
+        let f = r.tcpFlags ?? 0, revPackets = r.revPackets ?? 0, revBytes = r.revBytes ?? 0
+        guard r.proto == 6 else {
+            out.append(0x44)
+            if revPackets > 0 { out.append(0x64) }
+            return
+        }
+        let syn = f & 0x02 != 0, fin = f & 0x01 != 0, rst = f & 0x04 != 0, ack = f & 0x10 != 0
+        var any = false
+        if syn { out.append(0x53); any = true }
+        if syn && revPackets > 0 { out.append(0x68); any = true }
+        if ack { out.append(0x41); any = true }
+        if r.bytes > 0 && f & 0x08 != 0 { out.append(0x44); any = true }
+        if revBytes > 0 && f & 0x08 != 0 { out.append(0x64); any = true }
+        if fin { out.append(0x46); any = true }
+        if rst { out.append(0x52); any = true }
+        if !any { out.append(0x2D) }
+    }
+
+    /// Zeek's `service`, guessed from well-known ports; nil when none applies.
+    static func service(_ r: FlowRecord) -> StaticString? {
+        switch (r.proto, r.dstPort ?? 0) {
+        case (17, 53), (6, 53): return "dns"
+        case (6, 80), (6, 8080): return "http"
+        case (6, 443): return "ssl"
+        case (6, 22): return "ssh"
+        case (17, 123): return "ntp"
+        default: return nil
+        }
     }
 
     public func trailer(_ info: DialectTrailerInfo) -> [UInt8] {

@@ -65,16 +65,18 @@ struct FileIngestor {
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
         let limiter = QuarantineLimiter(limit: options.maxQuarantineRows, sink: quarantine)
+        var emptyInput = false
         do {
-            // A dry run decodes and counts with no writer.
-            let temporary = options.dryRun ? nil : try AtomicFile.temporaryPath(for: finalPath)
-            let writer = try temporary.map { try FlowArrowWriter(path: $0, metadata: [("floe:source", path)]) }
-            defer { if let temporary, run.writer != nil || binary?.writer != nil { unlink(temporary) } }
             let reader = ChunkReader(input: opened, chunkSize: max(options.chunkBytes, BinaryInputKind.prefixLength),
                                      chunkCount: max(1, options.parseThreads) + 2)
             defer { reader.cancel() }
             let chunks = try PeekedChunks(reader: reader)
             chunks.progress = progress.map { ($0, bytesBefore) }
+            if let empty = EmptyInputError.check(chunks, path: path, compression: opened.compression) { throw empty }
+            // A dry run decodes and counts with no writer.
+            let temporary = options.dryRun ? nil : try AtomicFile.temporaryPath(for: finalPath)
+            let writer = try temporary.map { try FlowArrowWriter(path: $0, metadata: [("floe:source", path)]) }
+            defer { if let temporary, run.writer != nil || binary?.writer != nil { unlink(temporary) } }
             if let kind = chunks.binaryKind {
                 binary = BinaryStreamRun(options: options, file: path, kind: kind)
                 binary?.writer = writer
@@ -97,6 +99,7 @@ struct FileIngestor {
         } catch {
             report.status = .failed
             report.error = Self.describe(error, path: path, compression: opened.compression)
+            emptyInput = error is EmptyInputError
             run.rollBack()
             binary?.rollBack()
         }
@@ -202,8 +205,8 @@ struct StreamRun {
     /// Reads, frames, parses and writes the whole stream.
     mutating func consume(_ chunks: PeekedChunks, quarantine: ([UInt8]) throws -> Void) throws {
         let threads = max(1, options.parseThreads)
-        var framer = LineFramer(maxLineLength: options.maxLineLength)
         var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
+        var framer = LineFramer(maxLineLength: options.maxLineLength, quoting: streamParser.quoteFraming)
         let pool = BatchPool(capacity: options.batchRows)
         let pieceParser = PieceParser(file: file, maxLineLength: options.maxLineLength,
                                       pool: pool, quarantineCap: options.maxQuarantineRows)
@@ -282,6 +285,7 @@ struct StreamRun {
         while !pending.isEmpty { try complete(pending.removeFirst().1) }
         parser = streamParser
         fingerprint = chunks.reader.summary?.fingerprint
+        if !streamParser.isReady { throw EmptyInputError(path: file, kind: .noHeader) }
     }
 
     /// Counts every row parsed so far as rolled back (the file failed).

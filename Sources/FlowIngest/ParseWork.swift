@@ -7,7 +7,7 @@ import FlowIO
 /// Where one framed line lives: in the chunk it came from, or (a line carried across a
 /// chunk boundary) in the work item's side buffer.
 struct LineRef {
-    enum Kind: UInt8 { case complete, tooLong, unterminated }
+    enum Kind: UInt8 { case complete, tooLong, unterminated, unclosedQuote }
     var start: Int
     var length: Int
     var inSide: Bool
@@ -35,6 +35,7 @@ final class WorkItem: @unchecked Sendable {
         case .complete: ref.kind = .complete
         case .tooLong(let length): ref.kind = .tooLong; ref.fullLength = length
         case .unterminated: ref.kind = .unterminated
+        case .unclosedQuote: ref.kind = .unclosedQuote
         }
         if let p = line.bytes.baseAddress, let c = chunkStart, UnsafeRawPointer(p) >= c,
            UnsafeRawPointer(p) + line.bytes.count <= c + chunkCount {
@@ -57,7 +58,7 @@ final class ParsedPiece: @unchecked Sendable {
     var encodedRejects = 0
     var unencodedRejects: Int64 = 0
     var records: Int64 = 0
-    /// Records that are not flows (`LineOutcome.skippedRecord`).
+    /// Records that are not flows (`LineOutcome.skippedRecord`): Argus `man` records, Suricata events other than flows.
     var skipped: Int64 = 0
     var rejects: [RejectReason: Int64] = [:]
     var error: Error?
@@ -144,6 +145,9 @@ struct PieceParser {
                 switch ref.kind {
                 case .tooLong:
                     reject(.lineTooLong, "line of \(ref.fullLength) bytes is longer than the limit of \(maxLineLength) (raise --max-line-length if it is genuine)",
+                           ref, bytes, piece)
+                case .unclosedQuote:
+                    reject(.unterminatedQuote, "a quoted field opened on this line is not closed within \(maxLineLength) bytes or before the input ends; this line is rejected alone and reading resumes on the next line (close the quote, or raise --max-line-length if the field is genuine)",
                            ref, bytes, piece)
                 case .unterminated:
                     reject(.truncatedLine, "the input ends inside this line (no line terminator): a cut-off line is never turned into a record",

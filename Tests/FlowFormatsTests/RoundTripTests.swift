@@ -87,7 +87,7 @@ import Testing
             r.srcAS = nz(r0.srcAS)
             r.dstAS = nz(r0.dstAS)
             return (r, nil)
-        case .zeekConn:
+        case .zeekConn, .zeekConnJSON:
             if r.proto == 1 || r.proto == 58 { r.srcPort = nil }
             r.revPackets = r0.revPackets ?? 0
             r.revBytes = r0.revBytes ?? 0
@@ -115,6 +115,14 @@ import Testing
             r.start = floorSeconds(r0.start)
             r.end = floorSeconds(r0.end)
             return (r, label ?? "0")
+        case .suricataEve:
+            let icmp = r.proto == 1 || r.proto == 58
+            r.srcPort = icmp ? nil : r0.srcPort
+            r.dstPort = r0.dstPort
+            r.revPackets = r0.revPackets ?? 0
+            r.revBytes = r0.revBytes ?? 0
+            r.tcpFlags = r0.proto == 6 ? (r0.tcpFlags ?? 0) : nil
+            return (r, nil)
         }
     }
 
@@ -141,7 +149,7 @@ import Testing
         var records: [(FlowRecord, String?)] = []
         for _ in 0..<400 {
             var (r, l) = Self.randomRecord(&rng)
-            if d == .zeekConn && ![6, 17, 1, 58].contains(r.proto) { r.proto = 17 }
+            if (d == .zeekConn || d == .zeekConnJSON) && ![6, 17, 1, 58].contains(r.proto) { r.proto = 17 }
             records.append((r, l))
         }
         for tz in [TimeZoneSpec.utc, try TimeZoneSpec(parsing: "Europe/Berlin"), try TimeZoneSpec(parsing: "-03:30")] {

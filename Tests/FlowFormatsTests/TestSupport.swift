@@ -16,12 +16,14 @@ struct Decoded {
     }
 }
 
-/// Frames `bytes` in chunks of `chunk` bytes and feeds each line to a parser.
-func decode(_ bytes: [UInt8], dialect: Dialect?, options: ParserOptions = ParserOptions(), chunk: Int = 4096) throws -> Decoded {
+/// Frames `bytes` in chunks of `chunk` bytes (quote-aware as ingest frames them) and feeds
+/// each line to a parser.
+func decode(_ bytes: [UInt8], dialect: Dialect?, options: ParserOptions = ParserOptions(), chunk: Int = 4096,
+            maxLineLength: Int = 64 * 1024) throws -> Decoded {
     var parser = DialectParser(dialect: dialect, options: options)
     var batch = FlowBatch()
     var outcomes: [LineOutcome] = []
-    var framer = LineFramer()
+    var framer = LineFramer(maxLineLength: maxLineLength, quoting: parser.quoteFraming)
     func handle(_ l: FramedLine) throws {
         switch l.kind {
         case .complete:
@@ -30,6 +32,8 @@ func decode(_ bytes: [UInt8], dialect: Dialect?, options: ParserOptions = Parser
             outcomes.append(.rejected(.lineTooLong, detail: "line \(l.number)"))
         case .unterminated:
             outcomes.append(.rejected(.truncatedLine, detail: "line \(l.number)"))
+        case .unclosedQuote:
+            outcomes.append(.rejected(.unterminatedQuote, detail: "line \(l.number)"))
         }
     }
     var i = 0

@@ -104,11 +104,11 @@ import Testing
         }
         #expect(byName["crc.csv.gz"]?.counts.rejectsByReason[RowCounts.inputFailed] == 3000)
         #expect(byName["crc.csv.gz"]?.error?.lowercased().contains("crc") == true)
-        #expect(byName["empty.csv"]?.status == .ok)
-        #expect(manifest.totals.filesFailed == 3)
+        #expect(byName["empty.csv"]?.status == .failed, "a 0-byte file is what a failed export leaves")
+        #expect(manifest.totals.filesFailed == 4)
         #expect(manifest.totals.counts.isBalanced)
         let arrows = try FileManager.default.contentsOfDirectory(atPath: dir + "/raw").filter { $0.contains(".arrow") }
-        #expect(arrows.count == 2, "only good.csv.gz and empty.csv have outputs, no temporaries: \(arrows)")
+        #expect(arrows.count == 1, "only good.csv.gz has an output, no temporaries: \(arrows)")
         let q = try quarantineLines(dir + "/raw")
         #expect(q.contains { ($0["reason"] as? String) == RowCounts.inputFailed && ($0["rows"] as? Int) == 3000 })
     }

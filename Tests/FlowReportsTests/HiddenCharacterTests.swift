@@ -70,6 +70,20 @@ import Testing
         #expect(Escape.html("a\nb\tc\rd") == "a\nb\tc d")
     }
 
+    /// Chart labels are cut by the length they show: markers count in full, so a run of
+    /// joiners is cut like any long text; plain text is cut as before.
+    @Test func chartLabelsAreCutByTheirShownLength() {
+        #expect(SVGBuilder.truncate("abcdef", 4) == "abc…")
+        #expect(SVGBuilder.truncate("abc", 3) == "abc")
+        #expect(HiddenCharacters.displayedLength("a\u{202E}b") == 10)
+        let joiners = "x" + String(repeating: "\u{200D}", count: 50)
+        #expect(joiners.count == 1)
+        let cut = SVGBuilder.truncate(joiners + "tail", 24)
+        #expect(HiddenCharacters.displayedLength(cut) <= 24)
+        #expect(Escape.svg(cut).count < 40)
+        #expect(SVGBuilder.truncate("\u{202E}\u{202E}\u{202E}", 12) == "\u{202E}…")
+    }
+
     /// A report whose input file name, error, reject reason, exporter, labels, anomaly
     /// entity, cluster name and graph neighbour carry U+202E, U+2066/2069 and U+200B:
     /// report.html, report.md and every chart file hold none of them raw, and show the

@@ -29,6 +29,21 @@ public enum HiddenCharacters {
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
+    /// Characters `scalar` takes once escaped: its marker if hidden, none for a combining
+    /// mark (it shares the place of the character before it), else one.
+    public static func displayedLength(_ scalar: Unicode.Scalar) -> Int {
+        if isHidden(scalar) { return codePoint(scalar).count + 2 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark: return 0
+        default: return 1
+        }
+    }
+
+    /// Characters `text` takes once escaped (see `displayedLength(_: Unicode.Scalar)`).
+    public static func displayedLength(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + displayedLength($1) }
+    }
+
     /// The visible marker as plain text, `<U+202E>` (to be escaped for its context).
     public static func marker(_ scalar: Unicode.Scalar) -> String {
         "<" + codePoint(scalar) + ">"

@@ -73,6 +73,7 @@ func checkLines(_ lines: [Line], input: UnsafeBufferPointer<UInt8>, maxLineLengt
             check(l.bytes.count <= maxLineLength, "complete line \(l.number) of \(l.bytes.count) bytes")
             check(input[at..<(at + l.bytes.count)].elementsEqual(l.bytes), "bytes of line \(l.number)")
             var end = at + l.bytes.count
+            check(!(l.bytes.last == 0x0D && input[end] == 0x0A), "CR of CRLF kept in line \(l.number)")
             if input[end] == 0x0D { end += 1 }
             check(input[end] == 0x0A, "line \(l.number) not ended by (CR)LF")
             expected = Int64(end + 1)

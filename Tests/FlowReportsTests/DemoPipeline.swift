@@ -37,7 +37,11 @@ struct DemoPipeline {
     /// Odd strings that end up in file names, labels and model outputs.
     static let evil = "<script>alert(\"x\")</script> | 'q' \n# not a heading & more"
 
-    init(root: String, rows: Int = 20_000, days: Int = 2, seed: UInt64 = 5, evil: Bool = false) throws {
+    /// With `evil`, `oddText` (by default `evil`) is written into the data wherever a log
+    /// or model string reaches the report: every 997th label, the input file name, its
+    /// error, the reject reasons, an export-loss exporter, an anomaly entity, a cluster
+    /// name and a host-graph neighbour.
+    init(root: String, rows: Int = 20_000, days: Int = 2, seed: UInt64 = 5, evil: Bool = false, oddText: String = DemoPipeline.evil) throws {
         self.root = root
         let raw = root + "/raw", scores = root + "/scores", dataset = root + "/flows"
         try FileManager.default.createDirectory(atPath: root + "/raw", withIntermediateDirectories: true)
@@ -48,7 +52,7 @@ struct DemoPipeline {
         var windows: [TrafficLabel: (start: Int64, end: Int64, hosts: [IPAddress: Int], ports: Set<UInt16>, n: Int)] = [:]
         var n = 0
         generator.forEachRow { record, label, _ in
-            var text = evil && n % 997 == 0 ? Self.evil : label.name
+            var text = evil && n % 997 == 0 ? oddText : label.name
             text.withUTF8 { batch.append(record, label: $0) }
             n += 1
             guard label != .benign else { return }
@@ -67,17 +71,21 @@ struct DemoPipeline {
         try writer.finish()
 
         // The ingest manifest floe-ingest would have written for one gzip CSV input.
-        let inputName = evil ? "flows " + Self.evil + ".csv.gz" : "flows-2026-11-01.csv.gz"
-        let rejects = "{\"bad_field\": 30, \"bad_timestamp\": 7}"
-        let escapedName = String(data: try JSONEncoder().encode(inputName), encoding: .utf8)!
+        let inputName = evil ? "flows " + oddText + ".csv.gz" : "flows-2026-11-01.csv.gz"
+        func json(_ s: String) throws -> String { String(data: try JSONEncoder().encode(s), encoding: .utf8)! }
+        let escapedName = try json(inputName)
+        let odd = try json(oddText)
+        let rejects = evil ? "{\"bad_field\": 29, \"bad_timestamp\": 7, \(odd): 1}" : "{\"bad_field\": 30, \"bad_timestamp\": 7}"
+        let error = evil ? odd : "null"
+        let exportLoss = evil ? ", \"export_loss\": [{\"exporter\": \(odd), \"lost_datagrams\": 3}]" : ""
         let manifest = """
         {"tool": "floe-ingest", "version": "0.1.0", "schema_version": 1, "parameters": {"dialect": "auto"},
          "inputs": [{"path": \(escapedName), "format": "nfdump_csv", "compression": "gzip", "status": "partial",
-           "error": null, "bytes": 1234567, "fingerprint": "xxh64:0123456789abcdef", "outputs": ["part-00000.arrow"],
+           "error": \(error), "bytes": 1234567, "fingerprint": "xxh64:0123456789abcdef", "outputs": ["part-00000.arrow"],
            "rows_read": \(Int64(n) + 37), "rows_written": \(n), "rows_rejected": 37, "rejects_by_reason": \(rejects)}],
          "totals": {"files": 1, "files_failed": 0, "bytes": 1234567, "rows_read": \(Int64(n) + 37), "rows_written": \(n),
            "rows_rejected": 37, "rejects_by_reason": \(rejects)},
-         "quarantine": "quarantine.jsonl", "duration_seconds": 1.5}
+         "quarantine": "quarantine.jsonl", "duration_seconds": 1.5\(exportLoss)}
         """
         try Data(manifest.utf8).write(to: URL(fileURLWithPath: raw + "/manifest.json"))
 
@@ -90,7 +98,7 @@ struct DemoPipeline {
         var records: [(String, String, Int64, Int64, Double, String)] = []
         for (label, w) in windows.sorted(by: { $0.key < $1.key }) {
             let host = w.hosts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key.description
-            let entity = evil && label == .portscan ? Self.evil : host
+            let entity = evil && label == .portscan ? oddText : host
             let evidence = label == .portscan ? "\(Units.thousands(w.ports.count)) distinct ports on \(w.hosts.count) hosts; usual 3"
                 : "\(Units.thousands(w.n)) flows labelled \(label.name); usual 0"
             records.append((kinds[label]!, entity, w.start, w.end, Double(w.n).squareRoot(), evidence))
@@ -102,12 +110,13 @@ struct DemoPipeline {
             csv += "\(i + 1),\(r.0),\(q(r.1)),\(CivilTime.isoString(millis: r.2)),\(CivilTime.isoString(millis: r.3)),\(Units.plain(r.4, 3)),\(q(r.5))\n"
         }
         try Data(csv.utf8).write(to: URL(fileURLWithPath: scores + "/anomalies.csv"))
-        try Data(Self.feed(dataset: dataset, days: gen.startDay...(gen.startDay + Int64(days) - 1), evil: evil).utf8)
+        try Data(Self.feed(dataset: dataset, days: gen.startDay...(gen.startDay + Int64(days) - 1), oddText: evil ? oddText : nil).utf8)
             .write(to: URL(fileURLWithPath: scores + "/report-feed.json"))
     }
 
-    /// A report feed built from the dataset itself (stand-in for the models).
-    static func feed(dataset: String, days: ClosedRange<Int64>, evil: Bool) throws -> String {
+    /// A report feed built from the dataset itself (stand-in for the models); `oddText`
+    /// names a cluster and a neighbour of the host graph.
+    static func feed(dataset: String, days: ClosedRange<Int64>, oddText: String?) throws -> String {
         let files = try DatasetScanner.partitionFiles(datasetDir: dataset, days: days)
         let start = days.lowerBound * CivilTime.millisPerDay, end = (days.upperBound + 1) * CivilTime.millisPerDay
         let t = try DatasetScanner(topCount: 12).scan(datasetDir: dataset, files: files, periodStart: start, periodEnd: end)
@@ -142,7 +151,7 @@ struct DemoPipeline {
             let x = centres[k].0 + rnd() * (outlier ? 9 : 1.4), y = centres[k].1 + rnd() * (outlier ? 9 : 1.4)
             points.append("{\"x\": \(Units.plain(x, 3)), \"y\": \(Units.plain(y, 3)), \"cluster\": \(k), \"outlier\": \(outlier)}")
         }
-        let names = ["bulk TCP downloads", "short DNS lookups", "web browsing", evil ? evil_name : "idle keep-alives"]
+        let names = ["bulk TCP downloads", "short DNS lookups", "web browsing", oddText ?? "idle keep-alives"]
         let clusters = (0..<4).map { k in
             "{\"id\": \(k), \"size\": \(100 + 37 * k), \"name\": \(json(names[k])), \"centre\": {\"bytes\": \(12_000_000 / (k + 1)), \"packets\": \(9000 / (k + 1)), \"duration_ms\": \(4500 * (k + 1)), \"bytes_per_packet\": \(1300 - 250 * k)}}"
         }
@@ -150,7 +159,8 @@ struct DemoPipeline {
             "{\"host\": \(json(h.name)), \"pagerank\": \(Units.plain(0.2 / Double(i + 1), 4)), \"degree\": \(40 - 3 * i), \"in_degree\": \(20 - i), \"out_degree\": \(20 - 2 * i), \"bytes\": \(h.totals.bytes)}"
         }
         let centre = t.topSourcesByFlows.first?.name ?? "10.0.0.1"
-        let neighbours = t.topDestinationsByBytes.prefix(9).map(\.name)
+        var neighbours = t.topDestinationsByBytes.prefix(9).map(\.name)
+        if let oddText, !neighbours.isEmpty { neighbours[neighbours.count - 1] = oddText }
         let nodes = neighbours.enumerated().map { "{\"id\": \(json($0.element)), \"anomalous\": \($0.offset == 2)}" }
         let edges = neighbours.enumerated().map { i, d in "{\"src\": \(json(centre)), \"dst\": \(json(d)), \"flows\": \(10 + i), \"bytes\": \(100_000 * (9 - i)), \"new\": \(i % 4 == 1)}" }
         let newEdges = neighbours.prefix(3).map { "{\"src\": \(json(centre)), \"dst\": \(json($0)), \"flows\": 4, \"bytes\": 52000}" }
@@ -167,8 +177,6 @@ struct DemoPipeline {
            "neighbourhood": {"centre": \(json(centre)), "nodes": [\(nodes.joined(separator: ","))], "edges": [\(edges.joined(separator: ","))]}}}
         """
     }
-
-    static let evil_name = DemoPipeline.evil
 
     /// The report options of the demo.
     var options: ReportOptions {

@@ -11,7 +11,7 @@ import Testing
         #expect(Escape.html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         #expect(Escape.attribute("a\nb\"") == "a&#10;b&quot;")
         #expect(Escape.svg("a\nb<") == "a b&lt;")
-        #expect(Escape.html("bell\u{07}") == "bell\u{FFFD}")
+        #expect(Escape.html("bell\u{07}") == "bell&lt;U+0007&gt;")
         #expect(Escape.markdownCell("a|b\nc") == "a\\|b c")
         #expect(Escape.markdownCell("<b>*x*</b>") == "&lt;b&gt;\\*x\\*&lt;/b&gt;")
         #expect(Escape.markdownCode("a`b|c") == "`a'b\\|c`")

@@ -189,7 +189,7 @@ public struct LineChart: Sendable {
         var x = right
         for (name, cls) in items.reversed() {
             let label = SVGBuilder.truncate(name, 24)
-            let w = Double(label.count) * 6.6 + 26
+            let w = Double(HiddenCharacters.displayedLength(label)) * 6.6 + 26
             x -= w
             if cls == "band" || cls == "win" {
                 b.rect(x, 10, 16, 10, cls: cls)

@@ -82,9 +82,20 @@ public struct SVGBuilder {
         return text
     }
 
-    /// `text` cut to `limit` characters with an ellipsis.
+    /// `text` cut with an ellipsis to `limit` characters as shown, hidden characters
+    /// counted as their `<U+XXXX>` markers (so a run of zero-width joiners cannot blow up
+    /// a label, and a cut may fall inside a character); at least one scalar is kept.
     public static func truncate(_ text: String, _ limit: Int) -> String {
         let flat = Escape.singleLine(text)
-        return flat.count <= limit ? flat : String(flat.prefix(max(limit - 1, 1))) + "…"
+        guard HiddenCharacters.displayedLength(flat) > limit else { return flat }
+        let room = max(limit - 1, 1)
+        var out = String.UnicodeScalarView(), used = 0
+        for s in flat.unicodeScalars {
+            let w = HiddenCharacters.displayedLength(s)
+            if used + w > room && !out.isEmpty { break }
+            out.append(s)
+            used += w
+        }
+        return String(out) + "…"
     }
 }

@@ -9,12 +9,12 @@ public enum HTMLRenderer {
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<meta name=\"color-scheme\" content=\"light dark\">\n"
         h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-        h += "<title>" + Escape.html(Escape.singleLine(doc.title)) + "</title>\n"
+        h += "<title>" + Escape.html(Escape.singleLine(doc.title)) + "</title>\n"  // RCDATA: markers as plain text
         h += "<style>\n" + PageStyle.css + "\n" + ChartStyle.css + "\n</style>\n</head>\n<body>\n<header>\n"
-        h += "<h1>" + Escape.html(Escape.singleLine(doc.title)) + "</h1>\n"
-        for line in doc.subtitle { h += "<p class=\"sub\">" + Escape.html(line) + "</p>\n" }
+        h += "<h1>" + text(doc.title) + "</h1>\n"
+        for line in doc.subtitle { h += "<p class=\"sub\">" + text(line) + "</p>\n" }
         h += "<nav>"
-        for s in doc.sections { h += "<a href=\"#" + Escape.attribute(s.id) + "\">" + Escape.html(s.title) + "</a>" }
+        for s in doc.sections { h += "<a href=\"#" + Escape.attribute(s.id) + "\">" + text(s.title) + "</a>" }
         h += "</nav>\n</header>\n<main>\n"
         for s in doc.sections where s.id != "provenance" { section(s, into: &h) }
         h += "</main>\n<footer>\n"
@@ -23,8 +23,14 @@ public enum HTMLRenderer {
         return h
     }
 
+    /// Log-derived or fixed text as HTML element content: one line, escaped, hidden
+    /// characters as styled `<U+XXXX>` markers. Not for `<title>` (RCDATA) or inline SVG.
+    static func text(_ t: String) -> String {
+        Escape.html(Escape.singleLine(t), markers: .span)
+    }
+
     static func section(_ s: ReportSection, into h: inout String) {
-        h += "<section id=\"" + Escape.attribute(s.id) + "\">\n<h2>" + Escape.html(s.title) + "</h2>\n"
+        h += "<section id=\"" + Escape.attribute(s.id) + "\">\n<h2>" + text(s.title) + "</h2>\n"
         for b in s.blocks { block(b, into: &h) }
         h += "</section>\n"
     }
@@ -32,10 +38,10 @@ public enum HTMLRenderer {
     static func inline(_ runs: [Inline]) -> String {
         runs.map { r -> String in
             switch r {
-            case .text(let t): return Escape.html(Escape.singleLine(t))
-            case .strong(let t): return "<strong>" + Escape.html(Escape.singleLine(t)) + "</strong>"
-            case .code(let t): return "<code>" + Escape.html(Escape.singleLine(t)) + "</code>"
-            case .link(let t, let anchor, _): return "<a href=\"#" + Escape.attribute(anchor) + "\">" + Escape.html(Escape.singleLine(t)) + "</a>"
+            case .text(let t): return text(t)
+            case .strong(let t): return "<strong>" + text(t) + "</strong>"
+            case .code(let t): return "<code>" + text(t) + "</code>"
+            case .link(let t, let anchor, _): return "<a href=\"#" + Escape.attribute(anchor) + "\">" + text(t) + "</a>"
             }
         }.joined()
     }
@@ -43,24 +49,24 @@ public enum HTMLRenderer {
     static func block(_ b: Block, into h: inout String) {
         switch b {
         case .heading(let t):
-            h += "<h3>" + Escape.html(Escape.singleLine(t)) + "</h3>\n"
+            h += "<h3>" + text(t) + "</h3>\n"
         case .paragraph(let runs):
             h += "<p>" + inline(runs) + "</p>\n"
         case .warning(let title, let items):
-            h += "<div class=\"warning\" role=\"alert\"><strong>⚠ " + Escape.html(title) + "</strong><ul>"
-            for i in items { h += "<li>" + Escape.html(Escape.singleLine(i)) + "</li>" }
+            h += "<div class=\"warning\" role=\"alert\"><strong>⚠ " + text(title) + "</strong><ul>"
+            for i in items { h += "<li>" + text(i) + "</li>" }
             h += "</ul></div>\n"
         case .absent(let t):
-            h += "<p class=\"absent\">" + Escape.html(Escape.singleLine(t)) + "</p>\n"
+            h += "<p class=\"absent\">" + text(t) + "</p>\n"
         case .facts(let pairs):
             h += "<div class=\"tablewrap\"><table class=\"facts\"><tbody>"
-            for (k, v) in pairs { h += "<tr><th scope=\"row\">" + Escape.html(Escape.singleLine(k)) + "</th><td>" + inline(v) + "</td></tr>" }
+            for (k, v) in pairs { h += "<tr><th scope=\"row\">" + text(k) + "</th><td>" + inline(v) + "</td></tr>" }
             h += "</tbody></table></div>\n"
         case .table(let t):
             table(t, into: &h)
         case .chart(let c):
             h += "<figure id=\"" + Escape.attribute(c.anchor) + "\"><div class=\"chartwrap\">" + c.inlineSVG + "</div>"
-            if let cap = c.caption { h += "<figcaption>" + Escape.html(Escape.singleLine(cap)) + "</figcaption>" }
+            if let cap = c.caption { h += "<figcaption>" + text(cap) + "</figcaption>" }
             h += "</figure>\n"
         case .list(let items, let ordered):
             h += ordered ? "<ol>" : "<ul>"
@@ -71,9 +77,9 @@ public enum HTMLRenderer {
 
     static func table(_ t: ReportTable, into h: inout String) {
         h += "<div class=\"tablewrap\"><table" + (t.sortable && t.rows.count > 1 ? " class=\"sortable\"" : "") + ">"
-        if let c = t.caption { h += "<caption>" + Escape.html(Escape.singleLine(c)) + "</caption>" }
+        if let c = t.caption { h += "<caption>" + text(c) + "</caption>" }
         h += "<thead><tr>"
-        for c in t.columns { h += (c.numeric ? "<th class=\"num\" scope=\"col\">" : "<th scope=\"col\">") + Escape.html(Escape.singleLine(c.title)) + "</th>" }
+        for c in t.columns { h += (c.numeric ? "<th class=\"num\" scope=\"col\">" : "<th scope=\"col\">") + text(c.title) + "</th>" }
         h += "</tr></thead><tbody>\n"
         for row in t.rows {
             h += "<tr>"
@@ -83,7 +89,7 @@ public enum HTMLRenderer {
                 if numeric { h += " class=\"num\"" }
                 if let k = cell.sortKey { h += " data-sort=\"" + Units.plain(k, 3) + "\"" }
                 h += ">"
-                var content = Escape.html(Escape.singleLine(cell.text))
+                var content = text(cell.text)
                 if cell.code { content = "<code>" + content + "</code>" }
                 if let link = cell.link { content = "<a href=\"#" + Escape.attribute(link.anchor) + "\">" + content + "</a>" }
                 h += content + "</td>"
@@ -91,6 +97,6 @@ public enum HTMLRenderer {
             h += "</tr>\n"
         }
         h += "</tbody></table></div>\n"
-        if let n = t.note { h += "<p class=\"tnote\">" + Escape.html(Escape.singleLine(n)) + "</p>\n" }
+        if let n = t.note { h += "<p class=\"tnote\">" + text(n) + "</p>\n" }
     }
 }

@@ -31,6 +31,7 @@ enum PageStyle {
     table.sortable th{cursor:pointer}
     table.sortable th[data-dir=asc]::after{content:" ▲"}
     table.sortable th[data-dir=desc]::after{content:" ▼"}
+    .cp{font:0.78em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--warn-line);border:1px solid var(--warn-line);border-radius:3px;padding:0 2px;white-space:nowrap}
     .tnote{color:var(--muted);font-size:0.88em;margin:2px 0 10px}
     figure{margin:14px 0 18px}
     .chartwrap{overflow-x:auto}

@@ -2,9 +2,20 @@
 /// for each context it is written into. Every function is total: any input comes out
 /// inert (no markup, no broken table, no script).
 public enum Escape {
-    /// Text content of an HTML or SVG/XML element: `& < > " '` as entities; control
-    /// characters that XML forbids become U+FFFD.
-    public static func html(_ text: String) -> String {
+    /// How a hidden character (`HiddenCharacters`) is shown in HTML/XML text.
+    public enum Marker: Sendable {
+        /// `&lt;U+202E&gt;`: valid in every context (SVG text, attributes, `<title>`).
+        case text
+        /// The same text in `<span class="cp">` so the page styles it apart from a value
+        /// that spells `<U+202E>` itself. Only for HTML element content outside SVG
+        /// (a span breaks out of inline SVG) and outside `<title>` (which shows it raw).
+        case span
+    }
+
+    /// Text content of an HTML or SVG/XML element: `& < > " '` as entities; bidi controls,
+    /// other format characters, controls other than line breaks and tabs, and characters
+    /// XML forbids become a visible `<U+XXXX>` marker (`HiddenCharacters`).
+    public static func html(_ text: String, markers: Marker = .text) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -17,7 +28,8 @@ public enum Escape {
             case "\n", "\t": out.unicodeScalars.append(scalar)
             case "\r": out += " "
             default:
-                if isForbiddenControl(scalar) { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+                guard HiddenCharacters.isHidden(scalar) else { out.unicodeScalars.append(scalar); continue }
+                out += markers == .span ? "<span class=\"cp\">" + entityMarker(scalar) + "</span>" : entityMarker(scalar)
             }
         }
         return out
@@ -37,7 +49,8 @@ public enum Escape {
         return out
     }
 
-    /// Text of one SVG `<text>`/`<title>` line: as `html`, line breaks become spaces.
+    /// Text of one SVG `<text>`/`<title>` line: as `html` (markers as text), line breaks
+    /// become spaces.
     public static func svg(_ text: String) -> String {
         html(singleLine(text))
     }
@@ -49,7 +62,8 @@ public enum Escape {
     }
 
     /// Inline Markdown text (a paragraph or list item): no markup survives; line breaks
-    /// become spaces so a value cannot start a heading or a list.
+    /// become spaces so a value cannot start a heading or a list; hidden characters show
+    /// as `&lt;U+XXXX&gt;` (read `<U+XXXX>`).
     public static func markdownText(_ text: String) -> String {
         var out = ""
         for scalar in singleLine(text).unicodeScalars {
@@ -61,16 +75,26 @@ public enum Escape {
                 out += "\\"
                 out.unicodeScalars.append(scalar)
             default:
-                if isForbiddenControl(scalar) { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+                if HiddenCharacters.isHidden(scalar) { out += entityMarker(scalar) } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out
     }
 
-    /// Text inside a Markdown code span: backticks and line breaks cannot end it.
+    /// Text inside a Markdown code span: backticks and line breaks cannot end it, `|`
+    /// cannot end a table cell, hidden characters show as `<U+XXXX>` (a code span shows
+    /// its text literally).
     public static func markdownCode(_ text: String) -> String {
-        let flat = singleLine(text).replacingOccurrences(of: "`", with: "'")
-        return "`" + flat.replacingOccurrences(of: "|", with: "\\|") + "`"
+        var out = "`"
+        for scalar in singleLine(text).unicodeScalars {
+            switch scalar {
+            case "`": out += "'"
+            case "|": out += "\\|"
+            default:
+                if HiddenCharacters.isHidden(scalar) { out += HiddenCharacters.marker(scalar) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "`"
     }
 
     /// Line breaks and tabs as single spaces.
@@ -85,13 +109,9 @@ public enum Escape {
         return out
     }
 
-    /// Characters outside XML 1.0's `Char` production (and DEL / C1 controls, which no
-    /// log value should carry into a page).
-    static func isForbiddenControl(_ s: Unicode.Scalar) -> Bool {
-        let v = s.value
-        if v < 0x20 { return v != 0x09 && v != 0x0A && v != 0x0D }
-        if v >= 0x7F && v <= 0x9F { return true }
-        return v == 0xFFFE || v == 0xFFFF
+    /// The marker of a hidden character with its brackets as entities (HTML, Markdown).
+    static func entityMarker(_ scalar: Unicode.Scalar) -> String {
+        "&lt;" + HiddenCharacters.codePoint(scalar) + "&gt;"
     }
 
     /// A string safe as an HTML id / file-name stem: lowercase ASCII letters, digits and `-`.

@@ -128,8 +128,6 @@ final class Execution: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var state: PipelineState
-    private var stateDirty = false
-    private var lastStateWrite = Date.distantPast
     private var stateError: Error?
     private var results: [PipelineTask: TaskResult] = [:]
     private var running: [PipelineTask: Date] = [:]
@@ -182,7 +180,6 @@ final class Execution: @unchecked Sendable {
             drawProgress(total: graph.tasks.count, waiting: pending)
             _ = condition.wait(until: Date().addingTimeInterval(1))
         }
-        if stateDirty { saveState() }
         clearProgress()
         condition.unlock()
         if let stateError { throw stateError }
@@ -243,20 +240,18 @@ final class Execution: @unchecked Sendable {
                                settings: preparer.settingsHash, params: prepared.params, inputs: prepared.inputs,
                                outputs: prepared.outputs, finishedAt: ISO8601DateFormatter().string(from: Date()),
                                seconds: (seconds * 1000).rounded() / 1000)
+        // Recorded at once, so a runner killed later forgets no finished task.
         condition.lock()
         state.entries[task.id] = entry
-        stateDirty = true
-        if Date().timeIntervalSince(lastStateWrite) >= 1 { saveState() }
+        saveState()
         condition.unlock()
         return TaskResult(task: task, status: .ran, reasons: reasons, exitCode: 0, seconds: seconds, logPath: logPath, failure: nil)
     }
 
-    /// Called with the condition locked.
+    /// Writes the whole state file atomically. Called with the condition locked.
     private func saveState() {
         do {
             try state.save(path: runner.statePath)
-            stateDirty = false
-            lastStateWrite = Date()
         } catch {
             stateError = error
         }

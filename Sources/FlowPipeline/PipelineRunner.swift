@@ -74,9 +74,9 @@ public final class PipelineRunner: @unchecked Sendable {
     public func run() throws -> RunSummary {
         let started = Date()
         try FileSystem.makeDirectories(stateDirectory)
-        let lock = try RunLock.acquire(path: stateDirectory + "/run.lock", wait: options.wait) { holder in
+        let lock = try RunLock.acquire(path: stateDirectory + "/run.lock", wait: options.wait, onWait: { holder in
             self.errorOutput("floe run: waiting for the run holding \(self.stateDirectory)/run.lock (\(holder))")
-        }
+        }, onTakeOver: { notice in self.errorOutput(notice) })
         defer { lock.release() }
 
         let runID = RunRecord.runID(started)

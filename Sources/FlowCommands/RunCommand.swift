@@ -46,6 +46,7 @@ public struct PipelineSelectionOptions: ParsableArguments {
         options.stateDirectory = stateDir
         options.force = force
         if !binDir.isEmpty { options.binDirectories = binDir }
+        options.umbrellaSubcommands = Set(Floe.configuration.subcommands.compactMap { $0.configuration.commandName })
         return options
     }
 }

@@ -102,7 +102,8 @@ public final class PipelineRunner: @unchecked Sendable {
 
     func makePreparer(versionFolder: String) -> TaskPreparer {
         TaskPreparer(spec: spec, graph: graph, dates: options.dates, binDirectories: options.binDirectories,
-                     searchPath: options.environment["PATH"], versionLogFolder: versionFolder)
+                     umbrellaSubcommands: options.umbrellaSubcommands, searchPath: options.environment["PATH"],
+                     versionLogFolder: versionFolder)
     }
 
     /// Keeps the newest `keepLogs - 1` run folders, making room for this run's.

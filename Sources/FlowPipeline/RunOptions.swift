@@ -17,6 +17,10 @@ public struct RunOptions: Sendable {
     /// Folders searched for stage executables before `$PATH`; default: the running
     /// executable's folder.
     public var binDirectories: [String] = [RunOptions.executableFolder]
+    /// Subcommands of the umbrella `floe` executable. A stage `run: floe-X` whose
+    /// executable is not found runs as `floe X` when X is one of these (the same code);
+    /// any other missing executable is reported as not found.
+    public var umbrellaSubcommands: Set<String> = []
     /// Environment passed to stages (plus FLOE_* variables) and used for `$PATH`.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// Wait for another run holding the lock instead of exiting with 75.

@@ -280,6 +280,11 @@ final class Execution: @unchecked Sendable {
         appendToLog(logPath, "\n# \(failure ?? "exit 0 after \(format(seconds))")\n")
         try? FileManager.default.removeItem(atPath: progressPath(task))
         if let failure {
+            // The stage ran and may have changed its outputs before failing: its last
+            // success no longer describes them, so it must not make the next run skip it.
+            condition.lock()
+            if state.entries.removeValue(forKey: task.id) != nil { saveState() }
+            condition.unlock()
             return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: exitCode, seconds: seconds, logPath: logPath, failure: failure)
         }
         let entry = StateEntry(command: prepared.command, executableVersion: prepared.executableVersion,

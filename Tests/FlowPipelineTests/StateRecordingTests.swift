@@ -40,3 +40,33 @@ import Testing
         #expect(seen.entries.keys.sorted() == ["clean", "ingest"])
     }
 }
+
+/// A task that ran and failed loses its entry.
+@Suite struct FailedTaskStateTests {
+    /// The stage reruns because its output is missing, writes part of it, then fails.
+    /// Its old entry still matched inputs and command, so the next run skipped the task as
+    /// up to date over the half-written output.
+    @Test func failedRerunIsNotSkippedNextTime() throws {
+        let ws = try Workspace()
+        try ws.write("seed.txt", "seed\n")
+        let yaml = """
+        version: 1
+        vars:
+          root: ${ROOT}
+        stages:
+          build:
+            run: ["sh", "-c", "echo part > \\"$1\\"; [ ! -e \\"$2\\" ] || exit 1; echo rest >> \\"$1\\"", "build"]
+            inputs: "{root}/seed.txt"
+            outputs: "{root}/out.txt"
+            args: ["{outputs}", "{root}/broken"]
+        """
+        #expect(try ws.run(yaml).count(.ran) == 1)
+        try FileManager.default.removeItem(atPath: ws.root + "/out.txt")
+        try ws.write("broken", "")
+        #expect(try ws.run(yaml).count(.failed) == 1)
+        #expect(ws.read("out.txt") == "part\n")
+        let state = try PipelineState.load(path: ws.root + "/state/floe.lock.json", pipeline: "p")
+        #expect(state.entries["build"] == nil)
+        #expect(try ws.run(yaml).count(.failed) == 1)
+    }
+}

@@ -46,6 +46,7 @@ public struct PipelineSelectionOptions: ParsableArguments {
         options.stateDirectory = stateDir
         options.force = force
         if !binDir.isEmpty { options.binDirectories = binDir }
+        options.umbrellaSubcommands = Set(Floe.configuration.subcommands.compactMap { $0.configuration.commandName })
         return options
     }
 }
@@ -57,7 +58,8 @@ public struct RunCommand: ParsableCommand {
         abstract: "Run a pipeline file: every stage whose inputs, command or executable changed.",
         discussion: """
         Exit codes: 0 every task ran or was up to date; 1 a task failed; 64 usage or pipeline-file \
-        error; 75 another run holds the state folder's lock (pass --wait to wait). See docs/pipeline.md.
+        error; 75 another run holds the state folder's lock (pass --wait to wait); 128+N interrupted \
+        by signal N (130 Ctrl-C, 143 SIGTERM) after the running stages got it and exited. See docs/pipeline.md.
         """
     )
 
@@ -95,6 +97,7 @@ public struct RunCommand: ParsableCommand {
         options.quiet = quiet
         options.keepLogs = keepLogs
         options.progress = !quiet && isatty(2) == 1
+        options.catchSignals = true
         let code = PipelineCommandSupport.execute(path: selection.pipeline, options: options,
                                                   mode: explain ? .explain : dryRun ? .dryRun : .run)
         if code != 0 { throw ExitCode(code) }

@@ -220,7 +220,13 @@ struct SpecReader {
             switch key {
             case "run":
                 sawRun = true
-                let words = scalarList(value, what: "run of \(what)").flatMap { $0.value.split(separator: " ").map(String.init) }
+                // A list is argv as written; only a single string is split (on spaces, no quoting).
+                let words: [String]
+                if case .sequence = value {
+                    words = scalarList(value, what: "run of \(what)").map(\.value)
+                } else {
+                    words = scalarList(value, what: "run of \(what)").flatMap { $0.value.split(separator: " ").map(String.init) }
+                }
                 if words.isEmpty { error(location(value), "run of \(what) is empty (expected an executable such as floe-ingest or 'floe generate')") }
                 stage.run = words
             case "inputs":

@@ -1,3 +1,4 @@
+import FlowCore
 import FlowIO
 import Foundation
 
@@ -12,6 +13,9 @@ public final class PipelineRunner: @unchecked Sendable {
     public let stateDirectory: String
     private let output: @Sendable (String) -> Void
     private let errorOutput: @Sendable (String) -> Void
+    /// The run in progress, for `interrupt(signal:)`.
+    private let executionLock = NSLock()
+    private var execution: Execution?
 
     /// Prepares a run; throws `PipelineError.usage` for impossible selections.
     /// `output` receives standard-output lines, `errorOutput` diagnostics and progress
@@ -74,9 +78,9 @@ public final class PipelineRunner: @unchecked Sendable {
     public func run() throws -> RunSummary {
         let started = Date()
         try FileSystem.makeDirectories(stateDirectory)
-        let lock = try RunLock.acquire(path: stateDirectory + "/run.lock", wait: options.wait) { holder in
+        let lock = try RunLock.acquire(path: stateDirectory + "/run.lock", wait: options.wait, onWait: { holder in
             self.errorOutput("floe run: waiting for the run holding \(self.stateDirectory)/run.lock (\(holder))")
-        }
+        }, onTakeOver: { notice in self.errorOutput(notice) })
         defer { lock.release() }
 
         let runID = RunRecord.runID(started)
@@ -92,17 +96,32 @@ public final class PipelineRunner: @unchecked Sendable {
         let state = try PipelineState.load(path: statePath, pipeline: spec.path)
         let execution = Execution(runner: self, state: state, preparer: makePreparer(versionFolder: logFolder),
                                   runID: runID, logFolder: logFolder, started: started)
-        let results = try execution.run()
+        executionLock.withLock { self.execution = execution }
+        defer { executionLock.withLock { self.execution = nil } }
+        let results = options.catchSignals
+            ? try InterruptSignals.catching(handler: { [self] in interrupt(signal: $0) }, during: execution.run)
+            : try execution.run()
         let summary = RunSummary(runID: runID, results: results, stageCount: Set(taskGraph.tasks.map(\.stage)).count,
-                                 seconds: Date().timeIntervalSince(started), logFolder: logFolder)
+                                 seconds: Date().timeIntervalSince(started), logFolder: logFolder,
+                                 interruptedBy: execution.interruption)
         try RunRecord(summary: summary, pipeline: spec.path, started: started).write(to: logFolder + "/run.json")
         if !options.quiet || summary.exitCode != 0 { output(summary.line) }
         return summary
     }
 
+    /// Stops the run in progress: forwards `signal` to every running stage process (a
+    /// second call sends SIGKILL instead), starts no further task, and lets `run()` return
+    /// once the running stages have exited, their results recorded; the summary's exit
+    /// code is then 128 + `signal`. Does nothing when no run is in progress. With
+    /// `RunOptions.catchSignals`, SIGINT, SIGTERM and SIGHUP call this.
+    public func interrupt(signal: Int32) {
+        executionLock.withLock { execution }?.interrupt(signal)
+    }
+
     func makePreparer(versionFolder: String) -> TaskPreparer {
         TaskPreparer(spec: spec, graph: graph, dates: options.dates, binDirectories: options.binDirectories,
-                     searchPath: options.environment["PATH"], versionLogFolder: versionFolder)
+                     umbrellaSubcommands: options.umbrellaSubcommands, searchPath: options.environment["PATH"],
+                     versionLogFolder: versionFolder)
     }
 
     /// Keeps the newest `keepLogs - 1` run folders, making room for this run's.
@@ -128,11 +147,14 @@ final class Execution: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var state: PipelineState
-    private var stateDirty = false
-    private var lastStateWrite = Date.distantPast
     private var stateError: Error?
     private var results: [PipelineTask: TaskResult] = [:]
     private var running: [PipelineTask: Date] = [:]
+    /// Stage processes started and not yet reaped.
+    private var children: [PipelineTask: pid_t] = [:]
+    private var signalsReceived = 0
+    /// The first signal passed to `interrupt`; nil while the run goes on.
+    private(set) var interruption: Int32?
 
     init(runner: PipelineRunner, state: PipelineState, preparer: TaskPreparer, runID: String, logFolder: String, started: Date) {
         self.runner = runner
@@ -150,6 +172,15 @@ final class Execution: @unchecked Sendable {
         condition.lock()
         while true {
             var index = 0
+            if let interruption {
+                for task in pending {
+                    let result = TaskResult(task: task, status: .blocked, reasons: [], exitCode: nil, seconds: 0, logPath: nil,
+                                            failure: "not run: floe run was interrupted by signal \(interruption)")
+                    results[task] = result
+                    report(result)
+                }
+                pending = []
+            }
             while index < pending.count {
                 let task = pending[index]
                 let deps = graph.upstream[task, default: []]
@@ -182,7 +213,6 @@ final class Execution: @unchecked Sendable {
             drawProgress(total: graph.tasks.count, waiting: pending)
             _ = condition.wait(until: Date().addingTimeInterval(1))
         }
-        if stateDirty { saveState() }
         clearProgress()
         condition.unlock()
         if let stateError { throw stateError }
@@ -212,13 +242,26 @@ final class Execution: @unchecked Sendable {
             return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: nil, seconds: 0, logPath: nil, failure: "\(error)")
         }
         var environment = runner.options.environment
-        environment["FLOE_SETTINGS"] = absolute(runner.settingsPath)
-        environment["FLOE_RUN_ID"] = runID
-        environment["FLOE_STAGE"] = task.stage
-        environment["FLOE_DATE"] = task.partition
+        environment[StageEnvironment.settings] = absolute(runner.settingsPath)
+        environment[StageEnvironment.runID] = runID
+        environment[StageEnvironment.stage] = task.stage
+        environment[StageEnvironment.date] = task.partition
+        environment[StageEnvironment.runnerPID] = String(getpid())
         environment[StageProgress.environmentKey] = absolute(progressPath(task))
-        let outcome = ProcessSpawner.run(executable: prepared.executablePath!, arguments: prepared.subcommand + prepared.command.dropFirst(),
-                                         environment: environment, logPath: logPath)
+        let outcome = ProcessSpawner.run(
+            executable: prepared.executablePath!, arguments: prepared.subcommand + prepared.command.dropFirst(),
+            environment: environment, logPath: logPath,
+            started: { pid in
+                condition.lock()
+                children[task] = pid
+                if interruption != nil { kill(pid, forwardedSignal) }   // interrupted while it was starting
+                condition.unlock()
+            },
+            exited: { _ in
+                condition.lock()
+                children[task] = nil
+                condition.unlock()
+            })
         let seconds = Date().timeIntervalSince(startedTask)
         var failure: String?
         var exitCode: Int32?
@@ -237,26 +280,44 @@ final class Execution: @unchecked Sendable {
         appendToLog(logPath, "\n# \(failure ?? "exit 0 after \(format(seconds))")\n")
         try? FileManager.default.removeItem(atPath: progressPath(task))
         if let failure {
+            // The stage ran and may have changed its outputs before failing: its last
+            // success no longer describes them, so it must not make the next run skip it.
+            condition.lock()
+            if state.entries.removeValue(forKey: task.id) != nil { saveState() }
+            condition.unlock()
             return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: exitCode, seconds: seconds, logPath: logPath, failure: failure)
         }
         let entry = StateEntry(command: prepared.command, executableVersion: prepared.executableVersion,
                                settings: preparer.settingsHash, params: prepared.params, inputs: prepared.inputs,
                                outputs: prepared.outputs, finishedAt: ISO8601DateFormatter().string(from: Date()),
                                seconds: (seconds * 1000).rounded() / 1000)
+        // Recorded at once, so a runner killed later forgets no finished task.
         condition.lock()
         state.entries[task.id] = entry
-        stateDirty = true
-        if Date().timeIntervalSince(lastStateWrite) >= 1 { saveState() }
+        saveState()
         condition.unlock()
         return TaskResult(task: task, status: .ran, reasons: reasons, exitCode: 0, seconds: seconds, logPath: logPath, failure: nil)
     }
 
+    /// Forwards a signal the runner received to every running stage; see
+    /// `PipelineRunner.interrupt(signal:)`.
+    func interrupt(_ signal: Int32) {
+        condition.lock()
+        defer { condition.unlock() }
+        signalsReceived += 1
+        if interruption == nil { interruption = signal }
+        for pid in children.values { kill(pid, forwardedSignal) }
+        condition.signal()
+    }
+
+    /// The signal running stages get: the first one received, SIGKILL after a second one.
     /// Called with the condition locked.
+    private var forwardedSignal: Int32 { signalsReceived > 1 ? SIGKILL : interruption ?? SIGTERM }
+
+    /// Writes the whole state file atomically. Called with the condition locked.
     private func saveState() {
         do {
             try state.save(path: runner.statePath)
-            stateDirty = false
-            lastStateWrite = Date()
         } catch {
             stateError = error
         }

@@ -33,7 +33,8 @@ public enum PartitionKind: String, Sendable {
 public struct StageSpec: Sendable {
     public let name: String
     public let location: SourceLocation
-    /// The executable and its leading fixed words, e.g. `["floe", "generate"]`.
+    /// The executable and its leading fixed words, e.g. `["floe", "generate"]`: a list in
+    /// the file as written (argv), a single string split on spaces. Not templated.
     public var run: [String] = []
     public var inputs: [Located<Template>] = []
     public var outputs: [Located<Template>] = []

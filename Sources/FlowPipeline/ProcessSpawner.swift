@@ -14,15 +14,31 @@ enum ProcessSpawner {
     }
 
     /// Runs `executable` (a full path) with `arguments` (argv[1...]) and `environment`.
-    /// Kills it after `timeoutSeconds` when given.
+    /// Kills it after `timeoutSeconds` when given. `started` receives the child's pid
+    /// before the wait (the runner forwards signals to it), `exited` after it ended but
+    /// before it is reaped (until then the pid still names it). The child stays in the
+    /// caller's process group (no `POSIX_SPAWN_SETPGROUP`), so a signal to the group, such
+    /// as Ctrl-C on a terminal, reaches the stages too.
     static func run(executable: String, arguments: [String], environment: [String: String],
-                    logPath: String, timeoutSeconds: Double? = nil) -> Result<Outcome, PipelineError> {
+                    logPath: String, timeoutSeconds: Double? = nil,
+                    started: (pid_t) -> Void = { _ in },
+                    exited: (pid_t) -> Void = { _ in }) -> Result<Outcome, PipelineError> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // An empty signal mask: the child would otherwise inherit the spawning thread's,
+        // and worker threads (dispatch's, the test runner's) block most signals, so a
+        // SIGTERM or Ctrl-C meant for the stage would never reach it.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) }
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
@@ -38,7 +54,7 @@ enum ProcessSpawner {
         for attempt in 0..<50 {
             rc = (argv + [nil]).withUnsafeBufferPointer { a in
                 (envp + [nil]).withUnsafeBufferPointer { e in
-                    posix_spawn(&pid, executable, &actions, nil, UnsafeMutablePointer(mutating: a.baseAddress!),
+                    posix_spawn(&pid, executable, &actions, &attributes, UnsafeMutablePointer(mutating: a.baseAddress!),
                                 UnsafeMutablePointer(mutating: e.baseAddress!))
                 }
             }
@@ -48,25 +64,31 @@ enum ProcessSpawner {
         guard rc == 0 else {
             return .failure(.io(path: executable, reason: "cannot start: \(FileSystem.errorText(rc))"))
         }
+        started(pid)
+        // Wait without reaping (WNOWAIT), so the pid cannot be reused by another process
+        // while the caller still holds it to forward signals; `exited` lets go of it.
+        var waited = 0.0
+        var killed = false
+        while true {
+            var info = siginfo_t()
+            let flags = WEXITED | WNOWAIT | (timeoutSeconds == nil ? 0 : WNOHANG)
+            if waitid(P_PID, id_t(pid), &info, flags) < 0 {
+                if errno == EINTR { continue }
+                return .failure(.io(path: executable, reason: "waitid failed: \(FileSystem.errorText())"))
+            }
+            if info._sifields._sigchld.si_pid == pid { break }
+            // Only with a timeout (WNOHANG): poll, and kill it once the time is up.
+            if let timeoutSeconds, !killed, waited >= timeoutSeconds {
+                kill(pid, SIGKILL)
+                killed = true
+            }
+            usleep(10_000)
+            waited += 0.01
+        }
+        exited(pid)
         var status: Int32 = 0
-        if let timeoutSeconds {
-            var waited = 0.0
-            while true {
-                let r = waitpid(pid, &status, WNOHANG)
-                if r == pid { break }
-                if r < 0 && errno != EINTR { return .failure(.io(path: executable, reason: "waitpid failed: \(FileSystem.errorText())")) }
-                if waited >= timeoutSeconds {
-                    kill(pid, SIGKILL)
-                    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                    return .success(Outcome(status: 128 + SIGKILL, signal: SIGKILL))
-                }
-                usleep(10_000)
-                waited += 0.01
-            }
-        } else {
-            while waitpid(pid, &status, 0) < 0 {
-                if errno != EINTR { return .failure(.io(path: executable, reason: "waitpid failed: \(FileSystem.errorText())")) }
-            }
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return .failure(.io(path: executable, reason: "waitpid failed: \(FileSystem.errorText())")) }
         }
         // WIFEXITED / WEXITSTATUS / WTERMSIG are macros; decode the classic encoding.
         let low = status & 0x7f

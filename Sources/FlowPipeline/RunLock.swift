@@ -1,3 +1,4 @@
+import FlowIO
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,9 +6,11 @@ import Glibc
 import Darwin
 #endif
 
-/// The lock that keeps two runs off one state folder: a file created with `O_EXCL` holding
-/// `pid host start-time`. A lock whose process is gone (same host, no such pid, or a pid
-/// reused by a process that started later) is stale and taken over.
+/// The lock that keeps two runs off one state folder: a file holding `pid host start-ticks
+/// start-time`, created complete (temporary file, then `link`). A lock whose process is
+/// gone (same host, no such pid, or a pid reused by a process that started later) is
+/// stale and taken over at once, and so is a lock file that is empty or holds anything
+/// else.
 ///
 /// Races: taking over renames the stale file to a private name first, and only the runner
 /// whose rename moved the stale content proceeds; one that moved a fresh lock by mistake
@@ -24,11 +27,13 @@ public final class RunLock: @unchecked Sendable {
 
     /// Takes the lock or throws `PipelineError.locked` naming the holder. With `wait`,
     /// polls every `pollSeconds` until the holder finishes; `onWait` is called once.
+    /// `onTakeOver` gets a one-line notice for each stale lock taken over.
     public static func acquire(path: String, wait: Bool = false, pollSeconds: Double = 1,
-                               onWait: (String) -> Void = { _ in }) throws -> RunLock {
+                               onWait: (String) -> Void = { _ in },
+                               onTakeOver: (String) -> Void = { _ in }) throws -> RunLock {
         var announced = false
         while true {
-            switch try attempt(path: path) {
+            switch try attempt(path: path, onTakeOver: onTakeOver) {
             case .acquired:
                 let lock = RunLock(path: path)
                 lock.held = true
@@ -54,46 +59,73 @@ public final class RunLock: @unchecked Sendable {
 
     enum Attempt { case acquired, heldBy(String) }
 
-    static func attempt(path: String) throws -> Attempt {
+    static func attempt(path: String, onTakeOver: (String) -> Void) throws -> Attempt {
+        let content = LockHolder.current().text
         for _ in 0..<5 {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 {
-                let text = LockHolder.current().text
-                _ = text.withCString { write(fd, $0, strlen($0)) }
-                fsync(fd)
-                close(fd)
-                return .acquired
-            }
-            guard errno == EEXIST else {
-                throw PipelineError.io(path: path, reason: "cannot create the run lock: \(FileSystem.errorText())")
-            }
+            if try create(path: path, content: content) { return .acquired }
             guard let text = FileSystem.readText(path) else { continue }   // released meanwhile
-            guard let holder = LockHolder(text: text) else {
-                // Being written right now, or garbage: garbage older than a minute is stale.
-                if let st = FileSystem.status(path), Int64(Date().timeIntervalSince1970) * 1_000_000_000 - st.modifiedNanos > 60_000_000_000 {
-                    takeOver(path: path, staleText: text)
-                    continue
-                }
-                return .heldBy("unreadable lock file")
+            // A lock file only ever appears complete (`create`), so one that cannot be
+            // read as a holder is no lock: a disk that filled up under an older floe, or
+            // something else wrote it.
+            let why: String
+            if let holder = LockHolder(text: text) {
+                if holder.isAlive { return .heldBy(holder.description) }
+                why = "\(holder.description) is no longer running"
+            } else {
+                why = text.isEmpty ? "the file is empty" : "the file does not hold 'pid host start-ticks start-time'"
             }
-            if holder.isAlive {
-                return .heldBy(holder.description)
+            if takeOver(path: path, staleText: text) {
+                onTakeOver("floe run: took over the stale lock \(path): \(why)")
             }
-            takeOver(path: path, staleText: text)
         }
         return .heldBy("lock keeps changing hands")
     }
 
-    private static func takeOver(path: String, staleText: String) {
+    /// Creates the lock file with its whole content at once: written and fsync'ed under a
+    /// temporary name, then `link(2)`ed to `path`, which fails if `path` exists. So no
+    /// other runner ever sees an empty or half-written lock, and a write that fails (a
+    /// full disk) leaves no lock file behind. False when `path` exists.
+    static func create(path: String, content: String) throws -> Bool {
+        let temporary: String
+        do { temporary = try AtomicFile.temporaryPath(for: path) } catch {
+            throw PipelineError.io(path: path, reason: "cannot create the run lock: \(error)")
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw PipelineError.io(path: path, reason: "cannot create the run lock (\(temporary)): \(FileSystem.errorText())")
+        }
+        defer { unlink(temporary) }
+        let bytes = Array(content.utf8)
+        var done = 0
+        var failure: Int32 = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { failure = n < 0 ? errno : ENOSPC; break }
+            done += n
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        close(fd)
+        if failure != 0 {
+            throw PipelineError.io(path: path, reason: "cannot write the run lock: \(FileSystem.errorText(failure))")
+        }
+        if link(temporary, path) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw PipelineError.io(path: path, reason: "cannot create the run lock: \(FileSystem.errorText())")
+    }
+
+    /// Removes a lock judged stale; true when the content removed was the one judged.
+    private static func takeOver(path: String, staleText: String) -> Bool {
         let aside = path + ".stale-\(getpid())"
-        guard rename(path, aside) == 0 else { return }
+        guard rename(path, aside) == 0 else { return false }
         if FileSystem.readText(aside) == staleText {
             unlink(aside)
-        } else {
-            // We moved a lock another runner had just taken: give it back.
-            _ = link(aside, path)
-            unlink(aside)
+            return true
         }
+        // We moved a lock another runner had just taken: give it back.
+        _ = link(aside, path)
+        unlink(aside)
+        return false
     }
 }
 

@@ -17,6 +17,10 @@ public struct RunOptions: Sendable {
     /// Folders searched for stage executables before `$PATH`; default: the running
     /// executable's folder.
     public var binDirectories: [String] = [RunOptions.executableFolder]
+    /// Subcommands of the umbrella `floe` executable. A stage `run: floe-X` whose
+    /// executable is not found runs as `floe X` when X is one of these (the same code);
+    /// any other missing executable is reported as not found.
+    public var umbrellaSubcommands: Set<String> = []
     /// Environment passed to stages (plus FLOE_* variables) and used for `$PATH`.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// Wait for another run holding the lock instead of exiting with 75.
@@ -27,6 +31,10 @@ public struct RunOptions: Sendable {
     public var progress = false
     /// Run folders kept under `logs/` (older ones are deleted after taking the lock).
     public var keepLogs = 30
+    /// While tasks run, catch SIGINT, SIGTERM and SIGHUP and pass them to
+    /// `PipelineRunner.interrupt(signal:)` (forward to the stages, wait for them). Off by
+    /// default: it changes process-wide signal dispositions; `floe run` turns it on.
+    public var catchSignals = false
 
     public init() {}
 
@@ -71,13 +79,18 @@ public struct RunSummary: Sendable {
     public let stageCount: Int
     public let seconds: Double
     public let logFolder: String
+    /// The signal that interrupted the run (`PipelineRunner.interrupt(signal:)`), if any.
+    public let interruptedBy: Int32?
 
     public func count(_ status: TaskResult.Status) -> Int { results.filter { $0.status == status }.count }
 
     public var failedTasks: [PipelineTask] { results.filter { $0.status == .failed || $0.status == .blocked }.map(\.task) }
 
-    /// 0 when every task ran or was up to date, 1 otherwise.
-    public var exitCode: Int32 { failedTasks.isEmpty ? PipelineExitCode.success : PipelineExitCode.failure }
+    /// 0 when every task ran or was up to date, 128 + the signal when interrupted, 1 otherwise.
+    public var exitCode: Int32 {
+        if let interruptedBy { return 128 + interruptedBy }
+        return failedTasks.isEmpty ? PipelineExitCode.success : PipelineExitCode.failure
+    }
 
     /// `floe run: 6 stages, 4 ran, 2 skipped, 0 failed in 12.3 s`.
     public var line: String {
@@ -89,6 +102,7 @@ public struct RunSummary: Sendable {
         if !failed.isEmpty {
             text += "; failed: " + (failed.count > 20 ? failed.prefix(20).joined(separator: ", ") + ", …" : failed.joined(separator: ", "))
         }
+        if let interruptedBy { text += "; interrupted by signal \(interruptedBy)" }
         return text
     }
 }

@@ -36,6 +36,7 @@ final class TaskPreparer: @unchecked Sendable {
     let graph: PipelineGraph
     let dates: DateSelection?
     let binDirectories: [String]
+    let umbrellaSubcommands: Set<String>
     let searchPath: String?
     let versionLogFolder: String
     let settingsHash: Fingerprint
@@ -46,11 +47,12 @@ final class TaskPreparer: @unchecked Sendable {
     private var hashes: [String: InputRecord] = [:]
 
     init(spec: PipelineSpec, graph: PipelineGraph, dates: DateSelection?, binDirectories: [String],
-         searchPath: String?, versionLogFolder: String) {
+         umbrellaSubcommands: Set<String>, searchPath: String?, versionLogFolder: String) {
         self.spec = spec
         self.graph = graph
         self.dates = dates
         self.binDirectories = binDirectories
+        self.umbrellaSubcommands = umbrellaSubcommands
         self.searchPath = searchPath
         self.versionLogFolder = versionLogFolder
         self.settingsHash = Fingerprint(xxh64: XXH64.hash(Array(spec.settingsJSON.utf8)))
@@ -134,19 +136,34 @@ final class TaskPreparer: @unchecked Sendable {
         }
         if let name = stage.run.first {
             prepared.executablePath = ProcessSpawner.resolve(name, directories: binDirectories, path: searchPath)
-            if prepared.executablePath == nil, name.hasPrefix("floe-"),
+            // Only a real subcommand: `floe nosuch --output x` would fail with the umbrella's
+            // usage error ("Unknown option '--output'") instead of saying what is missing.
+            let subcommand = String(name.dropFirst("floe-".count))
+            if prepared.executablePath == nil, name.hasPrefix("floe-"), umbrellaSubcommands.contains(subcommand),
                let umbrella = ProcessSpawner.resolve("floe", directories: binDirectories, path: searchPath) {
                 prepared.executablePath = umbrella
-                prepared.subcommand = [String(name.dropFirst("floe-".count))]
+                prepared.subcommand = [subcommand]
             }
             if let path = prepared.executablePath {
                 prepared.executableVersion = version(of: path)
             } else {
-                let folders = (binDirectories + ["$PATH"]).joined(separator: ", ")
-                prepared.problems.append("executable '\(name)' not found (looked in \(folders))")
+                prepared.problems.append(notFound(name, stage: stage.name))
             }
         }
         return prepared
+    }
+
+    /// Says that a stage's executable was not found, and every place looked.
+    func notFound(_ name: String, stage: String) -> String {
+        let places: String
+        if name.contains("/") {
+            places = "it is a path: no executable file there"
+        } else {
+            let folders = binDirectories.isEmpty ? "" : "looked in " + binDirectories.joined(separator: ", ") + ", then "
+            places = folders + "$PATH (" + (searchPath.map { $0.isEmpty ? "empty" : $0 } ?? "not set") + ")"
+        }
+        return "executable '\(name)' of stage '\(stage)' not found (\(places)); "
+            + "fix its 'run:' in \(spec.path), install it, or pass --bin-dir with its folder"
     }
 
     /// Reasons to run a prepared task; empty when its last successful run matches.

@@ -31,6 +31,7 @@ public struct KindScores {
 /// `TimeSeriesModelKind()` reading its own section from `context.config.sectionJSON`.
 public enum ModelPlan {
     public static let kinds: [any ModelKind] = [
+        HostHistoryKind(),
         ClusterModelKind(),
         DensityModelKind(),
         HostGraphModelKind(),
@@ -136,12 +137,26 @@ public final class ScoreContext {
     public var config: ModelsConfig { data.config }
     /// Where kinds hand what the report feed shows (nil: no feed is written).
     public let feed: ReportFeedCollector?
+    /// Every day of the dataset being scored (to recognise its first and last day).
+    public let datasetDays: [Int64]
+    private var loadedHistory: HostHistory??
 
-    public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil) {
+    public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil,
+                datasetDays: [Int64] = []) {
         self.data = data
         self.modelsFolder = modelsFolder
         self.outputFolder = outputFolder
         self.day = day
         self.feed = feed
+        self.datasetDays = datasetDays
+    }
+
+    /// The trained host history (`history.json`), or nil when it was not trained.
+    public func hostHistory() throws -> HostHistory? {
+        if let h = loadedHistory { return h }
+        let h: HostHistory? = FileManager.default.fileExists(atPath: modelsFolder + "/" + HostHistoryKind.fileName)
+            ? try HostHistory.read(folder: modelsFolder) : nil
+        loadedHistory = .some(h)
+        return h
     }
 }

@@ -156,6 +156,7 @@ struct TableBuilder {
         let ddos = try #require(found.first)
         #expect(ddos.kind == "ddos" && ddos.entity == "10.0.1.10" && ddos.ports == [443])
         #expect(ddos.hosts.count == 3_001)
+        #expect(ddos.hosts[1].hasPrefix("100."))   // flood sources first (SYN-only flows)
         #expect(ddos.summary == "10.0.1.10:443 received 6,000 SYN-only flows from 3,000 sources in 10 minutes, 300× its usual rate")
         #expect(ddos.evidence.contains("100% SYN-only"))
         #expect(ddos.severity == 100)
@@ -254,6 +255,7 @@ struct TableBuilder {
         #expect(a.incidents == b.incidents)
         #expect(a.incidents.map(\.kind) == [.beaconing, .exporterOutage, .unusualHost])
         #expect(a.incidents[0].detections == [1, 2])   // the beacon over two days is one incident
+        #expect(a.incidents[0].summary.hasSuffix("; seen in 2 detections"))
         let all = a.incidents.flatMap(\.detections).sorted()
         #expect(all == Array(1...a.anomalies.count))
         #expect(a.incidents.allSatisfy { $0.id.hasPrefix("inc-") && $0.id.count == 16 })

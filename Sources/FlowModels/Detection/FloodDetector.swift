@@ -18,7 +18,7 @@ public enum FloodDetector {
 
     public static func detect(_ t: FlowTable, windowMillis: Int64, minimumSources: Int, factor: Double,
                               baseline: Baseline) -> [AnomalyRecord] {
-        struct Cell { var flows = 0; var synOnly = 0; var sources: [Int32: Int] = [:]; var minutes: [Int64: Int] = [:]; var ports: [Int32: Int] = [:] }
+        struct Cell { var flows = 0; var synOnly = 0; var sources: [Int32: Int] = [:]; var synSources: [Int32: Int] = [:]; var minutes: [Int64: Int] = [:]; var ports: [Int32: Int] = [:] }
         var cells: [UInt64: Cell] = [:]
         var sourceCount: [UInt64: Set<Int32>] = [:]
         for i in 0..<t.count {
@@ -34,7 +34,10 @@ public enum FloodDetector {
             guard candidates.contains(key) else { continue }
             var c = cells[key] ?? Cell()
             c.flows += 1
-            if t.proto[i] == 6 && t.flagsKnown[i] && t.tcpFlags[i] & 0x12 == 0x02 { c.synOnly += 1 }
+            if t.proto[i] == 6 && t.flagsKnown[i] && t.tcpFlags[i] & 0x12 == 0x02 {
+                c.synOnly += 1
+                c.synSources[t.source[i], default: 0] += 1
+            }
             c.sources[t.source[i], default: 0] += 1
             c.minutes[t.start[i] / 60_000, default: 0] += 1
             c.ports[t.destinationPort[i], default: 0] += 1
@@ -72,8 +75,9 @@ public enum FloodDetector {
             let n = synShare >= 0.5 ? c.synOnly : c.flows
             let summary = "\(target) received \(Plain.count(n)) \(what) from \(Plain.count(c.sources.count)) sources in \(Plain.duration(millis: end - start))\(rate)"
             let evidence = "\(formatValue(Double(c.flows))) inbound flows, \(formatValue(100 * synShare))% SYN-only, from \(formatValue(Double(c.sources.count))) distinct sources; usual \(formatValue(usual)) sources per window"
-            // Sources by flows sent, most first.
-            let sources = c.sources.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { t.hosts[Int($0.key)].description }
+            // Sources by SYN-only flows sent, then flows, most first.
+            let sources = c.sources.map { (key: $0.key, syn: c.synSources[$0.key] ?? 0, flows: $0.value) }
+                .sorted { ($1.syn, $1.flows, $0.key) < ($0.syn, $0.flows, $1.key) }.map { t.hosts[Int($0.key)].description }
             out.append(AnomalyRecord(kind: "ddos", entity: victim, start: start, end: end, score: ratio, evidence: evidence,
                                      log10P: l, hosts: [victim] + sources, ports: port >= 0 ? [Int(port)] : [], summary: summary))
         }

@@ -232,7 +232,11 @@ public enum IncidentGrouping {
         var summary = lead.summary.isEmpty ? defaultSummary(lead) : lead.summary
         var extras: [String] = []
         if hosts.count > maximumHosts { extras.append("\(Plain.count(hosts.count - maximumHosts)) more hosts not listed") }
-        if m.count > 1 { extras.append("\(Plain.count(m.count - 1, "related detection")) (\(kinds.subtracting([lead.kind]).sorted().map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")))") }
+        if m.count > 1 {
+            let others = kinds.subtracting([lead.kind]).sorted().map { $0.replacingOccurrences(of: "_", with: " ") }
+            extras.append(others.isEmpty ? "seen in \(Plain.count(m.count, "detection"))"
+                                         : "\(Plain.count(m.count - 1, "related detection")) (\(others.joined(separator: ", ")))")
+        }
         if !extras.isEmpty { summary += "; " + extras.joined(separator: "; ") }
         var hasher = Array(kind.rawValue.utf8) + [0]
         hasher += Array(principal.utf8) + [0]

@@ -48,7 +48,7 @@ public struct ScoreCommand: ParsableCommand {
 
     public init() {}
 
-    public func validate() throws {
+    public mutating func validate() throws {
         for d in date where CivilTime.parseDate(d) == nil { throw ValidationError("--date \(d): expected YYYY-MM-DD.") }
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
@@ -56,27 +56,35 @@ public struct ScoreCommand: ParsableCommand {
         if let f = from.flatMap(CivilTime.parseDate), let t = to.flatMap(CivilTime.parseDate), f > t {
             throw ValidationError("--from \(from!) is after --to \(to!).")
         }
-        if !date.isEmpty && (from != nil || to != nil) {
-            throw ValidationError("--date cannot be combined with --from/--to: give single days or a range.")
+        if from != nil || to != nil {
+            // Idempotent (validation may run more than once): `date` then holds the range.
+            let range = try rangeDays().map { CivilTime.dateString(day: $0) }
+            guard date.isEmpty || date == range else {
+                throw ValidationError("--date cannot be combined with --from/--to: give single days or a range.")
+            }
+            date = range
         }
     }
 
-    /// The days to score: `--date` days, or the dataset's days within `--from`…`--to`
-    /// (either end open), or every day (empty).
-    func selectedDays() throws -> [Int64] {
-        if !date.isEmpty { return date.compactMap(CivilTime.parseDate) }
-        guard from != nil || to != nil else { return [] }
+    /// The dataset's days within `--from`…`--to` (either end open).
+    func rangeDays() throws -> [Int64] {
         let low = from.flatMap(CivilTime.parseDate) ?? .min, high = to.flatMap(CivilTime.parseDate) ?? .max
-        let days = try DatasetFiles(root: input).days.filter { $0 >= low && $0 <= high }
+        let all: [Int64]
+        do {
+            all = try DatasetFiles(root: input).days
+        } catch {
+            throw ValidationError("--input \(input): \(error)")
+        }
+        let days = all.filter { $0 >= low && $0 <= high }
         guard !days.isEmpty else {
-            throw FlowModelsError.dataset(path: input, detail: "no partition between \(from ?? "the first day") and \(to ?? "the last day")")
+            throw ValidationError("--from/--to: \(input) has no partition between \(from ?? "its first day") and \(to ?? "its last day").")
         }
         return days
     }
 
     public func run() throws {
         do {
-            let (manifest, _) = try ModelPipeline.score(models: models, input: input, dates: try selectedDays(),
+            let (manifest, _) = try ModelPipeline.score(models: models, input: input, dates: date.compactMap(CivilTime.parseDate),
                                                         output: output, floeVersion: floeVersion, log: log)
             let kinds = manifest.anomaliesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             log("\(manifest.anomalies) anomalies (\(kinds.isEmpty ? "none" : kinds)) in \(output)/anomalies.csv")

@@ -339,3 +339,48 @@ struct TableBuilder {
         #expect(marks["198.51.100.77"] == incidents[0].id)
     }
 }
+
+@Suite struct HostHistoryTests {
+    let day: Int64 = 86_400_000, hour: Int64 = 3_600_000
+
+    /// Four training days: 10.0.3.3 backs up 500 MB to 198.51.100.20 at 02:00 every day.
+    func history() -> HostHistory {
+        var b = TableBuilder()
+        for d in 0..<4 {
+            for k in 0..<5 { b.add("10.0.3.3", "198.51.100.20", port: 443, start: Int64(d) * day + 2 * hour + Int64(k) * 60_000, bytes: 100_000_000, reverse: 10_000) }
+            b.add("10.0.3.3", "198.51.100.21", port: 443, start: Int64(d) * day + 9 * hour, bytes: 5_000)
+        }
+        for i in 0..<40 { b.add("10.0.3.\(10 + i % 5)", "198.51.100.\(30 + i)", port: 443, start: Int64(i % 4) * day + 10 * hour, bytes: UInt64(1_000 * (i + 1))) }
+        return HostHistory.build(b.t, days: 4).history
+    }
+
+    @Test func usualPeersAndHoursAreLearnt() {
+        let h = history()
+        #expect(h.days("10.0.3.3", "198.51.100.20") == 4)
+        #expect(h.days("10.0.3.3", "203.0.113.99") == 0)
+        #expect(h.usualHour("10.0.3.3", 2) && h.usualHour("10.0.3.3", 9))
+        #expect(!h.usualHour("10.0.3.3", 14))
+    }
+
+    @Test func aHostsNormalBigTransfersAreNotExfiltrationANewPeerOrHourIs() {
+        let h = history()
+        let t0 = 10 * day
+        var b = TableBuilder()
+        // The usual backup: same peer, same hour.
+        for k in 0..<5 { b.add("10.0.3.3", "198.51.100.20", port: 443, start: t0 + 2 * hour + Int64(k) * 60_000, bytes: 100_000_000) }
+        let usual = HostHistoryKind.exfiltration(b.t, history: h, minimumBytes: 100_000_000)
+        #expect(usual.isEmpty)
+        #expect(h.usualBehaviour([("10.0.3.3", t0 + 2 * hour, t0 + 3 * hour)], table: b.t) == [true])
+        // Same peer at an unusual hour, and a new peer.
+        for k in 0..<5 { b.add("10.0.3.3", "198.51.100.20", port: 443, start: t0 + 14 * hour + Int64(k) * 60_000, bytes: 100_000_000) }
+        for k in 0..<20 { b.add("10.0.3.3", "203.0.113.99", port: 443, start: t0 + 3 * hour + Int64(k) * 60_000, bytes: 200_000_000) }
+        let found = HostHistoryKind.exfiltration(b.t, history: h, minimumBytes: 100_000_000)
+        // Both: the new peer, and the usual peer now half at an unusual hour.
+        #expect(Set(found.map(\.entity)) == ["10.0.3.3 -> 203.0.113.99", "10.0.3.3 -> 198.51.100.20"])
+        let new = found.first { $0.entity.hasSuffix("203.0.113.99") }?.summary ?? ""
+        #expect(new == "10.0.3.3 sent 4.0 GB to 203.0.113.99:443 in 19 minutes (03:00–03:19 UTC), a peer it had not used in the 4 training days, mostly at hours it is usually idle", "\(new)")
+        let odd = found.first { $0.entity.hasSuffix("198.51.100.20") }?.summary ?? ""
+        #expect(odd.contains("a peer it used on 4 of the 4 training days, mostly at hours it is usually idle"), "\(odd)")
+        #expect(h.usualBehaviour([("10.0.3.3", t0 + 3 * hour, t0 + 4 * hour), ("10.0.3.3", t0 + 14 * hour, t0 + 15 * hour)], table: b.t) == [false, false])
+    }
+}

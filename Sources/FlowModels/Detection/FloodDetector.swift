@@ -127,7 +127,7 @@ public enum BeaconDetector {
             let period = single.isEmpty ? beat : single.reduce(0, +) / Double(single.count)
             let deviations = single.map { abs($0 - period) }
             guard Double(onBeat) >= 0.8 * Double(gaps.count) else { continue }
-            let (meanBytes, bytesCV) = PeriodicEdges.variation(rows.map { Double(t.bytes[$0]) })
+            let (meanBytes, bytesCV) = BeaconDetector.variation(rows.map { Double(t.bytes[$0]) })
             guard bytesCV <= tolerance, meanBytes <= maximumBytes else { continue }
             let mu = Double(span) / Double(gaps.count)
             var q = 0.0
@@ -149,5 +149,15 @@ public enum BeaconDetector {
                                      ports: port >= 0 ? [Int(port)] : [], summary: summary))
         }
         return out
+    }
+
+    /// Mean and coefficient of variation (population sd / mean; 0 for a zero mean).
+    static func variation(_ v: [Double]) -> (Double, Double) {
+        guard !v.isEmpty else { return (0, 0) }
+        let mean = v.reduce(0, +) / Double(v.count)
+        var ss = 0.0
+        for x in v { ss += (x - mean) * (x - mean) }
+        let sd = (ss / Double(v.count)).squareRoot()
+        return (mean, mean > 0 ? sd / mean : 0)
     }
 }

@@ -100,6 +100,7 @@ public enum ModelPipeline {
             let data = try ModelData(config: config, dataset: dataset)
             let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed,
                                        datasetDays: all.days)
+            context.historyTrained = index.models.contains { $0.kind == HostHistoryKind.kindName }
             for entry in index.models {
                 guard let kind = ModelPlan.kind(named: entry.kind) else {
                     throw FlowModelsError.modelFile(path: models + "/" + ModelsIndex.fileName,

@@ -151,11 +151,14 @@ public final class ScoreContext {
         self.datasetDays = datasetDays
     }
 
+    /// Whether models.json lists a host history (a stale `history.json` left in the folder
+    /// by an earlier training is not used).
+    public var historyTrained = false
+
     /// The trained host history (`history.json`), or nil when it was not trained.
     public func hostHistory() throws -> HostHistory? {
         if let h = loadedHistory { return h }
-        let h: HostHistory? = FileManager.default.fileExists(atPath: modelsFolder + "/" + HostHistoryKind.fileName)
-            ? try HostHistory.read(folder: modelsFolder) : nil
+        let h: HostHistory? = historyTrained ? try HostHistory.read(folder: modelsFolder) : nil
         loadedHistory = .some(h)
         return h
     }

@@ -176,6 +176,15 @@ struct TableBuilder {
         #expect((found.first?.severity ?? 0) == 100)
     }
 
+    @Test func volumeSummariesArePlain() {
+        #expect(VolumeDetector.summary(series: "total.bytes", metric: "bytes", observed: 13.6e9, expected: 6.7e6, millis: 10_800_000)
+                == "Network-wide traffic was 13.6 GB over 3 hours against 6.7 MB expected")
+        #expect(VolumeDetector.summary(series: "direction:inbound.flows", metric: "flows", observed: 4_031, expected: 30.6, millis: 300_000)
+                == "The inbound flow count was 4,031 flows over 5 minutes against 31 flows expected")
+        #expect(VolumeDetector.summary(series: "total.distinct_sources", metric: "distinct_sources", observed: 4_240, expected: 236, millis: 300_000)
+                == "Network-wide number of distinct sources was 4,240 distinct sources over 5 minutes against 236 distinct sources expected")
+    }
+
     @Test func datasetEdgesAreNotCoverageGaps() {
         let day: Int64 = 20_000 * 86_400_000
         func gap(_ s: Int64, _ e: Int64) -> AnomalyRecord {

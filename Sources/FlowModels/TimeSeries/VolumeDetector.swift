@@ -139,9 +139,7 @@ public enum VolumeDetector {
                 let start = startMillis + Int64(scores[i].index) * bucketMillis
                 let end = startMillis + Int64(scores[last].index + 1) * bucketMillis
                 let minutes = Double(end - start) / 60_000
-                let what = metric == "bytes" ? "traffic" : metric.replacingOccurrences(of: "_", with: " ")
-                let scope = series.hasPrefix("total.") ? "network-wide" : series.split(separator: ".").first.map { $0.replacingOccurrences(of: "direction:", with: "") } ?? series
-                let summary = "\(scope) \(what) was \(EvidenceFormat.plainQuantity(observed, metric: metric)) over \(Plain.duration(millis: end - start)) against \(EvidenceFormat.plainQuantity(expected, metric: metric)) expected"
+                let summary = Self.summary(series: series, metric: metric, observed: observed, expected: expected, millis: end - start)
                 records.append(AnomalyRecord(
                     kind: up ? "volume_spike" : "volume_drop", entity: series, start: start, end: end,
                     score: peak,
@@ -151,6 +149,19 @@ public enum VolumeDetector {
             i = last + 1
         }
         return records
+    }
+
+    /// "Network-wide traffic was 13.6 GB over 3 hours against 6.7 MB expected".
+    static func summary(series: String, metric: String, observed: Double, expected: Double, millis: Int64) -> String {
+        let names = ["bytes": "traffic", "packets": "packet count", "flows": "flow count",
+                     "distinct_sources": "number of distinct sources", "distinct_destinations": "number of distinct destinations"]
+        let what = names[metric] ?? metric.replacingOccurrences(of: "_", with: " ")
+        let group = series.split(separator: ".").dropLast().joined(separator: ".")
+        let scope: String
+        if group == "total" { scope = "Network-wide" }
+        else if group.hasPrefix("direction:") { scope = "The " + group.dropFirst("direction:".count) }
+        else { scope = "For " + group.replacingOccurrences(of: ":", with: " ") + ", the" }
+        return "\(scope) \(what) was \(EvidenceFormat.plainQuantity(observed, metric: metric)) over \(Plain.duration(millis: millis)) against \(EvidenceFormat.plainQuantity(expected, metric: metric)) expected"
     }
 
     /// `coverage_gap` records for runs of missing buckets (entity `total.flows`: the

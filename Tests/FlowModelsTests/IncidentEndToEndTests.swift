@@ -81,7 +81,8 @@ import Testing
         for kind in ["history", "clusters", "density"] {
             let lines = log.filter { $0.hasPrefix("\(kind): skipped") }
             #expect(lines.count == 1, "\(kind): \(log)")
-            #expect(lines.first?.contains("needs at least") == true || lines.first?.contains("needs a training window") == true)
+            #expect(lines.first?.contains("needs at least") == true || lines.first?.contains("needs a training window") == true, "\(lines)")
+            #expect(log.filter { $0.hasPrefix("\(kind):") }.count == 1, "\(log)")
         }
         // A history.json left by an earlier training is not models.json's: it is not read.
         try "not a model".write(toFile: models + "/" + HostHistoryKind.fileName, atomically: true, encoding: .utf8)
@@ -89,6 +90,36 @@ import Testing
         let hosts = Set(anomalies.flatMap(\.groupHosts))
         #expect(hosts.count < 10, "\(anomalies.map(\.entity))")
         #expect(FileManager.default.fileExists(atPath: scores + "/incidents.csv"))
+    }
+
+    /// Twelve seconds of traffic (the real-capture case): every history-based model is
+    /// skipped with one line, training succeeds with the graph alone, scoring runs.
+    @Test func twelveSecondsOfTrafficTrainsTheGraphAlone() throws {
+        let generator = try FlowGenerator(config: GeneratorConfig(rows: 200_000, days: 1, seed: 3, anomalies: false))
+        let batch = generator.makeBatch()
+        let t0 = batch.start[batch.count / 2]   // midday: the busy hours
+        var kept = FlowBatch()
+        for i in 0..<batch.count where batch.start[i] >= t0 && batch.start[i] < t0 + 12_000 {
+            var label = Array("benign".utf8)
+            label.withUnsafeMutableBufferPointer { kept.append(batch.record(at: i), label: UnsafeBufferPointer($0)) }
+        }
+        #expect(kept.count > 10)
+        let data = temporaryFolder("twelve"), models = temporaryFolder("models"), scores = temporaryFolder("scores")
+        defer { for f in [data, models, scores] { try? FileManager.default.removeItem(atPath: f) } }
+        let partition = data + "/date=" + CivilTime.dateString(day: CivilTime.day(ofMillis: t0))
+        try FileManager.default.createDirectory(atPath: partition, withIntermediateDirectories: true)
+        let writer = try FlowArrowWriter(path: partition + "/part-00000.arrow")
+        try writer.write(kept)
+        try writer.finish()
+        var log: [String] = []
+        let index = try ModelPipeline.train(config: ModelsConfig(), input: data, output: models, floeVersion: "test") { log.append($0) }
+        #expect(index.models.map(\.kind) == ["graph"], "\(log)")
+        for kind in ["history", "clusters", "density", "timeseries"] {
+            #expect(log.filter { $0.hasPrefix("\(kind):") }.count == 1, "\(kind): \(log)")
+            #expect(log.contains { $0.hasPrefix("\(kind): skipped") })
+        }
+        let (_, anomalies) = try ModelPipeline.score(models: models, input: data, dates: [], output: scores, floeVersion: "test")
+        #expect(anomalies.count < 3, "\(anomalies.map(\.entity))")
     }
 }
 

@@ -134,6 +134,11 @@ public struct TimeSeriesModelKind: ModelKind {
             context.log("timeseries: skipped: \(error)")
             return nil
         }
+        guard !file.models.isEmpty else {
+            // One line, not one per series, when nothing could be fitted.
+            context.log("timeseries: skipped: no series could be modelled (\(file.skipped.first?.reason ?? "no series configured"))")
+            return nil
+        }
         for s in file.skipped { context.log("timeseries: series \(s.series) not modelled: \(s.reason)") }
         for m in file.models {
             context.log("timeseries: \(m.series): \(m.baseline.kind.rawValue) baseline + \(m.arima.order.description) on \(m.trainingObservations) buckets")

@@ -14,9 +14,10 @@ public struct ScoreCommand: ParsableCommand {
         (cluster, distance, score and the raw features per host and window), \
         host_density-DATE.arrow (distance to the training core points in eps, outlier flag), \
         graph-DATE.arrow (degree, weighted degree, fan-in/out, PageRank, component, scan \
-        score per host and window). All anomalies go into one ranked table, anomalies.csv \
-        and anomalies.arrow (rank, kind, entity, start, end, score, evidence), and a \
-        manifest.json lists inputs and outputs.
+        score per host and window). All anomalies go into one table ranked by severity, \
+        anomalies.csv and anomalies.arrow (rank, kind, entity, start, end, score, evidence, \
+        severity, p_value, incident); related detections are grouped into incidents.csv and \
+        incidents.arrow (docs/incidents.md), and a manifest.json lists inputs and outputs.
 
         Exit codes: 0 scored; 1 data, model or IO error (e.g. a model file from another \
         floe version); 64 usage error.
@@ -24,6 +25,7 @@ public struct ScoreCommand: ParsableCommand {
         Examples:
           floe-score --models data/models --input data/clean --date 2026-11-08 --output data/scores
           floe-score --models data/models --input data/clean --output data/scores
+          floe-score --models data/models --input data/clean --from 2026-11-02 --to 2026-11-04 --output data/scores
         """) }
 
     @Option(help: ArgumentHelp("Folder written by floe-train.", valueName: "dir"))
@@ -35,13 +37,49 @@ public struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Day to score, YYYY-MM-DD (repeatable; default every day of the input).", valueName: "date"))
     public var date: [String] = []
 
+    @Option(help: ArgumentHelp("First day to score (inclusive), YYYY-MM-DD; with --to, a range of days.", valueName: "date"))
+    public var from: String?
+
+    @Option(help: ArgumentHelp("Last day to score (inclusive), YYYY-MM-DD.", valueName: "date"))
+    public var to: String?
+
     @Option(help: ArgumentHelp("Folder for the score files.", valueName: "dir"))
     public var output: String
 
     public init() {}
 
-    public func validate() throws {
+    public mutating func validate() throws {
         for d in date where CivilTime.parseDate(d) == nil { throw ValidationError("--date \(d): expected YYYY-MM-DD.") }
+        for (name, value) in [("--from", from), ("--to", to)] {
+            if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
+        }
+        if let f = from.flatMap(CivilTime.parseDate), let t = to.flatMap(CivilTime.parseDate), f > t {
+            throw ValidationError("--from \(from!) is after --to \(to!).")
+        }
+        if from != nil || to != nil {
+            // Idempotent (validation may run more than once): `date` then holds the range.
+            let range = try rangeDays().map { CivilTime.dateString(day: $0) }
+            guard date.isEmpty || date == range else {
+                throw ValidationError("--date cannot be combined with --from/--to: give single days or a range.")
+            }
+            date = range
+        }
+    }
+
+    /// The dataset's days within `--from`…`--to` (either end open).
+    func rangeDays() throws -> [Int64] {
+        let low = from.flatMap(CivilTime.parseDate) ?? .min, high = to.flatMap(CivilTime.parseDate) ?? .max
+        let all: [Int64]
+        do {
+            all = try DatasetFiles(root: input).days
+        } catch {
+            throw ValidationError("--input \(input): \(error)")
+        }
+        let days = all.filter { $0 >= low && $0 <= high }
+        guard !days.isEmpty else {
+            throw ValidationError("--from/--to: \(input) has no partition between \(from ?? "its first day") and \(to ?? "its last day").")
+        }
+        return days
     }
 
     public func run() throws {
@@ -51,6 +89,8 @@ public struct ScoreCommand: ParsableCommand {
                                                         output: output, floeVersion: floeVersion, log: log)
             let kinds = manifest.anomaliesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             log("\(manifest.anomalies) anomalies (\(kinds.isEmpty ? "none" : kinds)) in \(output)/anomalies.csv")
+            let incidentKinds = manifest.incidentsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            log("\(manifest.incidents) incidents (\(incidentKinds.isEmpty ? "none" : incidentKinds)) in \(output)/incidents.csv")
         } catch let error as FlowModelsError {
             log("error: \(error.description)")
             throw ExitCode.failure

@@ -13,7 +13,12 @@ public struct TrainCommand: ParsableCommand {
         configured features (per host per window, or per flow), scales them, and writes \
         one versioned model file per kind plus models.json (settings, seed, and the XXH64 \
         fingerprints of the training files) into MODELS_DIR. The config is a YAML or JSON \
-        file with a `models:` section (see docs or ModelsConfig); every key has a default.
+        file with a `models:` section (see docs or ModelsConfig); every key has a default. \
+        Host history and each model's score distribution (for the severity of its \
+        detections, docs/incidents.md) are stored with the models. A model the training \
+        window is too small for is skipped with one line naming the minimum; training \
+        still succeeds with the others, and floe-score runs the detectors that need no \
+        history (scans, sweeps, floods, beacons).
 
         Exit codes: 0 trained; 1 data, model or IO error; 64 usage error.
 

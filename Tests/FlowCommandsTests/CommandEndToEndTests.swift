@@ -153,8 +153,15 @@ func jsonObject(_ path: String) throws -> [String: Any] {
                     "\(key) \(n) not in the report")
         }
         let anomalies = try String(contentsOfFile: dir + "/scores/anomalies.csv", encoding: .utf8)
-        #expect(anomalies.hasPrefix("rank,kind,entity,start,end,score,evidence"))
+        #expect(anomalies.hasPrefix("rank,kind,entity,start,end,score,evidence,severity,p_value,incident\n"))
         #expect(anomalies.contains("volume_") && anomalies.contains("port_scan"))
+        // The generator's five anomalies are the top incidents (of at most 5 + 2).
+        let incidents = try String(contentsOfFile: dir + "/scores/incidents.csv", encoding: .utf8).split(separator: "\n")
+        #expect(incidents.first == "rank,id,kind,severity,start,end,hosts,ports,detections,summary")
+        let top = incidents.dropFirst().prefix(7).map { $0.split(separator: ",")[2] }
+        for kind in ["port_scan", "ddos", "exfiltration", "beaconing", "exporter_outage"] {
+            #expect(top.filter { $0 == kind }.count == 1, "\(kind) in \(top)")
+        }
         let second = try Binaries.run("floe", ["demo", "--output", dir])
         #expect(second.code == 0)
         #expect(second.out.contains("0 ran"), "\(second.out)")

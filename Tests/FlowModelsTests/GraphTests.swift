@@ -53,19 +53,6 @@ func table(_ flows: [(Int32, Int32, UInt64, Int64)], hosts: Int, flags: UInt8 = 
         #expect(m.component[node(3)] == m.component[node(4)])
     }
 
-    @Test func periodicEdgesFindBeaconsNotBursts() {
-        var flows: [(Int32, Int32, UInt64, Int64)] = []
-        for i in 0..<40 { flows.append((0, 1, 412, Int64(i) * 60_000 + Int64(i % 3) * 500)) }
-        var rng = SeededRandom(seed: 4)
-        for _ in 0..<40 { flows.append((2, 3, UInt64(100 + rng.below(5000)), Int64(rng.below(3_600_000)))) }
-        let t = table(flows, hosts: 4)
-        let g = HostGraph.build(t, rows: 0..<t.count)
-        let found = PeriodicEdges.find(t, graph: g, rows: Array(0..<t.count), minimumFlows: 20, maximumVariation: 0.1)
-        #expect(found.count == 1)
-        #expect(found.first.map { g.nodes[Int($0.edge.source)] } == 0)
-        #expect(abs((found.first?.meanGapSeconds ?? 0) - 60) < 1)
-    }
-
     @Test func scanScoreSeparatesProbesFromClients() {
         let scanner = ScanScore.compute(failedShare: 1, distinctPorts: 1024, fanOut: 3, meanFlowBytes: 44)
         let client = ScanScore.compute(failedShare: 0.05, distinctPorts: 6, fanOut: 20, meanFlowBytes: 20_000)

@@ -5,8 +5,9 @@ days counts once per day). It is found when a ranked row names one of its hosts 
 or target; a pair `a -> b` names both) in a window overlapping its window on that day.
 Precision: a ranked row is correct when it names a labelled host in an overlapping
 window. Per kind, rows are attributed to the label they match, and unmatched rows to the
-kind their detector stands for (port_scan/fan_out_burst -> portscan, fan_in_burst ->
-ddos, new_heavy_edge -> exfiltration, periodic_edge -> beaconing; cluster and density
+kind their detector stands for (port_scan/address_sweep/fan_out_burst -> portscan,
+ddos (formerly fan_in_burst) -> ddos, exfiltration/new_heavy_edge -> exfiltration,
+beaconing (formerly periodic_edge) -> beaconing; cluster and density
 outliers count in the overall figure only).
 usage: anomalies.py LABELS.json ANOMALIES.csv [TOP_N]"""
 import csv
@@ -25,8 +26,9 @@ def ms(text):
     return int(dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc).timestamp() * 1000)
 
 
-detector_kind = {"port_scan": "portscan", "fan_out_burst": "portscan", "fan_in_burst": "ddos",
-                 "new_heavy_edge": "exfiltration", "periodic_edge": "beaconing"}
+detector_kind = {"port_scan": "portscan", "address_sweep": "portscan", "fan_out_burst": "portscan",
+                 "fan_in_burst": "ddos", "ddos": "ddos", "new_heavy_edge": "exfiltration",
+                 "exfiltration": "exfiltration", "periodic_edge": "beaconing", "beaconing": "beaconing"}
 anomalies = labels["anomalies"]
 for a in anomalies:
     a["hosts"] = set(a["sources"]) | set(a["targets"])

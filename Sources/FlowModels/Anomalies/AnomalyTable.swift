@@ -1,19 +1,26 @@
 import FlowColumnar
 import FlowCore
 import FlowIO
+import Foundation
 
 /// The ranked anomalies table: ranking, merging of consecutive windows, and the two
 /// files `anomalies.csv` (RFC 4180, times ISO 8601 UTC) and `anomalies.arrow`
 /// (rank int64, kind utf8, entity utf8, start/end timestamp[ms, UTC], score float64,
-/// evidence utf8). Generic over `[AnomalyRecord]` from any detector.
+/// evidence utf8, severity int64, p_value float64, incident utf8). Generic over
+/// `[AnomalyRecord]` from any detector. The first seven columns are the original contract
+/// (`score` stays the detector's raw measure); `severity, p_value, incident` were added at
+/// the end (docs/incidents.md).
 public enum AnomalyTable {
     public static let csvName = "anomalies.csv"
     public static let arrowName = "anomalies.arrow"
-    public static let header = "rank,kind,entity,start,end,score,evidence"
+    public static let header = "rank,kind,entity,start,end,score,evidence,severity,p_value,incident"
 
-    /// Sorted by score (highest first), then start, kind and entity; ranks 1, 2, ….
+    /// Sorted by severity (highest first), then p-value (smallest first), raw score, start,
+    /// kind and entity; ranks 1, 2, ….
     public static func ranked(_ records: [AnomalyRecord]) -> [AnomalyRecord] {
         var out = records.sorted {
+            if $0.severity != $1.severity { return $0.severity > $1.severity }
+            if $0.log10P != $1.log10P { return $0.log10P < $1.log10P }
             if $0.score != $1.score { return $0.score > $1.score }
             if $0.start != $1.start { return $0.start < $1.start }
             if $0.kind != $1.kind { return $0.kind < $1.kind }
@@ -24,7 +31,8 @@ public enum AnomalyTable {
     }
 
     /// Joins records of the same kind and entity whose windows touch or overlap into one
-    /// (window spanning both, the higher score and its evidence).
+    /// (window spanning both, the smaller p-value with its score, evidence and summary; the
+    /// union of hosts and ports).
     public static func merged(_ records: [AnomalyRecord]) -> [AnomalyRecord] {
         let sorted = records.sorted {
             ($0.kind, $0.entity, $0.start) < ($1.kind, $1.entity, $1.start)
@@ -33,7 +41,11 @@ public enum AnomalyTable {
         for r in sorted {
             if var last = out.last, last.kind == r.kind, last.entity == r.entity, r.start <= last.end {
                 last.end = max(last.end, r.end)
-                if r.score > last.score { last.score = r.score; last.evidence = r.evidence }
+                if r.log10P < last.log10P || (r.log10P == last.log10P && r.score > last.score) {
+                    last.score = r.score; last.evidence = r.evidence; last.log10P = r.log10P; last.summary = r.summary
+                }
+                for h in r.hosts where !last.hosts.contains(h) { last.hosts.append(h) }
+                for p in r.ports where !last.ports.contains(p) { last.ports.append(p) }
                 out[out.count - 1] = last
             } else {
                 out.append(r)
@@ -47,7 +59,8 @@ public enum AnomalyTable {
         var out = header + "\n"
         for r in records {
             out += "\(r.rank),\(quoted(r.kind)),\(quoted(r.entity)),\(CivilTime.isoString(millis: r.start)),"
-            out += "\(CivilTime.isoString(millis: r.end)),\(formatScore(r.score)),\(quoted(r.evidence))\n"
+            out += "\(CivilTime.isoString(millis: r.end)),\(formatScore(r.score)),\(quoted(r.evidence)),"
+            out += "\(r.severity),\(Severity.pValueText(log10P: r.log10P)),\(quoted(r.incident))\n"
         }
         return out
     }
@@ -74,6 +87,9 @@ public enum AnomalyTable {
             .init("end", .timestamp(records.map(\.end))),
             .init("score", .float64(records.map(\.score))),
             .init("evidence", .utf8(records.map(\.evidence))),
+            .init("severity", .int64(records.map { Int64($0.severity) })),
+            .init("p_value", .float64(records.map { pow(10, max(-300, $0.log10P)) })),
+            .init("incident", .utf8(records.map(\.incident))),
         ])
         try table.write(path: folder + "/" + arrowName, metadata: [("floe:table", "anomalies")])
     }

@@ -23,9 +23,12 @@ public struct ClusterModelFile: Codable, Sendable {
     public var iterations: Int
     public var trainingRows: Int
     public var seed: UInt64
+    /// Distribution of the training rows' scores (distance / spread), for p-values
+    /// (nil in files from before calibration).
+    public var calibration: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, kind, features, scaler, parameters, centres, inertia, iterations, seed
+        case format, version, kind, features, scaler, parameters, centres, inertia, iterations, seed, calibration
         case featureSet = "feature_set"
         case windowMinutes = "window_minutes"
         case miniBatch = "mini_batch"
@@ -40,17 +43,25 @@ public struct ClusterModelFile: Codable, Sendable {
 /// k-means on the configured feature set. Scoring: each row's cluster and distance to its
 /// centre; anomaly score = distance / that cluster's spread (RMS training distance,
 /// floored at a tenth of the overall RMS), reported as `cluster_outlier` when at least
-/// `scoring.cluster_threshold` (the table's score is that ratio over the threshold).
+/// `scoring.cluster_threshold` (the table's score is that ratio over the threshold). The
+/// p-value is the share of training rows scoring at least as high (`TailCalibration`).
+/// Fewer than `minimumRows` training rows: the kind is skipped with one log line.
 public struct ClusterModelKind: ModelKind {
     public static let kindName = "clusters"
     public var name: String { Self.kindName }
     public static let fileName = "clusters.json"
+    /// Fewest training rows (host windows with at least `host_min_flows` flows) to fit.
+    public static let minimumRows = 50
 
     public init() {}
 
     public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
         let c = context.config
         let (raw, definitions, scaler) = try context.scaledFeatureSet()
+        guard raw.rows >= Self.minimumRows else {
+            context.log("clusters: skipped: \(raw.rows) training rows (host windows with ≥ \(c.hostMinFlows) flows); needs at least \(Self.minimumRows)")
+            return nil
+        }
         let x = scaler.transform(raw)
         let model = try Self.fit(x, config: c)
         var file = ClusterModelFile(
@@ -66,6 +77,7 @@ public struct ClusterModelKind: ModelKind {
         for i in 0..<x.rows { sizes[Int(labels[i])] += 1; sq[Int(labels[i])] += distances[i] * distances[i] }
         file.clusterSizes = sizes
         file.clusterSpread = (0..<r.k).map { sizes[$0] > 0 ? (sq[$0] / Double(sizes[$0])).squareRoot() : 0 }
+        file.calibration = TailCalibration.fit(Self.scores(distances: distances, labels: labels, spread: file.clusterSpread))
         try ModelFile.write(file, to: context.outputFolder + "/" + Self.fileName)
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
     }
@@ -101,12 +113,7 @@ public struct ClusterModelKind: ModelKind {
             throw FlowModelsError.modelFile(path: path, detail: "centres do not have \(d) columns")
         }
         let (labels, distances) = KMeans.nearestCentres(x, centres: centres)
-        let overall = model.clusterSpread.reduce(0, +) / Double(max(1, model.clusterSpread.count))
-        var scores = [Double](repeating: 0, count: x.rows)
-        for i in 0..<x.rows {
-            let spread = max(model.clusterSpread[Int(labels[i])], 0.1 * overall, 1e-9)
-            scores[i] = distances[i] / spread
-        }
+        let scores = Self.scores(distances: distances, labels: labels, spread: model.clusterSpread)
         let threshold = context.config.scoring.clusterThreshold
         var candidates = (0..<x.rows).filter { scores[$0] >= threshold }
         candidates.sort { scores[$0] > scores[$1] }
@@ -114,11 +121,12 @@ public struct ClusterModelKind: ModelKind {
             entity(i) + " " + CivilTime.isoString(millis: window(i).0).prefix(16) + "Z"
         }
         var anomalies: [AnomalyRecord] = []
-        for i in candidates.prefix(context.config.scoring.maxAnomaliesPerKind) {
+        for i in candidates {
             let (s, e) = window(i)
             let evidence = Self.evidence(row: i, x: x, raw: raw, centre: Int(labels[i]), model: model)
             anomalies.append(AnomalyRecord(kind: "cluster_outlier", entity: entity(i), start: s, end: e,
-                                           score: scores[i] / threshold, evidence: evidence))
+                                           score: scores[i] / threshold, evidence: evidence,
+                                           log10P: model.calibration?.log10PValue(scores[i]) ?? Self.legacyLog10P(scores[i] / threshold)))
         }
         // Score table.
         var columns: [ScoreTable.Column] = [
@@ -136,6 +144,16 @@ public struct ClusterModelKind: ModelKind {
         return KindScores(anomalies: anomalies, outputs: [(file, x.rows)])
     }
 
+    /// Per row: distance to its centre / that cluster's spread (floored at a tenth of the
+    /// mean spread).
+    static func scores(distances: [Double], labels: [Int32], spread: [Double]) -> [Double] {
+        let overall = spread.reduce(0, +) / Double(max(1, spread.count))
+        return distances.indices.map { i in distances[i] / max(spread[Int(labels[i])], 0.1 * overall, 1e-9) }
+    }
+
+    /// A model file without calibration: a score at its threshold counts as p = 10⁻³.
+    static func legacyLog10P(_ overThreshold: Double) -> Double { -3 * max(0, overThreshold) }
+
     /// The three features farthest from the centre (in scaled units), in original units.
     static func evidence(row i: Int, x: FeatureMatrix, raw: FeatureMatrix, centre c: Int, model: ClusterModelFile) -> String {
         let d = x.columns
@@ -146,17 +164,24 @@ public struct ClusterModelKind: ModelKind {
     }
 }
 
-/// A value for evidence text: integers with thousands separators, others with 3 significant decimals.
+/// A value for evidence text: integers with thousands separators, others rounded to at
+/// most three significant digits in plain notation (never scientific: "0.00012" is "< 0.001").
 func formatValue(_ v: Double) -> String {
     guard v.isFinite else { return "\(v)" }
-    if abs(v - v.rounded()) < 1e-9 && abs(v) < 1e15 {
+    if abs(v) >= 100 || (abs(v - v.rounded()) < 1e-9 && abs(v) < 1e15) {
+        guard abs(v) < 1e15 else { return v > 0 ? "more than 10¹⁵" : "less than −10¹⁵" }
         let digits = String(Int64(abs(v.rounded())))
         var out = ""
         for (i, ch) in digits.enumerated() {
             if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
             out.append(ch)
         }
-        return (v < 0 ? "-" : "") + out
+        return (v < 0 && v.rounded() != 0 ? "-" : "") + out
     }
-    return String(format: "%.3g", v)
+    if abs(v) < 0.001 { return v == 0 ? "0" : (v > 0 ? "< 0.001" : "> −0.001") }
+    let decimals = abs(v) >= 10 ? 1 : (abs(v) >= 1 ? 2 : 3)
+    var text = String(format: "%.\(decimals)f", v)
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text
 }

@@ -17,9 +17,12 @@ public struct DensityModelFile: Codable, Sendable {
     public var noiseCount: Int
     public var corePoints: SidecarReference
     public var seed: UInt64
+    /// Distribution of the training rows' distances to the nearest core point (in eps),
+    /// for p-values (nil in files from before calibration).
+    public var calibration: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, kind, features, scaler, parameters, seed
+        case format, version, kind, features, scaler, parameters, seed, calibration
         case featureSet = "feature_set"
         case windowMinutes = "window_minutes"
         case epsAuto = "eps_auto"
@@ -35,12 +38,18 @@ public struct DensityModelFile: Codable, Sendable {
 /// `dbscan.max_points` of them). Scoring: a row is a density outlier when no training core point lies within eps
 /// (not density-reachable); reported as `density_outlier` when its nearest core point is
 /// at least `scoring.density_threshold` eps away (score = that distance in eps over the
-/// threshold).
+/// threshold). The p-value is the share of training rows at least as far
+/// (`TailCalibration`). A host window whose heavy peer is one the host uses on most
+/// training days, at an hour it is usually active (`HostHistory`), is its normal
+/// behaviour, not an outlier: benign elephants are not reported. Fewer than
+/// `minimumRows` training rows, or no core point found, skips the kind with one log line.
 public struct DensityModelKind: ModelKind {
     public static let kindName = "density"
     public var name: String { Self.kindName }
     public static let fileName = "density.json"
     public static let sidecarName = "density-core.f64"
+    /// Fewest distinct training rows DBSCAN needs.
+    public static let minimumRows = 50
 
     public init() {}
 
@@ -53,18 +62,27 @@ public struct DensityModelKind: ModelKind {
         var rng = SeededRandom(seed: c.seed ^ 0xD85C)
         let picked = rng.sample(min(c.dbscan.maxPoints, distinct.count), of: distinct.count)
         let x = scaler.transform(raw.selecting(rows: picked.map { distinct[$0] }))
-        guard x.rows > 0 else { throw FlowModelsError.notEnoughData(detail: "DBSCAN has no rows to train on") }
+        guard x.rows >= max(Self.minimumRows, 2 * c.dbscan.minSamples) else {
+            context.log("density: skipped: \(x.rows) distinct training rows (host windows with ≥ \(c.hostMinFlows) flows); needs at least \(max(Self.minimumRows, 2 * c.dbscan.minSamples))")
+            return nil
+        }
         let eps = c.dbscan.eps ?? DBSCAN.kneeEps(x, minSamples: c.dbscan.minSamples, seed: c.seed).eps
         let parameters = DBSCANParameters(eps: eps, minSamples: c.dbscan.minSamples)
         let result = try DBSCAN.fit(x, parameters: parameters)
         let coreRows = (0..<x.rows).filter { result.isCore[$0] }
+        guard !coreRows.isEmpty else {
+            context.log("density: skipped: DBSCAN found no core points in \(x.rows) training rows (eps \(formatValue(eps)), min_samples \(c.dbscan.minSamples)); needs a training window where at least \(c.dbscan.minSamples) rows lie within eps of each other")
+            return nil
+        }
         let core = x.selecting(rows: coreRows)
         let sidecar = try ModelFile.writeSidecar(core.values, rows: core.rows, columns: core.columns,
                                                  folder: context.outputFolder, name: Self.sidecarName)
-        let file = DensityModelFile(featureSet: c.features, windowMinutes: c.windowMinutes, features: definitions,
+        var file = DensityModelFile(featureSet: c.features, windowMinutes: c.windowMinutes, features: definitions,
                                     scaler: scaler, parameters: parameters, epsAuto: c.dbscan.eps == nil,
                                     trainingRows: raw.rows, sampledRows: x.rows, clusterCount: result.clusterCount,
                                     noiseCount: result.noiseCount, corePoints: sidecar, seed: c.seed)
+        let density = DensityModel(parameters: parameters, corePoints: core)
+        file.calibration = TailCalibration.fit(density.reachDistances(scaler.transform(raw)))
         try ModelFile.write(file, to: context.outputFolder + "/" + Self.fileName)
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
     }
@@ -97,14 +115,19 @@ public struct DensityModelKind: ModelKind {
         var candidates = (0..<x.rows).filter { reach[$0] >= threshold }
         candidates.sort { reach[$0] > reach[$1] }
         var anomalies: [AnomalyRecord] = []
-        for i in candidates.prefix(context.config.scoring.maxAnomaliesPerKind) {
+        var usual = [Bool](repeating: false, count: candidates.count)
+        if let history = try context.hostHistory(), model.featureSet == .host {
+            usual = history.usualBehaviour(candidates.map { (entity($0), window($0).0, window($0).1) }, table: try context.data.table())
+        }
+        for (k, i) in candidates.enumerated() where !usual[k] {
             let (s, e) = window(i)
             let top = (0..<x.columns).sorted { abs(x[i, $0]) > abs(x[i, $1]) }.prefix(3)
             let evidence = "nearest training core point \(formatValue(reach[i])) eps away; "
                 + top.map { "\(raw.names[$0]) \(formatValue(raw[i, $0])) (typical \(formatValue(model.scaler.inverse(0, column: $0))))" }
                     .joined(separator: "; ")
             anomalies.append(AnomalyRecord(kind: "density_outlier", entity: entity(i), start: s, end: e,
-                                           score: reach[i] / threshold, evidence: evidence))
+                                           score: reach[i] / threshold, evidence: evidence,
+                                           log10P: model.calibration?.log10PValue(reach[i]) ?? ClusterModelKind.legacyLog10P(reach[i] / threshold)))
         }
         let file = "\(model.featureSet.rawValue)_density-\(context.date).arrow"
         try ScoreTable(columns: [

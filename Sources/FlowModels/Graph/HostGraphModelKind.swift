@@ -18,9 +18,20 @@ public struct GraphModelFile: Codable, Sendable {
     public var scanScoreQuantiles: [Double]
     public var trainingWindows: Int
     public var trainingEdges: Int
+    /// Per host address: median flows received per training window it received any.
+    public var hostMedianInbound: [String: Double]?
+    /// Distributions of ln((1 + fan) / (1 + the host's median fan)) over the training host
+    /// windows, and of log10(edge bytes per window), for p-values (nil: too few to fit).
+    public var fanInCalibration: TailCalibration?
+    public var fanOutCalibration: TailCalibration?
+    public var edgeCalibration: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
         case format, version, kind
+        case hostMedianInbound = "host_median_inbound"
+        case fanInCalibration = "fan_in_calibration"
+        case fanOutCalibration = "fan_out_calibration"
+        case edgeCalibration = "edge_calibration"
         case windowMinutes = "window_minutes"
         case pageRankWeight = "pagerank_weight"
         case heavyEdgeBytes = "heavy_edge_bytes"
@@ -36,14 +47,15 @@ public struct GraphModelFile: Codable, Sendable {
 
 /// The host graph per window: degree, weighted degree, fan-in/out, PageRank, weakly
 /// connected components (written per scored day as `graph-DATE.arrow`), and the graph
-/// anomalies: `port_scan` (scan score ≥ `graph.scan_threshold`), `fan_out_burst` /
-/// `fan_in_burst` (distinct peers ≥ max(`burst_minimum_peers`, `burst_factor` × the host's
-/// training median)), `new_heavy_edge` (an edge absent from the previous window carrying
-/// more bytes than the training quantile `heavy_edge_quantile` of edges per window, in at
-/// least `heavy_edge_min_flows` flows), `periodic_edge` (at least `periodic_min_flows`
-/// flows whose start gaps and sizes have a coefficient of variation at most
-/// `periodic_max_variation`: beaconing).
-/// Scores are the measure over its threshold.
+/// anomalies: `port_scan` / `address_sweep` (the sequential test of `ScanDetector`, no
+/// history needed), `ddos` (`FloodDetector`: many sources into one host, read from its
+/// inbound flows), `fan_out_burst` (distinct destinations ≥ max(`burst_minimum_peers`,
+/// `burst_factor` × the host's training median)), `new_heavy_edge` (an edge absent from
+/// the previous window carrying more bytes than the training quantile
+/// `heavy_edge_quantile` of edges per window, in at least `heavy_edge_min_flows` flows),
+/// `beaconing` (`BeaconDetector`, over the whole day). p-values: docs/incidents.md.
+/// Detectors that need a training distribution (fan-out, heavy edges) are skipped, with
+/// one log line at training, when the training window is too small to fit one.
 public struct HostGraphModelKind: ModelKind {
     public static let kindName = "graph"
     public var name: String { Self.kindName }
@@ -72,8 +84,31 @@ public struct HostGraphModelKind: ModelKind {
         for (h, v) in fans { medians[t.hosts[Int(h)].description] = [median(v.0), median(v.1)] }
         let scans = ScanScore.compute(profiles).sorted()
         let fanOut = (0..<f.rows).map { f[$0, 7] }.sorted(), fanIn = (0..<f.rows).map { f[$0, 6] }.sorted()
+        var inbound: [UInt64: Int] = [:]
+        for i in 0..<t.count {
+            let w = FloodDetector.windowOf(t.start[i], c.windowMillis)
+            inbound[UInt64(UInt32(bitPattern: t.destination[i])) << 32 | UInt64(UInt32(truncatingIfNeeded: w)), default: 0] += 1
+        }
+        var inboundPerHost: [Int32: [Double]] = [:]
+        for (k, n) in inbound { inboundPerHost[Int32(bitPattern: UInt32(k >> 32)), default: []].append(Double(n)) }
+        var medianInbound: [String: Double] = [:]
+        for (h, v) in inboundPerHost { medianInbound[t.hosts[Int(h)].description] = median(v) }
+        var inRatios: [Double] = [], outRatios: [Double] = []
+        for r in 0..<profiles.count {
+            let m = medians[t.hosts[Int(profiles.host[r])].description] ?? [0, 0]
+            outRatios.append(log((1 + f[r, 7]) / (1 + m[0])))
+            inRatios.append(log((1 + f[r, 6]) / (1 + m[1])))
+        }
+        let edgeCalibration = TailCalibration.fit(edgeBytes.map { log10(max($0, 1)) })
+        let fanOutCalibration = TailCalibration.fit(outRatios)
+        if edgeCalibration == nil {
+            context.log("graph: new_heavy_edge skipped: \(edgeBytes.count) training edges; needs at least \(TailCalibration.minimumSample)")
+        }
+        if fanOutCalibration == nil {
+            context.log("graph: fan_out_burst skipped: \(profiles.count) training host windows; needs at least \(TailCalibration.minimumSample)")
+        }
         let qs = [0.5, 0.99, 0.999]
-        let file = GraphModelFile(
+        var file = GraphModelFile(
             windowMinutes: c.windowMinutes, pageRankWeight: c.graph.pageRankWeight,
             heavyEdgeBytes: max(1, FittedScaler.quantile(edgeBytes, c.graph.heavyEdgeQuantile)),
             heavyEdgeQuantile: c.graph.heavyEdgeQuantile, hostMedianFans: medians,
@@ -81,6 +116,10 @@ public struct HostGraphModelKind: ModelKind {
             fanInQuantiles: qs.map { FittedScaler.quantile(fanIn, $0) },
             scanScoreQuantiles: qs.map { FittedScaler.quantile(scans, $0) },
             trainingWindows: windows.count, trainingEdges: edgeBytes.count)
+        file.hostMedianInbound = medianInbound
+        file.fanInCalibration = TailCalibration.fit(inRatios)
+        file.fanOutCalibration = fanOutCalibration
+        file.edgeCalibration = edgeCalibration
         try ModelFile.write(file, to: context.outputFolder + "/" + Self.fileName)
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
     }
@@ -97,26 +136,28 @@ public struct HostGraphModelKind: ModelKind {
         context.feed?.addGraphDay(t, pageRankWeight: model.pageRankWeight)
         var anomalies: [AnomalyRecord] = []
         let f = profiles.features
-        // Port scans and bursts, from the host profiles.
+        // Scans and sweeps (sequential test), floods (inbound flows), fan-out bursts.
+        anomalies += ScanDetector.detect(t, minimumTargets: c.graph.scanMinimumTargets)
+        anomalies += FloodDetector.detect(
+            t, windowMillis: windowMillis, minimumSources: c.graph.burstMinimumPeers, factor: c.graph.burstFactor,
+            baseline: .init(usualSources: { model.hostMedianFans[$0]?[1] ?? 0 },
+                            usualInboundPerWindow: { model.hostMedianInbound?[$0] },
+                            calibration: model.fanInCalibration))
         let scans = ScanScore.compute(profiles)
         var scanOf: [UInt64: Double] = [:]
         for r in 0..<profiles.count {
             let host = t.hosts[Int(profiles.host[r])].description
             let start = profiles.windowStart[r], end = start + windowMillis
             scanOf[Self.key(profiles.host[r], start)] = scans[r]
-            if scans[r] >= c.graph.scanThreshold {
+            guard let calibration = model.fanOutCalibration else { continue }
+            let usual = model.hostMedianFans[host]?[0] ?? 0
+            let limit = max(Double(c.graph.burstMinimumPeers), c.graph.burstFactor * usual)
+            if f[r, 7] >= limit {
                 anomalies.append(AnomalyRecord(
-                    kind: "port_scan", entity: host, start: start, end: end, score: scans[r] / c.graph.scanThreshold,
-                    evidence: "\(formatValue(f[r, 2])) distinct ports on \(formatValue(f[r, 7])) hosts; \(formatValue(100 * f[r, 4]))% failed or half-open; \(formatValue(f[r, 5])) bytes per flow"))
-            }
-            let usual = model.hostMedianFans[host] ?? [0, 0]
-            for (column, kind, usualFan) in [(7, "fan_out_burst", usual[0]), (6, "fan_in_burst", usual[1])] {
-                let limit = max(Double(c.graph.burstMinimumPeers), c.graph.burstFactor * usualFan)
-                if f[r, column] >= limit {
-                    anomalies.append(AnomalyRecord(
-                        kind: kind, entity: host, start: start, end: end, score: f[r, column] / limit,
-                        evidence: "\(formatValue(f[r, column])) distinct \(column == 7 ? "destinations" : "sources"); usual \(formatValue(usualFan)) per window; \(formatValue(100 * f[r, 4]))% failed"))
-                }
+                    kind: "fan_out_burst", entity: host, start: start, end: end, score: f[r, 7] / limit,
+                    evidence: "\(formatValue(f[r, 7])) distinct destinations; usual \(formatValue(usual)) per window; \(formatValue(100 * f[r, 4]))% of its TCP flows failed",
+                    log10P: calibration.log10PValue(log((1 + f[r, 7]) / (1 + usual))),
+                    summary: "\(host) sent flows to \(Plain.count(Int(f[r, 7]))) distinct hosts in \(Plain.duration(millis: windowMillis)), usually \(formatValue(usual.rounded()))"))
             }
         }
         // Per-window graphs: measures and new heavy edges.
@@ -140,7 +181,7 @@ public struct HostGraphModelKind: ModelKind {
             }
             var edges = Set<UInt64>()
             for e in g.edges { edges.insert(Self.key(g.nodes[Int(e.source)], Int64(g.nodes[Int(e.destination)]))) }
-            if let previous = previousEdges, previousStart == w.start - windowMillis {
+            if let previous = previousEdges, previousStart == w.start - windowMillis, let calibration = model.edgeCalibration {
                 for e in g.edges where Double(e.bytes) >= model.heavyEdgeBytes && e.flows >= c.graph.heavyEdgeMinimumFlows {
                     let a = g.nodes[Int(e.source)], b = g.nodes[Int(e.destination)]
                     if previous.contains(Self.key(a, Int64(b))) { continue }
@@ -148,18 +189,10 @@ public struct HostGraphModelKind: ModelKind {
                     anomalies.append(AnomalyRecord(
                         kind: "new_heavy_edge", entity: t.hosts[Int(a)].description + " -> " + t.hosts[Int(b)].description,
                         start: w.start, end: w.start + windowMillis, score: Double(e.bytes) / model.heavyEdgeBytes,
-                        evidence: "\(formatValue(Double(e.bytes))) bytes in \(e.flows) flows, absent in the previous window; heavy from \(formatValue(model.heavyEdgeBytes.rounded())) bytes"))
+                        evidence: "\(formatValue(Double(e.bytes))) bytes in \(e.flows) flows, absent in the previous window; heavy from \(formatValue(model.heavyEdgeBytes.rounded())) bytes",
+                        log10P: calibration.log10PValue(log10(Double(max(e.bytes, 1)))),
+                        summary: "\(t.hosts[Int(a)]) sent \(Plain.bytes(Double(e.bytes))) to \(t.hosts[Int(b)]) in \(Plain.count(e.flows, "flow")) within \(Plain.duration(millis: windowMillis)), a pair silent the hour before"))
                 }
-            }
-            for p in PeriodicEdges.find(t, graph: g, rows: w.rows, minimumFlows: c.graph.periodicMinimumFlows,
-                                        maximumVariation: c.graph.periodicMaximumVariation) {
-                let a = g.nodes[Int(p.edge.source)], b = g.nodes[Int(p.edge.destination)]
-                let score = Double(p.edge.flows) / Double(c.graph.periodicMinimumFlows)
-                    * c.graph.periodicMaximumVariation / max(p.variation, c.graph.periodicMaximumVariation / 4)
-                anomalies.append(AnomalyRecord(
-                    kind: "periodic_edge", entity: t.hosts[Int(a)].description + " -> " + t.hosts[Int(b)].description,
-                    start: w.start, end: w.start + windowMillis, score: score,
-                    evidence: "\(p.edge.flows) flows every \(formatValue(p.meanGapSeconds)) s (variation \(formatValue(100 * p.gapVariation))%), \(formatValue(p.meanBytes)) bytes each (variation \(formatValue(100 * p.bytesVariation))%)"))
             }
             previousEdges = edges
             previousStart = w.start
@@ -172,12 +205,10 @@ public struct HostGraphModelKind: ModelKind {
             .init("pagerank", .float64(rank)), .init("component", .int64(component)),
             .init("scan_score", .float64(scan)),
         ]).write(path: context.outputFolder + "/" + file, metadata: [("floe:table", "graph_scores")])
-        // Keep the strongest rows per kind.
-        var kept: [AnomalyRecord] = []
-        for kind in Set(anomalies.map(\.kind)).sorted() {
-            kept += anomalies.filter { $0.kind == kind }.sorted { $0.score > $1.score }.prefix(c.scoring.maxAnomaliesPerKind)
-        }
-        return KindScores(anomalies: kept, outputs: [(file, wStart.count)])
+        anomalies += BeaconDetector.detect(t, minimumFlows: c.graph.periodicMinimumFlows,
+                                           minimumSpanMinutes: c.graph.periodicMinimumSpanMinutes,
+                                           tolerance: c.graph.periodicMaximumVariation)
+        return KindScores(anomalies: anomalies, outputs: [(file, wStart.count)])
     }
 
     static func key(_ host: Int32, _ other: Int64) -> UInt64 {

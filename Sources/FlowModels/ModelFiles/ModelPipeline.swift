@@ -21,9 +21,12 @@ public struct ScoreManifest: Codable, Sendable {
     public var outputs: [Output]
     public var anomalies: Int
     public var anomaliesByKind: [String: Int]
+    public var incidents: Int = 0
+    public var incidentsByKind: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case format, version, models, input, dates, outputs, anomalies
+        case format, version, models, input, dates, outputs, anomalies, incidents
+        case incidentsByKind = "incidents_by_kind"
         case floeVersion = "floe_version"
         case inputFiles = "input_files"
         case anomaliesByKind = "anomalies_by_kind"
@@ -69,10 +72,11 @@ public enum ModelPipeline {
     }
 
     /// Scores the days `dates` (all days of `input` when empty) with the models in
-    /// `models`; writes the score tables, `anomalies.csv`, `anomalies.arrow` and
-    /// `manifest.json` into `output`, and `report-feed.json` for `floe-report` (clusters,
-    /// host graph, the models, and `series` from the time-series models). Returns the
-    /// manifest and the ranked anomalies.
+    /// `models`; writes the score tables, `anomalies.csv`, `anomalies.arrow`,
+    /// `incidents.csv`, `incidents.arrow` and `manifest.json` into `output`, and
+    /// `report-feed.json` for `floe-report` (clusters, host graph, the models, `series`
+    /// from the time-series models, and the incidents). Returns the manifest and the
+    /// ranked anomalies (each carrying its incident id).
     @discardableResult
     public static func score(models: String, input: String, dates: [Int64], output: String, floeVersion: String,
                              series: [SeriesFeed] = [], log: (String) -> Void = { _ in }) throws -> (manifest: ScoreManifest, anomalies: [AnomalyRecord]) {
@@ -96,7 +100,9 @@ public enum ModelPipeline {
             }
             inputFiles += dataset.files
             let data = try ModelData(config: config, dataset: dataset)
-            let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed)
+            let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed,
+                                       datasetDays: all.days)
+            context.historyTrained = index.models.contains { $0.kind == HostHistoryKind.kindName }
             for entry in index.models {
                 guard let kind = ModelPlan.kind(named: entry.kind) else {
                     throw FlowModelsError.modelFile(path: models + "/" + ModelsIndex.fileName,
@@ -108,16 +114,21 @@ public enum ModelPipeline {
             }
             log("scored \(date): \(try data.table().count) flows")
         }
-        let ranked = AnomalyTable.ranked(AnomalyTable.merged(anomalies))
+        let (ranked, incidents) = IncidentGrouping.group(AnomalyTable.merged(anomalies), allowlist: config.allowlist,
+                                                         maximumPerKindDay: config.scoring.maxAnomaliesPerKind)
         try AnomalyTable.write(ranked, folder: output)
+        try IncidentTable.write(incidents, folder: output)
         var byKind: [String: Int] = [:]
         for a in ranked { byKind[a.kind, default: 0] += 1 }
-        let manifest = ScoreManifest(floeVersion: floeVersion, models: models, input: input,
+        var manifest = ScoreManifest(floeVersion: floeVersion, models: models, input: input,
                                      dates: days.map { CivilTime.dateString(day: $0) }, inputFiles: inputFiles,
                                      outputs: outputs, anomalies: ranked.count, anomaliesByKind: byKind)
+        manifest.incidents = incidents.count
+        for i in incidents { manifest.incidentsByKind[i.kind.rawValue, default: 0] += 1 }
         try ModelFile.write(manifest, to: output + "/manifest.json")
-        try ReportFeedCollector.write(feed.document(index: index, modelsFolder: models, anomalies: ranked,
-                                                    series: series, floeVersion: floeVersion), folder: output)
+        var document = feed.document(index: index, modelsFolder: models, anomalies: ranked, series: series, floeVersion: floeVersion)
+        document.incidents = incidents
+        try ReportFeedCollector.write(document, folder: output)
         return (manifest, ranked)
     }
 

@@ -31,6 +31,7 @@ public struct KindScores {
 /// `TimeSeriesModelKind()` reading its own section from `context.config.sectionJSON`.
 public enum ModelPlan {
     public static let kinds: [any ModelKind] = [
+        HostHistoryKind(),
         ClusterModelKind(),
         DensityModelKind(),
         HostGraphModelKind(),
@@ -136,12 +137,29 @@ public final class ScoreContext {
     public var config: ModelsConfig { data.config }
     /// Where kinds hand what the report feed shows (nil: no feed is written).
     public let feed: ReportFeedCollector?
+    /// Every day of the dataset being scored (to recognise its first and last day).
+    public let datasetDays: [Int64]
+    private var loadedHistory: HostHistory??
 
-    public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil) {
+    public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil,
+                datasetDays: [Int64] = []) {
         self.data = data
         self.modelsFolder = modelsFolder
         self.outputFolder = outputFolder
         self.day = day
         self.feed = feed
+        self.datasetDays = datasetDays
+    }
+
+    /// Whether models.json lists a host history (a stale `history.json` left in the folder
+    /// by an earlier training is not used).
+    public var historyTrained = false
+
+    /// The trained host history (`history.json`), or nil when it was not trained.
+    public func hostHistory() throws -> HostHistory? {
+        if let h = loadedHistory { return h }
+        let h: HostHistory? = historyTrained ? try HostHistory.read(folder: modelsFolder) : nil
+        loadedHistory = .some(h)
+        return h
     }
 }

@@ -17,9 +17,11 @@ import Foundation
 ///   dbscan: {eps: auto, min_samples: 10, max_points: 100000}
 ///   graph: {pagerank_weight: flows, heavy_edge_quantile: 0.9999, heavy_edge_min_flows: 10,
 ///           burst_minimum_peers: 200, burst_factor: 10, scan_threshold: 6,
-///           periodic_min_flows: 20, periodic_max_variation: 0.1}
-///   scoring: {cluster_threshold: 6, density_threshold: 6, max_anomalies: 50}
+///           periodic_min_flows: 30, periodic_min_span_minutes: 120, periodic_max_variation: 0.1,
+///           scan_min_targets: 20}
+///   scoring: {cluster_threshold: 6, density_threshold: 6, max_anomalies: 50, exfiltration_min_bytes: 100000000}
 ///   timeseries: {series: {bucket: 60}, model: {level: 0.9999}}   # TimeSeriesSection (docs/timeseries.md)
+///   allowlist: {hosts: [{address: 10.0.0.5, reason: backup server}]}  # Allowlist (docs/incidents.md)
 /// ```
 public struct ModelsConfig: Sendable, Equatable {
     public var version = 1
@@ -35,6 +37,8 @@ public struct ModelsConfig: Sendable, Equatable {
     public var dbscan = DBSCANConfig()
     public var graph = GraphConfig()
     public var scoring = ScoringConfig()
+    /// Known-good hosts, networks, ports and pairs (`Allowlist`).
+    public var allowlist = Allowlist()
     /// The whole section as JSON, for model kinds with sections of their own
     /// (e.g. `timeseries:`), which decode it themselves.
     public var sectionJSON: Data = Data("{}".utf8)
@@ -74,12 +78,18 @@ public struct ModelsConfig: Sendable, Equatable {
         public var burstMinimumPeers = 200
         /// A burst is this many times the host's usual (median) fan.
         public var burstFactor = 10.0
-        /// Periodic edge: at least this many flows in the window …
-        public var periodicMinimumFlows = 20
+        /// Beaconing: at least this many flows in the scored day …
+        public var periodicMinimumFlows = 30
+        /// … spanning at least this many minutes …
+        public var periodicMinimumSpanMinutes = 120
         /// … whose start gaps and sizes vary by at most this coefficient of variation.
         public var periodicMaximumVariation = 0.1
-        /// Scan score above which a host window is a port scan.
+        /// Scan score above which a host window is a port scan (no longer used: scans are
+        /// found by the sequential test, `ScanDetector`; kept so configs stay valid).
         public var scanThreshold = 6.0
+        /// Fewest failed first contacts of a source the sequential test calls a scanner
+        /// before it is reported.
+        public var scanMinimumTargets = 20
         public init() {}
     }
 
@@ -89,8 +99,11 @@ public struct ModelsConfig: Sendable, Equatable {
         /// Density outlier when the distance to the nearest training core point is at least
         /// this many eps (6 keeps benign elephant-flow hours out on generated traffic).
         public var densityThreshold = 6.0
-        /// Rows kept per day and kind at most (highest scores).
+        /// Incidents kept per day and incident kind at most (highest severity); their member
+        /// rows are kept whole (`max_anomalies`, the name from when it capped rows).
         public var maxAnomaliesPerKind = 50
+        /// Exfiltration: fewest bytes an internal host sends one external peer in a day.
+        public var exfiltrationMinimumBytes = 100_000_000.0
         public init() {}
     }
 
@@ -181,13 +194,17 @@ public struct ModelsConfig: Sendable, Equatable {
             if let v = try gr.double(g, "periodic_max_variation") { c.graph.periodicMaximumVariation = max(0, v) }
             if let v = try gr.double(g, "burst_factor") { c.graph.burstFactor = max(1, v) }
             if let v = try gr.double(g, "scan_threshold") { c.graph.scanThreshold = v }
+            if let v = try gr.int(g, "scan_min_targets") { c.graph.scanMinimumTargets = max(2, v) }
+            if let v = try gr.int(g, "periodic_min_span_minutes") { c.graph.periodicMinimumSpanMinutes = max(1, v) }
         }
         if let s = root["scoring"] as? [String: Any] {
             let sr = Reader(source: source, path: "models.scoring")
             if let v = try sr.double(s, "cluster_threshold") { c.scoring.clusterThreshold = v }
             if let v = try sr.double(s, "density_threshold") { c.scoring.densityThreshold = v }
             if let v = try sr.int(s, "max_anomalies") { c.scoring.maxAnomaliesPerKind = max(1, v) }
+            if let v = try sr.double(s, "exfiltration_min_bytes") { c.scoring.exfiltrationMinimumBytes = max(1, v) }
         }
+        if let v = root["allowlist"] { c.allowlist = try Allowlist.decode(v, source: source) }
         return c
     }
 

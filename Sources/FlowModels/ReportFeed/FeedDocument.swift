@@ -13,6 +13,8 @@ public struct FeedDocument: Encodable, Sendable, Equatable {
     public var series: [SeriesFeed]
     public var clusters: ClusterFeed?
     public var hostGraph: HostGraphFeed?
+    /// The ranked incidents (`incidents.csv`'s rows; instants as epoch milliseconds).
+    public var incidents: [Incident] = []
 
     public init(tool: String = "floe-score", version: String, models: [ModelFeed], series: [SeriesFeed] = [],
                 clusters: ClusterFeed? = nil, hostGraph: HostGraphFeed? = nil) {
@@ -25,7 +27,7 @@ public struct FeedDocument: Encodable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case feedVersion = "feed_version", tool, version, models, series, clusters, hostGraph = "host_graph"
+        case feedVersion = "feed_version", tool, version, models, series, clusters, hostGraph = "host_graph", incidents
     }
 }
 

@@ -31,14 +31,14 @@ extension TimeSeriesScorer {
         }
         let from = min(set.count, max(0, Int((scoreStart - set.startMillis) / set.bucketMillis)))
         var records = VolumeDetector.coverageGaps(missing: set.missing, from: from, startMillis: set.startMillis,
-                                                  bucketMillis: set.bucketMillis)
+                                                  bucketMillis: set.bucketMillis, expectedFlows: file.expectedFlows(set))
         var scored: [String: [BucketScore]] = [:]
         for model in file.models {
             guard let values = set[model.series] else { continue }
             let scores = VolumeDetector.scoreBuckets(model: model, values: values, startMillis: set.startMillis,
                                                      bucketMillis: set.bucketMillis, scoreFrom: from, config: file.modelConfig)
             records += VolumeDetector.anomalies(series: model.series, scores: scores, startMillis: set.startMillis,
-                                                bucketMillis: set.bucketMillis, config: file.modelConfig)
+                                                bucketMillis: set.bucketMillis, config: file.modelConfig, tail: model.tailThreshold)
             if names.contains(model.series) { scored[model.series] = scores }
         }
         let n = set.count - from

@@ -134,6 +134,11 @@ public struct TimeSeriesModelKind: ModelKind {
             context.log("timeseries: skipped: \(error)")
             return nil
         }
+        guard !file.models.isEmpty else {
+            // One line, not one per series, when nothing could be fitted.
+            context.log("timeseries: skipped: no series could be modelled (\(file.skipped.first?.reason ?? "no series configured"))")
+            return nil
+        }
         for s in file.skipped { context.log("timeseries: series \(s.series) not modelled: \(s.reason)") }
         for m in file.models {
             context.log("timeseries: \(m.series): \(m.baseline.kind.rawValue) baseline + \(m.arima.order.description) on \(m.trainingObservations) buckets")
@@ -146,9 +151,10 @@ public struct TimeSeriesModelKind: ModelKind {
         let path = context.modelsFolder + "/" + entry.file
         let file = try TimeSeriesModelFile.read(path: path)
         let start = context.day * 86_400_000
-        let (anomalies, bands) = try TimeSeriesScorer.scoreWithBands(
+        let (scored, bands) = try TimeSeriesScorer.scoreWithBands(
             file, dataset: context.data.dataset.root, scoreStart: start, scoreEnd: start + 86_400_000,
             bands: Self.feedSeries.map(\.series))
+        let anomalies = try Self.droppingDatasetEdges(scored, context: context)
         if let feed = context.feed {
             for band in bands {
                 guard let f = Self.feedSeries.first(where: { $0.series == band.series }) else { continue }
@@ -156,5 +162,29 @@ public struct TimeSeriesModelKind: ModelKind {
             }
         }
         return KindScores(anomalies: anomalies)
+    }
+
+    /// Coverage gaps at the edges of the dataset are structure, not outages: on the first
+    /// day of the dataset, time before its first flow; on the last day, time after its
+    /// last flow (a partly covered first or last day is not a gap).
+    static func droppingDatasetEdges(_ records: [AnomalyRecord], context: ScoreContext) throws -> [AnomalyRecord] {
+        guard let first = context.datasetDays.first, let last = context.datasetDays.last,
+              context.day == first || context.day == last else { return records }
+        let t = try context.data.table()
+        return droppingDatasetEdges(records, isFirstDay: context.day == first, isLastDay: context.day == last,
+                                    firstFlow: t.start.min(), lastFlow: t.start.max())
+    }
+
+    /// The rule on plain values: `firstFlow`/`lastFlow` are the first and last flow starts
+    /// of the scored day (nil: the day has no flows).
+    static func droppingDatasetEdges(_ records: [AnomalyRecord], isFirstDay: Bool, isLastDay: Bool,
+                                     firstFlow: Int64?, lastFlow: Int64?) -> [AnomalyRecord] {
+        records.filter { r in
+            guard r.kind == "coverage_gap" else { return true }
+            guard let firstFlow, let lastFlow else { return false }
+            if isFirstDay && r.start <= firstFlow { return false }
+            if isLastDay && r.end >= lastFlow { return false }
+            return true
+        }
     }
 }

@@ -48,13 +48,13 @@ public enum TimeSeriesScorer {
         }
         let from = max(0, Int((scoreStart - set.startMillis) / set.bucketMillis))
         var records = VolumeDetector.coverageGaps(missing: set.missing, from: from, startMillis: set.startMillis,
-                                                  bucketMillis: set.bucketMillis)
+                                                  bucketMillis: set.bucketMillis, expectedFlows: file.expectedFlows(set))
         for model in file.models {
             guard let values = set[model.series] else { continue }
             let scores = VolumeDetector.scoreBuckets(model: model, values: values, startMillis: set.startMillis,
                                                      bucketMillis: set.bucketMillis, scoreFrom: from, config: file.modelConfig)
             records += VolumeDetector.anomalies(series: model.series, scores: scores, startMillis: set.startMillis,
-                                                bucketMillis: set.bucketMillis, config: file.modelConfig)
+                                                bucketMillis: set.bucketMillis, config: file.modelConfig, tail: model.tailThreshold)
         }
         return records
     }
@@ -65,5 +65,18 @@ public enum TimeSeriesScorer {
         let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: scoreStart - contextMillis, endMillis: scoreEnd,
                                                   config: file.seriesConfig, coverage: coverage)
         return try score(file, set: set, scoreStart: scoreStart)
+    }
+}
+
+extension TimeSeriesModelFile {
+    /// Expected flows per bucket index of `set` from the `total.flows` model's seasonal
+    /// baseline (nil when that series is not modelled).
+    func expectedFlows(_ set: SeriesSet) -> ((Int) -> Double)? {
+        guard let model = models.first(where: { $0.series == "total.flows" }) else { return nil }
+        let start = set.startMillis, bucket = set.bucketMillis
+        return { i in
+            let v = model.transform.invert(model.baseline.value(at: start + Int64(i) * bucket))
+            return v.isFinite ? max(0, v) : 0
+        }
     }
 }

@@ -101,8 +101,13 @@ public enum VolumeDetector {
     }
 
     /// Anomaly records of one series: flagged runs (see the type's description).
+    ///
+    /// p-value: a Laplace (exponential) tail through the model's own flagging threshold,
+    /// which its training residuals exceed once in 2,000 buckets (`tail_threshold`, at least
+    /// `mad_threshold`): p = 2000^(−peak / threshold), per series.
     public static func anomalies(series: String, scores: [BucketScore], startMillis: Int64, bucketMillis: Int64,
-                                 config: TimeSeriesModelConfig) -> [AnomalyRecord] {
+                                 config: TimeSeriesModelConfig, tail: Double = 0) -> [AnomalyRecord] {
+        let threshold = max(config.madThreshold, tail, 1e-6)
         var records: [AnomalyRecord] = []
         var i = 0
         while i < scores.count {
@@ -134,19 +139,40 @@ public enum VolumeDetector {
                 let start = startMillis + Int64(scores[i].index) * bucketMillis
                 let end = startMillis + Int64(scores[last].index + 1) * bucketMillis
                 let minutes = Double(end - start) / 60_000
+                let summary = Self.summary(series: series, metric: metric, observed: observed, expected: expected, millis: end - start)
                 records.append(AnomalyRecord(
                     kind: up ? "volume_spike" : "volume_drop", entity: series, start: start, end: end,
                     score: peak,
-                    evidence: "\(EvidenceFormat.quantity(observed, metric: metric)) observed vs \(EvidenceFormat.quantity(expected, metric: metric)) expected over \(EvidenceFormat.number(minutes)) min (peak \(EvidenceFormat.number(peak)) robust SD, \(flaggedCount) buckets flagged)"))
+                    evidence: "\(EvidenceFormat.quantity(observed, metric: metric)) observed vs \(EvidenceFormat.quantity(expected, metric: metric)) expected over \(EvidenceFormat.number(minutes)) min (peak \(EvidenceFormat.number(peak)) robust SD, \(flaggedCount) buckets flagged)",
+                    log10P: -log10(2000) * peak / threshold, summary: summary))
             }
             i = last + 1
         }
         return records
     }
 
+    /// "Network-wide traffic was 13.6 GB over 3 hours against 6.7 MB expected".
+    static func summary(series: String, metric: String, observed: Double, expected: Double, millis: Int64) -> String {
+        let names = ["bytes": "traffic", "packets": "packet count", "flows": "flow count",
+                     "distinct_sources": "number of distinct sources", "distinct_destinations": "number of distinct destinations"]
+        let what = names[metric] ?? metric.replacingOccurrences(of: "_", with: " ")
+        let group = series.split(separator: ".").dropLast().joined(separator: ".")
+        let scope: String
+        if group == "total" { scope = "Network-wide" }
+        else if group.hasPrefix("direction:") { scope = "The " + group.dropFirst("direction:".count) }
+        else { scope = "For " + group.replacingOccurrences(of: ":", with: " ") + ", the" }
+        return "\(scope) \(what) was \(EvidenceFormat.plainQuantity(observed, metric: metric)) over \(Plain.duration(millis: millis)) against \(EvidenceFormat.plainQuantity(expected, metric: metric)) expected"
+    }
+
     /// `coverage_gap` records for runs of missing buckets (entity `total.flows`: the
     /// series whose silence, or the manifests, marked the gap).
-    public static func coverageGaps(missing: [Bool], from: Int, startMillis: Int64, bucketMillis: Int64) -> [AnomalyRecord] {
+    ///
+    /// p-value: the chance of no flow at all in the gap when flows arrive as a Poisson
+    /// process at the expected rate, exp(−Σ expected flows) (`expectedFlows` per bucket
+    /// index, from the `total.flows` model's seasonal baseline; without it one flow a
+    /// minute is assumed).
+    public static func coverageGaps(missing: [Bool], from: Int, startMillis: Int64, bucketMillis: Int64,
+                                    expectedFlows: ((Int) -> Double)? = nil) -> [AnomalyRecord] {
         var records: [AnomalyRecord] = []
         var i = max(0, from)
         while i < missing.count {
@@ -156,10 +182,13 @@ public enum VolumeDetector {
             let start = startMillis + Int64(i) * bucketMillis
             let end = startMillis + Int64(j) * bucketMillis
             let minutes = Double(end - start) / 60_000
+            let lambda = expectedFlows.map { f in (i..<j).reduce(0.0) { $0 + max(0, f($1)) } } ?? minutes
             records.append(AnomalyRecord(
                 kind: "coverage_gap", entity: "total.flows", start: start, end: end,
                 score: min(50, 5 + minutes / 6),
-                evidence: "no input for \(EvidenceFormat.number(minutes)) min: treated as missing coverage, not as zero traffic"))
+                evidence: "no input for \(EvidenceFormat.number(minutes)) min: treated as missing coverage, not as zero traffic",
+                log10P: max(-300, -lambda / log(10)),
+                summary: "no flow records arrived for \(Plain.duration(millis: end - start)) (\(Plain.clock(start))–\(Plain.clock(end)) UTC) when about \(formatValue(lambda.rounded())) flows were expected: an exporter or collector outage"))
             i = j
         }
         return records
@@ -171,6 +200,12 @@ enum EvidenceFormat {
     static func number(_ v: Double) -> String {
         if abs(v) >= 100 || v == v.rounded() { return String(Int(v.rounded())) }
         return String(format: "%.1f", v)
+    }
+
+    /// Like `quantity`, with grouped digits (for summaries).
+    static func plainQuantity(_ v: Double, metric: String) -> String {
+        if metric == "bytes" { return Plain.bytes(v) }
+        return "\(formatValue(v.rounded())) \(metric.replacingOccurrences(of: "_", with: " "))"
     }
 
     static func quantity(_ v: Double, metric: String) -> String {

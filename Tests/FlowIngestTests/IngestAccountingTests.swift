@@ -52,9 +52,13 @@ import Testing
         let dir = makeTemporaryFolder()
         let (bytes, expected) = try generated(.cicFlowMeter, rows: 1500)
         writeFile(dir + "/cic.csv", bytes)
-        let strict = try ingest([dir + "/cic.csv"], into: dir + "/strict")
+        let strict = try ingest([dir + "/cic.csv"], into: dir + "/strict") { $0.maxRejectShare = 1 }
         #expect(strict.totals.counts.rejectsByReason["ambiguous_timestamp", default: 0] > 0)
         #expect(strict.totals.counts.isBalanced)
+        // A file of mostly ambiguous dates fails, and the message says which option decides.
+        let failed = try ingest([dir + "/cic.csv"], into: dir + "/failed") { $0.maxRejectShare = 0.01 }
+        #expect(failed.inputs[0].status == .failed)
+        #expect(failed.inputs[0].error?.contains("--date-order dmy") == true, "\(failed.inputs[0].error ?? "")")
         let ordered = try ingest([dir + "/cic.csv"], into: dir + "/ordered") { $0.parser.dateOrder = .dayFirst }
         #expect(ordered.totals.counts.rowsWritten == Int64(expected.count))
     }

@@ -162,6 +162,24 @@ struct TableBuilder {
         #expect(ddos.severity == 100)
     }
 
+    /// With no learned baseline (a host seen in fewer than `minimumHostWindows` training
+    /// windows, e.g. a short capture), many sources make a flood only when their handshakes
+    /// mostly fail: a popular service that answers is not one.
+    @Test func withoutABaselineOnlyFailedHandshakesMakeAFlood() throws {
+        var b = TableBuilder()
+        let t0: Int64 = 9 * 3_600_000
+        for s in 0..<300 {
+            b.add("127.1.\(s / 250).\(s % 250 + 1)", "10.0.0.20", port: 80, start: t0 + Int64(s) * 100, flags: 0x02, reverse: 0)
+            b.add("127.2.\(s / 250).\(s % 250 + 1)", "10.0.0.30", port: 443, start: t0 + Int64(s) * 100, flags: 0x1B)
+        }
+        let found = FloodDetector.detect(b.t, windowMillis: 3_600_000, minimumSources: 200, factor: 10,
+                                         baseline: .init(usualSources: { _ in 0 }, usualInboundPerWindow: { _ in nil },
+                                                         calibration: nil))
+        #expect(found.map(\.entity) == ["10.0.0.20"])
+        #expect(found.first?.summary.contains("a host that usually receives almost nothing") == true)
+        #expect(HostGraphModelKind.minimumHostWindows == 3)
+    }
+
     @Test func beaconsNeedManyPeriodsOverALongSpan() {
         var b = TableBuilder()
         // A beacon: every 60 s ± 1 s for 6 hours, 412 bytes.

@@ -49,6 +49,9 @@ public enum FloodDetector {
             let usual = baseline.usualSources(victim)
             let limit = max(Double(minimumSources), factor * usual)
             guard Double(c.sources.count) >= limit else { continue }
+            // With no learned baseline (a host without enough training windows) many sources
+            // alone may be a popular service: a flood must also be mostly failed handshakes.
+            guard usual > 0 || 2 * c.synOnly >= c.flows else { continue }
             let peak = c.minutes.values.max() ?? 0
             let busy = c.minutes.filter { Double($0.value) >= 0.2 * Double(peak) }.keys.sorted()
             let start = (busy.first ?? 0) * 60_000, end = ((busy.last ?? 0) + 1) * 60_000

@@ -80,8 +80,13 @@ public struct HostGraphModelKind: ModelKind {
             fans[profiles.host[r], default: ([], [])].0.append(f[r, 7])
             fans[profiles.host[r], default: ([], [])].1.append(f[r, 6])
         }
+        // A host's usual fan-out/fan-in and inbound flows are learned only from enough of its
+        // own windows: from one window (a short capture, a host seen once) the "usual" would
+        // be the very burst a detector should find. Unlearned hosts get the history-free rules.
         var medians: [String: [Double]] = [:]
-        for (h, v) in fans { medians[t.hosts[Int(h)].description] = [median(v.0), median(v.1)] }
+        for (h, v) in fans where v.0.count >= Self.minimumHostWindows {
+            medians[t.hosts[Int(h)].description] = [median(v.0), median(v.1)]
+        }
         let scans = ScanScore.compute(profiles).sorted()
         let fanOut = (0..<f.rows).map { f[$0, 7] }.sorted(), fanIn = (0..<f.rows).map { f[$0, 6] }.sorted()
         var inbound: [UInt64: Int] = [:]
@@ -92,7 +97,7 @@ public struct HostGraphModelKind: ModelKind {
         var inboundPerHost: [Int32: [Double]] = [:]
         for (k, n) in inbound { inboundPerHost[Int32(bitPattern: UInt32(k >> 32)), default: []].append(Double(n)) }
         var medianInbound: [String: Double] = [:]
-        for (h, v) in inboundPerHost { medianInbound[t.hosts[Int(h)].description] = median(v) }
+        for (h, v) in inboundPerHost where v.count >= Self.minimumHostWindows { medianInbound[t.hosts[Int(h)].description] = median(v) }
         var inRatios: [Double] = [], outRatios: [Double] = []
         for r in 0..<profiles.count {
             let m = medians[t.hosts[Int(profiles.host[r])].description] ?? [0, 0]
@@ -125,6 +130,10 @@ public struct HostGraphModelKind: ModelKind {
     }
 
     func median(_ v: [Double]) -> Double { FittedScaler.quantile(v.sorted(), 0.5) }
+
+    /// Fewest training windows of a host from which its usual fans and inbound rate are
+    /// learned.
+    public static let minimumHostWindows = 3
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file

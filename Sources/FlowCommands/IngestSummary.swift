@@ -17,6 +17,12 @@ struct IngestSummary {
         for (reason, n) in t.counts.rejectsByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
             lines.append("  rejected \(reason): \(n)")
         }
+        if t.counts.rejectsNotQuarantined > 0 {
+            lines.append("  rejects counted but not kept in the quarantine: \(t.counts.rejectsNotQuarantined)")
+        }
+        if t.counts.rowsSkipped > 0 {
+            lines.append("  skipped records that are not flows (Argus man, Suricata non-flow events): \(t.counts.rowsSkipped)")
+        }
         return lines.joined(separator: "\n")
     }
 }

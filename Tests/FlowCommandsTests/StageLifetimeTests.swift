@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// Issue 15: after `kill -9` of `floe run`, its stage kept running and the next run
+/// overlapped it. A floe stage started by the runner now dies with it (FLOE_RUNNER_PID and
+/// PR_SET_PDEATHSIG), and a second writer of the same folder waits for the first.
+@Suite(.serialized) struct StageLifetimeTests {
+    /// The pids of the children of `pid` (from /proc).
+    static func children(of pid: pid_t) -> [pid_t] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { task -> [pid_t] in
+            let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
+            return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        // A zombie (killed, not yet reaped by init) is dead for this purpose.
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !stat.contains(") Z ")
+    }
+
+    @Test func aStageDiesWithItsKilledRunner() throws {
+        let dir = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Training on this sample takes well over a minute in a debug build: long enough.
+        let sample = try Binaries.run("floe-train", ["--sample-dataset", dir + "/flows", "--sample-rows", "30000", "--sample-days", "3"])
+        #expect(sample.code == 0, "\(sample.err)")
+        try """
+        version: 1
+        stages:
+          train:
+            run: floe-train
+            inputs: flows
+            outputs: models
+            params:
+              input: flows
+              output: models
+        """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
+        let runner = Process()
+        runner.executableURL = URL(fileURLWithPath: Binaries.folder + "/floe")
+        runner.arguments = ["run", "p.yaml", "--quiet"]
+        runner.currentDirectoryURL = URL(fileURLWithPath: dir)
+        runner.standardOutput = FileHandle.nullDevice
+        runner.standardError = FileHandle.nullDevice
+        try runner.run()
+        var stage: pid_t = 0
+        for _ in 0..<1200 where stage == 0 {   // a hang guard: up to a minute
+            stage = Self.children(of: runner.processIdentifier).first ?? 0
+            if stage == 0 { usleep(50_000) }
+        }
+        defer { if stage > 0 { kill(stage, SIGKILL) } }
+        try #require(stage > 0, "the stage never started")
+        usleep(500_000)  // let it bind itself to the runner and claim its folder
+        #expect(Self.isAlive(stage))
+        kill(runner.processIdentifier, SIGKILL)
+        runner.waitUntilExit()
+        var alive = true
+        for _ in 0..<200 where alive {   // up to 10 s
+            alive = Self.isAlive(stage)
+            if alive { usleep(50_000) }
+        }
+        #expect(!alive, "floe-train (pid \(stage)) outlived the killed runner")
+    }
+}

@@ -72,6 +72,12 @@ public struct LineChart: Sendable {
         self.range = range
     }
 
+    /// The legend's word for the shaded windows.
+    public var windowLegend = "anomaly"
+
+    /// Rows of window labels before they may overlap.
+    static let labelRows = 4
+
     static let marginLeft = 70.0, marginRight = 18.0, marginTop = 44.0, marginBottom = 40.0
 
     /// The SVG markup. `standalone` for a .svg file (namespace, size, styles).
@@ -127,18 +133,20 @@ public struct LineChart: Sendable {
             if let l2 { b.label(x, bottom + 29, l2, cls: "tick", anchor: .middle) }
         }
 
-        // Windows behind everything else, numbered at the top; labels stagger when close.
-        var lastLabelX = -1000.0, stagger = 0
+        // Windows behind everything else, numbered at the top; a label that would touch an
+        // earlier one goes one row down (the first row where it is clear of the others).
+        var rowEnds = [Double](repeating: -1000, count: Self.labelRows)
         for w in windows.sorted(by: { ($0.start, $0.number) < ($1.start, $1.number) }) {
             let x1 = max(left, px(w.start)), x2 = min(right, px(max(w.end, w.start)))
             guard x2 >= left, x1 <= right else { continue }
             let wpx = max(x2 - x1, 3)
             b.rect(x1, top, wpx, bottom - top, cls: "win", tooltip: w.tooltip)
             let cx = x1 + wpx / 2
-            stagger = cx - lastLabelX < 18 ? (stagger + 1) % 3 : 0
-            lastLabelX = cx
+            let radius = max(7.5, 3 + 3.2 * Double(String(w.number).count))
+            let stagger = rowEnds.firstIndex { cx - radius >= $0 + 2 } ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] }!
+            rowEnds[stagger] = cx + radius
             let cy = top + 8 + Double(stagger) * 17
-            b.circle(cx, cy, 7.5, cls: "winnum", tooltip: w.tooltip)
+            b.circle(cx, cy, radius, cls: "winnum", tooltip: w.tooltip)
             b.label(cx, cy + 3.5, String(w.number), cls: "winlbl", anchor: .middle)
         }
         for band in bands {
@@ -184,7 +192,7 @@ public struct LineChart: Sendable {
     func legend(_ b: inout SVGBuilder, right: Double) {
         var items: [(String, String)] = series.map { ($0.name, $0.style.rawValue) }
         items += bands.map { ($0.name, "band") }
-        if !windows.isEmpty { items.append(("anomaly", "win")) }
+        if !windows.isEmpty { items.append((windowLegend, "win")) }
         guard items.count > 1 || !bands.isEmpty || !windows.isEmpty else { return }
         var x = right
         for (name, cls) in items.reversed() {

@@ -139,7 +139,7 @@ struct DemoPipeline {
             let ports = w.ports.sorted().prefix(40).map(String.init)
             let summary: String
             switch labelOf[id]! {
-            case .portscan: summary = "\(hosts[0]) probed \(Units.thousands(w.ports.count)) ports on \(hosts.count) hosts" + (evil ? " " + oddText : ".")
+            case .portscan: summary = "\(hosts[0]) probed \(Units.thousands(w.ports.count)) ports on \(hosts.count) host\(hosts.count == 1 ? "" : "s")" + (evil ? " " + oddText : ".")
             case .ddos: summary = "\(Units.thousands(w.n)) flows from many sources hit \(hosts[0]), far above the forecast."
             case .exfiltration: summary = "\(hosts[0]) sent an unusually large amount of data over a connection not seen before."
             default: summary = "\(hosts[0]) called out at a fixed interval, like malware checking in."

@@ -75,6 +75,18 @@ public struct LineChart: Sendable {
     /// The legend's word for the shaded windows.
     public var windowLegend = "anomaly"
 
+    /// The same chart drawn for a phone-width page: 380 units wide (about the screen's
+    /// width, so text keeps its size), the legend on the subtitle's line, left-aligned.
+    public var compact: LineChart {
+        var c = self
+        c.width = 380
+        c.height = 230
+        c.isCompact = true
+        return c
+    }
+
+    var isCompact = false
+
     /// Rows of window labels before they may overlap.
     static let labelRows = 4
 
@@ -85,9 +97,14 @@ public struct LineChart: Sendable {
         var b = SVGBuilder(width: width, height: height, title: title, standalone: standalone, id: id)
         let left = Self.marginLeft, right = Double(width) - Self.marginRight
         let top = Self.marginTop, bottom = Double(height) - Self.marginBottom
-        b.label(left, 18, title, cls: "title")
-        if !subtitle.isEmpty { b.label(left, 34, subtitle, cls: "sub") }
-        legend(&b, right: right)
+        if isCompact {
+            b.label(8, 18, title, cls: "title")
+            legend(&b, left: 8)
+        } else {
+            b.label(left, 18, title, cls: "title")
+            if !subtitle.isEmpty { b.label(left, 34, subtitle, cls: "sub") }
+            legend(&b, right: right)
+        }
 
         var tMin = Int64.max, tMax = Int64.min
         var vMax = -Double.infinity, vMin = Double.infinity
@@ -189,11 +206,32 @@ public struct LineChart: Sendable {
         return runs.filter { $0.count > 1 }
     }
 
-    func legend(_ b: inout SVGBuilder, right: Double) {
+    func legendItems() -> [(String, String)] {
         var items: [(String, String)] = series.map { ($0.name, $0.style.rawValue) }
         items += bands.map { ($0.name, "band") }
         if !windows.isEmpty { items.append((windowLegend, "win")) }
-        guard items.count > 1 || !bands.isEmpty || !windows.isEmpty else { return }
+        guard items.count > 1 || !bands.isEmpty || !windows.isEmpty else { return [] }
+        return items
+    }
+
+    /// The compact chart's legend: one row from `left` under the title, names cut short.
+    func legend(_ b: inout SVGBuilder, left: Double) {
+        var x = left
+        for (name, cls) in legendItems() {
+            let label = SVGBuilder.truncate(name, 12)
+            if cls == "band" || cls == "win" {
+                b.rect(x, 26, 14, 9, cls: cls)
+            } else {
+                b.line(x, 30.5, x + 14, 30.5, cls: cls)
+            }
+            b.label(x + 17, 35, label, cls: "tick")
+            x += Double(HiddenCharacters.displayedLength(label)) * 6.4 + 26
+        }
+    }
+
+    func legend(_ b: inout SVGBuilder, right: Double) {
+        let items = legendItems()
+        guard !items.isEmpty else { return }
         var x = right
         for (name, cls) in items.reversed() {
             let label = SVGBuilder.truncate(name, 24)

@@ -91,10 +91,13 @@ public struct ReportTable: Sendable {
         public var numeric: Bool
         /// Hidden on a phone-width page (the HTML report's narrow layout).
         public var hiddenOnPhone: Bool
-        public init(_ title: String, numeric: Bool = false, hiddenOnPhone: Bool = false) {
+        /// On a phone-width page, code in this column may break anywhere (long hosts).
+        public var breaksOnPhone: Bool
+        public init(_ title: String, numeric: Bool = false, hiddenOnPhone: Bool = false, breaksOnPhone: Bool = false) {
             self.title = title
             self.numeric = numeric
             self.hiddenOnPhone = hiddenOnPhone
+            self.breaksOnPhone = breaksOnPhone
         }
     }
 
@@ -147,6 +150,8 @@ public struct ChartFigure: Sendable {
     public var title: String
     public var inlineSVG: String
     public var fileSVG: String
+    /// A version drawn for phone-width pages (inline), shown instead of `inlineSVG` there.
+    public var narrowSVG: String?
     public var caption: String?
 
     public init(id: String, title: String, caption: String? = nil, render: (_ standalone: Bool) -> String) {

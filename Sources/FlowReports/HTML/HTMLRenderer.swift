@@ -65,7 +65,12 @@ public enum HTMLRenderer {
         case .table(let t):
             table(t, into: &h)
         case .chart(let c):
-            h += "<figure id=\"" + Escape.attribute(c.anchor) + "\"><div class=\"chartwrap\">" + c.inlineSVG + "</div>"
+            h += "<figure id=\"" + Escape.attribute(c.anchor) + "\">"
+            if let narrow = c.narrowSVG {
+                h += "<div class=\"chartwrap wide\">" + c.inlineSVG + "</div><div class=\"chartwrap narrow\">" + narrow + "</div>"
+            } else {
+                h += "<div class=\"chartwrap\">" + c.inlineSVG + "</div>"
+            }
             if let cap = c.caption { h += "<figcaption>" + text(cap) + "</figcaption>" }
             h += "</figure>\n"
         case .list(let items, let ordered):
@@ -95,7 +100,7 @@ public enum HTMLRenderer {
         if let c = t.caption { h += "<caption>" + text(c) + "</caption>" }
         h += "<thead><tr>"
         func classes(_ c: ReportTable.Column?) -> String {
-            let names = (c?.numeric == true ? ["num"] : []) + (c?.hiddenOnPhone == true ? ["ph"] : [])
+            let names = (c?.numeric == true ? ["num"] : []) + (c?.hiddenOnPhone == true ? ["ph"] : []) + (c?.breaksOnPhone == true ? ["brk"] : [])
             return names.isEmpty ? "" : " class=\"" + names.joined(separator: " ") + "\""
         }
         for c in t.columns { h += "<th" + classes(c) + " scope=\"col\">" + text(c.title) + "</th>" }

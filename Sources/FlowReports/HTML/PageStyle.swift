@@ -50,11 +50,12 @@ enum PageStyle {
     tr:target{background:var(--warn-bg)}
     figure{margin:14px 0 18px}
     .chartwrap{overflow-x:auto}
+    .chartwrap.narrow{display:none}
     svg.chart{display:block;width:100%;max-width:980px;height:auto}
     figcaption{color:var(--muted);font-size:0.88em;margin-top:4px}
     footer{color:var(--muted);font-size:0.88em;padding-bottom:40px}
-    @media (max-width:640px){body{font-size:14px}header,main,footer{padding:0 12px}th,td{padding:4px 5px}.ph{display:none}td code{white-space:normal;overflow-wrap:anywhere}.cards{grid-template-columns:1fr}.card dt{min-width:5.5em}}
-    @media print{nav,.noprint{display:none}body{font-size:11pt;background:#fff;color:#000}figure,table,.warning,.card{break-inside:avoid}h2,h3{break-after:avoid}.chartwrap,.tablewrap{overflow:visible}.ph{display:table-cell}}
+    @media (max-width:640px){body{font-size:14px}header,main,footer{padding:0 12px}th,td{padding:4px 5px}.ph{display:none}td.brk code{white-space:normal;overflow-wrap:anywhere}table:has(.ph) td.num{white-space:normal}.chartwrap.wide{display:none}.chartwrap.narrow{display:block}.cards{grid-template-columns:1fr}.card dt{min-width:5.5em}}
+    @media print{nav,.noprint{display:none}body{font-size:11pt;background:#fff;color:#000}figure,table,.warning,.card{break-inside:avoid}h2,h3{break-after:avoid}.chartwrap,.tablewrap{overflow:visible}.ph{display:table-cell}.chartwrap.wide{display:block}.chartwrap.narrow{display:none}}
     """
 
     /// Sorts a table when its header is clicked (numeric by `data-sort`, else by text).

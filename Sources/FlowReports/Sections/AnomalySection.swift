@@ -112,7 +112,7 @@ enum AnomalySection {
             }
             return row
         }
-        var columns: [ReportTable.Column] = [.init("Rank", numeric: true), .init("Window (UTC)", hiddenOnPhone: true), .init("Kind"), .init("Hosts / series"),
+        var columns: [ReportTable.Column] = [.init("Rank", numeric: true), .init("Window (UTC)", hiddenOnPhone: true), .init("Kind"), .init("Hosts / series", breaksOnPhone: true),
                                              .init("Severity", numeric: true)]
         if hasSeverity { columns.append(.init("Score", numeric: true, hiddenOnPhone: true)) }
         columns.append(.init("Evidence", hiddenOnPhone: true))

@@ -36,7 +36,9 @@ enum TrafficSection {
                 caption += " Shaded, numbered windows are the ranked anomalies (see Anomalies)."
             }
             let c = chart
-            blocks.append(.chart(ChartFigure(id: "traffic-" + m.name, title: c.title, caption: caption) { c.svg(standalone: $0, id: $0 ? nil : "svg-traffic-" + m.name) }))
+            var figure = ChartFigure(id: "traffic-" + m.name, title: c.title, caption: caption) { c.svg(standalone: $0, id: $0 ? nil : "svg-traffic-" + m.name) }
+            figure.narrowSVG = c.compact.svg(standalone: false)
+            blocks.append(.chart(figure))
         }
         if input.forecasts.isEmpty {
             blocks.append(.absent("No forecast band: no time-series model ran (the scores folder has no report feed with series)."))
@@ -47,8 +49,10 @@ enum TrafficSection {
             chart.windows = windows.filter { $0.entity == f.name }
             if input.incidents != nil { chart.windowLegend = "incident" }
             let c = chart
-            blocks.append(.chart(ChartFigure(id: "series-" + Escape.slug(f.name), title: c.title,
-                                             caption: "Series " + f.name + (f.model.map { ", model " + $0 } ?? "") + ".") { c.svg(standalone: $0) }))
+            var figure = ChartFigure(id: "series-" + Escape.slug(f.name), title: c.title,
+                                     caption: "Series " + f.name + (f.model.map { ", model " + $0 } ?? "") + ".") { c.svg(standalone: $0) }
+            figure.narrowSVG = c.compact.svg(standalone: false)
+            blocks.append(.chart(figure))
         }
         let heat = HeatmapChart(title: "Bytes by hour of day and day of week (UTC)", format: .bytes, values: t.heatmapBytes.map { Double($0) })
         blocks.append(.chart(ChartFigure(id: "heatmap", title: heat.title,

@@ -159,10 +159,10 @@ public struct LineChart: Sendable {
             let wpx = max(x2 - x1, 3)
             b.rect(x1, top, wpx, bottom - top, cls: "win", tooltip: w.tooltip)
             let cx = x1 + wpx / 2
-            let radius = max(7.5, 3 + 3.2 * Double(String(w.number).count))
+            let radius = max(7.5, 3 + 3 * Double(String(w.number).count))
             let stagger = rowEnds.firstIndex { cx - radius >= $0 + 2 } ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] }!
             rowEnds[stagger] = cx + radius
-            let cy = top + 8 + Double(stagger) * 17
+            let cy = top + 8 + Double(stagger) * 19
             b.circle(cx, cy, radius, cls: "winnum", tooltip: w.tooltip)
             b.label(cx, cy + 3.5, String(w.number), cls: "winlbl", anchor: .middle)
         }

@@ -157,3 +157,30 @@ import Testing
         #expect(UTCText.window(at0214, at0214 + 300_000) == "2026-11-01 02:14–02:19")
     }
 }
+
+@Suite struct WindowMarkerTests {
+    /// Four incidents minutes apart on a day-long chart (wide and compact): their numbered
+    /// markers sit on different rows, none on top of another.
+    @Test func closeMarkersDoNotOverlap() throws {
+        let start: Int64 = 20_758 * 86_400_000
+        let times = (0..<288).map { start + Int64($0) * 300_000 }
+        let windows = (0..<4).map { MarkedWindow(number: [12, 3, 10, 1][$0], start: start + 36_000_000 + Int64($0) * 120_000,
+                                                 end: start + 36_300_000 + Int64($0) * 120_000, tooltip: "w\($0)") }
+        let chart = LineChart(title: "Flows", format: .count, series: [LineSeries(name: "flows", times: times, values: times.map { _ in 5 })],
+                              windows: windows, range: (start, start + 86_400_000))
+        for svg in [chart.svg(standalone: false), chart.compact.svg(standalone: false)] {
+            let circles = svg.components(separatedBy: "<circle class=\"winnum\" ").dropFirst().map { part -> (Double, Double, Double) in
+                func attr(_ n: String) -> Double { Double(part.components(separatedBy: n + "=\"")[1].prefix { $0 != "\"" })! }
+                return (attr("cx"), attr("cy"), attr("r"))
+            }
+            #expect(circles.count == 4)
+            for i in circles.indices {
+                for j in circles.indices where j > i {
+                    let (a, b) = (circles[i], circles[j])
+                    let d = ((a.0 - b.0) * (a.0 - b.0) + (a.1 - b.1) * (a.1 - b.1)).squareRoot()
+                    #expect(d >= a.2 + b.2, "markers \(i) and \(j) overlap")
+                }
+            }
+        }
+    }
+}

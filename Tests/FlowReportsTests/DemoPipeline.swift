@@ -23,7 +23,8 @@ struct TempFolder {
 /// The demo pipeline of the tests and of scripts/report/screenshot.sh: generated flows
 /// (with anomalies and dirt) → a raw Arrow file and an ingest manifest → floe-clean's
 /// engine → the dataset; plus a scores folder with an anomalies table made from the
-/// generator's labels and a report feed standing in for the models (forecast = the same
+/// generator's labels (with the newer severity, p_value and incident columns), an
+/// incidents table grouping them, and a report feed standing in for the models (forecast = the same
 /// hour of the other day, clusters and host graph from the dataset's top tables).
 struct DemoPipeline {
     let root: String
@@ -103,13 +104,51 @@ struct DemoPipeline {
                 : "\(Units.thousands(w.n)) flows labelled \(label.name); usual 0"
             records.append((kinds[label]!, entity, w.start, w.end, Double(w.n).squareRoot(), evidence))
         }
+        // The scan is seen twice (also as a fan-out burst of the same host): two rows, one incident.
+        if let scan = windows[.portscan] {
+            let host = scan.hosts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key.description
+            records.append(("fan_out_burst", evil ? oddText : host, scan.start, scan.end, Double(scan.n).squareRoot() * 0.6,
+                            "\(Units.thousands(scan.hosts.count)) hosts contacted; usual 4"))
+        }
         records.sort { ($0.4, $0.1) > ($1.4, $1.1) }
-        var csv = "rank,kind,entity,start,end,score,evidence\n"
+        // Incidents: one per generator label, its rows' ranks as detections.
+        let incidentKinds: [String: (String, String)] = ["port_scan": ("port_scan", "inc-scan"), "fan_out_burst": ("port_scan", "inc-scan"),
+                                                          "volume_spike": ("ddos", "inc-flood"), "new_heavy_edge": ("exfiltration", "inc-exfil"),
+                                                          "cluster_outlier": ("beaconing", "inc-beacon")]
+        let labelOf: [String: TrafficLabel] = ["inc-scan": .portscan, "inc-flood": .ddos, "inc-exfil": .exfiltration, "inc-beacon": .beaconing]
+        var csv = "rank,kind,entity,start,end,score,evidence,severity,p_value,incident\n"
         func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let top = records.map(\.4).max() ?? 1
+        var members: [String: [Int]] = [:], severities: [String: Double] = [:]
         for (i, r) in records.enumerated() {
-            csv += "\(i + 1),\(r.0),\(q(r.1)),\(CivilTime.isoString(millis: r.2)),\(CivilTime.isoString(millis: r.3)),\(Units.plain(r.4, 3)),\(q(r.5))\n"
+            let id = incidentKinds[r.0]!.1
+            let severity = (r.4 / top * 90).rounded()
+            members[id, default: []].append(i + 1)
+            severities[id] = max(severities[id] ?? 0, severity)
+            csv += "\(i + 1),\(r.0),\(q(r.1)),\(CivilTime.isoString(millis: r.2)),\(CivilTime.isoString(millis: r.3)),\(Units.plain(r.4, 3)),\(q(r.5)),"
+                + "\(Units.plain(severity, 0)),\(Units.plain(0.001 * Double(i + 1), 4)),\(id)\n"
         }
         try Data(csv.utf8).write(to: URL(fileURLWithPath: scores + "/anomalies.csv"))
+        // Severities spread over the bands, most severe first.
+        let bandSeverity = [92.0, 61, 38, 12]
+        var incidents = "rank,id,kind,severity,start,end,hosts,ports,detections,summary\n"
+        for (rank, id) in members.keys.sorted(by: { (severities[$0]!, $1) > (severities[$1]!, $0) }).enumerated() {
+            let w = windows[labelOf[id]!]!
+            let kind = incidentKinds.values.first { $0.1 == id }!.0
+            let hosts = w.hosts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { $0.key.description }
+            let ports = w.ports.sorted().prefix(40).map(String.init)
+            let summary: String
+            switch labelOf[id]! {
+            case .portscan: summary = "\(hosts[0]) probed \(Units.thousands(w.ports.count)) ports on \(hosts.count) host\(hosts.count == 1 ? "" : "s")" + (evil ? " " + oddText : ".")
+            case .ddos: summary = "\(Units.thousands(w.n)) flows from many sources hit \(hosts[0]), far above the forecast."
+            case .exfiltration: summary = "\(hosts[0]) sent an unusually large amount of data over a connection not seen before."
+            default: summary = "\(hosts[0]) called out at a fixed interval, like malware checking in."
+            }
+            incidents += "\(rank + 1),\(id),\(kind),\(Units.plain(bandSeverity[min(rank, 3)], 0)),\(CivilTime.isoString(millis: w.start)),"
+                + "\(CivilTime.isoString(millis: w.end)),\(q(hosts.joined(separator: " "))),\(q(ports.joined(separator: " "))),"
+                + "\(members[id]!.map(String.init).joined(separator: " ")),\(q(summary))\n"
+        }
+        try Data(incidents.utf8).write(to: URL(fileURLWithPath: scores + "/incidents.csv"))
         try Data(Self.feed(dataset: dataset, days: gen.startDay...(gen.startDay + Int64(days) - 1), oddText: evil ? oddText : nil).utf8)
             .write(to: URL(fileURLWithPath: scores + "/report-feed.json"))
     }

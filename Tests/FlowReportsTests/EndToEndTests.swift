@@ -37,7 +37,7 @@ import Testing
         #expect(input.ingest?.totals.rowsRead == Int64(demo.rowsGenerated) + demo.ingestRejected)
 
         // The printed numbers are the manifests' numbers.
-        let summary = try #require(doc.sections.first)
+        let summary = try #require(doc.sections.first { $0.id == "summary" })
         let summaryHTML = html.components(separatedBy: "<section id=\"traffic\">")[0]
         #expect(summaryHTML.contains("<strong>" + Units.thousands(c.rowsOut) + "</strong>"))
         for n in [c.rowsIn, c.rowsOut, c.rowsRejected, c.duplicates, Int64(demo.rowsGenerated), Int64(demo.rowsGenerated) + demo.ingestRejected, demo.ingestRejected] {
@@ -49,7 +49,7 @@ import Testing
         }
         #expect(summary.blocks.contains { if case .warning = $0 { return true } else { return false } })
 
-        // Anomalies: ranked, explained, linked to the chart, numbered on it.
+        // Anomalies: ranked, explained, linked to the chart (from the incident cards), numbered on it.
         let anomalies = try #require(input.anomalies)
         #expect(!anomalies.isEmpty)
         #expect(anomalies.map(\.rank) == Array(1...anomalies.count))
@@ -58,7 +58,12 @@ import Testing
         let bytesChart = try #require(doc.charts.first { $0.id == "traffic-bytes" })
         #expect(bytesChart.inlineSVG.contains("class=\"win\""))
         #expect(bytesChart.inlineSVG.contains("class=\"band\""))
-        #expect(html.contains("scanned ports between"))
+        // The demo has incidents: the sentences speak of them, one marker each on the chart.
+        let incidents = try #require(input.incidents)
+        #expect(incidents.count == 4 && anomalies.count == 5)
+        #expect(html.contains("The top 4 incidents in a sentence:"))
+        #expect(html.contains("Port scan (") && html.contains("(92 · critical)"))
+        #expect(bytesChart.inlineSVG.components(separatedBy: "class=\"winnum\"").count - 1 == incidents.count)
 
         // Small and self-contained.
         #expect(html.utf8.count < 400_000)

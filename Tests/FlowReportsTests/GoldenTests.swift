@@ -66,10 +66,19 @@ import Testing
                                      neighbourhood: .init(centre: "10.0.4.7", nodes: [.init(id: "10.0.0.9", anomalous: true), .init(id: "198.51.100.7")],
                                                           edges: [.init(src: "10.0.4.7", dst: "10.0.0.9", bytes: 250_000, isNew: true),
                                                                   .init(src: "10.0.4.7", dst: "198.51.100.7", bytes: 300_000_000)]))
+        let incidents = [
+            Incident(rank: 1, id: "inc-1", kind: "port_scan", severity: 88, start: start + 2 * hour + 14 * 60_000, end: start + 2 * hour + 19 * 60_000,
+                     hosts: ["10.0.4.7", "10.0.0.9", "10.0.0.1"], ports: ["22", "23", "80", "443", "3389", "8080", "8443", "5900", "21", "25"], detections: [1],
+                     summary: "10.0.4.7 probed 4,812 ports on two hosts in five minutes."),
+            Incident(rank: 2, id: "inc-2", kind: "volume_spike", severity: 52, start: start + 30 * 300_000, end: start + 31 * 300_000,
+                     hosts: ["flows"], detections: [2], summary: "Flows rose to eleven times the forecast for five minutes."),
+        ]
         return ReportInput(title: "Small network, 2026-11-01", firstDay: day, lastDay: day, generatedAt: "2026-11-02T00:00:00Z", toolVersion: "0.1.0",
                            traffic: traffic, anomalies: anomalies, forecasts: [forecast], clusters: clusters, hostGraph: graph,
                            models: [ModelReference(name: "kmeans", path: "models/kmeans.json", fingerprint: "xxh64:0000000000000001")],
-                           sources: [("dataset", "data/flows")], parameters: [("period", "2026-11-01")])
+                           sources: [("dataset", "data/flows")], parameters: [("period", "2026-11-01")],
+                           incidents: incidents, anomalyDetails: [1: AnomalyDetail(severity: 88, pValue: 0.0001, incident: "inc-1"),
+                                                                  2: AnomalyDetail(severity: 52, pValue: 0.002, incident: "inc-2")])
     }
 
     @Test(arguments: ["small.html", "small.md", "chart-traffic-flows.svg"])

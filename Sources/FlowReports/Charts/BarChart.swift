@@ -20,6 +20,17 @@ public struct BarChart: Sendable {
     public var width = 760
     /// Characters of a label before it is cut with an ellipsis.
     public var labelLimit = 30
+    /// Room right of the longest bar for its value text.
+    public var valueRoom = 96.0
+
+    /// The same chart for a phone-width page: 380 units wide, labels cut at 15 characters.
+    public var compact: BarChart {
+        var c = self
+        c.width = 380
+        c.labelLimit = 15
+        c.valueRoom = 112
+        return c
+    }
 
     public init(title: String, format: ValueFormat, items: [Item]) {
         self.title = title
@@ -35,7 +46,7 @@ public struct BarChart: Sendable {
         var b = SVGBuilder(width: width, height: height, title: title, standalone: standalone, id: id)
         b.label(8, 18, title, cls: "title")
         let left = Double(min(labelLimit, 40)) * 6.6 + 16
-        let right = Double(width) - 96
+        let right = Double(width) - valueRoom
         guard !items.isEmpty else {
             b.label(Double(width) / 2, Self.top + 14, "nothing in this period", cls: "empty", anchor: .middle)
             return b.finish()

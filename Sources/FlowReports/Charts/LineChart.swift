@@ -72,6 +72,24 @@ public struct LineChart: Sendable {
         self.range = range
     }
 
+    /// The legend's word for the shaded windows.
+    public var windowLegend = "anomaly"
+
+    /// The same chart drawn for a phone-width page: 380 units wide (about the screen's
+    /// width, so text keeps its size), the legend on the subtitle's line, left-aligned.
+    public var compact: LineChart {
+        var c = self
+        c.width = 380
+        c.height = 230
+        c.isCompact = true
+        return c
+    }
+
+    var isCompact = false
+
+    /// Rows of window labels before they may overlap.
+    static let labelRows = 4
+
     static let marginLeft = 70.0, marginRight = 18.0, marginTop = 44.0, marginBottom = 40.0
 
     /// The SVG markup. `standalone` for a .svg file (namespace, size, styles).
@@ -79,9 +97,14 @@ public struct LineChart: Sendable {
         var b = SVGBuilder(width: width, height: height, title: title, standalone: standalone, id: id)
         let left = Self.marginLeft, right = Double(width) - Self.marginRight
         let top = Self.marginTop, bottom = Double(height) - Self.marginBottom
-        b.label(left, 18, title, cls: "title")
-        if !subtitle.isEmpty { b.label(left, 34, subtitle, cls: "sub") }
-        legend(&b, right: right)
+        if isCompact {
+            b.label(8, 18, title, cls: "title")
+            legend(&b, left: 8)
+        } else {
+            b.label(left, 18, title, cls: "title")
+            if !subtitle.isEmpty { b.label(left, 34, subtitle, cls: "sub") }
+            legend(&b, right: right)
+        }
 
         var tMin = Int64.max, tMax = Int64.min
         var vMax = -Double.infinity, vMin = Double.infinity
@@ -127,18 +150,20 @@ public struct LineChart: Sendable {
             if let l2 { b.label(x, bottom + 29, l2, cls: "tick", anchor: .middle) }
         }
 
-        // Windows behind everything else, numbered at the top; labels stagger when close.
-        var lastLabelX = -1000.0, stagger = 0
+        // Windows behind everything else, numbered at the top; a label that would touch an
+        // earlier one goes one row down (the first row where it is clear of the others).
+        var rowEnds = [Double](repeating: -1000, count: Self.labelRows)
         for w in windows.sorted(by: { ($0.start, $0.number) < ($1.start, $1.number) }) {
             let x1 = max(left, px(w.start)), x2 = min(right, px(max(w.end, w.start)))
             guard x2 >= left, x1 <= right else { continue }
             let wpx = max(x2 - x1, 3)
             b.rect(x1, top, wpx, bottom - top, cls: "win", tooltip: w.tooltip)
             let cx = x1 + wpx / 2
-            stagger = cx - lastLabelX < 18 ? (stagger + 1) % 3 : 0
-            lastLabelX = cx
-            let cy = top + 8 + Double(stagger) * 17
-            b.circle(cx, cy, 7.5, cls: "winnum", tooltip: w.tooltip)
+            let radius = max(7.5, 3 + 3 * Double(String(w.number).count))
+            let stagger = rowEnds.firstIndex { cx - radius >= $0 + 2 } ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] }!
+            rowEnds[stagger] = cx + radius
+            let cy = top + 8 + Double(stagger) * 19
+            b.circle(cx, cy, radius, cls: "winnum", tooltip: w.tooltip)
             b.label(cx, cy + 3.5, String(w.number), cls: "winlbl", anchor: .middle)
         }
         for band in bands {
@@ -181,11 +206,32 @@ public struct LineChart: Sendable {
         return runs.filter { $0.count > 1 }
     }
 
-    func legend(_ b: inout SVGBuilder, right: Double) {
+    func legendItems() -> [(String, String)] {
         var items: [(String, String)] = series.map { ($0.name, $0.style.rawValue) }
         items += bands.map { ($0.name, "band") }
-        if !windows.isEmpty { items.append(("anomaly", "win")) }
-        guard items.count > 1 || !bands.isEmpty || !windows.isEmpty else { return }
+        if !windows.isEmpty { items.append((windowLegend, "win")) }
+        guard items.count > 1 || !bands.isEmpty || !windows.isEmpty else { return [] }
+        return items
+    }
+
+    /// The compact chart's legend: one row from `left` under the title, names cut short.
+    func legend(_ b: inout SVGBuilder, left: Double) {
+        var x = left
+        for (name, cls) in legendItems() {
+            let label = SVGBuilder.truncate(name, 12)
+            if cls == "band" || cls == "win" {
+                b.rect(x, 26, 14, 9, cls: cls)
+            } else {
+                b.line(x, 30.5, x + 14, 30.5, cls: cls)
+            }
+            b.label(x + 17, 35, label, cls: "tick")
+            x += Double(HiddenCharacters.displayedLength(label)) * 6.4 + 26
+        }
+    }
+
+    func legend(_ b: inout SVGBuilder, right: Double) {
+        let items = legendItems()
+        guard !items.isEmpty else { return }
         var x = right
         for (name, cls) in items.reversed() {
             let label = SVGBuilder.truncate(name, 24)

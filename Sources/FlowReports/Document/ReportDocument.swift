@@ -54,15 +54,50 @@ public enum Block: Sendable {
     case table(ReportTable)
     case chart(ChartFigure)
     case list([[Inline]], ordered: Bool)
+    /// Cards (the incidents) in the HTML page; the Markdown report shows `markdown`, a
+    /// table of the same items, instead.
+    case cards([Card], markdown: ReportTable)
+}
+
+/// A boxed item that leads the report (an incident).
+public struct Card: Sendable {
+    /// Anchor id (fixed text, not log data).
+    public var id: String
+    /// "#1", shown before the title.
+    public var label: String
+    public var title: String
+    /// The severity badge text ("92 · critical").
+    public var badge: String
+    /// Colour class of the badge and the card's edge: a `SeverityBand` name.
+    public var tone: String
+    /// A sentence under the title.
+    public var summary: [Inline]
+    public var facts: [(String, [Inline])]
+
+    public init(id: String, label: String, title: String, badge: String, tone: String, summary: [Inline], facts: [(String, [Inline])]) {
+        self.id = id
+        self.label = label
+        self.title = title
+        self.badge = badge
+        self.tone = tone
+        self.summary = summary
+        self.facts = facts
+    }
 }
 
 public struct ReportTable: Sendable {
     public struct Column: Sendable, Equatable {
         public var title: String
         public var numeric: Bool
-        public init(_ title: String, numeric: Bool = false) {
+        /// Hidden on a phone-width page (the HTML report's narrow layout).
+        public var hiddenOnPhone: Bool
+        /// On a phone-width page, code in this column may break anywhere (long hosts).
+        public var breaksOnPhone: Bool
+        public init(_ title: String, numeric: Bool = false, hiddenOnPhone: Bool = false, breaksOnPhone: Bool = false) {
             self.title = title
             self.numeric = numeric
+            self.hiddenOnPhone = hiddenOnPhone
+            self.breaksOnPhone = breaksOnPhone
         }
     }
 
@@ -96,6 +131,8 @@ public struct ReportTable: Sendable {
     public var sortable: Bool
     /// A line under the table (e.g. "12 more in anomalies.csv").
     public var note: String?
+    /// HTML ids of the rows (link targets), by row index; nil or missing = none.
+    public var rowIDs: [String?] = []
 
     public init(caption: String? = nil, columns: [Column], rows: [[Cell]], sortable: Bool = true, note: String? = nil) {
         self.caption = caption
@@ -113,6 +150,8 @@ public struct ChartFigure: Sendable {
     public var title: String
     public var inlineSVG: String
     public var fileSVG: String
+    /// A version drawn for phone-width pages (inline), shown instead of `inlineSVG` there.
+    public var narrowSVG: String?
     public var caption: String?
 
     public init(id: String, title: String, caption: String? = nil, render: (_ standalone: Bool) -> String) {

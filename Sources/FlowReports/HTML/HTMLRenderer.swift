@@ -65,28 +65,50 @@ public enum HTMLRenderer {
         case .table(let t):
             table(t, into: &h)
         case .chart(let c):
-            h += "<figure id=\"" + Escape.attribute(c.anchor) + "\"><div class=\"chartwrap\">" + c.inlineSVG + "</div>"
+            h += "<figure id=\"" + Escape.attribute(c.anchor) + "\">"
+            if let narrow = c.narrowSVG {
+                h += "<div class=\"chartwrap wide\">" + c.inlineSVG + "</div><div class=\"chartwrap narrow\">" + narrow + "</div>"
+            } else {
+                h += "<div class=\"chartwrap\">" + c.inlineSVG + "</div>"
+            }
             if let cap = c.caption { h += "<figcaption>" + text(cap) + "</figcaption>" }
             h += "</figure>\n"
         case .list(let items, let ordered):
             h += ordered ? "<ol>" : "<ul>"
             for i in items { h += "<li>" + inline(i) + "</li>" }
             h += ordered ? "</ol>\n" : "</ul>\n"
+        case .cards(let cards, _):
+            h += "<div class=\"cards\">\n"
+            for c in cards { card(c, into: &h) }
+            h += "</div>\n"
         }
+    }
+
+    static func card(_ c: Card, into h: inout String) {
+        let tone = Escape.attribute(c.tone)
+        h += "<article class=\"card sev-" + tone + "\" id=\"" + Escape.attribute(c.id) + "\">"
+        h += "<div class=\"cardhead\"><h3><span class=\"cardnum\">" + text(c.label) + "</span> " + text(c.title) + "</h3>"
+        h += "<span class=\"sev sev-" + tone + "\">" + text(c.badge) + "</span></div>"
+        if !c.summary.isEmpty { h += "<p class=\"cardsum\">" + inline(c.summary) + "</p>" }
+        h += "<dl>"
+        for (k, v) in c.facts { h += "<div><dt>" + text(k) + "</dt><dd>" + inline(v) + "</dd></div>" }
+        h += "</dl></article>\n"
     }
 
     static func table(_ t: ReportTable, into h: inout String) {
         h += "<div class=\"tablewrap\"><table" + (t.sortable && t.rows.count > 1 ? " class=\"sortable\"" : "") + ">"
         if let c = t.caption { h += "<caption>" + text(c) + "</caption>" }
         h += "<thead><tr>"
-        for c in t.columns { h += (c.numeric ? "<th class=\"num\" scope=\"col\">" : "<th scope=\"col\">") + text(c.title) + "</th>" }
+        func classes(_ c: ReportTable.Column?) -> String {
+            let names = (c?.numeric == true ? ["num"] : []) + (c?.hiddenOnPhone == true ? ["ph"] : []) + (c?.breaksOnPhone == true ? ["brk"] : [])
+            return names.isEmpty ? "" : " class=\"" + names.joined(separator: " ") + "\""
+        }
+        for c in t.columns { h += "<th" + classes(c) + " scope=\"col\">" + text(c.title) + "</th>" }
         h += "</tr></thead><tbody>\n"
-        for row in t.rows {
-            h += "<tr>"
+        for (r, row) in t.rows.enumerated() {
+            if r < t.rowIDs.count, let id = t.rowIDs[r] { h += "<tr id=\"" + Escape.attribute(id) + "\">" } else { h += "<tr>" }
             for (i, cell) in row.enumerated() {
-                let numeric = i < t.columns.count && t.columns[i].numeric
-                h += "<td"
-                if numeric { h += " class=\"num\"" }
+                h += "<td" + classes(i < t.columns.count ? t.columns[i] : nil)
                 if let k = cell.sortKey { h += " data-sort=\"" + Units.plain(k, 3) + "\"" }
                 h += ">"
                 var content = text(cell.text)

@@ -1,34 +1,58 @@
 import FlowModels
 import Foundation
 
-/// Reads the ranked anomalies table `anomalies.csv` (RFC 4180: a header line, fields in
-/// double quotes may hold commas, quotes as `""` and line breaks) with the columns
-/// `rank, kind, entity, start, end, score, evidence` in any order; times in ISO 8601 UTC
-/// or epoch milliseconds.
+/// What `anomalies.csv` says about a row beyond `AnomalyRecord`: the columns
+/// `severity, p_value, incident` that newer floe-score writes at the end (nil when an
+/// older file has no such column or the cell is empty).
+public struct AnomalyDetail: Sendable, Equatable {
+    /// 0–100, the scale of the incidents' severity.
+    public var severity: Double?
+    public var pValue: Double?
+    /// The id of the incident (in `incidents.csv`) this row belongs to.
+    public var incident: String?
+
+    public init(severity: Double? = nil, pValue: Double? = nil, incident: String? = nil) {
+        self.severity = severity
+        self.pValue = pValue
+        self.incident = incident
+    }
+}
+
+/// Reads the ranked anomalies table `anomalies.csv` (RFC 4180, see `CSVRecords`) with the
+/// columns `rank, kind, entity, start, end, score, evidence` and, in newer files,
+/// `severity, p_value, incident`, in any order; times in ISO 8601 UTC or epoch milliseconds.
 public enum AnomalyTableReader {
     public static let fileName = "anomalies.csv"
     static let required = ["kind", "entity", "start", "end", "score"]
 
     public static func load(path: String) throws -> [AnomalyRecord] {
+        try loadTable(path: path).map(\.record)
+    }
+
+    /// The rows with their details, in rank order.
+    public static func loadTable(path: String) throws -> [(record: AnomalyRecord, detail: AnomalyDetail)] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ReportError.unreadable(path: path, reason: "cannot read the anomalies table (\(error.localizedDescription))")
         }
-        return try parse([UInt8](data), path: path)
+        return try parseTable([UInt8](data), path: path)
     }
 
     /// Parses CSV bytes; `path` names the file in errors.
     public static func parse(_ bytes: [UInt8], path: String) throws -> [AnomalyRecord] {
-        let rows = try records(bytes, path: path)
+        try parseTable(bytes, path: path).map(\.record)
+    }
+
+    public static func parseTable(_ bytes: [UInt8], path: String) throws -> [(record: AnomalyRecord, detail: AnomalyDetail)] {
+        let rows = try CSVRecords.parse(bytes, path: path)
         guard let header = rows.first else { return [] }
-        var column: [String: Int] = [:]
-        for (i, name) in header.enumerated() { column[name.fields.trimmedOfSpace().lowercased()] = i }
+        let column = CSVRecords.columns(header)
         for name in required where column[name] == nil {
             throw ReportError.unreadable(path: path, reason: "the header has no '\(name)' column (expected rank, kind, entity, start, end, score, evidence)")
         }
-        var out: [AnomalyRecord] = []
+        var out: [(record: AnomalyRecord, detail: AnomalyDetail)] = []
         for (n, row) in rows.dropFirst().enumerated() {
             if row.count == 1 && row[0].fields.isEmpty { continue }
             let line = row.first?.line ?? 0
@@ -45,64 +69,17 @@ public enum AnomalyTableReader {
             guard let scoreText = field("score"), let score = Double(scoreText.trimmedOfSpace()) else {
                 throw ReportError.unreadable(path: path, reason: "line \(line): 'score' is not a number")
             }
+            func number(_ name: String) -> Double? {
+                field(name).flatMap { Double($0.trimmedOfSpace()) }.flatMap { $0.isFinite ? $0 : nil }
+            }
             let rank = field("rank").flatMap { Int($0.trimmedOfSpace()) } ?? (n + 1)
-            out.append(AnomalyRecord(rank: rank, kind: field("kind") ?? "", entity: field("entity") ?? "",
-                                     start: try instant("start"), end: try instant("end"), score: score,
-                                     evidence: field("evidence") ?? ""))
+            let incident = field("incident")?.trimmedOfSpace()
+            out.append((AnomalyRecord(rank: rank, kind: field("kind") ?? "", entity: field("entity") ?? "",
+                                      start: try instant("start"), end: try instant("end"), score: score,
+                                      evidence: field("evidence") ?? ""),
+                        AnomalyDetail(severity: number("severity"), pValue: number("p_value"),
+                                      incident: incident?.isEmpty == false ? incident : nil)))
         }
-        return out.sorted { ($0.rank, $0.start, $0.entity) < ($1.rank, $1.start, $1.entity) }
-    }
-
-    struct Field {
-        var fields: String
-        var line: Int
-    }
-
-    /// Splits CSV into records of fields (each field remembers its record's first line).
-    static func records(_ b: [UInt8], path: String) throws -> [[Field]] {
-        var rows: [[Field]] = []
-        var row: [Field] = []
-        var field: [UInt8] = []
-        var i = 0, line = 1, rowLine = 1
-        var quoted = false, wasQuoted = false
-        func endField() {
-            row.append(Field(fields: String(decoding: field, as: UTF8.self), line: rowLine))
-            field.removeAll(keepingCapacity: true)
-            wasQuoted = false
-        }
-        while i < b.count {
-            let c = b[i]
-            if quoted {
-                if c == UInt8(ascii: "\"") {
-                    if i + 1 < b.count && b[i + 1] == UInt8(ascii: "\"") { field.append(c); i += 2; continue }
-                    quoted = false
-                } else {
-                    if c == UInt8(ascii: "\n") { line += 1 }
-                    field.append(c)
-                }
-                i += 1
-                continue
-            }
-            switch c {
-            case UInt8(ascii: "\""):
-                if field.isEmpty && !wasQuoted { quoted = true; wasQuoted = true } else { field.append(c) }
-            case UInt8(ascii: ","):
-                endField()
-            case UInt8(ascii: "\r"):
-                break
-            case UInt8(ascii: "\n"):
-                endField()
-                rows.append(row)
-                row = []
-                line += 1
-                rowLine = line
-            default:
-                field.append(c)
-            }
-            i += 1
-        }
-        if quoted { throw ReportError.unreadable(path: path, reason: "line \(rowLine): a quoted field is not closed before the end of the file") }
-        if !field.isEmpty || !row.isEmpty { endField(); rows.append(row) }
-        return rows
+        return out.sorted { ($0.record.rank, $0.record.start, $0.record.entity) < ($1.record.rank, $1.record.start, $1.record.entity) }
     }
 }

@@ -18,6 +18,11 @@ public struct ReportInput: Sendable {
     public var traffic: TrafficStats
     /// The ranked anomalies table; nil when no scores were given or none were written.
     public var anomalies: [AnomalyRecord]?
+    /// Newer anomalies tables' extra columns, by anomaly rank (empty for older files).
+    public var anomalyDetails: [Int: AnomalyDetail] = [:]
+    /// The incidents table, in rank order; nil when the scores folder has none (older
+    /// floe-score): the report then leads with the anomalies.
+    public var incidents: [Incident]?
     /// Forecast series; empty when no time-series model ran.
     public var forecasts: [ForecastSeries]
     public var clusters: ClusterSummary?
@@ -35,7 +40,8 @@ public struct ReportInput: Sendable {
                 ingest: IngestSummary? = nil, clean: CleanSummary? = nil, traffic: TrafficStats,
                 anomalies: [AnomalyRecord]? = nil, forecasts: [ForecastSeries] = [], clusters: ClusterSummary? = nil,
                 hostGraph: HostGraphSummary? = nil, models: [ModelReference] = [], sources: [(String, String)] = [],
-                parameters: [(String, String)] = [], pipeline: String? = nil) {
+                parameters: [(String, String)] = [], pipeline: String? = nil,
+                incidents: [Incident]? = nil, anomalyDetails: [Int: AnomalyDetail] = [:]) {
         self.title = title
         self.firstDay = firstDay
         self.lastDay = lastDay
@@ -52,5 +58,7 @@ public struct ReportInput: Sendable {
         self.sources = sources
         self.parameters = parameters
         self.pipeline = pipeline
+        self.incidents = incidents
+        self.anomalyDetails = anomalyDetails
     }
 }

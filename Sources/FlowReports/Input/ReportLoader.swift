@@ -64,6 +64,8 @@ public enum ReportLoader {
             ingest = try IngestSummary.load(path: path)
         }
         var anomalies: [AnomalyRecord]?
+        var details: [Int: AnomalyDetail] = [:]
+        var incidents: [Incident]?
         var feed: ReportFeed?
         if let dir = o.scoresDir {
             var isDir: ObjCBool = false
@@ -72,8 +74,11 @@ public enum ReportLoader {
             }
             let table = dir + "/" + AnomalyTableReader.fileName
             if FileManager.default.fileExists(atPath: table) {
-                anomalies = try AnomalyTableReader.load(path: table)
+                let rows = try AnomalyTableReader.loadTable(path: table)
+                anomalies = rows.map(\.record)
+                for r in rows where details[r.record.rank] == nil { details[r.record.rank] = r.detail }
             }
+            incidents = try IncidentTableReader.loadIfPresent(path: dir + "/" + IncidentTableReader.fileName)
             let feedPath = dir + "/" + ReportFeed.fileName
             if FileManager.default.fileExists(atPath: feedPath) { feed = try ReportFeed.load(path: feedPath) }
         }
@@ -95,6 +100,7 @@ public enum ReportLoader {
             firstDay: firstDay, lastDay: lastDay, generatedAt: generatedAt, toolVersion: toolVersion,
             ingest: ingest, clean: clean, traffic: traffic, anomalies: anomalies,
             forecasts: feed?.series ?? [], clusters: feed?.clusters, hostGraph: feed?.hostGraph,
-            models: feed?.models ?? [], sources: sources, parameters: parameters, pipeline: o.pipeline)
+            models: feed?.models ?? [], sources: sources, parameters: parameters, pipeline: o.pipeline,
+            incidents: incidents, anomalyDetails: details)
     }
 }

@@ -46,6 +46,8 @@ public enum MarkdownRenderer {
             return s
         case .list(let items, let ordered):
             return items.enumerated().map { (ordered ? "\($0.offset + 1). " : "- ") + inline($0.element) }.joined(separator: "\n") + "\n"
+        case .cards(_, let markdown):
+            return table(markdown)
         }
     }
 

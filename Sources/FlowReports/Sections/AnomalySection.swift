@@ -10,10 +10,20 @@ enum AnomalySection {
     /// Anomalies explained in a sentence.
     static let explained = 5
 
-    /// Windows of the top anomalies overlapping the period, numbered by rank.
+    /// Windows drawn on the traffic charts: one per incident (numbered by the incident's
+    /// rank) when there is an incidents table, so the markers of one scan do not pile up;
+    /// else those of the top anomalies overlapping the period, numbered by rank.
     static func windows(_ input: ReportInput) -> [MarkedWindow] {
-        guard let list = input.anomalies else { return [] }
         let t = input.traffic
+        if let incidents = input.incidents {
+            return incidents.filter { $0.end >= t.periodStart && $0.start < t.periodEnd }.prefix(maxWindows).map {
+                MarkedWindow(number: $0.rank, start: $0.start, end: $0.end,
+                             tooltip: "#\($0.rank) \(IncidentKind.title($0.kind)) (\(IncidentSection.badge($0)))"
+                                + ($0.hosts.first.map { " " + $0 } ?? "") + ", \(UTCText.window($0.start, $0.end)) UTC: \($0.summary)",
+                             entity: $0.hosts.first ?? "")
+            }
+        }
+        guard let list = input.anomalies else { return [] }
         return list.filter { $0.end >= t.periodStart && $0.start < t.periodEnd }.prefix(maxWindows).map {
             MarkedWindow(number: $0.rank, start: $0.start, end: $0.end,
                          tooltip: "#\($0.rank) \($0.kind) \($0.entity), \(UTCText.window($0.start, $0.end)) UTC: \($0.evidence)", entity: $0.entity)
@@ -30,24 +40,86 @@ enum AnomalySection {
             return ReportSection(id: "anomalies", title: "Anomalies", blocks: [.paragraph([.text("The models flagged nothing in this period.")])])
         }
         var blocks: [Block] = []
-        let drawn = Set(windows(input).map(\.number))
-        let top = list.prefix(explained).map { a -> [Inline] in
-            [.strong("#\(a.rank)"), .text(" " + sentence(a))]
-        }
-        blocks.append(.paragraph([.text("\(Units.thousands(list.count)) anomalies, most severe first. The top \(min(explained, list.count)) in a sentence:")]))
-        blocks.append(.list(top, ordered: false))
-        let rows = list.prefix(maxRows).map { a -> [ReportTable.Cell] in
-            var where_ = ReportTable.Cell("–")
-            if drawn.contains(a.rank) {
-                where_ = ReportTable.Cell("window \(a.rank) on the bytes chart", link: (anchor: "chart-traffic-bytes", file: "chart-traffic-bytes.svg"))
+        if let incidents = input.incidents, !incidents.isEmpty {
+            // One sentence per incident, not per raw row.
+            let cards = IncidentSection.anchors(input)
+            let top = incidents.prefix(explained).map { x -> [Inline] in
+                let head = "#\(x.rank)"
+                let sentence = " " + IncidentKind.title(x.kind) + " (" + IncidentSection.badge(x) + ")" + (x.hosts.first.map { x.summary.contains($0) ? "" : ", " + $0 } ?? "")
+                    + ", " + UTCText.window(x.start, x.end) + " UTC" + (x.summary.isEmpty ? "." : ": " + Escape.singleLine(x.summary).trimmedOfSpace())
+                return [cards[x.id].map { .link(head, anchor: $0, file: "#incidents") } ?? .strong(head), .text(sentence)]
             }
-            return [.count(a.rank), ReportTable.Cell(UTCText.window(a.start, a.end), sortKey: Double(a.start)), ReportTable.Cell(a.kind, code: true),
-                    ReportTable.Cell(a.entity, code: true), ReportTable.Cell(Units.fixed(a.score, 2), sortKey: a.score), ReportTable.Cell(a.evidence), where_]
+            blocks.append(.paragraph([.text("\(Units.thousands(list.count)) anomalies in " + SummarySection.plural(incidents.count, "incident")
+                                            + ", most severe first. The top \(min(explained, incidents.count)) incidents in a sentence:")]))
+            blocks.append(.list(top, ordered: false))
+        } else {
+            let top = list.prefix(explained).map { a -> [Inline] in
+                [.strong("#\(a.rank)"), .text(" " + sentence(a))]
+            }
+            blocks.append(.paragraph([.text("\(Units.thousands(list.count)) anomalies, most severe first. The top \(min(explained, list.count)) in a sentence:")]))
+            blocks.append(.list(top, ordered: false))
         }
-        blocks.append(.table(ReportTable(columns: [.init("Rank", numeric: true), .init("Window (UTC)"), .init("Kind"), .init("Hosts / series"),
-                                                    .init("Severity", numeric: true), .init("Evidence"), .init("Chart")],
-                                         rows: rows, note: list.count > maxRows ? "\(Units.thousands(list.count - maxRows)) more in anomalies.csv." : nil)))
+        blocks.append(.table(table(input, list)))
         return ReportSection(id: "anomalies", title: "Anomalies", blocks: blocks)
+    }
+
+    /// Anomaly rank → HTML id of its row, for the rows the table shows.
+    static func rowAnchors(_ input: ReportInput) -> [Int: String] {
+        var out: [Int: String] = [:]
+        for a in (input.anomalies ?? []).prefix(maxRows) where out[a.rank] == nil { out[a.rank] = "anomaly-\(a.rank)" }
+        return out
+    }
+
+    /// The ranked table. On a phone only rank, kind, entity and severity are shown. With
+    /// the newer columns, Severity is the 0–100 severity with its band and the detector's
+    /// score moves to its own column; an Incident column links to the incident's card.
+    static func table(_ input: ReportInput, _ list: [AnomalyRecord]) -> ReportTable {
+        let drawn = input.incidents == nil ? Set(windows(input).map(\.number)) : []
+        let details = input.anomalyDetails
+        let hasSeverity = list.contains { details[$0.rank]?.severity != nil }
+        let hasIncident = list.contains { details[$0.rank]?.incident != nil }
+        let cards = IncidentSection.anchors(input)
+        let incidentRank = Dictionary((input.incidents ?? []).map { ($0.id, $0.rank) }, uniquingKeysWith: { a, _ in a })
+        var ids: [String?] = []
+        var seen = Set<Int>()
+        let rows = list.prefix(maxRows).map { a -> [ReportTable.Cell] in
+            ids.append(seen.insert(a.rank).inserted ? "anomaly-\(a.rank)" : nil)
+            let d = details[a.rank]
+            var row: [ReportTable.Cell] = [.count(a.rank), ReportTable.Cell(UTCText.window(a.start, a.end), sortKey: Double(a.start)),
+                                           ReportTable.Cell(a.kind, code: true), ReportTable.Cell(a.entity, code: true)]
+            if hasSeverity {
+                if let s = d?.severity {
+                    row.append(ReportTable.Cell(Units.trimmed(s, 0) + " " + SeverityBand(severity: s).word, sortKey: s))
+                } else {
+                    row.append(ReportTable.Cell("–", sortKey: -1))
+                }
+                row.append(ReportTable.Cell(Units.fixed(a.score, 2), sortKey: a.score))
+            } else {
+                row.append(ReportTable.Cell(Units.fixed(a.score, 2), sortKey: a.score))
+            }
+            row.append(ReportTable.Cell(a.evidence))
+            if hasIncident {
+                if let id = d?.incident {
+                    let label = incidentRank[id].map { "#\($0)" } ?? id
+                    row.append(ReportTable.Cell(label, link: cards[id].map { (anchor: $0, file: "#incidents") }))
+                } else {
+                    row.append(ReportTable.Cell("–"))
+                }
+            } else if drawn.contains(a.rank) {
+                row.append(ReportTable.Cell("window \(a.rank) on the bytes chart", link: (anchor: "chart-traffic-bytes", file: "chart-traffic-bytes.svg")))
+            } else {
+                row.append(ReportTable.Cell("–"))
+            }
+            return row
+        }
+        var columns: [ReportTable.Column] = [.init("Rank", numeric: true), .init("Window (UTC)", hiddenOnPhone: true), .init("Kind"), .init("Hosts / series", breaksOnPhone: true),
+                                             .init("Severity", numeric: true)]
+        if hasSeverity { columns.append(.init("Score", numeric: true, hiddenOnPhone: true)) }
+        columns.append(.init("Evidence", hiddenOnPhone: true))
+        columns.append(.init(hasIncident ? "Incident" : "Chart", hiddenOnPhone: true))
+        var t = ReportTable(columns: columns, rows: rows, note: list.count > maxRows ? "\(Units.thousands(list.count - maxRows)) more in anomalies.csv." : nil)
+        t.rowIDs = ids
+        return t
     }
 
     /// What happened, for a person: "10.0.4.7 scanned ports between 02:14 and 02:19 UTC on

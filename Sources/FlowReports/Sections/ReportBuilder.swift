@@ -1,17 +1,19 @@
 import FlowCore
 
-/// Turns a `ReportInput` into a `ReportDocument`: the run summary, traffic over time,
-/// who and what, anomalies, clusters, host graph and the provenance footer, always in
-/// this order and always all present (absent model outputs are said to be absent).
+/// Turns a `ReportInput` into a `ReportDocument`: the incidents (when the scores folder
+/// has an incidents table), the run summary with its data-quality warnings, traffic over
+/// time, who and what, anomalies, clusters, host graph and the provenance footer, always
+/// in this order and always all present but the incidents (absent model outputs are said
+/// to be absent).
 public enum ReportBuilder {
-    /// Section ids in order.
-    public static let sectionIDs = ["summary", "traffic", "who-and-what", "anomalies", "clusters", "host-graph", "provenance"]
+    /// Section ids in order; "incidents" only with an incidents table.
+    public static let sectionIDs = ["incidents", "summary", "traffic", "who-and-what", "anomalies", "clusters", "host-graph", "provenance"]
 
     public static func document(_ input: ReportInput) -> ReportDocument {
         var subtitle = ["Period: " + periodText(input)]
         if let g = input.generatedAt { subtitle.append("Generated at " + g) }
         let windows = AnomalySection.windows(input)
-        return ReportDocument(title: input.title, subtitle: subtitle, sections: [
+        return ReportDocument(title: input.title, subtitle: subtitle, sections: [IncidentSection.build(input)].compactMap { $0 } + [
             SummarySection.build(input),
             TrafficSection.build(input, windows: windows),
             WhoWhatSection.build(input),

@@ -29,9 +29,16 @@ enum TrafficSection {
             }
             chart.subtitle = subtitle(own, format: m.format, bucket: t.bucketMillis)
             chart.windows = windows
-            if !windows.isEmpty { caption += " Shaded, numbered windows are the ranked anomalies (see Anomalies)." }
+            if input.incidents != nil {
+                chart.windowLegend = "incident"
+                if !windows.isEmpty { caption += " Shaded, numbered windows are the incidents (see Incidents)." }
+            } else if !windows.isEmpty {
+                caption += " Shaded, numbered windows are the ranked anomalies (see Anomalies)."
+            }
             let c = chart
-            blocks.append(.chart(ChartFigure(id: "traffic-" + m.name, title: c.title, caption: caption) { c.svg(standalone: $0, id: $0 ? nil : "svg-traffic-" + m.name) }))
+            var figure = ChartFigure(id: "traffic-" + m.name, title: c.title, caption: caption) { c.svg(standalone: $0, id: $0 ? nil : "svg-traffic-" + m.name) }
+            figure.narrowSVG = c.compact.svg(standalone: false)
+            blocks.append(.chart(figure))
         }
         if input.forecasts.isEmpty {
             blocks.append(.absent("No forecast band: no time-series model ran (the scores folder has no report feed with series)."))
@@ -40,9 +47,12 @@ enum TrafficSection {
             let format: ValueFormat = f.unit == "bytes" ? .bytes : .count
             var chart = forecastChart(f, title: f.name + " per " + UTCText.duration(f.bucketMillis), format: format, range: range)
             chart.windows = windows.filter { $0.entity == f.name }
+            if input.incidents != nil { chart.windowLegend = "incident" }
             let c = chart
-            blocks.append(.chart(ChartFigure(id: "series-" + Escape.slug(f.name), title: c.title,
-                                             caption: "Series " + f.name + (f.model.map { ", model " + $0 } ?? "") + ".") { c.svg(standalone: $0) }))
+            var figure = ChartFigure(id: "series-" + Escape.slug(f.name), title: c.title,
+                                     caption: "Series " + f.name + (f.model.map { ", model " + $0 } ?? "") + ".") { c.svg(standalone: $0) }
+            figure.narrowSVG = c.compact.svg(standalone: false)
+            blocks.append(.chart(figure))
         }
         let heat = HeatmapChart(title: "Bytes by hour of day and day of week (UTC)", format: .bytes, values: t.heatmapBytes.map { Double($0) })
         blocks.append(.chart(ChartFigure(id: "heatmap", title: heat.title,

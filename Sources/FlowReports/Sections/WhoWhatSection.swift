@@ -21,7 +21,9 @@ enum WhoWhatSection {
                 BarChart.Item(label: label($0), value: Double($0.totals.bytes),
                               valueText: Units.bytes($0.totals.bytes) + " · " + Units.percent(Double($0.totals.bytes), of: totalBytes))
             })
-            return .chart(ChartFigure(id: id, title: title) { chart.svg(standalone: $0) })
+            var figure = ChartFigure(id: id, title: title) { chart.svg(standalone: $0) }
+            figure.narrowSVG = chart.compact.svg(standalone: false)
+            return .chart(figure)
         }
 
         blocks.append(.heading("Top talkers by bytes"))
@@ -65,8 +67,10 @@ enum WhoWhatSection {
         let dirChart = BarChart(title: "Bytes by direction", format: .bytes, items: t.directions.map {
             BarChart.Item(label: $0.name, value: Double($0.totals.bytes), valueText: Units.bytes($0.totals.bytes) + " · " + Units.percent(Double($0.totals.bytes), of: totalBytes))
         })
-        blocks.append(.chart(ChartFigure(id: "directions", title: dirChart.title,
-                                         caption: "Direction from the internal networks configured for floe-clean: inbound = outside → inside, outbound = inside → outside.") { dirChart.svg(standalone: $0) }))
+        var dirFigure = ChartFigure(id: "directions", title: dirChart.title,
+                                    caption: "Direction from the internal networks configured for floe-clean: inbound = outside → inside, outbound = inside → outside.") { dirChart.svg(standalone: $0) }
+        dirFigure.narrowSVG = dirChart.compact.svg(standalone: false)
+        blocks.append(.chart(dirFigure))
         blocks.append(.table(ReportTable(columns: [.init("Direction"), .init("Flows", numeric: true), .init("Bytes", numeric: true), .init("Share of bytes", numeric: true),
                                                     .init("Packets", numeric: true), .init("Average rate", numeric: true)],
                                          rows: t.directions.map { v in

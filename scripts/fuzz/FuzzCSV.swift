@@ -88,6 +88,8 @@ func checkLines(_ lines: [Line], input: UnsafeBufferPointer<UInt8>, maxLineLengt
             check(l.bytes.isEmpty ? input.count - at > maxLineLength : input[at...].elementsEqual(l.bytes),
                   "unterminated line \(l.number)")
             expected = Int64(input.count)
+        case .unclosedQuote:
+            check(false, "unclosed-quote record \(l.number) from a framer without quote framing")
         }
     }
     check(expected == Int64(input.count), "lines end at \(expected) of \(input.count)")
@@ -143,6 +145,7 @@ func parse(_ groups: [[Line]], dialect: Dialect?, sequential: Bool, rows: FlowBa
             switch l.kind {
             case .tooLong: outcomes.append(.line(.rejected(.lineTooLong, detail: "")))
             case .unterminated: outcomes.append(.line(.rejected(.truncatedLine, detail: "")))
+            case .unclosedQuote: outcomes.append(.line(.rejected(.unterminatedQuote, detail: "")))
             case .complete:
                 let before = rows.count
                 do {
@@ -171,7 +174,7 @@ func checkRows(_ outcomes: [Outcome], _ batch: FlowBatch, framed: Int) {
         switch o {
         case .line(.record): records += 1
         case .line(.rejected): rejected += 1
-        case .line(.skipped): skipped += 1
+        case .line(.skipped), .line(.skippedRecord): skipped += 1
         case .headerError: errors += 1
         }
     }

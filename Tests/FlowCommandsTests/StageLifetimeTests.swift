@@ -46,21 +46,28 @@ import Testing
         runner.standardError = FileHandle.nullDevice
         try runner.run()
         var stage: pid_t = 0
+        // The runner first asks the tool for its version (a short-lived child): wait for the
+        // stage itself, the child training into `models`.
+        func command(_ pid: pid_t) -> String {
+            (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?.replacingOccurrences(of: "\0", with: " ") ?? ""
+        }
         for _ in 0..<1200 where stage == 0 {   // a hang guard: up to a minute
-            stage = Self.children(of: runner.processIdentifier).first ?? 0
+            stage = Self.children(of: runner.processIdentifier).first { command($0).contains("--output models") } ?? 0
             if stage == 0 { usleep(50_000) }
         }
         defer { if stage > 0 { kill(stage, SIGKILL) } }
         try #require(stage > 0, "the stage never started")
         usleep(500_000)  // let it bind itself to the runner and claim its folder
-        #expect(Self.isAlive(stage))
+        #expect(Self.isAlive(stage), "stage \(stage) (\(command(stage))) is not running")
         kill(runner.processIdentifier, SIGKILL)
-        runner.waitUntilExit()
+        // Not `waitUntilExit()` first: Foundation may wait for descriptors the stage inherited.
         var alive = true
         for _ in 0..<200 where alive {   // up to 10 s
             alive = Self.isAlive(stage)
             if alive { usleep(50_000) }
         }
         #expect(!alive, "floe-train (pid \(stage)) outlived the killed runner")
+        if alive { kill(stage, SIGKILL) }
+        runner.waitUntilExit()
     }
 }

@@ -46,40 +46,14 @@ public enum AnomalyTableReader {
     }
 
     public static func parseTable(_ bytes: [UInt8], path: String) throws -> [(record: AnomalyRecord, detail: AnomalyDetail)] {
-        let rows = try CSVRecords.parse(bytes, path: path)
-        guard let header = rows.first else { return [] }
-        let column = CSVRecords.columns(header)
-        for name in required where column[name] == nil {
-            throw ReportError.unreadable(path: path, reason: "the header has no '\(name)' column (expected rank, kind, entity, start, end, score, evidence)")
+        try CSVRecords.records(bytes, path: path, required: required, expected: "rank, kind, entity, start, end, score, evidence").map { r in
+            let incident = r.field("incident")?.trimmedOfSpace()
+            return (AnomalyRecord(rank: r.rank, kind: r.field("kind") ?? "", entity: r.field("entity") ?? "",
+                                  start: try r.instant("start"), end: try r.instant("end"), score: try r.requiredNumber("score"),
+                                  evidence: r.field("evidence") ?? ""),
+                    AnomalyDetail(severity: r.number("severity"), pValue: r.number("p_value"),
+                                  incident: incident?.isEmpty == false ? incident : nil))
         }
-        var out: [(record: AnomalyRecord, detail: AnomalyDetail)] = []
-        for (n, row) in rows.dropFirst().enumerated() {
-            if row.count == 1 && row[0].fields.isEmpty { continue }
-            let line = row.first?.line ?? 0
-            func field(_ name: String) -> String? {
-                guard let i = column[name], i < row.count else { return nil }
-                return row[i].fields
-            }
-            func instant(_ name: String) throws -> Int64 {
-                guard let text = field(name), let v = UTCText.parseInstant(text) else {
-                    throw ReportError.unreadable(path: path, reason: "line \(line): '\(name)' is not an ISO 8601 UTC time or epoch milliseconds")
-                }
-                return v
-            }
-            guard let scoreText = field("score"), let score = Double(scoreText.trimmedOfSpace()) else {
-                throw ReportError.unreadable(path: path, reason: "line \(line): 'score' is not a number")
-            }
-            func number(_ name: String) -> Double? {
-                field(name).flatMap { Double($0.trimmedOfSpace()) }.flatMap { $0.isFinite ? $0 : nil }
-            }
-            let rank = field("rank").flatMap { Int($0.trimmedOfSpace()) } ?? (n + 1)
-            let incident = field("incident")?.trimmedOfSpace()
-            out.append((AnomalyRecord(rank: rank, kind: field("kind") ?? "", entity: field("entity") ?? "",
-                                      start: try instant("start"), end: try instant("end"), score: score,
-                                      evidence: field("evidence") ?? ""),
-                        AnomalyDetail(severity: number("severity"), pValue: number("p_value"),
-                                      incident: incident?.isEmpty == false ? incident : nil)))
-        }
-        return out.sorted { ($0.record.rank, $0.record.start, $0.record.entity) < ($1.record.rank, $1.record.start, $1.record.entity) }
+        .sorted { ($0.0.rank, $0.0.start, $0.0.entity) < ($1.0.rank, $1.0.start, $1.0.entity) }
     }
 }

@@ -62,4 +62,54 @@ enum CSVRecords {
         }
         return column
     }
+
+    /// One data record of a table, read by column name; `line` is its first line and
+    /// `ordinal` its 1-based place among the data records (blank records not counted).
+    struct NamedRecord {
+        let fields: [Field]
+        let column: [String: Int]
+        let path: String
+        let ordinal: Int
+        var line: Int { fields.first?.line ?? 0 }
+
+        func field(_ name: String) -> String? {
+            guard let i = column[name], i < fields.count else { return nil }
+            return fields[i].fields
+        }
+
+        /// A finite number, or nil when the column is absent or not a number.
+        func number(_ name: String) -> Double? {
+            field(name).flatMap { Double($0.trimmedOfSpace()) }.flatMap { $0.isFinite ? $0 : nil }
+        }
+
+        /// A required number: an error naming the line and column when it is not one.
+        func requiredNumber(_ name: String) throws -> Double {
+            guard let v = number(name) else { throw ReportError.unreadable(path: path, reason: "line \(line): '\(name)' is not a number") }
+            return v
+        }
+
+        func instant(_ name: String) throws -> Int64 {
+            guard let text = field(name), let v = UTCText.parseInstant(text) else {
+                throw ReportError.unreadable(path: path, reason: "line \(line): '\(name)' is not an ISO 8601 UTC time or epoch milliseconds")
+            }
+            return v
+        }
+
+        /// The rank column, or the record's place when there is none.
+        var rank: Int { field("rank").flatMap { Int($0.trimmedOfSpace()) } ?? ordinal }
+    }
+
+    /// The data records of a table whose header must name every column of `required`
+    /// (`expected` lists the whole header for the message); blank records are skipped.
+    static func records(_ bytes: [UInt8], path: String, required: [String], expected: String) throws -> [NamedRecord] {
+        let rows = try parse(bytes, path: path)
+        guard let header = rows.first else { return [] }
+        let column = columns(header)
+        for name in required where column[name] == nil {
+            throw ReportError.unreadable(path: path, reason: "the header has no '\(name)' column (expected \(expected))")
+        }
+        return rows.dropFirst().filter { !($0.count == 1 && $0[0].fields.isEmpty) }.enumerated().map {
+            NamedRecord(fields: $0.element, column: column, path: path, ordinal: $0.offset + 1)
+        }
+    }
 }

@@ -88,38 +88,16 @@ public enum IncidentTableReader {
     }
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> [Incident] {
-        let rows = try CSVRecords.parse(bytes, path: path)
-        guard let header = rows.first else { return [] }
-        let column = CSVRecords.columns(header)
-        for name in required where column[name] == nil {
-            throw ReportError.unreadable(path: path, reason: "the header has no '\(name)' column (expected rank, id, kind, severity, start, end, hosts, ports, detections, summary)")
-        }
-        var out: [Incident] = []
-        for (n, row) in rows.dropFirst().enumerated() {
-            if row.count == 1 && row[0].fields.isEmpty { continue }
-            let line = row.first?.line ?? 0
-            func field(_ name: String) -> String? {
-                guard let i = column[name], i < row.count else { return nil }
-                return row[i].fields
-            }
-            func instant(_ name: String) throws -> Int64 {
-                guard let text = field(name), let v = UTCText.parseInstant(text) else {
-                    throw ReportError.unreadable(path: path, reason: "line \(line): '\(name)' is not an ISO 8601 UTC time or epoch milliseconds")
-                }
-                return v
-            }
+        try CSVRecords.records(bytes, path: path, required: required,
+                               expected: "rank, id, kind, severity, start, end, hosts, ports, detections, summary").map { r in
             func words(_ name: String) -> [String] {
-                (field(name) ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                (r.field(name) ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             }
-            guard let sevText = field("severity"), let severity = Double(sevText.trimmedOfSpace()), severity.isFinite else {
-                throw ReportError.unreadable(path: path, reason: "line \(line): 'severity' is not a number")
-            }
-            let rank = field("rank").flatMap { Int($0.trimmedOfSpace()) } ?? (n + 1)
-            out.append(Incident(rank: rank, id: (field("id") ?? "").trimmedOfSpace(), kind: (field("kind") ?? "").trimmedOfSpace(),
-                                severity: min(max(severity, 0), 100), start: try instant("start"), end: try instant("end"),
-                                hosts: words("hosts"), ports: words("ports"), detections: words("detections").compactMap { Int($0) },
-                                summary: field("summary") ?? ""))
+            return Incident(rank: r.rank, id: (r.field("id") ?? "").trimmedOfSpace(), kind: (r.field("kind") ?? "").trimmedOfSpace(),
+                            severity: min(max(try r.requiredNumber("severity"), 0), 100), start: try r.instant("start"), end: try r.instant("end"),
+                            hosts: words("hosts"), ports: words("ports"), detections: words("detections").compactMap { Int($0) },
+                            summary: r.field("summary") ?? "")
         }
-        return out.sorted { ($0.rank, -$0.severity, $0.start) < ($1.rank, -$1.severity, $1.start) }
+        .sorted { ($0.rank, -$0.severity, $0.start) < ($1.rank, -$1.severity, $1.start) }
     }
 }

@@ -100,7 +100,7 @@ public struct IngestEngine {
     static let smallFileGroup = 16
     /// Small files in flight at once. A small file's time is mostly waiting (thread hand-offs,
     /// fsync of its output), not CPU, so more files than cores are in flight.
-    static let smallFileWorkers = Int(ProcessInfo.processInfo.environment["FLOE_SMALL_FILE_WORKERS"] ?? "") ?? 6
+    static let smallFileWorkers = 6
 
     /// The paths of the run of consecutive small files starting at `index` (at most
     /// `smallFileGroup`); empty when `entries[index]` is not a small file.

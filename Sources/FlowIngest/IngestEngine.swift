@@ -55,7 +55,8 @@ public struct IngestEngine {
         while index < entries.count {
             let group = concurrentSmallFiles ? smallFileGroup(entries, sizes: sizes, from: index) : []
             if group.count > 1 {
-                // Small files two at a time (one parsing thread each); results in input order.
+                // Small files several at a time (one parsing thread each), published as a group;
+                // results in input order.
                 let (reports, unpublished) = ingestConcurrently(group)
                 try AtomicFile.publishGroup(unpublished, in: outputDirectory)
                 for (report, quarantineLines) in reports {

@@ -76,9 +76,10 @@ public final class OutputFolderClaim {
 
 extension AtomicFile {
     /// Removes the temporary files (`.NAME.tmp-<pid>-<n>`) that writers other than this
-    /// process left in `folder` and its direct subfolders (e.g. a dataset's `date=` days):
-    /// the leftovers of a stage killed mid-write. Call it only while holding the folder's
-    /// `OutputFolderClaim`, so no other writer's file in progress can be among them.
+    /// process left in `folder` and in its dataset days (`date=…` subfolders): the leftovers
+    /// of a stage killed mid-write. Call it only while holding the folder's
+    /// `OutputFolderClaim`, so no other writer's file in progress can be among them. Other
+    /// subfolders are left alone: they may be another stage's output folder, with its own claim.
     public static func removeStaleTemporaries(in folder: String) {
         let me = getpid()
         let fm = FileManager.default
@@ -88,7 +89,7 @@ extension AtomicFile {
                 let path = dir + "/" + name
                 guard let info = lstatPath(path) else { continue }
                 if isDirectory(info) {
-                    if descend && !name.hasPrefix(".") { sweep(path, descend: false) }
+                    if descend && name.hasPrefix("date=") { sweep(path, descend: false) }
                 } else if let pid = temporaryWriterPID(name), pid != me {
                     unlink(path)
                 }

@@ -34,12 +34,14 @@ import Glibc
     }
 
     /// Temporary files of other (killed) writers are removed when a folder is claimed, in
-    /// the folder and its direct subfolders; this process's own, and ordinary files, stay.
+    /// the folder and its `date=` days; this process's own, ordinary files, and other
+    /// subfolders (maybe another stage's output folder) stay.
     @Test func claimingRemovesTheTemporariesOfDeadWriters() throws {
         let temp = try TemporaryFolder()
         let stale = [".part1.csv-0a1b2c3d.arrow.tmp-999999-1", "date=2026-11-01/.part-00000.arrow.tmp-4242-17",
                      ".manifest.json.tmp-12-3"]
         let kept = [".mine.arrow.tmp-\(getpid())-1", "data.arrow", ".hidden", "x.tmp-12-3", ".y.tmp-12",
+                    "report/.report.html.tmp-999999-4",
                     "date=2026-11-01/part-00000.arrow", ".date=2026-11-02.tmp-77/.z.tmp-77-1"]
         for name in stale + kept { try temp.write(name, [1, 2, 3]) }
         let claim = try OutputFolderClaim(folder: temp.path, stage: "floe-clean")

@@ -73,12 +73,7 @@ public struct CleanEngine: Sendable {
         let files = try CleanEngine.inputFiles(inputs)
         if files.isEmpty { throw CleanError.usage("no input Arrow files in \(inputs.joined(separator: ", ")); give RAW_DIR folders written by floe-ingest") }
         let fm = FileManager.default
-        let claim: OutputFolderClaim
-        do {
-            claim = try OutputFolderClaim(folder: output, stage: "floe-clean")
-        } catch FlowIOError.writeFailed(let path, let reason) {
-            throw CleanError.writeFailed(path: path, reason: reason)
-        }
+        let claim = try Self.writing { try OutputFolderClaim(folder: output, stage: "floe-clean") }
         defer { withExtendedLifetime(claim) {} }
         PartitionSwap.recover(in: output)
 
@@ -88,11 +83,7 @@ public struct CleanEngine: Sendable {
 
         let scratch = output + "/.clean-scratch-\(getpid())"
         try? fm.removeItem(atPath: scratch)
-        do {
-            try createFolder(scratch)
-        } catch FlowIOError.writeFailed(let path, let reason) {
-            throw CleanError.writeFailed(path: path, reason: reason)
-        }
+        try Self.writing { try createFolder(scratch) }
         defer { try? fm.removeItem(atPath: scratch) }
 
         let budgetBytes = config.memoryBudgetMB << 20
@@ -157,11 +148,7 @@ public struct CleanEngine: Sendable {
             let folder = DatasetSchema.partitionFolder(day: day)
             let staged = output + "/." + folder + ".tmp-\(getpid())"
             try? fm.removeItem(atPath: staged)
-            do {
-                try createFolder(staged)
-            } catch FlowIOError.writeFailed(let path, let reason) {
-                throw CleanError.writeFailed(path: path, reason: reason)
-            }
+            try Self.writing { try createFolder(staged) }
             let part = DatasetSchema.partFile(0)
             let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
                                                                networks: config.internalNetworks, labels: labels.texts))
@@ -209,6 +196,15 @@ public struct CleanEngine: Sendable {
         try quarantine.commit()
         try writeAtomically(path: output + "/" + CleanManifest.fileName, bytes: Array(try manifest.encoded()))
         return manifest
+    }
+
+    /// Runs a FlowIO write step, its write failure as this stage's error.
+    static func writing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch FlowIOError.writeFailed(let path, let reason) {
+            throw CleanError.writeFailed(path: path, reason: reason)
+        }
     }
 
     /// Rows in an Arrow file, from its batch headers (0 when it cannot be read).

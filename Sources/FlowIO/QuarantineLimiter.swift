@@ -36,10 +36,4 @@ public final class QuarantineLimiter {
             if room > 0 { try sink(Array(bytes[0..<cut])) }
         }
     }
-
-    /// Counts reject lines that were never encoded (a parsing thread stopped encoding once
-    /// its own piece alone had filled the input's share).
-    public func countUnencoded(_ n: Int64) {
-        dropped += n
-    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Slots filled by concurrent workers and read once they are all done, plus a shared
-/// cursor handing out the next index to work on.
+/// Slots filled by concurrent workers and read once they are all done; workers take the
+/// next unfilled index from the same object.
 final class ConcurrentResults<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [T?]
@@ -15,11 +15,11 @@ final class ConcurrentResults<T>: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// The next unclaimed index below `limit`, or nil when all are claimed.
-    func claimNext(below limit: Int) -> Int? {
+    /// The next unclaimed index, or nil when every slot is claimed.
+    func claimNext() -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard cursor < limit else { return nil }
+        guard cursor < slots.count else { return nil }
         cursor += 1
         return cursor - 1
     }

@@ -124,13 +124,12 @@ public struct IngestEngine {
         oneThread.parseThreads = 1
         let single = oneThread
         let results = ConcurrentResults<(InputReport, [UInt8], String?)>(count: paths.count)
-        let next = ConcurrentResults<Int>(count: 1)
         let outputDirectory = outputDirectory
         let done = DispatchGroup()
         for _ in 0..<min(Self.smallFileWorkers, paths.count) {
             done.enter()
             Thread.detachNewThread {
-                while let k = next.claimNext(below: paths.count) {
+                while let k = results.claimNext() {
                     let lines = QuarantineBuffer()
                     let ingestor = FileIngestor(options: single, outputDirectory: outputDirectory) { lines.bytes += $0 }
                     let (report, unpublished) = ingestor.ingest(path: paths[k], publish: false)

@@ -163,25 +163,3 @@ public struct ClusterModelKind: ModelKind {
         }.joined(separator: "; ")
     }
 }
-
-/// A value for evidence text: integers with thousands separators, others rounded to at
-/// most three significant digits in plain notation (never scientific: "0.00012" is "< 0.001").
-func formatValue(_ v: Double) -> String {
-    guard v.isFinite else { return "\(v)" }
-    if abs(v) >= 100 || (abs(v - v.rounded()) < 1e-9 && abs(v) < 1e15) {
-        guard abs(v) < 1e15 else { return v > 0 ? "more than 10¹⁵" : "less than −10¹⁵" }
-        let digits = String(Int64(abs(v.rounded())))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (v < 0 && v.rounded() != 0 ? "-" : "") + out
-    }
-    if abs(v) < 0.001 { return v == 0 ? "0" : (v > 0 ? "< 0.001" : "> −0.001") }
-    let decimals = abs(v) >= 10 ? 1 : (abs(v) >= 1 ? 2 : 3)
-    var text = String(format: "%.\(decimals)f", v)
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
-}

@@ -57,12 +57,13 @@ let package = Package(
             "FlowTimeSeries", "FlowReportFeed",
         ]),
         // HTML (self-contained) and Markdown reports with SVG charts.
-        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowModels"]),
+        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowReports", "FlowPipeline",
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean",
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowModels", "FlowReports", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
@@ -79,8 +80,12 @@ let package = Package(
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO"]),
-        .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
-        .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"], exclude: ["Golden"]),
+        .testTarget(name: "FlowModelsTests", dependencies: [
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels", "FlowGenerate",
+        ]),
+        .testTarget(name: "FlowReportsTests", dependencies: [
+            "FlowReports", "FlowGenerate", "FlowClean", "FlowDetection", "FlowReportFeed", "FlowModels",
+        ], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
     ]

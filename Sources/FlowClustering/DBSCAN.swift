@@ -1,4 +1,5 @@
 import Dispatch
+import FlowFeatures
 
 /// Parameters of DBSCAN (scikit-learn's meanings: a point is core when at least
 /// `minSamples` points, itself included, lie within distance `eps`, inclusive).

@@ -1,3 +1,5 @@
+import FlowFeatures
+
 /// A k-d tree over the rows of a matrix for Euclidean radius and k-nearest queries.
 /// Points are held in tree order (contiguous leaves of up to `leafSize` rows); each
 /// node splits on its widest dimension at the median. The build reorders the matrix's

@@ -1,4 +1,5 @@
 import Dispatch
+import FlowFeatures
 /// Parameters of k-means (names and meanings as scikit-learn's `KMeans`).
 public struct KMeansParameters: Sendable, Codable, Equatable {
     public var k: Int

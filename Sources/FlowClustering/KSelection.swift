@@ -1,3 +1,5 @@
+import FlowFeatures
+
 /// One point of the `k: auto` search: the inertia (elbow curve) and the silhouette on
 /// the sample for one k.
 public struct KCandidate: Sendable, Codable, Equatable {

@@ -1,3 +1,5 @@
+import FlowFeatures
+
 /// Options of mini-batch k-means, for feature sets too large for full Lloyd passes.
 public struct MiniBatchOptions: Sendable, Codable, Equatable {
     public var enabled: Bool

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowFeatures
 import Foundation
 
 /// Known-good hosts, networks, ports and host pairs, each with a reason (the `allowlist:`

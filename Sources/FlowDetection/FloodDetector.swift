@@ -1,3 +1,4 @@
+import FlowFeatures
 import Foundation
 
 /// DDoS / fan-in: a host that, in one window, receives flows from at least
@@ -14,6 +15,13 @@ public enum FloodDetector {
         public var usualSources: (String) -> Double
         public var usualInboundPerWindow: (String) -> Double?
         public var calibration: TailCalibration?
+
+        package init(usualSources: @escaping (String) -> Double, usualInboundPerWindow: @escaping (String) -> Double?,
+                     calibration: TailCalibration?) {
+            self.usualSources = usualSources
+            self.usualInboundPerWindow = usualInboundPerWindow
+            self.calibration = calibration
+        }
     }
 
     public static func detect(_ t: FlowTable, windowMillis: Int64, minimumSources: Int, factor: Double,
@@ -87,7 +95,7 @@ public enum FloodDetector {
         return out
     }
 
-    static func windowOf(_ s: Int64, _ w: Int64) -> Int64 { s >= 0 ? s / w : (s - w + 1) / w }
+    package static func windowOf(_ s: Int64, _ w: Int64) -> Int64 { s >= 0 ? s / w : (s - w + 1) / w }
 }
 
 /// Beaconing over a whole scored day: an edge with at least `minimumFlows` flows spanning

@@ -1,3 +1,4 @@
+import FlowFeatures
 import Foundation
 
 /// The sequential hypothesis test of Jung, Paxson, Berger and Balakrishnan, "Fast Portscan

@@ -4,15 +4,15 @@ import Dispatch
 /// `DispatchQueue.concurrentPerform` (one worker per core). Each chunk index is handed to
 /// `body` with its row range, so callers keep per-chunk partial results in arrays indexed
 /// by chunk and reduce them afterwards in chunk order (deterministic sums).
-enum Parallel {
+package enum Parallel {
     /// Number of chunks `forEachChunk` uses for `count` items of `minimumChunk` or more.
-    static func chunkCount(_ count: Int, minimumChunk: Int = 8_192) -> Int {
+    package static func chunkCount(_ count: Int, minimumChunk: Int = 8_192) -> Int {
         if count <= minimumChunk { return 1 }
         return min(64, (count + minimumChunk - 1) / minimumChunk)
     }
 
     /// Calls `body(chunk, range)` for every chunk, concurrently.
-    static func forEachChunk(count: Int, minimumChunk: Int = 8_192, _ body: (Int, Range<Int>) -> Void) {
+    package static func forEachChunk(count: Int, minimumChunk: Int = 8_192, _ body: (Int, Range<Int>) -> Void) {
         let chunks = chunkCount(count, minimumChunk: minimumChunk)
         if chunks == 1 {
             body(0, 0..<count)
@@ -32,19 +32,19 @@ enum Parallel {
 }
 
 /// Hands a value to concurrent workers; the caller guarantees they do not race.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+package struct UncheckedBox<T>: @unchecked Sendable {
+    package let value: T
+    package init(_ value: T) { self.value = value }
 }
 
 /// A small seeded PRNG (SplitMix64) for initialisation and sampling; the same seed gives
 /// the same centres on every platform.
-struct SeededRandom {
+package struct SeededRandom {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -53,13 +53,13 @@ struct SeededRandom {
     }
 
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    package mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Uniform in 0..<n (n > 0).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
     /// `count` distinct indices of 0..<n in increasing order (all of them when count ≥ n).
-    mutating func sample(_ count: Int, of n: Int) -> [Int] {
+    package mutating func sample(_ count: Int, of n: Int) -> [Int] {
         if count >= n { return Array(0..<n) }
         // Floyd's algorithm, then sort for locality.
         var chosen = Set<Int>()

@@ -64,7 +64,7 @@ public struct FittedScaler: Sendable, Codable, Equatable {
     }
 
     /// Linear-interpolated quantile of sorted values (numpy's default, as RobustScaler).
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+    package static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         if sorted.isEmpty { return 0 }
         let position = q * Double(sorted.count - 1)
         let lo = Int(position)

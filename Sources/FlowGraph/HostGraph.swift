@@ -1,3 +1,5 @@
+import FlowFeatures
+
 /// A directed host graph of one window: nodes are hosts (ids of a `FlowTable`), an edge
 /// a → b aggregates the flows a sent to b (flow count, bytes, failed TCP attempts).
 public struct HostGraph: Sendable {
@@ -7,6 +9,14 @@ public struct HostGraph: Sendable {
         public var flows: Int
         public var bytes: UInt64
         public var failed: Int
+
+        package init(source: Int32, destination: Int32, flows: Int, bytes: UInt64, failed: Int) {
+            self.source = source
+            self.destination = destination
+            self.flows = flows
+            self.bytes = bytes
+            self.failed = failed
+        }
     }
 
     /// Table host id of each node.

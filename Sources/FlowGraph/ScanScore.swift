@@ -1,3 +1,5 @@
+import FlowFeatures
+
 /// The scan score of a host window: many distinct destinations or ports, few bytes, many
 /// failed connections:
 /// `failed_tcp_share × log2(1 + max(distinct_dst_ports, fan_out)) × min(1, 200 / mean_flow_bytes)`.
@@ -20,8 +22,8 @@ public enum ScanScore {
 }
 
 /// The flow rows of each window of a table, windows ascending.
-enum WindowedRows {
-    static func split(_ t: FlowTable, windowMillis: Int64) -> [(start: Int64, rows: [Int])] {
+package enum WindowedRows {
+    package static func split(_ t: FlowTable, windowMillis: Int64) -> [(start: Int64, rows: [Int])] {
         var byWindow: [Int64: [Int]] = [:]
         for i in 0..<t.count {
             let s = t.start[i]

@@ -1,11 +1,12 @@
 import FlowCore
+import FlowFeatures
 import FlowIO
 
 /// Collects the k-means scoring of every scored day into the feed's clustering section:
 /// cluster sizes, outlier count, the covariance for a 2-D PCA, and a bounded,
 /// deterministic sample of rows for the projection (the rows with the smallest hash of
 /// their label, plus the strongest outliers).
-final class ClusterFeedBuilder {
+package final class ClusterFeedBuilder {
     /// Most points in the projection, and most of them that are outliers.
     static let maximumPoints = 2_000
     static let maximumOutlierPoints = 1_000
@@ -19,14 +20,29 @@ final class ClusterFeedBuilder {
         var label: String
     }
 
-    let model: ClusterModelFile
+    /// What the feed needs of the k-means model file (`ClusterModelFile` in FlowModels).
+    package struct Model {
+        var features: [FeatureDefinition]
+        var centres: [[Double]]
+        var scaler: FittedScaler
+        var featureSet: FeatureSetKind
+
+        package init(features: [FeatureDefinition], centres: [[Double]], scaler: FittedScaler, featureSet: FeatureSetKind) {
+            self.features = features
+            self.centres = centres
+            self.scaler = scaler
+            self.featureSet = featureSet
+        }
+    }
+
+    let model: Model
     var sizes: [Int64]
     var outliers: Int64 = 0
     var pca: PrincipalComponents
     var sample: [SampledRow] = []
     var outlierSample: [SampledRow] = []
 
-    init(model: ClusterModelFile) {
+    package init(model: Model) {
         self.model = model
         sizes = [Int64](repeating: 0, count: model.centres.count)
         pca = PrincipalComponents(dimensions: model.features.count)
@@ -34,7 +50,7 @@ final class ClusterFeedBuilder {
 
     /// Adds one day's scored rows: scaled features, cluster, outlier flag and score,
     /// and a label per row.
-    func add(x: FeatureMatrix, labels: [Int32], scores: [Double], threshold: Double, label: (Int) -> String) {
+    package func add(x: FeatureMatrix, labels: [Int32], scores: [Double], threshold: Double, label: (Int) -> String) {
         guard x.columns == pca.dimensions else { return }
         for i in 0..<x.rows {
             let c = Int(labels[i])
@@ -67,7 +83,7 @@ final class ClusterFeedBuilder {
     }
 
     /// The clustering section.
-    func build() -> ClusterFeed {
+    package func build() -> ClusterFeed {
         let names = model.features.map(\.name)
         let d = names.count
         let clusterNames = ClusterNames.unique(ClusterNames.names(scaledCentres: model.centres, features: names))

@@ -1,3 +1,5 @@
+import FlowDetection
+
 /// The Encodable mirror of FlowReports' `ReportFeed` (`SCORES_DIR/report-feed.json`,
 /// `feed_version: 1`): snake_case keys, instants as epoch milliseconds. FlowModels cannot
 /// see FlowReports, so these types restate its documented format; the compatibility test

@@ -1,10 +1,13 @@
 import FlowCore
+import FlowDetection
+import FlowFeatures
+import FlowGraph
 
 /// Collects the host graph of the whole scored period (edges merged across days by
 /// address) and the heavy new edges found, and builds the feed's host graph section:
 /// counts, the top hosts by PageRank, the new edges and the neighbourhood of the most
 /// anomalous host.
-final class HostGraphFeedBuilder {
+package final class HostGraphFeedBuilder {
     static let topHosts = 10
     static let maximumNewEdges = 50
     static let neighbourhoodNodes = 25
@@ -13,12 +16,14 @@ final class HostGraphFeedBuilder {
     struct Totals { var flows: Int64; var bytes: UInt64 }
     struct Pair: Hashable { var src: IPAddress; var dst: IPAddress }
 
-    var pageRankWeight: PageRank.Weight = .flows
+    package var pageRankWeight: PageRank.Weight = .flows
     var edges: [Pair: Totals] = [:]
     var newEdges: [Pair: Totals] = [:]
 
+    package init() {}
+
     /// Adds every flow of one scored day.
-    func add(_ t: FlowTable) {
+    package func add(_ t: FlowTable) {
         let g = HostGraph.build(t, rows: 0..<t.count)
         for e in g.edges {
             let pair = Pair(src: t.hosts[Int(g.nodes[Int(e.source)])], dst: t.hosts[Int(g.nodes[Int(e.destination)])])
@@ -28,7 +33,7 @@ final class HostGraphFeedBuilder {
     }
 
     /// Records a heavy new edge of one window (summed when it is new in several windows).
-    func addNewEdge(src: IPAddress, dst: IPAddress, flows: Int, bytes: UInt64) {
+    package func addNewEdge(src: IPAddress, dst: IPAddress, flows: Int, bytes: UInt64) {
         let pair = Pair(src: src, dst: dst)
         newEdges[pair, default: Totals(flows: 0, bytes: 0)].flows += Int64(flows)
         newEdges[pair, default: Totals(flows: 0, bytes: 0)].bytes &+= bytes
@@ -36,7 +41,7 @@ final class HostGraphFeedBuilder {
 
     /// The section; `anomalies` (ranked) choose the neighbourhood's centre and mark
     /// anomalous hosts.
-    func build(anomalies: [AnomalyRecord]) -> HostGraphFeed {
+    package func build(anomalies: [AnomalyRecord]) -> HostGraphFeed {
         // A graph with nodes numbered in address order, edges in (src, dst) order.
         let pairs = edges.keys.sorted { $0.src != $1.src ? $0.src < $1.src : $0.dst < $1.dst }
         let addresses = Array(Set(pairs.flatMap { [$0.src, $0.dst] })).sorted()

@@ -1,3 +1,5 @@
+import FlowFeatures
+
 /// Principal components from accumulated sums: the covariance of rows added one at a time
 /// (bounded memory), its eigenvectors by cyclic Jacobi rotations, and deterministic signs
 /// (each component's largest-magnitude loading is positive).

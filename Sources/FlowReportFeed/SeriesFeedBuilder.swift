@@ -1,3 +1,4 @@
+import FlowTimeSeries
 import Foundation
 
 /// Joins the forecast bands of the scored days into one `SeriesFeed` per series for the
@@ -9,7 +10,7 @@ import Foundation
 /// interval bounds are sums of the per-bucket bounds (a conservative band for the sum: it
 /// assumes the one-step errors move together). A display bucket without any finite value
 /// is null.
-struct SeriesFeedBuilder {
+package struct SeriesFeedBuilder {
     struct Entry {
         var name: String
         var unit: String
@@ -19,7 +20,9 @@ struct SeriesFeedBuilder {
     var entries: [Entry] = []
     var maximumPoints = 2_100
 
-    mutating func add(_ band: ForecastBand, name: String, unit: String) {
+    package init() {}
+
+    package mutating func add(_ band: ForecastBand, name: String, unit: String) {
         if let i = entries.firstIndex(where: { $0.name == name }) {
             entries[i].bands.append(band)
         } else {
@@ -27,7 +30,7 @@ struct SeriesFeedBuilder {
         }
     }
 
-    func build() -> [SeriesFeed] {
+    package func build() -> [SeriesFeed] {
         entries.compactMap { build($0) }
     }
 

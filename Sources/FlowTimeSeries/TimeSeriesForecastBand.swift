@@ -1,3 +1,4 @@
+import FlowDetection
 import Foundation
 
 /// Observed values and the one-step forecast with its prediction interval of one series

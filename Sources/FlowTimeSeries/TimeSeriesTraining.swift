@@ -1,3 +1,4 @@
+import FlowDetection
 import Foundation
 
 /// Entry points for `floe-train` and `floe-score` (the nightly pattern: train weekly on

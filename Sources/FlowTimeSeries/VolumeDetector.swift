@@ -1,3 +1,4 @@
+import FlowDetection
 import Foundation
 
 /// One bucket's verdict (for reports and tests).

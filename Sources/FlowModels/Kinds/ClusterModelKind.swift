@@ -1,4 +1,7 @@
+import FlowClustering
 import FlowCore
+import FlowDetection
+import FlowFeatures
 import Foundation
 
 /// The saved k-means model (`clusters.json`).

@@ -1,3 +1,6 @@
+import FlowClustering
+import FlowDetection
+import FlowFeatures
 import Foundation
 
 /// The saved DBSCAN model (`density.json` + `density-core.f64` sidecar of core points).

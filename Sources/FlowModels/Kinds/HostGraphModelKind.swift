@@ -1,3 +1,6 @@
+import FlowDetection
+import FlowFeatures
+import FlowGraph
 import Foundation
 
 /// The saved host graph baseline (`graph.json`).

@@ -1,4 +1,6 @@
 import FlowCore
+import FlowDetection
+import FlowFeatures
 import FlowIO
 import Foundation
 

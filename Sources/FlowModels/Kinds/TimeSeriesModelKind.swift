@@ -1,5 +1,8 @@
 import FlowCore
+import FlowDetection
+import FlowFeatures
 import FlowIO
+import FlowTimeSeries
 import Foundation
 
 /// The `timeseries:` part of the `models:` section: `series` (SeriesConfig keys) and

@@ -1,5 +1,8 @@
 import FlowCore
+import FlowDetection
+import FlowFeatures
 import FlowIO
+import FlowReportFeed
 import Foundation
 
 /// The manifest `floe-score` writes beside its outputs (`manifest.json`).

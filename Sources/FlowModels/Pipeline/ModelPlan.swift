@@ -1,4 +1,6 @@
 import FlowCore
+import FlowDetection
+import FlowFeatures
 import Foundation
 
 /// One kind of model that `floe-train` fits and `floe-score` applies. Each kind writes its

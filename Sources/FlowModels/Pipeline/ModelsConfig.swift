@@ -1,3 +1,7 @@
+import FlowClustering
+import FlowDetection
+import FlowFeatures
+import FlowGraph
 import Foundation
 
 /// The `models:` section of a pipeline file (YAML or JSON; FlowCommands turns YAML into

@@ -1,5 +1,10 @@
 import FlowCore
+import FlowDetection
+import FlowFeatures
+import FlowGraph
 import FlowIO
+import FlowReportFeed
+import FlowTimeSeries
 import Foundation
 
 /// Gathers what the model kinds saw while scoring (one collector for the whole score run,
@@ -18,7 +23,10 @@ public final class ReportFeedCollector {
     /// least `threshold` are the outliers. `label(i)` names row i (host and window).
     func addClusterScores(model: ClusterModelFile, x: FeatureMatrix, labels: [Int32], scores: [Double],
                           threshold: Double, label: (Int) -> String) {
-        if clusterBuilder == nil { clusterBuilder = ClusterFeedBuilder(model: model) }
+        if clusterBuilder == nil {
+            clusterBuilder = ClusterFeedBuilder(model: .init(features: model.features, centres: model.centres,
+                                                             scaler: model.scaler, featureSet: model.featureSet))
+        }
         clusterBuilder!.add(x: x, labels: labels, scores: scores, threshold: threshold, label: label)
     }
 

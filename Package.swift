@@ -39,15 +39,31 @@ let package = Package(
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
         // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
         .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
-        // Features, k-means, DBSCAN, host graph, ARIMA/SARIMA, anomalies, model files.
-        .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // Dataset columns and files, flow tables, host profiles, features, scalers, the Parallel helper.
+        .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // k-means (Lloyd, mini-batch), k selection, DBSCAN, the k-d tree.
+        .target(name: "FlowClustering", dependencies: ["FlowFeatures"]),
+        // The host graph, PageRank, the scan score.
+        .target(name: "FlowGraph", dependencies: ["FlowCore", "FlowFeatures"]),
+        // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
+        .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowFeatures"]),
+        // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA, volume detector.
+        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
+        // report-feed.json: its document and what prepares it (PCA, cluster names, graph, series).
+        .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
+        // The model kinds (model files, train, score) and the train/score pipeline.
+        .target(name: "FlowModels", dependencies: [
+            "FlowCore", "FlowIO", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection",
+            "FlowTimeSeries", "FlowReportFeed",
+        ]),
         // HTML (self-contained) and Markdown reports with SVG charts.
-        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowClean", "FlowModels"]),
+        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowReports", "FlowPipeline",
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean",
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowModels", "FlowReports", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
@@ -64,8 +80,12 @@ let package = Package(
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO"]),
-        .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
-        .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"], exclude: ["Golden"]),
+        .testTarget(name: "FlowModelsTests", dependencies: [
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels", "FlowGenerate",
+        ]),
+        .testTarget(name: "FlowReportsTests", dependencies: [
+            "FlowReports", "FlowGenerate", "FlowClean", "FlowDetection", "FlowReportFeed", "FlowModels",
+        ], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
     ]

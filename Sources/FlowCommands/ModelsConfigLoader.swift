@@ -1,3 +1,4 @@
+import FlowFeatures
 import FlowModels
 import Foundation
 import Yams

@@ -1,4 +1,7 @@
+import FlowClustering
 import FlowCore
+import FlowFeatures
+import FlowGraph
 import FlowModels
 import Foundation
 

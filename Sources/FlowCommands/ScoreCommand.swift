@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowFeatures
 import FlowModels
 import Foundation
 

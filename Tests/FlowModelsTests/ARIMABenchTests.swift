@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// Fits one series for scripts/bench/arima.sh (whole-process timing against statsmodels)
 /// when `FLOE_ARIMA_BENCH_IN` names a JSON file {values, order, seasonal_order, auto,

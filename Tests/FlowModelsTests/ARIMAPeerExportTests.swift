@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// The series of the statsmodels peer check (scripts/peers/check-arima-statsmodels.sh).
 /// Always fits them and checks the fits are sane; with `FLOE_ARIMA_PEER_OUT` set, also

@@ -1,4 +1,6 @@
 import Testing
+@testable import FlowClustering
+@testable import FlowFeatures
 @testable import FlowModels
 
 /// Brute-force DBSCAN core flags for comparison.

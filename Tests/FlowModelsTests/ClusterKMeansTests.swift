@@ -1,4 +1,7 @@
 import Testing
+@testable import FlowClustering
+@testable import FlowDetection
+@testable import FlowFeatures
 @testable import FlowModels
 
 /// Three well separated 2-D blobs of `perBlob` points each, deterministic.

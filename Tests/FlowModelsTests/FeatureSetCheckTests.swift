@@ -1,4 +1,5 @@
 import Testing
+@testable import FlowFeatures
 @testable import FlowModels
 
 /// A model file trained on other feature columns than this floe's is refused at scoring.

@@ -2,6 +2,7 @@ import FlowColumnar
 import FlowCore
 import Foundation
 import Testing
+@testable import FlowFeatures
 @testable import FlowModels
 
 @Suite struct FeatureTests {

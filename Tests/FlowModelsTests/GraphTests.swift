@@ -1,5 +1,7 @@
 import FlowCore
 import Testing
+@testable import FlowFeatures
+@testable import FlowGraph
 @testable import FlowModels
 
 /// A FlowTable from (source, destination, bytes, start) tuples over hosts 0…n-1.

@@ -1,7 +1,10 @@
 import FlowCore
 import Foundation
 import Testing
+@testable import FlowDetection
+@testable import FlowFeatures
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// A hand-made flow table.
 struct TableBuilder {

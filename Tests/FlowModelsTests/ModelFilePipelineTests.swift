@@ -1,6 +1,7 @@
 import FlowColumnar
 import Foundation
 import Testing
+@testable import FlowFeatures
 @testable import FlowModels
 
 @Suite struct ModelFilePipelineTests {

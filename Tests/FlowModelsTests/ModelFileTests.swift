@@ -2,6 +2,8 @@ import FlowColumnar
 import FlowIO
 import Foundation
 import Testing
+@testable import FlowDetection
+@testable import FlowFeatures
 @testable import FlowModels
 
 @Suite struct ModelFileTests {

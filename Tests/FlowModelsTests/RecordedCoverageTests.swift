@@ -4,6 +4,7 @@ import FlowCore
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// Coverage recorded by floe-clean (`date=…/coverage.json`) drives the missing buckets;
 /// datasets without it fall back to inferring gaps from zero-flow runs.

@@ -1,7 +1,9 @@
 import FlowCore
 import Foundation
 import Testing
+@testable import FlowFeatures
 @testable import FlowModels
+@testable import FlowReportFeed
 
 @Suite struct ReportFeedTests {
     @Test func principalComponentsFindTheLineAndFixTheSign() {

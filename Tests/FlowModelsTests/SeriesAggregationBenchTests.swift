@@ -4,6 +4,7 @@ import FlowCore
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// Aggregation speed for scripts/bench/arima.sh: with `FLOE_TS_BENCH_DATASET` (a
 /// directory), `FLOE_TS_BENCH_ROWS` and `FLOE_TS_BENCH_OUT`, generates that many flows

@@ -4,6 +4,7 @@ import FlowCore
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 @Suite("Series aggregation")
 struct SeriesAggregationTests {

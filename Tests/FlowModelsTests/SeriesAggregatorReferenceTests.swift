@@ -4,6 +4,7 @@ import FlowCore
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// The optimised aggregator (pointer accumulators, per-bucket address sets, fast address
 /// text parsing) against a plain reference written with Sets and Dictionaries, on generated

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FlowGenerate
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// The measurement behind the default seasonal baseline: generated traffic without
 /// anomalies, 14 training days, the following 7 days scored; mean absolute one-step

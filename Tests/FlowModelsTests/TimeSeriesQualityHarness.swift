@@ -1,7 +1,9 @@
 import Foundation
 import FlowCore
 import FlowGenerate
+@testable import FlowDetection
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// Measures the volume detector on generated traffic: generates `days` days of flows,
 /// aggregates one-minute series, retrains weekly on the trailing `trainDays` days and

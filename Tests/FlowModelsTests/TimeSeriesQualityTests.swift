@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// The detector on generated traffic. By default one small run that must find its
 /// injected anomalies; with `FLOE_TIMESERIES_QUALITY=1` the full measurement of

@@ -1,5 +1,6 @@
 import Foundation
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// Deterministic Gaussian noise for simulated series (SplitMix64 + Box–Muller).
 struct SeriesNoise {

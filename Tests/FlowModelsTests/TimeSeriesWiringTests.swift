@@ -3,7 +3,10 @@ import FlowCore
 import FlowGenerate
 import Foundation
 import Testing
+@testable import FlowFeatures
 @testable import FlowModels
+@testable import FlowReportFeed
+@testable import FlowTimeSeries
 
 @Suite struct TimeSeriesWiringTests {
     /// A generated dataset (one partition per day) without the flows that start in

@@ -1,3 +1,4 @@
+import FlowDetection
 import FlowModels
 import Foundation
 import Testing

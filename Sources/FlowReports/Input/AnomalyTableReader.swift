@@ -1,4 +1,4 @@
-import FlowModels
+import FlowDetection
 import Foundation
 
 /// What `anomalies.csv` says about a row beyond `AnomalyRecord`: the columns

@@ -1,5 +1,4 @@
 import Dispatch
-import FlowClean
 import FlowColumnar
 import FlowCore
 import FlowIO

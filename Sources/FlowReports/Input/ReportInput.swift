@@ -1,4 +1,4 @@
-import FlowModels
+import FlowDetection
 
 /// Everything a report shows, gathered before rendering. Sections that no stage produced
 /// are nil and the report says so. Build it with `ReportLoader` or by hand (tests).

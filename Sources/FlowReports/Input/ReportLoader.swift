@@ -1,5 +1,5 @@
 import FlowCore
-import FlowModels
+import FlowDetection
 import Foundation
 
 /// Where a report's inputs are and which days it covers.

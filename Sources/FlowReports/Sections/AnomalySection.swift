@@ -1,4 +1,4 @@
-import FlowModels
+import FlowDetection
 
 /// 4. Anomalies: the ranked table with links to the traffic chart, and the top few
 /// explained in a sentence each.

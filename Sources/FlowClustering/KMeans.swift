@@ -1,0 +1,514 @@
+import Dispatch
+import FlowFeatures
+/// Parameters of k-means (names and meanings as scikit-learn's `KMeans`).
+public struct KMeansParameters: Sendable, Codable, Equatable {
+    public var k: Int
+    /// Independent runs from different k-means++ seeds; the lowest inertia wins.
+    public var nInit: Int
+    public var maxIter: Int
+    /// Relative tolerance: a run stops when the summed squared centre shift of one
+    /// iteration is at most `tol × mean per-column variance` (scikit-learn semantics).
+    public var tol: Double
+    public var seed: UInt64
+
+    public init(k: Int, nInit: Int = 4, maxIter: Int = 300, tol: Double = 1e-4, seed: UInt64 = 0) {
+        self.k = k
+        self.nInit = nInit
+        self.maxIter = maxIter
+        self.tol = tol
+        self.seed = seed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case k, seed, tol
+        case nInit = "n_init"
+        case maxIter = "max_iter"
+    }
+}
+
+/// A fitted k-means model and its training run.
+public struct KMeansResult: Sendable, Equatable {
+    /// k × d centres, row-major.
+    public var centres: [Double]
+    public var k: Int
+    public var dimensions: Int
+    /// Cluster of every training row.
+    public var labels: [Int32]
+    /// Sum of squared distances of the rows to their centres.
+    public var inertia: Double
+    /// Lloyd iterations of the winning run.
+    public var iterations: Int
+    /// The k-means++ centres the winning run started from.
+    public var initialCentres: [Double]
+}
+
+/// Lloyd's k-means with greedy k-means++ initialisation, `n_init` restarts, tolerance on
+/// the centre shift and empty-cluster relocation, following scikit-learn's `lloyd`
+/// algorithm step for step:
+/// - each iteration assigns every row to its nearest centre (ties to the lower index) and
+///   moves each centre to the mean of its rows;
+/// - a cluster left empty takes the row farthest from its current centre (largest first),
+///   which is removed from its old cluster's sums;
+/// - the run stops when no label changed (strict convergence) or when the summed squared
+///   centre shift is at most `tol × mean(var(X))`; without strict convergence labels are
+///   recomputed from the final centres, and the inertia is that of final centres/labels.
+/// Assignment runs on all cores; per-chunk sums are reduced in chunk order, so results
+/// are deterministic for a given machine's core count up to float summation order.
+public enum KMeans {
+    /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins.
+    public static func fit(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> KMeansResult {
+        try check(x, k: p.k)
+        var rng = SeededRandom(seed: p.seed)
+        var best: KMeansResult?
+        let tolerance = p.tol * meanVariance(x)
+        for _ in 0..<max(1, p.nInit) {
+            let initial = plusPlus(x, k: p.k, rng: &rng)
+            let run = lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance)
+            if best == nil || run.inertia < best!.inertia { best = run }
+        }
+        return best!
+    }
+
+    static func check(_ x: FeatureMatrix, k: Int) throws {
+        guard k >= 1 else { throw FlowModelsError.invalidParameter(name: "k", value: "\(k)", reason: "must be at least 1") }
+        guard x.rows >= k else {
+            throw FlowModelsError.notEnoughData(detail: "k-means with k=\(k) needs at least \(k) rows, the features have \(x.rows)")
+        }
+    }
+
+    /// Timings of `fit`'s parts (for the benchmark): seconds in k-means++, seconds in
+    /// Lloyd and Lloyd iterations, summed over the restarts.
+    public static func profile(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> (plusPlus: Double, lloyd: Double, iterations: Int) {
+        try check(x, k: p.k)
+        var rng = SeededRandom(seed: p.seed)
+        let tolerance = p.tol * meanVariance(x)
+        var times = (0.0, 0.0, 0)
+        for _ in 0..<max(1, p.nInit) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let initial = plusPlus(x, k: p.k, rng: &rng)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let run = lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            times.0 += Double(t1 - t0) / 1e9
+            times.1 += Double(t2 - t1) / 1e9
+            times.2 += run.iterations
+        }
+        return times
+    }
+
+    /// Greedy k-means++ (as scikit-learn's `_kmeans_plusplus`): the first centre is a
+    /// uniform row; each next centre is the best, by resulting potential, of
+    /// 2 + ⌊ln k⌋ candidates drawn with probability proportional to squared distance.
+    public static func plusPlus(_ x: FeatureMatrix, k: Int, seed: UInt64) -> [Double] {
+        var rng = SeededRandom(seed: seed)
+        return plusPlus(x, k: k, rng: &rng)
+    }
+
+    static func plusPlus(_ x: FeatureMatrix, k: Int, rng: inout SeededRandom) -> [Double] {
+        let n = x.rows, d = x.columns
+        var centres = [Double](repeating: 0, count: k * d)
+        let first = rng.below(n)
+        for j in 0..<d { centres[j] = x.values[first * d + j] }
+        var closest = [Double](repeating: 0, count: n)
+        x.values.withUnsafeBufferPointer { xv in
+            closest.withUnsafeMutableBufferPointer { c in
+                Parallel.forEachChunk(count: n) { _, range in
+                    for i in range { c[i] = squaredDistance(xv, i, xv, first, d) }
+                }
+            }
+        }
+        var potential = closest.reduce(0, +)
+        let trials = 2 + Int(log(Double(k)))
+        var cumulative = [Double](repeating: 0, count: n)
+        var candidateDistances = [Double](repeating: 0, count: trials * n)
+        let chunks = Parallel.chunkCount(n)
+        var partialPots = [Double](repeating: 0, count: chunks * trials)
+        for c in 1..<max(k, 1) {
+            var running = 0.0
+            for i in 0..<n { running += closest[i]; cumulative[i] = running }
+            var candidates = [Int](repeating: 0, count: trials)
+            for t in 0..<trials {
+                let target = rng.unit() * potential
+                // searchsorted (left): first index with cumulative >= target.
+                var lo = 0, hi = n
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+                }
+                candidates[t] = min(lo, n - 1)
+            }
+            // One pass over the rows: each row's distance to every candidate, and each
+            // chunk's potential per candidate (reduced in chunk order below).
+            x.values.withUnsafeBufferPointer { xv in
+                closest.withUnsafeBufferPointer { cl in
+                    candidateDistances.withUnsafeMutableBufferPointer { cd in
+                        partialPots.withUnsafeMutableBufferPointer { pp in
+                            Parallel.forEachChunk(count: n) { chunk, range in
+                                for t in 0..<trials {
+                                    let ci = candidates[t]
+                                    var pot = 0.0
+                                    for i in range {
+                                        let v = min(cl[i], squaredDistance(xv, i, xv, ci, d))
+                                        cd[t * n + i] = v
+                                        pot += v
+                                    }
+                                    pp[chunk * trials + t] = pot
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            var pots = [Double](repeating: 0, count: trials)
+            for chunk in 0..<chunks { for t in 0..<trials { pots[t] += partialPots[chunk * trials + t] } }
+            var bestT = 0
+            for t in 1..<trials where pots[t] < pots[bestT] { bestT = t }
+            potential = pots[bestT]
+            closest.withUnsafeMutableBufferPointer { cl in
+                candidateDistances.withUnsafeBufferPointer { cd in
+                    _ = cl.update(fromContentsOf: cd[(bestT * n)..<((bestT + 1) * n)])
+                }
+            }
+            let row = candidates[bestT]
+            for j in 0..<d { centres[c * d + j] = x.values[row * d + j] }
+        }
+        return centres
+    }
+
+    /// One Lloyd run from `initialCentres` (k × d). The assignment step uses Hamerly's
+    /// bounds (an upper bound on each row's distance to its centre, a lower bound on the
+    /// second nearest) to skip rows whose centre cannot have changed; a row is skipped
+    /// only when the bounds prove its nearest centre strictly, so labels are those of
+    /// plain Lloyd (ties still go to the lower index).
+    public static func lloyd(_ x: FeatureMatrix, initialCentres: [Double], maxIter: Int, tol: Double) -> KMeansResult {
+        lloyd(x, initialCentres: initialCentres, maxIter: maxIter, absoluteTolerance: tol * meanVariance(x))
+    }
+
+    static func lloyd(_ x: FeatureMatrix, initialCentres: [Double], maxIter: Int, absoluteTolerance tolerance: Double) -> KMeansResult {
+        let n = x.rows, d = x.columns
+        let k = initialCentres.count / max(d, 1)
+        var centres = initialCentres
+        var labels = [Int32](repeating: -1, count: n)
+        var moved = [Double](repeating: 0, count: k)
+        var upper = [Double](repeating: .infinity, count: n)
+        var lower = [Double](repeating: 0, count: n)
+        var strict = false
+        var iterations = 0
+        for iteration in 0..<max(1, maxIter) {
+            iterations = iteration + 1
+            var step = boundedAssignAndSum(x, centres: centres, k: k, labels: &labels, upper: &upper, lower: &lower,
+                                           full: iteration == 0, moved: moved)
+            var newCentres = step.sums
+            var counts = step.counts
+            if counts.contains(0) {
+                // Exact distances to the current centres are needed to pick the rows to move.
+                step.distances = exactDistances(x, centres: centres, labels: labels)
+                relocateEmpty(x, centres: centres, labels: labels, distances: step.distances,
+                              sums: &newCentres, counts: &counts, k: k)
+            }
+            var shift = 0.0
+            for c in 0..<k {
+                if counts[c] > 0 {
+                    for j in 0..<d { newCentres[c * d + j] /= Double(counts[c]) }
+                } else {
+                    for j in 0..<d { newCentres[c * d + j] = centres[c * d + j] }
+                }
+                var m = 0.0
+                for j in 0..<d {
+                    let delta = newCentres[c * d + j] - centres[c * d + j]
+                    m += delta * delta
+                }
+                shift += m
+                moved[c] = m.squareRoot()
+            }
+            centres = newCentres
+            if step.changed == 0 {
+                strict = true
+                break
+            }
+            if shift <= tolerance { break }
+        }
+        var inertia: Double
+        if strict {
+            inertia = inertiaOf(x, centres: centres, labels: labels)
+        } else {
+            inertia = assign(x, centres: centres, labels: &labels)
+        }
+        if inertia.isNaN { inertia = .infinity }
+        return KMeansResult(centres: centres, k: k, dimensions: d, labels: labels, inertia: inertia,
+                            iterations: iterations, initialCentres: initialCentres)
+    }
+
+    /// Assignment with Hamerly bounds plus per-cluster sums, on all cores. `full`
+    /// computes every distance (first iteration).
+    /// `moved` holds how far each centre moved since the bounds were set; the bounds are
+    /// loosened by it first. `Step.changed` counts rows whose label changed.
+    static func boundedAssignAndSum(_ x: FeatureMatrix, centres: [Double], k: Int, labels: inout [Int32],
+                                    upper: inout [Double], lower: inout [Double], full: Bool, moved: [Double]) -> Step {
+        let n = x.rows, d = x.columns
+        let maxMove = moved.max() ?? 0
+        // Half the distance from each centre to its nearest other centre.
+        var half = [Double](repeating: .infinity, count: k)
+        centres.withUnsafeBufferPointer { cv in
+            for a in 0..<k {
+                for b in 0..<k where b != a { half[a] = min(half[a], squaredDistance(cv, a, cv, b, d).squareRoot() / 2) }
+            }
+        }
+        let chunks = Parallel.chunkCount(n)
+        var partialSums = [Double](repeating: 0, count: chunks * k * d)
+        var partialCounts = [Int](repeating: 0, count: chunks * k)
+        var partialChanged = [Int](repeating: 0, count: chunks)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    partialChanged.withUnsafeMutableBufferPointer { changedSlots in
+                    upper.withUnsafeMutableBufferPointer { uv in
+                        lower.withUnsafeMutableBufferPointer { lw in
+                            partialSums.withUnsafeMutableBufferPointer { ps in
+                                partialCounts.withUnsafeMutableBufferPointer { pc in
+                                    Parallel.forEachChunk(count: n) { chunk, range in
+                                        let sumBase = chunk * k * d
+                                        var changed = 0
+                                        for i in range {
+                                            var a = Int(lv[i])
+                                            var skip = false
+                                            if !full && a >= 0 {
+                                                uv[i] += moved[a]
+                                                lw[i] -= maxMove
+                                                let bound = max(half[a], lw[i])
+                                                // Strictly inside the bounds (with a margin for rounding).
+                                                if uv[i] * (1 + 1e-9) < bound {
+                                                    skip = true
+                                                } else {
+                                                    uv[i] = squaredDistance(xv, i, cv, a, d).squareRoot()
+                                                    skip = uv[i] * (1 + 1e-9) < bound
+                                                }
+                                            }
+                                            if !skip {
+                                                var best = 0, bestD = Double.infinity, second = Double.infinity
+                                                for c in 0..<k {
+                                                    let dist = squaredDistance(xv, i, cv, c, d)
+                                                    if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
+                                                }
+                                                if best != a { changed += 1 }
+                                                a = best
+                                                lv[i] = Int32(best)
+                                                uv[i] = bestD.squareRoot()
+                                                lw[i] = second.squareRoot()
+                                            }
+                                            pc[chunk * k + a] += 1
+                                            let row = i * d, base = sumBase + a * d
+                                            for j in 0..<d { ps[base + j] += xv[row + j] }
+                                        }
+                                        changedSlots[chunk] = changed
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        for chunk in 0..<chunks {
+            for t in 0..<(k * d) { sums[t] += partialSums[chunk * k * d + t] }
+            for c in 0..<k { counts[c] += partialCounts[chunk * k + c] }
+        }
+        return Step(sums: sums, counts: counts, distances: [], changed: partialChanged.reduce(0, +))
+    }
+
+    /// Squared distance of every row to the centre of its label.
+    static func exactDistances(_ x: FeatureMatrix, centres: [Double], labels: [Int32]) -> [Double] {
+        var out = [Double](repeating: 0, count: x.rows)
+        let d = x.columns
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                for i in 0..<x.rows { out[i] = squaredDistance(xv, i, cv, Int(labels[i]), d) }
+            }
+        }
+        return out
+    }
+
+    /// Mean over columns of the population variance (scikit-learn's `_tolerance`), in two
+    /// row-major passes (means, then squared deviations).
+    static func meanVariance(_ x: FeatureMatrix) -> Double {
+        let n = x.rows, d = x.columns
+        guard n > 0, d > 0 else { return 0 }
+        var mean = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { mean[j] += x.values[i * d + j] } }
+        for j in 0..<d { mean[j] /= Double(n) }
+        var ss = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { let v = x.values[i * d + j] - mean[j]; ss[j] += v * v } }
+        return ss.reduce(0, +) / Double(n) / Double(d)
+    }
+
+    /// Squared Euclidean distance between row `i` of `a` and row `j` of `b` (width `d`),
+    /// with four partial sums so the additions overlap.
+    @inline(__always)
+    static func squaredDistance(_ a: UnsafeBufferPointer<Double>, _ i: Int, _ b: UnsafeBufferPointer<Double>, _ j: Int, _ d: Int) -> Double {
+        let ai = i * d, bj = j * d
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var t = 0
+        while t + 4 <= d {
+            let v0 = a[ai + t] - b[bj + t], v1 = a[ai + t + 1] - b[bj + t + 1]
+            let v2 = a[ai + t + 2] - b[bj + t + 2], v3 = a[ai + t + 3] - b[bj + t + 3]
+            s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3
+            t += 4
+        }
+        while t < d {
+            let v = a[ai + t] - b[bj + t]
+            s0 += v * v
+            t += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Nearest centre (ties to the lower index) and its squared distance.
+    @inline(__always)
+    static func nearest(_ xv: UnsafeBufferPointer<Double>, _ i: Int, _ cv: UnsafeBufferPointer<Double>, _ k: Int, _ d: Int) -> (Int, Double) {
+        var best = 0
+        var bestDistance = Double.infinity
+        for c in 0..<k {
+            let dist = squaredDistance(xv, i, cv, c, d)
+            if dist < bestDistance { bestDistance = dist; best = c }
+        }
+        return (best, bestDistance)
+    }
+
+    struct Step {
+        var sums: [Double]
+        var counts: [Int]
+        var distances: [Double]
+        var changed = 0
+    }
+
+    /// E-step plus per-cluster sums (for the M-step), on all cores.
+    static func assignAndSum(_ x: FeatureMatrix, centres: [Double], k: Int, labels: inout [Int32]) -> Step {
+        let n = x.rows, d = x.columns
+        let chunks = Parallel.chunkCount(n)
+        var partialSums = [Double](repeating: 0, count: chunks * k * d)
+        var partialCounts = [Int](repeating: 0, count: chunks * k)
+        var distances = [Double](repeating: 0, count: n)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    distances.withUnsafeMutableBufferPointer { dv in
+                        partialSums.withUnsafeMutableBufferPointer { ps in
+                            partialCounts.withUnsafeMutableBufferPointer { pc in
+                                Parallel.forEachChunk(count: n) { chunk, range in
+                                    let sumBase = chunk * k * d
+                                    for i in range {
+                                        let (c, dist) = nearest(xv, i, cv, k, d)
+                                        lv[i] = Int32(c)
+                                        dv[i] = dist
+                                        pc[chunk * k + c] += 1
+                                        let row = i * d, base = sumBase + c * d
+                                        for j in 0..<d { ps[base + j] += xv[row + j] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        for chunk in 0..<chunks {
+            for t in 0..<(k * d) { sums[t] += partialSums[chunk * k * d + t] }
+            for c in 0..<k { counts[c] += partialCounts[chunk * k + c] }
+        }
+        return Step(sums: sums, counts: counts, distances: distances)
+    }
+
+    /// Gives each empty cluster the row farthest from its centre (scikit-learn's
+    /// `_relocate_empty_clusters_dense`), moving that row out of its old cluster's sums.
+    static func relocateEmpty(_ x: FeatureMatrix, centres: [Double], labels: [Int32], distances: [Double],
+                              sums: inout [Double], counts: inout [Int], k: Int) {
+        let empty = (0..<k).filter { counts[$0] == 0 }
+        if empty.isEmpty { return }
+        let d = x.columns
+        let far = (0..<x.rows).sorted { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+        for (slot, cluster) in empty.enumerated() where slot < far.count {
+            let row = far[slot]
+            let old = Int(labels[row])
+            for j in 0..<d {
+                sums[old * d + j] -= x.values[row * d + j]
+                sums[cluster * d + j] = x.values[row * d + j]
+            }
+            counts[old] -= 1
+            counts[cluster] = 1
+        }
+    }
+
+    /// Assigns every row to its nearest centre; returns the inertia.
+    @discardableResult
+    public static func assign(_ x: FeatureMatrix, centres: [Double], labels: inout [Int32]) -> Double {
+        let n = x.rows, d = x.columns
+        let k = centres.count / max(d, 1)
+        if labels.count != n { labels = [Int32](repeating: 0, count: n) }
+        let chunks = Parallel.chunkCount(n)
+        var partial = [Double](repeating: 0, count: chunks)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    partial.withUnsafeMutableBufferPointer { pv in
+                        Parallel.forEachChunk(count: n) { chunk, range in
+                            var s = 0.0
+                            for i in range {
+                                let (c, dist) = nearest(xv, i, cv, k, d)
+                                lv[i] = Int32(c)
+                                s += dist
+                            }
+                            pv[chunk] = s
+                        }
+                    }
+                }
+            }
+        }
+        return partial.reduce(0, +)
+    }
+
+    /// Distance (not squared) of every row to its nearest centre, with the centre index.
+    public static func nearestCentres(_ x: FeatureMatrix, centres: [Double]) -> (labels: [Int32], distances: [Double]) {
+        let n = x.rows, d = x.columns
+        let k = centres.count / max(d, 1)
+        var labels = [Int32](repeating: 0, count: n)
+        var distances = [Double](repeating: 0, count: n)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                labels.withUnsafeMutableBufferPointer { lv in
+                    distances.withUnsafeMutableBufferPointer { dv in
+                        Parallel.forEachChunk(count: n) { _, range in
+                            for i in range {
+                                let (c, dist) = nearest(xv, i, cv, k, d)
+                                lv[i] = Int32(c)
+                                dv[i] = dist.squareRoot()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (labels, distances)
+    }
+
+    static func inertiaOf(_ x: FeatureMatrix, centres: [Double], labels: [Int32]) -> Double {
+        let d = x.columns
+        var s = 0.0
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                for i in 0..<x.rows { s += squaredDistance(xv, i, cv, Int(labels[i]), d) }
+            }
+        }
+        return s
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif

@@ -1,0 +1,229 @@
+import FlowDetection
+import FlowFeatures
+import FlowGraph
+import Foundation
+
+/// The saved host graph baseline (`graph.json`).
+public struct GraphModelFile: Codable, Sendable {
+    public var format = ModelFile.format
+    public var version = ModelFile.version
+    public var kind = HostGraphModelKind.kindName
+    public var windowMinutes: Int
+    public var pageRankWeight: PageRank.Weight
+    /// Bytes of one edge in one window above which it is heavy (training quantile).
+    public var heavyEdgeBytes: Double
+    public var heavyEdgeQuantile: Double
+    /// Per host address: median fan-out and fan-in over its training windows.
+    public var hostMedianFans: [String: [Double]]
+    /// Training quantiles (0.5, 0.99, 0.999) of fan-out, fan-in and scan score.
+    public var fanOutQuantiles: [Double]
+    public var fanInQuantiles: [Double]
+    public var scanScoreQuantiles: [Double]
+    public var trainingWindows: Int
+    public var trainingEdges: Int
+    /// Per host address: median flows received per training window it received any.
+    public var hostMedianInbound: [String: Double]?
+    /// Distributions of ln((1 + fan) / (1 + the host's median fan)) over the training host
+    /// windows, and of log10(edge bytes per window), for p-values (nil: too few to fit).
+    public var fanInCalibration: TailCalibration?
+    public var fanOutCalibration: TailCalibration?
+    public var edgeCalibration: TailCalibration?
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, kind
+        case hostMedianInbound = "host_median_inbound"
+        case fanInCalibration = "fan_in_calibration"
+        case fanOutCalibration = "fan_out_calibration"
+        case edgeCalibration = "edge_calibration"
+        case windowMinutes = "window_minutes"
+        case pageRankWeight = "pagerank_weight"
+        case heavyEdgeBytes = "heavy_edge_bytes"
+        case heavyEdgeQuantile = "heavy_edge_quantile"
+        case hostMedianFans = "host_median_fans"
+        case fanOutQuantiles = "fan_out_quantiles"
+        case fanInQuantiles = "fan_in_quantiles"
+        case scanScoreQuantiles = "scan_score_quantiles"
+        case trainingWindows = "training_windows"
+        case trainingEdges = "training_edges"
+    }
+}
+
+/// The host graph per window: degree, weighted degree, fan-in/out, PageRank, weakly
+/// connected components (written per scored day as `graph-DATE.arrow`), and the graph
+/// anomalies: `port_scan` / `address_sweep` (the sequential test of `ScanDetector`, no
+/// history needed), `ddos` (`FloodDetector`: many sources into one host, read from its
+/// inbound flows), `fan_out_burst` (distinct destinations ≥ max(`burst_minimum_peers`,
+/// `burst_factor` × the host's training median)), `new_heavy_edge` (an edge absent from
+/// the previous window carrying more bytes than the training quantile
+/// `heavy_edge_quantile` of edges per window, in at least `heavy_edge_min_flows` flows),
+/// `beaconing` (`BeaconDetector`, over the whole day). p-values: docs/incidents.md.
+/// Detectors that need a training distribution (fan-out, heavy edges) are skipped, with
+/// one log line at training, when the training window is too small to fit one.
+public struct HostGraphModelKind: ModelKind {
+    public static let kindName = "graph"
+    public var name: String { Self.kindName }
+    public static let fileName = "graph.json"
+
+    public init() {}
+
+    public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
+        let c = context.config
+        let t = try context.data.table()
+        let profiles = try context.data.profiles()
+        var edgeBytes: [Double] = []
+        let windows = WindowedRows.split(t, windowMillis: c.windowMillis)
+        for w in windows {
+            let g = HostGraph.build(t, rows: w.rows)
+            for e in g.edges { edgeBytes.append(Double(e.bytes)) }
+        }
+        edgeBytes.sort()
+        var fans: [Int32: ([Double], [Double])] = [:]
+        let f = profiles.features
+        for r in 0..<profiles.count {
+            fans[profiles.host[r], default: ([], [])].0.append(f[r, 7])
+            fans[profiles.host[r], default: ([], [])].1.append(f[r, 6])
+        }
+        // A host's usual fan-out/fan-in and inbound flows are learned only from enough of its
+        // own windows: from one window (a short capture, a host seen once) the "usual" would
+        // be the very burst a detector should find. Unlearned hosts get the history-free rules.
+        var medians: [String: [Double]] = [:]
+        for (h, v) in fans where v.0.count >= Self.minimumHostWindows {
+            medians[t.hosts[Int(h)].description] = [median(v.0), median(v.1)]
+        }
+        let scans = ScanScore.compute(profiles).sorted()
+        let fanOut = (0..<f.rows).map { f[$0, 7] }.sorted(), fanIn = (0..<f.rows).map { f[$0, 6] }.sorted()
+        var inbound: [UInt64: Int] = [:]
+        for i in 0..<t.count {
+            let w = FloodDetector.windowOf(t.start[i], c.windowMillis)
+            inbound[UInt64(UInt32(bitPattern: t.destination[i])) << 32 | UInt64(UInt32(truncatingIfNeeded: w)), default: 0] += 1
+        }
+        var inboundPerHost: [Int32: [Double]] = [:]
+        for (k, n) in inbound { inboundPerHost[Int32(bitPattern: UInt32(k >> 32)), default: []].append(Double(n)) }
+        var medianInbound: [String: Double] = [:]
+        for (h, v) in inboundPerHost where v.count >= Self.minimumHostWindows { medianInbound[t.hosts[Int(h)].description] = median(v) }
+        var inRatios: [Double] = [], outRatios: [Double] = []
+        for r in 0..<profiles.count {
+            let m = medians[t.hosts[Int(profiles.host[r])].description] ?? [0, 0]
+            outRatios.append(log((1 + f[r, 7]) / (1 + m[0])))
+            inRatios.append(log((1 + f[r, 6]) / (1 + m[1])))
+        }
+        let edgeCalibration = TailCalibration.fit(edgeBytes.map { log10(max($0, 1)) })
+        let fanOutCalibration = TailCalibration.fit(outRatios)
+        if edgeCalibration == nil {
+            context.log("graph: new_heavy_edge skipped: \(edgeBytes.count) training edges; needs at least \(TailCalibration.minimumSample)")
+        }
+        if fanOutCalibration == nil {
+            context.log("graph: fan_out_burst skipped: \(profiles.count) training host windows; needs at least \(TailCalibration.minimumSample)")
+        }
+        let qs = [0.5, 0.99, 0.999]
+        var file = GraphModelFile(
+            windowMinutes: c.windowMinutes, pageRankWeight: c.graph.pageRankWeight,
+            heavyEdgeBytes: max(1, FittedScaler.quantile(edgeBytes, c.graph.heavyEdgeQuantile)),
+            heavyEdgeQuantile: c.graph.heavyEdgeQuantile, hostMedianFans: medians,
+            fanOutQuantiles: qs.map { FittedScaler.quantile(fanOut, $0) },
+            fanInQuantiles: qs.map { FittedScaler.quantile(fanIn, $0) },
+            scanScoreQuantiles: qs.map { FittedScaler.quantile(scans, $0) },
+            trainingWindows: windows.count, trainingEdges: edgeBytes.count)
+        file.hostMedianInbound = medianInbound
+        file.fanInCalibration = TailCalibration.fit(inRatios)
+        file.fanOutCalibration = fanOutCalibration
+        file.edgeCalibration = edgeCalibration
+        try ModelFile.write(file, to: context.outputFolder + "/" + Self.fileName)
+        return ModelsIndex.Entry(kind: name, file: Self.fileName)
+    }
+
+    func median(_ v: [Double]) -> Double { FittedScaler.quantile(v.sorted(), 0.5) }
+
+    /// Fewest training windows of a host from which its usual fans and inbound rate are
+    /// learned.
+    public static let minimumHostWindows = 3
+
+    public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
+        let path = context.modelsFolder + "/" + entry.file
+        let model = try ModelFile.read(GraphModelFile.self, path: path, kind: name)
+        let c = context.config
+        let t = try context.data.table()
+        let profiles = try context.data.profiles()
+        let windowMillis = Int64(model.windowMinutes) * 60_000
+        context.feed?.addGraphDay(t, pageRankWeight: model.pageRankWeight)
+        var anomalies: [AnomalyRecord] = []
+        let f = profiles.features
+        // Scans and sweeps (sequential test), floods (inbound flows), fan-out bursts.
+        anomalies += ScanDetector.detect(t, minimumTargets: c.graph.scanMinimumTargets)
+        anomalies += FloodDetector.detect(
+            t, windowMillis: windowMillis, minimumSources: c.graph.burstMinimumPeers, factor: c.graph.burstFactor,
+            baseline: .init(usualSources: { model.hostMedianFans[$0]?[1] ?? 0 },
+                            usualInboundPerWindow: { model.hostMedianInbound?[$0] },
+                            calibration: model.fanInCalibration))
+        let scans = ScanScore.compute(profiles)
+        var scanOf: [UInt64: Double] = [:]
+        for r in 0..<profiles.count {
+            let host = t.hosts[Int(profiles.host[r])].description
+            let start = profiles.windowStart[r], end = start + windowMillis
+            scanOf[Self.key(profiles.host[r], start)] = scans[r]
+            guard let calibration = model.fanOutCalibration else { continue }
+            let usual = model.hostMedianFans[host]?[0] ?? 0
+            let limit = max(Double(c.graph.burstMinimumPeers), c.graph.burstFactor * usual)
+            if f[r, 7] >= limit {
+                anomalies.append(AnomalyRecord(
+                    kind: "fan_out_burst", entity: host, start: start, end: end, score: f[r, 7] / limit,
+                    evidence: "\(formatValue(f[r, 7])) distinct destinations; usual \(formatValue(usual)) per window; \(formatValue(100 * f[r, 4]))% of its TCP flows failed",
+                    log10P: calibration.log10PValue(log((1 + f[r, 7]) / (1 + usual))),
+                    summary: "\(host) sent flows to \(Plain.count(Int(f[r, 7]))) distinct hosts in \(Plain.duration(millis: windowMillis)), usually \(formatValue(usual.rounded()))"))
+            }
+        }
+        // Per-window graphs: measures and new heavy edges.
+        var wStart: [Int64] = [], wHost: [String] = [], degree: [Int64] = [], weighted: [Int64] = []
+        var fanIn: [Int64] = [], fanOut: [Int64] = [], rank: [Double] = [], component: [Int64] = [], scan: [Double] = []
+        var previousEdges: Set<UInt64>? = nil
+        var previousStart: Int64 = .min
+        for w in WindowedRows.split(t, windowMillis: windowMillis) {
+            let g = HostGraph.build(t, rows: w.rows)
+            let m = g.measures(pageRankWeight: model.pageRankWeight)
+            for n in 0..<g.nodes.count {
+                wStart.append(w.start)
+                wHost.append(t.hosts[Int(g.nodes[n])].description)
+                degree.append(Int64(m.degree[n]))
+                weighted.append(Int64(clamping: m.weightedDegree[n]))
+                fanIn.append(Int64(m.fanIn[n]))
+                fanOut.append(Int64(m.fanOut[n]))
+                rank.append(m.pageRank[n])
+                component.append(Int64(m.component[n]))
+                scan.append(scanOf[Self.key(g.nodes[n], w.start)] ?? 0)
+            }
+            var edges = Set<UInt64>()
+            for e in g.edges { edges.insert(Self.key(g.nodes[Int(e.source)], Int64(g.nodes[Int(e.destination)]))) }
+            if let previous = previousEdges, previousStart == w.start - windowMillis, let calibration = model.edgeCalibration {
+                for e in g.edges where Double(e.bytes) >= model.heavyEdgeBytes && e.flows >= c.graph.heavyEdgeMinimumFlows {
+                    let a = g.nodes[Int(e.source)], b = g.nodes[Int(e.destination)]
+                    if previous.contains(Self.key(a, Int64(b))) { continue }
+                    context.feed?.addNewEdge(src: t.hosts[Int(a)], dst: t.hosts[Int(b)], flows: e.flows, bytes: e.bytes)
+                    anomalies.append(AnomalyRecord(
+                        kind: "new_heavy_edge", entity: t.hosts[Int(a)].description + " -> " + t.hosts[Int(b)].description,
+                        start: w.start, end: w.start + windowMillis, score: Double(e.bytes) / model.heavyEdgeBytes,
+                        evidence: "\(formatValue(Double(e.bytes))) bytes in \(e.flows) flows, absent in the previous window; heavy from \(formatValue(model.heavyEdgeBytes.rounded())) bytes",
+                        log10P: calibration.log10PValue(log10(Double(max(e.bytes, 1)))),
+                        summary: "\(t.hosts[Int(a)]) sent \(Plain.bytes(Double(e.bytes))) to \(t.hosts[Int(b)]) in \(Plain.count(e.flows, "flow")) within \(Plain.duration(millis: windowMillis)), a pair silent the hour before"))
+                }
+            }
+            previousEdges = edges
+            previousStart = w.start
+        }
+        let file = "graph-\(context.date).arrow"
+        try ScoreTable(columns: [
+            .init("window_start", .timestamp(wStart)), .init("host", .utf8(wHost)),
+            .init("degree", .int64(degree)), .init("weighted_degree", .int64(weighted)),
+            .init("fan_in", .int64(fanIn)), .init("fan_out", .int64(fanOut)),
+            .init("pagerank", .float64(rank)), .init("component", .int64(component)),
+            .init("scan_score", .float64(scan)),
+        ]).write(path: context.outputFolder + "/" + file, metadata: [("floe:table", "graph_scores")])
+        anomalies += BeaconDetector.detect(t, minimumFlows: c.graph.periodicMinimumFlows,
+                                           minimumSpanMinutes: c.graph.periodicMinimumSpanMinutes,
+                                           tolerance: c.graph.periodicMaximumVariation)
+        return KindScores(anomalies: anomalies, outputs: [(file, wStart.count)])
+    }
+
+    static func key(_ host: Int32, _ other: Int64) -> UInt64 {
+        UInt64(UInt32(bitPattern: host)) << 32 ^ UInt64(bitPattern: other)
+    }
+}

@@ -1,0 +1,147 @@
+import FlowCore
+import FlowDetection
+import FlowFeatures
+import FlowIO
+import FlowReportFeed
+import Foundation
+
+/// The manifest `floe-score` writes beside its outputs (`manifest.json`).
+public struct ScoreManifest: Codable, Sendable {
+    public struct Output: Codable, Sendable, Equatable {
+        public var file: String
+        public var rows: Int
+        public var kind: String
+        public var date: String
+    }
+
+    public var format = "floe-score-manifest"
+    public var version = 1
+    public var floeVersion: String
+    public var models: String
+    public var input: String
+    public var dates: [String]
+    public var inputFiles: [DatasetFiles.File]
+    public var outputs: [Output]
+    public var anomalies: Int
+    public var anomaliesByKind: [String: Int]
+    public var incidents: Int = 0
+    public var incidentsByKind: [String: Int] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, models, input, dates, outputs, anomalies, incidents
+        case incidentsByKind = "incidents_by_kind"
+        case floeVersion = "floe_version"
+        case inputFiles = "input_files"
+        case anomaliesByKind = "anomalies_by_kind"
+    }
+}
+
+/// Training and scoring over `ModelPlan.kinds`, shared by the commands and the tests.
+public enum ModelPipeline {
+    /// Trains every kind on `input` (days `from`…`to`, inclusive, when given) and writes
+    /// the model files and `models.json` into `output` (created if needed).
+    @discardableResult
+    public static func train(config: ModelsConfig, input: String, output: String, from: Int64? = nil, to: Int64? = nil,
+                             floeVersion: String, log: (String) -> Void = { _ in }) throws -> ModelsIndex {
+        let dataset = try DatasetFiles(root: input, from: from, to: to, fingerprints: true)
+        let claim = try claimFolder(output, stage: "floe-train")
+        defer { withExtendedLifetime(claim) {} }
+        let data = try ModelData(config: config, dataset: dataset)
+        let table = try data.table()
+        guard table.count > 0 else {
+            throw FlowModelsError.notEnoughData(detail: "\(input): the selected days hold no flows")
+        }
+        log("read \(table.count) flows, \(table.hosts.count) hosts from \(dataset.files.count) files")
+        var entries: [ModelsIndex.Entry] = []
+        try withoutActuallyEscaping(log) { log in
+            let context = TrainContext(data: data, outputFolder: output, log: log)
+            for kind in ModelPlan.kinds {
+                let started = Date()
+                if let entry = try kind.train(context) {
+                    entries.append(entry)
+                    log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
+                }
+            }
+        }
+        let days = dataset.days
+        let index = ModelsIndex(
+            floeVersion: floeVersion, seed: config.seed,
+            config: String(decoding: config.sectionJSON, as: UTF8.self),
+            training: .init(input: input, from: CivilTime.dateString(day: days.first!), to: CivilTime.dateString(day: days.last!),
+                            rows: table.count, files: dataset.files),
+            models: entries)
+        try ModelFile.write(index, to: output + "/" + ModelsIndex.fileName)
+        return index
+    }
+
+    /// Scores the days `dates` (all days of `input` when empty) with the models in
+    /// `models`; writes the score tables, `anomalies.csv`, `anomalies.arrow`,
+    /// `incidents.csv`, `incidents.arrow` and `manifest.json` into `output`, and
+    /// `report-feed.json` for `floe-report` (clusters, host graph, the models, `series`
+    /// from the time-series models, and the incidents). Returns the manifest and the
+    /// ranked anomalies (each carrying its incident id).
+    @discardableResult
+    public static func score(models: String, input: String, dates: [Int64], output: String, floeVersion: String,
+                             series: [SeriesFeed] = [], log: (String) -> Void = { _ in }) throws -> (manifest: ScoreManifest, anomalies: [AnomalyRecord]) {
+        let index = try ModelsIndex.read(folder: models)
+        let config = try ModelsConfig.decode(json: Data(index.config.utf8), source: models + "/" + ModelsIndex.fileName)
+        let all = try DatasetFiles(root: input, fingerprints: true)
+        let days = dates.isEmpty ? all.days : dates.sorted()
+        let claim = try claimFolder(output, stage: "floe-score")
+        defer { withExtendedLifetime(claim) {} }
+        var anomalies: [AnomalyRecord] = []
+        var outputs: [ScoreManifest.Output] = []
+        var inputFiles: [DatasetFiles.File] = []
+        let feed = ReportFeedCollector()
+        for day in days {
+            let date = CivilTime.dateString(day: day)
+            let dataset: DatasetFiles
+            do {
+                dataset = try DatasetFiles(root: input, from: day, to: day, fingerprints: true)
+            } catch {
+                throw FlowModelsError.dataset(path: input, detail: "no partition date=\(date); available: \(all.days.map { CivilTime.dateString(day: $0) }.joined(separator: ", "))")
+            }
+            inputFiles += dataset.files
+            let data = try ModelData(config: config, dataset: dataset)
+            let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed,
+                                       datasetDays: all.days)
+            context.historyTrained = index.models.contains { $0.kind == HostHistoryKind.kindName }
+            for entry in index.models {
+                guard let kind = ModelPlan.kind(named: entry.kind) else {
+                    throw FlowModelsError.modelFile(path: models + "/" + ModelsIndex.fileName,
+                                                    detail: "lists a '\(entry.kind)' model this floe does not know")
+                }
+                let result = try kind.score(context, entry: entry)
+                anomalies += result.anomalies
+                outputs += result.outputs.map { .init(file: $0.file, rows: $0.rows, kind: entry.kind, date: date) }
+            }
+            log("scored \(date): \(try data.table().count) flows")
+        }
+        let (ranked, incidents) = IncidentGrouping.group(AnomalyTable.merged(anomalies), allowlist: config.allowlist,
+                                                         maximumPerKindDay: config.scoring.maxAnomaliesPerKind)
+        try AnomalyTable.write(ranked, folder: output)
+        try IncidentTable.write(incidents, folder: output)
+        var byKind: [String: Int] = [:]
+        for a in ranked { byKind[a.kind, default: 0] += 1 }
+        var manifest = ScoreManifest(floeVersion: floeVersion, models: models, input: input,
+                                     dates: days.map { CivilTime.dateString(day: $0) }, inputFiles: inputFiles,
+                                     outputs: outputs, anomalies: ranked.count, anomaliesByKind: byKind)
+        manifest.incidents = incidents.count
+        for i in incidents { manifest.incidentsByKind[i.kind.rawValue, default: 0] += 1 }
+        try ModelFile.write(manifest, to: output + "/manifest.json")
+        var document = feed.document(index: index, modelsFolder: models, anomalies: ranked, series: series, floeVersion: floeVersion)
+        document.incidents = incidents
+        try ReportFeedCollector.write(document, folder: output)
+        return (manifest, ranked)
+    }
+
+    /// Claims the output folder for `stage` (creating it; see `OutputFolderClaim`), with
+    /// the failure as a `FlowModelsError`.
+    static func claimFolder(_ path: String, stage: String) throws -> OutputFolderClaim {
+        do {
+            return try OutputFolderClaim(folder: path, stage: stage)
+        } catch FlowIOError.writeFailed(let failedPath, let reason) {
+            throw FlowModelsError.io(path: failedPath, detail: reason)
+        }
+    }
+}

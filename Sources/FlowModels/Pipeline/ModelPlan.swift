@@ -1,0 +1,167 @@
+import FlowCore
+import FlowDetection
+import FlowFeatures
+import Foundation
+
+/// One kind of model that `floe-train` fits and `floe-score` applies. Each kind writes its
+/// own model file(s) into the models folder and, when scoring, its own score tables and
+/// anomaly rows. Kinds read the shared data through the context (loaded once, cached).
+public protocol ModelKind: Sendable {
+    /// Stable name, recorded in `models.json` (`clusters`, `density`, `graph`, …).
+    var name: String { get }
+    /// Fits the model on `context`'s data and writes its file(s); returns the index entry,
+    /// or nil when the configuration turns this kind off.
+    func train(_ context: TrainContext) throws -> ModelsIndex.Entry?
+    /// Applies the trained model to one day.
+    func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores
+}
+
+/// What a model kind produced for one scored day.
+public struct KindScores {
+    public var anomalies: [AnomalyRecord]
+    /// Score files written (paths relative to the score folder) and their row counts.
+    public var outputs: [(file: String, rows: Int)]
+
+    public init(anomalies: [AnomalyRecord] = [], outputs: [(file: String, rows: Int)] = []) {
+        self.anomalies = anomalies
+        self.outputs = outputs
+    }
+}
+
+/// The model kinds `floe-train` and `floe-score` run, in order. To add a kind (e.g. the
+/// time-series models), append one value conforming to `ModelKind` here:
+/// `TimeSeriesModelKind()` reading its own section from `context.config.sectionJSON`.
+public enum ModelPlan {
+    public static let kinds: [any ModelKind] = [
+        HostHistoryKind(),
+        ClusterModelKind(),
+        DensityModelKind(),
+        HostGraphModelKind(),
+        TimeSeriesModelKind(),
+    ]
+
+    public static func kind(named name: String) -> (any ModelKind)? {
+        kinds.first { $0.name == name }
+    }
+}
+
+/// Shared, lazily loaded data of one dataset selection (training range or scored day).
+public final class ModelData {
+    public let config: ModelsConfig
+    public let dataset: DatasetFiles
+    public let internalNetworks: NetworkList
+    private var cachedTable: FlowTable?
+    private var cachedProfiles: HostProfiles?
+    private var cachedFlowFeatures: FeatureMatrix?
+
+    public init(config: ModelsConfig, dataset: DatasetFiles) throws {
+        self.config = config
+        self.dataset = dataset
+        internalNetworks = try NetworkList(config.internalNetworks)
+    }
+
+    /// The flows (read once).
+    public func table() throws -> FlowTable {
+        if let t = cachedTable { return t }
+        let t = try FlowTable.load(dataset, internalNetworks: internalNetworks)
+        cachedTable = t
+        return t
+    }
+
+    /// Host profiles over `config.windowMinutes` windows.
+    public func profiles() throws -> HostProfiles {
+        if let p = cachedProfiles { return p }
+        let p = HostProfiles.build(try table(), windowMillis: config.windowMillis)
+        cachedProfiles = p
+        return p
+    }
+
+    public func flowFeatures() throws -> FeatureMatrix {
+        if let f = cachedFlowFeatures { return f }
+        let f = FlowFeatures.compute(try table())
+        cachedFlowFeatures = f
+        return f
+    }
+
+    /// The raw matrix of `kind` (host windows with at least `hostMinFlows` flows) and a label for each row (host or flow pair) with its
+    /// window [start, end).
+    public func features(_ kind: FeatureSetKind) throws -> (matrix: FeatureMatrix, entity: (Int) -> String, window: (Int) -> (Int64, Int64)) {
+        let t = try table()
+        switch kind {
+        case .host:
+            let p = try profiles()
+            let w = p.windowMillis
+            let minimum = Double(config.hostMinFlows)
+            let rows = (0..<p.count).filter { p.features[$0, 0] >= minimum }
+            return (p.features.selecting(rows: rows), { t.hosts[Int(p.host[rows[$0]])].description },
+                    { (p.windowStart[rows[$0]], p.windowStart[rows[$0]] + w) })
+        case .flow:
+            return (try flowFeatures(),
+                    { t.hosts[Int(t.source[$0])].description + " -> " + t.hosts[Int(t.destination[$0])].description },
+                    { (t.start[$0], t.start[$0] + t.duration[$0]) })
+        }
+    }
+}
+
+/// What a model kind sees when training.
+public final class TrainContext {
+    public let data: ModelData
+    /// Folder the model files go to.
+    public let outputFolder: String
+    public var config: ModelsConfig { data.config }
+    /// Progress and skip messages (floe-train prints them).
+    public let log: (String) -> Void
+
+    public init(data: ModelData, outputFolder: String, log: @escaping (String) -> Void = { _ in }) {
+        self.data = data
+        self.outputFolder = outputFolder
+        self.log = log
+    }
+
+    /// The configured feature set's raw matrix, its column definitions and the scaler
+    /// fitted on it (the start of every clustering kind's training).
+    public func scaledFeatureSet() throws -> (raw: FeatureMatrix, definitions: [FeatureDefinition], scaler: FittedScaler) {
+        let set = config.features
+        let (raw, _, _) = try data.features(set)
+        let definitions = set.definitions
+        return (raw, definitions, FittedScaler.fit(raw, kind: config.scaler, log1p: definitions.map(\.log1p)))
+    }
+}
+
+/// What a model kind sees when scoring one day.
+public final class ScoreContext {
+    public let data: ModelData
+    public let modelsFolder: String
+    public let outputFolder: String
+    /// The scored UTC day and its `YYYY-MM-DD`.
+    public let day: Int64
+    public var date: String { CivilTime.dateString(day: day) }
+    public var config: ModelsConfig { data.config }
+    /// Where kinds hand what the report feed shows (nil: no feed is written).
+    public let feed: ReportFeedCollector?
+    /// Every day of the dataset being scored (to recognise its first and last day).
+    public let datasetDays: [Int64]
+    private var loadedHistory: HostHistory??
+
+    public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil,
+                datasetDays: [Int64] = []) {
+        self.data = data
+        self.modelsFolder = modelsFolder
+        self.outputFolder = outputFolder
+        self.day = day
+        self.feed = feed
+        self.datasetDays = datasetDays
+    }
+
+    /// Whether models.json lists a host history (a stale `history.json` left in the folder
+    /// by an earlier training is not used).
+    public var historyTrained = false
+
+    /// The trained host history (`history.json`), or nil when it was not trained.
+    public func hostHistory() throws -> HostHistory? {
+        if let h = loadedHistory { return h }
+        let h: HostHistory? = historyTrained ? try HostHistory.read(folder: modelsFolder) : nil
+        loadedHistory = .some(h)
+        return h
+    }
+}

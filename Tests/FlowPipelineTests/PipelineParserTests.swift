@@ -5,15 +5,7 @@ import Testing
 
 @Suite struct PipelineParserTests {
     func errors(_ text: String, environment: [String: String] = [:]) -> [String] {
-        do {
-            _ = try PipelineParser.parse(text, path: "p.yaml", environment: environment)
-            return []
-        } catch let error as PipelineError {
-            if case .invalidFile(let diagnostics) = error { return diagnostics.map(\.description) }
-            return ["\(error)"]
-        } catch {
-            return ["\(error)"]
-        }
+        parseErrors(text, environment: environment)
     }
 
     @Test func validFileParsesWithParamsSettingsAndVars() throws {

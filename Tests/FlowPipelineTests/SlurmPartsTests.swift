@@ -6,15 +6,7 @@ import Testing
 /// and scontrol print, the polling schedule, the job script.
 @Suite struct SlurmPartsTests {
     func errors(_ stage: String) -> [String] {
-        do {
-            _ = try PipelineParser.parse("version: 1\nstages:\n  a:\n    run: x\n" + stage, path: "p.yaml")
-            return []
-        } catch let error as PipelineError {
-            if case .invalidFile(let diagnostics) = error { return diagnostics.map(\.description) }
-            return ["\(error)"]
-        } catch {
-            return ["\(error)"]
-        }
+        parseErrors("version: 1\nstages:\n  a:\n    run: x\n" + stage)
     }
 
     @Test func resourcesAndSbatchArgsAreParsedIntoSbatchOptions() throws {

@@ -50,14 +50,10 @@ public struct ExportParquetCommand: ParsableCommand {
             throw ValidationError("--compression must be one of: \(ParquetCompression.allCases.map(\.rawValue).joined(separator: ", ")), not '\(compression)'")
         }
         for (name, day) in [("--from", from), ("--to", to)] {
-            if let day, !Self.isDay(day) { throw ValidationError("\(name) must be a day YYYY-MM-DD, not '\(day)'") }
+            if let day, !ParquetExport.isDay(day) { throw ValidationError("\(name) must be a day YYYY-MM-DD, not '\(day)'") }
         }
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
         if rowGroupRows < 1 { throw ValidationError("--row-group-rows must be at least 1") }
-    }
-
-    static func isDay(_ text: String) -> Bool {
-        text.count == 10 && text.enumerated().allSatisfy { ($0.offset == 4 || $0.offset == 7) ? $0.element == "-" : $0.element.isASCII && $0.element.isNumber }
     }
 
     public func run() throws {

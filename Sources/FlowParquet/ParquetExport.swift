@@ -61,7 +61,8 @@ public enum ParquetExport {
         return exported
     }
 
-    static func isDay(_ text: String) -> Bool {
+    /// Whether `text` has the shape of a day, `YYYY-MM-DD`.
+    public static func isDay(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         return bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
             && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }

@@ -1,7 +1,9 @@
 #!/bin/sh
-# floe export parquet, checked by pyarrow, DuckDB and polars (scripts/peers/check_parquet.py):
-# generates DAYS days (default 3), runs floe-ingest and floe-clean, exports the dataset
-# uncompressed and with gzip, and compares the lake with the Arrow dataset.
+# floe export parquet, checked by pyarrow, DuckDB and polars (scripts/peers/check_parquet.py)
+# and, when Java is installed (Debian: openjdk-17-jre-headless), Spark
+# (scripts/peers/check_parquet_spark.py): generates DAYS days (default 3), runs floe-ingest
+# and floe-clean, exports the dataset uncompressed and with gzip, and compares the lake
+# with the Arrow dataset.
 #   scripts/peers/check-parquet.sh            # FLOE_BIN=.build/release to use a release build
 set -eu
 cd "$(dirname "$0")/../.."
@@ -24,4 +26,29 @@ done
 # Several row groups per day.
 "$FLOE_BIN/floe" export parquet "$work/dataset" --output "$work/lake-small-groups" --row-group-rows 4096 >&2
 "$py" scripts/peers/check_parquet.py "$work/dataset" "$work/lake-small-groups"
+# As a pipeline stage, one task per day: incremental like every other stage.
+cat > "$work/lake.yaml" <<YAML
+version: 1
+stages:
+  lake:
+    run: ["floe", "export", "parquet"]
+    for_each: date
+    inputs: "$work/dataset/date={date}"
+    outputs: "$work/lake-stage/date={date}"
+    params: {output: "$work/lake-stage", from: "{date}", to: "{date}"}
+    args: ["$work/dataset"]
+YAML
+"$FLOE_BIN/floe" run "$work/lake.yaml" --from 2024-03-01 --to 2024-03-03 --state-dir "$work/state" > "$work/stage1.out"
+"$FLOE_BIN/floe" run "$work/lake.yaml" --from 2024-03-01 --to 2024-03-03 --state-dir "$work/state" > "$work/stage2.out"
+grep -q "3 ran, 0 skipped, 0 failed" "$work/stage1.out" && grep -q "0 ran, 3 skipped, 0 failed" "$work/stage2.out" \
+    || { echo "check-parquet: FAIL: the export stage: $(tail -n 1 "$work/stage1.out") / $(tail -n 1 "$work/stage2.out")" >&2; exit 1; }
+mkdir -p "$work/dataset-3days"
+for d in 2024-03-01 2024-03-02 2024-03-03; do ln -s "$work/dataset/date=$d" "$work/dataset-3days/date=$d"; done
+"$py" scripts/peers/check_parquet.py "$work/dataset-3days" "$work/lake-stage"
+if command -v java > /dev/null; then
+    py=$(scripts/python-env.sh polars pyspark)
+    "$py" scripts/peers/check_parquet_spark.py "$work/dataset" "$work/lake-gzip"
+else
+    echo "check-parquet: Spark skipped: no java (apt-get install openjdk-17-jre-headless)" >&2
+fi
 echo "check-parquet: OK" >&2

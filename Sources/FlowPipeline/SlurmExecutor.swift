@@ -76,8 +76,9 @@ final class SlurmExecutor: TaskExecutor, @unchecked Sendable {
         var stem = FileSystem.basename(pipeline)
         if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
         stem = String(stem.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }.prefix(40))
-        let hash = String(XXH64.hash(Array(stateDirectory.utf8)), radix: 16)
-        return "floe-\(stem)-" + String(repeating: "0", count: max(0, 16 - hash.count)) + hash.prefix(8)
+        let hex = String(XXH64.hash(Array(stateDirectory.utf8)), radix: 16)
+        let hash = String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+        return "floe-\(stem)-" + hash.prefix(8)
     }
 
     static func comment(task: String, runID: String, attempt: Int) -> String {

@@ -144,5 +144,10 @@ import Testing
         #expect(a == SlurmExecutor.jobName(stateDirectory: "/srv/x/.floe/backfill", pipeline: "other/backfill.yml"))
         #expect(a != SlurmExecutor.jobName(stateDirectory: "/srv/y/.floe/backfill", pipeline: "pipelines/backfill.yaml"))
         #expect(a.hasPrefix("floe-backfill-") && a.count == 22)
+        // Hashes with leading zero digits keep eight digits (a state folder whose XXH64 is
+        // below 2^60 once gave a longer name).
+        let names = (0..<256).map { SlurmExecutor.jobName(stateDirectory: "/s/\($0)", pipeline: "p.yaml") }
+        #expect(names.allSatisfy { $0.count == "floe-p-".count + 8 }, "\(names.filter { $0.count != "floe-p-".count + 8 })")
+        #expect(names.contains { $0.hasPrefix("floe-p-0") })
     }
 }

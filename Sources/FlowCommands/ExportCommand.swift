@@ -37,7 +37,7 @@ public struct ExportParquetCommand: ParsableCommand {
     @Option(help: "Last day to export (YYYY-MM-DD, inclusive).")
     var to: String?
 
-    @Option(help: "Page compression: gzip or none.")
+    @Option(help: "Page compression: gzip (default), none, or zstd or snappy (need libzstd.so.1 or libsnappy.so.1 at run time).")
     var compression: String = ParquetCompression.gzip.rawValue
 
     @Option(name: .customLong("row-group-rows"), help: "Rows per row group (a day larger than this gets several).")

@@ -105,7 +105,7 @@ final class ColumnChunkBuilder {
         let writeMetadata: (inout ThriftCompactWriter) -> Void
     }
 
-    func finish(at offset: Int64, compression: ParquetCompression) throws -> Chunk {
+    func finish(at offset: Int64, compression: ParquetCompression, codec: RuntimeCodec?) throws -> Chunk {
         var bytes: [UInt8] = []
         var uncompressed: Int64 = 0
         var encodings: [ParquetEnum.Encoding] = []
@@ -113,7 +113,12 @@ final class ColumnChunkBuilder {
         let useDictionary = dictionaryUsable && !dictionary.isEmpty
 
         func page(_ type: ParquetEnum.PageType, body: [UInt8], header: (inout ThriftCompactWriter) -> Void) throws {
-            let stored = compression == .gzip ? try GzipEncoder(level: 6).member(body) : body
+            let stored: [UInt8]
+            switch compression {
+            case .none: stored = body
+            case .gzip: stored = try GzipEncoder(level: 6).member(body)
+            case .zstd, .snappy: stored = try codec!.compress(body)
+            }
             var w = ThriftCompactWriter()
             w.structBody { h in
                 h.i32(1, type.rawValue)

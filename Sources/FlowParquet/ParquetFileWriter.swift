@@ -20,6 +20,8 @@ public final class ParquetFileWriter {
     let columns: [ParquetColumn]
     let options: Options
     private let file: AtomicFile
+    /// The run-time library of zstd or snappy compression.
+    private let codec: RuntimeCodec?
     private var offset: Int64 = 0
     private var builders: [ColumnChunkBuilder]
     private var rowGroups: [(rows: Int64, bytes: Int64, compressed: Int64, offset: Int64, chunks: [(offset: Int64, meta: (inout ThriftCompactWriter) -> Void)])] = []
@@ -33,6 +35,7 @@ public final class ParquetFileWriter {
         for field in fields { columns.append(try ParquetColumn(field)) }
         self.columns = columns
         builders = columns.map(ColumnChunkBuilder.init)
+        codec = options.compression == .zstd || options.compression == .snappy ? try RuntimeCodec.load(options.compression) : nil
         file = try AtomicFile(path: path)
         try write(Array("PAR1".utf8))
     }
@@ -105,7 +108,7 @@ public final class ParquetFileWriter {
         var chunks: [(offset: Int64, meta: (inout ThriftCompactWriter) -> Void)] = []
         for builder in builders {
             let chunkOffset = offset
-            let chunk = try builder.finish(at: chunkOffset, compression: options.compression)
+            let chunk = try builder.finish(at: chunkOffset, compression: options.compression, codec: codec)
             try write(chunk.bytes)
             uncompressed += chunk.uncompressedSize
             chunks.append((chunkOffset, chunk.writeMetadata))

@@ -9,12 +9,21 @@ enum ParquetEnum {
     enum PageType: Int32 { case dataPage = 0, dictionaryPage = 2 }
 }
 
-/// How a dataset file is compressed: whole pages, after encoding.
+/// How a dataset file is compressed: whole pages, after encoding. gzip uses zlib (always
+/// linked); zstd and snappy the system's libzstd.so.1 and libsnappy.so.1, loaded at run
+/// time (`RuntimeCodec`).
 public enum ParquetCompression: String, Sendable, CaseIterable {
-    case none, gzip
+    case none, gzip, zstd, snappy
 
     /// `CompressionCodec` in parquet.thrift.
-    var codec: Int32 { self == .gzip ? 2 : 0 }
+    var codec: Int32 {
+        switch self {
+        case .none: return 0
+        case .snappy: return 1
+        case .gzip: return 2
+        case .zstd: return 6
+        }
+    }
 }
 
 /// One leaf column of a flat Parquet schema, mapped from an Arrow column of a floe file.
@@ -101,6 +110,7 @@ public enum ParquetError: Error, CustomStringConvertible, Equatable {
     case unsupportedColumn(name: String, type: String)
     case valueOutOfRange(column: String, value: String)
     case noPartitions(dataset: String, range: String)
+    case codecUnavailable(codec: String, library: String, reason: String)
     case io(path: String, reason: String)
 
     public var description: String {
@@ -111,6 +121,8 @@ public enum ParquetError: Error, CustomStringConvertible, Equatable {
             return "column '\(column)' holds \(value), above the largest signed 64-bit integer Parquet readers such as Spark accept"
         case let .noPartitions(dataset, range):
             return "\(dataset): no day partition (date=YYYY-MM-DD/part-*.arrow)\(range); check the dataset folder (floe-clean's --output) and the dates"
+        case let .codecUnavailable(codec, library, reason):
+            return "--compression \(codec) needs \(library) at run time (\(reason)); install it (Debian: libzstd1, libsnappy1v5) or use --compression gzip"
         case let .io(path, reason):
             return "\(path): \(reason)"
         }

@@ -41,3 +41,17 @@ import Testing
                 && HybridEncoder.bitWidth(forMax: 2) == 2 && HybridEncoder.bitWidth(forMax: 255) == 8 && HybridEncoder.bitWidth(forMax: 256) == 9)
     }
 }
+
+/// zstd and snappy come from shared libraries loaded at run time: without them the export
+/// stops before writing, naming the library and the fallback.
+@Suite struct RuntimeCodecTests {
+    @Test func aMissingLibraryIsAClearErrorNamingTheFallback() {
+        #expect(throws: ParquetError.self) { try RuntimeCodec.load(.zstd, library: "libfloe-no-such-zstd.so.1") }
+        do {
+            _ = try RuntimeCodec.load(.snappy, library: "libfloe-no-such-snappy.so.1")
+        } catch {
+            #expect("\(error)".hasPrefix("--compression snappy needs libfloe-no-such-snappy.so.1 at run time ("))
+            #expect("\(error)".hasSuffix("; install it (Debian: libzstd1, libsnappy1v5) or use --compression gzip"))
+        }
+    }
+}

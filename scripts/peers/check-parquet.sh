@@ -2,7 +2,8 @@
 # floe export parquet, checked by pyarrow, DuckDB and polars (scripts/peers/check_parquet.py)
 # and, when Java is installed (Debian: openjdk-17-jre-headless), Spark
 # (scripts/peers/check_parquet_spark.py): generates DAYS days (default 3), runs floe-ingest
-# and floe-clean, exports the dataset uncompressed and with gzip, and compares the lake
+# and floe-clean, exports the dataset uncompressed, with gzip, zstd and snappy (when their
+# libraries are there), and compares the lake
 # with the Arrow dataset.
 #   scripts/peers/check-parquet.sh            # FLOE_BIN=.build/release to use a release build
 set -eu
@@ -19,8 +20,13 @@ trap 'rm -rf "$work"' EXIT
     --output "$work/flows.csv" > /dev/null
 "$FLOE_BIN/floe" ingest --output "$work/raw" --quiet "$work/flows.csv" >&2
 "$FLOE_BIN/floe" clean --output "$work/dataset" --reference-time 2024-06-01T00:00:00Z "$work/raw" >&2
-for compression in none gzip; do
-    "$FLOE_BIN/floe" export parquet "$work/dataset" --output "$work/lake-$compression" --compression "$compression" >&2
+for compression in none gzip zstd snappy; do
+    if ! "$FLOE_BIN/floe" export parquet "$work/dataset" --output "$work/lake-$compression" --compression "$compression" 2> "$work/export.err"; then
+        # zstd and snappy are optional (run-time libraries); anything else is a failure.
+        grep -q "needs lib.* at run time" "$work/export.err" || { cat "$work/export.err" >&2; exit 1; }
+        echo "check-parquet: $compression skipped: $(cat "$work/export.err")" >&2
+        continue
+    fi
     "$py" scripts/peers/check_parquet.py "$work/dataset" "$work/lake-$compression"
 done
 # Several row groups per day.
@@ -48,6 +54,7 @@ for d in 2024-03-01 2024-03-02 2024-03-03; do ln -s "$work/dataset/date=$d" "$wo
 if command -v java > /dev/null; then
     py=$(scripts/python-env.sh polars pyspark)
     "$py" scripts/peers/check_parquet_spark.py "$work/dataset" "$work/lake-gzip"
+    [ -d "$work/lake-zstd" ] && "$py" scripts/peers/check_parquet_spark.py "$work/dataset" "$work/lake-zstd"
 else
     echo "check-parquet: Spark skipped: no java (apt-get install openjdk-17-jre-headless)" >&2
 fi

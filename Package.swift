@@ -33,6 +33,9 @@ let package = Package(
         .target(name: "FlowFormats", dependencies: ["FlowCore", "CBzip2", "Yams"]),
         // Apache Arrow IPC file writer and memory-mapped reader.
         .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO", "CLinuxIO"]),
+        // Parquet writer (Thrift compact footer, data pages v1, PLAIN + dictionary) for the
+        // dataset as a Hive-partitioned lake (floe export parquet).
+        .target(name: "FlowParquet", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
         // Seeded generator of realistic flow logs with labelled anomalies.
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
@@ -63,7 +66,7 @@ let package = Package(
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean",
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowModels", "FlowReports", "FlowPipeline",
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
@@ -88,6 +91,7 @@ let package = Package(
         ], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
+        .testTarget(name: "FlowParquetTests", dependencies: ["FlowParquet", "FlowColumnar", "FlowCore"]),
     ]
 )
 

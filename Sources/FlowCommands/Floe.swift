@@ -10,7 +10,8 @@ public struct Floe: ParsableCommand {
         abstract: "A batch pipeline over network flow logs.",
         version: floeVersion,
         subcommands: [DemoCommand.self, GenerateCommand.self, IngestCommand.self, CleanCommand.self, TrainCommand.self,
-                      ScoreCommand.self, ReportCommand.self, RunCommand.self, StatusCommand.self, PlanCommand.self]
+                      ScoreCommand.self, ReportCommand.self, RunCommand.self, StatusCommand.self, PlanCommand.self,
+                      ExportCommand.self]
     )
 
     public init() {}

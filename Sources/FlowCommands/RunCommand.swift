@@ -65,7 +65,7 @@ public struct RunCommand: ParsableCommand {
 
     @OptionGroup var selection: PipelineSelectionOptions
 
-    @Option(name: .shortAndLong, help: "Tasks running at once (default: number of cores).")
+    @Option(name: .shortAndLong, help: "Tasks running at once (default: number of cores; with --executor slurm, jobs queued at once, default 100).")
     var jobs: Int?
 
     @Flag(help: "Print for each task whether it would run and why; run nothing.")
@@ -83,16 +83,39 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .customLong("keep-logs"), help: "Run log folders to keep (oldest are deleted).")
     var keepLogs = 30
 
+    @Option(help: "What runs the tasks: local (child processes) or slurm (one sbatch job per task; see docs/cluster.md).")
+    var executor: String = ExecutorKind.local.rawValue
+
+    @Option(help: "Start a failed task again up to N times (in the same log).")
+    var retries = 0
+
+    @Option(name: .customLong("poll-seconds"), help: "Slurm: shortest time between two squeue queries (back-off up to 15x, at least 30 s).")
+    var pollSeconds: Double = 2
+
+    @Flag(name: .customLong("cancel-leftovers"), help: "Slurm: scancel jobs a killed earlier run left queued, instead of waiting for them.")
+    var cancelLeftovers = false
+
     public init() {}
 
     public func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if keepLogs < 1 { throw ValidationError("--keep-logs must be at least 1") }
+        if ExecutorKind(rawValue: executor) == nil {
+            throw ValidationError("--executor must be one of: \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(executor)'")
+        }
+        if retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if !(pollSeconds >= 0.1 && pollSeconds <= 3600) { throw ValidationError("--poll-seconds must be between 0.1 and 3600") }
     }
 
     public func run() throws {
         var options = try PipelineCommandSupport.handle { try selection.runOptions() }
-        if let jobs { options.jobs = jobs }
+        options.executor = ExecutorKind(rawValue: executor) ?? .local
+        // On a cluster --jobs bounds the jobs queued at once, not this host's cores.
+        options.jobs = jobs ?? (options.executor == .slurm ? 100 : options.jobs)
+        options.retries = retries
+        options.slurm.pollMinimum = pollSeconds
+        options.slurm.pollMaximum = max(30, pollSeconds * 15)
+        options.slurm.cancelLeftovers = cancelLeftovers
         options.wait = wait
         options.quiet = quiet
         options.keepLogs = keepLogs

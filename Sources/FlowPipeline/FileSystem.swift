@@ -67,6 +67,15 @@ enum FileSystem {
         }
     }
 
+    /// `path` under the working directory when relative.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let ok = buffer.withUnsafeMutableBufferPointer { getcwd(UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count) != nil }
+        guard ok else { return path }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self) + "/" + path
+    }
+
     static func parent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])

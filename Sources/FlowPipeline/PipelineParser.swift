@@ -5,7 +5,7 @@ import Yams
 /// problem with its line and column instead of stopping at the first one.
 public enum PipelineParser {
     static let topKeys = ["version", "settings", "vars", "stages"]
-    static let stageKeys = ["run", "inputs", "outputs", "params", "args", "needs", "for_each"]
+    static let stageKeys = ["run", "inputs", "outputs", "params", "args", "needs", "for_each", "resources", "sbatch_args"]
     /// Placeholders every template may use besides vars and settings.
     static let dateNames: Set<String> = ["date", "from", "to"]
     /// Placeholders only `params` and `args` may use (they expand to the task's paths).
@@ -244,6 +244,29 @@ struct SpecReader {
                 if let text = scalarText(value, what: "for_each of \(what)") {
                     if let kind = PartitionKind(rawValue: text) { stage.forEach = kind }
                     else { error(location(value), "unknown for_each '\(text)' in \(what) (expected: date)") }
+                }
+            case "resources":
+                for (key, _, item) in entries(value, what: "resources of \(what)", allowed: StageResources.keys) {
+                    guard let text = scalarText(item, what: "resources.\(key) of \(what)") else { continue }
+                    if let problem = StageResources.problem(key: key, value: text) {
+                        error(location(item), "resources.\(key) of \(what) \(problem)")
+                        continue
+                    }
+                    switch key {
+                    case "cpus": stage.resources.cpus = Int(text)
+                    case "mem": stage.resources.mem = text
+                    case "time": stage.resources.time = text
+                    case "partition": stage.resources.partition = text
+                    default: stage.resources.account = text
+                    }
+                }
+            case "sbatch_args":
+                for arg in scalarList(value, what: "sbatch_args of \(what)") {
+                    if let problem = StageResources.problem(sbatchArg: arg.value) {
+                        error(arg.location, "sbatch_args of \(what): \(problem)")
+                    } else {
+                        stage.resources.sbatchArgs.append(arg.value)
+                    }
                 }
             case "params":
                 for (param, paramNode, item) in entries(value, what: "params of \(what)", allowed: nil) {

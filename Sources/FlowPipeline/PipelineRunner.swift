@@ -94,10 +94,13 @@ public final class PipelineRunner: @unchecked Sendable {
             try FileSystem.writeAtomically(settingsPath, spec.settingsJSON)
         }
         let state = try PipelineState.load(path: statePath, pipeline: spec.path)
-        let execution = Execution(runner: self, state: state, preparer: makePreparer(versionFolder: logFolder),
+        let executor = try makeExecutor(logFolder: logFolder)
+        let execution = Execution(runner: self, executor: executor, state: state, preparer: makePreparer(versionFolder: logFolder),
                                   runID: runID, logFolder: logFolder, started: started)
         executionLock.withLock { self.execution = execution }
         defer { executionLock.withLock { self.execution = nil } }
+        try executor.begin(runID: runID, taskIDs: Set(taskGraph.tasks.map(\.id)), warn: errorOutput)
+        defer { executor.end() }
         let results = options.catchSignals
             ? try InterruptSignals.catching(handler: { [self] in interrupt(signal: $0) }, during: execution.run)
             : try execution.run()
@@ -116,6 +119,17 @@ public final class PipelineRunner: @unchecked Sendable {
     /// `RunOptions.catchSignals`, SIGINT, SIGTERM and SIGHUP call this.
     public func interrupt(signal: Int32) {
         executionLock.withLock { execution }?.interrupt(signal)
+    }
+
+    func makeExecutor(logFolder: String) throws -> TaskExecutor {
+        switch options.executor {
+        case .local:
+            return LocalExecutor()
+        case .slurm:
+            let commands = try SlurmCommands(environment: options.environment, scratch: logFolder)
+            let name = SlurmExecutor.jobName(stateDirectory: FileSystem.absolute(stateDirectory), pipeline: spec.path)
+            return SlurmExecutor(commands: commands, options: options.slurm, jobName: name)
+        }
     }
 
     func makePreparer(versionFolder: String) -> TaskPreparer {
@@ -140,6 +154,7 @@ public final class PipelineRunner: @unchecked Sendable {
 /// The mutable part of one run: results so far, the state, the running set.
 final class Execution: @unchecked Sendable {
     let runner: PipelineRunner
+    let executor: TaskExecutor
     let preparer: TaskPreparer
     let runID: String
     let logFolder: String
@@ -150,14 +165,14 @@ final class Execution: @unchecked Sendable {
     private var stateError: Error?
     private var results: [PipelineTask: TaskResult] = [:]
     private var running: [PipelineTask: Date] = [:]
-    /// Stage processes started and not yet reaped.
-    private var children: [PipelineTask: pid_t] = [:]
     private var signalsReceived = 0
     /// The first signal passed to `interrupt`; nil while the run goes on.
     private(set) var interruption: Int32?
 
-    init(runner: PipelineRunner, state: PipelineState, preparer: TaskPreparer, runID: String, logFolder: String, started: Date) {
+    init(runner: PipelineRunner, executor: TaskExecutor, state: PipelineState, preparer: TaskPreparer, runID: String,
+         logFolder: String, started: Date) {
         self.runner = runner
+        self.executor = executor
         self.state = state
         self.preparer = preparer
         self.runID = runID
@@ -219,8 +234,9 @@ final class Execution: @unchecked Sendable {
         return graph.tasks.compactMap { results[$0] }
     }
 
-    /// Runs on a worker thread; takes the condition lock only to record success.
+    /// Runs on a worker thread; takes the condition lock only to record results.
     private func execute(_ task: PipelineTask, previous: StateEntry?) -> TaskResult {
+        executor.settle(task)
         let startedTask = Date()
         let prepared = preparer.prepare(task, previous: previous)
         let logPath = logFolder + "/" + task.logName
@@ -236,56 +252,53 @@ final class Execution: @unchecked Sendable {
         }
         let header = "# floe run \(runID): \(task.id)\n# command: \(prepared.command.joined(separator: " "))\n"
             + "# executable: \(prepared.executablePath ?? "?") (\(prepared.executableVersion))\n"
+            + "# executor: \(runner.options.executor.rawValue)\n"
             + reasons.map { "# reason: \($0)\n" }.joined()
             + "# started: \(ISO8601DateFormatter().string(from: startedTask))\n"
         do { try FileSystem.writeAtomically(logPath, header) } catch {
             return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: nil, seconds: 0, logPath: nil, failure: "\(error)")
         }
-        var environment = runner.options.environment
-        environment[StageEnvironment.settings] = absolute(runner.settingsPath)
-        environment[StageEnvironment.runID] = runID
-        environment[StageEnvironment.stage] = task.stage
-        environment[StageEnvironment.date] = task.partition
-        environment[StageEnvironment.runnerPID] = String(getpid())
-        environment[StageProgress.environmentKey] = absolute(progressPath(task))
-        let outcome = ProcessSpawner.run(
-            executable: prepared.executablePath!, arguments: prepared.subcommand + prepared.command.dropFirst(),
-            environment: environment, logPath: logPath,
-            started: { pid in
-                condition.lock()
-                children[task] = pid
-                if interruption != nil { kill(pid, forwardedSignal) }   // interrupted while it was starting
-                condition.unlock()
-            },
-            exited: { _ in
-                condition.lock()
-                children[task] = nil
-                condition.unlock()
-            })
-        let seconds = Date().timeIntervalSince(startedTask)
+        var floeEnvironment: [String: String] = [
+            StageEnvironment.settings: absolute(runner.settingsPath),
+            StageEnvironment.runID: runID,
+            StageEnvironment.stage: task.stage,
+            StageEnvironment.runnerPID: String(getpid()),
+            StageProgress.environmentKey: absolute(progressPath(task)),
+        ]
+        floeEnvironment[StageEnvironment.date] = task.partition
+        var attempt = 1
+        var exit: TaskExit
         var failure: String?
-        var exitCode: Int32?
-        switch outcome {
-        case .failure(let error): failure = "\(error)"
-        case .success(let result):
-            exitCode = result.status
-            if let signal = result.signal {
-                failure = "killed by signal \(signal) after \(format(seconds))"
-            } else if result.status != 0 {
-                failure = "exit \(result.status) after \(format(seconds))"
-            } else if let missing = prepared.outputs.first(where: { !FileSystem.exists($0) }) {
+        var seconds = 0.0
+        while true {
+            let launch = TaskLaunch(task: task, executable: prepared.executablePath!,
+                                    arguments: prepared.subcommand + prepared.command.dropFirst(),
+                                    environment: runner.options.environment, floeEnvironment: floeEnvironment,
+                                    workingDirectory: FileManager.default.currentDirectoryPath, logPath: absolute(logPath),
+                                    executableVersion: prepared.executableVersion, resources: runner.spec.stage(named: task.stage)?.resources ?? StageResources(),
+                                    attempt: attempt)
+            let attemptStarted = Date()
+            exit = executor.run(launch)
+            seconds = Date().timeIntervalSince(startedTask)
+            failure = exit.failure
+            if failure == nil, let missing = missingOutput(prepared.outputs) {
                 failure = "exited 0 but did not create output \(missing)"
             }
+            appendToLog(logPath, "\n" + (exit.note.map { "# \($0)\n" } ?? "")
+                        + "# \(failure ?? "exit 0 after \(format(Date().timeIntervalSince(attemptStarted)))")\n")
+            try? FileManager.default.removeItem(atPath: progressPath(task))
+            guard let failed = failure, attempt <= runner.options.retries, condition.withLock({ interruption }) == nil else { break }
+            attempt += 1
+            appendToLog(logPath, "# retrying: attempt \(attempt) of \(runner.options.retries + 1)\n")
+            runner.warn("RETRY   \(task.id): \(failed); attempt \(attempt) of \(runner.options.retries + 1)")
         }
-        appendToLog(logPath, "\n# \(failure ?? "exit 0 after \(format(seconds))")\n")
-        try? FileManager.default.removeItem(atPath: progressPath(task))
         if let failure {
             // The stage ran and may have changed its outputs before failing: its last
             // success no longer describes them, so it must not make the next run skip it.
             condition.lock()
             if state.entries.removeValue(forKey: task.id) != nil { saveState() }
             condition.unlock()
-            return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: exitCode, seconds: seconds, logPath: logPath, failure: failure)
+            return TaskResult(task: task, status: .failed, reasons: reasons, exitCode: exit.exitCode, seconds: seconds, logPath: logPath, failure: failure)
         }
         let entry = StateEntry(command: prepared.command, executableVersion: prepared.executableVersion,
                                settings: preparer.settingsHash, params: prepared.params, inputs: prepared.inputs,
@@ -299,20 +312,29 @@ final class Execution: @unchecked Sendable {
         return TaskResult(task: task, status: .ran, reasons: reasons, exitCode: 0, seconds: seconds, logPath: logPath, failure: nil)
     }
 
-    /// Forwards a signal the runner received to every running stage; see
+    /// The first output that does not exist, after waiting up to the latency wait for it
+    /// (a shared filesystem may show a node's files late).
+    private func missingOutput(_ outputs: [String]) -> String? {
+        let wait = runner.options.latencyWait ?? (runner.options.executor == .slurm ? 10 : 0)
+        let deadline = Date().addingTimeInterval(wait)
+        while true {
+            guard let missing = outputs.first(where: { !FileSystem.exists($0) }) else { return nil }
+            if Date() >= deadline { return missing }
+            usleep(200_000)
+        }
+    }
+
+    /// Stops starting tasks and passes the signal on (`TaskExecutor.interrupt`); see
     /// `PipelineRunner.interrupt(signal:)`.
     func interrupt(_ signal: Int32) {
         condition.lock()
-        defer { condition.unlock() }
         signalsReceived += 1
         if interruption == nil { interruption = signal }
-        for pid in children.values { kill(pid, forwardedSignal) }
+        let count = signalsReceived
         condition.signal()
+        condition.unlock()
+        executor.interrupt(signal, count: count)
     }
-
-    /// The signal running stages get: the first one received, SIGKILL after a second one.
-    /// Called with the condition locked.
-    private var forwardedSignal: Int32 { signalsReceived > 1 ? SIGKILL : interruption ?? SIGTERM }
 
     /// Writes the whole state file atomically. Called with the condition locked.
     private func saveState() {
@@ -394,9 +416,7 @@ final class Execution: @unchecked Sendable {
         try? handle.close()
     }
 
-    private func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    }
+    private func absolute(_ path: String) -> String { FileSystem.absolute(path) }
 }
 
 func format(_ seconds: Double) -> String { String(format: "%.1f s", seconds) }

@@ -42,6 +42,8 @@ public struct StageSpec: Sendable {
     public var args: [Located<Template>] = []
     public var needs: [Located<String>] = []
     public var forEach: PartitionKind?
+    /// What the stage asks of a cluster scheduler (`resources:` and `sbatch_args:`).
+    public var resources = StageResources()
 
     public init(name: String, location: SourceLocation) {
         self.name = name

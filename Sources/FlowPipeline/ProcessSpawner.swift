@@ -14,13 +14,14 @@ enum ProcessSpawner {
     }
 
     /// Runs `executable` (a full path) with `arguments` (argv[1...]) and `environment`.
+    /// Standard error goes to `errorPath` when given, else to the log with standard output.
     /// Kills it after `timeoutSeconds` when given. `started` receives the child's pid
     /// before the wait (the runner forwards signals to it), `exited` after it ended but
     /// before it is reaped (until then the pid still names it). The child stays in the
     /// caller's process group (no `POSIX_SPAWN_SETPGROUP`), so a signal to the group, such
     /// as Ctrl-C on a terminal, reaches the stages too.
     static func run(executable: String, arguments: [String], environment: [String: String],
-                    logPath: String, timeoutSeconds: Double? = nil,
+                    logPath: String, errorPath: String? = nil, timeoutSeconds: Double? = nil,
                     started: (pid_t) -> Void = { _ in },
                     exited: (pid_t) -> Void = { _ in }) -> Result<Outcome, PipelineError> {
         var actions = posix_spawn_file_actions_t()
@@ -28,7 +29,11 @@ enum ProcessSpawner {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errorPath {
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         // An empty signal mask: the child would otherwise inherit the spawning thread's,
         // and worker threads (dispatch's, the test runner's) block most signals, so a
         // SIGTERM or Ctrl-C meant for the stage would never reach it.

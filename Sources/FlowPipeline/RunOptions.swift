@@ -35,6 +35,17 @@ public struct RunOptions: Sendable {
     /// `PipelineRunner.interrupt(signal:)` (forward to the stages, wait for them). Off by
     /// default: it changes process-wide signal dispositions; `floe run` turns it on.
     public var catchSignals = false
+    /// What runs the tasks: child processes (`local`) or Slurm jobs (`slurm`).
+    public var executor: ExecutorKind = .local
+    /// Times a failed task is started again (not one that could not start: a missing
+    /// input or executable), each try in the same log.
+    public var retries = 0
+    /// Settings of the Slurm executor.
+    public var slurm = SlurmOptions()
+    /// How long a task that exited 0 may take for its outputs to appear (a shared
+    /// filesystem's attribute cache can lag behind the node that wrote them); default 0
+    /// for the local executor, 10 s for Slurm.
+    public var latencyWait: Double?
 
     public init() {}
 

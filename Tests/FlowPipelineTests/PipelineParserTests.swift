@@ -5,15 +5,7 @@ import Testing
 
 @Suite struct PipelineParserTests {
     func errors(_ text: String, environment: [String: String] = [:]) -> [String] {
-        do {
-            _ = try PipelineParser.parse(text, path: "p.yaml", environment: environment)
-            return []
-        } catch let error as PipelineError {
-            if case .invalidFile(let diagnostics) = error { return diagnostics.map(\.description) }
-            return ["\(error)"]
-        } catch {
-            return ["\(error)"]
-        }
+        parseErrors(text, environment: environment)
     }
 
     @Test func validFileParsesWithParamsSettingsAndVars() throws {
@@ -63,7 +55,7 @@ import Testing
         """)
         #expect(found.contains("p.yaml:1:10: unsupported version '2' (expected 1)"))
         #expect(found.contains("p.yaml:2:1: unknown key 'setings' in the pipeline file (expected one of: version, settings, vars, stages)"))
-        #expect(found.contains("p.yaml:6:5: unknown key 'ouputs' in stage 'clean' (expected one of: run, inputs, outputs, params, args, needs, for_each)"))
+        #expect(found.contains("p.yaml:6:5: unknown key 'ouputs' in stage 'clean' (expected one of: run, inputs, outputs, params, args, needs, for_each, resources, sbatch_args)"))
         #expect(found.contains { $0.hasPrefix("p.yaml:7:13: unknown placeholder {dat} in inputs of stage 'clean'") })
         #expect(found.contains("p.yaml:8:15: unknown for_each 'hour' in stage 'clean' (expected: date)"))
         #expect(found.contains { $0.hasPrefix("p.yaml:11:13: stage 'report' needs unknown stage 'nothing'") })

@@ -5,6 +5,19 @@ enum ISO8601DateFormatterBox {
     static func date(_ text: String) -> Date? { ISO8601DateFormatter().date(from: text) }
 }
 
+/// The diagnostics of parsing `text` as `p.yaml` (empty when it is valid).
+func parseErrors(_ text: String, environment: [String: String] = [:]) -> [String] {
+    do {
+        _ = try PipelineParser.parse(text, path: "p.yaml", environment: environment)
+        return []
+    } catch let error as PipelineError {
+        if case .invalidFile(let diagnostics) = error { return diagnostics.map(\.description) }
+        return ["\(error)"]
+    } catch {
+        return ["\(error)"]
+    }
+}
+
 /// Collects output lines from worker threads.
 final class Lines: @unchecked Sendable {
     private let lock = NSLock()

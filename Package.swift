@@ -57,17 +57,19 @@ let package = Package(
         .executableTarget(name: "floe-score", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-report", dependencies: ["FlowCommands"]),
 
+        // Helpers every test target shares: temporary folders, fixture paths, batch rows.
+        .target(name: "FlowTestSupport", dependencies: ["FlowCore"], path: "Tests/FlowTestSupport"),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
-        .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats"]),
-        .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar"]),
-        .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
-        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
-        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO"]),
-        .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
-        .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"], exclude: ["Golden"]),
+        .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats", "FlowTestSupport"]),
+        .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar", "FlowTestSupport"]),
+        .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats", "FlowTestSupport"]),
+        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO", "FlowTestSupport"]),
+        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
+        .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate", "FlowTestSupport"]),
+        .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate", "FlowTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
-        .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),
+        .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands", "FlowTestSupport"]),
     ]
 )
 

@@ -2,6 +2,7 @@ import FlowCore
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 @Suite struct ConfigTests {
     @Test func fullConfigIsRead() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FlowTestSupport
 
 /// Stages killed with SIGKILL in the middle of writing (the `FLOE_CRASH_AFTER_BYTES` hook
 /// stops a process after N output bytes, as `kill -9` or a power cut would), then run

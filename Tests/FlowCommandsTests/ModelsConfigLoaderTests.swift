@@ -2,6 +2,7 @@ import FlowModels
 import Foundation
 import Testing
 @testable import FlowCommands
+import FlowTestSupport
 
 @Suite struct ModelsConfigLoaderTests {
     @Test func allowlistErrorsNameTheirLineAndColumn() throws {

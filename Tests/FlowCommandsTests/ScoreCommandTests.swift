@@ -2,6 +2,7 @@ import FlowCore
 import Foundation
 import Testing
 @testable import FlowCommands
+import FlowTestSupport
 
 @Suite struct ScoreCommandTests {
     /// A dataset folder with empty partitions for `dates`.

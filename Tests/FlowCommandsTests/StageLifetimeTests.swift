@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FlowTestSupport
 
 /// Issue 15: after `kill -9` of `floe run`, its stage kept running and the next run
 /// overlapped it. A floe stage started by the runner now dies with it (FLOE_RUNNER_PID and

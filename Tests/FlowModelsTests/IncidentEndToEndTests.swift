@@ -4,6 +4,7 @@ import FlowGenerate
 import Foundation
 import Testing
 @testable import FlowModels
+import FlowTestSupport
 
 /// Generator data through train and score: every injected anomaly is exactly one incident,
 /// and all of them are in the top (injected + 2) incidents.
@@ -100,8 +101,7 @@ import Testing
         let t0 = batch.start[batch.count / 2]   // midday: the busy hours
         var kept = FlowBatch()
         for i in 0..<batch.count where batch.start[i] >= t0 && batch.start[i] < t0 + 12_000 {
-            var label = Array("benign".utf8)
-            label.withUnsafeMutableBufferPointer { kept.append(batch.record(at: i), label: UnsafeBufferPointer($0)) }
+            kept.append(batch.record(at: i), labelText: "benign")
         }
         #expect(kept.count > 10)
         let data = temporaryFolder("twelve"), models = temporaryFolder("models"), scores = temporaryFolder("scores")

@@ -2,6 +2,7 @@ import FlowColumnar
 import Foundation
 import Testing
 @testable import FlowModels
+import FlowTestSupport
 
 @Suite struct ModelFilePipelineTests {
     @Test func trainThenScoreFindsThePortScan() throws {

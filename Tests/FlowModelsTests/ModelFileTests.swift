@@ -3,6 +3,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowModels
+import FlowTestSupport
 
 @Suite struct ModelFileTests {
     struct Toy: Codable, Equatable {

@@ -2,6 +2,7 @@ import FlowCore
 import Foundation
 import Testing
 @testable import FlowModels
+import FlowTestSupport
 
 @Suite struct ReportFeedTests {
     @Test func principalComponentsFindTheLineAndFixTheSign() {

@@ -4,6 +4,7 @@ import FlowGenerate
 import Foundation
 import Testing
 @testable import FlowModels
+import FlowTestSupport
 
 @Suite struct TimeSeriesWiringTests {
     /// A generated dataset (one partition per day) without the flows that start in
@@ -15,8 +16,7 @@ import Testing
         var perDay: [Int64: FlowBatch] = [:]
         for i in 0..<batch.count where batch.start[i] < gapStart || batch.start[i] >= gapEnd {
             let day = CivilTime.day(ofMillis: batch.start[i])
-            var label = Array((batch.label[i] ?? "").utf8)
-            label.withUnsafeMutableBufferPointer { perDay[day, default: FlowBatch()].append(batch.record(at: i), label: UnsafeBufferPointer($0)) }
+            perDay[day, default: FlowBatch()].append(batch.record(at: i), labelText: batch.label[i] ?? "")
         }
         for (day, b) in perDay {
             let partition = folder + "/date=" + CivilTime.dateString(day: day)

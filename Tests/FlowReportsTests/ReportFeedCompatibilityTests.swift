@@ -2,6 +2,7 @@ import FlowModels
 import Foundation
 import Testing
 @testable import FlowReports
+import FlowTestSupport
 
 /// The feed `floe-score` writes (FlowModels' `FeedDocument`) is read by FlowReports'
 /// `ReportFeed` and fills the report's Clusters and Host graph sections.
@@ -9,7 +10,7 @@ import Testing
     @Test func scoredFeedDecodesAndFillsTheReport() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let demo = try DemoPipeline(root: tmp.path + "/demo", rows: 20_000, days: 2)
+        let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 20_000, days: 2)
         let models = tmp.sub("models"), scores = tmp.sub("scores")
         var config = ModelsConfig()
         config.internalNetworks = ["10.0.0.0/8", "fd00::/8"]

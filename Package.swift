@@ -26,6 +26,9 @@ let package = Package(
         .systemLibrary(name: "CBzip2", path: "Sources/CBzip2", providers: [.apt(["libbz2-dev"])]),
         // Schema, addresses, timestamps, column buffers, reject reasons. No IO.
         .target(name: "FlowCore"),
+        // Reading configuration: problems with their place (all of them at once), the YAML
+        // walker every config reader uses, the pipeline settings handed to the stages.
+        .target(name: "FlowConfig", dependencies: ["FlowCore", "Yams"]),
         // Byte sources (file, gzip incl. multi-member), atomic writer, file discovery.
         .target(name: "FlowIO", dependencies: ["CZlib", "CLinuxIO", "FlowCore"]),
         // Decoders (and, for the generator, encoders) that take and give bytes, no IO:
@@ -38,7 +41,7 @@ let package = Package(
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
         // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
-        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
+        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "Yams"]),
         // Features, k-means, DBSCAN, host graph, ARIMA/SARIMA, anomalies, model files.
         .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
         // HTML (self-contained) and Markdown reports with SVG charts.
@@ -47,7 +50,7 @@ let package = Package(
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowReports", "FlowPipeline",
+            "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean", "FlowModels", "FlowReports", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),

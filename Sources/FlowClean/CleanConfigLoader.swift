@@ -1,3 +1,5 @@
+import FlowConfig
+import FlowCore
 import Foundation
 import Yams
 
@@ -43,46 +45,14 @@ public enum CleanConfigLoader {
         return reader.config
     }
 
-    /// Applies the pipeline settings JSON (a flat object of texts and lists of texts, as
-    /// `floe run` writes to `$FLOE_SETTINGS`). Only `internal_networks` (a list, or one text
-    /// of CIDRs separated by commas or spaces) is used; other settings belong to other stages.
+    /// Applies the pipeline settings (`PipelineSettings`): clean uses `internal_networks`.
     public static func applySettings(path: String, to config: inout CleanConfig) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "cannot read the settings file; check the path (or FLOE_SETTINGS)")])
-        }
-        let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "not valid JSON: \(error.localizedDescription)")])
+            let settings = try PipelineSettings.load(path: path)
+            if let networks = settings.internalNetworks { config.internalNetworks = networks }
+        } catch let error as ConfigError {
+            throw CleanError.invalidConfig(error.diagnostics)
         }
-        guard let settings = object as? [String: Any] else {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "expected a JSON object of settings")])
-        }
-        guard let value = settings["internal_networks"] else { return }
-        var texts: [String] = []
-        if let list = value as? [String] {
-            texts = list
-        } else if let text = value as? String {
-            texts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" }).map(String.init)
-        } else {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "internal_networks must be a list of CIDR texts")])
-        }
-        config.internalNetworks = try parseNetworks(texts, file: path, what: "internal_networks")
-    }
-
-    /// Parses CIDR texts, listing every bad one.
-    public static func parseNetworks(_ texts: [String], file: String, what: String) throws -> [NetworkPrefix] {
-        var out: [NetworkPrefix] = []
-        var problems: [ConfigDiagnostic] = []
-        for text in texts {
-            switch NetworkPrefix.parse(text) {
-            case .success(let p): out.append(p)
-            case .failure(let e): problems.append(ConfigDiagnostic(file: file, line: 0, "\(what): '\(e.text)': \(e.reason)"))
-            }
-        }
-        if !problems.isEmpty { throw CleanError.invalidConfig(problems) }
-        return out
     }
 }
 

@@ -14,7 +14,7 @@ version: 1
 
 settings:
   timezone: UTC
-  internal_networks: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fd00::/8]
+  internal_networks: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7]
 
 vars:
   data: ${FLOE_DATA:-data/demo}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowConfig
 import FlowCore
 import FlowModels
 import Foundation
@@ -33,6 +34,9 @@ public struct TrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Dataset folder (date=YYYY-MM-DD partitions).", valueName: "dir"))
     public var input: String?
+
+    @Option(help: ArgumentHelp("Pipeline settings JSON (default: $FLOE_SETTINGS); internal_networks is read from it unless the config sets it.", valueName: "file"))
+    public var settings: String?
 
     @Option(help: ArgumentHelp("Folder for the model files.", valueName: "dir"))
     public var output: String?
@@ -89,7 +93,11 @@ public struct TrainCommand: ParsableCommand {
                                                  minSamples: benchMinSamples, seed: 0))
                 return
             }
-            let settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
+            var settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
+            if let path = PipelineSettings.path(option: self.settings, environment: ProcessInfo.processInfo.environment),
+               let networks = try PipelineSettings.load(path: path).internalNetworks {
+                settings.applyInternalNetworksSetting(networks)
+            }
             if let folder = exportFeatures {
                 try ModelsPeerExport.export(config: settings, input: input!, folder: folder, k: exportK, dbscanRows: exportDBSCANRows)
                 log("exported features and floe's results to \(folder)")
@@ -104,6 +112,9 @@ public struct TrainCommand: ParsableCommand {
             throw ExitCode.failure
         } catch let error as ExitCode {
             throw error
+        } catch let error as ConfigError {
+            log("error: invalid settings:\n" + error.diagnostics.map { "  \($0)" }.joined(separator: "\n"))
+            throw ExitCode(64)
         } catch {
             log("error: \(error)")
             throw ExitCode.failure

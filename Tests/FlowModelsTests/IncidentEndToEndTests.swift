@@ -28,7 +28,7 @@ import FlowTestSupport
         let models = temporaryFolder("models"), scores = temporaryFolder("scores")
         defer { for f in [data, models, scores] { try? FileManager.default.removeItem(atPath: f) } }
         var c = ModelsConfig()
-        c.internalNetworks = ["10.0.0.0/8", "fd00::/8"]
+        c.internalNetworks = [NetworkPrefix("10.0.0.0/8")!, NetworkPrefix("fd00::/8")!]
         c.kmeans.k = 3
         c.kmeans.nInit = 1
         c.dbscan.maxPoints = 3_000
@@ -75,7 +75,7 @@ import FlowTestSupport
         defer { for f in [data, models, scores] { try? FileManager.default.removeItem(atPath: f) } }
         var log: [String] = []
         var c = ModelsConfig()
-        c.internalNetworks = ["10.0.0.0/8"]
+        c.internalNetworks = [NetworkPrefix("10.0.0.0/8")!]
         let index = try ModelPipeline.train(config: c, input: data, output: models, floeVersion: "test") { log.append($0) }
         #expect(index.models.map(\.kind).contains("graph"))
         #expect(!index.models.map(\.kind).contains("history"))

@@ -7,7 +7,7 @@ import Testing
 struct TableBuilder {
     var t = FlowTable()
     var ids: [String: Int32] = [:]
-    let internalNetworks = try! NetworkList(["10.0.0.0/8"])
+    let internalNetworks = [NetworkPrefix("10.0.0.0/8")!]
 
     mutating func id(_ text: String) -> Int32 {
         if let i = ids[text] { return i }
@@ -15,7 +15,7 @@ struct TableBuilder {
         let i = Int32(t.hosts.count)
         ids[text] = i
         t.hosts.append(a)
-        t.hostIsInternal.append(internalNetworks.contains(a))
+        t.hostIsInternal.append(internalNetworks.contains(address: a))
         return i
     }
 

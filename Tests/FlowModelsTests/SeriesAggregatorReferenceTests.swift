@@ -126,7 +126,7 @@ struct SeriesAggregatorReferenceTests {
     func batchesMatchTheReference(bucketSeconds: Int) throws {
         let (batch, start, end) = try flows(days: 2, seed: 11)
         var config = SeriesConfig(bucketSeconds: bucketSeconds, servicePorts: [443, 53, 80, 443],
-                                  subnets: [Subnet("10.0.0.0/16")!, Subnet("2001:db8::/32")!], topHosts: 3)
+                                  subnets: [NetworkPrefix("10.0.0.0/16")!, NetworkPrefix("2001:db8::/32")!], topHosts: 3)
         config.coverageGapMinutes = 0
         var ranking = HostRanking(internalNetworks: config.internalNetworks)
         ranking.add(batch)
@@ -190,7 +190,7 @@ struct SeriesAggregatorReferenceTests {
                 try writer.finish()
             }
         }
-        var config = SeriesConfig(servicePorts: [443, 53], subnets: [Subnet("10.0.0.0/16")!])
+        var config = SeriesConfig(servicePorts: [443, 53], subnets: [NetworkPrefix("10.0.0.0/16")!])
         config.coverageGapMinutes = 0
         let got = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config)
         // The reference in file order: per day, second half then first half.
@@ -212,7 +212,7 @@ struct SeriesAggregatorReferenceTests {
 
     /// The memo returns what `IPAddress.parse` returns, also for repeated and colliding texts.
     @Test func memoAgreesWithTheParser() {
-        let networks = UnsafeMutableBufferPointer<SubnetMask>.allocate(capacity: 0)
+        let networks = UnsafeMutableBufferPointer<NetworkPrefix>.allocate(capacity: 0)
         let parser = AddressColumnParser(internalNetworks: networks)
         defer { parser.release(); networks.deallocate() }
         let texts = ["2001:db8::1", "2001:db8::2", "fd00:f10e::1:10.0.0.5", "::", "::1", "bad", "1.2.3.4", "",

@@ -85,7 +85,7 @@ import FlowTestSupport
     }
 
     @Test func sectionDefaultsAndOverrides() throws {
-        let plain = try TimeSeriesSection.decode(sectionJSON: Data("{}".utf8), internalNetworks: ["10.0.0.0/8"], source: "t")
+        let plain = try TimeSeriesSection.decode(sectionJSON: Data("{}".utf8), internalNetworks: [NetworkPrefix("10.0.0.0/8")!], source: "t")
         #expect(plain.enabled)
         #expect(plain.series.bucketSeconds == 60)
         #expect(plain.series.internalNetworks.map(\.description) == ["10.0.0.0/8"])

@@ -1,3 +1,4 @@
+import FlowCore
 import FlowModels
 import Foundation
 import Testing
@@ -13,7 +14,7 @@ import FlowTestSupport
         let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 20_000, days: 2)
         let models = tmp.sub("models"), scores = tmp.sub("scores")
         var config = ModelsConfig()
-        config.internalNetworks = ["10.0.0.0/8", "fd00::/8"]
+        config.internalNetworks = [NetworkPrefix("10.0.0.0/8")!, NetworkPrefix("fd00::/8")!]
         config.kmeans.k = 5
         config.kmeans.nInit = 1
         config.dbscan.maxPoints = 2_000

@@ -26,7 +26,7 @@ public struct Allowlist: Sendable, Equatable {
     }
 
     public var hosts: [Entry<IPAddress>] = []
-    public var networks: [Entry<String>] = []
+    public var networks: [Entry<NetworkPrefix>] = []
     public var ports: [Entry<Int>] = []
     public var pairs: [Entry<[IPAddress]>] = []
 
@@ -39,9 +39,7 @@ public struct Allowlist: Sendable, Equatable {
         let addresses = record.groupHosts.compactMap { IPAddress($0) }
         guard let principal = addresses.first else { return nil }
         if let e = hosts.first(where: { $0.key == principal }) { return e.reason }
-        for e in networks {
-            if let list = try? NetworkList([e.key]), list.contains(principal) { return e.reason }
-        }
+        if let e = networks.first(where: { $0.key.contains(principal) }) { return e.reason }
         if addresses.count >= 2 {
             let a = addresses[0], b = addresses[1]
             if let e = pairs.first(where: { ($0.key[0] == a && $0.key[1] == b) || ($0.key[0] == b && $0.key[1] == a) }) {
@@ -93,8 +91,10 @@ public struct Allowlist: Sendable, Equatable {
                     else { problems.append("\(path).address: '\(m["address"]!)' is not an IPv4 or IPv6 address") }
                 case "networks":
                     let text = "\(m["cidr"]!)"
-                    if (try? NetworkList([text])) != nil { out.networks.append(.init(key: text, reason: reason)) }
-                    else { problems.append("\(path).cidr: '\(text)' is not a CIDR block such as 10.0.0.0/8") }
+                    switch NetworkPrefix.parse(text) {
+                    case .success(let network): out.networks.append(.init(key: network, reason: reason))
+                    case .failure(let e): problems.append("\(path).cidr: '\(text)': \(e.reason)")
+                    }
                 case "ports":
                     if let p = Int("\(m["port"]!)"), (0...65535).contains(p) { out.ports.append(.init(key: p, reason: reason)) }
                     else { problems.append("\(path).port: '\(m["port"]!)' is not a port number 0–65535") }

@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// The `models:` section of a pipeline file (YAML or JSON; FlowCommands turns YAML into
@@ -31,7 +32,7 @@ public struct ModelsConfig: Sendable, Equatable {
     /// (they still count in the host graph).
     public var hostMinFlows = 10
     public var scaler: ScalerKind = .robust
-    public var internalNetworks: [String] = NetworkList.privateDefaults
+    public var internalNetworks: [NetworkPrefix] = NetworkPrefix.privateRanges
     public var seed: UInt64 = 42
     public var kmeans = KMeansConfig()
     public var dbscan = DBSCANConfig()
@@ -46,6 +47,18 @@ public struct ModelsConfig: Sendable, Equatable {
     public init() {}
 
     public var windowMillis: Int64 { Int64(windowMinutes) * 60_000 }
+
+    /// Internal networks given outside the section (the pipeline settings' `internal_networks`):
+    /// they replace the default unless the section sets `internal_networks` itself, and are
+    /// then written into `sectionJSON`, so models.json records them and scoring uses the
+    /// networks the models were trained with.
+    public mutating func applyInternalNetworksSetting(_ networks: [NetworkPrefix]) {
+        var root = (try? JSONSerialization.jsonObject(with: sectionJSON)) as? [String: Any] ?? [:]
+        guard root["internal_networks"] == nil, networks != internalNetworks else { return }
+        internalNetworks = networks
+        root["internal_networks"] = networks.map(\.description)
+        sectionJSON = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys])) ?? sectionJSON
+    }
 
     public struct KMeansConfig: Sendable, Equatable {
         /// nil = `auto`.
@@ -141,8 +154,12 @@ public struct ModelsConfig: Sendable, Equatable {
         }
         if let v = root["internal_networks"] {
             guard let list = v as? [Any] else { throw r.bad("internal_networks", "\(v)", "expected a list of CIDR blocks") }
-            c.internalNetworks = list.map { "\($0)" }
-            _ = try NetworkList(c.internalNetworks)
+            c.internalNetworks = try list.map { item in
+                switch NetworkPrefix.parse("\(item)") {
+                case .success(let network): return network
+                case .failure(let e): throw r.bad("internal_networks", e.text, e.reason)
+                }
+            }
         }
         if let v = try r.int(root, "seed") { c.seed = UInt64(truncatingIfNeeded: v) }
         if let k = root["kmeans"] as? [String: Any] {

@@ -25,11 +25,11 @@ struct AddressColumnParser {
         var length: UInt32
     }
     /// The internal networks (for `inside`), owned by the caller.
-    private let internalNetworks: UnsafeMutableBufferPointer<SubnetMask>
+    private let internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>
     private static let quadSlots = 1 << 12
     private let quads: UnsafeMutablePointer<QuadEntry>
 
-    init(internalNetworks: UnsafeMutableBufferPointer<SubnetMask>) {
+    init(internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>) {
         self.internalNetworks = internalNetworks
         quads = .allocate(capacity: Self.quadSlots)
         quads.initialize(repeating: QuadEntry(low: 0, high: 0, value: 0, length: 0), count: Self.quadSlots)

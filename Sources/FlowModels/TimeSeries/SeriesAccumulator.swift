@@ -16,8 +16,8 @@ struct SeriesAccumulator {
     /// Group of each service port, -1 = none (65,536 entries).
     let portGroup: UnsafeMutablePointer<Int32>
     let subnetBase: Int
-    let subnets: UnsafeMutableBufferPointer<SubnetMask>
-    let internalNetworks: UnsafeMutableBufferPointer<SubnetMask>
+    let subnets: UnsafeMutableBufferPointer<NetworkPrefix>
+    let internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>
     let hostGroup: [IPAddress: Int]
     /// Accumulators, `groups × buckets` each.
     let bytes: UnsafeMutablePointer<Double>
@@ -50,9 +50,9 @@ struct SeriesAccumulator {
         self.directionBase = directionBase
         self.portGroup = portGroup
         self.subnetBase = subnetBase
-        func masks(_ list: [Subnet]) -> UnsafeMutableBufferPointer<SubnetMask> {
-            let p = UnsafeMutableBufferPointer<SubnetMask>.allocate(capacity: list.count)
-            _ = p.initialize(from: list.map(SubnetMask.init))
+        func masks(_ list: [NetworkPrefix]) -> UnsafeMutableBufferPointer<NetworkPrefix> {
+            let p = UnsafeMutableBufferPointer<NetworkPrefix>.allocate(capacity: list.count)
+            _ = p.initialize(from: list)
             return p
         }
         subnets = masks(config.subnets)

@@ -129,23 +129,6 @@ public final class SeriesAggregator {
     }
 }
 
-/// A subnet as masks for the hot loop (no strings).
-struct SubnetMask {
-    let networkHigh, networkLow, maskHigh, maskLow: UInt64
-
-    init(_ s: Subnet) {
-        let length = s.prefixLength
-        maskHigh = length >= 64 ? .max : (length == 0 ? 0 : ~(UInt64.max >> UInt64(length)))
-        let lowBits = length - 64
-        maskLow = lowBits >= 64 ? .max : (lowBits <= 0 ? 0 : ~(UInt64.max >> UInt64(lowBits)))
-        networkHigh = s.network.high & maskHigh
-        networkLow = s.network.low & maskLow
-    }
-
-    @inline(__always)
-    func contains(_ a: IPAddress) -> Bool { (a.high & maskHigh) == networkHigh && (a.low & maskLow) == networkLow }
-}
-
 /// Service-port fallback when the dataset has no `service_port` column: the lower of the
 /// two ports (servers listen on the low, well-known one; clients use ephemeral ports).
 enum FlowPorts {
@@ -164,13 +147,13 @@ enum FlowPorts {
 /// internal hosts are ranked, so memory is bounded by the internal address plan.
 public struct HostRanking {
     public private(set) var bytesByHost: [IPAddress: Double] = [:]
-    let internalNetworks: [Subnet]
+    let internalNetworks: [NetworkPrefix]
 
-    public init(internalNetworks: [Subnet]) { self.internalNetworks = internalNetworks }
+    public init(internalNetworks: [NetworkPrefix]) { self.internalNetworks = internalNetworks }
 
     @inline(__always)
     mutating func add(_ address: IPAddress?, bytes: UInt64) {
-        guard let address, internalNetworks.contains(where: { $0.contains(address) }) else { return }
+        guard let address, internalNetworks.contains(address: address) else { return }
         bytesByHost[address, default: 0] += Double(bytes)
     }
 

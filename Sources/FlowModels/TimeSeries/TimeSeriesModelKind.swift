@@ -19,10 +19,9 @@ public struct TimeSeriesSection: Sendable, Equatable {
 
     /// Reads `timeseries` from the `models:` section JSON; `internalNetworks` (the
     /// section's `internal_networks`) is the default for `series.internal_networks`.
-    public static func decode(sectionJSON: Data, internalNetworks: [String], source: String) throws -> TimeSeriesSection {
+    public static func decode(sectionJSON: Data, internalNetworks: [NetworkPrefix], source: String) throws -> TimeSeriesSection {
         var series = SeriesConfig(metrics: [.bytes, .packets, .flows, .distinctSources], byDirection: true,
-                                  internalNetworks: internalNetworks.compactMap { Subnet($0) })
-        if series.internalNetworks.isEmpty { series.internalNetworks = Subnet.privateNetworks }
+                                  internalNetworks: internalNetworks.isEmpty ? NetworkPrefix.privateRanges : internalNetworks)
         var model = TimeSeriesModelConfig(series: defaultSeries)
         var enabled = true
         let root = (try? JSONSerialization.jsonObject(with: sectionJSON)) as? [String: Any] ?? [:]

@@ -19,7 +19,7 @@ public final class SeriesAggregator {
     let bucketMillis: Int64
     /// Group names (`total`, `direction:inbound`, `port:443`, …), index = group.
     public private(set) var groups: [String] = []
-    /// Hot state; batch loops copy it into a local and store it back (see `withAccumulator`).
+    /// Hot state; batch loops reach it through `withAccumulator`.
     var core: SeriesAccumulator
     public var rowsSeen: Int { core.rowsSeen }
 
@@ -61,15 +61,11 @@ public final class SeriesAggregator {
                                  hostGroup: hostGroups)
     }
 
-    deinit { core.release() }
-
-    /// Runs `body` on a local copy of the hot state and stores it back (also when `body`
-    /// throws), so the row loop pays no exclusivity check per access.
+    /// Runs `body` on the hot state through one `inout` access, so the row loop pays one
+    /// exclusivity check per call, not one per access.
     @inline(__always)
     func withAccumulator<T>(_ body: (inout SeriesAccumulator) throws -> T) rethrows -> T {
-        var local = core
-        defer { core = local }
-        return try body(&local)
+        try body(&core)
     }
 
     /// Adds every row of a batch (direction derived from the internal networks, service

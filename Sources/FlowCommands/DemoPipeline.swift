@@ -57,7 +57,7 @@ stages:
     inputs: "{data}/flows"
     outputs: "{data}/models"
     params:
-      input: "{inputs}"
+      dataset: "{inputs}"
       output: "{outputs}"
 
   score:
@@ -66,7 +66,7 @@ stages:
     outputs: "{data}/scores"
     params:
       models: "{data}/models"
-      input: "{data}/flows"
+      dataset: "{data}/flows"
       output: "{outputs}"
 
   report:

@@ -24,16 +24,15 @@ public struct TrainCommand: ParsableCommand {
         Exit codes: 0 trained; 1 data, model or IO error; 64 usage error.
 
         Examples:
-          floe-train --config pipeline.yaml --input data/clean --output data/models
-          floe-train --config models.json --input data/clean --output data/models \\
+          floe-train --config pipeline.yaml --dataset data/clean --output data/models
+          floe-train --config models.json --dataset data/clean --output data/models \\
             --from 2026-11-01 --to 2026-11-07
         """) }
 
     @Option(help: ArgumentHelp("YAML or JSON file with a `models:` section.", valueName: "file"))
     public var config: String?
 
-    @Option(help: ArgumentHelp("Dataset folder (date=YYYY-MM-DD partitions).", valueName: "dir"))
-    public var input: String?
+    @OptionGroup var datasetOption: DatasetOption
 
     @Option(help: ArgumentHelp("Pipeline settings JSON (default: $FLOE_SETTINGS); internal_networks is read from it unless the config sets it.", valueName: "file"))
     public var settings: String?
@@ -68,7 +67,7 @@ public struct TrainCommand: ParsableCommand {
 
     public func validate() throws {
         if sampleDataset != nil || benchMatrix != nil { return }
-        guard input != nil else { throw ValidationError("--input: give the dataset folder.") }
+        guard datasetOption.folder != nil else { throw ValidationError("--dataset: give the dataset folder.") }
         if exportFeatures != nil { return }
         guard output != nil else { throw ValidationError("--output: give the models folder.") }
         for (name, value) in [("--from", from), ("--to", to)] {
@@ -81,6 +80,7 @@ public struct TrainCommand: ParsableCommand {
 
     public func run() throws {
         try bindStageToRunner("floe-train")
+        if let warning = datasetOption.deprecationWarning { log(warning) }
         do {
             if let folder = sampleDataset {
                 let labels = try SampleDataset.write(rows: sampleRows, days: sampleDays, seed: sampleSeed, anomalies: true, folder: folder)
@@ -99,11 +99,11 @@ public struct TrainCommand: ParsableCommand {
                 settings.applyInternalNetworksSetting(networks)
             }
             if let folder = exportFeatures {
-                try ModelsPeerExport.export(config: settings, input: input!, folder: folder, k: exportK, dbscanRows: exportDBSCANRows)
+                try ModelsPeerExport.export(config: settings, input: datasetOption.folder!, folder: folder, k: exportK, dbscanRows: exportDBSCANRows)
                 log("exported features and floe's results to \(folder)")
                 return
             }
-            let index = try ModelPipeline.train(config: settings, input: input!, output: output!,
+            let index = try ModelPipeline.train(config: settings, input: datasetOption.folder!, output: output!,
                                                 from: from.flatMap(CivilTime.parseDate), to: to.flatMap(CivilTime.parseDate),
                                                 floeVersion: floeVersion, log: log)
             log("wrote \(index.models.map(\.file).joined(separator: ", ")) and models.json to \(output!)")

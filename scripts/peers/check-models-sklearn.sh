@@ -20,5 +20,5 @@ models:
   graph: {pagerank_weight: flows}
 YAML
 "$bin" --sample-dataset "$work/data" --sample-rows 60000 --sample-days 2 --sample-seed 11 2>/dev/null
-"$bin" --config "$work/config.yaml" --input "$work/data" --export-features "$work/export" --export-k 6 --export-dbscan-rows 20000
+"$bin" --config "$work/config.yaml" --dataset "$work/data" --export-features "$work/export" --export-k 6 --export-dbscan-rows 20000
 "$PY" scripts/peers/check-models-sklearn.py "$work/export"

@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "floe-train", targets: ["floe-train"]),
         .executable(name: "floe-score", targets: ["floe-score"]),
         .executable(name: "floe-report", targets: ["floe-report"]),
+        .executable(name: "floe-dev", targets: ["floe-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,7 +44,7 @@ let package = Package(
         // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
         .target(name: "FlowClean", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "Yams"]),
         // Features, k-means, DBSCAN, host graph, ARIMA/SARIMA, anomalies, model files.
-        .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        .target(name: "FlowModels", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "Yams"]),
         // HTML (self-contained) and Markdown reports with SVG charts.
         .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowClean", "FlowModels"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
@@ -59,6 +60,8 @@ let package = Package(
         .executableTarget(name: "floe-train", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-score", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-report", dependencies: ["FlowCommands"]),
+        // Developer tools (peer checks, quality scripts, benchmarks), kept out of the stages.
+        .executableTarget(name: "floe-dev", dependencies: ["FlowCommands"]),
 
         // Helpers every test target shares: temporary folders, fixture paths, batch rows.
         .target(name: "FlowTestSupport", dependencies: ["FlowCore"], path: "Tests/FlowTestSupport"),

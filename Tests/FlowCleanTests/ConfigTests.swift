@@ -70,7 +70,8 @@ import FlowTestSupport
         #expect(d[4].message.contains("host bits") && d[4].message.contains("10.0.0.0/8"))
         #expect(d[5].message.contains("out of range"))
         #expect(d[6].message.contains("colour"))
-        #expect(error!.description.contains("clean.yaml:2:"))
+        #expect(error!.description.contains("clean.yaml:2:1: unknown key 'activ_timeout'"))
+        #expect(d[4].description.hasPrefix("clean.yaml:7:21: internal_networks: '10.0.0.1/8'"))
     }
 
     @Test func invalidYAMLAndRangeProblems() {

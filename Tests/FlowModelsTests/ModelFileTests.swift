@@ -1,3 +1,4 @@
+import FlowConfig
 import FlowCore
 import FlowColumnar
 import FlowIO
@@ -68,7 +69,7 @@ import FlowTestSupport
         let fixed = try ModelsConfig.decode(json: Data(#"{"kmeans": {"k": 7}, "dbscan": {"eps": "auto"}}"#.utf8), source: "t")
         #expect(fixed.kmeans.k == 7 && fixed.dbscan.eps == nil)
         for bad in [#"{"scaler": "zscore"}"#, #"{"kmeans": {"k": 0}}"#, #"{"internal_networks": ["10/8"]}"#, #"{"kmeans": {"tol": "x"}}"#] {
-            #expect(throws: FlowModelsError.self) { try ModelsConfig.decode(json: Data(bad.utf8), source: "t") }
+            #expect(throws: ConfigError.self) { try ModelsConfig.decode(json: Data(bad.utf8), source: "t") }
         }
     }
 

@@ -16,7 +16,7 @@ if [ -z "${FLOE_BIN:-}" ]; then
 fi
 work=${QUALITY_DIR:-$(mktemp -d)}
 echo "== generating $rows flows over $days days (seed $seed) in $work with $FLOE_BIN"
-"$FLOE_BIN/floe-train" --sample-dataset "$work/data" --sample-rows "$rows" --sample-days "$days" --sample-seed "$seed"
+"$FLOE_BIN/floe-dev" sample-dataset --output "$work/data" --rows "$rows" --days "$days" --seed "$seed"
 echo "== training"
 "$FLOE_BIN/floe-train" --dataset "$work/data" --output "$work/models" ${QUALITY_CONFIG:+--config "$QUALITY_CONFIG"}
 echo "== scoring"

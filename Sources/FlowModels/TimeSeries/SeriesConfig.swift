@@ -62,7 +62,7 @@ public struct SeriesConfig: Sendable, Equatable, Codable {
         if coverageGapMinutes < 0 { throw bad("coverage_gap_minutes", "\(coverageGapMinutes)", "must not be negative") }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case metrics, subnets, spreading
         case bucketSeconds = "bucket"
         case byDirection = "by_direction"

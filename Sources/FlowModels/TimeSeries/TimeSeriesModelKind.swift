@@ -1,6 +1,8 @@
+import FlowConfig
 import FlowCore
 import FlowIO
 import Foundation
+import Yams
 
 /// The `timeseries:` part of the `models:` section: `series` (SeriesConfig keys) and
 /// `model` (TimeSeriesModelConfig keys), each key optional. When absent, the kind's
@@ -41,6 +43,18 @@ public struct TimeSeriesSection: Sendable, Equatable {
             throw FlowModelsError.invalidParameter(name: "\(source): models.timeseries", value: "", reason: "\(error)")
         }
         return TimeSeriesSection(series: series, model: model, enabled: enabled)
+    }
+
+    /// Checks the keys of the `timeseries` value (`enabled`, `series`, `model` and theirs);
+    /// the values are decoded by `decode(sectionJSON:internalNetworks:source:)`.
+    static func checkKeys(_ node: Node, _ r: inout ConfigReader) {
+        for (key, value) in r.entries(node, what: "models.timeseries", allowed: ["enabled", "series", "model"]) {
+            switch key {
+            case "enabled": _ = r.bool(value, "models.timeseries.enabled")
+            case "series": _ = r.entries(value, what: "models.timeseries.series", allowed: SeriesConfig.CodingKeys.allCases.map(\.stringValue))
+            default: _ = r.entries(value, what: "models.timeseries.model", allowed: TimeSeriesModelConfig.CodingKeys.allCases.map(\.stringValue))
+            }
+        }
     }
 
     /// `defaults` with the keys of `value` (a mapping) laid over it, nested mappings merged.

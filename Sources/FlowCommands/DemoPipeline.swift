@@ -5,7 +5,8 @@ enum DemoPipeline {
     static let yaml = #"""
 # Demo pipeline: a week of synthetic flows (with anomalies and some dirt) through every
 # stage: generate → ingest → clean → train → score → report.  `swift run floe demo` runs this same file
-# (embedded in the binary) into demo-out/.
+# (embedded in the binary) into demo-out/. Stages run as `floe STAGE` (the same code as
+# floe-STAGE), so `swift run floe demo`, which builds only `floe`, has every stage.
 #   floe plan pipelines/demo.yaml
 #   floe run pipelines/demo.yaml            # second run: everything skipped
 #   floe status pipelines/demo.yaml         # what would run and why
@@ -34,7 +35,7 @@ stages:
       output: "{outputs}"
 
   ingest:
-    run: floe-ingest
+    run: floe ingest
     inputs: "{data}/source/flows.csv.gz"
     outputs: "{data}/raw"
     params:
@@ -44,7 +45,7 @@ stages:
     args: ["{inputs}"]
 
   clean:
-    run: floe-clean
+    run: floe clean
     inputs: "{data}/raw"
     outputs: "{data}/flows"
     params:
@@ -53,7 +54,7 @@ stages:
     args: ["{inputs}"]
 
   train:
-    run: floe-train
+    run: floe train
     inputs: "{data}/flows"
     outputs: "{data}/models"
     params:
@@ -61,7 +62,7 @@ stages:
       output: "{outputs}"
 
   score:
-    run: floe-score
+    run: floe score
     inputs: ["{data}/flows", "{data}/models"]
     outputs: "{data}/scores"
     params:
@@ -70,7 +71,7 @@ stages:
       output: "{outputs}"
 
   report:
-    run: floe-report
+    run: floe report
     inputs: ["{data}/flows", "{data}/scores"]
     needs: [ingest]
     outputs: "{data}/report"

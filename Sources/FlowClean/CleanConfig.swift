@@ -42,7 +42,7 @@ public struct CleanConfig: Sendable, Equatable, Codable {
     /// Largest start difference of two copies of one flow, ms (default 1s).
     public var dedupeToleranceMillis: Int64 = 1_000
     /// Networks whose addresses are "internal" for `direction`.
-    public var internalNetworks: [NetworkPrefix] = CleanConfig.defaultInternalNetworks
+    public var internalNetworks: [NetworkPrefix] = NetworkPrefix.privateRanges
     /// Memory the run may use for buffered rows, sorting and output, MB.
     public var memoryBudgetMB: Int = 512
     /// Worker threads for validation (and sorting).
@@ -55,10 +55,6 @@ public struct CleanConfig: Sendable, Equatable, Codable {
     /// Reject lines each input keeps in quarantine.jsonl; later rejects are counted by
     /// rule only (`max_quarantine_rows`, default 100,000).
     public var maxQuarantineRows: Int = 100_000
-
-    /// RFC 1918 private IPv4 space and RFC 4193 unique local IPv6 addresses.
-    public static let defaultInternalNetworks: [NetworkPrefix] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
-        .map { try! NetworkPrefix.parse($0).get() }
 
     public init() {}
 

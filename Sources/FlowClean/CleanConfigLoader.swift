@@ -1,3 +1,5 @@
+import FlowConfig
+import FlowCore
 import Foundation
 import Yams
 
@@ -28,156 +30,49 @@ public enum CleanConfigLoader {
 
     /// Parses YAML text over `base`; `file` names it in messages.
     public static func parse(_ text: String, file: String, base: CleanConfig = CleanConfig()) throws -> CleanConfig {
-        var reader = ConfigReader(file: file, config: base)
+        var reader = CleanConfigReader(file: file, config: base)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw CleanError.invalidConfig([reader.diagnostic(for: error)])
+            root = try ConfigReader.compose(text, file: file)
+        } catch let error as ConfigError {
+            throw CleanError.invalidConfig(error.diagnostics)
         }
         if let root { reader.readRoot(root) }
         if reader.diagnostics.isEmpty {
-            for problem in reader.config.problems() { reader.diagnostics.append(ConfigDiagnostic(file: file, line: 0, problem)) }
+            for problem in reader.config.problems() { reader.yaml.error(problem) }
         }
         if !reader.diagnostics.isEmpty { throw CleanError.invalidConfig(reader.diagnostics) }
         return reader.config
     }
 
-    /// Applies the pipeline settings JSON (a flat object of texts and lists of texts, as
-    /// `floe run` writes to `$FLOE_SETTINGS`). Only `internal_networks` (a list, or one text
-    /// of CIDRs separated by commas or spaces) is used; other settings belong to other stages.
+    /// Applies the pipeline settings (`PipelineSettings`): clean uses `internal_networks`.
     public static func applySettings(path: String, to config: inout CleanConfig) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "cannot read the settings file; check the path (or FLOE_SETTINGS)")])
-        }
-        let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "not valid JSON: \(error.localizedDescription)")])
+            let settings = try PipelineSettings.load(path: path)
+            if let networks = settings.internalNetworks { config.internalNetworks = networks }
+        } catch let error as ConfigError {
+            throw CleanError.invalidConfig(error.diagnostics)
         }
-        guard let settings = object as? [String: Any] else {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "expected a JSON object of settings")])
-        }
-        guard let value = settings["internal_networks"] else { return }
-        var texts: [String] = []
-        if let list = value as? [String] {
-            texts = list
-        } else if let text = value as? String {
-            texts = text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" }).map(String.init)
-        } else {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "internal_networks must be a list of CIDR texts")])
-        }
-        config.internalNetworks = try parseNetworks(texts, file: path, what: "internal_networks")
-    }
-
-    /// Parses CIDR texts, listing every bad one.
-    public static func parseNetworks(_ texts: [String], file: String, what: String) throws -> [NetworkPrefix] {
-        var out: [NetworkPrefix] = []
-        var problems: [ConfigDiagnostic] = []
-        for text in texts {
-            switch NetworkPrefix.parse(text) {
-            case .success(let p): out.append(p)
-            case .failure(let e): problems.append(ConfigDiagnostic(file: file, line: 0, "\(what): '\(e.text)': \(e.reason)"))
-            }
-        }
-        if !problems.isEmpty { throw CleanError.invalidConfig(problems) }
-        return out
     }
 }
 
-/// The walk over the YAML tree; records problems and keeps going.
-struct ConfigReader {
-    let file: String
+/// The walk over the clean section (the shared `ConfigReader` plus clean's durations and
+/// instants); records problems and keeps going.
+struct CleanConfigReader {
     var config: CleanConfig
-    var diagnostics: [ConfigDiagnostic] = []
+    var yaml: ConfigReader
 
-    mutating func error(_ node: Node, _ message: String) {
-        diagnostics.append(ConfigDiagnostic(file: file, line: node.mark?.line ?? 0, message))
+    init(file: String, config: CleanConfig) {
+        self.config = config
+        yaml = ConfigReader(file: file)
     }
 
-    func diagnostic(for error: YamlError) -> ConfigDiagnostic {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            return ConfigDiagnostic(file: file, line: mark.line, "invalid YAML: " + (context.map { "\(problem) \($0.text)" } ?? problem))
-        default:
-            return ConfigDiagnostic(file: file, line: 0, "invalid YAML: \(error)")
-        }
-    }
-
-    mutating func entries(_ node: Node, what: String, allowed: [String]) -> [(String, Node)] {
-        guard case .mapping(let mapping) = node else {
-            error(node, "\(what) must be a mapping (key: value lines)")
-            return []
-        }
-        var seen: Set<String> = []
-        var out: [(String, Node)] = []
-        for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
-                error(keyNode, "keys of \(what) must be plain names")
-                continue
-            }
-            let key = scalar.string
-            if !seen.insert(key).inserted {
-                error(keyNode, "duplicate key '\(key)' in \(what)")
-                continue
-            }
-            if !allowed.contains(key) {
-                error(keyNode, "unknown key '\(key)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
-                continue
-            }
-            out.append((key, value))
-        }
-        return out
-    }
-
-    func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let s) = node else { return false }
-        return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
-    }
-
-    mutating func text(_ node: Node, _ what: String) -> String? {
-        guard case .scalar(let s) = node, !isNull(node) else {
-            error(node, "\(what) must be a single value")
-            return nil
-        }
-        return s.string
-    }
-
-    mutating func bool(_ node: Node, _ what: String) -> Bool? {
-        guard let t = text(node, what) else { return nil }
-        switch t {
-        case "true", "True", "TRUE": return true
-        case "false", "False", "FALSE": return false
-        default:
-            error(node, "\(what) must be true or false, not '\(t)'")
-            return nil
-        }
-    }
-
-    mutating func integer(_ node: Node, _ what: String) -> Int64? {
-        guard let t = text(node, what) else { return nil }
-        guard let v = Int64(t), v >= 0 else {
-            error(node, "\(what) must be a whole number ≥ 0, not '\(t)'")
-            return nil
-        }
-        return v
-    }
-
-    mutating func fraction(_ node: Node, _ what: String) -> Double? {
-        guard let t = text(node, what) else { return nil }
-        guard let v = Double(t), (0...1).contains(v) else {
-            error(node, "\(what) must be a number from 0 to 1, not '\(t)'")
-            return nil
-        }
-        return v
-    }
+    var diagnostics: [ConfigDiagnostic] { yaml.diagnostics }
 
     mutating func duration(_ node: Node, _ what: String) -> Int64? {
-        guard let t = text(node, what) else { return nil }
+        guard let t = yaml.text(node, what) else { return nil }
         guard let v = DurationText.parseMillis(t) else {
-            error(node, "\(what) must be a duration with a unit (ms, s, m, h, d), e.g. 30m, not '\(t)'")
+            yaml.error(node, "\(what) must be a duration with a unit (ms, s, m, h, d), e.g. 30m, not '\(t)'")
             return nil
         }
         return v
@@ -185,23 +80,13 @@ struct ConfigReader {
 
     /// A date/instant, or nil for an explicit null (which clears the setting).
     mutating func instant(_ node: Node, _ what: String, endOfDay: Bool) -> Int64?? {
-        if isNull(node) { return .some(nil) }
-        guard let t = text(node, what) else { return nil }
+        if yaml.isNull(node) { return .some(nil) }
+        guard let t = yaml.text(node, what) else { return nil }
         guard let v = DurationText.parseInstant(t) else {
-            error(node, "\(what) must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SS[.mmm]Z, not '\(t)'")
+            yaml.error(node, "\(what) must be a date YYYY-MM-DD or an instant YYYY-MM-DDTHH:MM:SS[.mmm]Z, not '\(t)'")
             return nil
         }
         return .some(endOfDay && v.isDate ? v.millis + 86_400_000 - 1 : v.millis)
-    }
-
-    mutating func list(_ node: Node, _ what: String) -> [(String, Node)] {
-        guard case .sequence(let seq) = node else {
-            if let t = text(node, what) { return [(t, node)] }
-            return []
-        }
-        var out: [(String, Node)] = []
-        for item in seq { if let t = text(item, "each item of \(what)") { out.append((t, item)) } }
-        return out
     }
 
     mutating func readRoot(_ root: Node) {
@@ -209,13 +94,13 @@ struct ConfigReader {
         if case .mapping(let m) = root, m.count == 1, case .scalar(let k)? = m.first?.key, k.string == "clean" {
             section = m.first!.value
         }
-        if isNull(section) { return }
-        for (key, value) in entries(section, what: "the clean section", allowed: CleanConfigLoader.keys) {
+        if yaml.isNull(section) { return }
+        for (key, value) in yaml.entries(section, what: "the clean section", allowed: CleanConfigLoader.keys) {
             switch key {
             case "rules":
                 let names = CleanRule.configurable.map(\.rawValue)
-                for (name, v) in entries(value, what: "rules", allowed: names) {
-                    if let on = bool(v, "rules.\(name)"), let rule = CleanRule(rawValue: name) {
+                for (name, v) in yaml.entries(value, what: "rules", allowed: names) {
+                    if let on = yaml.bool(v, "rules.\(name)"), let rule = CleanRule(rawValue: name) {
                         if on { config.disabledRules.remove(rule) } else { config.disabledRules.insert(rule) }
                     }
                 }
@@ -224,38 +109,38 @@ struct ConfigReader {
             case "not_before": if let v = instant(value, key, endOfDay: false) { config.notBeforeMillis = v }
             case "not_after": if let v = instant(value, key, endOfDay: true) { config.notAfterMillis = v }
             case "reference_time": if let v = instant(value, key, endOfDay: false) { config.referenceTimeMillis = v }
-            case "min_packet_bytes_ipv4": if let v = integer(value, key) { config.minPacketBytesIPv4 = UInt64(v) }
-            case "min_packet_bytes_ipv6": if let v = integer(value, key) { config.minPacketBytesIPv6 = UInt64(v) }
-            case "max_packet_bytes_ipv4": if let v = integer(value, key) { config.maxPacketBytesIPv4 = UInt64(v) }
-            case "max_packet_bytes_ipv6": if let v = integer(value, key) { config.maxPacketBytesIPv6 = UInt64(v) }
-            case "jumbo_frames": if let v = bool(value, key) { config.jumboFrames = v }
-            case "allow_dhcp_unspecified_source": if let v = bool(value, key) { config.allowDHCPUnspecifiedSource = v }
-            case "memory_budget_mb": if let v = integer(value, key) { config.memoryBudgetMB = Int(clamping: v) }
-            case "threads": if let v = integer(value, key) { config.threads = Int(clamping: v) }
-            case "rows_per_batch": if let v = integer(value, key) { config.rowsPerBatch = Int(clamping: v) }
-            case "max_quarantine_rows": if let v = integer(value, key) { config.maxQuarantineRows = Int(clamping: v) }
-            case "max_reject_share": if let v = fraction(value, key) { config.maxRejectShare = v }
+            case "min_packet_bytes_ipv4": if let v = yaml.integer(value, key) { config.minPacketBytesIPv4 = UInt64(v) }
+            case "min_packet_bytes_ipv6": if let v = yaml.integer(value, key) { config.minPacketBytesIPv6 = UInt64(v) }
+            case "max_packet_bytes_ipv4": if let v = yaml.integer(value, key) { config.maxPacketBytesIPv4 = UInt64(v) }
+            case "max_packet_bytes_ipv6": if let v = yaml.integer(value, key) { config.maxPacketBytesIPv6 = UInt64(v) }
+            case "jumbo_frames": if let v = yaml.bool(value, key) { config.jumboFrames = v }
+            case "allow_dhcp_unspecified_source": if let v = yaml.bool(value, key) { config.allowDHCPUnspecifiedSource = v }
+            case "memory_budget_mb": if let v = yaml.integer(value, key) { config.memoryBudgetMB = Int(clamping: v) }
+            case "threads": if let v = yaml.integer(value, key) { config.threads = Int(clamping: v) }
+            case "rows_per_batch": if let v = yaml.integer(value, key) { config.rowsPerBatch = Int(clamping: v) }
+            case "max_quarantine_rows": if let v = yaml.integer(value, key) { config.maxQuarantineRows = Int(clamping: v) }
+            case "max_reject_share": if let v = yaml.fraction(value, key) { config.maxRejectShare = v }
             case "internal_networks":
                 var nets: [NetworkPrefix] = []
-                for (t, node) in list(value, key) {
+                for (t, node) in yaml.list(value, key) {
                     switch NetworkPrefix.parse(t) {
                     case .success(let p): nets.append(p)
-                    case .failure(let e): error(node, "internal_networks: '\(e.text)': \(e.reason)")
+                    case .failure(let e): yaml.error(node, "internal_networks: '\(e.text)': \(e.reason)")
                     }
                 }
                 config.internalNetworks = nets
             case "dedupe":
-                for (k, v) in entries(value, what: "dedupe", allowed: CleanConfigLoader.dedupeKeys) {
+                for (k, v) in yaml.entries(value, what: "dedupe", allowed: CleanConfigLoader.dedupeKeys) {
                     switch k {
-                    case "enabled": if let b = bool(v, "dedupe.enabled") { config.dedupeEnabled = b }
+                    case "enabled": if let b = yaml.bool(v, "dedupe.enabled") { config.dedupeEnabled = b }
                     case "tolerance": if let d = duration(v, "dedupe.tolerance") { config.dedupeToleranceMillis = d }
                     default:
                         var fields: [DedupeField] = []
-                        for (t, node) in list(v, "dedupe.key") {
+                        for (t, node) in yaml.list(v, "dedupe.key") {
                             if let f = DedupeField(rawValue: t) {
                                 fields.append(f)
                             } else {
-                                error(node, "dedupe.key: unknown column '\(t)' (expected some of: \(DedupeField.allCases.map(\.rawValue).joined(separator: ", ")))")
+                                yaml.error(node, "dedupe.key: unknown column '\(t)' (expected some of: \(DedupeField.allCases.map(\.rawValue).joined(separator: ", ")))")
                             }
                         }
                         config.dedupeKey = fields

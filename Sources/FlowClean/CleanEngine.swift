@@ -1,4 +1,5 @@
 import FlowColumnar
+import FlowConfig
 import FlowCore
 import FlowIO
 import Foundation

@@ -1,18 +1,4 @@
-/// A problem in a config or settings file, with its place.
-public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
-    public let file: String
-    /// 1-based line (0 when the problem has no line, e.g. a command-line option).
-    public let line: Int
-    public let message: String
-
-    public init(file: String, line: Int, _ message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-}
+import FlowConfig
 
 /// Errors of floe-clean. Every message names the file (and line or row where there is one)
 /// and what to do.

@@ -48,12 +48,3 @@ public enum DurationText {
         return (day * CivilTime.millisPerDay + ((h * 60 + m) * 60 + s) * 1000 + millis, false)
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
-    }
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowClean
+import FlowConfig
 import FlowIO
 import FlowCore
 import Foundation
@@ -101,7 +102,7 @@ public struct CleanCommand: ParsableCommand {
     /// The configuration the options describe (throws `CleanError.invalidConfig`).
     public func makeConfig(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CleanConfig {
         var config = CleanConfig()
-        if let path = settings ?? environment["FLOE_SETTINGS"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let path = PipelineSettings.path(option: settings, environment: environment) {
             try CleanConfigLoader.applySettings(path: path, to: &config)
         }
         if let path = self.config { config = try CleanConfigLoader.load(path: path, base: config) }
@@ -109,9 +110,9 @@ public struct CleanCommand: ParsableCommand {
         func problem(_ option: String, _ message: String) { problems.append(ConfigDiagnostic(file: option, line: 0, message)) }
         if !internalNetworks.isEmpty {
             do {
-                config.internalNetworks = try CleanConfigLoader.parseNetworks(internalNetworks, file: "--internal-network", what: "CIDR")
-            } catch CleanError.invalidConfig(let d) {
-                problems += d
+                config.internalNetworks = try PipelineSettings.parseNetworks(internalNetworks, file: "--internal-network", what: "CIDR")
+            } catch let error as ConfigError {
+                problems += error.diagnostics
             }
         }
         func instant(_ text: String?, _ option: String, endOfDay: Bool) -> Int64?? {

@@ -5,7 +5,8 @@ enum DemoPipeline {
     static let yaml = #"""
 # Demo pipeline: a week of synthetic flows (with anomalies and some dirt) through every
 # stage: generate → ingest → clean → train → score → report.  `swift run floe demo` runs this same file
-# (embedded in the binary) into demo-out/.
+# (embedded in the binary) into demo-out/. Stages run as `floe STAGE` (the same code as
+# floe-STAGE), so `swift run floe demo`, which builds only `floe`, has every stage.
 #   floe plan pipelines/demo.yaml
 #   floe run pipelines/demo.yaml            # second run: everything skipped
 #   floe status pipelines/demo.yaml         # what would run and why
@@ -14,7 +15,7 @@ version: 1
 
 settings:
   timezone: UTC
-  internal_networks: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fd00::/8]
+  internal_networks: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7]
 
 vars:
   data: ${FLOE_DATA:-data/demo}
@@ -34,7 +35,7 @@ stages:
       output: "{outputs}"
 
   ingest:
-    run: floe-ingest
+    run: floe ingest
     inputs: "{data}/source/flows.csv.gz"
     outputs: "{data}/raw"
     params:
@@ -44,7 +45,7 @@ stages:
     args: ["{inputs}"]
 
   clean:
-    run: floe-clean
+    run: floe clean
     inputs: "{data}/raw"
     outputs: "{data}/flows"
     params:
@@ -53,24 +54,24 @@ stages:
     args: ["{inputs}"]
 
   train:
-    run: floe-train
+    run: floe train
     inputs: "{data}/flows"
     outputs: "{data}/models"
     params:
-      input: "{inputs}"
+      dataset: "{inputs}"
       output: "{outputs}"
 
   score:
-    run: floe-score
+    run: floe score
     inputs: ["{data}/flows", "{data}/models"]
     outputs: "{data}/scores"
     params:
       models: "{data}/models"
-      input: "{data}/flows"
+      dataset: "{data}/flows"
       output: "{outputs}"
 
   report:
-    run: floe-report
+    run: floe report
     inputs: ["{data}/flows", "{data}/scores"]
     needs: [ingest]
     outputs: "{data}/report"

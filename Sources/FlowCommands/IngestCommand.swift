@@ -182,10 +182,10 @@ public struct IngestCommand: ParsableCommand {
         if dryRun {
             if !quiet {
                 FileHandle.standardOutput.write(try manifest.encoded())
-                printError(IngestSummary(manifest: manifest, outputDirectory: nil).text)
+                printError(IngestSummaryText(manifest: manifest, outputDirectory: nil).text)
             }
         } else if !quiet {
-            print(IngestSummary(manifest: manifest, outputDirectory: folder).text)
+            print(IngestSummaryText(manifest: manifest, outputDirectory: folder).text)
         }
         if manifest.totals.filesFailed > 0 || !manifest.totals.counts.isBalanced {
             throw ExitCode.failure

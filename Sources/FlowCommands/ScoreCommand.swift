@@ -24,18 +24,19 @@ public struct ScoreCommand: ParsableCommand {
         floe version); 64 usage error.
 
         Examples:
-          floe-score --models data/models --input data/clean --date 2026-11-08 --output data/scores
-          floe-score --models data/models --input data/clean --output data/scores
-          floe-score --models data/models --input data/clean --from 2026-11-02 --to 2026-11-04 --output data/scores
+          floe-score --models data/models --dataset data/clean --date 2026-11-08 --output data/scores
+          floe-score --models data/models --dataset data/clean --output data/scores
+          floe-score --models data/models --dataset data/clean --from 2026-11-02 --to 2026-11-04 --output data/scores
         """) }
 
     @Option(help: ArgumentHelp("Folder written by floe-train.", valueName: "dir"))
     public var models: String
 
-    @Option(help: ArgumentHelp("Dataset folder (date=YYYY-MM-DD partitions).", valueName: "dir"))
-    public var input: String
+    @OptionGroup var datasetOption: DatasetOption
+    /// The dataset folder (`--dataset`, or its old name `--input`).
+    var dataset: String { datasetOption.folder ?? "" }
 
-    @Option(help: ArgumentHelp("Day to score, YYYY-MM-DD (repeatable; default every day of the input).", valueName: "date"))
+    @Option(help: ArgumentHelp("Day to score, YYYY-MM-DD (repeatable; default every day of the dataset).", valueName: "date"))
     public var date: [String] = []
 
     @Option(help: ArgumentHelp("First day to score (inclusive), YYYY-MM-DD; with --to, a range of days.", valueName: "date"))
@@ -50,6 +51,7 @@ public struct ScoreCommand: ParsableCommand {
     public init() {}
 
     public mutating func validate() throws {
+        guard datasetOption.folder != nil else { throw ValidationError("--dataset: give the dataset folder.") }
         for d in date where CivilTime.parseDate(d) == nil { throw ValidationError("--date \(d): expected YYYY-MM-DD.") }
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
@@ -72,21 +74,22 @@ public struct ScoreCommand: ParsableCommand {
         let low = from.flatMap(CivilTime.parseDate) ?? .min, high = to.flatMap(CivilTime.parseDate) ?? .max
         let all: [Int64]
         do {
-            all = try DatasetFiles(root: input).days
+            all = try DatasetFiles(root: dataset).days
         } catch {
-            throw ValidationError("--input \(input): \(error)")
+            throw ValidationError("--dataset \(dataset): \(error)")
         }
         let days = all.filter { $0 >= low && $0 <= high }
         guard !days.isEmpty else {
-            throw ValidationError("--from/--to: \(input) has no partition between \(from ?? "its first day") and \(to ?? "its last day").")
+            throw ValidationError("--from/--to: \(dataset) has no partition between \(from ?? "its first day") and \(to ?? "its last day").")
         }
         return days
     }
 
     public func run() throws {
         try bindStageToRunner("floe-score")
+        if let warning = datasetOption.deprecationWarning { log(warning) }
         do {
-            let (manifest, _) = try ModelPipeline.score(models: models, input: input, dates: date.compactMap(CivilTime.parseDate),
+            let (manifest, _) = try ModelPipeline.score(models: models, input: dataset, dates: date.compactMap(CivilTime.parseDate),
                                                         output: output, floeVersion: floeVersion, log: log)
             let kinds = manifest.anomaliesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             log("\(manifest.anomalies) anomalies (\(kinds.isEmpty ? "none" : kinds)) in \(output)/anomalies.csv")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowConfig
 import FlowCore
 import FlowFeatures
 import FlowModels
@@ -24,16 +25,18 @@ public struct TrainCommand: ParsableCommand {
         Exit codes: 0 trained; 1 data, model or IO error; 64 usage error.
 
         Examples:
-          floe-train --config pipeline.yaml --input data/clean --output data/models
-          floe-train --config models.json --input data/clean --output data/models \\
+          floe-train --config pipeline.yaml --dataset data/clean --output data/models
+          floe-train --config models.json --dataset data/clean --output data/models \\
             --from 2026-11-01 --to 2026-11-07
         """) }
 
     @Option(help: ArgumentHelp("YAML or JSON file with a `models:` section.", valueName: "file"))
     public var config: String?
 
-    @Option(help: ArgumentHelp("Dataset folder (date=YYYY-MM-DD partitions).", valueName: "dir"))
-    public var input: String?
+    @OptionGroup var datasetOption: DatasetOption
+
+    @Option(help: ArgumentHelp("Pipeline settings JSON (default: $FLOE_SETTINGS); internal_networks is read from it unless the config sets it.", valueName: "file"))
+    public var settings: String?
 
     @Option(help: ArgumentHelp("Folder for the model files.", valueName: "dir"))
     public var output: String?
@@ -44,29 +47,10 @@ public struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Last training day (inclusive), YYYY-MM-DD.", valueName: "date"))
     public var to: String?
 
-    // Hidden developer modes (peer check, quality script, benchmark).
-    @Option(name: .customLong("sample-dataset"), help: .hidden) public var sampleDataset: String?
-    @Option(name: .customLong("sample-rows"), help: .hidden) public var sampleRows: Int = 200_000
-    @Option(name: .customLong("sample-days"), help: .hidden) public var sampleDays: Int = 7
-    @Option(name: .customLong("sample-seed"), help: .hidden) public var sampleSeed: UInt64 = 7
-    @Option(name: .customLong("export-features"), help: .hidden) public var exportFeatures: String?
-    @Option(name: .customLong("export-k"), help: .hidden) public var exportK: Int = 6
-    @Option(name: .customLong("export-dbscan-rows"), help: .hidden) public var exportDBSCANRows: Int = 20_000
-    @Option(name: .customLong("bench-matrix"), help: .hidden) public var benchMatrix: String?
-    @Option(name: .customLong("bench-columns"), help: .hidden) public var benchColumns: Int = 8
-    @Option(name: .customLong("bench-algorithm"), help: .hidden) public var benchAlgorithm: String = "kmeans"
-    @Option(name: .customLong("bench-k"), help: .hidden) public var benchK: Int = 8
-    @Option(name: .customLong("bench-n-init"), help: .hidden) public var benchNInit: Int = 1
-    @Option(name: .customLong("bench-max-iter"), help: .hidden) public var benchMaxIter: Int = 300
-    @Option(name: .customLong("bench-eps"), help: .hidden) public var benchEps: Double = 0.3
-    @Option(name: .customLong("bench-min-samples"), help: .hidden) public var benchMinSamples: Int = 10
-
     public init() {}
 
     public func validate() throws {
-        if sampleDataset != nil || benchMatrix != nil { return }
-        guard input != nil else { throw ValidationError("--input: give the dataset folder.") }
-        if exportFeatures != nil { return }
+        guard datasetOption.folder != nil else { throw ValidationError("--dataset: give the dataset folder.") }
         guard output != nil else { throw ValidationError("--output: give the models folder.") }
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
@@ -78,25 +62,14 @@ public struct TrainCommand: ParsableCommand {
 
     public func run() throws {
         try bindStageToRunner("floe-train")
+        if let warning = datasetOption.deprecationWarning { log(warning) }
         do {
-            if let folder = sampleDataset {
-                let labels = try SampleDataset.write(rows: sampleRows, days: sampleDays, seed: sampleSeed, anomalies: true, folder: folder)
-                log("wrote \(labels.rowsWritten) generated rows over \(sampleDays) days to \(folder) (labels in labels.json)")
-                return
+            var settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
+            if let path = PipelineSettings.path(option: self.settings, environment: ProcessInfo.processInfo.environment),
+               let networks = try PipelineSettings.load(path: path).internalNetworks {
+                settings.applyInternalNetworksSetting(networks)
             }
-            if let matrix = benchMatrix {
-                print(try ModelsPeerExport.bench(matrix: matrix, columns: benchColumns, algorithm: benchAlgorithm, k: benchK,
-                                                 nInit: benchNInit, maxIter: benchMaxIter, eps: benchEps,
-                                                 minSamples: benchMinSamples, seed: 0))
-                return
-            }
-            let settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
-            if let folder = exportFeatures {
-                try ModelsPeerExport.export(config: settings, input: input!, folder: folder, k: exportK, dbscanRows: exportDBSCANRows)
-                log("exported features and floe's results to \(folder)")
-                return
-            }
-            let index = try ModelPipeline.train(config: settings, input: input!, output: output!,
+            let index = try ModelPipeline.train(config: settings, input: datasetOption.folder!, output: output!,
                                                 from: from.flatMap(CivilTime.parseDate), to: to.flatMap(CivilTime.parseDate),
                                                 floeVersion: floeVersion, log: log)
             log("wrote \(index.models.map(\.file).joined(separator: ", ")) and models.json to \(output!)")
@@ -105,6 +78,9 @@ public struct TrainCommand: ParsableCommand {
             throw ExitCode.failure
         } catch let error as ExitCode {
             throw error
+        } catch let error as ConfigError {
+            log("error: invalid configuration:\n" + error.diagnostics.map { "  \($0)" }.joined(separator: "\n"))
+            throw ExitCode(64)
         } catch {
             log("error: \(error)")
             throw ExitCode.failure

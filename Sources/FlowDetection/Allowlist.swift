@@ -1,6 +1,8 @@
+import FlowConfig
 import FlowCore
 import FlowFeatures
 import Foundation
+import Yams
 
 /// Known-good hosts, networks, ports and host pairs, each with a reason (the `allowlist:`
 /// part of the `models:` section). Their detections stay in anomalies.csv, marked
@@ -27,7 +29,7 @@ public struct Allowlist: Sendable, Equatable {
     }
 
     public var hosts: [Entry<IPAddress>] = []
-    public var networks: [Entry<String>] = []
+    public var networks: [Entry<NetworkPrefix>] = []
     public var ports: [Entry<Int>] = []
     public var pairs: [Entry<[IPAddress]>] = []
 
@@ -40,9 +42,7 @@ public struct Allowlist: Sendable, Equatable {
         let addresses = record.groupHosts.compactMap { IPAddress($0) }
         guard let principal = addresses.first else { return nil }
         if let e = hosts.first(where: { $0.key == principal }) { return e.reason }
-        for e in networks {
-            if let list = try? NetworkList([e.key]), list.contains(principal) { return e.reason }
-        }
+        if let e = networks.first(where: { $0.key.contains(principal) }) { return e.reason }
         if addresses.count >= 2 {
             let a = addresses[0], b = addresses[1]
             if let e = pairs.first(where: { ($0.key[0] == a && $0.key[1] == b) || ($0.key[0] == b && $0.key[1] == a) }) {
@@ -55,61 +55,58 @@ public struct Allowlist: Sendable, Equatable {
         return nil
     }
 
-    /// Decodes the `allowlist` value of the models section; every problem is collected and
-    /// reported together, each with its key path (`models.allowlist.hosts[1].address`).
-    public static func decode(_ value: Any, source: String) throws -> Allowlist {
+    /// Reads the `allowlist` value of the models section; every problem is recorded with
+    /// its key path (`models.allowlist.hosts[1].address`), line and column.
+    package static func read(_ node: Node, _ r: inout ConfigReader) -> Allowlist {
         var out = Allowlist()
-        var problems: [String] = []
-        guard let root = value as? [String: Any] else {
-            throw FlowModelsError.invalidParameter(name: "\(source): models.allowlist", value: "\(value)",
-                                                   reason: "expected a mapping with hosts, networks, ports and/or pairs")
-        }
-        let fields: [String: [String]] = ["hosts": ["address"], "networks": ["cidr"], "ports": ["port"], "pairs": ["src", "dst"]]
-        for key in root.keys.sorted() where fields[key] == nil {
-            problems.append("models.allowlist.\(key): unknown key (use hosts, networks, ports, pairs)")
-        }
-        for (section, keys) in fields.sorted(by: { $0.key < $1.key }) {
-            guard let v = root[section] else { continue }
-            guard let list = v as? [Any] else {
-                problems.append("models.allowlist.\(section): expected a list of entries with \(keys.joined(separator: ", ")) and reason")
+        let fields: [(section: String, keys: [String])] = [("hosts", ["address"]), ("networks", ["cidr"]), ("ports", ["port"]), ("pairs", ["src", "dst"])]
+        for (section, value) in r.entries(node, what: "models.allowlist", allowed: fields.map(\.section)) {
+            let keys = fields.first { $0.section == section }!.keys
+            guard case .sequence(let items) = value else {
+                r.error(value, "models.allowlist.\(section) must be a list of entries with \(keys.joined(separator: ", ")) and reason")
                 continue
             }
-            for (n, item) in list.enumerated() {
+            for (n, item) in items.enumerated() {
                 let path = "models.allowlist.\(section)[\(n)]"
-                guard let m = item as? [String: Any] else {
-                    problems.append("\(path): expected a mapping with \(keys.joined(separator: ", ")) and reason")
+                guard item.mapping != nil else {
+                    r.error(item, "\(path) must be a mapping with \(keys.joined(separator: ", ")) and reason")
                     continue
                 }
-                for k in m.keys.sorted() where !(keys + ["reason"]).contains(k) {
-                    problems.append("\(path).\(k): unknown key (use \((keys + ["reason"]).joined(separator: ", ")))")
+                var given: [String: (text: String, node: Node)] = [:]
+                for (k, v) in r.entries(item, what: path, allowed: keys + ["reason"]) {
+                    if let t = r.text(v, "\(path).\(k)") { given[k] = (t, v) }
                 }
-                let reason = (m["reason"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
-                if reason.isEmpty { problems.append("\(path).reason: give the reason this entry is known to be good") }
-                var ok = true
-                for k in keys where m[k] == nil { problems.append("\(path).\(k): missing"); ok = false }
-                guard ok else { continue }
+                let reason = given["reason"]?.text.trimmingCharacters(in: .whitespaces) ?? ""
+                if reason.isEmpty { r.error(given["reason"]?.node ?? item, "\(path).reason: give the reason this entry is known to be good") }
+                let missing = keys.filter { given[$0] == nil }
+                for k in missing { r.error(item, "\(path).\(k): missing") }
+                guard missing.isEmpty else { continue }
+                func address(_ key: String) -> IPAddress? {
+                    let (text, node) = given[key]!
+                    guard let a = IPAddress(text) else {
+                        r.error(node, "\(path).\(key): '\(text)' is not an IPv4 or IPv6 address")
+                        return nil
+                    }
+                    return a
+                }
                 switch section {
                 case "hosts":
-                    if let a = IPAddress("\(m["address"]!)") { out.hosts.append(.init(key: a, reason: reason)) }
-                    else { problems.append("\(path).address: '\(m["address"]!)' is not an IPv4 or IPv6 address") }
+                    if let a = address("address") { out.hosts.append(.init(key: a, reason: reason)) }
                 case "networks":
-                    let text = "\(m["cidr"]!)"
-                    if (try? NetworkList([text])) != nil { out.networks.append(.init(key: text, reason: reason)) }
-                    else { problems.append("\(path).cidr: '\(text)' is not a CIDR block such as 10.0.0.0/8") }
+                    let (text, node) = given["cidr"]!
+                    switch NetworkPrefix.parse(text) {
+                    case .success(let network): out.networks.append(.init(key: network, reason: reason))
+                    case .failure(let e): r.error(node, "\(path).cidr: '\(text)': \(e.reason)")
+                    }
                 case "ports":
-                    if let p = Int("\(m["port"]!)"), (0...65535).contains(p) { out.ports.append(.init(key: p, reason: reason)) }
-                    else { problems.append("\(path).port: '\(m["port"]!)' is not a port number 0–65535") }
+                    let (text, node) = given["port"]!
+                    if let p = Int(text), (0...65535).contains(p) { out.ports.append(.init(key: p, reason: reason)) }
+                    else { r.error(node, "\(path).port: '\(text)' is not a port number 0–65535") }
                 default:
-                    let a = IPAddress("\(m["src"]!)"), b = IPAddress("\(m["dst"]!)")
-                    if a == nil { problems.append("\(path).src: '\(m["src"]!)' is not an IPv4 or IPv6 address") }
-                    if b == nil { problems.append("\(path).dst: '\(m["dst"]!)' is not an IPv4 or IPv6 address") }
+                    let a = address("src"), b = address("dst")
                     if let a, let b { out.pairs.append(.init(key: [a, b], reason: reason)) }
                 }
             }
-        }
-        if !problems.isEmpty {
-            throw FlowModelsError.invalidParameter(name: "\(source): models.allowlist", value: "",
-                                                   reason: problems.joined(separator: "; "))
         }
         return out
     }

@@ -30,7 +30,7 @@ public struct FlowTable: Sendable {
     public init() {}
 
     /// Reads every file of `dataset`. Addresses are parsed straight from the utf8 bytes.
-    public static func load(_ dataset: DatasetFiles, internalNetworks: NetworkList,
+    public static func load(_ dataset: DatasetFiles, internalNetworks: [NetworkPrefix],
                             names: DatasetColumnNames = DatasetColumnNames()) throws -> FlowTable {
         var table = FlowTable()
         var ids: [IPAddress: Int32] = [:]
@@ -45,16 +45,16 @@ public struct FlowTable: Sendable {
         return table
     }
 
-    mutating func intern(_ address: IPAddress, _ ids: inout [IPAddress: Int32], _ networks: NetworkList) -> Int32 {
+    mutating func intern(_ address: IPAddress, _ ids: inout [IPAddress: Int32], _ networks: [NetworkPrefix]) -> Int32 {
         if let id = ids[address] { return id }
         let id = Int32(hosts.count)
         ids[address] = id
         hosts.append(address)
-        hostIsInternal.append(networks.contains(address))
+        hostIsInternal.append(networks.contains(address: address))
         return id
     }
 
-    mutating func append(_ c: DatasetColumns, ids: inout [IPAddress: Int32], internalNetworks: NetworkList) {
+    mutating func append(_ c: DatasetColumns, ids: inout [IPAddress: Int32], internalNetworks: [NetworkPrefix]) {
         let n = c.rowCount
         reserveCapacity(count + n)
         for i in 0..<n {

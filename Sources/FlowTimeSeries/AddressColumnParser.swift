@@ -6,8 +6,9 @@ import FlowColumnar
 /// bytes, a new strict dotted quad takes `IPAddress.parseIPv4(wordwise:count:)` and everything else —
 /// IPv6, bad text, rows near the end of the column's bytes — goes to `IPAddress.parse`
 /// through a small memo of recent texts (IPv6 addresses repeat, and their parse is slow).
-/// Memory: fixed memos, 4,096 dotted quads and 4,096 other texts (≈ 400 kB). The owner calls `release()` once.
-struct AddressColumnParser {
+/// Memory: fixed memos, 4,096 dotted quads and 4,096 other texts (≈ 400 kB). Not copyable:
+/// it owns the memos and frees them when it goes away.
+struct AddressColumnParser: ~Copyable {
     private static let memoSlots = 4096
     private static let memoWords = 6  // texts of at most 48 bytes are memoised
     private let memoText: UnsafeMutablePointer<UInt64>
@@ -25,11 +26,11 @@ struct AddressColumnParser {
         var length: UInt32
     }
     /// The internal networks (for `inside`), owned by the caller.
-    private let internalNetworks: UnsafeMutableBufferPointer<SubnetMask>
+    private let internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>
     private static let quadSlots = 1 << 12
     private let quads: UnsafeMutablePointer<QuadEntry>
 
-    init(internalNetworks: UnsafeMutableBufferPointer<SubnetMask>) {
+    init(internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>) {
         self.internalNetworks = internalNetworks
         quads = .allocate(capacity: Self.quadSlots)
         quads.initialize(repeating: QuadEntry(low: 0, high: 0, value: 0, length: 0), count: Self.quadSlots)
@@ -44,7 +45,7 @@ struct AddressColumnParser {
         scratch = .allocate(capacity: Self.memoWords)
     }
 
-    func release() {
+    deinit {
         quads.deallocate()
         memoText.deallocate()
         memoLength.deallocate()
@@ -92,7 +93,8 @@ struct AddressColumnParser {
             }
         }
         let address = memoised(UnsafeBufferPointer(rebasing: column.data[from..<to]), readable: column.data.count - from)
-        return (address, address.map(isInside) ?? false)
+        guard let address else { return (nil, false) }
+        return (address, isInside(address))
     }
 
     /// `IPAddress.parse` through the memo; `readable` bytes can be read from the text's start.

@@ -3,8 +3,9 @@
 /// chunk in the bits above (which 64 groups the mask covers), each with the bit mask of the
 /// series groups it was seen in. Sized for one bucket's
 /// addresses, so it stays in cache; `drain` counts and empties it.
-/// Memory: 24 bytes per slot, at most half full; keeps the largest size reached.
-struct BucketAddressSet {
+/// Memory: 24 bytes per slot, at most half full; keeps the largest size reached. Not
+/// copyable: it owns its table and frees it when it goes away.
+struct BucketAddressSet: ~Copyable {
     /// Largest chunk (so groups < 2^21).
     static let maxChunk: UInt32 = 0x7FFF
 
@@ -32,8 +33,7 @@ struct BucketAddressSet {
         masks = .allocate(capacity: capacity / 2 + 1)
     }
 
-    /// Frees the table (the owner calls this once).
-    func release() {
+    deinit {
         slots.deallocate()
         used.deallocate()
         masks.deallocate()

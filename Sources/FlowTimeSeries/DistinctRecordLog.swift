@@ -23,8 +23,9 @@ struct DistinctRecord {
 /// they already are in order), then per bucket puts each address into a small
 /// set with the groups it was seen in and adds one per (address, group) to the counts.
 /// Memory: 24 bytes per record until the next flush (the dataset path flushes per day),
-/// 8 more for the order of unordered records, plus the per-bucket sets.
-struct DistinctRecordLog {
+/// 8 more for the order of unordered records, plus the per-bucket sets. Not copyable: it
+/// owns its buffers and frees them when it goes away.
+struct DistinctRecordLog: ~Copyable {
     private var records: UnsafeMutablePointer<DistinctRecord>
     /// Record numbers in bucket order for unordered records (same capacity, kept between flushes).
     private var order: UnsafeMutablePointer<Int>?
@@ -40,12 +41,9 @@ struct DistinctRecordLog {
         records = .allocate(capacity: capacity)
     }
 
-    /// Frees everything (the owner calls this once).
-    func release() {
+    deinit {
         records.deallocate()
         order?.deallocate()
-        addresses.release()
-        addressKeys.release()
     }
 
     @inline(__always)

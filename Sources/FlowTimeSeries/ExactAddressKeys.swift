@@ -5,8 +5,9 @@ import FlowCore
 /// table kept until `reset()` (one day partition). Two addresses get equal keys exactly when
 /// they are equal, so counts over keys are exact (no hashing error). Bits 33–63 are free
 /// for the record's bucket and group chunk (`DistinctRecord`).
-/// Memory: 24 bytes per table slot, at most half full (only the non-IPv4 addresses).
-struct ExactAddressKeys {
+/// Memory: 24 bytes per table slot, at most half full (only the non-IPv4 addresses). Not
+/// copyable: it owns its table and frees it when it goes away.
+struct ExactAddressKeys: ~Copyable {
     /// Key of "no address" (never a real key).
     static let none: UInt64 = (1 << 33) - 1
     /// The bits a key can use.
@@ -26,8 +27,7 @@ struct ExactAddressKeys {
         numbers.initialize(repeating: 0, count: capacity)
     }
 
-    /// Frees the table (the owner calls this once).
-    func release() {
+    deinit {
         highs.deallocate()
         lows.deallocate()
         numbers.deallocate()

@@ -1,10 +1,10 @@
 import FlowCore
 
 /// The hot state of a `SeriesAggregator`: per-row group matching and the accumulators, all
-/// behind pointers so that a batch loop can hold it in a local variable (no exclusivity
-/// checks, no copy-on-write, no allocation per row). Owned by the aggregator, which
-/// allocates it once and calls `release()` once.
-struct SeriesAccumulator {
+/// behind pointers, so a batch loop works on it through one `inout` access (no exclusivity
+/// check per row, no copy-on-write, no allocation per row). Not copyable: it owns its
+/// buffers (also `portGroup`, handed over by the aggregator) and frees them when it goes away.
+struct SeriesAccumulator: ~Copyable {
     let buckets: Int
     let groupCount: Int
     let startMillis: Int64
@@ -16,8 +16,8 @@ struct SeriesAccumulator {
     /// Group of each service port, -1 = none (65,536 entries).
     let portGroup: UnsafeMutablePointer<Int32>
     let subnetBase: Int
-    let subnets: UnsafeMutableBufferPointer<SubnetMask>
-    let internalNetworks: UnsafeMutableBufferPointer<SubnetMask>
+    let subnets: UnsafeMutableBufferPointer<NetworkPrefix>
+    let internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>
     let hostGroup: [IPAddress: Int]
     /// Accumulators, `groups × buckets` each.
     let bytes: UnsafeMutablePointer<Double>
@@ -50,9 +50,9 @@ struct SeriesAccumulator {
         self.directionBase = directionBase
         self.portGroup = portGroup
         self.subnetBase = subnetBase
-        func masks(_ list: [Subnet]) -> UnsafeMutableBufferPointer<SubnetMask> {
-            let p = UnsafeMutableBufferPointer<SubnetMask>.allocate(capacity: list.count)
-            _ = p.initialize(from: list.map(SubnetMask.init))
+        func masks(_ list: [NetworkPrefix]) -> UnsafeMutableBufferPointer<NetworkPrefix> {
+            let p = UnsafeMutableBufferPointer<NetworkPrefix>.allocate(capacity: list.count)
+            _ = p.initialize(from: list)
             return p
         }
         subnets = masks(config.subnets)
@@ -76,7 +76,7 @@ struct SeriesAccumulator {
         rowGroups = .allocate(capacity: groupCount + 2)
     }
 
-    func release() {
+    deinit {
         portGroup.deallocate()
         subnets.deallocate()
         internalNetworks.deallocate()
@@ -85,8 +85,6 @@ struct SeriesAccumulator {
         flows.deallocate()
         distinctCounts.deallocate()
         rowGroups.deallocate()
-        distinct.release()
-        addressParser.release()
     }
 
     /// Direction from the two ends' membership of the internal networks.

@@ -19,7 +19,7 @@ public final class SeriesAggregator {
     let bucketMillis: Int64
     /// Group names (`total`, `direction:inbound`, `port:443`, …), index = group.
     public private(set) var groups: [String] = []
-    /// Hot state; batch loops copy it into a local and store it back (see `withAccumulator`).
+    /// Hot state; batch loops reach it through `withAccumulator`.
     var core: SeriesAccumulator
     public var rowsSeen: Int { core.rowsSeen }
 
@@ -61,15 +61,11 @@ public final class SeriesAggregator {
                                  hostGroup: hostGroups)
     }
 
-    deinit { core.release() }
-
-    /// Runs `body` on a local copy of the hot state and stores it back (also when `body`
-    /// throws), so the row loop pays no exclusivity check per access.
+    /// Runs `body` on the hot state through one `inout` access, so the row loop pays one
+    /// exclusivity check per call, not one per access.
     @inline(__always)
     func withAccumulator<T>(_ body: (inout SeriesAccumulator) throws -> T) rethrows -> T {
-        var local = core
-        defer { core = local }
-        return try body(&local)
+        try body(&core)
     }
 
     /// Adds every row of a batch (direction derived from the internal networks, service
@@ -129,23 +125,6 @@ public final class SeriesAggregator {
     }
 }
 
-/// A subnet as masks for the hot loop (no strings).
-struct SubnetMask {
-    let networkHigh, networkLow, maskHigh, maskLow: UInt64
-
-    init(_ s: Subnet) {
-        let length = s.prefixLength
-        maskHigh = length >= 64 ? .max : (length == 0 ? 0 : ~(UInt64.max >> UInt64(length)))
-        let lowBits = length - 64
-        maskLow = lowBits >= 64 ? .max : (lowBits <= 0 ? 0 : ~(UInt64.max >> UInt64(lowBits)))
-        networkHigh = s.network.high & maskHigh
-        networkLow = s.network.low & maskLow
-    }
-
-    @inline(__always)
-    func contains(_ a: IPAddress) -> Bool { (a.high & maskHigh) == networkHigh && (a.low & maskLow) == networkLow }
-}
-
 /// Service-port fallback when the dataset has no `service_port` column: the lower of the
 /// two ports (servers listen on the low, well-known one; clients use ephemeral ports).
 enum FlowPorts {
@@ -164,13 +143,13 @@ enum FlowPorts {
 /// internal hosts are ranked, so memory is bounded by the internal address plan.
 public struct HostRanking {
     public private(set) var bytesByHost: [IPAddress: Double] = [:]
-    let internalNetworks: [Subnet]
+    let internalNetworks: [NetworkPrefix]
 
-    public init(internalNetworks: [Subnet]) { self.internalNetworks = internalNetworks }
+    public init(internalNetworks: [NetworkPrefix]) { self.internalNetworks = internalNetworks }
 
     @inline(__always)
     mutating func add(_ address: IPAddress?, bytes: UInt64) {
-        guard let address, internalNetworks.contains(where: { $0.contains(address) }) else { return }
+        guard let address, internalNetworks.contains(address: address) else { return }
         bytesByHost[address, default: 0] += Double(bytes)
     }
 

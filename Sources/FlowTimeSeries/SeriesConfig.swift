@@ -27,17 +27,17 @@ public struct SeriesConfig: Sendable, Equatable, Codable {
     public var metrics: [Metric]
     public var byDirection: Bool
     public var servicePorts: [UInt16]
-    public var subnets: [Subnet]
+    public var subnets: [NetworkPrefix]
     public var topHosts: Int
     public var spreading: Spreading
-    public var internalNetworks: [Subnet]
+    public var internalNetworks: [NetworkPrefix]
     /// A run of at least this many minutes without a single flow in the whole network is
     /// taken as missing input coverage, not as silence (0 disables the inference).
     public var coverageGapMinutes: Int
 
     public init(bucketSeconds: Int = 60, metrics: [Metric] = Metric.allCases, byDirection: Bool = true,
-                servicePorts: [UInt16] = [], subnets: [Subnet] = [], topHosts: Int = 0,
-                spreading: Spreading = .duration, internalNetworks: [Subnet] = Subnet.privateNetworks,
+                servicePorts: [UInt16] = [], subnets: [NetworkPrefix] = [], topHosts: Int = 0,
+                spreading: Spreading = .duration, internalNetworks: [NetworkPrefix] = NetworkPrefix.privateRanges,
                 coverageGapMinutes: Int = 30) {
         self.bucketSeconds = bucketSeconds
         self.metrics = metrics
@@ -62,7 +62,7 @@ public struct SeriesConfig: Sendable, Equatable, Codable {
         if coverageGapMinutes < 0 { throw bad("coverage_gap_minutes", "\(coverageGapMinutes)", "must not be negative") }
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case metrics, subnets, spreading
         case bucketSeconds = "bucket"
         case byDirection = "by_direction"
@@ -71,50 +71,4 @@ public struct SeriesConfig: Sendable, Equatable, Codable {
         case internalNetworks = "internal_networks"
         case coverageGapMinutes = "coverage_gap_minutes"
     }
-}
-
-/// An address prefix (CIDR), IPv4 or IPv6, held in the 128-bit v4-mapped space.
-public struct Subnet: Sendable, Equatable, Codable, CustomStringConvertible {
-    public let network: IPAddress
-    /// Prefix length in the 128-bit space (IPv4 /n is 96 + n).
-    public let prefixLength: Int
-    public let description: String
-
-    /// Parses "10.0.0.0/8" or "fd00::/8".
-    public init?(_ text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let address = IPAddress(String(parts[0])), let n = Int(parts[1]) else { return nil }
-        let length = address.isIPv4 ? n + 96 : n
-        guard n >= 0, length <= 128, !(address.isIPv4 && n > 32) else { return nil }
-        prefixLength = length
-        network = Subnet.mask(address, length)
-        description = text
-    }
-
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let s = Subnet(text) else {
-            throw TimeSeriesError.invalidConfiguration(key: "subnet", value: text, reason: "not a CIDR like 10.0.0.0/8 or fd00::/8")
-        }
-        self = s
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
-
-    @inline(__always)
-    public func contains(_ a: IPAddress) -> Bool { Subnet.mask(a, prefixLength) == network }
-
-    @inline(__always)
-    static func mask(_ a: IPAddress, _ length: Int) -> IPAddress {
-        let highMask: UInt64 = length >= 64 ? .max : (length == 0 ? 0 : ~(UInt64.max >> UInt64(length)))
-        let lowBits = length - 64
-        let lowMask: UInt64 = lowBits >= 64 ? .max : (lowBits <= 0 ? 0 : ~(UInt64.max >> UInt64(lowBits)))
-        return IPAddress(high: a.high & highMask, low: a.low & lowMask)
-    }
-
-    /// RFC 1918 and RFC 4193 space: the default internal networks.
-    public static let privateNetworks: [Subnet] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"].compactMap { Subnet($0) }
 }

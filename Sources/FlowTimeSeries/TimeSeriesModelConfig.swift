@@ -74,7 +74,7 @@ public struct TimeSeriesModelConfig: Sendable, Equatable, Codable {
         try order?.validate()
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case series, transform, baseline, order, auto, level
         case arimaWindow = "arima_window"
         case madThreshold = "mad_threshold"

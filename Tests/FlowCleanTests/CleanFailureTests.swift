@@ -4,6 +4,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 /// floe-clean fails loudly when it keeps (almost) nothing, keeps its quarantine bounded,
 /// and never merges two different records of one exporter.

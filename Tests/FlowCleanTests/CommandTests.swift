@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FlowClean
 import FlowCore
+import FlowTestSupport
 
 // The command lives in FlowCommands (not a dependency of this test target); its option
 // handling is covered through the same loader calls it makes, and end to end below by

@@ -2,6 +2,7 @@ import FlowCore
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 @Suite struct ConfigTests {
     @Test func fullConfigIsRead() throws {
@@ -69,7 +70,8 @@ import Testing
         #expect(d[4].message.contains("host bits") && d[4].message.contains("10.0.0.0/8"))
         #expect(d[5].message.contains("out of range"))
         #expect(d[6].message.contains("colour"))
-        #expect(error!.description.contains("clean.yaml:2:"))
+        #expect(error!.description.contains("clean.yaml:2:1: unknown key 'activ_timeout'"))
+        #expect(d[4].description.hasPrefix("clean.yaml:7:21: internal_networks: '10.0.0.1/8'"))
     }
 
     @Test func invalidYAMLAndRangeProblems() {
@@ -98,7 +100,7 @@ import Testing
         try Data(#"{"data": "x"}"#.utf8).write(to: URL(fileURLWithPath: path))
         var d = CleanConfig()
         try CleanConfigLoader.applySettings(path: path, to: &d)
-        #expect(d.internalNetworks == CleanConfig.defaultInternalNetworks)
+        #expect(d.internalNetworks == NetworkPrefix.privateRanges)
     }
 
     @Test func durationsInstantsAndPrefixes() {
@@ -111,14 +113,5 @@ import Testing
         #expect(DurationText.format(millis: 1_500) == "1500ms")
         #expect(DurationText.parseInstant("2026-11-01T01:02:03Z")?.millis == CivilTime.daysFromCivil(year: 2026, month: 11, day: 1) * 86_400_000 + 3_723_000)
         #expect(DurationText.parseInstant("2026-11-01T25:00:00Z") == nil)
-        let v4 = try! NetworkPrefix.parse("10.1.0.0/16").get()
-        #expect(v4.contains(IPAddress("10.1.200.3")!) && !v4.contains(IPAddress("10.2.0.1")!))
-        #expect(!v4.contains(IPAddress("::a01:1")!))  // IPv4-compatible IPv6 is not v4-mapped
-        let v6 = try! NetworkPrefix.parse("fd00::/8").get()
-        #expect(v6.contains(IPAddress("fd12::1")!) && !v6.contains(IPAddress("fe80::1")!))
-        let all = try! NetworkPrefix.parse("0.0.0.0/0").get()
-        #expect(all.contains(IPAddress("203.0.113.9")!) && !all.contains(IPAddress("2001:db8::1")!))
-        #expect((try? NetworkPrefix.parse("10.0.0.1/8").get()) == nil)
-        #expect((try? NetworkPrefix.parse("10.0.0.0").get()) == nil)
     }
 }

@@ -4,6 +4,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 @Suite struct EngineTests {
     func engine(_ config: CleanConfig = testConfig()) -> CleanEngine { CleanEngine(config: config, toolVersion: "test") }

@@ -3,6 +3,7 @@ import FlowGenerate
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 /// Clean must find exactly the dirt the generator injected: each dirt kind maps to one
 /// rule (or to dedupe), and every clean row comes out.

@@ -4,6 +4,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 /// floe-clean reads exactly the files an ingest folder's manifest lists: no hidden file is
 /// skipped, no stray file is added, and a listed file that is missing fails the run.

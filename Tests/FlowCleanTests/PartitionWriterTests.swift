@@ -3,6 +3,7 @@ import FlowCore
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 /// Blocks are taken column by column; the file must not depend on how rows were grouped
 /// into blocks or where blocks meet record-batch boundaries, and the enrichment must be

@@ -2,24 +2,7 @@ import FlowColumnar
 import FlowCore
 import Foundation
 @testable import FlowClean
-
-/// A fresh temporary folder, removed by `cleanup()`.
-struct TempFolder {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "floe-clean-test-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func sub(_ name: String) -> String {
-        let p = path + "/" + name
-        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        return p
-    }
-
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
-}
+import FlowTestSupport
 
 let day0 = CivilTime.daysFromCivil(year: 2026, month: 11, day: 2)  // a Monday
 let t0 = day0 * CivilTime.millisPerDay
@@ -49,12 +32,7 @@ func writeRaw(_ records: [FlowRecord], to path: String, labels: [String?]? = nil
     let writer = try FlowArrowWriter(path: path)
     var batch = FlowBatch()
     for (i, r) in records.enumerated() {
-        if let label = labels?[i] {
-            var text = label
-            text.withUTF8 { batch.append(r, label: $0) }
-        } else {
-            batch.append(r)
-        }
+        batch.append(r, labelText: labels?[i] ?? nil)
         if batch.count == perBatch {
             try writer.write(batch)
             batch.removeAll()

@@ -1,6 +1,7 @@
 import FlowCore
 import Testing
 @testable import FlowColumnar
+import FlowTestSupport
 
 @Suite("Corrupt and truncated Arrow files")
 struct ArrowCorruptionTests {

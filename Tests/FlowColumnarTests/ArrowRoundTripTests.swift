@@ -2,6 +2,7 @@ import FlowCore
 import Testing
 import FlowIO
 @testable import FlowColumnar
+import FlowTestSupport
 
 @Suite("Arrow IPC file write and read")
 struct ArrowRoundTripTests {

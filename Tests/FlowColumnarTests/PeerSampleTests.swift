@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FlowTestSupport
 
 /// Writes the sample file that scripts/check-arrow-pyarrow.sh reads with pyarrow and
 /// DuckDB. The destination is $FLOE_ARROW_SAMPLE when set (a temporary path otherwise);

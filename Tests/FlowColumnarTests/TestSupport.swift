@@ -4,16 +4,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FlowTestSupport
 
-/// A fresh empty directory under /tmp; returns `dir/name`.
-func temporaryPath(_ name: String) -> String {
-    var template = Array("/tmp/floe-columnar-XXXXXX".utf8CString)
-    let dir = template.withUnsafeMutableBufferPointer { buf -> String in
-        guard let p = mkdtemp(buf.baseAddress!) else { fatalError("mkdtemp failed") }
-        return String(cString: p)
-    }
-    return dir + "/" + name
-}
+/// `name` inside a fresh temporary folder.
+func temporaryPath(_ name: String) -> String { temporaryFolder("columnar") + "/" + name }
 
 func readAll(_ path: String) -> [UInt8] {
     let fd = open(path, O_RDONLY)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowCommands
+import FlowTestSupport
 
 /// The built executables, run as a user or a cron job would run them.
 enum Binaries {
@@ -26,12 +27,6 @@ enum Binaries {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
-}
-
-func temporaryFolder(_ name: String = #function) -> String {
-    let path = NSTemporaryDirectory() + "floe-e2e-\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
 }
 
 func jsonObject(_ path: String) throws -> [String: Any] {
@@ -169,7 +164,7 @@ func jsonObject(_ path: String) throws -> [String: Any] {
 
     /// The embedded demo pipeline is pipelines/demo.yaml.
     @Test func embeddedDemoPipelineMatchesTheFile() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: Fixtures.packageRoot)
         let file = try String(contentsOf: root.appendingPathComponent("pipelines/demo.yaml"), encoding: .utf8)
         #expect(file == DemoPipeline.yaml)
     }

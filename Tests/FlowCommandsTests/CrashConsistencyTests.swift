@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FlowTestSupport
 
 /// Stages killed with SIGKILL in the middle of writing (the `FLOE_CRASH_AFTER_BYTES` hook
 /// stops a process after N output bytes, as `kill -9` or a power cut would), then run
@@ -71,8 +72,8 @@ import Testing
         let stages = [
             Stage(name: "ingest", executable: "floe-ingest", arguments: ["--quiet", "--output", work + "/raw", dir + "/src/flows.csv"], output: work + "/raw"),
             Stage(name: "clean", executable: "floe-clean", arguments: ["--reference-time", "2026-11-06T00:00:00Z", "--output", work + "/flows", work + "/raw"], output: work + "/flows"),
-            Stage(name: "train", executable: "floe-train", arguments: ["--config", dir + "/models.yaml", "--input", work + "/flows", "--output", work + "/models"], output: work + "/models"),
-            Stage(name: "score", executable: "floe-score", arguments: ["--models", work + "/models", "--input", work + "/flows", "--date", "2026-11-03", "--output", work + "/scores"], output: work + "/scores"),
+            Stage(name: "train", executable: "floe-train", arguments: ["--config", dir + "/models.yaml", "--dataset", work + "/flows", "--output", work + "/models"], output: work + "/models"),
+            Stage(name: "score", executable: "floe-score", arguments: ["--models", work + "/models", "--dataset", work + "/flows", "--date", "2026-11-03", "--output", work + "/scores"], output: work + "/scores"),
         ]
         // The reference: each stage once, uninterrupted; its outputs are kept aside.
         var reference: [String: [String: [UInt8]]] = [:]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FlowTestSupport
 
 /// `floe run` and the signals a person or a scheduler sends it.
 @Suite struct RunSignalTests {

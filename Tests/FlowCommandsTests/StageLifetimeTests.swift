@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FlowTestSupport
 
 /// Issue 15: after `kill -9` of `floe run`, its stage kept running and the next run
 /// overlapped it. A floe stage started by the runner now dies with it (FLOE_RUNNER_PID and
@@ -24,8 +25,9 @@ import Testing
     @Test func aStageDiesWithItsKilledRunner() throws {
         let dir = temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Training on this sample takes well over a minute in a debug build: long enough.
-        let sample = try Binaries.run("floe-train", ["--sample-dataset", dir + "/flows", "--sample-rows", "30000", "--sample-days", "3"])
+        // Training on this sample takes seconds (FlowModels is optimised in debug builds too):
+        // long enough to kill the runner under it.
+        let sample = try Binaries.run("floe-dev", ["sample-dataset", "--output", dir + "/flows", "--rows", "60000", "--days", "3"])
         #expect(sample.code == 0, "\(sample.err)")
         try """
         version: 1
@@ -35,7 +37,7 @@ import Testing
             inputs: flows
             outputs: models
             params:
-              input: flows
+              dataset: flows
               output: models
         """.write(toFile: dir + "/p.yaml", atomically: true, encoding: .utf8)
         let runner = Process()

@@ -1,5 +1,6 @@
 import FlowCore
 @testable import FlowFormats
+import FlowTestSupport
 
 /// Result of decoding a whole text through `LineFramer` and `DialectParser`.
 struct Decoded {
@@ -7,7 +8,7 @@ struct Decoded {
     var outcomes: [LineOutcome] = []
     var parser: DialectParser
 
-    var records: [FlowRecord] { (0..<batch.count).map { batch.record(at: $0) } }
+    var records: [FlowRecord] { batch.records }
     var rejects: [RejectReason] {
         outcomes.compactMap { if case .rejected(let r, _) = $0 { return r } else { return nil } }
     }

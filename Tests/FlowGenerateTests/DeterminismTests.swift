@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FlowCore
 @testable import FlowGenerate
+import FlowTestSupport
 
 @Suite("Determinism and output bytes")
 struct DeterminismTests {
@@ -60,7 +61,7 @@ struct DeterminismTests {
     }
 
     @Test func writesFileAndLabelsAtomically() throws {
-        let dir = try temporaryFolder()
+        let dir = URL(fileURLWithPath: temporaryFolder())
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("flows.csv").path
         let labels = try FlowGenerator(config: small).write(to: path, encoder: TestCSVEncoder())
@@ -75,7 +76,7 @@ struct DeterminismTests {
     }
 
     @Test func failedWriteLeavesNothingBehind() throws {
-        let dir = try temporaryFolder()
+        let dir = URL(fileURLWithPath: temporaryFolder())
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("missing-folder/flows.csv").path
         do {

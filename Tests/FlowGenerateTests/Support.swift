@@ -62,9 +62,3 @@ func gunzip(_ bytes: [UInt8]) throws -> [UInt8] {
     guard process.terminationStatus == 0 else { throw GenerateError.outputFailed(path: input.path, reason: "gzip -dc failed") }
     return [UInt8](try Data(contentsOf: dir.appendingPathComponent("out")))
 }
-
-func temporaryFolder() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("floe-gen-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-}

@@ -6,12 +6,13 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 @Suite struct IngestAccountingTests {
     /// Every value the generic CSV carries comes back exactly, through gzip, many chunk
     /// boundaries and two parsing threads.
     @Test func genericCSVRoundTripsEveryField() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let (bytes, expected) = try generated(.genericCSV, rows: 4000, gzip: true)
         writeFile(dir + "/flows.csv.gz", bytes)
         let manifest = try ingest([dir + "/flows.csv.gz"], into: dir + "/raw")
@@ -33,7 +34,7 @@ import Testing
     /// (impossible values are the cleaner's business, so most dirt passes ingest).
     @Test(arguments: Dialect.allCases.filter { $0 != .cicFlowMeter })
     func accountingIsExact(dialect: Dialect) throws {
-        let dir = makeTemporaryFolder("accounting\(dialect.rawValue)")
+        let dir = temporaryFolder("accounting\(dialect.rawValue)")
         let (bytes, expected) = try generated(dialect, rows: 2500, gzip: (Dialect.allCases.firstIndex(of: dialect) ?? 0) % 2 == 0, dirt: DirtRates(total: 0.05))
         writeFile(dir + "/in", bytes)
         let manifest = try ingest([dir + "/in"], into: dir + "/raw")
@@ -49,7 +50,7 @@ import Testing
     /// CIC files carry day-first dates; with the date order given nothing is rejected,
     /// without it the ambiguous ones are rejected, never guessed.
     @Test func cicDatesNeedAnOrder() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let (bytes, expected) = try generated(.cicFlowMeter, rows: 1500)
         writeFile(dir + "/cic.csv", bytes)
         let strict = try ingest([dir + "/cic.csv"], into: dir + "/strict") { $0.maxRejectShare = 1 }
@@ -66,7 +67,7 @@ import Testing
     /// One parsing thread and two give byte-identical Arrow files and quarantine. (Record
     /// batches follow the internal chunks, so both runs use the same chunk size.)
     @Test func parallelParsingIsDeterministic() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var (bytes, _) = try generated(.zeekConn, rows: 3000)
         bytes += Array("10.0.0.01\tbad line\n".utf8)
         writeFile(dir + "/conn.log", bytes)
@@ -83,7 +84,7 @@ import Testing
     /// A second run over the same files writes the same names and deletes what an earlier
     /// run wrote for inputs no longer given.
     @Test func rerunReplacesOutputs() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/a.csv", try generated(.genericCSV, rows: 1000, seed: 1).bytes)
         writeFile(dir + "/b.csv", try generated(.genericCSV, rows: 1000, seed: 2).bytes)
         let first = try ingest([dir + "/a.csv", dir + "/b.csv"], into: dir + "/raw")
@@ -101,7 +102,7 @@ import Testing
     /// Text (plain and gzip) and binary inputs: at the end the meter has every row written
     /// and every byte on disk done.
     @Test func meterEndsWithRowsWrittenAndAllBytes() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let (text, _) = try generated(.genericCSV, rows: 2500)
         let (zipped, _) = try generated(.nfdumpCSV, rows: 1500, gzip: true)
         writeFile(dir + "/a.csv", text)

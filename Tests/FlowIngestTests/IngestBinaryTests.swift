@@ -5,13 +5,13 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 /// Binary inputs through the whole engine: the committed real captures and nfcapd files
-/// (test-fixtures/binary, made by softflowd, tcpdump and nfcapd; see its README for the
+/// (data/tools/binary, made by softflowd, tcpdump and nfcapd; see its README for the
 /// record counts), damaged copies of them, and the manifest keys they add.
 @Suite struct IngestBinaryTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("test-fixtures/binary").path
+    static let fixtures = Fixtures.path("data/tools/binary")
 
     static func fixture(_ name: String) -> [UInt8] { readBytes(fixtures + "/" + name) }
 
@@ -29,7 +29,7 @@ import Testing
             try bytes.withUnsafeBytes { try r.feed($0, into: &batch) }
             try r.finish(into: &batch)
         }
-        return (0..<batch.count).map { batch.record(at: $0) }
+        return batch.records
     }
 
     /// The capture records of a little- or big-endian pcap: (offset, length incl. header).
@@ -65,7 +65,7 @@ import Testing
     @Test(arguments: 0..<8)
     func fixtureIngestsWithExactCounts(_ index: Int) throws {
         let e = Self.expectations[index]
-        let dir = makeTemporaryFolder("fixture\(index)")
+        let dir = temporaryFolder("fixture\(index)")
         let manifest = try ingest([Self.fixtures + "/" + e.name], into: dir + "/raw", chunkBytes: 97) { $0.batchRows = 16 }
         let input = try #require(manifest.inputs.first)
         #expect(input.status == .ok, "\(input.error ?? "")")
@@ -90,7 +90,7 @@ import Testing
         #expect(input.exportLoss?.allSatisfy { $0.exporter == "127.0.0.1" } == true)
         let got = try readRecords(dir + "/raw", input)
         let want = try Self.decodedDirectly(Self.fixture(e.name))
-        #expect((0..<got.count).map { got.record(at: $0) } == want)
+        #expect(got.records == want)
         // Record batches of batchRows up to twice that many rows, the last one shorter.
         let arrow = try ArrowFileReader(path: dir + "/raw/" + input.outputs[0])
         let sizes = try (0..<arrow.recordBatchCount).map { try arrow.recordBatch(at: $0).rowCount }
@@ -101,7 +101,7 @@ import Testing
 
     /// A gzipped capture is detected after inflating; offsets count decompressed bytes.
     @Test func gzippedPcap() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/v9.pcap.gz", try GzipEncoder().member(Self.fixture("softflowd-v9.pcap")))
         let manifest = try ingest([dir + "/v9.pcap.gz"], into: dir + "/raw")
         let input = try #require(manifest.inputs.first)
@@ -111,13 +111,13 @@ import Testing
         #expect(input.exportVersions == ["netflow-v9"])
         #expect(input.counts.rowsWritten == 59)
         let got = try readRecords(dir + "/raw", input)
-        #expect((0..<got.count).map { got.record(at: $0) } == (try Self.decodedDirectly(Self.fixture("softflowd-v9.pcap"))))
+        #expect(got.records == (try Self.decodedDirectly(Self.fixture("softflowd-v9.pcap"))))
     }
 
     /// softflowd's IPFIX biflow capture has a sequence jump (it numbers messages by flows
     /// sent including the current one): the manifest must show it, per input and in totals.
     @Test func exportLossOfRealCapture() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let path = Self.fixtures + "/softflowd-ipfix-biflow.pcap"
         let manifest = try ingest([path], into: dir + "/raw")
         let loss = try #require(manifest.inputs.first?.exportLoss?.first)
@@ -131,7 +131,7 @@ import Testing
     /// A v9 capture with one export datagram removed: one gap of one datagram, at the
     /// message after the hole; fewer records, still balanced.
     @Test func droppedDatagramIsReportedAsLoss() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let bytes = Self.fixture("softflowd-v9.pcap")
         let records = Self.pcapRecords(bytes)
         try #require(records.count == 3)
@@ -153,7 +153,7 @@ import Testing
     /// A capture cut inside its last packet: the packets before it are kept, the cut one
     /// is a counted `bad_packet` reject with its offset (the decoder's definition).
     @Test func truncatedPcapIsPartial() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let bytes = Self.fixture("softflowd-v5.pcap")
         let records = Self.pcapRecords(bytes)
         let last = try #require(records.last)
@@ -175,7 +175,7 @@ import Testing
     /// A capture that ends inside its file header cannot be read: failed, error names the
     /// file and the offset.
     @Test func pcapCutInHeaderFails() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/head.pcap", Array(Self.fixture("softflowd-v5.pcap")[0..<20]))
         let manifest = try ingest([dir + "/head.pcap"], into: dir + "/raw")
         let input = try #require(manifest.inputs.first)
@@ -189,7 +189,7 @@ import Testing
     /// Junk after a valid pcap header loses the framing: the file fails with the offset of
     /// the junk, and nothing of it is kept.
     @Test func junkAfterPcapHeaderFails() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let bytes = Array(Self.fixture("softflowd-v5.pcap")[0..<24]) + [UInt8](repeating: 0xFF, count: 300)
         writeFile(dir + "/junk.pcap", bytes)
         let manifest = try ingest([dir + "/junk.pcap"], into: dir + "/raw")
@@ -203,7 +203,7 @@ import Testing
     /// Valid packets, then a broken record header: rows decoded before it are rolled back
     /// as `input_failed` (as for a corrupt text file), and the accounting still balances.
     @Test func corruptRecordAfterGoodPacketsRollsBack() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let bytes = Self.fixture("softflowd-v9.pcap") + [UInt8](repeating: 0xFF, count: 64)
         writeFile(dir + "/tail.pcap", bytes)
         let manifest = try ingest([dir + "/tail.pcap"], into: dir + "/raw", chunkBytes: 1 << 20) { $0.batchRows = 10 }
@@ -220,7 +220,7 @@ import Testing
     /// An nfcapd file flagged ZSTD-compressed: a clear error naming the compression and the
     /// nfdump command that rewrites it.
     @Test func nfcapdZstdIsAClearError() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var bytes = Self.fixture("nfcapd-none.nfcapd")
         bytes[16] = 4
         writeFile(dir + "/zstd.nfcapd", bytes)
@@ -239,7 +239,7 @@ import Testing
     /// quarantine line quoting the first bytes at its offset; a capture none of whose
     /// packets could be read is a failed input (its last quarantine line says so).
     @Test func rejectedPacketsAreQuotedInHex() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var bytes = Self.fixture("softflowd-v5.pcap")
         let big = bytes[0] == 0xA1
         let snap: [UInt8] = big ? [0, 0, 0, 64] : [64, 0, 0, 0]
@@ -263,7 +263,7 @@ import Testing
 
     /// --export-port narrows captures to the export port; other datagrams are skipped.
     @Test func exportPortFilter() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let path = Self.fixtures + "/softflowd-v5.pcap"
         let matching = try ingest([path], into: dir + "/a") { $0.exportPorts = [29991] }
         #expect(matching.inputs.first?.counts.rowsWritten == 49)
@@ -279,7 +279,7 @@ import Testing
     /// Text and binary inputs in one run: totals add up, text inputs get no binary keys,
     /// and a forced --dialect does not stop binary detection.
     @Test func mixedRunWithForcedDialect() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let (csv, expected) = try generated(.nfdumpCSV, rows: 1200)
         writeFile(dir + "/flows.csv", csv)
         let manifest = try ingest([dir + "/flows.csv", Self.fixtures + "/nfcapd-lz4.nfcapd", Self.fixtures + "/softflowd-v5.pcap"],

@@ -3,6 +3,7 @@ import FlowGenerate
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 /// `IngestOptions.dryRun`: the same accounting as a real run, and not one file written,
 /// replaced or removed.
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func countsLikeARealRunAndWritesNothing() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let inputsDir = dir + "/in"
         try FileManager.default.createDirectory(atPath: inputsDir, withIntermediateDirectories: true)
         let (csv, _) = try generated(.nfdumpCSV, rows: 2000, dirt: DirtRates(total: 0.05))

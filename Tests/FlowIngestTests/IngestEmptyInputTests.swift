@@ -3,6 +3,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 /// Inputs with nothing in them — what a failed export leaves — are failed inputs with a
 /// message naming the file; a header without rows is a genuine empty result.
@@ -10,7 +11,7 @@ import Testing
     let header = "start,end,src_addr,dst_addr,src_port,dst_port,protocol,packets,bytes\n"
 
     @Test func emptyInputsFailWithTheirName() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/zero.csv", [])
         writeFile(dir + "/zero.csv.gz", [])
         writeFile(dir + "/nothing.csv.gz", try GzipEncoder().member([]))
@@ -49,7 +50,7 @@ import Testing
 
     /// A dry run reports an empty input the same way.
     @Test func dryRunFailsAnEmptyInputToo() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/zero.csv", [])
         let manifest = try ingest([dir + "/zero.csv"], into: dir + "/raw") { $0.dryRun = true }
         #expect(manifest.inputs[0].status == .failed)

@@ -5,6 +5,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 @Suite struct IngestHostileInputTests {
     let header = "start,end,src_addr,dst_addr,src_port,dst_port,protocol,packets,bytes\n"
@@ -15,7 +16,7 @@ import Testing
     /// Bad rows are rejected one by one with their line, offset, reason and original bytes;
     /// the rows around them are kept.
     @Test func badRowsGoToTheQuarantineWithTheirPlace() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var text = header
         for i in 0..<50 { text += row(i) }
         let badLines = [
@@ -56,7 +57,7 @@ import Testing
 
     /// A file that ends inside a line never turns that partial line into a record.
     @Test func unterminatedLastLineIsRejected() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let text = header + row(1) + row(2) + String(row(3).dropLast(3))
         writeFile(dir + "/cut.csv", text)
         let manifest = try ingest([dir + "/cut.csv"], into: dir + "/raw")
@@ -66,7 +67,7 @@ import Testing
 
     /// A line over the limit is rejected without being kept in memory; the next rows are fine.
     @Test func overlongLineIsRejected() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let long = String(repeating: "9", count: 300_000)
         writeFile(dir + "/long.csv", header + row(1) + long + "\n" + row(2))
         let manifest = try ingest([dir + "/long.csv"], into: dir + "/raw") { $0.maxLineLength = 1024 }
@@ -79,7 +80,7 @@ import Testing
     /// Truncated or corrupt gzip: the file fails, nothing from it is kept, its rows are
     /// accounted as rolled back, the error names the offset, and other files are ingested.
     @Test func corruptGzipFailsOnlyThatFile() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var text = header
         for i in 0..<3000 { text += row(i) }
         let good = try GzipEncoder().member(Array(text.utf8))
@@ -115,7 +116,7 @@ import Testing
 
     /// Concatenated gzip members are read whole.
     @Test func multiMemberGzipIsReadWhole() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var first = header
         for i in 0..<100 { first += row(i) }
         var second = ""
@@ -130,7 +131,7 @@ import Testing
     /// Zeek logs concatenated with a different column order in the second header block,
     /// split into tiny chunks parsed on two threads.
     @Test func zeekHeaderRedeclarationMidFile() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         func block(_ fields: [String], _ rows: [[String]]) -> String {
             var s = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n"
             s += "#fields\t" + fields.joined(separator: "\t") + "\n#types\t" + fields.map { _ in "string" }.joined(separator: "\t") + "\n"
@@ -158,7 +159,7 @@ import Testing
     /// nfdump's Summary block at the end is not data, whatever the chunking.
     @Test(arguments: [64, 97, 4096])
     func nfdumpSummaryTrailerIsSkipped(chunk: Int) throws {
-        let dir = makeTemporaryFolder("summary\(chunk)")
+        let dir = temporaryFolder("summary\(chunk)")
         let (bytes, expected) = try generated(.nfdumpCSV, rows: 1200)
         #expect(String(decoding: bytes.suffix(200), as: UTF8.self).contains("Summary"))
         writeFile(dir + "/nf.csv", bytes)
@@ -169,7 +170,7 @@ import Testing
 
     /// A spec that matches nothing is a failed input; the others are ingested.
     @Test func missingInputIsNamed() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/a.csv", header + row(1))
         let manifest = try ingest([dir + "/nope/*.csv", dir + "/a.csv"], into: dir + "/raw")
         #expect(manifest.inputs.count == 2)

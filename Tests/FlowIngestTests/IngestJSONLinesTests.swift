@@ -3,13 +3,13 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 /// Zeek conn.log JSON and Suricata eve.json through the whole engine, plain and gzip, on
-/// the fixtures of test-fixtures/json (written from the tools' documentation; expected
+/// the fixtures of Tests/Fixtures/json (written from the tools' documentation; expected
 /// totals computed independently by scripts/peers/json_fixture_totals.py).
 @Suite struct IngestJSONLinesTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("test-fixtures/json").path
+    static let fixtures = Fixtures.path("Tests/Fixtures/json")
 
     struct Expected {
         let name: String
@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func fixturesIngestWithIndependentTotals(gzip: Bool) throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         for e in Self.expected {
             let bytes = readBytes(Self.fixtures + "/" + e.name)
             #expect(!bytes.isEmpty, "fixture \(e.name)")
@@ -45,7 +45,7 @@ import Testing
             #expect(report.counts.rejectsByReason == e.rejects, "\(e.name)")
             #expect(report.counts.rowsSkipped == e.skipped, "\(e.name)")
             let batch = try readRecords(dir + "/raw", report)
-            let records = (0..<batch.count).map { batch.record(at: $0) }
+            let records = batch.records
             #expect(records.reduce(0) { $0 + $1.packets } == e.packets, "\(e.name)")
             #expect(records.reduce(0) { $0 + $1.bytes } == e.bytes, "\(e.name)")
             #expect(records.reduce(0) { $0 + ($1.revPackets ?? 0) } == e.revPackets, "\(e.name)")
@@ -57,12 +57,12 @@ import Testing
 
     /// The fields floe maps, value by value, for the documented corner cases.
     @Test func documentedCornerCasesMapAsTheTSVDialectDoes() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let manifest = try ingest([Self.fixtures], into: dir + "/raw")
         func records(_ name: String) throws -> [FlowRecord] {
             let report = try #require(manifest.inputs.first { $0.path.hasSuffix("/" + name) })
             let batch = try readRecords(dir + "/raw", report)
-            return (0..<batch.count).map { batch.record(at: $0) }
+            return batch.records
         }
         let zeek = try records("zeek-conn.json")
         #expect(zeek[0].start == 1_591_367_999_305 && zeek[0].end == 1_591_367_999_305 + 66)

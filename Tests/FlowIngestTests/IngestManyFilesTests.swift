@@ -3,12 +3,13 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 /// Folders of many small files are ingested two at a time; everything written is what one
 /// file at a time writes, in the same order.
 @Suite struct IngestManyFilesTests {
     @Test func smallFilesTwoAtATimeWriteWhatOneAtATimeWrites() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
         let header = "start,end,src_addr,dst_addr,src_port,dst_port,protocol,packets,bytes\n"
         for f in 0..<37 {

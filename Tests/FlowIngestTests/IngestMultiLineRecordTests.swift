@@ -5,6 +5,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 /// RFC 4180 records spanning lines through the whole engine: parallel parsing, chunk
 /// boundaries, quarantine line numbers, the bounded reject of an unbalanced quote, and
@@ -18,7 +19,7 @@ import Testing
     /// Multi-line labels across many 4 KiB chunk boundaries come back whole, and a bad row
     /// after them is quarantined with its own (physical) first line number.
     @Test func multiLineRecordsAcrossChunksKeepTheirLineNumbers() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var text = header
         var line = 2
         var labels: [String] = []
@@ -56,7 +57,7 @@ import Testing
     /// An unbalanced quote is rejected with its one line once the record passes
     /// --max-line-length; the rows after it are read (resynchronised), not swallowed.
     @Test func unbalancedQuoteIsABoundedRejectOfOneLine() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var text = header
         for i in 0..<20 { text += row(i) }
         let open = row(20, label: "\"never closed").dropLast()
@@ -75,7 +76,7 @@ import Testing
 
     /// Zeek's TSV has no quoting: a field starting with `"` is text and ends at the tab.
     @Test func zeekTSVDoesNotFrameQuotes() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         let (bytes, _) = try generated(.zeekConn, rows: 1000)
         var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let first = lines.firstIndex { !$0.hasPrefix("#") }!

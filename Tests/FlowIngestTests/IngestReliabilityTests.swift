@@ -3,6 +3,7 @@ import FlowIO
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
 /// Defects found by a hostile-input campaign: hidden outputs, an unbounded quarantine, a
 /// file of rejects that passed, a failed file with no quarantine line.
@@ -14,7 +15,7 @@ import Testing
 
     /// An input named with a leading dot gives a visible output file, listed in the manifest.
     @Test func dotNamedInputsGiveVisibleOutputs() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/.part1.csv", header + (0..<20).map(row).joined())
         writeFile(dir + "/part2.csv", header + (20..<50).map(row).joined())
         let manifest = try ingest([dir + "/.part1.csv", dir + "/part2.csv"], into: dir + "/raw")
@@ -31,7 +32,7 @@ import Testing
     /// (in input order, the same on every run and thread count), counts the rest by reason,
     /// and says in the manifest how many were not kept.
     @Test(arguments: [1, 2]) func theQuarantineIsBounded(threads: Int) throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         var text = header
         for i in 0..<200 { text += row(i) }
         text += String(repeating: "x\n", count: 30_000)
@@ -56,7 +57,7 @@ import Testing
     /// With the default share, a file that is mostly rejects is a failed input: nothing of
     /// it is kept, the message names the top reasons, and the quarantine says so.
     @Test func aFileOfMostlyRejectsFails() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/bad.csv", header + row(1) + String(repeating: "x\n", count: 10))
         writeFile(dir + "/good.csv", header + (0..<10).map(row).joined())
         let manifest = try ingest([dir + "/bad.csv", dir + "/good.csv"], into: dir + "/raw")
@@ -75,7 +76,7 @@ import Testing
 
     /// A file that fails before any row (unknown format) still gets its quarantine line.
     @Test func anUnknownFormatHasAQuarantineLine() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/notes.csv", "hello,world\n1,2\n")
         let manifest = try ingest([dir + "/notes.csv"], into: dir + "/raw")
         #expect(manifest.inputs[0].status == .failed)
@@ -88,7 +89,7 @@ import Testing
 
     /// Leftovers of an ingest killed mid-write are removed by the next run into the folder.
     @Test func temporariesOfAKilledRunAreRemoved() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         writeFile(dir + "/in.csv", header + row(1))
         try FileManager.default.createDirectory(atPath: dir + "/raw", withIntermediateDirectories: true)
         writeFile(dir + "/raw/.in.csv-00000000.arrow.tmp-999999-1", [UInt8](repeating: 7, count: 4096))

@@ -5,14 +5,7 @@ import FlowGenerate
 import FlowIO
 import Foundation
 @testable import FlowIngest
-
-/// A fresh temporary folder per test.
-func makeTemporaryFolder(_ name: String = #function) -> String {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let path = NSTemporaryDirectory() + "floe-ingest-\(safe)-\(UUID().uuidString.prefix(8))"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+import FlowTestSupport
 
 func writeFile(_ path: String, _ bytes: [UInt8]) {
     _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
@@ -56,15 +49,7 @@ func readRecords(_ folder: String, _ report: InputReport) throws -> FlowBatch {
         let reader = try ArrowFileReader(path: folder + "/" + name)
         for i in 0..<reader.recordBatchCount {
             let batch = try reader.readFlowBatch(at: i)
-            for row in 0..<batch.count {
-                var label: [UInt8]? = batch.label[row].map { Array($0.utf8) }
-                if let l = label {
-                    l.withUnsafeBufferPointer { all.append(batch.record(at: row), label: $0) }
-                } else {
-                    all.append(batch.record(at: row), label: nil)
-                }
-                label = nil
-            }
+            for row in 0..<batch.count { all.append(batch.record(at: row), labelText: batch.label[row]) }
         }
     }
     return all

@@ -3,14 +3,14 @@ import FlowFormats
 import Foundation
 import Testing
 @testable import FlowIngest
+import FlowTestSupport
 
-/// Text outputs of real tools through the whole engine (test-fixtures/text, made by
+/// Text outputs of real tools through the whole engine (data/tools/text, made by
 /// scripts/peers/make-argus-fixtures.sh, make-cicflowmeter-fixture.sh and
 /// make-pmacct-fixture.sh; see its README).
 /// The expected totals were computed from the files with awk and Python, not by floe.
 @Suite struct IngestTextFixtureTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("test-fixtures/text").path
+    static let fixtures = Fixtures.path("data/tools/text")
 
     struct Totals: Sendable, CustomStringConvertible {
         var name: String, dialect: String, rows: Int64, skipped: Int64
@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: expectations)
     func realToolOutputIngestsWhole(_ e: Totals) throws {
-        let dir = makeTemporaryFolder("text" + e.name)
+        let dir = temporaryFolder("text" + e.name)
         let manifest = try ingest([Self.fixtures + "/" + e.name], into: dir + "/raw", chunkBytes: 211)
         let input = try #require(manifest.inputs.first)
         #expect(input.status == .ok, "\(input.error ?? "")")
@@ -50,7 +50,7 @@ import Testing
         let json = String(decoding: try manifest.encoded(), as: UTF8.self)
         #expect(json.contains("\"rows_skipped\"") == (e.skipped > 0))
         let got = try readRecords(dir + "/raw", input)
-        let records = (0..<got.count).map { got.record(at: $0) }
+        let records = got.records
         #expect(records.reduce(0) { $0 + $1.packets } == e.packets)
         #expect(records.reduce(0) { $0 + ($1.revPackets ?? 0) } == e.revPackets)
         #expect(records.reduce(0) { $0 + $1.bytes } == e.bytes)

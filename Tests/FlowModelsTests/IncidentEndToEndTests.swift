@@ -4,6 +4,7 @@ import FlowGenerate
 import Foundation
 import Testing
 @testable import FlowModels
+import FlowTestSupport
 
 /// Generator data through train and score: every injected anomaly is exactly one incident,
 /// and all of them are in the top (injected + 2) incidents.
@@ -27,7 +28,7 @@ import Testing
         let models = temporaryFolder("models"), scores = temporaryFolder("scores")
         defer { for f in [data, models, scores] { try? FileManager.default.removeItem(atPath: f) } }
         var c = ModelsConfig()
-        c.internalNetworks = ["10.0.0.0/8", "fd00::/8"]
+        c.internalNetworks = [NetworkPrefix("10.0.0.0/8")!, NetworkPrefix("fd00::/8")!]
         c.kmeans.k = 3
         c.kmeans.nInit = 1
         c.dbscan.maxPoints = 3_000
@@ -74,7 +75,7 @@ import Testing
         defer { for f in [data, models, scores] { try? FileManager.default.removeItem(atPath: f) } }
         var log: [String] = []
         var c = ModelsConfig()
-        c.internalNetworks = ["10.0.0.0/8"]
+        c.internalNetworks = [NetworkPrefix("10.0.0.0/8")!]
         let index = try ModelPipeline.train(config: c, input: data, output: models, floeVersion: "test") { log.append($0) }
         #expect(index.models.map(\.kind).contains("graph"))
         #expect(!index.models.map(\.kind).contains("history"))
@@ -100,8 +101,7 @@ import Testing
         let t0 = batch.start[batch.count / 2]   // midday: the busy hours
         var kept = FlowBatch()
         for i in 0..<batch.count where batch.start[i] >= t0 && batch.start[i] < t0 + 12_000 {
-            var label = Array("benign".utf8)
-            label.withUnsafeMutableBufferPointer { kept.append(batch.record(at: i), label: UnsafeBufferPointer($0)) }
+            kept.append(batch.record(at: i), labelText: "benign")
         }
         #expect(kept.count > 10)
         let data = temporaryFolder("twelve"), models = temporaryFolder("models"), scores = temporaryFolder("scores")

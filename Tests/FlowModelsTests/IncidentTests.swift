@@ -1,3 +1,4 @@
+import FlowConfig
 import FlowCore
 import Foundation
 import Testing
@@ -10,7 +11,7 @@ import Testing
 struct TableBuilder {
     var t = FlowTable()
     var ids: [String: Int32] = [:]
-    let internalNetworks = try! NetworkList(["10.0.0.0/8"])
+    let internalNetworks = [NetworkPrefix("10.0.0.0/8")!]
 
     mutating func id(_ text: String) -> Int32 {
         if let i = ids[text] { return i }
@@ -18,7 +19,7 @@ struct TableBuilder {
         let i = Int32(t.hosts.count)
         ids[text] = i
         t.hosts.append(a)
-        t.hostIsInternal.append(internalNetworks.contains(a))
+        t.hostIsInternal.append(internalNetworks.contains(address: a))
         return i
     }
 
@@ -312,42 +313,49 @@ struct TableBuilder {
 
 @Suite struct AllowlistTests {
     @Test func decodesEntriesAndReportsEveryProblemAtOnce() throws {
-        let good: [String: Any] = [
-            "hosts": [["address": "10.0.0.5", "reason": "backup server"]],
-            "networks": [["cidr": "192.0.2.0/24", "reason": "authorised scanner"]],
-            "ports": [["port": 123, "reason": "NTP"]],
-            "pairs": [["src": "10.0.0.6", "dst": "203.0.113.9", "reason": "offsite backup"]],
-        ]
-        let list = try Allowlist.decode(good, source: "models.yaml")
+        let good = """
+        allowlist:
+          hosts: [{address: 10.0.0.5, reason: backup server}]
+          networks: [{cidr: 192.0.2.0/24, reason: authorised scanner}]
+          ports: [{port: 123, reason: NTP}]
+          pairs: [{src: 10.0.0.6, dst: 203.0.113.9, reason: offsite backup}]
+        """
+        let list = try ModelsConfig.read(yaml: good, source: "models.yaml").allowlist
         #expect(list.hosts.count == 1 && list.networks.count == 1 && list.ports.count == 1 && list.pairs.count == 1)
-        let bad: [String: Any] = [
-            "hosts": [["address": "10.0.0.300", "reason": "x"], ["address": "10.0.0.7"]],
-            "ports": [["port": 70000, "reason": "y", "proto": "udp"]],
-            "people": [] as [Any],
-        ]
+        let bad = """
+        allowlist:
+          hosts: [{address: 10.0.0.300, reason: x}, {address: 10.0.0.7}]
+          ports: [{port: 70000, reason: y, proto: udp}]
+          networks: [{cidr: 10.0.0.1/8, reason: z}]
+          people: []
+        """
         do {
-            _ = try Allowlist.decode(bad, source: "models.yaml")
+            _ = try ModelsConfig.read(yaml: bad, source: "models.yaml")
             Issue.record("expected an error")
-        } catch let error as FlowModelsError {
+        } catch let error as ConfigError {
             let text = error.description
-            for part in ["models.yaml: models.allowlist", "hosts[0].address: '10.0.0.300' is not an IPv4 or IPv6 address",
-                         "hosts[1].reason: give the reason", "ports[0].port: '70000' is not a port number",
-                         "ports[0].proto: unknown key", "models.allowlist.people: unknown key"] {
+            for part in ["models.yaml:2:21: models.allowlist.hosts[0].address: '10.0.0.300' is not an IPv4 or IPv6 address",
+                         "models.yaml:2:45: models.allowlist.hosts[1].reason: give the reason",
+                         "models.yaml:3:18: models.allowlist.ports[0].port: '70000' is not a port number",
+                         "models.yaml:3:36: unknown key 'proto' in models.allowlist.ports[0]",
+                         "models.yaml:4:21: models.allowlist.networks[0].cidr: '10.0.0.1/8': host bits are set; did you mean 10.0.0.0/8?",
+                         "models.yaml:5:3: unknown key 'people' in models.allowlist"] {
                 #expect(text.contains(part), "missing: \(part) in \(text)")
             }
         }
-        // Through the models section.
+        // Through the models section in JSON.
         let json = #"{"models": {"allowlist": {"hosts": [{"address": "10.0.0.5", "reason": "backup"}]}}}"#
         #expect(try ModelsConfig.decode(json: Data(json.utf8), source: "x").allowlist.hosts.first?.reason == "backup")
     }
 
     @Test func allowlistedDetectionsAreMarkedAndNeverRaised() throws {
-        let list = try Allowlist.decode([
-            "hosts": [["address": "10.0.0.5", "reason": "backup server"]],
-            "networks": [["cidr": "192.0.2.0/24", "reason": "authorised scanner"]],
-            "pairs": [["src": "10.0.0.6", "dst": "203.0.113.9", "reason": "offsite backup"]],
-            "ports": [["port": 123, "reason": "NTP"]],
-        ] as [String: Any], source: "x")
+        let list = try ModelsConfig.read(yaml: """
+        allowlist:
+          hosts: [{address: 10.0.0.5, reason: backup server}]
+          networks: [{cidr: 192.0.2.0/24, reason: authorised scanner}]
+          pairs: [{src: 10.0.0.6, dst: 203.0.113.9, reason: offsite backup}]
+          ports: [{port: 123, reason: NTP}]
+        """, source: "x").allowlist
         let hour: Int64 = 3_600_000
         let rows = [
             AnomalyRecord(kind: "density_outlier", entity: "10.0.0.5", start: 0, end: hour, score: 1, evidence: "", log10P: -5),

@@ -1,8 +1,10 @@
+import FlowCore
 import FlowColumnar
 import Foundation
 import Testing
 @testable import FlowFeatures
 @testable import FlowModels
+import FlowTestSupport
 
 @Suite struct ModelFilePipelineTests {
     @Test func trainThenScoreFindsThePortScan() throws {
@@ -10,7 +12,7 @@ import Testing
         let models = temporaryFolder("models"), scores = temporaryFolder("scores")
         defer { for f in [data, models, scores] { try? FileManager.default.removeItem(atPath: f) } }
         var config = ModelsConfig()
-        config.internalNetworks = ["10.0.0.0/8", "fd00::/8"]
+        config.internalNetworks = [NetworkPrefix("10.0.0.0/8")!, NetworkPrefix("fd00::/8")!]
         config.kmeans.k = 3
         config.kmeans.nInit = 1
         config.dbscan.maxPoints = 3_000

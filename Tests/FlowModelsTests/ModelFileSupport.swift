@@ -2,13 +2,7 @@ import FlowColumnar
 import FlowCore
 import FlowGenerate
 import Foundation
-
-/// A fresh temporary folder.
-func temporaryFolder(_ name: String) -> String {
-    let path = NSTemporaryDirectory() + "floe-models-\(name)-\(UUID().uuidString)"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
+import FlowTestSupport
 
 /// Writes a generated dataset (`date=…/part-00000.arrow` per day, base columns) and
 /// returns its folder; the batch's label column holds each row's ground truth.
@@ -19,8 +13,7 @@ func makeDataset(rows: Int, days: Int, seed: UInt64, anomalies: Bool = false) th
     var perDay: [Int64: FlowBatch] = [:]
     for i in 0..<batch.count {
         let day = CivilTime.day(ofMillis: batch.start[i])
-        var label = Array((batch.label[i] ?? "").utf8)
-        label.withUnsafeMutableBufferPointer { perDay[day, default: FlowBatch()].append(batch.record(at: i), label: UnsafeBufferPointer($0)) }
+        perDay[day, default: FlowBatch()].append(batch.record(at: i), labelText: batch.label[i] ?? "")
     }
     for (day, b) in perDay {
         let partition = folder + "/date=" + CivilTime.dateString(day: day)

@@ -1,3 +1,5 @@
+import FlowConfig
+import FlowCore
 import FlowColumnar
 import FlowIO
 import Foundation
@@ -5,6 +7,7 @@ import Testing
 @testable import FlowDetection
 @testable import FlowFeatures
 @testable import FlowModels
+import FlowTestSupport
 
 @Suite struct ModelFileTests {
     struct Toy: Codable, Equatable {
@@ -68,8 +71,25 @@ import Testing
         let fixed = try ModelsConfig.decode(json: Data(#"{"kmeans": {"k": 7}, "dbscan": {"eps": "auto"}}"#.utf8), source: "t")
         #expect(fixed.kmeans.k == 7 && fixed.dbscan.eps == nil)
         for bad in [#"{"scaler": "zscore"}"#, #"{"kmeans": {"k": 0}}"#, #"{"internal_networks": ["10/8"]}"#, #"{"kmeans": {"tol": "x"}}"#] {
-            #expect(throws: FlowModelsError.self) { try ModelsConfig.decode(json: Data(bad.utf8), source: "t") }
+            #expect(throws: ConfigError.self) { try ModelsConfig.decode(json: Data(bad.utf8), source: "t") }
         }
+    }
+
+    /// The pipeline settings' internal_networks replace the default and are recorded in the
+    /// section (so models.json, and scoring, keep them) unless the section sets its own.
+    @Test func internalNetworksSettingAppliesUnlessTheSectionSetsThem() throws {
+        let setting = [NetworkPrefix("192.0.2.0/24")!]
+        var plain = try ModelsConfig.decode(json: Data("{}".utf8), source: "t")
+        plain.applyInternalNetworksSetting(setting)
+        #expect(plain.internalNetworks == setting)
+        #expect(String(decoding: plain.sectionJSON, as: UTF8.self) == #"{"internal_networks":["192.0.2.0\/24"]}"#)
+        #expect(try ModelsConfig.decode(json: plain.sectionJSON, source: "models.json").internalNetworks == setting)
+        var own = try ModelsConfig.decode(json: Data(#"{"internal_networks": ["10.0.0.0/8"]}"#.utf8), source: "t")
+        own.applyInternalNetworksSetting(setting)
+        #expect(own.internalNetworks == [NetworkPrefix("10.0.0.0/8")!])
+        var same = try ModelsConfig.decode(json: Data("{}".utf8), source: "t")
+        same.applyInternalNetworksSetting(NetworkPrefix.privateRanges)
+        #expect(String(decoding: same.sectionJSON, as: UTF8.self) == "{}")  // nothing to record: models.json stays as it was
     }
 
     @Test func anomalyTableRanksMergesAndWritesBothFiles() throws {

@@ -4,6 +4,7 @@ import Testing
 @testable import FlowFeatures
 @testable import FlowModels
 @testable import FlowReportFeed
+import FlowTestSupport
 
 @Suite struct ReportFeedTests {
     @Test func principalComponentsFindTheLineAndFixTheSign() {
@@ -75,7 +76,7 @@ import Testing
         let models = temporaryFolder("models"), a = temporaryFolder("scores-a"), b = temporaryFolder("scores-b")
         defer { for f in [data, models, a, b] { try? FileManager.default.removeItem(atPath: f) } }
         var config = ModelsConfig()
-        config.internalNetworks = ["10.0.0.0/8", "fd00::/8"]
+        config.internalNetworks = [NetworkPrefix("10.0.0.0/8")!, NetworkPrefix("fd00::/8")!]
         config.kmeans.k = 4
         config.kmeans.nInit = 1
         config.dbscan.maxPoints = 2_000

@@ -66,7 +66,7 @@ struct SeriesAggregationTests {
     }
 
     @Test func subnetsAndTopHosts() throws {
-        var config = SeriesConfig(metrics: [.bytes, .flows], byDirection: false, subnets: [Subnet("10.0.1.0/24")!], topHosts: 1)
+        var config = SeriesConfig(metrics: [.bytes, .flows], byDirection: false, subnets: [NetworkPrefix("10.0.1.0/24")!], topHosts: 1)
         config.coverageGapMinutes = 0
         var batch = FlowBatch()
         batch.append(record(0, 1, "10.0.1.5", "8.8.8.8", sport: 1000, dport: 80, bytes: 1000, packets: 2))
@@ -80,7 +80,7 @@ struct SeriesAggregationTests {
         #expect(set["subnet:10.0.1.0/24.bytes"] == [1000])
         #expect(set["host:10.0.1.5.flows"] == [1])
         #expect(set.names.contains("total.bytes"))
-        #expect(Subnet("10.0.0.0/33") == nil && Subnet("fd00::/8") != nil)
+        #expect(NetworkPrefix("10.0.0.0/33") == nil && NetworkPrefix("fd00::/8") != nil)
     }
 
     /// The dataset path (Arrow partitions, columns by name, no enrichment columns) gives

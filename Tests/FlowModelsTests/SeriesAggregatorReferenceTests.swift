@@ -127,7 +127,7 @@ struct SeriesAggregatorReferenceTests {
     func batchesMatchTheReference(bucketSeconds: Int) throws {
         let (batch, start, end) = try flows(days: 2, seed: 11)
         var config = SeriesConfig(bucketSeconds: bucketSeconds, servicePorts: [443, 53, 80, 443],
-                                  subnets: [Subnet("10.0.0.0/16")!, Subnet("2001:db8::/32")!], topHosts: 3)
+                                  subnets: [NetworkPrefix("10.0.0.0/16")!, NetworkPrefix("2001:db8::/32")!], topHosts: 3)
         config.coverageGapMinutes = 0
         var ranking = HostRanking(internalNetworks: config.internalNetworks)
         ranking.add(batch)
@@ -191,7 +191,7 @@ struct SeriesAggregatorReferenceTests {
                 try writer.finish()
             }
         }
-        var config = SeriesConfig(servicePorts: [443, 53], subnets: [Subnet("10.0.0.0/16")!])
+        var config = SeriesConfig(servicePorts: [443, 53], subnets: [NetworkPrefix("10.0.0.0/16")!])
         config.coverageGapMinutes = 0
         let got = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config)
         // The reference in file order: per day, second half then first half.
@@ -213,9 +213,9 @@ struct SeriesAggregatorReferenceTests {
 
     /// The memo returns what `IPAddress.parse` returns, also for repeated and colliding texts.
     @Test func memoAgreesWithTheParser() {
-        let networks = UnsafeMutableBufferPointer<SubnetMask>.allocate(capacity: 0)
+        let networks = UnsafeMutableBufferPointer<NetworkPrefix>.allocate(capacity: 0)
         let parser = AddressColumnParser(internalNetworks: networks)
-        defer { parser.release(); networks.deallocate() }
+        defer { networks.deallocate() }
         let texts = ["2001:db8::1", "2001:db8::2", "fd00:f10e::1:10.0.0.5", "::", "::1", "bad", "1.2.3.4", "",
                      "2001:0db8:0000:0000:0000:0000:0000:0001", "::ffff:1.2.3.4", "1:2:3:4:5:6:7:8:9"]
             + (0..<10_000).map { "2001:db8::\(String($0, radix: 16))" }
@@ -232,7 +232,6 @@ struct SeriesAggregatorReferenceTests {
     /// Exact keys: equal exactly when the addresses are equal, across IPv4 and IPv6.
     @Test func exactKeysSeparateEveryAddress() throws {
         var keys = ExactAddressKeys()
-        defer { keys.release() }
         var addresses: [IPAddress] = (0..<3000).map { IPAddress(ipv4: UInt32($0) &* 2_654_435_761) }
         addresses += (0..<3000).map { IPAddress(high: 0x2001_0db8_0000_0000, low: UInt64($0)) }
         addresses += [IPAddress(high: 0, low: 1), IPAddress(high: 0, low: 1 << 48), IPAddress(high: 0, low: .max), IPAddress(high: 1, low: 1)]

@@ -7,6 +7,7 @@ import Testing
 @testable import FlowModels
 @testable import FlowReportFeed
 @testable import FlowTimeSeries
+import FlowTestSupport
 
 @Suite struct TimeSeriesWiringTests {
     /// A generated dataset (one partition per day) without the flows that start in
@@ -18,8 +19,7 @@ import Testing
         var perDay: [Int64: FlowBatch] = [:]
         for i in 0..<batch.count where batch.start[i] < gapStart || batch.start[i] >= gapEnd {
             let day = CivilTime.day(ofMillis: batch.start[i])
-            var label = Array((batch.label[i] ?? "").utf8)
-            label.withUnsafeMutableBufferPointer { perDay[day, default: FlowBatch()].append(batch.record(at: i), label: UnsafeBufferPointer($0)) }
+            perDay[day, default: FlowBatch()].append(batch.record(at: i), labelText: batch.label[i] ?? "")
         }
         for (day, b) in perDay {
             let partition = folder + "/date=" + CivilTime.dateString(day: day)
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func sectionDefaultsAndOverrides() throws {
-        let plain = try TimeSeriesSection.decode(sectionJSON: Data("{}".utf8), internalNetworks: ["10.0.0.0/8"], source: "t")
+        let plain = try TimeSeriesSection.decode(sectionJSON: Data("{}".utf8), internalNetworks: [NetworkPrefix("10.0.0.0/8")!], source: "t")
         #expect(plain.enabled)
         #expect(plain.series.bucketSeconds == 60)
         #expect(plain.series.internalNetworks.map(\.description) == ["10.0.0.0/8"])

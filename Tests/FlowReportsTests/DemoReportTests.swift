@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowReports
+import FlowTestSupport
 
 /// Writes the demo report; when FLOE_REPORT_DEMO_DIR is set (scripts/report/screenshot.sh)
 /// it is written there too, for people and browsers to look at.
@@ -13,7 +14,7 @@ import Testing
         // DIR/pipeline, so floe-report itself can be run on them.
         // FLOE_REPORT_DEMO_ROWS makes a bigger demo (e.g. to time floe-report).
         let rows = ProcessInfo.processInfo.environment["FLOE_REPORT_DEMO_ROWS"].flatMap { Int($0) } ?? 20_000
-        let demo = try DemoPipeline(root: keep.map { $0 + "/pipeline" } ?? tmp.path + "/demo", rows: rows, days: rows > 100_000 ? 1 : 2)
+        let demo = try ReportDemoData(root: keep.map { $0 + "/pipeline" } ?? tmp.path + "/demo", rows: rows, days: rows > 100_000 ? 1 : 2)
         let input = try ReportLoader.load(demo.options, toolVersion: "0.1.0")
         let doc = ReportBuilder.document(input)
         let written = try ReportWriter.write(doc, to: tmp.path + "/report")

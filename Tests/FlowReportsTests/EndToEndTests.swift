@@ -2,6 +2,7 @@ import FlowCore
 import Foundation
 import Testing
 @testable import FlowReports
+import FlowTestSupport
 
 /// The demo pipeline end to end: generated flows → clean → report; every section is
 /// there and every summary number matches the manifests.
@@ -9,7 +10,7 @@ import Testing
     @Test func everySectionIsPresentAndNumbersMatchTheManifests() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let demo = try DemoPipeline(root: tmp.path + "/demo")
+        let demo = try ReportDemoData(root: tmp.path + "/demo")
         let input = try ReportLoader.load(demo.options, toolVersion: "0.1.0")
         let doc = ReportBuilder.document(input)
         let html = HTMLRenderer.render(doc)
@@ -75,7 +76,7 @@ import Testing
     @Test func sameInputsGiveByteIdenticalReports() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let demo = try DemoPipeline(root: tmp.path + "/demo", rows: 6_000, days: 1, seed: 9)
+        let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 6_000, days: 1, seed: 9)
         var one = demo.options
         one.threads = 1
         var two = demo.options
@@ -96,7 +97,7 @@ import Testing
     @Test func absentModelsAreSaidToBeAbsent() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let demo = try DemoPipeline(root: tmp.path + "/demo", rows: 3_000, days: 1, seed: 2)
+        let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 3_000, days: 1, seed: 2)
         var o = ReportOptions(datasetDir: demo.dataset, days: CivilTime.parseDate("2026-11-01")!...CivilTime.parseDate("2026-11-01")!)
         o.generatedAt = .text("2026-11-02 06:00 UTC")
         let input = try ReportLoader.load(o, toolVersion: "t")
@@ -119,7 +120,7 @@ import Testing
         let tmp = TempFolder()
         defer { tmp.cleanup() }
         #expect(throws: ReportError.self) { try ReportLoader.load(ReportOptions(datasetDir: tmp.path + "/missing"), toolVersion: "t") }
-        let demo = try DemoPipeline(root: tmp.path + "/demo", rows: 2_000, days: 1, seed: 4)
+        let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 2_000, days: 1, seed: 4)
         try Data("rank,kind\n1,x\n".utf8).write(to: URL(fileURLWithPath: demo.scores + "/anomalies.csv"))
         do {
             _ = try ReportLoader.load(demo.options, toolVersion: "t")

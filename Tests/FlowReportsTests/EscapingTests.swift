@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import FlowReports
+import FlowTestSupport
 
 /// Strings from log data (file names, labels, anomaly entities, cluster names, the title)
 /// holding `<script>`, quotes, `|` and line breaks come out inert in every context.
 @Suite struct EscapingTests {
-    static let evil = DemoPipeline.evil
+    static let evil = ReportDemoData.evil
 
     @Test func contextEscapes() {
         #expect(Escape.html("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
@@ -21,7 +22,7 @@ import Testing
     @Test func evilStringsComeOutInert() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let demo = try DemoPipeline(root: tmp.path + "/demo", rows: 4_000, days: 1, seed: 13, evil: true)
+        let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 4_000, days: 1, seed: 13, evil: true)
         var o = demo.options
         o.title = "Report " + Self.evil
         o.generatedAt = .text(Self.evil)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowReports
+import FlowTestSupport
 
 /// Display spoofing (issue 15 item 7): a right-to-left override makes
 /// `names/\u{202E}gnp.csv` read as `names/vsc.png`. Bidi controls, other format
@@ -91,7 +92,7 @@ import Testing
     @Test func reportFilesShowMarkersNotCharacters() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let demo = try DemoPipeline(root: tmp.path + "/demo", rows: 4_000, days: 1, seed: 13, evil: true, oddText: Self.spoof)
+        let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 4_000, days: 1, seed: 13, evil: true, oddText: Self.spoof)
         var o = demo.options
         o.title = "Report \u{202E}fdp.exe"
         let input = try ReportLoader.load(o, toolVersion: "0.1.0")

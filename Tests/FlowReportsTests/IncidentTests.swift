@@ -3,6 +3,7 @@ import FlowModels
 import Foundation
 import Testing
 @testable import FlowReports
+import FlowTestSupport
 
 /// incidents.csv: the reader, the cards that lead the report, their links, and escaping of
 /// what the score stage wrote.

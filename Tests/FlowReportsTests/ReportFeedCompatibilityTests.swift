@@ -1,8 +1,10 @@
+import FlowCore
 import FlowModels
 import FlowReportFeed
 import Foundation
 import Testing
 @testable import FlowReports
+import FlowTestSupport
 
 /// The feed `floe-score` writes (FlowReportFeed's `FeedDocument`) is read by FlowReports'
 /// `ReportFeed` and fills the report's Clusters and Host graph sections.
@@ -10,10 +12,10 @@ import Testing
     @Test func scoredFeedDecodesAndFillsTheReport() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let demo = try DemoPipeline(root: tmp.path + "/demo", rows: 20_000, days: 2)
+        let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 20_000, days: 2)
         let models = tmp.sub("models"), scores = tmp.sub("scores")
         var config = ModelsConfig()
-        config.internalNetworks = ["10.0.0.0/8", "fd00::/8"]
+        config.internalNetworks = [NetworkPrefix("10.0.0.0/8")!, NetworkPrefix("fd00::/8")!]
         config.kmeans.k = 5
         config.kmeans.nInit = 1
         config.dbscan.maxPoints = 2_000

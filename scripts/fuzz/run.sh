@@ -4,7 +4,7 @@
 # The decoder sources (FlowCore + FlowFormats/Binary; for csv FlowCore + the text sources of
 # FlowFormats, with YamsStub.swift in place of Yams) are compiled into one module with the
 # harness (`import FlowCore`/`import Yams` lines dropped), with -sanitize=fuzzer,address. The
-# corpus lives in .build-fuzz/corpus-TARGET (git-ignored), seeded from test-fixtures/binary
+# corpus lives in .build-fuzz/corpus-TARGET (git-ignored), seeded from data/tools/binary
 # (csv: scripts/fuzz/seeds-csv, samples of every dialect from `floe generate`).
 # FUZZ_SED='s/…/…/' applies one more sed expression to the copied sources: a local fix of a
 # known bug, to fuzz past it before the fix lands (say so in results.md).
@@ -35,11 +35,11 @@ swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name FloeFuzz \
 corpus="$work/corpus-$target"
 if [ -z "$(ls -A "$corpus")" ]; then
   case "$target" in
-    pcap) cp "$root"/test-fixtures/binary/*.pcap "$corpus"/ ;;
-    nfcapd) cp "$root"/test-fixtures/binary/*.nfcapd "$corpus"/ ;;
+    pcap) cp "$root"/data/tools/binary/*.pcap "$corpus"/ ;;
+    nfcapd) cp "$root"/data/tools/binary/*.nfcapd "$corpus"/ ;;
     csv) cp "$root"/scripts/fuzz/seeds-csv/* "$corpus"/ ;;
     export) # the export datagrams inside the captures (UDP payloads), one file each
-      python3 - "$root/test-fixtures/binary" "$corpus" <<'PY'
+      python3 - "$root/data/tools/binary" "$corpus" <<'PY'
 import struct, sys, glob, os
 src, dst = sys.argv[1], sys.argv[2]
 n = 0

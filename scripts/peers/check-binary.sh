@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peer check for the binary decoders: floe's records from the committed captures and nfcapd
-# files (test-fixtures/binary/) are compared field by field with Wireshark's dissector
+# files (data/tools/binary/) are compared field by field with Wireshark's dissector
 # (tshark -T json) and with nfdump's own CSV. Installs the peers with apt-get if missing.
 # floe's side is the real floe-ingest output (Arrow files + manifest.json) of all fixtures
 # in one run, read back with pyarrow (scripts/peers/arrow_to_jsonl.py, in the project venv
@@ -19,7 +19,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-fx=test-fixtures/binary
+fx=data/tools/binary
 if ! command -v tshark >/dev/null || ! command -v nfdump >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null && apt-get install -y -qq tshark nfdump >/dev/null

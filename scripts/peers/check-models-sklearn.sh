@@ -7,8 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 PY=$(scripts/python-env.sh scikit-learn networkx scipy)
-swift build --product floe-train >/dev/null
-bin=$(swift build --show-bin-path)/floe-train
+swift build --product floe-dev >/dev/null
+bin=$(swift build --show-bin-path)/floe-dev
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/config.yaml" <<'YAML'
@@ -19,6 +19,6 @@ models:
   dbscan: {eps: auto, min_samples: 8}
   graph: {pagerank_weight: flows}
 YAML
-"$bin" --sample-dataset "$work/data" --sample-rows 60000 --sample-days 2 --sample-seed 11 2>/dev/null
-"$bin" --config "$work/config.yaml" --input "$work/data" --export-features "$work/export" --export-k 6 --export-dbscan-rows 20000
+"$bin" sample-dataset --output "$work/data" --rows 60000 --days 2 --seed 11 2>/dev/null
+"$bin" export-features --config "$work/config.yaml" --dataset "$work/data" --output "$work/export" --k 6 --dbscan-rows 20000
 "$PY" scripts/peers/check-models-sklearn.py "$work/export"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Expected ingest totals of the JSON-lines fixtures (test-fixtures/json), computed
+"""Expected ingest totals of the JSON-lines fixtures (Tests/Fixtures/json), computed
 independently of floe with Python's json module, by the mapping of docs/dialects.md:
 
 Zeek conn.log JSON: one row per object with ts, id.orig_h, id.resp_h and proto (or
@@ -9,7 +9,7 @@ netflow (netflow.pkts / netflow.bytes, no reverse); other event types are skippe
 A line that is not one JSON object is a reject. Addresses are checked with ipaddress
 (strict dotted quads), so a bad address is a reject too.
 
-Usage: python3 scripts/peers/json_fixture_totals.py test-fixtures/json/*.json
+Usage: python3 scripts/peers/json_fixture_totals.py Tests/Fixtures/json/*.json
 """
 import ipaddress
 import json

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the argus text fixtures under test-fixtures/text/ from a real loopback capture
+# Regenerates the argus text fixtures under data/tools/text/ from a real loopback capture
 # (needs root for tcpdump on lo). Bounded loops only; loopback only.
 #   usage: scripts/peers/make-argus-fixtures.sh [OUTDIR]
 # Tools (Debian 12): argus-server (argus 3.0.8), argus-client (ra), tcpdump, python3, curl,
 # iputils-ping, netcat-openbsd.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:-$root/test-fixtures/text}
+out=${1:-$root/data/tools/text}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates the committed captures and nfcapd files under test-fixtures/binary/ from real
+# Regenerates the committed captures and nfcapd files under data/tools/binary/ from real
 # exporters on loopback (needs root for tcpdump on lo). Bounded loops only; loopback only.
 #   usage: scripts/peers/make-binary-fixtures.sh [OUTDIR]
 # Tools (Debian): nfdump (nfcapd), softflowd, tcpdump, python3, curl.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:-$root/test-fixtures/binary}
+out=${1:-$root/data/tools/binary}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in nfcapd softflowd tcpdump curl; do

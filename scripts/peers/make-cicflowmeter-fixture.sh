@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates test-fixtures/text/cicflowmeter-python.csv with the real Python `cicflowmeter`
+# Regenerates data/tools/text/cicflowmeter-python.csv with the real Python `cicflowmeter`
 # (PyPI 0.2.0) from a loopback capture (needs root for tcpdump on lo). Bounded loops only.
 # cicflowmeter writes an empty CSV with scapy 2.8: scapy 2.5.0 is pinned in its own venv.
 #   usage: scripts/peers/make-cicflowmeter-fixture.sh [OUTDIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:-$root/test-fixtures/text}
+out=${1:-$root/data/tools/text}
 venv="$root/scripts/peers/.venv-cicflowmeter"
 if [ ! -x "$venv/bin/cicflowmeter" ]; then
   python3 -m venv "$venv"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates test-fixtures/text/pmacct-print.csv with pmacctd's print plugin reading a
+# Regenerates data/tools/text/pmacct-print.csv with pmacctd's print plugin reading a
 # loopback capture (needs root for tcpdump on lo). Bounded loops only; loopback only.
 #   usage: scripts/peers/make-pmacct-fixture.sh [OUTDIR]
 # Tools (Debian 12): pmacct (pmacctd 1.7.7), tcpdump, python3, curl, netcat-openbsd.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${1:-$root/test-fixtures/text}
+out=${1:-$root/data/tools/text}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 timeout 30 tcpdump -i lo -s 256 -U -w "$work/traffic.pcap" 'ip or ip6' 2>/dev/null &

@@ -16,9 +16,9 @@ if [ -z "${FLOE_BIN:-}" ]; then
 fi
 work=${QUALITY_DIR:-$(mktemp -d)}
 echo "== generating $rows flows over $days days (seed $seed) in $work with $FLOE_BIN"
-"$FLOE_BIN/floe-train" --sample-dataset "$work/data" --sample-rows "$rows" --sample-days "$days" --sample-seed "$seed"
+"$FLOE_BIN/floe-dev" sample-dataset --output "$work/data" --rows "$rows" --days "$days" --seed "$seed"
 echo "== training"
-"$FLOE_BIN/floe-train" --input "$work/data" --output "$work/models" ${QUALITY_CONFIG:+--config "$QUALITY_CONFIG"}
+"$FLOE_BIN/floe-train" --dataset "$work/data" --output "$work/models" ${QUALITY_CONFIG:+--config "$QUALITY_CONFIG"}
 echo "== scoring"
-"$FLOE_BIN/floe-score" --models "$work/models" --input "$work/data" --output "$work/scores"
+"$FLOE_BIN/floe-score" --models "$work/models" --dataset "$work/data" --output "$work/scores"
 python3 scripts/quality/anomalies.py "$work/data/labels.json" "$work/scores/anomalies.csv"

@@ -16,8 +16,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$FLOE_BIN/floe-ingest" --quiet --output "$work/raw" data/capture/capture.nfcapd
 "$FLOE_BIN/floe-clean" --output "$work/flows" "$work/raw"
-"$FLOE_BIN/floe-train" --input "$work/flows" --output "$work/models"
-"$FLOE_BIN/floe-score" --models "$work/models" --input "$work/flows" --output "$work/scores"
+"$FLOE_BIN/floe-train" --dataset "$work/flows" --output "$work/models"
+"$FLOE_BIN/floe-score" --models "$work/models" --dataset "$work/flows" --output "$work/scores"
 python3 - data/capture/labels.json "$work/scores/incidents.csv" <<'PY'
 import csv, json, sys
 labels = json.load(open(sys.argv[1]))

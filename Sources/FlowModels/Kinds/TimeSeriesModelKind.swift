@@ -1,9 +1,11 @@
+import FlowConfig
 import FlowCore
 import FlowDetection
 import FlowFeatures
 import FlowIO
 import FlowTimeSeries
 import Foundation
+import Yams
 
 /// The `timeseries:` part of the `models:` section: `series` (SeriesConfig keys) and
 /// `model` (TimeSeriesModelConfig keys), each key optional. When absent, the kind's
@@ -22,10 +24,9 @@ public struct TimeSeriesSection: Sendable, Equatable {
 
     /// Reads `timeseries` from the `models:` section JSON; `internalNetworks` (the
     /// section's `internal_networks`) is the default for `series.internal_networks`.
-    public static func decode(sectionJSON: Data, internalNetworks: [String], source: String) throws -> TimeSeriesSection {
+    public static func decode(sectionJSON: Data, internalNetworks: [NetworkPrefix], source: String) throws -> TimeSeriesSection {
         var series = SeriesConfig(metrics: [.bytes, .packets, .flows, .distinctSources], byDirection: true,
-                                  internalNetworks: internalNetworks.compactMap { Subnet($0) })
-        if series.internalNetworks.isEmpty { series.internalNetworks = Subnet.privateNetworks }
+                                  internalNetworks: internalNetworks.isEmpty ? NetworkPrefix.privateRanges : internalNetworks)
         var model = TimeSeriesModelConfig(series: defaultSeries)
         var enabled = true
         let root = (try? JSONSerialization.jsonObject(with: sectionJSON)) as? [String: Any] ?? [:]
@@ -45,6 +46,18 @@ public struct TimeSeriesSection: Sendable, Equatable {
             throw FlowModelsError.invalidParameter(name: "\(source): models.timeseries", value: "", reason: "\(error)")
         }
         return TimeSeriesSection(series: series, model: model, enabled: enabled)
+    }
+
+    /// Checks the keys of the `timeseries` value (`enabled`, `series`, `model` and theirs);
+    /// the values are decoded by `decode(sectionJSON:internalNetworks:source:)`.
+    static func checkKeys(_ node: Node, _ r: inout ConfigReader) {
+        for (key, value) in r.entries(node, what: "models.timeseries", allowed: ["enabled", "series", "model"]) {
+            switch key {
+            case "enabled": _ = r.bool(value, "models.timeseries.enabled")
+            case "series": _ = r.entries(value, what: "models.timeseries.series", allowed: SeriesConfig.CodingKeys.allCases.map(\.stringValue))
+            default: _ = r.entries(value, what: "models.timeseries.model", allowed: TimeSeriesModelConfig.CodingKeys.allCases.map(\.stringValue))
+            }
+        }
     }
 
     /// `defaults` with the keys of `value` (a mapping) laid over it, nested mappings merged.

@@ -49,7 +49,7 @@ public enum ModelPlan {
 public final class ModelData {
     public let config: ModelsConfig
     public let dataset: DatasetFiles
-    public let internalNetworks: NetworkList
+    public let internalNetworks: [NetworkPrefix]
     private var cachedTable: FlowTable?
     private var cachedProfiles: HostProfiles?
     private var cachedFlowFeatures: FeatureMatrix?
@@ -57,7 +57,7 @@ public final class ModelData {
     public init(config: ModelsConfig, dataset: DatasetFiles) throws {
         self.config = config
         self.dataset = dataset
-        internalNetworks = try NetworkList(config.internalNetworks)
+        internalNetworks = config.internalNetworks
     }
 
     /// The flows (read once).

@@ -1,12 +1,17 @@
 import FlowClustering
+import FlowConfig
+import FlowCore
 import FlowDetection
 import FlowFeatures
 import FlowGraph
 import Foundation
+import Yams
 
-/// The `models:` section of a pipeline file (YAML or JSON; FlowCommands turns YAML into
-/// JSON and hands it to `ModelsConfig.decode(json:)`). Every key is optional; numbers
-/// may also be given as strings (`tol: 1e-4` is text in YAML 1.1). Example:
+/// The `models:` section of a pipeline file (YAML, `read(yaml:source:)`, or JSON,
+/// `decode(json:source:)`). Every key is optional; numbers may also be given as strings
+/// (`tol: 1e-4` is text in YAML 1.1). Unknown keys, values of the wrong kind and values out
+/// of range are errors, all of them reported at once with their line and column
+/// (`ConfigError`). Example:
 ///
 /// ```yaml
 /// models:
@@ -35,7 +40,7 @@ public struct ModelsConfig: Sendable, Equatable {
     /// (they still count in the host graph).
     public var hostMinFlows = 10
     public var scaler: ScalerKind = .robust
-    public var internalNetworks: [String] = NetworkList.privateDefaults
+    public var internalNetworks: [NetworkPrefix] = NetworkPrefix.privateRanges
     public var seed: UInt64 = 42
     public var kmeans = KMeansConfig()
     public var dbscan = DBSCANConfig()
@@ -50,6 +55,18 @@ public struct ModelsConfig: Sendable, Equatable {
     public init() {}
 
     public var windowMillis: Int64 { Int64(windowMinutes) * 60_000 }
+
+    /// Internal networks given outside the section (the pipeline settings' `internal_networks`):
+    /// they replace the default unless the section sets `internal_networks` itself, and are
+    /// then written into `sectionJSON`, so models.json records them and scoring uses the
+    /// networks the models were trained with.
+    public mutating func applyInternalNetworksSetting(_ networks: [NetworkPrefix]) {
+        var root = (try? JSONSerialization.jsonObject(with: sectionJSON)) as? [String: Any] ?? [:]
+        guard root["internal_networks"] == nil, networks != internalNetworks else { return }
+        internalNetworks = networks
+        root["internal_networks"] = networks.map(\.description)
+        sectionJSON = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys])) ?? sectionJSON
+    }
 
     public struct KMeansConfig: Sendable, Equatable {
         /// nil = `auto`.
@@ -111,134 +128,187 @@ public struct ModelsConfig: Sendable, Equatable {
         public init() {}
     }
 
-    /// Decodes the section from JSON: either the section itself or a document holding it
-    /// under `models`.
-    public static func decode(json: Data, source: String) throws -> ModelsConfig {
-        let any: Any
+    /// Keys of the section.
+    static let keys = ["version", "features", "window_minutes", "host_min_flows", "scaler", "internal_networks", "seed",
+                       "kmeans", "dbscan", "graph", "scoring", "timeseries", "allowlist"]
+
+    /// Reads the section from a YAML file's text (`floe-train --config`): the section itself,
+    /// or a document holding it under `models` (the document's other keys belong to other
+    /// sections). Every problem (an unknown key, a value of the wrong kind or out of range)
+    /// is collected with its line and column and thrown together as `ConfigError`.
+    public static func read(yaml text: String, source: String) throws -> ModelsConfig {
+        let parsed: Any?
         do {
-            any = try JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
+            parsed = try Yams.load(yaml: text)
         } catch {
-            throw FlowModelsError.invalidParameter(name: source, value: "", reason: "not valid JSON/YAML: \(error.localizedDescription)")
+            _ = try ConfigReader.compose(text, file: source)  // throws the syntax error with its place
+            throw ConfigError([ConfigDiagnostic(file: source, line: 0, "invalid YAML: \(error)")])
         }
-        guard var root = any as? [String: Any] else {
-            throw FlowModelsError.invalidParameter(name: source, value: "", reason: "expected a mapping with a `models` section")
+        return try read(text: text, document: parsed.map(jsonSafe), source: source)
+    }
+
+    /// Reads the section from JSON (models.json's `config`, or a JSON config file), as
+    /// `read(yaml:source:)` does.
+    public static func decode(json: Data, source: String) throws -> ModelsConfig {
+        let document: Any
+        do {
+            document = try JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed])
+        } catch {
+            throw ConfigError([ConfigDiagnostic(file: source, line: 0, "not valid JSON: \(error.localizedDescription)")])
         }
-        if let section = root["models"] as? [String: Any] { root = section }
+        return try read(text: String(decoding: json, as: UTF8.self), document: document, source: source)
+    }
+
+    /// `document` (the parsed text, as JSON values) gives `sectionJSON`; the walk over the
+    /// text's YAML nodes gives the values and the problems with their places.
+    static func read(text: String, document: Any?, source: String) throws -> ModelsConfig {
         var c = ModelsConfig()
-        c.sectionJSON = (try? JSONSerialization.data(withJSONObject: root, options: [.sortedKeys])) ?? Data("{}".utf8)
-        let r = Reader(source: source, path: "models")
-        if let v = try r.int(root, "version") {
-            guard v == 1 else { throw FlowModelsError.invalidParameter(name: "models.version", value: "\(v)", reason: "this floe reads models section version 1") }
-        }
-        if let v = try r.string(root, "features") {
-            guard let f = FeatureSetKind(rawValue: v) else { throw r.bad("features", v, "use host or flow") }
-            c.features = f
-        }
-        if let v = try r.int(root, "window_minutes") {
-            guard v >= 1 && v <= 1440 else { throw r.bad("window_minutes", "\(v)", "must be 1–1440") }
-            c.windowMinutes = v
-        }
-        if let v = try r.int(root, "host_min_flows") { c.hostMinFlows = max(1, v) }
-        if let v = try r.string(root, "scaler") {
-            guard let s = ScalerKind(rawValue: v) else { throw r.bad("scaler", v, "use robust, standard or none") }
-            c.scaler = s
-        }
-        if let v = root["internal_networks"] {
-            guard let list = v as? [Any] else { throw r.bad("internal_networks", "\(v)", "expected a list of CIDR blocks") }
-            c.internalNetworks = list.map { "\($0)" }
-            _ = try NetworkList(c.internalNetworks)
-        }
-        if let v = try r.int(root, "seed") { c.seed = UInt64(truncatingIfNeeded: v) }
-        if let k = root["kmeans"] as? [String: Any] {
-            let kr = Reader(source: source, path: "models.kmeans")
-            if let v = k["k"] {
-                if "\(v)" == "auto" { c.kmeans.k = nil } else {
-                    guard let n = try kr.int(k, "k"), n >= 1 else { throw kr.bad("k", "\(v)", "use a number ≥ 1 or auto") }
-                    c.kmeans.k = n
-                }
-            }
-            if let v = k["k_range"] {
-                guard let list = v as? [Any], list.count == 2, let a = Int("\(list[0])"), let b = Int("\(list[1])"), a >= 2, b >= a else {
-                    throw kr.bad("k_range", "\(v)", "expected [low, high] with 2 ≤ low ≤ high")
-                }
-                c.kmeans.kRange = a...b
-            }
-            if let v = try kr.int(k, "n_init") { guard v >= 1 else { throw kr.bad("n_init", "\(v)", "must be ≥ 1") }; c.kmeans.nInit = v }
-            if let v = try kr.int(k, "max_iter") { guard v >= 1 else { throw kr.bad("max_iter", "\(v)", "must be ≥ 1") }; c.kmeans.maxIter = v }
-            if let v = try kr.double(k, "tol") { guard v >= 0 else { throw kr.bad("tol", "\(v)", "must be ≥ 0") }; c.kmeans.tol = v }
-            if let v = try kr.int(k, "silhouette_sample") { c.kmeans.silhouetteSample = max(10, v) }
-            if let m = k["mini_batch"] as? [String: Any] {
-                let mr = Reader(source: source, path: "models.kmeans.mini_batch")
-                if let v = m["enabled"] { c.kmeans.miniBatch.enabled = "\(v)" == "true" || "\(v)" == "1" }
-                if let v = try mr.int(m, "batch_size") { c.kmeans.miniBatch.batchSize = max(16, v) }
-                if let v = try mr.int(m, "max_steps") { c.kmeans.miniBatch.maxSteps = max(1, v) }
-            }
-        }
-        if let dsec = root["dbscan"] as? [String: Any] {
-            let dr = Reader(source: source, path: "models.dbscan")
-            if let v = dsec["eps"] {
-                if "\(v)" == "auto" { c.dbscan.eps = nil } else {
-                    guard let e = try dr.double(dsec, "eps"), e > 0 else { throw dr.bad("eps", "\(v)", "use a positive number or auto") }
-                    c.dbscan.eps = e
-                }
-            }
-            if let v = try dr.int(dsec, "min_samples") { guard v >= 1 else { throw dr.bad("min_samples", "\(v)", "must be ≥ 1") }; c.dbscan.minSamples = v }
-            if let v = try dr.int(dsec, "max_points") { c.dbscan.maxPoints = max(100, v) }
-        }
-        if let g = root["graph"] as? [String: Any] {
-            let gr = Reader(source: source, path: "models.graph")
-            if let v = try gr.string(g, "pagerank_weight") {
-                guard let w = PageRank.Weight(rawValue: v) else { throw gr.bad("pagerank_weight", v, "use flows, bytes or unweighted") }
-                c.graph.pageRankWeight = w
-            }
-            if let v = try gr.double(g, "heavy_edge_quantile") { c.graph.heavyEdgeQuantile = min(1, max(0.5, v)) }
-            if let v = try gr.int(g, "burst_minimum_peers") { c.graph.burstMinimumPeers = max(1, v) }
-            if let v = try gr.int(g, "heavy_edge_min_flows") { c.graph.heavyEdgeMinimumFlows = max(1, v) }
-            if let v = try gr.int(g, "periodic_min_flows") { c.graph.periodicMinimumFlows = max(3, v) }
-            if let v = try gr.double(g, "periodic_max_variation") { c.graph.periodicMaximumVariation = max(0, v) }
-            if let v = try gr.double(g, "burst_factor") { c.graph.burstFactor = max(1, v) }
-            if let v = try gr.double(g, "scan_threshold") { c.graph.scanThreshold = v }
-            if let v = try gr.int(g, "scan_min_targets") { c.graph.scanMinimumTargets = max(2, v) }
-            if let v = try gr.int(g, "periodic_min_span_minutes") { c.graph.periodicMinimumSpanMinutes = max(1, v) }
-        }
-        if let s = root["scoring"] as? [String: Any] {
-            let sr = Reader(source: source, path: "models.scoring")
-            if let v = try sr.double(s, "cluster_threshold") { c.scoring.clusterThreshold = v }
-            if let v = try sr.double(s, "density_threshold") { c.scoring.densityThreshold = v }
-            if let v = try sr.int(s, "max_anomalies") { c.scoring.maxAnomaliesPerKind = max(1, v) }
-            if let v = try sr.double(s, "exfiltration_min_bytes") { c.scoring.exfiltrationMinimumBytes = max(1, v) }
-        }
-        if let v = root["allowlist"] { c.allowlist = try Allowlist.decode(v, source: source) }
+        var section = document as? [String: Any] ?? [:]
+        if let inner = section["models"] as? [String: Any] { section = inner }
+        c.sectionJSON = (try? JSONSerialization.data(withJSONObject: section, options: [.sortedKeys])) ?? Data("{}".utf8)
+        guard var node = try ConfigReader.compose(text, file: source) else { return c }
+        var r = ConfigReader(file: source)
+        if case .mapping(let m) = node, let inner = m["models"] { node = inner }
+        if !r.isNull(node) { c.read(node, &r) }
+        try r.check()
         return c
     }
 
-    /// Lenient scalar reads with messages naming the key.
-    struct Reader {
-        let source: String
-        let path: String
-
-        func bad(_ key: String, _ value: String, _ reason: String) -> FlowModelsError {
-            .invalidParameter(name: "\(source): \(path).\(key)", value: value, reason: reason)
+    /// Reads the section's keys from `node` into `self`.
+    mutating func read(_ node: Node, _ r: inout ConfigReader) {
+        for (key, value) in r.entries(node, what: "models", allowed: Self.keys) {
+            let name = "models." + key
+            switch key {
+            case "version":
+                if let v = r.integer(value, name), v != 1 { r.error(value, "\(name): this floe reads models section version 1, not \(v)") }
+            case "features": if let t = r.choice(value, name, FeatureSetKind.allCases.map(\.rawValue)) { features = FeatureSetKind(rawValue: t)! }
+            case "window_minutes": if let v = r.integer(value, name, in: 1...1440) { windowMinutes = Int(v) }
+            case "host_min_flows": if let v = r.integer(value, name, in: 1...Int64.max) { hostMinFlows = Int(v) }
+            case "scaler": if let t = r.choice(value, name, ScalerKind.allCases.map(\.rawValue)) { scaler = ScalerKind(rawValue: t)! }
+            case "internal_networks":
+                var networks: [NetworkPrefix] = []
+                for (text, item) in r.list(value, name) {
+                    switch NetworkPrefix.parse(text) {
+                    case .success(let n): networks.append(n)
+                    case .failure(let e): r.error(item, "\(name): '\(e.text)': \(e.reason)")
+                    }
+                }
+                internalNetworks = networks
+            case "seed": if let v = r.integer(value, name) { seed = UInt64(v) }
+            case "kmeans": kmeans.read(value, &r)
+            case "dbscan": dbscan.read(value, &r)
+            case "graph": graph.read(value, &r)
+            case "scoring": scoring.read(value, &r)
+            case "timeseries": TimeSeriesSection.checkKeys(value, &r)
+            default: allowlist = Allowlist.read(value, &r)
+            }
         }
+    }
 
-        func int(_ m: [String: Any], _ key: String) throws -> Int? {
-            guard let v = m[key] else { return nil }
-            if let n = v as? NSNumber, let i = Int(exactly: n.doubleValue) { return i }
-            if let i = Int("\(v)") { return i }
-            throw bad(key, "\(v)", "expected an integer")
+    /// YAML values JSON cannot hold (dates, binary) become text.
+    static func jsonSafe(_ value: Any) -> Any {
+        switch value {
+        case let m as [String: Any]: return m.mapValues(jsonSafe)
+        case let m as [AnyHashable: Any]:
+            var out: [String: Any] = [:]
+            for (k, v) in m { out["\(k)"] = jsonSafe(v) }
+            return out
+        case let a as [Any]: return a.map(jsonSafe)
+        case is String, is Int, is Double, is Bool, is NSNull: return value
+        case let n as NSNumber: return n
+        default: return "\(value)"
         }
+    }
+}
 
-        func double(_ m: [String: Any], _ key: String) throws -> Double? {
-            guard let v = m[key] else { return nil }
-            if let n = v as? NSNumber { return n.doubleValue }
-            if let d = Double("\(v)") { return d }
-            throw bad(key, "\(v)", "expected a number")
+extension ModelsConfig.KMeansConfig {
+    static let keys = ["k", "k_range", "n_init", "max_iter", "tol", "silhouette_sample", "mini_batch"]
+
+    mutating func read(_ node: Node, _ r: inout ConfigReader) {
+        for (key, value) in r.entries(node, what: "models.kmeans", allowed: Self.keys) {
+            let name = "models.kmeans." + key
+            switch key {
+            case "k":
+                if value.scalar?.string == "auto" { k = nil } else if let v = r.integer(value, name + " (or auto)", in: 1...Int64.max) { k = Int(v) }
+            case "k_range":
+                let items = r.list(value, name)
+                guard items.count == 2, let a = Int(items[0].0), let b = Int(items[1].0), a >= 2, b >= a else {
+                    r.error(value, "\(name) must be [low, high] with 2 ≤ low ≤ high")
+                    continue
+                }
+                kRange = a...b
+            case "n_init": if let v = r.integer(value, name, in: 1...Int64.max) { nInit = Int(v) }
+            case "max_iter": if let v = r.integer(value, name, in: 1...Int64.max) { maxIter = Int(v) }
+            case "tol": if let v = r.number(value, name, in: 0...Double.greatestFiniteMagnitude) { tol = v }
+            case "silhouette_sample": if let v = r.integer(value, name, in: 10...Int64.max) { silhouetteSample = Int(v) }
+            default:
+                for (k, v) in r.entries(value, what: name, allowed: ["enabled", "batch_size", "max_steps"]) {
+                    switch k {
+                    case "enabled": if let b = r.bool(v, name + ".enabled") { miniBatch.enabled = b }
+                    case "batch_size": if let n = r.integer(v, name + ".batch_size", in: 16...Int64.max) { miniBatch.batchSize = Int(n) }
+                    default: if let n = r.integer(v, name + ".max_steps", in: 1...Int64.max) { miniBatch.maxSteps = Int(n) }
+                    }
+                }
+            }
         }
+    }
+}
 
-        func string(_ m: [String: Any], _ key: String) throws -> String? {
-            guard let v = m[key] else { return nil }
-            if let s = v as? String { return s }
-            throw bad(key, "\(v)", "expected text")
+extension ModelsConfig.DBSCANConfig {
+    mutating func read(_ node: Node, _ r: inout ConfigReader) {
+        for (key, value) in r.entries(node, what: "models.dbscan", allowed: ["eps", "min_samples", "max_points"]) {
+            let name = "models.dbscan." + key
+            switch key {
+            case "eps":
+                if value.scalar?.string == "auto" {
+                    eps = nil
+                } else if let v = r.number(value, name + " (or auto)", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude) {
+                    eps = v
+                }
+            case "min_samples": if let v = r.integer(value, name, in: 1...Int64.max) { minSamples = Int(v) }
+            default: if let v = r.integer(value, name, in: 100...Int64.max) { maxPoints = Int(v) }
+            }
+        }
+    }
+}
+
+extension ModelsConfig.GraphConfig {
+    static let keys = ["pagerank_weight", "heavy_edge_quantile", "heavy_edge_min_flows", "burst_minimum_peers", "burst_factor",
+                       "scan_threshold", "periodic_min_flows", "periodic_min_span_minutes", "periodic_max_variation", "scan_min_targets"]
+
+    mutating func read(_ node: Node, _ r: inout ConfigReader) {
+        let many = Double.greatestFiniteMagnitude
+        for (key, value) in r.entries(node, what: "models.graph", allowed: Self.keys) {
+            let name = "models.graph." + key
+            switch key {
+            case "pagerank_weight":
+                if let t = r.choice(value, name, ["flows", "bytes", "unweighted"]) { pageRankWeight = PageRank.Weight(rawValue: t)! }
+            case "heavy_edge_quantile": if let v = r.number(value, name, in: 0.5...1) { heavyEdgeQuantile = v }
+            case "heavy_edge_min_flows": if let v = r.integer(value, name, in: 1...Int64.max) { heavyEdgeMinimumFlows = Int(v) }
+            case "burst_minimum_peers": if let v = r.integer(value, name, in: 1...Int64.max) { burstMinimumPeers = Int(v) }
+            case "burst_factor": if let v = r.number(value, name, in: 1...many) { burstFactor = v }
+            case "scan_threshold": if let v = r.number(value, name, in: -many...many) { scanThreshold = v }
+            case "periodic_min_flows": if let v = r.integer(value, name, in: 3...Int64.max) { periodicMinimumFlows = Int(v) }
+            case "periodic_min_span_minutes": if let v = r.integer(value, name, in: 1...Int64.max) { periodicMinimumSpanMinutes = Int(v) }
+            case "periodic_max_variation": if let v = r.number(value, name, in: 0...many) { periodicMaximumVariation = v }
+            default: if let v = r.integer(value, name, in: 2...Int64.max) { scanMinimumTargets = Int(v) }
+            }
+        }
+    }
+}
+
+extension ModelsConfig.ScoringConfig {
+    mutating func read(_ node: Node, _ r: inout ConfigReader) {
+        let many = Double.greatestFiniteMagnitude
+        let keys = ["cluster_threshold", "density_threshold", "max_anomalies", "exfiltration_min_bytes"]
+        for (key, value) in r.entries(node, what: "models.scoring", allowed: keys) {
+            let name = "models.scoring." + key
+            switch key {
+            case "cluster_threshold": if let v = r.number(value, name, in: -many...many) { clusterThreshold = v }
+            case "density_threshold": if let v = r.number(value, name, in: -many...many) { densityThreshold = v }
+            case "max_anomalies": if let v = r.integer(value, name, in: 1...Int64.max) { maxAnomaliesPerKind = Int(v) }
+            default: if let v = r.number(value, name, in: 1...many) { exfiltrationMinimumBytes = v }
+            }
         }
     }
 }

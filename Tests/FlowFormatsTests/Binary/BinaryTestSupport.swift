@@ -1,14 +1,12 @@
 import Foundation
 import FlowCore
 @testable import FlowFormats
+import FlowTestSupport
 
 /// Helpers shared by the binary-format tests: fixture paths, whole-file decoding in small
 /// chunks (to exercise the chunk boundaries), JSON lines of records.
 enum BinaryTestSupport {
-    static var fixtures: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("test-fixtures/binary")
-    }
+    static var fixtures: URL { URL(fileURLWithPath: Fixtures.path("data/tools/binary")) }
 
     /// A builder of `capacity` rows whose buffers hold junk in every column (`rows` junk rows
     /// appended, then dropped), as ingest's reused builders do: a decoder that leaves a
@@ -33,7 +31,7 @@ enum BinaryTestSupport {
         var batch = FlowBatch()
         var report = BinaryDecodeReport()
         var rejects: [BinaryReject] = []
-        var records: [FlowRecord] { (0..<batch.count).map { batch.record(at: $0) } }
+        var records: [FlowRecord] { batch.records }
     }
 
     /// Decodes a capture or nfcapd file fed in chunks of `chunk` bytes.

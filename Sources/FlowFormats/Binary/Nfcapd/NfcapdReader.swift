@@ -112,17 +112,22 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
         if !headerDone {
             headerDone = true
-            info.nfdumpVersion = BinaryBytes.le32(p, 4)
-            info.compression = p[16]
-            info.creator = BinaryBytes.le32(p, 20)
-            info.blocks = BinaryBytes.le32(p, 36)
+            let header = BinaryCursor(p)
+            guard let version = header.le32(at: 4), let compression = header.u8(at: 16), let creator = header.le32(at: 20),
+                  let blocks = header.le32(at: 36), let encryption = header.u8(at: 17) else {
+                throw BinaryFormatError.truncated(offset: 0, detail: "nfcapd file header needs 40 bytes, the file has \(p.count)")
+            }
+            info.nfdumpVersion = version
+            info.compression = compression
+            info.creator = creator
+            info.blocks = blocks
             switch info.compression {
             case 0, 1, 2, 3: break
             case 4: throw BinaryFormatError.unsupportedCompression(name: "ZSTD", offset: 16)
             default: throw BinaryFormatError.unsupportedCompression(name: "unknown (\(info.compression))", offset: 16)
             }
-            if p[17] != 0 {
-                throw BinaryFormatError.corrupt(offset: 17, detail: "nfcapd file is encrypted (\(p[17])); floe reads unencrypted files only")
+            if encryption != 0 {
+                throw BinaryFormatError.corrupt(offset: 17, detail: "nfcapd file is encrypted (\(encryption)); floe reads unencrypted files only")
             }
             return
         }
@@ -193,26 +198,24 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     }
 
     mutating func exporterInfo(_ r: UnsafeRawBufferPointer) {
-        guard r.count >= 32 else { return }
-        let family = BinaryBytes.le16(r, 24)
-        let sysid = BinaryBytes.le16(r, 26)
-        let address = family == 2 ? IPAddress(ipv4: BinaryBytes.le32(r, 16)) : IPAddress(high: BinaryBytes.le64(r, 8), low: BinaryBytes.le64(r, 16))
+        let c = BinaryCursor(r)
+        guard c.contains(0, 32), let family = c.le16(at: 24), let sysid = c.le16(at: 26),
+              let v4 = c.le32(at: 16), let high = c.le64(at: 8), let low = c.le64(at: 16) else { return }
+        let address = family == 2 ? IPAddress(ipv4: v4) : IPAddress(high: high, low: low)
         if exporters.count < 65_536 || exporters[sysid] != nil { exporters[sysid] = address }
     }
 
     mutating func exporterStats(_ r: UnsafeRawBufferPointer) {
-        guard r.count >= 8 else { return }
-        let n = Int(BinaryBytes.le32(r, 4))
-        var o = 8
-        var i = 0
-        while i < n, r.count - o >= 24 {
-            let sysid = UInt16(truncatingIfNeeded: BinaryBytes.le32(r, o))
-            let failures = BinaryBytes.le32(r, o + 4)
+        var c = BinaryCursor(r, at: 4)
+        guard let count = c.le32() else { return }
+        var i: UInt32 = 0
+        // Entries of 24 bytes: sysid, sequence failures, packets, 8 bytes not read.
+        while i < count, c.remaining >= 24, let id = c.le32(), let failures = c.le32(), let packets = c.le64(), c.skip(8) {
+            let sysid = UInt16(truncatingIfNeeded: id)
             var s = ExporterSequenceStats(exporter: exporters[sysid], domain: UInt32(sysid), version: 0, unit: .datagrams)
-            s.messages = Int(clamping: BinaryBytes.le64(r, o + 8))
+            s.messages = Int(clamping: packets)
             s.gaps = Int(failures)
             if report.sequences.count < 65_536 { report.sequences.append(s) }
-            o += 24
             i += 1
         }
     }
@@ -224,9 +227,10 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     }
 
     mutating func statRecord(_ r: UnsafeRawBufferPointer) {
-        guard r.count >= 4 + 8 else { return }
-        info.statFlows = BinaryBytes.le64(r, 4)
-        if r.count >= 4 + 18 * 8 { info.sequenceFailures = BinaryBytes.le64(r, 4 + 17 * 8) }
+        let c = BinaryCursor(r)
+        guard let flows = c.le64(at: 4) else { return }
+        info.statFlows = flows
+        if let failures = c.le64(at: 4 + 17 * 8) { info.sequenceFailures = failures }
     }
 
     /// Records decoded as one run at most: a run's records stay in the L1 cache while each

@@ -5,28 +5,13 @@ import FlowGenerate
 import Foundation
 @testable import FlowReports
 
-/// A temporary folder removed by `cleanup()`.
-struct TempFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "floe-report-test-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    func sub(_ name: String) -> String {
-        let p = path + "/" + name
-        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        return p
-    }
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// The demo pipeline of the tests and of scripts/report/screenshot.sh: generated flows
+/// The report demo data of the tests and of scripts/report/screenshot.sh: generated flows
 /// (with anomalies and dirt) → a raw Arrow file and an ingest manifest → floe-clean's
 /// engine → the dataset; plus a scores folder with an anomalies table made from the
 /// generator's labels (with the newer severity, p_value and incident columns), an
 /// incidents table grouping them, and a report feed standing in for the models (forecast = the same
 /// hour of the other day, clusters and host graph from the dataset's top tables).
-struct DemoPipeline {
+struct ReportDemoData {
     let root: String
     var raw: String { root + "/raw" }
     var dataset: String { root + "/flows" }
@@ -42,7 +27,7 @@ struct DemoPipeline {
     /// or model string reaches the report: every 997th label, the input file name, its
     /// error, the reject reasons, an export-loss exporter, an anomaly entity, a cluster
     /// name and a host-graph neighbour.
-    init(root: String, rows: Int = 20_000, days: Int = 2, seed: UInt64 = 5, evil: Bool = false, oddText: String = DemoPipeline.evil) throws {
+    init(root: String, rows: Int = 20_000, days: Int = 2, seed: UInt64 = 5, evil: Bool = false, oddText: String = ReportDemoData.evil) throws {
         self.root = root
         let raw = root + "/raw", scores = root + "/scores", dataset = root + "/flows"
         try FileManager.default.createDirectory(atPath: root + "/raw", withIntermediateDirectories: true)

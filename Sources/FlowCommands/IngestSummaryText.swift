@@ -1,7 +1,7 @@
 import FlowIngest
 
 /// The few lines `floe-ingest` prints at the end: what was read, written and rejected.
-struct IngestSummary {
+struct IngestSummaryText {
     let manifest: IngestManifest
     /// Where the files went; nil for a dry run (nothing written).
     let outputDirectory: String?

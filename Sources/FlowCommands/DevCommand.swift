@@ -1,0 +1,103 @@
+import ArgumentParser
+import FlowCore
+import FlowModels
+import Foundation
+
+/// `floe-dev`: the developer tools the peer checks, quality scripts and benchmarks call
+/// (scripts/peers/check-models-sklearn.sh, scripts/quality/anomalies.sh,
+/// scripts/bench/models.sh). Not for users: the stage commands hold only what users use.
+public struct DevCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "floe-dev",
+        abstract: "Developer tools of floe (peer checks, quality scripts, benchmarks).",
+        version: floeVersion,
+        subcommands: [SampleDatasetCommand.self, ExportFeaturesCommand.self, BenchClusteringCommand.self]
+    )
+
+    public init() {}
+
+    static func log(_ message: String) {
+        FileHandle.standardError.write(Data("floe-dev: \(message)\n".utf8))
+    }
+
+    /// Runs `body`, turning a failure into one line on stderr and exit code 1.
+    static func running(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            log("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `floe-dev sample-dataset`: a generated, labelled dataset (date= partitions and
+/// labels.json) for the quality scripts and the model peer check.
+public struct SampleDatasetCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sample-dataset", abstract: "Write a generated dataset with labelled anomalies.")
+
+    @Option(help: ArgumentHelp("Folder to write.", valueName: "dir")) public var output: String
+    @Option(help: "Rows to generate.") public var rows: Int = 200_000
+    @Option(help: "Days the rows span.") public var days: Int = 7
+    @Option(help: "Generator seed.") public var seed: UInt64 = 7
+
+    public init() {}
+
+    public func run() throws {
+        try DevCommand.running {
+            let labels = try SampleDataset.write(rows: rows, days: days, seed: seed, anomalies: true, folder: output)
+            DevCommand.log("wrote \(labels.rowsWritten) generated rows over \(days) days to \(output) (labels in labels.json)")
+        }
+    }
+}
+
+/// `floe-dev export-features`: the features floe's models are trained on and floe's own
+/// results, for scripts/peers/check-models-sklearn.sh to fit scikit-learn on the same data.
+public struct ExportFeaturesCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "export-features", abstract: "Export the training features and floe's k-means/DBSCAN results.")
+
+    @Option(help: ArgumentHelp("YAML or JSON file with a `models:` section.", valueName: "file")) public var config: String?
+    @Option(help: ArgumentHelp("Dataset folder (date=YYYY-MM-DD partitions).", valueName: "dir")) public var dataset: String
+    @Option(help: ArgumentHelp("Folder to write.", valueName: "dir")) public var output: String
+    @Option(help: "k of the exported k-means run.") public var k: Int = 6
+    @Option(name: .customLong("dbscan-rows"), help: "Rows DBSCAN runs on.") public var dbscanRows: Int = 20_000
+
+    public init() {}
+
+    public func run() throws {
+        try DevCommand.running {
+            let settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
+            try ModelsPeerExport.export(config: settings, input: dataset, folder: output, k: k, dbscanRows: dbscanRows)
+            DevCommand.log("exported features and floe's results to \(output)")
+        }
+    }
+}
+
+/// `floe-dev bench-clustering`: k-means or DBSCAN on a raw float64 matrix, timed, for
+/// scripts/bench/models.sh (beside scikit-learn on the same file).
+public struct BenchClusteringCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench-clustering", abstract: "Cluster a raw float64 matrix (scripts/bench/models.sh).")
+
+    @Option(help: ArgumentHelp("Row-major float64 matrix file.", valueName: "file")) public var matrix: String
+    @Option(help: "Columns of the matrix.") public var columns: Int = 8
+    @Option(help: "kmeans or dbscan.") public var algorithm: String = "kmeans"
+    @Option(help: "k-means: clusters.") public var k: Int = 8
+    @Option(name: .customLong("n-init"), help: "k-means: seeded runs.") public var nInit: Int = 1
+    @Option(name: .customLong("max-iter"), help: "k-means: iterations at most.") public var maxIter: Int = 300
+    @Option(help: "DBSCAN: radius.") public var eps: Double = 0.3
+    @Option(name: .customLong("min-samples"), help: "DBSCAN: neighbours of a core point.") public var minSamples: Int = 10
+
+    public init() {}
+
+    public func run() throws {
+        try DevCommand.running {
+            print(try ModelsPeerExport.bench(matrix: matrix, columns: columns, algorithm: algorithm, k: k, nInit: nInit,
+                                             maxIter: maxIter, eps: eps, minSamples: minSamples, seed: 0))
+        }
+    }
+}

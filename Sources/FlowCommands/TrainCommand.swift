@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowGenerate
 import FlowModels
 import Foundation
 
@@ -48,6 +49,7 @@ public struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("sample-rows"), help: .hidden) public var sampleRows: Int = 200_000
     @Option(name: .customLong("sample-days"), help: .hidden) public var sampleDays: Int = 7
     @Option(name: .customLong("sample-seed"), help: .hidden) public var sampleSeed: UInt64 = 7
+    @Option(name: .customLong("sample-inject"), help: .hidden) public var sampleInject: String?
     @Option(name: .customLong("export-features"), help: .hidden) public var exportFeatures: String?
     @Option(name: .customLong("export-k"), help: .hidden) public var exportK: Int = 6
     @Option(name: .customLong("export-dbscan-rows"), help: .hidden) public var exportDBSCANRows: Int = 20_000
@@ -79,7 +81,8 @@ public struct TrainCommand: ParsableCommand {
         try bindStageToRunner("floe-train")
         do {
             if let folder = sampleDataset {
-                let labels = try SampleDataset.write(rows: sampleRows, days: sampleDays, seed: sampleSeed, anomalies: true, folder: folder)
+                let labels = try SampleDataset.write(rows: sampleRows, days: sampleDays, seed: sampleSeed, anomalies: true,
+                                                     extra: try sampleInject.map(TrafficLabel.optIn(parsing:)) ?? [], folder: folder)
                 log("wrote \(labels.rowsWritten) generated rows over \(sampleDays) days to \(folder) (labels in labels.json)")
                 return
             }

@@ -9,6 +9,7 @@
 #   e.g.   scripts/quality/incidents.sh 1400000 7 7        # 7 days, train and score all
 #          scripts/quality/incidents.sh 1800000 90 7 30    # 90 days, train 30, score 60
 #   FLOE_BIN=folder of floe-train/floe-score (default: release build if present, else debug)
+#   INJECT=brute_force,new_service also injects the generator's opt-in kinds
 #   QUALITY_DIR=work folder to keep (default: a temporary folder, removed at the end); a
 #   dataset already there (its labels.json) is reused, so a rerun only trains and scores
 set -euo pipefail
@@ -26,7 +27,8 @@ echo "== $rows flows over $days days (seed $seed, $((rows / days)) a day) in $wo
 if [ -f "$work/data/labels.json" ]; then
   echo "   (reusing the dataset already in $work/data)"
 else
-  "$FLOE_BIN/floe-train" --sample-dataset "$work/data" --sample-rows "$rows" --sample-days "$days" --sample-seed "$seed"
+  "$FLOE_BIN/floe-train" --sample-dataset "$work/data" --sample-rows "$rows" --sample-days "$days" --sample-seed "$seed" \
+    ${INJECT:+--sample-inject "$INJECT"}
 fi
 rm -rf "$work/models" "$work/scores"
 dates=$(ls "$work/data" | sed -n 's/^date=//p' | sort)

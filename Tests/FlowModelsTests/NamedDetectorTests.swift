@@ -131,6 +131,17 @@ import Testing
         #expect(row.severity >= 90, "severity \(row.severity)")
         #expect(row.summary == "10.0.0.80 accepted 12 connections on port 4444 from 12 clients between 15:00 and 15:11 UTC, a port it did not serve in the 4 training days", "\(row.summary)")
         #expect(IncidentGrouping.group(found).incidents.map(\.kind) == [.newService])
+        // Trained on a window that holds the scored day (the new service is then one rare
+        // service-day of the training itself), the service is still rare and severe.
+        var withDay = TableBuilder()
+        for d in 0..<4 {
+            for c in 0..<12 { withDay.add("10.0.5.\(c + 1)", "10.0.0.80", port: 443, start: Int64(d) * day + 9 * hour + Int64(c) * minute, srcPort: 41_000) }
+        }
+        for c in 0..<12 { withDay.add("10.0.6.\(c + 1)", "10.0.0.80", port: 4444, start: 3 * day + 15 * hour + Int64(c) * minute, srcPort: 42_000) }
+        let inside = HostHistory.build(withDay.t, days: 4).history
+        #expect(abs((inside.newServiceClientRate ?? 0) - 42.0 / 31) < 1e-9)
+        let again = NewServiceDetector.detect(b.t, history: inside)
+        #expect(again.map(\.entity) == ["10.0.0.80"] && (again.first?.severity ?? 0) >= 90, "\(again.map(\.severity))")
         // A history written before served ports were learnt detects nothing.
         var old = h
         old.newServiceClientRate = nil

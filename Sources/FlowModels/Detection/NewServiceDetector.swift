@@ -12,9 +12,15 @@ import Foundation
 /// p-value: the Poisson tail of the distinct clients, P(X ≥ clients), with the mean the
 /// training window's *rare* service-days drew (host–port pairs served on fewer than
 /// `usualDays` days: how many clients a port a host does not usually serve gets by chance),
-/// at least one.
+/// shrunk towards one client a day with the weight of `priorDays` service-days:
+/// (Σ clients + priorDays) / (rare service-days + priorDays). Few rare service-days say
+/// little (with the scored day inside the training window, the one rare service-day may be
+/// the new service itself, whose 8 clients would otherwise set the mean to 8); many set the
+/// rate themselves.
 public enum NewServiceDetector {
     public static let minimumClients = 3
+    /// Weight, in service-days, of the prior rate of one client a day.
+    public static let priorDays = 30.0
 
     /// One (server, port, day) with the distinct clients whose connections it accepted.
     struct ServiceDay {
@@ -80,7 +86,7 @@ public enum NewServiceDetector {
         let served = days.sorted { $0.key < $1.key }.map { (k, n) in
             (host: t.hosts[Int(Int32(bitPattern: UInt32(k >> 32)))].description, port: Int32(k & 0xFFFF), days: n)
         }
-        return (served, rare.isEmpty ? 1 : max(1, rare.reduce(0, +) / Double(rare.count)))
+        return (served, (rare.reduce(0, +) + priorDays) / (Double(rare.count) + priorDays))
     }
 
     static func detect(_ t: FlowTable, history: HostHistory) -> [AnomalyRecord] {

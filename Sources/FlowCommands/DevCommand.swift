@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowGenerate
 import FlowModels
 import Foundation
 
@@ -43,12 +44,15 @@ public struct SampleDatasetCommand: ParsableCommand {
     @Option(help: "Rows to generate.") public var rows: Int = 200_000
     @Option(help: "Days the rows span.") public var days: Int = 7
     @Option(help: "Generator seed.") public var seed: UInt64 = 7
+    @Option(help: ArgumentHelp("Opt-in anomaly kinds to inject besides the default mix (comma-separated, e.g. brute_force,new_service).", valueName: "kinds"))
+    public var inject: String?
 
     public init() {}
 
     public func run() throws {
         try DevCommand.running {
-            let labels = try SampleDataset.write(rows: rows, days: days, seed: seed, anomalies: true, folder: output)
+            let extra = try inject.map(TrafficLabel.optIn(parsing:)) ?? []
+            let labels = try SampleDataset.write(rows: rows, days: days, seed: seed, anomalies: true, extra: extra, folder: output)
             DevCommand.log("wrote \(labels.rowsWritten) generated rows over \(days) days to \(output) (labels in labels.json)")
         }
     }

@@ -57,6 +57,9 @@ public struct GenerateCommand: ParsableCommand {
             help: ArgumentHelp("Rate of one dirt kind, overriding --dirt for it (repeatable), e.g. duplicate=0.01.", valueName: "kind=rate"))
     public var dirtRates: [String] = []
 
+    @Option(help: ArgumentHelp("Also inject these opt-in anomaly kinds (comma-separated: brute_force, new_service); the default mix has none.", valueName: "kinds"))
+    public var inject: String?
+
     @Option(help: "Worker threads (speed only; the output does not depend on it).")
     public var threads: Int = 2
 
@@ -80,8 +83,9 @@ public struct GenerateCommand: ParsableCommand {
         }
         var rates = DirtRates(total: dirt)
         for spec in dirtRates { try rates.apply(spec) }
-        let config = GeneratorConfig(rows: rows, days: days, seed: seed, startDay: startDay,
+        var config = GeneratorConfig(rows: rows, days: days, seed: seed, startDay: startDay,
                                      anomalies: !noAnomalies, dirt: rates, gzip: gzip, threads: threads)
+        if let inject { config.extraAnomalies = try TrafficLabel.optIn(parsing: inject) }
         try config.validate()
         return (config, parsedDialect)
     }

@@ -16,8 +16,10 @@ enum SampleDataset {
         func trailer(_ info: DialectTrailerInfo) -> [UInt8] { [] }
     }
 
-    static func write(rows: Int, days: Int, seed: UInt64, anomalies: Bool, folder: String) throws -> GenerationLabels {
-        let config = GeneratorConfig(rows: rows, days: days, seed: seed, anomalies: anomalies)
+    static func write(rows: Int, days: Int, seed: UInt64, anomalies: Bool, extra: [TrafficLabel] = [],
+                      folder: String) throws -> GenerationLabels {
+        var config = GeneratorConfig(rows: rows, days: days, seed: seed, anomalies: anomalies)
+        config.extraAnomalies = extra
         let generator = try FlowGenerator(config: config)
         let labels = try generator.generate(encoder: NullEncoder()).labels
         var batches: [Int64: FlowBatch] = [:]

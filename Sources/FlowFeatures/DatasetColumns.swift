@@ -12,6 +12,7 @@ public struct DatasetColumnNames: Sendable, Equatable {
     public var sourceAddress = "src_addr"
     public var destinationAddress = "dst_addr"
     public var destinationPort = "dst_port"
+    public var sourcePort = "src_port"
     public var proto = "protocol"
     public var tcpFlags = "tcp_flags"
     public var packets = "packets"
@@ -35,6 +36,8 @@ struct DatasetColumns {
     let destination: ArrowUTF8View
     let destinationPort: UnsafeBufferPointer<UInt16>?
     let destinationPortValid: ArrowBitmapView?
+    let sourcePort: UnsafeBufferPointer<UInt16>?
+    let sourcePortValid: ArrowBitmapView?
     let proto: UnsafeBufferPointer<UInt8>
     let tcpFlags: UnsafeBufferPointer<UInt8>?
     let tcpFlagsValid: ArrowBitmapView?
@@ -66,6 +69,13 @@ struct DatasetColumns {
         } else {
             destinationPort = nil
             destinationPortValid = nil
+        }
+        if let i = optional(names.sourcePort) {
+            sourcePort = try batch.values(column: i, as: UInt16.self)
+            sourcePortValid = try batch.validity(column: i)
+        } else {
+            sourcePort = nil
+            sourcePortValid = nil
         }
         proto = try batch.values(column: try required(names.proto), as: UInt8.self)
         if let i = optional(names.tcpFlags) {
@@ -101,6 +111,14 @@ struct DatasetColumns {
     func port(_ i: Int) -> Int32 {
         guard let p = destinationPort else { return -1 }
         if let v = destinationPortValid, !v[i] { return -1 }
+        return Int32(p[i])
+    }
+
+    /// Source port of row i, or -1 when null or absent.
+    @inline(__always)
+    func sourcePortValue(_ i: Int) -> Int32 {
+        guard let p = sourcePort else { return -1 }
+        if let v = sourcePortValid, !v[i] { return -1 }
         return Int32(p[i])
     }
 

@@ -11,6 +11,9 @@ public struct FlowTable: Sendable {
     public var source: [Int32] = []
     public var destination: [Int32] = []
     public var destinationPort: [Int32] = []
+    /// Source ports (−1 = none); may be shorter than the table (tables built without
+    /// them): read through `sourcePortOf`.
+    public var sourcePort: [Int32] = []
     public var proto: [UInt8] = []
     /// Cumulative TCP flags; `flagsKnown` false when the dataset has none for the row.
     public var tcpFlags: [UInt8] = []
@@ -69,6 +72,7 @@ public struct FlowTable: Sendable {
             source.append(sid)
             destination.append(did)
             destinationPort.append(c.port(i))
+            sourcePort.append(c.sourcePortValue(i))
             proto.append(c.proto[i])
             let (f, known) = c.flags(i)
             tcpFlags.append(f)
@@ -86,9 +90,25 @@ public struct FlowTable: Sendable {
 
     mutating func reserveCapacity(_ n: Int) {
         start.reserveCapacity(n); duration.reserveCapacity(n); source.reserveCapacity(n)
-        destination.reserveCapacity(n); destinationPort.reserveCapacity(n); proto.reserveCapacity(n)
+        destination.reserveCapacity(n); destinationPort.reserveCapacity(n); sourcePort.reserveCapacity(n); proto.reserveCapacity(n)
         tcpFlags.reserveCapacity(n); flagsKnown.reserveCapacity(n); packets.reserveCapacity(n)
         bytes.reserveCapacity(n); reverseBytes.reserveCapacity(n); direction.reserveCapacity(n)
+    }
+
+    /// Source port of row `i`, −1 when unknown.
+    @inline(__always)
+    public func sourcePortOf(_ i: Int) -> Int32 { i < sourcePort.count ? sourcePort[i] : -1 }
+
+    /// Whether row `i` is sent by the client of its connection (the side that opened it):
+    /// the destination port is at most the source port (a service port is the lower one:
+    /// 40312 → 443 is a request, 443 → 40312 its answer in unidirectional exports). With
+    /// either port unknown the row is taken as sent by the client (biflow datasets put the
+    /// initiator first).
+    @inline(__always)
+    public func sentByClient(_ i: Int) -> Bool {
+        let s = sourcePortOf(i), d = destinationPort[i]
+        guard s > 0, d > 0 else { return true }
+        return d <= s
     }
 
     /// A failed or half-open TCP attempt: TCP with SYN but no ACK, or with RST.

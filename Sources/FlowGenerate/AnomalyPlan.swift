@@ -126,6 +126,28 @@ struct PlannedAnomaly: Sendable {
             r.revPackets = acks
             r.revBytes = acks * 52
             r.end = s + duration
+        case .bruteForce:
+            r.srcAddr = sources[0]
+            r.dstAddr = targets[0]
+            r.srcPort = BenignFlowModel.ephemeralPort(&rng)
+            r.dstPort = dstPort
+            r.tcpFlags = 0x1B
+            r.packets = UInt64(rng.between(10, 16))
+            r.bytes = UInt64(rng.between(1_800, 3_200))
+            r.revPackets = UInt64(rng.between(8, 13))
+            r.revBytes = UInt64(rng.between(2_400, 3_800))
+            r.end = s + Int64(rng.between(1_500, 3_500))
+        case .newService:
+            r.srcAddr = sources[i % sources.count]
+            r.dstAddr = targets[0]
+            r.srcPort = BenignFlowModel.ephemeralPort(&rng)
+            r.dstPort = dstPort
+            r.tcpFlags = 0x1B
+            r.packets = UInt64(rng.between(4, 12))
+            r.bytes = UInt64(rng.between(400, 2_000))
+            r.revPackets = UInt64(rng.between(4, 20))
+            r.revBytes = UInt64(rng.between(2_000, 24_000))
+            r.end = s + Int64(rng.between(200, 2_000))
         case .beaconing, .benign:
             r.srcAddr = sources[0]
             r.dstAddr = targets[0]
@@ -233,5 +255,42 @@ enum AnomalyPlanner {
         let beacons = make(.beaconing, beaconStart, beaconStart + Int64(beaconCount) * period + 2 * jitter + 1_000,
                            beaconCount, [beaconClient], [c2], dstPort: 443, period: period, jitter: jitter)
         return [scan, flood, exfil, beacons]
+    }
+
+    /// The opt-in anomalies (`TrafficLabel.optIn`), from their own random stream so that
+    /// the default four and the benign traffic are untouched by the choice:
+    /// - brute force: an external host tries clamp(N/5000, 60, 600) SSH logins (short
+    ///   completed connections of 4–7 kB) on one SSH server within 15 minutes, 03:00–05:00;
+    /// - new service: an internal workstation accepts clamp(N/20000, 24, 400) connections on
+    ///   port 4444 from 8 internal clients within two hours, 12:00–15:00 (clear of the gap's hours).
+    static func extra(_ kinds: [TrafficLabel], seed: UInt64, rows: Int, startMillis: Int64, days: Int,
+                      gap: (start: Int64, end: Int64)) -> [PlannedAnomaly] {
+        var rng = Xoshiro256(seed: seed, stream: 0xE47)
+        let dayMillis: Int64 = 86_400_000
+        func make(_ label: TrafficLabel, _ ws: Int64, _ we: Int64, _ count: Int, _ sources: [IPAddress],
+                  _ targets: [IPAddress], dstPort: UInt16) -> PlannedAnomaly {
+            PlannedAnomaly(label: label, windowStart: ws, windowEnd: we, indexCount: count, injected: count,
+                           sources: sources, targets: targets, dstPort: dstPort, srcPort: 0,
+                           periodMillis: 0, jitterMillis: 0, gapStart: gap.start, gapEnd: gap.end, seed: seed)
+        }
+        var out: [PlannedAnomaly] = []
+        for kind in TrafficLabel.optIn where kinds.contains(kind) {
+            let day = startMillis + Int64(rng.below(days)) * dayMillis
+            switch kind {
+            case .bruteForce:
+                let attacker = IPAddress(ipv4: AddressPlan.randomPublicV4(&rng))
+                let s = day + 3 * hour + Int64(rng.below(105)) * minute
+                out.append(make(.bruteForce, s, s + 15 * minute, clamp(rows / 5000, 60, 600), [attacker],
+                                [AddressPlan.serverV4(.ssh, 0)], dstPort: 22))
+            case .newService:
+                let server = AddressPlan.clientV4(1600 + rng.below(200))
+                let clients = (0..<8).map { AddressPlan.clientV4(1800 + 8 * rng.below(24) + $0) }
+                let s = day + 12 * hour + Int64(rng.below(60)) * minute
+                out.append(make(.newService, s, s + 2 * hour, clamp(rows / 20000, 24, 400), clients, [server], dstPort: 4444))
+            default:
+                continue
+            }
+        }
+        return out
     }
 }

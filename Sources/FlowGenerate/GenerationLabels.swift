@@ -62,10 +62,13 @@ public struct GenerationLabels: Codable, Sendable, Equatable {
         public var gzip: Bool
         public var anomalies: Bool
         public var dirtRates: [String: Double]
+        /// The opt-in anomaly kinds injected (absent when none).
+        public var extraAnomalies: [String]? = nil
 
         enum CodingKeys: String, CodingKey {
             case seed, rows, days, start, dialect, gzip, anomalies
             case dirtRates = "dirt_rates"
+            case extraAnomalies = "extra_anomalies"
         }
     }
 
@@ -120,7 +123,11 @@ extension GenerationPlan {
             dirt[kind.rawValue] = stats.byDirt[kind.index]
         }
         var byLabel: [String: Int] = [:]
-        for label in TrafficLabel.allCases { byLabel[label.name] = stats.byLabel[Int(label.rawValue)] }
+        for label in TrafficLabel.allCases {
+            // Opt-in kinds are listed only when injected (earlier label files stay identical).
+            guard !TrafficLabel.optIn.contains(label) || config.extraAnomalies.contains(label) else { continue }
+            byLabel[label.name] = stats.byLabel[Int(label.rawValue)]
+        }
         let anomalyLabels = anomalies.map { a -> GenerationLabels.Anomaly in
             GenerationLabels.Anomaly(
                 kind: a.label.name, window: .init(a.windowStart, a.windowEnd), rows: a.injected,
@@ -132,10 +139,12 @@ extension GenerationPlan {
                 jitterSeconds: a.label == .beaconing ? Double(a.jitterMillis) / 1000 : nil)
         }
         let dirtyRows = stats.byDirt.reduce(0, +)
+        var parameters = GenerationLabels.Parameters(seed: config.seed, rows: config.rows, days: config.days,
+                                                     start: CivilTime.dateString(day: config.startDay), dialect: dialect.rawValue,
+                                                     gzip: config.gzip, anomalies: config.anomalies, dirtRates: rates)
+        if !config.extraAnomalies.isEmpty { parameters.extraAnomalies = config.extraAnomalies.map(\.name) }
         return GenerationLabels(
-            parameters: .init(seed: config.seed, rows: config.rows, days: config.days,
-                              start: CivilTime.dateString(day: config.startDay), dialect: dialect.rawValue,
-                              gzip: config.gzip, anomalies: config.anomalies, dirtRates: rates),
+            parameters: parameters,
             window: .init(config.startMillis, config.endMillis),
             anomalies: anomalyLabels,
             coverageGaps: gap.map { [GenerationLabels.Window($0.start, $0.end)] } ?? [],

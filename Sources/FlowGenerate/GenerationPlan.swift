@@ -32,6 +32,8 @@ struct GenerationPlan: Sendable {
             gap = g
             anomalies = AnomalyPlanner.plan(seed: config.seed, rows: config.rows, startMillis: startMillis,
                                             days: config.days, gap: g)
+                + AnomalyPlanner.extra(config.extraAnomalies, seed: config.seed, rows: config.rows,
+                                       startMillis: startMillis, days: config.days, gap: g)
         } else {
             gap = nil
             anomalies = []

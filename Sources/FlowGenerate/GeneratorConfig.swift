@@ -22,6 +22,9 @@ public struct GeneratorConfig: Sendable, Equatable {
     public var chunkRows: Int
     /// Worker threads that generate, encode and compress chunks.
     public var threads: Int
+    /// Opt-in anomaly kinds (`TrafficLabel.optIn`) injected beside the default four; empty
+    /// by default, which keeps every earlier output byte-identical.
+    public var extraAnomalies: [TrafficLabel] = []
 
     /// Default start day: 2026-11-01.
     public static let defaultStartDay: Int64 = CivilTime.daysFromCivil(year: 2026, month: 11, day: 1)
@@ -69,6 +72,15 @@ public struct GeneratorConfig: Sendable, Equatable {
         if gzipLevel < 1 || gzipLevel > 9 { throw bad("gzip level", "\(gzipLevel)", "must be 1–9") }
         if chunkRows < 1_000 { throw bad("chunk rows", "\(chunkRows)", "must be at least 1000") }
         if threads < 1 || threads > 64 { throw bad("threads", "\(threads)", "must be 1–64") }
+        for kind in extraAnomalies where !TrafficLabel.optIn.contains(kind) {
+            throw bad("--inject", kind.name, "injectable kinds: " + TrafficLabel.optIn.map(\.name).joined(separator: ", "))
+        }
+        if Set(extraAnomalies).count != extraAnomalies.count {
+            throw bad("--inject", extraAnomalies.map(\.name).joined(separator: ","), "a kind is given twice")
+        }
+        if !extraAnomalies.isEmpty && !anomalies {
+            throw bad("--inject", extraAnomalies.map(\.name).joined(separator: ","), "cannot be combined with --no-anomalies")
+        }
     }
 
     /// Window start, UTC ms.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The ground-truth label of a generated row: benign traffic or one injected anomaly kind.
 /// `name` is the text written in the label column of dialects that carry one and in the
 /// labels file.
@@ -11,6 +13,14 @@ public enum TrafficLabel: UInt8, CaseIterable, Sendable, Comparable {
     case exfiltration
     /// Command-and-control beaconing: tiny constant-size flows at a fixed period with jitter.
     case beaconing
+    /// Opt-in (`GeneratorConfig.extraAnomalies`): SSH password guessing, many short, small
+    /// connections from one external host to one internal SSH server.
+    case bruteForce
+    /// Opt-in: an internal workstation starts serving a port to several internal clients.
+    case newService
+
+    /// Kinds injected only when asked for; the default mix (and its outputs) never has them.
+    public static let optIn: [TrafficLabel] = [.bruteForce, .newService]
 
     public var name: String {
         switch self {
@@ -19,6 +29,20 @@ public enum TrafficLabel: UInt8, CaseIterable, Sendable, Comparable {
         case .ddos: return "ddos"
         case .exfiltration: return "exfiltration"
         case .beaconing: return "beaconing"
+        case .bruteForce: return "brute_force"
+        case .newService: return "new_service"
+        }
+    }
+
+    /// The opt-in kinds named in `text` ("brute_force,new_service"); throws naming the bad one.
+    public static func optIn(parsing text: String) throws -> [TrafficLabel] {
+        try text.split(separator: ",").map { part in
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let label = TrafficLabel(name: name), optIn.contains(label) else {
+                throw GenerateError.invalidParameter(name: "--inject", value: name,
+                                                     reason: "injectable kinds: " + optIn.map(\.name).joined(separator: ", "))
+            }
+            return label
         }
     }
 

@@ -24,8 +24,9 @@ struct TableBuilder {
     }
 
     mutating func add(_ src: String, _ dst: String, port: Int32, start: Int64, flags: UInt8 = 0x1B, proto: UInt8 = 6,
-                      bytes: UInt64 = 1_000, reverse: UInt64 = 5_000, duration: Int64 = 100) {
+                      bytes: UInt64 = 1_000, reverse: UInt64 = 5_000, duration: Int64 = 100, srcPort: Int32 = -1) {
         let s = id(src), d = id(dst)
+        t.sourcePort.append(srcPort)
         t.start.append(start); t.duration.append(duration); t.source.append(s); t.destination.append(d)
         t.destinationPort.append(port); t.proto.append(proto); t.tcpFlags.append(flags); t.flagsKnown.append(true)
         t.packets.append(max(1, bytes / 500)); t.bytes.append(bytes); t.reverseBytes.append(reverse)

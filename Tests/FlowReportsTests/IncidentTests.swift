@@ -93,17 +93,19 @@ import FlowTestSupport
         #expect(!md.contains("\u{202E}"))
     }
 
-    /// Phone width: no chart forces a minimum width; time-series and bar charts come with a
-    /// narrow drawing (380 units, text at about its size); the anomalies table hides all
-    /// but rank, kind, entity and severity.
+    /// Phone width: no chart forces a minimum width; every chart (time series, bars, the
+    /// heatmap, the cluster scatter, the neighbourhood graph) comes with a narrow drawing
+    /// (380 units, text at about its size); the anomalies table hides all but rank, kind,
+    /// entity and severity.
     @Test func phoneLayoutHasNarrowChartsAndAShortAnomalyTable() throws {
         let doc = ReportBuilder.document(try Self.input())
         let html = HTMLRenderer.render(doc)
         #expect(!PageStyle.css.contains("min-width:560px"))
-        for id in ["traffic-bytes", "traffic-flows", "top-sources", "directions"] {
-            let c = try #require(doc.charts.first { $0.id == id }, "\(id)")
-            let narrow = try #require(c.narrowSVG, "\(id)")
-            #expect(narrow.contains("viewBox=\"0 0 380 "), "\(id)")
+        let ids = Set(doc.charts.map(\.id))
+        #expect(ids.isSuperset(of: ["traffic-bytes", "traffic-flows", "top-sources", "directions", "heatmap", "clusters", "neighbourhood"]), "\(ids.sorted())")
+        for c in doc.charts {
+            let narrow = try #require(c.narrowSVG, "\(c.id)")
+            #expect(narrow.contains("viewBox=\"0 0 380 "), "\(c.id)")
         }
         #expect(html.contains("<div class=\"chartwrap narrow\">"))
         #expect(html.contains("<th class=\"ph\" scope=\"col\">Window (UTC)</th><th scope=\"col\">Kind</th><th class=\"brk\" scope=\"col\">Hosts / series</th><th class=\"num\" scope=\"col\">Severity</th>"))

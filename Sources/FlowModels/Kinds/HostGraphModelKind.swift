@@ -28,9 +28,16 @@ public struct GraphModelFile: Codable, Sendable {
     public var fanInCalibration: TailCalibration?
     public var fanOutCalibration: TailCalibration?
     public var edgeCalibration: TailCalibration?
+    /// Brute force: per "source port", the source's median login attempts per window (from
+    /// at least `minimumHostWindows` of its windows), and the distribution of
+    /// ln((1 + attempts) / (1 + usual)) over the training cells (`BruteForceDetector`).
+    public var bruteForceUsual: [String: Double]?
+    public var bruteForceCalibration: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
         case format, version, kind
+        case bruteForceUsual = "brute_force_usual"
+        case bruteForceCalibration = "brute_force_calibration"
         case hostMedianInbound = "host_median_inbound"
         case fanInCalibration = "fan_in_calibration"
         case fanOutCalibration = "fan_out_calibration"
@@ -56,7 +63,9 @@ public struct GraphModelFile: Codable, Sendable {
 /// `burst_factor` × the host's training median)), `new_heavy_edge` (an edge absent from
 /// the previous window carrying more bytes than the training quantile
 /// `heavy_edge_quantile` of edges per window, in at least `heavy_edge_min_flows` flows),
-/// `beaconing` (`BeaconDetector`, over the whole day). p-values: docs/incidents.md.
+/// `beaconing` (`BeaconDetector`, over the whole day), `brute_force` (`BruteForceDetector`),
+/// and — when no host history was trained — `exfiltration` judged on the day alone
+/// (`ExfiltrationDetector`). p-values: docs/incidents.md.
 /// Detectors that need a training distribution (fan-out, heavy edges) are skipped, with
 /// one log line at training, when the training window is too small to fit one.
 public struct HostGraphModelKind: ModelKind {
@@ -128,6 +137,9 @@ public struct HostGraphModelKind: ModelKind {
         file.fanInCalibration = TailCalibration.fit(inRatios)
         file.fanOutCalibration = fanOutCalibration
         file.edgeCalibration = edgeCalibration
+        let brute = BruteForceDetector.train(t, windowMillis: c.windowMillis, minimumWindows: Self.minimumHostWindows)
+        file.bruteForceUsual = brute.usual
+        file.bruteForceCalibration = brute.calibration
         try ModelFile.write(file, to: context.outputFolder + "/" + Self.fileName)
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
     }
@@ -155,6 +167,13 @@ public struct HostGraphModelKind: ModelKind {
             baseline: .init(usualSources: { model.hostMedianFans[$0]?[1] ?? 0 },
                             usualInboundPerWindow: { model.hostMedianInbound?[$0] },
                             calibration: model.fanInCalibration))
+        anomalies += BruteForceDetector.detect(t, windowMillis: windowMillis, usual: model.bruteForceUsual ?? [:],
+                                               calibration: model.bruteForceCalibration)
+        // Without a host history (a thin training window) exfiltration is judged on the day
+        // alone: a big upload to a peer the host had not contacted earlier that day.
+        if !context.historyTrained {
+            anomalies += ExfiltrationDetector.detect(t, novelty: .sameDay, minimumBytes: c.scoring.exfiltrationMinimumBytes)
+        }
         let scans = ScanScore.compute(profiles)
         var scanOf: [UInt64: Double] = [:]
         for r in 0..<profiles.count {

@@ -6,6 +6,17 @@ public struct HeatmapChart: Sendable {
     /// `values[day * 24 + hour]`, day 0 = Monday; 168 values (missing ones count as 0).
     public var values: [Double]
     public var width = 760
+    /// Hours between axis labels (3; 6 on the compact chart, whose cells are narrow).
+    public var hourLabelStep = 3
+
+    /// The same chart for a phone-width page: 380 units wide (about the screen's width, so
+    /// text keeps its size), an hour label every 6 hours.
+    public var compact: HeatmapChart {
+        var c = self
+        c.width = 380
+        c.hourLabelStep = 6
+        return c
+    }
 
     public init(title: String, format: ValueFormat, values: [Double]) {
         self.title = title
@@ -37,7 +48,7 @@ public struct HeatmapChart: Sendable {
             }
         }
         let axisY = top + 7 * cellH + 14
-        for hour in stride(from: 0, to: 24, by: 3) {
+        for hour in stride(from: 0, to: 24, by: hourLabelStep) {
             b.label(left + (Double(hour) + 0.5) * cellW, axisY, (hour < 10 ? "0" : "") + String(hour) + ":00", cls: "tick", anchor: .middle)
         }
         // Legend: five swatches from light to full.
@@ -46,7 +57,7 @@ public struct HeatmapChart: Sendable {
         for k in 0..<5 {
             b.rect(left + 16 + Double(k) * 22, legendY, 20, 12, cls: "heat", style: "fill-opacity:" + Units.plain(0.12 + 0.88 * Double(k + 1) / 5, 2))
         }
-        b.label(left + 16 + 5 * 22 + 6, legendY + 10, format.valueText(maxValue) + " (UTC hours)", cls: "tick")
+        b.label(left + 16 + 5 * 22 + 6, legendY + 10, format.valueText(maxValue) + (width >= 500 ? " (UTC hours)" : ""), cls: "tick")
         return b.finish()
     }
 }

@@ -34,6 +34,23 @@ public struct NodeLinkChart: Sendable {
     public var height = 440
     /// Neighbours drawn at most (the heaviest).
     public var maxNeighbours = 24
+    /// Neighbour circle radius as a share of the width (at most; the height bounds it too).
+    public var radiusShare = 0.3
+    /// Characters of a neighbour's name before it is cut.
+    public var labelLimit = 26
+
+    /// The same drawing for a phone-width page: 380 units wide (about the screen's width,
+    /// so text keeps its size), the 12 heaviest neighbours on a smaller circle, so that
+    /// their names fit beside it.
+    public var compact: NodeLinkChart {
+        var c = self
+        c.width = 380
+        c.height = 340
+        c.maxNeighbours = 12
+        c.radiusShare = 0.2
+        c.labelLimit = 15
+        return c
+    }
 
     public init(title: String, centre: String, nodes: [Node], edges: [Edge]) {
         self.title = title
@@ -44,7 +61,8 @@ public struct NodeLinkChart: Sendable {
 
     public func svg(standalone: Bool, id: String? = nil) -> String {
         var b = SVGBuilder(width: width, height: height, title: title, standalone: standalone, id: id)
-        b.label(8, 18, title, cls: "title")
+        let wide = width >= 500
+        b.label(8, 18, wide ? title : SVGBuilder.truncate(title, 44), cls: "title", tooltip: wide ? nil : title)
         // Neighbour weight = total weight of its edges with the centre.
         var weight: [String: Double] = [:]
         for e in edges {
@@ -54,7 +72,7 @@ public struct NodeLinkChart: Sendable {
         for n in nodes where n.id != centre && weight[n.id] == nil { weight[n.id] = 0 }
         let ordered = weight.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(maxNeighbours).map(\.key)
         let cx = Double(width) / 2, cy = (Double(height) + 24) / 2
-        let radius = min(Double(width) * 0.3, (Double(height) - 90) / 2)
+        let radius = min(Double(width) * radiusShare, (Double(height) - 90) / 2)
         var position: [String: (Double, Double)] = [centre: (cx, cy)]
         for (i, id) in ordered.enumerated() {
             let angle = -Double.pi / 2 + 2 * Double.pi * Double(i) / Double(max(ordered.count, 1))
@@ -73,10 +91,10 @@ public struct NodeLinkChart: Sendable {
             let p = position[id]!
             b.circle(p.0, p.1, 6, cls: highlighted.contains(id) ? "hot" : "node", tooltip: id)
             let right = p.0 >= cx - 1
-            b.label(p.0 + (right ? 10 : -10), p.1 + 4, SVGBuilder.truncate(id, 26), cls: "tick halo", anchor: right ? .start : .end, tooltip: id)
+            b.label(p.0 + (right ? 10 : -10), p.1 + 4, SVGBuilder.truncate(id, labelLimit), cls: "tick halo", anchor: right ? .start : .end, tooltip: id)
         }
         b.circle(cx, cy, 10, cls: "hot", tooltip: centre)
-        b.label(cx, cy + 26, SVGBuilder.truncate(centre, 40), cls: "title halo", anchor: .middle)
+        b.label(cx, cy + 26, SVGBuilder.truncate(centre, wide ? 40 : 30), cls: "title halo", anchor: .middle)
         if ordered.isEmpty {
             b.label(cx, cy + 46, "no neighbours recorded", cls: "empty", anchor: .middle)
         }

@@ -27,6 +27,18 @@ public struct ScatterChart: Sendable {
     public var height = 420
     /// At most this many points are drawn (every k-th, outliers always).
     public var maxPoints = 2500
+    /// Legend under the plot (one entry a row) instead of right of it.
+    public var legendBelow = false
+
+    /// The same chart for a phone-width page: 380 units wide (about the screen's width, so
+    /// text keeps its size), a square plot with the legend under it.
+    public var compact: ScatterChart {
+        var c = self
+        c.width = 380
+        c.legendBelow = true
+        c.height = 360 + 20 * (min(groups.count, 14) + 1)
+        return c
+    }
 
     public init(title: String, xLabel: String, yLabel: String, points: [Point], groups: [(id: Int, name: String)]) {
         self.title = title
@@ -38,8 +50,9 @@ public struct ScatterChart: Sendable {
 
     public func svg(standalone: Bool, id: String? = nil) -> String {
         var b = SVGBuilder(width: width, height: height, title: title, standalone: standalone, id: id)
-        b.label(8, 18, title, cls: "title")
-        let left = 60.0, top = 34.0, right = Double(width) - 230, bottom = Double(height) - 44
+        b.label(8, 18, legendBelow ? SVGBuilder.truncate(title, 44) : title, cls: "title", tooltip: legendBelow ? title : nil)
+        let legendRows = legendBelow ? Double(min(groups.count, 14) + 1) * 20 : 0
+        let left = 60.0, top = 34.0, right = Double(width) - (legendBelow ? 14 : 230), bottom = Double(height) - 44 - legendRows
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
         guard !finite.isEmpty else {
             b.label((left + right) / 2, (top + bottom) / 2, "no points", cls: "empty", anchor: .middle)
@@ -69,15 +82,16 @@ public struct ScatterChart: Sendable {
         }
         b.line(left, bottom, right, bottom, cls: "axis")
         b.line(left, top, left, bottom, cls: "axis")
-        var ly = top + 6
+        var ly = legendBelow ? bottom + 58 : top + 6
+        let lx = legendBelow ? 14.0 : right + 24
         for g in groups.prefix(14) {
-            b.circle(right + 24, ly, 5, cls: "c\(((g.id % ChartStyle.paletteSize) + ChartStyle.paletteSize) % ChartStyle.paletteSize)")
-            b.label(right + 34, ly + 4, SVGBuilder.truncate(g.name, 28), cls: "tick", tooltip: g.name)
+            b.circle(lx, ly, 5, cls: "c\(((g.id % ChartStyle.paletteSize) + ChartStyle.paletteSize) % ChartStyle.paletteSize)")
+            b.label(lx + 10, ly + 4, SVGBuilder.truncate(g.name, legendBelow ? 50 : 28), cls: "tick", tooltip: g.name)
             ly += 20
         }
         if finite.contains(where: \.outlier) {
-            b.circle(right + 24, ly, 5, cls: "out")
-            b.label(right + 34, ly + 4, "outlier", cls: "tick")
+            b.circle(lx, ly, 5, cls: "out")
+            b.label(lx + 10, ly + 4, "outlier", cls: "tick")
         }
         return b.finish()
     }

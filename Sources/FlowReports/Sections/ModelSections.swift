@@ -23,8 +23,10 @@ enum ModelSections {
             let chart = ScatterChart(title: "Clusters in two dimensions (\(p.xLabel) × \(p.yLabel))", xLabel: p.xLabel, yLabel: p.yLabel,
                                      points: p.points.map { ScatterChart.Point(x: $0.x, y: $0.y, group: $0.cluster, outlier: $0.outlier, label: $0.label) },
                                      groups: names)
-            blocks.append(.chart(ChartFigure(id: "clusters", title: chart.title,
-                                             caption: "Each point is one member projected on the first two principal components, coloured by cluster; rings mark outliers.") { chart.svg(standalone: $0) }))
+            var figure = ChartFigure(id: "clusters", title: chart.title,
+                                     caption: "Each point is one member projected on the first two principal components, coloured by cluster; rings mark outliers.") { chart.svg(standalone: $0) }
+            figure.narrowSVG = chart.compact.svg(standalone: false)
+            blocks.append(.chart(figure))
         } else {
             blocks.append(.absent("No 2-D projection in the report feed."))
         }
@@ -79,8 +81,10 @@ enum ModelSections {
             let chart = NodeLinkChart(title: "Neighbourhood of " + Escape.singleLine(n.centre), centre: n.centre,
                                       nodes: n.nodes.map { NodeLinkChart.Node(id: $0.id, highlighted: $0.anomalous) },
                                       edges: n.edges.map { NodeLinkChart.Edge(source: $0.src, target: $0.dst, weight: $0.bytes ?? Double($0.flows ?? 1), isNew: $0.isNew) })
-            blocks.append(.chart(ChartFigure(id: "neighbourhood", title: chart.title,
-                                             caption: "The most anomalous host in the middle; line width by bytes, red lines are new edges, red hosts are anomalous too.") { chart.svg(standalone: $0) }))
+            var figure = ChartFigure(id: "neighbourhood", title: chart.title,
+                                     caption: "The most anomalous host in the middle; line width by bytes, red lines are new edges, red hosts are anomalous too.") { chart.svg(standalone: $0) }
+            figure.narrowSVG = chart.compact.svg(standalone: false)
+            blocks.append(.chart(figure))
         }
         return ReportSection(id: "host-graph", title: "Host graph", blocks: blocks)
     }

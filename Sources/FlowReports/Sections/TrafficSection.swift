@@ -55,8 +55,10 @@ enum TrafficSection {
             blocks.append(.chart(figure))
         }
         let heat = HeatmapChart(title: "Bytes by hour of day and day of week (UTC)", format: .bytes, values: t.heatmapBytes.map { Double($0) })
-        blocks.append(.chart(ChartFigure(id: "heatmap", title: heat.title,
-                                         caption: "Each cell sums the bytes of flows starting in that UTC hour on that weekday over the period.") { heat.svg(standalone: $0) }))
+        var heatFigure = ChartFigure(id: "heatmap", title: heat.title,
+                                     caption: "Each cell sums the bytes of flows starting in that UTC hour on that weekday over the period.") { heat.svg(standalone: $0) }
+        heatFigure.narrowSVG = heat.compact.svg(standalone: false)
+        blocks.append(.chart(heatFigure))
         return ReportSection(id: "traffic", title: "Traffic over time", blocks: blocks)
     }
 

@@ -1,5 +1,4 @@
 import FlowCore
-import FlowDetection
 import FlowFeatures
 import FlowIO
 import Foundation
@@ -13,7 +12,9 @@ import Foundation
 public struct HostHistory: Codable, Sendable {
     public var format = ModelFile.format
     public var version = ModelFile.version
-    public var kind = HostHistoryKind.kindName
+    public var kind = HostHistory.kindName
+    /// The model kind name in the file header (`history`).
+    public static let kindName = "history"
     public var trainingDays: Int
     /// A pair or hour is "usual" when seen on at least this many training days.
     public var usualDays: Int
@@ -23,6 +24,11 @@ public struct HostHistory: Codable, Sendable {
     public var pairs: SidecarReference
     /// Distribution of log10(bytes) sent per internal → external pair and day.
     public var outboundCalibration: TailCalibration?
+    /// Mean distinct clients of the training window's rare service-days (a host–port
+    /// served on fewer than `usualDays` days); nil in histories written before served
+    /// ports were learnt (`new_service` is then not detected). The served ports themselves
+    /// are in the pair map under (host, "port/N") (`NewServiceDetector`).
+    public var newServiceClientRate: Double?
     var pairDays: [UInt64: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
@@ -31,6 +37,7 @@ public struct HostHistory: Codable, Sendable {
         case usualDays = "usual_days"
         case hostHours = "host_hours"
         case outboundCalibration = "outbound_calibration"
+        case newServiceClientRate = "new_service_client_rate"
     }
 
     /// Fewest training days for a history (one day cannot tell usual from new).
@@ -118,6 +125,12 @@ public struct HostHistory: Codable, Sendable {
             let h = pairHash(t.hosts[Int(pair.0)].description, t.hosts[Int(pair.1)].description)
             hashed[h] = max(hashed[h] ?? 0, counts[p])
         }
+        let services = NewServiceDetector.train(t, usualDays: usual)
+        for s in services.served {
+            let (a, b) = NewServiceDetector.servedKey(s.host, s.port)
+            let h = pairHash(a, b)
+            hashed[h] = max(hashed[h] ?? 0, s.days)
+        }
         let sortedPairs = hashed.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let calibration = TailCalibration.fit(outbound.values.sorted().map { log10(Double(max($0, 1))) })
         var history = HostHistory(trainingDays: days, usualDays: usual, hostHours: hostHours,
@@ -125,6 +138,7 @@ public struct HostHistory: Codable, Sendable {
                                                           fingerprint: Fingerprint(xxh64: 0)),
                                   outboundCalibration: calibration)
         history.pairDays = Dictionary(uniqueKeysWithValues: sortedPairs)
+        history.newServiceClientRate = services.rareClients
         return (history, sortedPairs)
     }
 
@@ -136,86 +150,5 @@ public struct HostHistory: Codable, Sendable {
         for r in 0..<h.pairs.rows { map[UInt64(values[2 * r])] = Int(values[2 * r + 1]) }
         h.pairDays = map
         return h
-    }
-}
-
-/// Trains `HostHistory` (kind `history`) and, when scoring, detects **exfiltration**: an
-/// internal host sending at least `scoring.exfiltration_min_bytes` in a day to one
-/// external peer that is new or rare (a flow on fewer than `usual_days` training days), or
-/// mostly at hours the host is not usually active. The p-value is that day's volume against
-/// the training distribution of bytes per internal → external pair and day. A training
-/// window of fewer than `HostHistory.minimumDays` days is skipped with one log line.
-public struct HostHistoryKind: ModelKind {
-    public static let kindName = "history"
-    public var name: String { Self.kindName }
-    public static let fileName = "history.json"
-    public static let sidecarName = "history-pairs.f64"
-
-    public init() {}
-
-    public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
-        let days = context.data.dataset.days.count
-        guard days >= HostHistory.minimumDays else {
-            context.log("history: skipped: the training window has \(days) day(s); host history (usual peers and hours, exfiltration) needs at least \(HostHistory.minimumDays)")
-            return nil
-        }
-        var (history, pairs) = HostHistory.build(try context.data.table(), days: days)
-        history.pairs = try ModelFile.writeSidecar(pairs.flatMap { [Double($0.0), Double($0.1)] }, rows: pairs.count, columns: 2,
-                                                   folder: context.outputFolder, name: Self.sidecarName)
-        try ModelFile.write(history, to: context.outputFolder + "/" + Self.fileName)
-        return ModelsIndex.Entry(kind: name, file: Self.fileName)
-    }
-
-    public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
-        guard let history = try context.hostHistory() else { return KindScores() }
-        let t = try context.data.table()
-        return KindScores(anomalies: Self.exfiltration(t, history: history, minimumBytes: context.config.scoring.exfiltrationMinimumBytes))
-    }
-
-    struct Transfer {
-        var bytes: UInt64 = 0
-        var first = Int64.max
-        var last = Int64.min
-        var unusualBytes: UInt64 = 0
-        var portBytes: [Int32: UInt64] = [:]
-        var flows = 0
-    }
-
-    static func exfiltration(_ t: FlowTable, history: HostHistory, minimumBytes: Double) -> [AnomalyRecord] {
-        var transfers: [UInt64: Transfer] = [:]
-        for i in 0..<t.count where t.direction[i] == .outbound {
-            let key = UInt64(UInt32(bitPattern: t.source[i])) << 32 | UInt64(UInt32(bitPattern: t.destination[i]))
-            var x = transfers[key] ?? Transfer()
-            x.bytes &+= t.bytes[i]
-            x.first = min(x.first, t.start[i])
-            x.last = max(x.last, t.start[i] + t.duration[i])
-            x.flows += 1
-            if !history.usualHour(t.hosts[Int(t.source[i])].description, HostHistory.hour(t.start[i])) { x.unusualBytes &+= t.bytes[i] }
-            x.portBytes[t.destinationPort[i], default: 0] &+= t.bytes[i]
-            transfers[key] = x
-        }
-        var out: [AnomalyRecord] = []
-        for (key, x) in transfers.sorted(by: { $0.key < $1.key }) where Double(x.bytes) >= minimumBytes {
-            let src = t.hosts[Int(Int32(bitPattern: UInt32(key >> 32)))].description
-            let dst = t.hosts[Int(Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))].description
-            let days = history.days(src, dst)
-            let rare = days < history.usualDays
-            let unusualHours = Double(x.unusualBytes) >= 0.5 * Double(x.bytes)
-            guard rare || unusualHours else { continue }
-            let port = x.portBytes.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key ?? -1
-            let hours = Double(x.last - x.first) / 3_600_000
-            var why: [String] = []
-            why.append(days == 0 ? "a peer it had not used in the \(history.trainingDays) training days"
-                                 : "a peer it used on \(days) of the \(history.trainingDays) training days")
-            if unusualHours { why.append("mostly at hours it is usually idle") }
-            let peer = port >= 0 ? "\(dst):\(port)" : dst
-            let summary = "\(src) sent \(Plain.bytes(Double(x.bytes))) to \(peer) in \(Plain.duration(millis: x.last - x.first)) (\(Plain.clock(x.first))–\(Plain.clock(x.last)) UTC), \(why.joined(separator: ", "))"
-            let l = history.outboundCalibration?.log10PValue(log10(Double(x.bytes))) ?? -3
-            out.append(AnomalyRecord(
-                kind: "exfiltration", entity: src + " -> " + dst, start: x.first, end: x.last, score: Double(x.bytes),
-                evidence: "\(Plain.bytes(Double(x.bytes))) in \(Plain.count(x.flows)) flows over \(formatValue(hours)) h; peer seen on \(days) of \(history.trainingDays) training days; \(formatValue(100 * Double(x.unusualBytes) / Double(max(x.bytes, 1))))% of the bytes at unusual hours",
-                log10P: l, hosts: [src, dst], ports: port >= 0 ? [Int(port)] : [], summary: summary))
-        }
-        return out
     }
 }

@@ -1,4 +1,3 @@
-import FlowFeatures
 import FlowIO
 import Foundation
 

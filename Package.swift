@@ -41,6 +41,9 @@ let package = Package(
         .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
         // Features, k-means, DBSCAN, host graph, ARIMA/SARIMA, anomalies, model files.
         .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // Neural networks in pure Swift: Float32 tensors, Dense/RNN/LSTM/GRU/Conv1d layers with
+        // backpropagation, losses, AdamW, training with early stopping, model files.
+        .target(name: "FlowNeural"),
         // HTML (self-contained) and Markdown reports with SVG charts.
         .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowClean", "FlowModels"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO"]),
         .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
+        .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
         .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),

@@ -40,7 +40,7 @@ let package = Package(
         // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
         .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
         // Features, k-means, DBSCAN, host graph, ARIMA/SARIMA, anomalies, model files.
-        .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        .target(name: "FlowModels", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowNeural"]),
         // Neural networks in pure Swift: Float32 tensors, Dense/RNN/LSTM/GRU/Conv1d layers with
         // backpropagation, losses, AdamW, training with early stopping, model files.
         .target(name: "FlowNeural"),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO"]),
-        .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate"]),
+        .testTarget(name: "FlowModelsTests", dependencies: ["FlowModels", "FlowGenerate", "FlowNeural"]),
         .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
         .testTarget(name: "FlowReportsTests", dependencies: ["FlowReports", "FlowGenerate"], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),

@@ -59,6 +59,8 @@ let package = Package(
         .executableTarget(name: "floe-train", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-score", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-report", dependencies: ["FlowCommands"]),
+        // Development tool of scripts/bench/neural.sh (FlowNeural training and inference timing).
+        .executableTarget(name: "floe-neural-bench", dependencies: ["FlowNeural"]),
 
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),

@@ -27,24 +27,26 @@ public final class GRU: Layer {
         let gates = Tensor(zeros: [batch, steps, 4 * h])
         let y = Tensor(zeros: [batch, steps, h])
         let zh = Tensor(zeros: [w])
+        Kernels.withTransposed(recurrentWeight.value.data, w, h) { wht in
         for b in 0..<batch {
             for t in 0..<steps {
                 let row = b * steps + t
                 let a = zx.data + row * w
                 Kernels.axpy(1, inputBias.value.data, a, w)
                 zh.assign(recurrentBias.value)
-                if t > 0 { Kernels.matmulTransposed(y.data + (row - 1) * h, recurrentWeight.value.data, zh.data, rows: 1, inner: h, outputs: w, accumulate: true) }
+                if t > 0 { Kernels.rowTimesTransposed(y.data + (row - 1) * h, wht, zh.data, inner: h, outputs: w) }
                 let g = gates.data + row * 4 * h, hr = y.data + row * h
                 for j in 0..<h {
                     let r = Kernels.sigmoid(a[j] + zh.data[j])
                     let u = Kernels.sigmoid(a[h + j] + zh.data[h + j])
                     let hn = zh.data[2 * h + j]
-                    let n = tanhf(a[2 * h + j] + r * hn)
+                    let n = Kernels.tanh(a[2 * h + j] + r * hn)
                     let previous: Float = t > 0 ? hr[j - h] : 0
                     g[j] = r; g[h + j] = u; g[2 * h + j] = n; g[3 * h + j] = hn
                     hr[j] = (1 - u) * n + u * previous
                 }
             }
+        }
         }
         input = x; self.gates = gates; output = y
         return y

@@ -23,23 +23,25 @@ public final class LSTM: Layer {
         let z = Recurrent.inputProjection(x, inputWeight.value, width: w)  // becomes the activated gates
         let c = Tensor(zeros: [batch, steps, h])
         let y = Tensor(zeros: [batch, steps, h])
+        Kernels.withTransposed(recurrentWeight.value.data, w, h) { wht in
         for b in 0..<batch {
             for t in 0..<steps {
                 let row = b * steps + t
                 let g = z.data + row * w
                 Kernels.axpy(1, bias.value.data, g, w)
-                if t > 0 { Kernels.matmulTransposed(y.data + (row - 1) * h, recurrentWeight.value.data, g, rows: 1, inner: h, outputs: w, accumulate: true) }
+                if t > 0 { Kernels.rowTimesTransposed(y.data + (row - 1) * h, wht, g, inner: h, outputs: w) }
                 let cr = c.data + row * h, hr = y.data + row * h
                 for j in 0..<h {
                     let ig = Kernels.sigmoid(g[j]), fg = Kernels.sigmoid(g[h + j])
-                    let gg = tanhf(g[2 * h + j]), og = Kernels.sigmoid(g[3 * h + j])
+                    let gg = Kernels.tanh(g[2 * h + j]), og = Kernels.sigmoid(g[3 * h + j])
                     g[j] = ig; g[h + j] = fg; g[2 * h + j] = gg; g[3 * h + j] = og
                     let previous: Float = t > 0 ? cr[j - h] : 0
                     let cell = fg * previous + ig * gg
                     cr[j] = cell
-                    hr[j] = og * tanhf(cell)
+                    hr[j] = og * Kernels.tanh(cell)
                 }
             }
+        }
         }
         input = x; gates = z; cells = c; output = y
         return y
@@ -60,7 +62,7 @@ public final class LSTM: Layer {
                 let cr = c.data + row * h, dyr = dy.data + row * h
                 for j in 0..<h {
                     let ig = g[j], fg = g[h + j], gg = g[2 * h + j], og = g[3 * h + j]
-                    let tc = tanhf(cr[j])
+                    let tc = Kernels.tanh(cr[j])
                     let dhj = dyr[j] + dh.data[j]
                     let dcj = dhj * og * (1 - tc * tc) + dc.data[j]
                     let previous: Float = t > 0 ? cr[j - h] : 0

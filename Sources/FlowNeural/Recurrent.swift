@@ -55,13 +55,15 @@ public final class SimpleRNN: Layer {
         let (batch, steps, _) = x.btf
         let h = hidden
         let y = Recurrent.inputProjection(x, inputWeight.value, width: h)
+        Kernels.withTransposed(recurrentWeight.value.data, h, h) { wht in
         for b in 0..<batch {
             for t in 0..<steps {
                 let row = y.data + (b * steps + t) * h
                 Kernels.axpy(1, bias.value.data, row, h)
-                if t > 0 { Kernels.matmulTransposed(row - h, recurrentWeight.value.data, row, rows: 1, inner: h, outputs: h, accumulate: true) }
-                for j in 0..<h { row[j] = tanhf(row[j]) }
+                if t > 0 { Kernels.rowTimesTransposed(row - h, wht, row, inner: h, outputs: h) }
+                for j in 0..<h { row[j] = Kernels.tanh(row[j]) }
             }
+        }
         }
         input = x
         output = y

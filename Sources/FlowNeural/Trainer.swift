@@ -73,6 +73,8 @@ public struct TrainingHistory: Codable, Equatable, Sendable {
     public var bestEpoch = 0
     public var stoppedEarly = false
 
+    public init() {}
+
     enum CodingKeys: String, CodingKey {
         case trainingLoss = "training_loss"
         case validationLoss = "validation_loss"

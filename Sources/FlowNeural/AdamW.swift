@@ -1,3 +1,5 @@
+import Foundation
+
 /// Adam with decoupled weight decay (Loshchilov & Hutter, "AdamW"; the update of
 /// `torch.optim.AdamW`): θ ← θ − lr·λ·θ (weights only, see `Parameter.decays`), then
 /// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr·m̂/(√v̂ + ε) with bias-corrected m̂, v̂.
@@ -53,9 +55,3 @@ public enum GradientClipping {
         return norm
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// max(0, x).
 public final class ReLU: Layer {
     private var input: Tensor?
@@ -77,9 +79,3 @@ public final class Dropout: Layer {
         return dx
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Gated recurrent unit over a sequence, PyTorch's formulation (gates r, z, n; input and
 /// hidden biases): r = σ(Wᵢᵣx + bᵢᵣ + Wₕᵣh + bₕᵣ), u = σ(Wᵢᵤx + bᵢᵤ + Wₕᵤh + bₕᵤ),
 /// n = tanh(Wᵢₙx + bᵢₙ + r·(Wₕₙh + bₕₙ)), hₜ = (1 − u)·n + u·hₜ₋₁, h₀ = 0.
@@ -14,8 +16,7 @@ public final class GRU: Layer {
     init(inputs: Int, hidden: Int, values: [Tensor]) {
         self.inputs = inputs
         self.hidden = hidden
-        inputWeight = Parameter(name: "weight_ih", value: values[0], decays: true)
-        recurrentWeight = Parameter(name: "weight_hh", value: values[1], decays: true)
+        (inputWeight, recurrentWeight) = Recurrent.weights(values)
         inputBias = Parameter(name: "bias_ih", value: values[2], decays: false)
         recurrentBias = Parameter(name: "bias_hh", value: values[3], decays: false)
     }
@@ -76,19 +77,10 @@ public final class GRU: Layer {
                     dh.data[j] = dhj * u
                 }
                 Kernels.axpy(1, dzh.data, recurrentBias.gradient.data, w)
-                if t > 0 {
-                    Kernels.outerAccumulate(dzh.data, y.data + (row - 1) * h, recurrentWeight.gradient.data, rows: 1, outputs: w, inner: h)
-                    Kernels.matmulAccumulate(dzh.data, recurrentWeight.value.data, dh.data, rows: 1, outputs: w, inner: h)
-                }
+                if t > 0 { Recurrent.stepBackward(dzh.data, previous: y.data + (row - 1) * h, recurrentWeight, into: dh.data, width: w, hidden: h) }
             }
         }
         Recurrent.biasBackward(dzx.data, rows: batch * steps, width: w, into: inputBias.gradient)
         return Recurrent.inputBackward(dzx, x, inputWeight, width: w)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The dense kernels every layer is built from, on raw row-major buffers. Inner loops run
 /// over contiguous memory so the compiler vectorises them (SIMD in release builds).
 enum Kernels {
@@ -148,9 +150,3 @@ enum Kernels {
         return e / (1 + e)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Long short-term memory over a sequence (gate order i, f, g, o as PyTorch; one bias):
 /// z = Wₓxₜ + Wₕhₜ₋₁ + b; i, f, o = σ(·), g = tanh(·); cₜ = f·cₜ₋₁ + i·g; hₜ = o·tanh(cₜ);
 /// h₀ = c₀ = 0. [batch, time, inputs] → [batch, time, hidden] (every hₜ).
@@ -12,8 +14,7 @@ public final class LSTM: Layer {
     init(inputs: Int, hidden: Int, values: [Tensor]) {
         self.inputs = inputs
         self.hidden = hidden
-        inputWeight = Parameter(name: "weight_ih", value: values[0], decays: true)
-        recurrentWeight = Parameter(name: "weight_hh", value: values[1], decays: true)
+        (inputWeight, recurrentWeight) = Recurrent.weights(values)
         bias = Parameter(name: "bias", value: values[2], decays: false)
     }
 
@@ -73,19 +74,10 @@ public final class LSTM: Layer {
                     dc.data[j] = dcj * fg
                 }
                 dh.fill(0)
-                if t > 0 {
-                    Kernels.outerAccumulate(d, y.data + (row - 1) * h, recurrentWeight.gradient.data, rows: 1, outputs: w, inner: h)
-                    Kernels.matmulAccumulate(d, recurrentWeight.value.data, dh.data, rows: 1, outputs: w, inner: h)
-                }
+                if t > 0 { Recurrent.stepBackward(d, previous: y.data + (row - 1) * h, recurrentWeight, into: dh.data, width: w, hidden: h) }
             }
         }
         Recurrent.biasBackward(dz.data, rows: batch * steps, width: w, into: bias.gradient)
         return Recurrent.inputBackward(dz, x, inputWeight, width: w)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A training objective: the mean of per-term losses, and its gradient with respect to the
 /// prediction. `evaluate` divides by an explicit `divisor` (the number of terms of the
 /// whole batch) so shards of a batch on different threads add up to the batch's mean.
@@ -105,9 +107,3 @@ public struct SoftmaxCrossEntropy: Loss {
         return (sum / Double(divisor), g)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

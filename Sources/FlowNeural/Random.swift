@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, well-mixed 64-bit generator.
 /// Every random choice of FlowNeural (initial weights, shuffles, dropout masks) comes from
 /// one of these seeded from the model's seed, so a seed fixes every bit of a training run.
@@ -54,9 +56,3 @@ public struct SplitMix64: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parts LSTM, GRU and the plain RNN share: input weights Wₓ [gates·hidden, inputs],
 /// recurrent weights Wₕ [gates·hidden, hidden], the input projection of every time step
 /// computed in one product before the time loop, and PyTorch's initialisation
@@ -9,6 +11,11 @@ enum Recurrent {
                       Initialiser.uniform([gates * hidden, hidden], bound: bound, &random)]
         for _ in 0..<biases { values.append(Initialiser.uniform([gates * hidden], bound: bound, &random)) }
         return values
+    }
+
+    /// The input and recurrent weight parameters from `values[0]`, `values[1]`.
+    static func weights(_ values: [Tensor]) -> (Parameter, Parameter) {
+        (Parameter(name: "weight_ih", value: values[0], decays: true), Parameter(name: "weight_hh", value: values[1], decays: true))
     }
 
     /// x·Wₓᵀ for every (batch, time) row: [batch·time, gates·hidden].
@@ -26,6 +33,15 @@ enum Recurrent {
         Kernels.outerAccumulate(dz.data, x.data, wx.gradient.data, rows: b * t, outputs: width, inner: f)
         Kernels.matmulAccumulate(dz.data, wx.value.data, dx.data, rows: b * t, outputs: width, inner: f)
         return dx
+    }
+
+    /// One step back through the recurrent product: dWₕ += dz ⊗ hₜ₋₁ and dh += Wₕᵀ·dz
+    /// (dz: the `width` pre-activation gradients of the step, previous: hₜ₋₁).
+    @inline(__always)
+    static func stepBackward(_ dz: UnsafePointer<Float>, previous: UnsafePointer<Float>, _ wh: Parameter,
+                             into dh: UnsafeMutablePointer<Float>, width: Int, hidden: Int) {
+        Kernels.outerAccumulate(dz, previous, wh.gradient.data, rows: 1, outputs: width, inner: hidden)
+        Kernels.matmulAccumulate(dz, wh.value.data, dh, rows: 1, outputs: width, inner: hidden)
     }
 
     /// db += Σ over rows of dZ.
@@ -46,8 +62,7 @@ public final class SimpleRNN: Layer {
     init(inputs: Int, hidden: Int, values: [Tensor]) {
         self.inputs = inputs
         self.hidden = hidden
-        inputWeight = Parameter(name: "weight_ih", value: values[0], decays: true)
-        recurrentWeight = Parameter(name: "weight_hh", value: values[1], decays: true)
+        (inputWeight, recurrentWeight) = Recurrent.weights(values)
         bias = Parameter(name: "bias", value: values[2], decays: false)
     }
 
@@ -86,19 +101,10 @@ public final class SimpleRNN: Layer {
                     d[j] = (dy.data[r + j] + dhNext.data[j]) * (1 - hj * hj)
                 }
                 dhNext.fill(0)
-                if t > 0 {
-                    Kernels.outerAccumulate(d, y.data + r - h, recurrentWeight.gradient.data, rows: 1, outputs: h, inner: h)
-                    Kernels.matmulAccumulate(d, recurrentWeight.value.data, dhNext.data, rows: 1, outputs: h, inner: h)
-                }
+                if t > 0 { Recurrent.stepBackward(d, previous: y.data + r - h, recurrentWeight, into: dhNext.data, width: h, hidden: h) }
             }
         }
         Recurrent.biasBackward(dz.data, rows: batch * steps, width: h, into: bias.gradient)
         return Recurrent.inputBackward(dz, x, inputWeight, width: h)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

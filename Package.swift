@@ -54,8 +54,8 @@ let package = Package(
         .target(name: "FlowGraph", dependencies: ["FlowCore", "FlowFeatures"]),
         // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
         .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowFeatures"]),
-        // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA, volume detector.
-        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
+        // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
+        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection", "FlowNeural"]),
         // report-feed.json: its document and what prepares it (PCA, cluster names, graph, series).
         .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.
@@ -63,6 +63,9 @@ let package = Package(
             "FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection",
             "FlowTimeSeries", "FlowReportFeed", "Yams",
         ]),
+        // Neural networks in pure Swift: Float32 tensors, Dense/RNN/LSTM/GRU/Conv1d layers with
+        // backpropagation, losses, AdamW, training with early stopping, model files.
+        .target(name: "FlowNeural"),
         // HTML (self-contained) and Markdown reports with SVG charts.
         .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
@@ -81,6 +84,8 @@ let package = Package(
         .executableTarget(name: "floe-report", dependencies: ["FlowCommands"]),
         // Developer tools (peer checks, quality scripts, benchmarks), kept out of the stages.
         .executableTarget(name: "floe-dev", dependencies: ["FlowCommands"]),
+        // Development tool of scripts/bench/neural.sh (FlowNeural training and inference timing).
+        .executableTarget(name: "floe-neural-bench", dependencies: ["FlowNeural"]),
 
         // Helpers every test target shares: temporary folders, fixture paths, batch rows.
         .target(name: "FlowTestSupport", dependencies: ["FlowCore"], path: "Tests/FlowTestSupport"),
@@ -92,8 +97,9 @@ let package = Package(
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowModelsTests", dependencies: [
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels", "FlowGenerate", "FlowTestSupport",
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels", "FlowNeural", "FlowGenerate", "FlowTestSupport",
         ]),
+        .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
         .testTarget(name: "FlowReportsTests", dependencies: [
             "FlowReports", "FlowGenerate", "FlowClean", "FlowDetection", "FlowReportFeed", "FlowModels", "FlowTestSupport",
         ], exclude: ["Golden"]),
@@ -119,7 +125,8 @@ for target in package.targets where target.type == .regular || target.type == .e
 // out there, as in release. Release builds are untouched; the other modules stay -Onone
 // for the debugger.
 let optimisedInDebug: Set<String> = [
-    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowModels",
+    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowNeural",
+    "FlowModels",
 ]
 for target in package.targets where optimisedInDebug.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"], .when(configuration: .debug))]

@@ -27,6 +27,9 @@ public struct SeriesForecastModel: Sendable, Codable {
     public var trainingObservations: Int
     /// Training points left out of the ARIMA fit as outliers.
     public var outliersRemoved: Int
+    /// The LSTM/GRU forecaster of the remainder when it scores the series instead of the
+    /// ARIMA (`forecaster: lstm | gru`, or `auto`'s pick); absent for ARIMA.
+    public var neural: NeuralRemainderModel? = nil
 
     enum CodingKeys: String, CodingKey {
         case series, transform, baseline, arima, candidates, fingerprint
@@ -36,6 +39,7 @@ public struct SeriesForecastModel: Sendable, Codable {
         case busyLevel = "busy_level"
         case trainingObservations = "training_observations"
         case outliersRemoved = "outliers_removed"
+        case neural
     }
 
     /// Fits the model of one series on the grid from `startMillis`.
@@ -81,16 +85,23 @@ public struct SeriesForecastModel: Sendable, Codable {
         for i in cleaned.indices where i >= arima.order.differencingStates && cleaned[i].isFinite && predictions[i].isFinite {
             residuals.append(cleaned[i] - predictions[i])
         }
-        var residualScale = 1.4826 * median(residuals.map(abs))
-        if !(residualScale.isFinite && residualScale > 0) { residualScale = max(arima.coefficients.variance.squareRoot(), 1e-9) }
-        let sortedTail = residuals.map { abs($0) / residualScale }.sorted()
-        let tail = sortedTail.isEmpty ? 0 : sortedTail[min(sortedTail.count - 1, Int(Double(sortedTail.count) * (1 - 1.0 / 2000)))]
+        let (residualScale, tail) = residualStatistics(residuals, fallback: arima.coefficients.variance.squareRoot())
         let sortedValues = values.filter { $0.isFinite }.sorted()
         let level = sortedValues.isEmpty ? 0 : sortedValues[min(sortedValues.count - 1, sortedValues.count * 9 / 10)]
         return SeriesForecastModel(series: name, transform: config.transform, baseline: baseline, arima: arima, scale: scale,
                                    residualScale: residualScale, tailThreshold: tail, busyLevel: level.isFinite ? level : 0,
                                    candidates: candidates, fingerprint: Self.fingerprint(values),
                                    trainingObservations: observed, outliersRemoved: removed)
+    }
+
+    /// (1.4826 · MAD of the one-step residuals, else `fallback`; the (1 − 1/2000) quantile
+    /// of |residual| / that scale).
+    static func residualStatistics(_ residuals: [Double], fallback: Double) -> (scale: Double, tail: Double) {
+        var residualScale = 1.4826 * median(residuals.map(abs))
+        if !(residualScale.isFinite && residualScale > 0) { residualScale = max(fallback, 1e-9) }
+        let sortedTail = residuals.map { abs($0) / residualScale }.sorted()
+        let tail = sortedTail.isEmpty ? 0 : sortedTail[min(sortedTail.count - 1, Int(Double(sortedTail.count) * (1 - 1.0 / 2000)))]
+        return (residualScale, tail)
     }
 
     /// The slot-of-day spread of `raw`: 1.4826 × the median absolute remainder of the slot

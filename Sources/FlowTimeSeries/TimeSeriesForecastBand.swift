@@ -52,7 +52,7 @@ extension TimeSeriesScorer {
                                     lower: [Double](repeating: .nan, count: n), upper: [Double](repeating: .nan, count: n),
                                     level: file.modelConfig.level, model: nil)
             if let scores = scored[name], let model = file.models.first(where: { $0.series == name }) {
-                band.model = model.baseline.kind.rawValue + " + " + model.arima.order.description
+                band.model = model.baseline.kind.rawValue + " + " + model.forecasterLabel
                 for s in scores where s.index >= from && s.index - from < n {
                     let i = s.index - from
                     band.expected[i] = s.expected

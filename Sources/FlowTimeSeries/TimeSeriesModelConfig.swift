@@ -37,6 +37,20 @@ public struct TimeSeriesModelConfig: Sendable, Equatable, Codable {
     public var mergeGap: Int
     public var maxCensored: Int
     public var minimumChange: Double
+    /// The forecaster of the remainder: `arima` (nil), `lstm`, `gru` or `auto` (back-test picks).
+    public var forecaster: ForecasterChoice?
+    /// Per-series forecaster, over `forecaster` (`{"total.bytes": "lstm"}`).
+    public var forecasters: [String: ForecasterChoice]?
+    /// Settings of the LSTM/GRU forecasters (nil = defaults).
+    public var neural: NeuralForecastConfig?
+    /// Days held out at the end of the training window for the back-test (nil = 7; at most
+    /// a quarter of the window; 0 = no back-test).
+    public var backtestDays: Int?
+
+    /// The forecaster of `series`.
+    public func forecaster(for series: String) -> ForecasterChoice {
+        forecasters?[series] ?? forecaster ?? .arima
+    }
 
     public init(series: [String] = [], transform: Transform = .log1p, baseline: SeasonalBaseline.Kind = .profile,
                 order: ARIMAOrder? = nil, auto: AutoARIMAOptions = AutoARIMAOptions(), arimaWindow: Int = 4_320,
@@ -72,6 +86,8 @@ public struct TimeSeriesModelConfig: Sendable, Equatable, Codable {
         if maxCensored < 0 { throw bad("max_censored", "\(maxCensored)", "must be ≥ 0") }
         if !(minimumChange >= 0) { throw bad("minimum_change", "\(minimumChange)", "must be ≥ 0") }
         try order?.validate()
+        try neural?.validate()
+        if let d = backtestDays, d < 0 { throw bad("backtest_days", "\(d)", "must be ≥ 0 (0 = no back-test)") }
     }
 
     package enum CodingKeys: String, CodingKey, CaseIterable {
@@ -84,6 +100,8 @@ public struct TimeSeriesModelConfig: Sendable, Equatable, Codable {
         case mergeGap = "merge_gap"
         case maxCensored = "max_censored"
         case minimumChange = "minimum_change"
+        case forecaster, forecasters, neural
+        case backtestDays = "backtest_days"
     }
 }
 

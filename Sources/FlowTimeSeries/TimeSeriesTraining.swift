@@ -7,26 +7,7 @@ public enum TimeSeriesTrainer {
     /// Trains one model per series of `set` (those named in `config.series`, or all).
     /// Series that cannot be modelled (constant, too short) are listed as skipped.
     public static func train(set: SeriesSet, seriesConfig: SeriesConfig, config: TimeSeriesModelConfig) throws -> TimeSeriesModelFile {
-        try config.validate()
-        let names = config.series.isEmpty ? set.names : config.series
-        var models: [SeriesForecastModel] = []
-        var skipped: [TimeSeriesModelFile.Skipped] = []
-        for name in names {
-            guard let values = set[name] else {
-                skipped.append(.init(series: name, reason: "no such series in the aggregated data"))
-                continue
-            }
-            do {
-                models.append(try SeriesForecastModel.train(name: name, values: values, startMillis: set.startMillis,
-                                                            bucketMillis: set.bucketMillis, config: config))
-            } catch {
-                skipped.append(.init(series: name, reason: "\(error)"))
-            }
-        }
-        let window = TimeSeriesModelFile.Window(startMillis: set.startMillis,
-                                                endMillis: set.startMillis + Int64(set.count) * set.bucketMillis)
-        return TimeSeriesModelFile(bucketMillis: set.bucketMillis, training: window, seriesConfig: seriesConfig,
-                                   modelConfig: config, models: models, skipped: skipped)
+        try trainWithBacktest(set: set, seriesConfig: seriesConfig, config: config).file
     }
 
     /// Aggregates `dataset` over the training window and trains (floe-train's call).

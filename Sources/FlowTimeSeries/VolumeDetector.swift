@@ -62,7 +62,7 @@ public enum VolumeDetector {
         scores.reserveCapacity(max(0, x.count - scoreFrom))
         var censoredRun = 0
         var previousUp = true
-        _ = model.arima.oneStepPredictions(remainder) { t, prediction, variance in
+        _ = model.oneStepPredictions(remainder, startMillis: startMillis, bucketMillis: bucketMillis) { t, prediction, variance in
             let sd = max(variance, 0).squareRoot()
             let expectedT = base[t] + spread[t] * prediction
             let deviation = remainder[t] - prediction
@@ -79,7 +79,7 @@ public enum VolumeDetector {
             // a spike the filter had followed is not reported as a drop.
             let seasonal = max(0, transform.invert(base[t]))
             let belowSeason = deviation > 0 || (seasonal - observed) / max(seasonal, model.busyLevel, 1) >= config.minimumChange
-            let eligible = t >= model.arima.order.differencingStates && x[t].isFinite && expectedT.isFinite &&
+            let eligible = t >= model.warmup && x[t].isFinite && expectedT.isFinite &&
                 relative >= config.minimumChange && belowSeason
             let strong = eligible && abs(intervalZ) > z && abs(robustZ) > threshold
             let flagged = eligible && abs(intervalZ) > factor * z && abs(robustZ) > factor * threshold

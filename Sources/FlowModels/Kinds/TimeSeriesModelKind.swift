@@ -110,6 +110,8 @@ public struct TimeSeriesModelKind: ModelKind {
     public static let kindName = "timeseries"
     public var name: String { Self.kindName }
     public static let fileName = "timeseries.json"
+    /// The back-test of the forecasters (`TimeSeriesBacktest`), beside the model file.
+    public static let backtestFileName = "backtest.json"
     /// Fewest buckets a training range must give (SeriesForecastModel needs 100 observed).
     public static let minimumBuckets = 120
     /// The report feed's series and the aggregated series behind them.
@@ -143,9 +145,10 @@ public struct TimeSeriesModelKind: ModelKind {
             section.series.bucketSeconds = bucket
         }
         let file: TimeSeriesModelFile
+        let backtest: TimeSeriesBacktest?
         do {
-            file = try TimeSeriesTrainer.train(dataset: context.data.dataset.root, startMillis: start, endMillis: end,
-                                               seriesConfig: section.series, config: section.model)
+            (file, backtest) = try TimeSeriesTrainer.trainWithBacktest(dataset: context.data.dataset.root, startMillis: start,
+                                                                       endMillis: end, seriesConfig: section.series, config: section.model)
         } catch {
             context.log("timeseries: skipped: \(error)")
             return nil
@@ -157,7 +160,15 @@ public struct TimeSeriesModelKind: ModelKind {
         }
         for s in file.skipped { context.log("timeseries: series \(s.series) not modelled: \(s.reason)") }
         for m in file.models {
-            context.log("timeseries: \(m.series): \(m.baseline.kind.rawValue) baseline + \(m.arima.order.description) on \(m.trainingObservations) buckets")
+            context.log("timeseries: \(m.series): \(m.baseline.kind.rawValue) baseline + \(m.forecasterLabel) on \(m.trainingObservations) buckets")
+        }
+        if let backtest {
+            try writeAtomically(path: context.outputFolder + "/" + Self.backtestFileName, bytes: try backtest.jsonBytes())
+            for r in backtest.rows {
+                context.log("timeseries: back-test \(r.series) \(r.model): MASE \(r.mase.map { String(format: "%.3f", $0) } ?? "-"), coverage \(r.coverage.map { String(format: "%.2f", $0) } ?? "-")\(r.chosen ? " (chosen)" : "")\(r.error.map { ": " + $0 } ?? "")")
+            }
+        } else {
+            context.log("timeseries: no back-test (the training range is shorter than 4 days or backtest_days is 0)")
         }
         try writeAtomically(path: context.outputFolder + "/" + Self.fileName, bytes: try file.jsonBytes())
         return ModelsIndex.Entry(kind: name, file: Self.fileName)

@@ -71,6 +71,7 @@ public final class GroupPublisher<Tag>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if let failure { throw failure }
+        defer { published.removeAll() }
         return published
     }
 

@@ -51,6 +51,14 @@ final class ChunkPipe: @unchecked Sendable {
         return cancelled ? nil : free.removeLast()
     }
 
+    /// A free buffer if there is one, without waiting (for a producer on the consumer's
+    /// own thread, which would wait forever); nil when none is free or after cancelling.
+    func takeFreeSlotIfAny() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled || free.isEmpty ? nil : free.removeLast()
+    }
+
     var isCancelled: Bool {
         condition.lock()
         defer { condition.unlock() }

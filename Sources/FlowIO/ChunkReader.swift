@@ -51,6 +51,10 @@ public struct Chunk: ~Copyable, @unchecked Sendable {
 /// Every chunk but the last is exactly `chunkSize` bytes. A source error is thrown by
 /// `next()` after all chunks read before it. Dropping the reader (or `cancel()`) stops the
 /// thread and waits for it; chunks still held stay valid until released.
+///
+/// `onCallingThread: true` reads on the consumer's thread instead, inside `next()`: the
+/// same chunks in the same order, without a thread. For small inputs ingested several at
+/// a time, where the thread's start and hand-offs cost more than the overlap gains.
 public final class ChunkReader {
     /// What is known once the source has been read to its end.
     public struct Summary: Sendable, Equatable {
@@ -69,16 +73,24 @@ public final class ChunkReader {
     public let chunkCount: Int
     private let pipe: ChunkPipe
     private var cancelled = false
+    /// The source and position when reading on the calling thread (nil with a thread).
+    private var inline: InlineProducer?
 
-    /// Starts reading `source` on a new thread. The source must not be used elsewhere any
-    /// more. `chunkCount` (at least 2) bounds the buffers in flight, including those held by
-    /// the consumer.
+    /// Starts reading `source` on a new thread, or (`onCallingThread`) prepares to read it
+    /// in `next()`. The source must not be used elsewhere any more. `chunkCount` (at least
+    /// 2) bounds the buffers in flight, including those held by the consumer.
     public init(source: ByteSource,
                 chunkSize: Int = ChunkReader.defaultChunkSize,
-                chunkCount: Int = ChunkReader.defaultChunkCount) {
+                chunkCount: Int = ChunkReader.defaultChunkCount,
+                onCallingThread: Bool = false) {
         self.chunkSize = max(1, chunkSize)
         self.chunkCount = max(2, chunkCount)
         pipe = ChunkPipe(chunkSize: self.chunkSize, chunkCount: self.chunkCount)
+        if onCallingThread {
+            inline = InlineProducer(source: source)
+            pipe.producerExited()
+            return
+        }
         let handOver = SourceHandOver(source)
         let pipe = self.pipe
         let thread = Thread {
@@ -89,11 +101,12 @@ public final class ChunkReader {
         thread.start()
     }
 
-    /// Starts reading an opened input's content.
+    /// Starts reading an opened input's content (see `init(source:…)`).
     public convenience init(input: OpenedInput,
                             chunkSize: Int = ChunkReader.defaultChunkSize,
-                            chunkCount: Int = ChunkReader.defaultChunkCount) {
-        self.init(source: input.source, chunkSize: chunkSize, chunkCount: chunkCount)
+                            chunkCount: Int = ChunkReader.defaultChunkCount,
+                            onCallingThread: Bool = false) {
+        self.init(source: input.source, chunkSize: chunkSize, chunkCount: chunkCount, onCallingThread: onCallingThread)
     }
 
     deinit {
@@ -104,6 +117,9 @@ public final class ChunkReader {
     /// (after the chunks that preceded it), and `allChunksHeld` instead of waiting forever
     /// when the consumer holds every buffer.
     public func next() throws -> Chunk? {
+        if let inline, !inline.ended, !cancelled, let slot = pipe.takeFreeSlotIfAny() {
+            inline.ended = !Self.fill(slot: slot, from: inline.source, into: pipe, position: &inline.position)
+        }
         guard let filled = try pipe.takeReady() else { return nil }
         return Chunk(pipe: pipe, filled: filled)
     }
@@ -119,47 +135,69 @@ public final class ChunkReader {
         pipe.cancelAndWait()
     }
 
-    private static func produce(source: ByteSource, into pipe: ChunkPipe) {
+    /// Where the next chunk starts in the stream.
+    struct Position {
         var index = 0
         var offset: Int64 = 0
+    }
+
+    private static func produce(source: ByteSource, into pipe: ChunkPipe) {
+        var position = Position()
         while let slot = pipe.takeFreeSlot() {
-            let buffer = pipe.buffers[slot]
-            var filled = 0
-            var failure: (any Error)?
-            var atEnd = false
-            while filled < buffer.count {
-                do {
-                    let got = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                    if got == 0 {
-                        atEnd = true
-                        break
-                    }
-                    filled += got
-                } catch {
-                    failure = error
-                    break
-                }
-                if pipe.isCancelled { break }
-            }
-            if filled > 0 {
-                pipe.publish(.init(slot: slot, count: filled, index: index, offset: offset,
-                                   rawBytesConsumed: source.rawBytesConsumed))
-                index += 1
-                offset += Int64(filled)
-            } else {
-                pipe.returnUnused(slot: slot)
-            }
-            if let failure {
-                pipe.finish(.failed(failure))
-                return
-            }
-            if atEnd {
-                pipe.finish(.finished(Summary(fingerprint: source.rawFingerprint,
-                                              rawBytes: source.rawBytesConsumed, contentBytes: offset)))
-                return
-            }
+            if !fill(slot: slot, from: source, into: pipe, position: &position) { return }
         }
     }
+
+    /// Reads into buffer `slot` until it is full or the stream ends, and publishes it (an
+    /// empty one goes back unused). Returns false once the stream has ended or failed (the
+    /// pipe is then finished).
+    private static func fill(slot: Int, from source: ByteSource, into pipe: ChunkPipe, position: inout Position) -> Bool {
+        let buffer = pipe.buffers[slot]
+        var filled = 0
+        var failure: (any Error)?
+        var atEnd = false
+        while filled < buffer.count {
+            do {
+                let got = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                if got == 0 {
+                    atEnd = true
+                    break
+                }
+                filled += got
+            } catch {
+                failure = error
+                break
+            }
+            if pipe.isCancelled { break }
+        }
+        if filled > 0 {
+            pipe.publish(.init(slot: slot, count: filled, index: position.index, offset: position.offset,
+                               rawBytesConsumed: source.rawBytesConsumed))
+            position.index += 1
+            position.offset += Int64(filled)
+        } else {
+            pipe.returnUnused(slot: slot)
+        }
+        if let failure {
+            pipe.finish(.failed(failure))
+            return false
+        }
+        if atEnd {
+            pipe.finish(.finished(Summary(fingerprint: source.rawFingerprint,
+                                          rawBytes: source.rawBytesConsumed, contentBytes: position.offset)))
+            return false
+        }
+        return true
+    }
+}
+
+/// The source of a `ChunkReader` that reads on its consumer's thread, and how far it got.
+private final class InlineProducer {
+    let source: ByteSource
+    var position = ChunkReader.Position()
+    var ended = false
+
+    init(source: ByteSource) { self.source = source }
 }
 
 /// Moves a source to the producer thread. After `take()` the consumer side holds no

@@ -1,4 +1,3 @@
-import CZlib
 
 /// Decompresses a gzip file (RFC 1952) as it is read, with bounded buffers.
 ///
@@ -11,8 +10,10 @@ import CZlib
 ///   (block padding, as written by tape and some copy tools); any other byte there is
 ///   `gzipTrailingData`. A file of zero bytes is an empty stream; an empty member is fine.
 ///
-/// The deflate data is inflated raw (zlib windowBits -15) straight into the caller's
-/// buffer, in slices of at most `inflateSliceSize` so the CRC-32 runs over cache-warm bytes.
+/// The deflate data is inflated raw straight into the caller's buffer, in slices of at most
+/// `inflateSliceSize` so the CRC-32 runs over cache-warm bytes, by ISA-L's igzip when it
+/// can be loaded at run time, else by zlib (`GzipInflater`); headers and trailers are
+/// checked here either way.
 public final class GzipByteSource: ByteSource {
     /// Bytes of compressed input buffered per read of the raw source.
     public static let inputBufferSize = 256 * 1024
@@ -31,8 +32,10 @@ public final class GzipByteSource: ByteSource {
     }
 
     public let path: String
+    /// The decoder in use (ISA-L only when it was asked for and loads).
+    public let inflater: GzipInflater
     private let raw: ByteSource
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let decoder: DeflateDecoder
     private let input: UnsafeMutableRawBufferPointer
     /// Unconsumed input is `input[inputStart..<inputEnd]`.
     private var inputStart = 0
@@ -44,7 +47,6 @@ public final class GzipByteSource: ByteSource {
     private var state = State.betweenMembers
     private var header = GzipHeaderParser()
     private var memberOffset: Int64 = 0
-    private var memberCRC: uLong = 0
     private var memberLength: UInt32 = 0
     private var trailer: UInt64 = 0
     private var trailerCount = 0
@@ -52,24 +54,26 @@ public final class GzipByteSource: ByteSource {
     public private(set) var membersRead = 0
 
     /// Wraps `raw`, which must deliver the gzip file from its first byte. `path` names the
-    /// file in errors.
-    public init(raw: ByteSource, path: String) throws {
+    /// file in errors. `inflater` picks the decoder (ISA-L falls back to zlib when it
+    /// cannot be loaded).
+    public init(raw: ByteSource, path: String, inflater: GzipInflater = .preferred) throws {
         self.raw = raw
         self.path = path
-        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        guard floe_inflateInit2(stream, -15) == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw FlowIOError.readFailed(path: path, reason: "zlib inflateInit2 failed (out of memory?)")
+        if inflater == .isal, let library = IsalLibrary.shared {
+            decoder = IsalDeflateDecoder(library: library)
+            self.inflater = .isal
+        } else {
+            do {
+                decoder = try ZlibDeflateDecoder()
+            } catch {
+                throw FlowIOError.readFailed(path: path, reason: "zlib inflateInit2 failed (out of memory?)")
+            }
+            self.inflater = .zlib
         }
         input = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.inputBufferSize, alignment: 64)
     }
 
     deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
         input.deallocate()
     }
 
@@ -155,63 +159,54 @@ public final class GzipByteSource: ByteSource {
             throw FlowIOError.gzipCorrupt(path: path, offset: offset + Int64(error.index), reason: error.reason)
         }
         if header.isDone {
-            guard inflateReset(stream) == Z_OK else {
-                throw FlowIOError.gzipCorrupt(path: path, offset: offset, reason: "zlib inflateReset failed")
+            do {
+                try decoder.reset()
+            } catch {
+                throw FlowIOError.gzipCorrupt(path: path, offset: offset, reason: "the decoder could not be reset")
             }
-            memberCRC = crc32(0, nil, 0)
             memberLength = 0
             state = .body
         }
     }
 
-    /// One `inflate` call into at most `inflateSliceSize` bytes at `out`; returns bytes written.
+    /// One decoder step into at most `inflateSliceSize` bytes at `out`; returns bytes written.
     private func inflateSlice(into out: UnsafeMutableRawPointer, room: Int) throws -> Int {
         let sliceRoom = min(room, Self.inflateSliceSize)
+        // Also called with no input left: a decoder may still hold output for a full buffer.
         let available = inputEnd - inputStart
-        stream.pointee.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self) + inputStart
-        stream.pointee.avail_in = uInt(available)
-        stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
-        stream.pointee.avail_out = uInt(sliceRoom)
-        let status = inflate(stream, Z_NO_FLUSH)
-        let written = sliceRoom - Int(stream.pointee.avail_out)
-        inputStart += available - Int(stream.pointee.avail_in)
-        if written > 0 {
-            memberCRC = crc32(memberCRC, out.assumingMemoryBound(to: Bytef.self), uInt(written))
-            memberLength &+= UInt32(truncatingIfNeeded: written)
+        let step = decoder.step(input: UnsafeRawBufferPointer(start: input.baseAddress! + inputStart, count: available),
+                                output: UnsafeMutableRawBufferPointer(start: out, count: sliceRoom))
+        inputStart += step.consumed
+        memberLength &+= UInt32(truncatingIfNeeded: step.produced)
+        switch step.failure {
+        case nil: break
+        case .outOfMemory?:
+            throw FlowIOError.readFailed(path: path, reason: "the gzip decoder ran out of memory while inflating")
+        case .corrupt(let reason)?:
+            throw FlowIOError.gzipCorrupt(path: path, offset: offset, reason: reason)
         }
-        switch status {
-        case Z_OK:
-            break
-        case Z_STREAM_END:
+        if step.ended {
             state = .trailer
             trailer = 0
             trailerCount = 0
-        case Z_BUF_ERROR:
-            // No progress was possible: only legitimate when the input is used up.
-            guard inputStart == inputEnd else {
+            for k in 0..<step.overreadCount {
+                trailer |= ((step.overread >> UInt64(8 * k)) & 0xFF) << (8 * UInt64(k))
+            }
+            trailerCount = step.overreadCount
+        } else if step.consumed == 0 && step.produced == 0 {
+            // No progress: legitimate only when the input is used up.
+            guard available == 0 else {
                 throw FlowIOError.gzipCorrupt(path: path, offset: offset, reason: "inflate made no progress")
             }
             if rawEnded {
-                throw FlowIOError.gzipTruncated(path: path, offset: offset, memberOffset: memberOffset,
-                                                part: .compressedData)
+                throw FlowIOError.gzipTruncated(path: path, offset: offset, memberOffset: memberOffset, part: .compressedData)
             }
-        case Z_DATA_ERROR:
-            throw FlowIOError.gzipCorrupt(path: path, offset: offset, reason: zlibMessage(default: "invalid deflate data"))
-        case Z_MEM_ERROR:
-            throw FlowIOError.readFailed(path: path, reason: "zlib ran out of memory while inflating")
-        default:
-            throw FlowIOError.gzipCorrupt(path: path, offset: offset, reason: "inflate returned \(status)")
         }
-        return written
-    }
-
-    private func zlibMessage(default fallback: String) -> String {
-        guard let message = stream.pointee.msg else { return fallback }
-        return String(cString: message)
+        return step.produced
     }
 
     private func readTrailer() throws {
-        guard inputStart < inputEnd else {
+        guard trailerCount == 8 || inputStart < inputEnd else {
             throw FlowIOError.gzipTruncated(path: path, offset: offset, memberOffset: memberOffset, part: .trailer)
         }
         while trailerCount < 8 && inputStart < inputEnd {
@@ -223,7 +218,7 @@ public final class GzipByteSource: ByteSource {
         let trailerOffset = offset - 8
         let storedCRC = UInt32(truncatingIfNeeded: trailer)
         let storedLength = UInt32(truncatingIfNeeded: trailer >> 32)
-        let computedCRC = UInt32(truncatingIfNeeded: memberCRC)
+        let computedCRC = decoder.crc
         guard storedCRC == computedCRC else {
             throw FlowIOError.gzipCRCMismatch(path: path, offset: trailerOffset, stored: storedCRC, computed: computedCRC)
         }

@@ -24,6 +24,11 @@ struct FileIngestor {
     var progress: StageProgress?
     /// Bytes (on disk) of the inputs ingested before this one, for the meter.
     var bytesBefore: Int64 = 0
+    /// Read (and inflate) on the calling thread instead of a `ChunkReader` thread: for small
+    /// files ingested several at a time, one per thread.
+    var readOnCallingThread = false
+    /// The header state remembered from this worker's earlier files (small files only).
+    var headerCache: HeaderCache?
 
     init(options: IngestOptions, outputDirectory: String, quarantine: @escaping ([UInt8]) throws -> Void) {
         self.options = options
@@ -39,14 +44,15 @@ struct FileIngestor {
 
     /// Ingests `path`; never throws: every failure is recorded in the returned report.
     func ingest(path: String) -> InputReport {
-        ingest(path: path, publish: true).report
+        ingest(path: path, resolvedPath: Self.realpathString(path) ?? path, publish: true).report
     }
 
-    /// Ingests `path`. With `publish` false the output is left unsynced under its temporary
-    /// name, returned as `unpublished` (with the final name in `report.outputs`), for the
-    /// caller to make durable and publish with other files at once
-    /// (`AtomicFile.publishGroup`).
-    func ingest(path: String, publish: Bool) -> (report: InputReport, unpublished: String?) {
+    /// Ingests `path`, whose resolved form (`realpath`, or `path` itself when it cannot be
+    /// resolved) is `resolvedPath`; it names the output. With `publish` false the output is
+    /// left unsynced under its temporary name, returned as `unpublished` (with the final
+    /// name in `report.outputs`), for the caller to make durable and publish with other
+    /// files at once (`AtomicFile.publishGroup`).
+    func ingest(path: String, resolvedPath: String, publish: Bool) -> (report: InputReport, unpublished: String?) {
         var unpublished: String?
         var report = InputReport(path: path, compression: InputCompression.none.rawValue, bytes: 0)
         let opened: OpenedInput
@@ -60,7 +66,7 @@ struct FileIngestor {
         }
         report.compression = opened.compression.rawValue
         report.bytes = opened.fileSize
-        let outputName = Self.outputName(for: path)
+        let outputName = Self.outputName(resolved: resolvedPath)
         let finalPath = outputDirectory + "/" + outputName
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
@@ -68,7 +74,7 @@ struct FileIngestor {
         var emptyInput = false
         do {
             let reader = ChunkReader(input: opened, chunkSize: max(options.chunkBytes, BinaryInputKind.prefixLength),
-                                     chunkCount: max(1, options.parseThreads) + 2)
+                                     chunkCount: max(1, options.parseThreads) + 2, onCallingThread: readOnCallingThread)
             defer { reader.cancel() }
             let chunks = try PeekedChunks(reader: reader)
             chunks.progress = progress.map { ($0, bytesBefore) }
@@ -85,6 +91,7 @@ struct FileIngestor {
             } else {
                 run.writer = writer
                 run.progress = progress
+                run.headerCache = headerCache
                 try run.consume(chunks, quarantine: limiter.pass)
             }
             try checkRejectShare(binary?.counts ?? run.counts, path: path)
@@ -162,7 +169,11 @@ struct FileIngestor {
     /// over the same files writes the same names. Leading dots are dropped: an output is
     /// never a hidden file (`.part1.csv` → `part1.csv-HASH.arrow`).
     static func outputName(for path: String) -> String {
-        let absolute = realpathString(path) ?? path
+        outputName(resolved: realpathString(path) ?? path)
+    }
+
+    /// `outputName(for:)` of a path already resolved (`realpath`).
+    static func outputName(resolved absolute: String) -> String {
         let base = absolute.split(separator: "/").last.map(String.init) ?? "input"
         var safe = String(base.unicodeScalars.map { c -> Character in
             let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "." || c == "-" || c == "_"
@@ -195,6 +206,8 @@ struct StreamRun {
     var parser: DialectParser?
     var counts = RowCounts()
     var fingerprint: Fingerprint?
+    /// Header state from earlier files of the same worker (one parsing thread only).
+    var headerCache: HeaderCache?
     private var recordsWritten: Int64 = 0
 
     init(options: IngestOptions, file: String) {
@@ -254,11 +267,19 @@ struct StreamRun {
 
         var item = WorkItem()
         item.inOrder = !streamParser.isReady
+        let headerCache = threads == 1 ? headerCache : nil
         do {
             while let chunk = try chunks.next() {
                 let raw = chunk.bytes
                 let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
                 framer.consume(bytes) { line in
+                    if let headerCache, line.number == 1, line.kind == .complete, !streamParser.isReady {
+                        if let ready = headerCache.parser(after: line.bytes) {
+                            streamParser = ready  // what feeding this header line gives
+                            return
+                        }
+                        headerCache.remember(line.bytes, fresh: streamParser)
+                    }
                     if !item.inOrder, line.kind == .complete, streamParser.mustParseInOrder(line.bytes) {
                         item.inOrder = true
                     }

@@ -38,7 +38,7 @@ public struct IngestEngine {
         }
         let entries = expand(specs)
         let sizes = entries.map { entry -> Int64 in
-            if case .file(let path) = entry { return FileIngestor.fileSize(path) } else { return 0 }
+            if case .file(let path, _) = entry { return FileIngestor.fileSize(path) } else { return 0 }
         }
         var bytesBefore: Int64 = 0
         if let progress {
@@ -53,24 +53,21 @@ public struct IngestEngine {
         }
         var index = 0
         while index < entries.count {
-            let group = concurrentSmallFiles ? smallFileGroup(entries, sizes: sizes, from: index) : []
-            if group.count > 1 {
-                // Small files several at a time (one parsing thread each), published as a group;
+            let run = concurrentSmallFiles ? smallFileRun(entries, sizes: sizes, from: index) : []
+            if run.count > 1 {
+                // Small files several at a time (one thread each), published in groups;
                 // results in input order.
-                let (reports, unpublished) = ingestConcurrently(group)
-                try AtomicFile.publishGroup(unpublished, in: outputDirectory)
-                for (report, quarantineLines) in reports {
-                    try quarantineFile?.write(quarantineLines)
+                try ingestConcurrently(run, quarantine: { try quarantineFile?.write($0) }) { report in
                     progress?.addRows(report.counts.rowsWritten)
                     finish(report)
                 }
-                index += group.count
+                index += run.count
                 continue
             }
             switch entries[index] {
-            case .file(let path):
+            case .file(let path, let resolved):
                 ingestor.bytesBefore = bytesBefore
-                finish(ingestor.ingest(path: path))
+                finish(ingestor.ingest(path: path, resolvedPath: resolved, publish: true).report)
             case .unmatched(let spec, let error):
                 var report = InputReport(path: spec, compression: InputCompression.none.rawValue, bytes: 0)
                 report.status = .failed
@@ -92,62 +89,94 @@ public struct IngestEngine {
 
     var manifestPath: String { outputDirectory + "/" + IngestManifest.fileName }
 
-    /// Files smaller than this (on disk) are ingested two at a time: one of them cannot keep
-    /// both cores busy (a nightly nfcapd folder holds 288 five-minute files, an S3 export
-    /// thousands of small gzip objects). Larger files go one by one with all parsing threads.
+    /// Files smaller than this (on disk) are ingested several at a time: one of them cannot
+    /// keep both cores busy (a nightly nfcapd folder holds 288 five-minute files, an S3
+    /// export thousands of small gzip objects). Larger files go one by one with all parsing
+    /// threads.
     static let smallFileBytes: Int64 = 8 << 20
-    /// Files ingested concurrently at most before their results are written in order (the
-    /// quarantine lines of a group are held in memory until then).
-    static let smallFileGroup = 16
-    /// Small files in flight at once. A small file's time is mostly waiting (thread hand-offs,
-    /// fsync of its output), not CPU, so more files than cores are in flight.
-    static let smallFileWorkers = 6
+    /// Small files the workers may finish ahead of the oldest one not yet taken in order
+    /// (their quarantine lines are held in memory until then).
+    static let smallFileWindow = 64
+    /// Small files written but not yet published at most (see `GroupPublisher`).
+    static let smallFilesUnpublished = 1024
+    /// Small files in flight at once: each is read, parsed and written on its worker's own
+    /// thread, so little more than one per core is needed; the extra ones cover waits in
+    /// the kernel (creating files in one folder, page-cache misses).
+    static let smallFileWorkers = ProcessInfo.processInfo.activeProcessorCount + 2
 
-    /// The paths of the run of consecutive small files starting at `index` (at most
-    /// `smallFileGroup`); empty when `entries[index]` is not a small file.
-    func smallFileGroup(_ entries: [InputEntry], sizes: [Int64], from index: Int) -> [String] {
-        var paths: [String] = []
+    /// A small input still to be ingested: its path as given and as resolved.
+    typealias SmallFile = (path: String, resolved: String)
+
+    /// The run of consecutive small files starting at `index`; empty when `entries[index]`
+    /// is not a small file.
+    func smallFileRun(_ entries: [InputEntry], sizes: [Int64], from index: Int) -> [SmallFile] {
+        var files: [SmallFile] = []
         var k = index
-        while k < entries.count, paths.count < Self.smallFileGroup, case .file(let path) = entries[k], sizes[k] < Self.smallFileBytes {
-            paths.append(path)
+        while k < entries.count, case .file(let path, let resolved) = entries[k], sizes[k] < Self.smallFileBytes {
+            files.append((path, resolved))
             k += 1
         }
-        return paths
+        return files
     }
 
-    /// Ingests `paths` on `smallFileWorkers` threads, each file with one parsing thread, and
-    /// returns each file's report and quarantine lines in the order of `paths`, and the
-    /// outputs still to be published (unsynced temporary name → final path): a small file's
-    /// time is mostly the fsync of its output, so the group is made durable at once.
-    func ingestConcurrently(_ paths: [String]) -> (reports: [(InputReport, [UInt8])], unpublished: [(String, String)]) {
+    /// One small file's outcome: its report, its quarantine lines, and its output still
+    /// under its unsynced temporary name (nil when it wrote none).
+    typealias SmallFileResult = (report: InputReport, quarantine: [UInt8], temporary: String?)
+
+    /// Ingests `files` on `smallFileWorkers` threads kept for the whole run, each file read,
+    /// parsed and written on one thread. In input order, each file's quarantine lines go to
+    /// `quarantine` and its output to a `GroupPublisher` (a small file's own work takes less
+    /// than an fsync: many are made durable at once while the workers go on); once
+    /// published, its report goes to `done`.
+    func ingestConcurrently(_ files: [SmallFile], quarantine: ([UInt8]) throws -> Void,
+                            done: (InputReport) -> Void) throws {
         var oneThread = options
         oneThread.parseThreads = 1
         let single = oneThread
-        let results = ConcurrentResults<(InputReport, [UInt8], String?)>(count: paths.count)
+        let results = OrderedResults<SmallFileResult>(count: files.count, window: Self.smallFileWindow)
         let outputDirectory = outputDirectory
-        let done = DispatchGroup()
-        for _ in 0..<min(Self.smallFileWorkers, paths.count) {
-            done.enter()
-            Thread.detachNewThread {
+        let workers = DispatchGroup()
+        for _ in 0..<min(Self.smallFileWorkers, files.count) {
+            workers.enter()
+            let thread = Thread {
+                let headers = HeaderCache()
                 while let k = results.claimNext() {
                     let lines = QuarantineBuffer()
-                    let ingestor = FileIngestor(options: single, outputDirectory: outputDirectory) { lines.bytes += $0 }
-                    let (report, unpublished) = ingestor.ingest(path: paths[k], publish: false)
-                    results.set(k, (report, lines.bytes, unpublished))
+                    var ingestor = FileIngestor(options: single, outputDirectory: outputDirectory) { lines.bytes += $0 }
+                    ingestor.readOnCallingThread = true
+                    ingestor.headerCache = headers
+                    let (report, temporary) = ingestor.ingest(path: files[k].path, resolvedPath: files[k].resolved, publish: false)
+                    results.set(k, (report, lines.bytes, temporary))
                 }
-                done.leave()
+                workers.leave()
             }
+            thread.name = "floe-small-files"
+            thread.start()
         }
-        done.wait()
-        let values = results.values()
-        let unpublished = values.compactMap { value in
-            value.2.map { ($0, outputDirectory + "/" + value.0.outputs[0]) }
+        let publisher = GroupPublisher<InputReport>(folder: outputDirectory, capacity: Self.smallFilesUnpublished)
+        defer {
+            // Normally everything was taken and published; after an error, stop the workers
+            // and remove the outputs nobody will publish.
+            results.stop()
+            workers.wait()
+            for result in results.untaken() {
+                if let temporary = result.temporary { unlink(temporary) }
+            }
+            publisher.abandon()
         }
-        return (values.map { ($0.0, $0.1) }, unpublished)
+        for k in files.indices {
+            let result = results.take(k)
+            try quarantine(result.quarantine)
+            let file = result.temporary.map { ($0, outputDirectory + "/" + result.report.outputs[0]) }
+            try publisher.add(file, tag: result.report)
+            for report in try publisher.takePublished() { done(report) }
+        }
+        for report in try publisher.finish() { done(report) }
     }
 
     enum InputEntry {
-        case file(String)
+        /// A file, with its path as found and resolved (`realpath`).
+        case file(String, resolved: String)
         case unmatched(spec: String, error: String)
     }
 
@@ -164,7 +193,7 @@ public struct IngestEngine {
                     let real = FileIngestor.realpathString(path) ?? path
                     if let outputPrefix, real.hasPrefix(outputPrefix) { continue }
                     if !seen.insert(real).inserted { continue }
-                    entries.append(.file(path))
+                    entries.append(.file(path, resolved: real))
                 }
             } catch {
                 entries.append(.unmatched(spec: spec, error: "\(error)"))

@@ -17,10 +17,12 @@ import Testing
         return result
     }
 
-    @Test(arguments: [(1, 2), (7, 2), (7, 3), (4096, 3), (1 << 20, 2)])
-    func deliversAllBytesInOrder(chunkSize: Int, chunkCount: Int) throws {
+    @Test(arguments: [(1, 2), (7, 2), (7, 3), (4096, 3), (1 << 20, 2)], [false, true])
+    func deliversAllBytesInOrder(sizes: (chunkSize: Int, chunkCount: Int), onCallingThread: Bool) throws {
+        let (chunkSize, chunkCount) = sizes
         let content = sampleText(lines: chunkSize < 100 ? 200 : 30_000)
-        let reader = ChunkReader(source: MemorySource(content, maxRead: 5), chunkSize: chunkSize, chunkCount: chunkCount)
+        let reader = ChunkReader(source: MemorySource(content, maxRead: 5), chunkSize: chunkSize, chunkCount: chunkCount,
+                                 onCallingThread: onCallingThread)
         #expect(same(try Self.collect(reader), content))
         #expect(try reader.next() == nil)
         #expect(reader.summary == .init(fingerprint: Fingerprint(xxh64: XXH64.hash(content)),
@@ -54,12 +56,13 @@ import Testing
         #expect(reader.summary?.contentBytes == 0)
     }
 
-    @Test func errorComesAfterPrecedingChunks() throws {
+    @Test(arguments: [false, true])
+    func errorComesAfterPrecedingChunks(onCallingThread: Bool) throws {
         let content = sampleText(lines: 2000)
         let compressed = try GzipEncoder().member(content)
         let cut = Array(compressed.dropLast(4))
         let source = try GzipByteSource(raw: MemorySource(cut), path: "cut.gz")
-        let reader = ChunkReader(source: source, chunkSize: 1000, chunkCount: 2)
+        let reader = ChunkReader(source: source, chunkSize: 1000, chunkCount: 2, onCallingThread: onCallingThread)
         var received: [UInt8] = []
         var caught: FlowIOError?
         do {
@@ -116,6 +119,26 @@ import Testing
         #expect(a.index == 0 && b.index == 1)
         a.release()
         b.release()
+    }
+
+    @Test func onCallingThreadReadsOnlyWhenAsked() throws {
+        let source = MemorySource(noiseBytes(count: 1000), maxRead: 1000)
+        let reader = ChunkReader(source: source, chunkSize: 100, chunkCount: 2, onCallingThread: true)
+        // Nothing is read before the first next(), and each next() reads one chunk.
+        #expect(source.rawBytesConsumed == 0)
+        guard let a = try reader.next(), let b = try reader.next() else {
+            Issue.record("expected two chunks")
+            return
+        }
+        #expect(source.rawBytesConsumed == 200)
+        // Both buffers are held: a third chunk must fail at once, not wait for a thread.
+        #expect(flowIOError({ _ = try reader.next() }) == .allChunksHeld(count: 2))
+        #expect(a.index == 0 && b.index == 1)
+        a.release()
+        #expect(try reader.next()?.index == 2)
+        b.release()
+        reader.cancel()
+        #expect(try reader.next() == nil)
     }
 
     @Test func releasedChunksAreReused() throws {

@@ -40,3 +40,84 @@ import FlowTestSupport
         }
     }
 }
+
+/// Many small files of different kinds in one folder: more than the workers' window ahead
+/// of the ordered writer, headers that change from file to file (the per-worker header
+/// memory must follow them), gzip and plain, JSON lines, damaged and empty files.
+@Suite struct IngestManyMixedFilesTests {
+    @Test func mixedSmallFilesWriteWhatOneAtATimeWrites() throws {
+        let dir = makeTemporaryFolder()
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        let headers = [
+            "start,end,src_addr,dst_addr,src_port,dst_port,protocol,packets,bytes\n",
+            "end,start,dst_addr,src_addr,dst_port,src_port,protocol,bytes,packets\n",
+            "ts_start,ts_end,src_ip,dst_ip,src_port,dst_port,proto,packets,bytes,tcp_flags\n",
+        ]
+        let zeek = try generated(.zeekConnJSON, rows: 1000, seed: 3).bytes
+        let gzipped = try generated(.nfdumpCSV, rows: 1000, seed: 4, gzip: true).bytes
+        for f in 0..<150 {
+            let name = dir + "/in/part-\(String(format: "%04d", f))"
+            switch f % 10 {
+            case 7: writeFile(name + ".json", zeek)
+            case 8: writeFile(name + ".csv.gz", gzipped)
+            case 9 where f % 20 == 9: writeFile(name + ".csv", "")
+            default:
+                // Runs of equal headers, then a change: 0-3 the first, 4-5 the second, 6 and 9 the third.
+                let h = f % 10 < 4 ? 0 : (f % 10 < 6 ? 1 : 2)
+                var text = headers[h]
+                for i in 0..<(5 + f % 13) {
+                    let a = "2026-11-01T00:\(String(format: "%02d", f % 60)):\(String(format: "%02d", i % 60)).000Z"
+                    let b = "2026-11-01T01:00:00.000Z"
+                    switch h {
+                    case 0: text += "\(a),\(b),10.0.\(f).1,192.0.2.\(i + 1),\(1000 + i),443,6,3,180\n"
+                    case 1: text += "\(b),\(a),192.0.2.\(i + 1),10.0.\(f).1,443,\(1000 + i),17,180,3\n"
+                    default: text += "\(a),\(b),10.1.\(f).1,198.51.100.\(i + 1),\(2000 + i),53,6,2,120,S\n"
+                    }
+                }
+                if f % 6 == 0 { text += "bad,row\n" }
+                writeFile(name + ".csv", text)
+            }
+        }
+        func run(_ folder: String, concurrent: Bool) throws -> IngestManifest {
+            var options = IngestOptions()
+            options.toolVersion = "test"
+            var engine = IngestEngine(options: options, outputDirectory: folder)
+            engine.concurrentSmallFiles = concurrent
+            return try engine.run(inputs: [dir + "/in"])
+        }
+        let one = try run(dir + "/one", concurrent: false)
+        let many = try run(dir + "/many", concurrent: true)
+        #expect(many.inputs.count == 150)
+        #expect(one.inputs == many.inputs)
+        #expect(one.totals == many.totals)
+        #expect(many.totals.counts.rowsWritten > 1000)
+        #expect(many.inputs.contains { $0.status == .failed })
+        #expect(Set(many.inputs.compactMap(\.format)).count >= 3)
+        #expect(readBytes(dir + "/one/quarantine.jsonl") == readBytes(dir + "/many/quarantine.jsonl"))
+        for name in many.inputs.flatMap(\.outputs) {
+            #expect(readBytes(dir + "/one/" + name) == readBytes(dir + "/many/" + name), "\(name)")
+        }
+        // Only published outputs, the manifest and the quarantine are left: no temporaries.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir + "/many").filter { $0.hasPrefix(".") && $0.contains(".tmp-") }
+        #expect(left.isEmpty)
+    }
+
+    @Test func workersStayWithinTheirWindow() throws {
+        let results = OrderedResults<Int>(count: 10, window: 3)
+        #expect(results.claimNext() == 0)
+        #expect(results.claimNext() == 1)
+        #expect(results.claimNext() == 2)
+        // A fourth claim waits until the consumer takes the first result.
+        let claimed = OrderedResults<Int>(count: 1, window: 1)
+        let waiter = Thread {
+            claimed.set(0, results.claimNext() ?? -1)
+        }
+        waiter.start()
+        usleep(50_000)
+        results.set(0, 100)
+        #expect(results.take(0) == 100)
+        #expect(claimed.take(0) == 3)
+        results.stop()
+        #expect(results.claimNext() == nil)
+    }
+}

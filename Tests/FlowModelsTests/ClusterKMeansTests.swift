@@ -100,3 +100,54 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         #expect(throws: FlowModelsError.self) { try KMeans.fit(x, parameters: KMeansParameters(k: 3)) }
     }
 }
+
+/// The bounded Lloyd run on heavy-tailed data over several chunks (so both cores and the
+/// per-chunk sum deltas are used) gives plain Lloyd's labels and centres.
+@Suite struct ClusterKMeansBoundsTests {
+    @Test func boundedLloydOnHeavyTailedRowsGivesPlainLloydResult() {
+        var rng = SeededRandom(seed: 77)
+        let n = 40_000, d = 4, k = 8
+        // Log-normal-ish columns with a few extreme rows, as scaled flow features look.
+        let values = (0..<(n * d)).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
+        let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c", "e"])
+        let initial = KMeans.plusPlus(x, k: k, seed: 4)
+        let fast = KMeans.lloyd(x, initialCentres: initial, maxIter: 300, tol: 0)
+        var centres = initial
+        var labels = [Int32](repeating: -1, count: n)
+        for _ in 0..<300 {
+            var next = labels
+            KMeans.assign(x, centres: centres, labels: &next)
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for i in 0..<n { counts[Int(next[i])] += 1; for j in 0..<d { sums[Int(next[i]) * d + j] += x[i, j] } }
+            for c in 0..<k where counts[c] > 0 { for j in 0..<d { centres[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
+            if next == labels { break }
+            labels = next
+        }
+        #expect(fast.iterations > 10)
+        #expect(fast.labels == labels)
+        for t in 0..<(k * d) { #expect(abs(fast.centres[t] - centres[t]) <= 1e-9 * max(1, abs(centres[t]))) }
+    }
+
+    @Test func sampledRowIsTheFirstWhoseRunningSumReachesTheTarget() {
+        var rng = SeededRandom(seed: 5)
+        let n = 50_000
+        var weights = (0..<n).map { _ in rng.unit() < 0.3 ? 0 : rng.unit() }
+        weights[n - 1] = 0
+        let chunks = Parallel.chunkCount(n)
+        var sums = [Double](repeating: 0, count: chunks)
+        for c in 0..<chunks { for i in (n * c / chunks)..<(n * (c + 1) / chunks) { sums[c] += weights[i] } }
+        let total = sums.reduce(0, +)
+        for _ in 0..<200 {
+            let target = rng.unit() * total
+            let row = KMeans.sampleRow(weights, sums, target: target)
+            var running = 0.0
+            var expected = -1
+            for i in 0..<n { running += weights[i]; if running >= target && weights[i] > 0 { expected = i; break } }
+            #expect(row == expected)
+        }
+        // A target past the total (rounding) gives the last row with weight, never a zero-weight row.
+        let last = KMeans.sampleRow(weights, sums, target: total * 2)
+        #expect(weights[last] > 0)
+        #expect(weights[(last + 1)...].allSatisfy { $0 == 0 })
+    }
+}

@@ -51,6 +51,10 @@ public struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("export-features"), help: .hidden) public var exportFeatures: String?
     @Option(name: .customLong("export-k"), help: .hidden) public var exportK: Int = 6
     @Option(name: .customLong("export-dbscan-rows"), help: .hidden) public var exportDBSCANRows: Int = 20_000
+    @Option(name: .customLong("export-matrices"), help: .hidden) public var exportMatrices: String?
+    @Option(name: .customLong("export-max-rows"), help: .hidden) public var exportMaxRows: Int = 1_000_000
+    @Option(name: .customLong("bench-arima"), help: .hidden) public var benchARIMA: String?
+    @Option(name: .customLong("bench-arima-out"), help: .hidden) public var benchARIMAOut: String?
     @Option(name: .customLong("bench-matrix"), help: .hidden) public var benchMatrix: String?
     @Option(name: .customLong("bench-columns"), help: .hidden) public var benchColumns: Int = 8
     @Option(name: .customLong("bench-algorithm"), help: .hidden) public var benchAlgorithm: String = "kmeans"
@@ -64,8 +68,12 @@ public struct TrainCommand: ParsableCommand {
 
     public func validate() throws {
         if sampleDataset != nil || benchMatrix != nil { return }
+        if benchARIMA != nil {
+            guard benchARIMAOut != nil else { throw ValidationError("--bench-arima-out: give the result file.") }
+            return
+        }
         guard input != nil else { throw ValidationError("--input: give the dataset folder.") }
-        if exportFeatures != nil { return }
+        if exportFeatures != nil || exportMatrices != nil { return }
         guard output != nil else { throw ValidationError("--output: give the models folder.") }
         for (name, value) in [("--from", from), ("--to", to)] {
             if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
@@ -83,6 +91,10 @@ public struct TrainCommand: ParsableCommand {
                 log("wrote \(labels.rowsWritten) generated rows over \(sampleDays) days to \(folder) (labels in labels.json)")
                 return
             }
+            if let series = benchARIMA, let out = benchARIMAOut {
+                try ModelsPeerExport.benchARIMA(input: series, output: out)
+                return
+            }
             if let matrix = benchMatrix {
                 print(try ModelsPeerExport.bench(matrix: matrix, columns: benchColumns, algorithm: benchAlgorithm, k: benchK,
                                                  nInit: benchNInit, maxIter: benchMaxIter, eps: benchEps,
@@ -90,6 +102,11 @@ public struct TrainCommand: ParsableCommand {
                 return
             }
             let settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
+            if let folder = exportMatrices {
+                try ModelsPeerExport.exportMatrices(config: settings, input: input!, folder: folder, maxRows: exportMaxRows)
+                log("exported the scaled host and flow feature matrices to \(folder)")
+                return
+            }
             if let folder = exportFeatures {
                 try ModelsPeerExport.export(config: settings, input: input!, folder: folder, k: exportK, dbscanRows: exportDBSCANRows)
                 log("exported features and floe's results to \(folder)")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FlowModels
 
@@ -149,5 +150,56 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         let last = KMeans.sampleRow(weights, sums, target: total * 2)
         #expect(weights[last] > 0)
         #expect(weights[(last + 1)...].allSatisfy { $0 == 0 })
+    }
+}
+
+/// k-means++ with triangle-inequality pruning picks exactly the centres of the plain
+/// greedy algorithm (every distance computed), on data with many rows near each centre.
+@Suite struct ClusterPlusPlusTests {
+    /// Plain greedy k-means++: same random draws, same per-chunk sums in chunk order.
+    static func reference(_ x: FeatureMatrix, k: Int, seed: UInt64) -> [Double] {
+        var rng = SeededRandom(seed: seed)
+        let n = x.rows, d = x.columns
+        let chunks = Parallel.chunkCount(n)
+        func dist(_ i: Int, _ centre: [Double]) -> Double {
+            var s = 0.0
+            for j in 0..<d { let v = x[i, j] - centre[j]; s += v * v }
+            return s
+        }
+        func row(_ i: Int) -> [Double] { Array(x.values[(i * d)..<((i + 1) * d)]) }
+        func chunkSums(_ v: [Double]) -> [Double] {
+            (0..<chunks).map { c in (n * c / chunks..<n * (c + 1) / chunks).reduce(0.0) { $0 + v[$1] } }
+        }
+        var centres = row(rng.below(n))
+        var closest = (0..<n).map { dist($0, centres) }
+        var sums = chunkSums(closest)
+        let trials = 2 + Int(log(Double(k)))
+        for c in 1..<k {
+            let potential = sums.reduce(0, +)
+            let candidates = (0..<trials).map { _ in KMeans.sampleRow(closest, sums, target: rng.unit() * potential) }
+            let after = candidates.map { cand in (0..<n).map { min(closest[$0], dist($0, row(cand))) } }
+            let pots = after.map { chunkSums($0).reduce(0, +) }
+            var best = 0
+            for t in 1..<trials where pots[t] < pots[best] { best = t }
+            centres += row(candidates[best])
+            if c == k - 1 { break }
+            closest = after[best]
+            sums = chunkSums(closest)
+        }
+        return centres
+    }
+
+    @Test func prunedSeedingEqualsPlainGreedySeeding() {
+        var rng = SeededRandom(seed: 12)
+        let n = 30_000, d = 3, k = 9
+        // Tight blobs: after a few centres most rows are pruned.
+        let values = (0..<n).flatMap { i -> [Double] in
+            let blob = Double(i % 9)
+            return (0..<d).map { j in blob * Double(j + 1) * 3 + rng.unit() * 0.5 }
+        }
+        let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c"])
+        for seed in [UInt64(1), 2, 3] {
+            #expect(KMeans.plusPlus(x, k: k, seed: seed) == Self.reference(x, k: k, seed: seed))
+        }
     }
 }

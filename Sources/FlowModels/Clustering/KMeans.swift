@@ -128,19 +128,44 @@ public enum KMeans {
         let trials = 2 + Int(log(Double(k)))
         var partialPots = [Double](repeating: 0, count: chunks * trials)
         var candidates = [Int](repeating: 0, count: trials)
+        // Which chosen centre each row is nearest to, and squared distances from the
+        // candidates to the chosen centres: a row whose centre is at least twice as far from
+        // a candidate as from the row cannot get closer to that candidate (triangle
+        // inequality), so its distance is not computed. The margin keeps rounding out of it:
+        // the sums are exactly those of computing every distance.
+        var owner = [Int32](repeating: 0, count: n)
+        var toCentres = [Double](repeating: 0, count: trials * k)
+        let margin = 4 * (1 + 1e-9)
         for c in 1..<max(k, 1) {
             for t in 0..<trials { candidates[t] = sampleRow(closest, chunkPotential, target: rng.unit() * potential) }
+            centres.withUnsafeBufferPointer { cv in
+                x.values.withUnsafeBufferPointer { xv in
+                    for t in 0..<trials {
+                        for j in 0..<c { toCentres[t * k + j] = squaredDistance(xv, candidates[t], cv, j, d) }
+                    }
+                }
+            }
             // Pass 1: the potential each candidate would leave (no per-row writes).
             x.values.withUnsafeBufferPointer { xv in
                 closest.withUnsafeBufferPointer { cl in
-                    partialPots.withUnsafeMutableBufferPointer { pp in
-                        candidates.withUnsafeBufferPointer { cand in
-                            Parallel.forEachChunk(count: n) { chunk, range in
-                                for t in 0..<trials {
-                                    let ci = cand[t]
-                                    var pot = 0.0
-                                    for i in range { pot += min(cl[i], squaredDistance(xv, i, xv, ci, d)) }
-                                    pp[chunk * trials + t] = pot
+                    owner.withUnsafeBufferPointer { ow in
+                        toCentres.withUnsafeBufferPointer { tc in
+                            partialPots.withUnsafeMutableBufferPointer { pp in
+                                candidates.withUnsafeBufferPointer { cand in
+                                    Parallel.forEachChunk(count: n) { chunk, range in
+                                        let pots = UnsafeMutableBufferPointer(rebasing: pp[(chunk * trials)..<((chunk + 1) * trials)])
+                                        for t in 0..<trials { pots[t] = 0 }
+                                        for i in range {
+                                            let near = cl[i], o = Int(ow[i])
+                                            for t in 0..<trials {
+                                                if tc[t * k + o] > margin * near {
+                                                    pots[t] += near
+                                                } else {
+                                                    pots[t] += min(near, squaredDistance(xv, i, xv, cand[t], d))
+                                                }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -154,18 +179,24 @@ public enum KMeans {
             let row = candidates[bestT]
             for j in 0..<d { centres[c * d + j] = x.values[row * d + j] }
             if c == k - 1 { break }
+            let chosen = Array(toCentres[(bestT * k)..<(bestT * k + c)])
             // Pass 2: only the chosen candidate updates the distances and chunk sums.
             x.values.withUnsafeBufferPointer { xv in
                 closest.withUnsafeMutableBufferPointer { cl in
-                    chunkPotential.withUnsafeMutableBufferPointer { cp in
-                        Parallel.forEachChunk(count: n) { chunk, range in
-                            var s = 0.0
-                            for i in range {
-                                let v = min(cl[i], squaredDistance(xv, i, xv, row, d))
-                                cl[i] = v
-                                s += v
+                    owner.withUnsafeMutableBufferPointer { ow in
+                        chunkPotential.withUnsafeMutableBufferPointer { cp in
+                            Parallel.forEachChunk(count: n) { chunk, range in
+                                var s = 0.0
+                                for i in range {
+                                    let near = cl[i]
+                                    if chosen[Int(ow[i])] <= margin * near {
+                                        let v = squaredDistance(xv, i, xv, row, d)
+                                        if v < near { cl[i] = v; ow[i] = Int32(c) }
+                                    }
+                                    s += cl[i]
+                                }
+                                cp[chunk] = s
                             }
-                            cp[chunk] = s
                         }
                     }
                 }

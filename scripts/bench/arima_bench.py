@@ -137,7 +137,7 @@ def main():
     ap.add_argument("--xctest", default="", help="release test binary; empty: no aggregation benchmark")
     ap.add_argument("--work", required=True)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--auto-runs", type=int, default=1)
+    ap.add_argument("--auto-runs", type=int, default=1, help="0: fixed orders only")
     ap.add_argument("--flows", type=int, default=10_000_000)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -153,7 +153,7 @@ def main():
     xctest = [a.xctest, "--testing-library", "swift-testing", "--filter"]
     rows = []
     for name, doc in series.items():
-        for auto in (False, True):
+        for auto in (False, True) if a.auto_runs > 0 else (False,):
             label = f"{name} {'auto order' if auto else 'fixed order'}"
             inp = os.path.join(w, f"{name}-{auto}.json")
             d = dict(doc, auto=auto)

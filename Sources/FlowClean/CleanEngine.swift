@@ -95,8 +95,22 @@ public struct CleanEngine: Sendable {
         let group = max(1, config.threads * 2)
         let slice = sliceRows ?? min(65_536, max(1_024, budgetBytes / 10 / (3 * group * stride)))
         let sink = IntakeSink(store: store, quarantine: quarantine, inputs: files.count, maxQuarantineRows: config.maxQuarantineRows)
-        let consumer = BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>(capacity: 1) { items in
-            for item in items { try sink.take(item.outcome, input: item.input, rows: item.rows) }
+        let finisher = DayFinisher(config: config, store: store, output: output, files: files, progress: progress)
+        defer { _ = try? finisher.finish() }
+        // Days that can receive no more rows are written during phase 1 (in order), so
+        // time-ordered inputs do not spill every day to disk.
+        let completion = DayCompletion(files: files)
+        let consumer = BackgroundConsumer<[IntakeItem]>(capacity: 1) { items in
+            for item in items {
+                if let outcome = item.outcome { try sink.take(outcome, input: item.input, rows: item.rows) }
+                guard let completion, !item.doneBatches.isEmpty else { continue }
+                for b in item.doneBatches { completion.batchDone(b) }
+                for day in store.days {
+                    guard completion.isReady(day) else { break }
+                    try finisher.write(day: day, order: nil, labels: sink.labels.texts)
+                }
+            }
+            try store.spillIfFull()
         }
 
         if let progress {
@@ -106,11 +120,14 @@ public struct CleanEngine: Sendable {
         // Phase 1: validate and bucket by day.
         for (index, path) in files.enumerated() {
             var report = CleanInputReport(path: path)
+            let batches = completion.map { c in c.batchOffset[index]..<(index + 1 < files.count ? c.batchOffset[index + 1] : c.batchCount) }
             do {
-                try readInput(path: path, index: index, validator: validator, sliceRows: slice, consumer: consumer)
+                try readInput(path: path, index: index, validator: validator, sliceRows: slice, batches: batches, consumer: consumer)
             } catch {
                 report.status = "failed"
                 report.error = "\(error)"
+                // None of its rows was used: its batches are done.
+                if let batches { consumer.push([IntakeItem(input: index, rows: 0, outcome: nil, doneBatches: batches)]) }
             }
             manifest.inputs.append(report)
         }
@@ -122,64 +139,20 @@ public struct CleanEngine: Sendable {
         if let progress {
             // What phase 2 will merge: the rows accepted (rejects and failed files are done).
             let accepted = manifest.inputs.reduce(Int64(0)) { $0 + $1.counts.rowsIn - $1.counts.rowsRejected }
-            progress.setTotal(progress.current.done + accepted, unit: "rows")
+            progress.setTotal(progress.current.done + accepted - finisher.merged, unit: "rows")
         }
         let labels = sink.labels
 
-        // Phase 2: per day, merge, dedupe, enrich, write, swap in.
-        var window = DedupeWindow(key: config.dedupeKey, toleranceMillis: config.dedupeToleranceMillis)
-        var previousDay: Int64? = nil
-        var rowsOut = [Int64](repeating: 0, count: files.count)
-        var duplicates = [Int64](repeating: 0, count: files.count)
+        // Phase 2: the days not written during phase 1, in order.
         let days = store.days
         // Sort the days still in memory, in parallel, before merging them one by one.
         let memoryDays = days.filter { store.memory[$0] != nil }
         var orders = Dictionary(uniqueKeysWithValues: zip(memoryDays, store.sortAll(memoryDays)))
         for day in days {
-            if previousDay.map({ $0 + 1 != day }) ?? true { window.reset() }
-            previousDay = day
-            let (chunks, runs) = store.take(day: day)
-            var cursors: [RunCursor] = []
-            let bufferRows = max(256, min(8192, budgetBytes / 8 / max(runs.count, 1) / stride))
-            for run in runs { cursors.append(RunCursor(file: run, bufferRows: bufferRows)) }
-            if !chunks.isEmpty { cursors.append(RunCursor(chunks: chunks, order: orders.removeValue(forKey: day) ?? DayStore.sortOrder(chunks))) }
-            var merger = try RunMerger(cursors)
-            var coverage = CoverageSpans(inputs: files.count)
-
-            let folder = DatasetSchema.partitionFolder(day: day)
-            let staged = output + "/." + folder + ".tmp-\(getpid())"
-            try? fm.removeItem(atPath: staged)
-            try Self.writing { try createFolder(staged) }
-            let part = DatasetSchema.partFile(0)
-            let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
-                                                               networks: config.internalNetworks, labels: labels.texts))
-            do {
-                var merged: Int64 = 0
-                while let cursor = try merger.next() {
-                    cursor.withCurrent { row in
-                        coverage.add(row)
-                        let input = Int(row.pointee.input)
-                        if config.dedupeEnabled && window.isDuplicate(row) {
-                            duplicates[input] += 1
-                        } else {
-                            writer.append(row)
-                            rowsOut[input] += 1
-                        }
-                    }
-                    merged += 1
-                    if merged & 0xFFFF == 0 { progress?.addDone(0x10000) }
-                }
-                progress?.addDone(merged & 0xFFFF)
-            } catch {
-                _ = try? writer.finish()
-                throw error
-            }
-            let rows = Int64(try writer.finish())
-            try coverage.write(day: staged, inputs: files)
-            PartitionSwap.syncFolder(staged)
-            try PartitionSwap.replace(target: output + "/" + folder, with: staged, parent: output)
-            manifest.partitions.append(PartitionReport(date: CivilTime.dateString(day: day), path: folder + "/" + part, rows: rows))
+            try finisher.write(day: day, order: orders.removeValue(forKey: day), labels: labels.texts)
         }
+        manifest.partitions = try finisher.finish()
+        let rowsOut = finisher.rowsOut, duplicates = finisher.duplicates
         manifest.spills = store.spills
 
         for k in manifest.inputs.indices where manifest.inputs[k].status == "ok" {
@@ -217,8 +190,8 @@ public struct CleanEngine: Sendable {
     /// Phase 1 for one input file: checks the whole file (schema, every batch) before any
     /// of its rows is used, then validates slices in parallel and hands the outcomes, in
     /// order, to the consumer. Throws only for an unreadable file.
-    private func readInput(path: String, index: Int, validator: RowValidator, sliceRows: Int,
-                           consumer: BackgroundConsumer<[(input: Int, rows: Int, outcome: BatchOutcome)]>) throws {
+    private func readInput(path: String, index: Int, validator: RowValidator, sliceRows: Int, batches: Range<Int>?,
+                           consumer: BackgroundConsumer<[IntakeItem]>) throws {
         let reader = try ArrowFileReader(path: path)
         try reader.checkFlowSchema()
         // Checking a view reads its offsets; drop those pages again at once, so checking a
@@ -265,10 +238,25 @@ public struct CleanEngine: Sendable {
             let rows = Int64(slice.reduce(0) { $0 + $1.rows.count })
             progress?.addRows(rows)
             progress?.addDone(rows)
-            consumer.push((0..<count).map { k in (index, slice[k].rows.count, done[k]!) })
+            consumer.push((0..<count).map { k in
+                // The last slice of a batch completes that batch (global number).
+                let last = slice[k].rows.upperBound == views[slice[k].view].rowCount
+                let global = batches.map { $0.lowerBound + slice[k].view }
+                return IntakeItem(input: index, rows: slice[k].rows.count, outcome: done[k]!,
+                                  doneBatches: last && global != nil ? global!..<(global! + 1) : 0..<0)
+            })
             first += count
         }
     }
+}
+
+/// One validated slice for the intake consumer (nil outcome: only batches to mark done).
+struct IntakeItem {
+    let input: Int
+    let rows: Int
+    let outcome: BatchOutcome?
+    /// Global batch numbers (`DayCompletion`) whose last slice this is.
+    let doneBatches: Range<Int>
 }
 
 /// The serial end of phase 1: maps batch-local label ids into the run's label table (in

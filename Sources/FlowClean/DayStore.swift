@@ -1,11 +1,17 @@
 import FlowCore
 
 /// The validated rows of a run, grouped by UTC day of `start`. Rows are held in fixed-size
-/// chunks (so the memory held is what is counted, no array doubling); when the held rows
-/// pass the spill limit every day is sorted and written to disk as a sorted run. Phase 2
-/// merges, per day, the runs on disk with the sorted rows still in memory.
+/// chunks (no array doubling); what counts against the spill limit is the chunks' capacity,
+/// not the rows in them, because a chunk reused after a spill keeps all its pages: with
+/// many days, each day's partly filled last chunk would otherwise add memory the limit
+/// does not see (90 days × a chunk). When the held capacity passes the spill limit every
+/// day is sorted and written to disk as a sorted run. Phase 2 merges, per day, the runs on
+/// disk with the sorted rows still in memory.
 final class DayStore {
-    static let chunkRows = 16_384
+    /// Rows per chunk (a power of two: sort orders address rows as chunk << shift | row).
+    static let chunkShift = 12
+    static let chunkRows = 1 << chunkShift
+    static let rowMask = UInt32(chunkRows - 1)
     let scratchFolder: String
     let spillLimitRows: Int
     let threads: Int
@@ -13,6 +19,7 @@ final class DayStore {
     private(set) var memory: [Int64: [[CleanRow]]] = [:]
     /// Sorted runs on disk per day.
     private(set) var runs: [Int64: [SpillFile]] = [:]
+    /// Capacity, in rows, of the chunks holding rows.
     private(set) var heldRows = 0
     private var spillCount = 0
     /// Number of times rows were spilled (for the manifest and tests).
@@ -27,7 +34,7 @@ final class DayStore {
     /// Every day that has rows (in memory or on disk), ascending.
     var days: [Int64] { Set(memory.keys).union(runs.keys).sorted() }
 
-    /// Adds rows (any days).
+    /// Adds rows (any days); `spillIfFull()` keeps memory within the limit.
     func add(_ rows: UnsafeBufferPointer<CleanRow>) throws {
         var i = 0
         let n = rows.count
@@ -40,14 +47,18 @@ final class DayStore {
             while i < end {
                 if chunks.isEmpty || chunks[chunks.count - 1].count == DayStore.chunkRows {
                     chunks.append(freeChunks.popLast() ?? Self.newChunk())
+                    heldRows += DayStore.chunkRows
                 }
                 let take = min(end - i, DayStore.chunkRows - chunks[chunks.count - 1].count)
                 chunks[chunks.count - 1].append(contentsOf: UnsafeBufferPointer(rebasing: rows[i..<(i + take)]))
-                heldRows += take
                 i += take
             }
             memory[day] = chunks
         }
+    }
+
+    /// Spills when the held capacity has reached the spill limit.
+    func spillIfFull() throws {
         if heldRows >= spillLimitRows { try spill() }
     }
 
@@ -73,7 +84,7 @@ final class DayStore {
             var buffer: [CleanRow] = []
             buffer.reserveCapacity(4096)
             for index in sorted[k] {
-                buffer.append(chunks[Int(index >> 14)][Int(index & 0x3FFF)])
+                buffer.append(chunks[Int(index >> DayStore.chunkShift)][Int(index & DayStore.rowMask)])
                 if buffer.count == 4096 {
                     try buffer.withUnsafeBufferPointer { try file.append($0) }
                     buffer.removeAll(keepingCapacity: true)
@@ -95,7 +106,7 @@ final class DayStore {
         spillCount += 1
     }
 
-    /// The sorted order (chunk << 14 | offset) of each day's rows in memory, days sorted in
+    /// The sorted order (chunk << chunkShift | offset) of each day's rows in memory, days sorted in
     /// parallel.
     func sortAll(_ days: [Int64]) -> [[UInt32]] {
         let results = UnsafeSendableBox([[UInt32]](repeating: [], count: days.count))
@@ -114,15 +125,15 @@ final class DayStore {
         keys.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for (c, chunk) in chunks.enumerated() {
             for (o, r) in chunk.enumerated() {
-                keys.append(Key(start: r.start, high: r.src.high, low: r.src.low, index: UInt32(c << 14 | o)))
+                keys.append(Key(start: r.start, high: r.src.high, low: r.src.low, index: UInt32(c << chunkShift | o)))
             }
         }
         keys.sort { a, b in
             if a.start != b.start { return a.start < b.start }
             if a.high != b.high { return a.high < b.high }
             if a.low != b.low { return a.low < b.low }
-            return RowOrder.lessAfterSource(chunks[Int(a.index >> 14)][Int(a.index & 0x3FFF)],
-                                            chunks[Int(b.index >> 14)][Int(b.index & 0x3FFF)])
+            return RowOrder.lessAfterSource(chunks[Int(a.index >> chunkShift)][Int(a.index & rowMask)],
+                                            chunks[Int(b.index >> chunkShift)][Int(b.index & rowMask)])
         }
         return keys.map(\.index)
     }
@@ -130,7 +141,7 @@ final class DayStore {
     /// Removes and returns one day's in-memory chunks and disk runs.
     func take(day: Int64) -> (chunks: [[CleanRow]], runs: [SpillFile]) {
         let chunks = memory.removeValue(forKey: day) ?? []
-        heldRows -= chunks.reduce(0) { $0 + $1.count }
+        heldRows -= chunks.count * DayStore.chunkRows
         return (chunks, runs.removeValue(forKey: day) ?? [])
     }
 }

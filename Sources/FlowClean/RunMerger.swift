@@ -59,8 +59,8 @@ final class RunCursor {
         } else {
             guard position < order.count else { exhausted = true; return }
             let index = order[position]
-            chunk = Int(index >> 14)
-            row = Int(index & 0x3FFF)
+            chunk = Int(index >> DayStore.chunkShift)
+            row = Int(index & DayStore.rowMask)
             position += 1
         }
         withCurrent { r in

@@ -109,50 +109,64 @@ public enum KMeans {
         var centres = [Double](repeating: 0, count: k * d)
         let first = rng.below(n)
         for j in 0..<d { centres[j] = x.values[first * d + j] }
+        let chunks = Parallel.chunkCount(n)
+        // Each row's squared distance to its nearest chosen centre, and per chunk their sum
+        // (the chunk sums locate a sampled row without a serial cumulative pass).
         var closest = [Double](repeating: 0, count: n)
+        var chunkPotential = [Double](repeating: 0, count: chunks)
         x.values.withUnsafeBufferPointer { xv in
             closest.withUnsafeMutableBufferPointer { c in
-                Parallel.forEachChunk(count: n) { _, range in
-                    for i in range { c[i] = squaredDistance(xv, i, xv, first, d) }
+                chunkPotential.withUnsafeMutableBufferPointer { cp in
+                    Parallel.forEachChunk(count: n) { chunk, range in
+                        var s = 0.0
+                        for i in range { c[i] = squaredDistance(xv, i, xv, first, d); s += c[i] }
+                        cp[chunk] = s
+                    }
                 }
             }
         }
-        var potential = closest.reduce(0, +)
+        var potential = chunkPotential.reduce(0, +)
         let trials = 2 + Int(log(Double(k)))
-        var cumulative = [Double](repeating: 0, count: n)
-        var candidateDistances = [Double](repeating: 0, count: trials * n)
-        let chunks = Parallel.chunkCount(n)
         var partialPots = [Double](repeating: 0, count: chunks * trials)
+        var candidates = [Int](repeating: 0, count: trials)
+        // Which chosen centre each row is nearest to, and squared distances from the
+        // candidates to the chosen centres: a row whose centre is at least twice as far from
+        // a candidate as from the row cannot get closer to that candidate (triangle
+        // inequality), so its distance is not computed. The margin keeps rounding out of it:
+        // the sums are exactly those of computing every distance.
+        var owner = [Int32](repeating: 0, count: n)
+        var toCentres = [Double](repeating: 0, count: trials * k)
+        let margin = 4 * (1 + 1e-9)
         for c in 1..<max(k, 1) {
-            var running = 0.0
-            for i in 0..<n { running += closest[i]; cumulative[i] = running }
-            var candidates = [Int](repeating: 0, count: trials)
-            for t in 0..<trials {
-                let target = rng.unit() * potential
-                // searchsorted (left): first index with cumulative >= target.
-                var lo = 0, hi = n
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+            for t in 0..<trials { candidates[t] = sampleRow(closest, chunkPotential, target: rng.unit() * potential) }
+            centres.withUnsafeBufferPointer { cv in
+                x.values.withUnsafeBufferPointer { xv in
+                    for t in 0..<trials {
+                        for j in 0..<c { toCentres[t * k + j] = squaredDistance(xv, candidates[t], cv, j, d) }
+                    }
                 }
-                candidates[t] = min(lo, n - 1)
             }
-            // One pass over the rows: each row's distance to every candidate, and each
-            // chunk's potential per candidate (reduced in chunk order below).
+            // Pass 1: the potential each candidate would leave (no per-row writes).
             x.values.withUnsafeBufferPointer { xv in
                 closest.withUnsafeBufferPointer { cl in
-                    candidateDistances.withUnsafeMutableBufferPointer { cd in
-                        partialPots.withUnsafeMutableBufferPointer { pp in
-                            Parallel.forEachChunk(count: n) { chunk, range in
-                                for t in 0..<trials {
-                                    let ci = candidates[t]
-                                    var pot = 0.0
-                                    for i in range {
-                                        let v = min(cl[i], squaredDistance(xv, i, xv, ci, d))
-                                        cd[t * n + i] = v
-                                        pot += v
+                    owner.withUnsafeBufferPointer { ow in
+                        toCentres.withUnsafeBufferPointer { tc in
+                            partialPots.withUnsafeMutableBufferPointer { pp in
+                                candidates.withUnsafeBufferPointer { cand in
+                                    Parallel.forEachChunk(count: n) { chunk, range in
+                                        let pots = UnsafeMutableBufferPointer(rebasing: pp[(chunk * trials)..<((chunk + 1) * trials)])
+                                        for t in 0..<trials { pots[t] = 0 }
+                                        for i in range {
+                                            let near = cl[i], o = Int(ow[i])
+                                            for t in 0..<trials {
+                                                if tc[t * k + o] > margin * near {
+                                                    pots[t] += near
+                                                } else {
+                                                    pots[t] += min(near, squaredDistance(xv, i, xv, cand[t], d))
+                                                }
+                                            }
+                                        }
                                     }
-                                    pp[chunk * trials + t] = pot
                                 }
                             }
                         }
@@ -163,16 +177,57 @@ public enum KMeans {
             for chunk in 0..<chunks { for t in 0..<trials { pots[t] += partialPots[chunk * trials + t] } }
             var bestT = 0
             for t in 1..<trials where pots[t] < pots[bestT] { bestT = t }
-            potential = pots[bestT]
-            closest.withUnsafeMutableBufferPointer { cl in
-                candidateDistances.withUnsafeBufferPointer { cd in
-                    _ = cl.update(fromContentsOf: cd[(bestT * n)..<((bestT + 1) * n)])
-                }
-            }
             let row = candidates[bestT]
             for j in 0..<d { centres[c * d + j] = x.values[row * d + j] }
+            if c == k - 1 { break }
+            let chosen = Array(toCentres[(bestT * k)..<(bestT * k + c)])
+            // Pass 2: only the chosen candidate updates the distances and chunk sums.
+            x.values.withUnsafeBufferPointer { xv in
+                closest.withUnsafeMutableBufferPointer { cl in
+                    owner.withUnsafeMutableBufferPointer { ow in
+                        chunkPotential.withUnsafeMutableBufferPointer { cp in
+                            Parallel.forEachChunk(count: n) { chunk, range in
+                                var s = 0.0
+                                for i in range {
+                                    let near = cl[i]
+                                    if chosen[Int(ow[i])] <= margin * near {
+                                        let v = squaredDistance(xv, i, xv, row, d)
+                                        if v < near { cl[i] = v; ow[i] = Int32(c) }
+                                    }
+                                    s += cl[i]
+                                }
+                                cp[chunk] = s
+                            }
+                        }
+                    }
+                }
+            }
+            potential = chunkPotential.reduce(0, +)
         }
         return centres
+    }
+
+    /// The first row whose running sum of `weights` reaches `target` (numpy's
+    /// `searchsorted` on the cumulative sum), found through the per-chunk sums of
+    /// `Parallel.forEachChunk`'s chunks; the last row with positive weight when rounding
+    /// leaves `target` past the total.
+    static func sampleRow(_ weights: [Double], _ chunkSums: [Double], target: Double) -> Int {
+        let n = weights.count, chunks = chunkSums.count
+        var running = 0.0
+        var lastPositive = 0
+        for chunk in 0..<chunks {
+            let lo = n * chunk / chunks, hi = n * (chunk + 1) / chunks
+            if chunkSums[chunk] > 0 { lastPositive = chunk }
+            if running + chunkSums[chunk] < target && chunk < chunks - 1 { running += chunkSums[chunk]; continue }
+            for i in lo..<hi {
+                running += weights[i]
+                if running >= target && weights[i] > 0 { return i }
+            }
+        }
+        // Rounding: the target lies past the summed weights; take the last row with weight.
+        let lo = n * lastPositive / chunks, hi = n * (lastPositive + 1) / chunks
+        for i in stride(from: hi - 1, through: lo, by: -1) where weights[i] > 0 { return i }
+        return n - 1
     }
 
     /// One Lloyd run from `initialCentres` (k × d). The assignment step uses Hamerly's
@@ -188,28 +243,31 @@ public enum KMeans {
         let n = x.rows, d = x.columns
         let k = initialCentres.count / max(d, 1)
         var centres = initialCentres
-        var labels = [Int32](repeating: -1, count: n)
-        var moved = [Double](repeating: 0, count: k)
-        var upper = [Double](repeating: .infinity, count: n)
-        var lower = [Double](repeating: 0, count: n)
+        var bounds = HamerlyBounds(rows: n, clusters: k)
+        // Running per-cluster sums and counts of the rows' current labels.
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
         var strict = false
         var iterations = 0
+        var relocatedLast = false
         for iteration in 0..<max(1, maxIter) {
             iterations = iteration + 1
-            var step = boundedAssignAndSum(x, centres: centres, k: k, labels: &labels, upper: &upper, lower: &lower,
-                                           full: iteration == 0, moved: moved)
-            var newCentres = step.sums
-            var counts = step.counts
-            if counts.contains(0) {
+            let changed = boundedAssign(x, centres: centres, k: k, bounds: &bounds, sums: &sums, counts: &counts)
+            var newCentres = sums
+            var newCounts = counts
+            relocatedLast = false
+            if newCounts.contains(0) {
                 // Exact distances to the current centres are needed to pick the rows to move.
-                step.distances = exactDistances(x, centres: centres, labels: labels)
-                relocateEmpty(x, centres: centres, labels: labels, distances: step.distances,
-                              sums: &newCentres, counts: &counts, k: k)
+                let distances = exactDistances(x, centres: centres, labels: bounds.labels)
+                relocateEmpty(x, centres: centres, labels: bounds.labels, distances: distances,
+                              sums: &newCentres, counts: &newCounts, k: k)
+                relocatedLast = true
             }
             var shift = 0.0
+            var moved = [Double](repeating: 0, count: k)
             for c in 0..<k {
-                if counts[c] > 0 {
-                    for j in 0..<d { newCentres[c * d + j] /= Double(counts[c]) }
+                if newCounts[c] > 0 {
+                    for j in 0..<d { newCentres[c * d + j] /= Double(newCounts[c]) }
                 } else {
                     for j in 0..<d { newCentres[c * d + j] = centres[c * d + j] }
                 }
@@ -222,12 +280,25 @@ public enum KMeans {
                 moved[c] = m.squareRoot()
             }
             centres = newCentres
-            if step.changed == 0 {
+            if relocatedLast {
+                // The relocated rows keep their labels but no longer match the sums:
+                // the next assignment starts the bounds and sums afresh.
+                bounds.reset()
+            } else {
+                bounds.centresMoved(moved)
+            }
+            if changed == 0 {
                 strict = true
                 break
             }
             if shift <= tolerance { break }
         }
+        if !relocatedLast {
+            // The running sums carry rounding from many small updates: recompute the means
+            // of the final labels exactly, as one full pass.
+            centres = exactMeans(x, labels: bounds.labels, k: k, fallback: centres)
+        }
+        var labels = bounds.labels
         var inertia: Double
         if strict {
             inertia = inertiaOf(x, centres: centres, labels: labels)
@@ -239,14 +310,52 @@ public enum KMeans {
                             iterations: iterations, initialCentres: initialCentres)
     }
 
-    /// Assignment with Hamerly bounds plus per-cluster sums, on all cores. `full`
-    /// computes every distance (first iteration).
-    /// `moved` holds how far each centre moved since the bounds were set; the bounds are
-    /// loosened by it first. `Step.changed` counts rows whose label changed.
-    static func boundedAssignAndSum(_ x: FeatureMatrix, centres: [Double], k: Int, labels: inout [Int32],
-                                    upper: inout [Double], lower: inout [Double], full: Bool, moved: [Double]) -> Step {
+    /// Means of the rows of each label (per-chunk sums reduced in chunk order); a cluster
+    /// without rows keeps its `fallback` centre.
+    static func exactMeans(_ x: FeatureMatrix, labels: [Int32], k: Int, fallback: [Double]) -> [Double] {
         let n = x.rows, d = x.columns
-        let maxMove = moved.max() ?? 0
+        let chunks = Parallel.chunkCount(n)
+        var partialSums = [Double](repeating: 0, count: chunks * k * d)
+        var partialCounts = [Int](repeating: 0, count: chunks * k)
+        x.values.withUnsafeBufferPointer { xv in
+            labels.withUnsafeBufferPointer { lv in
+                partialSums.withUnsafeMutableBufferPointer { ps in
+                    partialCounts.withUnsafeMutableBufferPointer { pc in
+                        Parallel.forEachChunk(count: n) { chunk, range in
+                            let sumBase = chunk * k * d
+                            for i in range {
+                                let a = Int(lv[i])
+                                pc[chunk * k + a] += 1
+                                let row = i * d, base = sumBase + a * d
+                                for j in 0..<d { ps[base + j] += xv[row + j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var centres = fallback
+        for c in 0..<k {
+            var count = 0
+            var sum = [Double](repeating: 0, count: d)
+            for chunk in 0..<chunks {
+                count += partialCounts[chunk * k + c]
+                for j in 0..<d { sum[j] += partialSums[(chunk * k + c) * d + j] }
+            }
+            if count > 0 { for j in 0..<d { centres[c * d + j] = sum[j] / Double(count) } }
+        }
+        return centres
+    }
+
+    /// Assignment with Hamerly bounds on all cores (every distance when
+    /// `bounds.needsFullPass`, which also rebuilds `sums`/`counts`). A row whose bounds prove its nearest
+    /// centre is not touched at all (neither its features nor its bounds are read or
+    /// written beyond the test); a row whose label changes moves its features from the
+    /// old cluster's running sum to the new one's (per-chunk deltas, reduced in chunk
+    /// order). Returns how many rows changed label.
+    static func boundedAssign(_ x: FeatureMatrix, centres: [Double], k: Int, bounds: inout HamerlyBounds,
+                              sums: inout [Double], counts: inout [Int]) -> Int {
+        let n = x.rows, d = x.columns
         // Half the distance from each centre to its nearest other centre.
         var half = [Double](repeating: .infinity, count: k)
         centres.withUnsafeBufferPointer { cv in
@@ -255,50 +364,54 @@ public enum KMeans {
             }
         }
         let chunks = Parallel.chunkCount(n)
-        var partialSums = [Double](repeating: 0, count: chunks * k * d)
-        var partialCounts = [Int](repeating: 0, count: chunks * k)
+        var deltaSums = [Double](repeating: 0, count: chunks * k * d)
+        var deltaCounts = [Int](repeating: 0, count: chunks * k)
         var partialChanged = [Int](repeating: 0, count: chunks)
+        let drift = bounds.drift, maxDrift = bounds.maxDrift
+        let full = bounds.needsFullPass
+        if full {
+            for t in sums.indices { sums[t] = 0 }
+            for c in counts.indices { counts[c] = 0 }
+        }
         x.values.withUnsafeBufferPointer { xv in
             centres.withUnsafeBufferPointer { cv in
-                labels.withUnsafeMutableBufferPointer { lv in
-                    partialChanged.withUnsafeMutableBufferPointer { changedSlots in
-                    upper.withUnsafeMutableBufferPointer { uv in
-                        lower.withUnsafeMutableBufferPointer { lw in
-                            partialSums.withUnsafeMutableBufferPointer { ps in
-                                partialCounts.withUnsafeMutableBufferPointer { pc in
+                bounds.labels.withUnsafeMutableBufferPointer { lv in
+                    bounds.limits.withUnsafeMutableBufferPointer { lim in
+                        deltaSums.withUnsafeMutableBufferPointer { ds in
+                            deltaCounts.withUnsafeMutableBufferPointer { dc in
+                                partialChanged.withUnsafeMutableBufferPointer { changedSlots in
                                     Parallel.forEachChunk(count: n) { chunk, range in
                                         let sumBase = chunk * k * d
                                         var changed = 0
                                         for i in range {
-                                            var a = Int(lv[i])
-                                            var skip = false
-                                            if !full && a >= 0 {
-                                                uv[i] += moved[a]
-                                                lw[i] -= maxMove
-                                                let bound = max(half[a], lw[i])
-                                                // Strictly inside the bounds (with a margin for rounding).
-                                                if uv[i] * (1 + 1e-9) < bound {
-                                                    skip = true
-                                                } else {
-                                                    uv[i] = squaredDistance(xv, i, cv, a, d).squareRoot()
-                                                    skip = uv[i] * (1 + 1e-9) < bound
-                                                }
+                                            let a = Int(lv[i])
+                                            if !full {
+                                                // Stored bounds are relative to the drift so far.
+                                                let upper = lim[2 * i] + drift[a]
+                                                let bound = max(half[a], lim[2 * i + 1] - maxDrift)
+                                                let margin = 1e-9 * (abs(upper) + drift[a] + maxDrift)
+                                                if upper + margin < bound { continue }
+                                                let exact = squaredDistance(xv, i, cv, a, d).squareRoot()
+                                                lim[2 * i] = exact - drift[a]
+                                                if exact + margin < bound { continue }
                                             }
-                                            if !skip {
-                                                var best = 0, bestD = Double.infinity, second = Double.infinity
-                                                for c in 0..<k {
-                                                    let dist = squaredDistance(xv, i, cv, c, d)
-                                                    if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
-                                                }
-                                                if best != a { changed += 1 }
-                                                a = best
-                                                lv[i] = Int32(best)
-                                                uv[i] = bestD.squareRoot()
-                                                lw[i] = second.squareRoot()
+                                            var best = 0, bestD = Double.infinity, second = Double.infinity
+                                            for c in 0..<k {
+                                                let dist = squaredDistance(xv, i, cv, c, d)
+                                                if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
                                             }
-                                            pc[chunk * k + a] += 1
-                                            let row = i * d, base = sumBase + a * d
-                                            for j in 0..<d { ps[base + j] += xv[row + j] }
+                                            lim[2 * i] = bestD.squareRoot() - drift[best]
+                                            lim[2 * i + 1] = second.squareRoot() + maxDrift
+                                            if best != a { changed += 1; lv[i] = Int32(best) } else if !full { continue }
+                                            let row = i * d
+                                            let to = sumBase + best * d
+                                            dc[chunk * k + best] += 1
+                                            for j in 0..<d { ds[to + j] += xv[row + j] }
+                                            if !full {
+                                                let from = sumBase + a * d
+                                                dc[chunk * k + a] -= 1
+                                                for j in 0..<d { ds[from + j] -= xv[row + j] }
+                                            }
                                         }
                                         changedSlots[chunk] = changed
                                     }
@@ -306,17 +419,15 @@ public enum KMeans {
                             }
                         }
                     }
-                    }
                 }
             }
         }
-        var sums = [Double](repeating: 0, count: k * d)
-        var counts = [Int](repeating: 0, count: k)
         for chunk in 0..<chunks {
-            for t in 0..<(k * d) { sums[t] += partialSums[chunk * k * d + t] }
-            for c in 0..<k { counts[c] += partialCounts[chunk * k + c] }
+            for t in 0..<(k * d) { sums[t] += deltaSums[chunk * k * d + t] }
+            for c in 0..<k { counts[c] += deltaCounts[chunk * k + c] }
         }
-        return Step(sums: sums, counts: counts, distances: [], changed: partialChanged.reduce(0, +))
+        bounds.needsFullPass = false
+        return partialChanged.reduce(0, +)
     }
 
     /// Squared distance of every row to the centre of its label.
@@ -375,52 +486,6 @@ public enum KMeans {
             if dist < bestDistance { bestDistance = dist; best = c }
         }
         return (best, bestDistance)
-    }
-
-    struct Step {
-        var sums: [Double]
-        var counts: [Int]
-        var distances: [Double]
-        var changed = 0
-    }
-
-    /// E-step plus per-cluster sums (for the M-step), on all cores.
-    static func assignAndSum(_ x: FeatureMatrix, centres: [Double], k: Int, labels: inout [Int32]) -> Step {
-        let n = x.rows, d = x.columns
-        let chunks = Parallel.chunkCount(n)
-        var partialSums = [Double](repeating: 0, count: chunks * k * d)
-        var partialCounts = [Int](repeating: 0, count: chunks * k)
-        var distances = [Double](repeating: 0, count: n)
-        x.values.withUnsafeBufferPointer { xv in
-            centres.withUnsafeBufferPointer { cv in
-                labels.withUnsafeMutableBufferPointer { lv in
-                    distances.withUnsafeMutableBufferPointer { dv in
-                        partialSums.withUnsafeMutableBufferPointer { ps in
-                            partialCounts.withUnsafeMutableBufferPointer { pc in
-                                Parallel.forEachChunk(count: n) { chunk, range in
-                                    let sumBase = chunk * k * d
-                                    for i in range {
-                                        let (c, dist) = nearest(xv, i, cv, k, d)
-                                        lv[i] = Int32(c)
-                                        dv[i] = dist
-                                        pc[chunk * k + c] += 1
-                                        let row = i * d, base = sumBase + c * d
-                                        for j in 0..<d { ps[base + j] += xv[row + j] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        var sums = [Double](repeating: 0, count: k * d)
-        var counts = [Int](repeating: 0, count: k)
-        for chunk in 0..<chunks {
-            for t in 0..<(k * d) { sums[t] += partialSums[chunk * k * d + t] }
-            for c in 0..<k { counts[c] += partialCounts[chunk * k + c] }
-        }
-        return Step(sums: sums, counts: counts, distances: distances)
     }
 
     /// Gives each empty cluster the row farthest from its centre (scikit-learn's

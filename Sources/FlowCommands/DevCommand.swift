@@ -12,7 +12,8 @@ public struct DevCommand: ParsableCommand {
         commandName: "floe-dev",
         abstract: "Developer tools of floe (peer checks, quality scripts, benchmarks).",
         version: floeVersion,
-        subcommands: [SampleDatasetCommand.self, ExportFeaturesCommand.self, BenchClusteringCommand.self]
+        subcommands: [SampleDatasetCommand.self, ExportFeaturesCommand.self, ExportMatricesCommand.self,
+                      BenchClusteringCommand.self, BenchARIMACommand.self]
     )
 
     public init() {}
@@ -102,6 +103,46 @@ public struct BenchClusteringCommand: ParsableCommand {
         try DevCommand.running {
             print(try ModelsPeerExport.bench(matrix: matrix, columns: columns, algorithm: algorithm, k: k, nInit: nInit,
                                              maxIter: maxIter, eps: eps, minSamples: minSamples, seed: 0))
+        }
+    }
+}
+
+/// `floe-dev export-matrices`: the scaled host-profile and per-flow feature matrices as
+/// training builds them, for scripts/bench/models.sh to time scikit-learn on the same data.
+public struct ExportMatricesCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "export-matrices", abstract: "Export the scaled host and flow feature matrices (scripts/bench/models.sh).")
+
+    @Option(help: ArgumentHelp("YAML or JSON file with a `models:` section.", valueName: "file")) public var config: String?
+    @Option(help: ArgumentHelp("Dataset folder (date=YYYY-MM-DD partitions).", valueName: "dir")) public var dataset: String
+    @Option(help: ArgumentHelp("Folder to write.", valueName: "dir")) public var output: String
+    @Option(name: .customLong("max-rows"), help: "Per-flow rows at most (every n-th flow).") public var maxRows: Int = 1_000_000
+
+    public init() {}
+
+    public func run() throws {
+        try DevCommand.running {
+            let settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
+            try ModelsPeerExport.exportMatrices(config: settings, input: dataset, folder: output, maxRows: maxRows)
+            DevCommand.log("exported the scaled host and flow feature matrices to \(output)")
+        }
+    }
+}
+
+/// `floe-dev bench-arima`: one ARIMA/SARIMA fit of a series file, for
+/// scripts/bench/arima_bench.py (beside statsmodels on the same series).
+public struct BenchARIMACommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench-arima", abstract: "Fit one ARIMA/SARIMA series file (scripts/bench/arima.sh).")
+
+    @Option(help: ArgumentHelp("Series file written by arima_bench.py.", valueName: "file")) public var input: String
+    @Option(help: ArgumentHelp("Result file to write.", valueName: "file")) public var output: String
+
+    public init() {}
+
+    public func run() throws {
+        try DevCommand.running {
+            try ModelsPeerExport.benchARIMA(input: input, output: output)
         }
     }
 }

@@ -17,6 +17,65 @@ enum ModelsPeerExport {
         try data.write(to: URL(fileURLWithPath: path))
     }
 
+    /// Writes the matrices floe's clustering trains on, for the models benchmark: per set
+    /// (`host`, `flow`) the raw features of `input` chosen as training chooses them,
+    /// log-scaled (the set's log1p columns) and z-scored (the `standard` scaler), as row-major
+    /// float64 `<set>.f64`, with `matrices.json` giving rows, columns and names. The flow set
+    /// keeps every ⌈n / maxRows⌉-th flow so it stays at most `maxRows` rows.
+    static func exportMatrices(config: ModelsConfig, input: String, folder: String, maxRows: Int) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let data = try ModelData(config: config, dataset: try DatasetFiles(root: input))
+        var described: [String: Any] = [:]
+        for set in [FeatureSetKind.host, .flow] {
+            var (raw, _, _) = try data.features(set)
+            if raw.rows > maxRows {
+                let step = (raw.rows + maxRows - 1) / maxRows
+                raw = raw.selecting(rows: Array(Swift.stride(from: 0, to: raw.rows, by: step)))
+            }
+            let scaler = FittedScaler.fit(raw, kind: .standard, log1p: set.definitions.map(\.log1p))
+            let x = scaler.transform(raw)
+            try writeRaw(x.values, folder + "/\(set.rawValue).f64")
+            described[set.rawValue] = ["rows": x.rows, "columns": x.columns, "names": x.names, "scaler": "standard"]
+        }
+        try writeJSON(described, folder + "/matrices.json")
+    }
+
+    /// Fits one series for scripts/bench/arima.sh (whole-process timing against
+    /// statsmodels): `input` is JSON {values, order, seasonal_order, auto, period}; writes
+    /// {llf, params, order, seasonal_order, fit_seconds, candidates, aicc, iterations} to `output`.
+    static func benchARIMA(input: String, output: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: input))
+        guard let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let values = doc["values"] as? [Double] else {
+            throw FlowModelsError.invalidParameter(name: "--bench-arima", value: input, reason: "expected JSON with a values array")
+        }
+        let started = Date()
+        let model: ARIMAModel
+        var tried = 0
+        if (doc["auto"] as? Bool) == true {
+            var options = AutoARIMAOptions(period: doc["period"] as? Int ?? 0)
+            options.maxOrder = 5
+            let result = try AutoARIMA.fit(values, options: options)
+            model = result.model
+            tried = result.candidates.count
+        } else {
+            let o = doc["order"] as? [Int] ?? [0, 0, 0]
+            let s = doc["seasonal_order"] as? [Int] ?? [0, 0, 0, 0]
+            guard o.count == 3, s.count == 4 else {
+                throw FlowModelsError.invalidParameter(name: "--bench-arima", value: input, reason: "order needs 3 and seasonal_order 4 integers")
+            }
+            model = try ARIMAEstimator.fit(values, order: ARIMAOrder(p: o[0], d: o[1], q: o[2], seasonalP: s[0],
+                                                                     seasonalD: s[1], seasonalQ: s[2], period: s[3]))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let o = model.order
+        try writeJSON([
+            "llf": model.logLikelihood, "params": model.coefficients.flattened, "fit_seconds": seconds,
+            "order": [o.p, o.d, o.q], "seasonal_order": [o.seasonalP, o.seasonalD, o.seasonalQ, o.period],
+            "candidates": tried, "aicc": model.aicc, "iterations": model.iterations,
+        ], output)
+    }
+
     /// Exports the scaled host features of `input`, floe's k-means (k-means++ centres and
     /// the Lloyd run from them), DBSCAN and PageRank results into `folder`.
     static func export(config: ModelsConfig, input: String, folder: String, k: Int, dbscanRows: Int) throws {

@@ -65,13 +65,19 @@ public enum ARIMAEstimator {
             let c = layout.coefficients(x, meanCenter: meanCenter, meanScale: meanScale)
             filter.setCoefficients(ar: c.reducedAR, ma: c.reducedMA)
             guard filter.initialize(scale: 1, diffuseVariance: options.diffuseVariance / sigma2Guess) else { return .infinity }
-            let sums = y.withUnsafeBufferPointer { filter.run($0, mean: c.mean, scale: 1, burn: burn) }
+            let sums = y.withUnsafeBufferPointer {
+                burn == 0 ? filter.likelihoodSums($0, mean: c.mean) : filter.run($0, mean: c.mean, scale: 1, burn: burn)
+            }
             guard sums.count > 0 else { return .infinity }
             let ll = sums.concentratedLogLikelihood
             // Scale-free objective: per observation, and independent of the data units.
             return ll.isFinite ? -(ll / Double(sums.count)) - log(spread) : .infinity
         }
         optimizer.gradientTolerance = 1e-8
+        // On a near-cancelling AR/MA pair the likelihood is a ridge that rises ever more
+        // slowly towards the region's edge: stop there at statsmodels' tolerance (its
+        // L-BFGS-B pgtol) instead of following it to a root on the unit circle.
+        optimizer.relaxed = { layout.coefficients($0, meanCenter: meanCenter, meanScale: meanScale).nearlyCancels }
         var result = optimizer.minimize(x, objective)
         guard result.value.isFinite else {
             throw TimeSeriesError.fitFailed(series: seriesName, order: order.description,
@@ -121,6 +127,13 @@ struct ParameterLayout {
         var mean: Double
         var ar: [Double], ma: [Double], seasonalAR: [Double], seasonalMA: [Double]
         var reducedAR: [Double], reducedMA: [Double]
+
+        /// Whether the AR and MA polynomials of the same kind (ordinary, or seasonal in
+        /// Lˢ) nearly share a root: the magnitude of their resultant is below
+        /// `cancellationTolerance` (for first-order factors 1 − φL and 1 + θL it is |φ + θ|).
+        var nearlyCancels: Bool {
+            ARIMAPolynomials.nearlyCommonRoot(ar: ar, ma: ma) || ARIMAPolynomials.nearlyCommonRoot(ar: seasonalAR, ma: seasonalMA)
+        }
     }
 
     func coefficients(_ x: [Double], meanCenter: Double, meanScale: Double) -> Values {

@@ -81,6 +81,48 @@ enum ARIMAPolynomials {
         return Array(multiply(a, b).dropFirst())
     }
 
+    /// Below this resultant magnitude an AR and an MA polynomial count as nearly cancelling.
+    static let cancellationTolerance = 0.01
+
+    /// Whether 1 − Σφᵢ zⁱ and 1 + Σθⱼ zʲ nearly share a root: |resultant| below
+    /// `cancellationTolerance`. The resultant is the determinant of the Sylvester matrix
+    /// (zero exactly when the two share a root); for φ and θ of one coefficient each it is
+    /// ±(φ + θ).
+    static func nearlyCommonRoot(ar phi: [Double], ma theta: [Double]) -> Bool {
+        guard !phi.isEmpty, !theta.isEmpty else { return false }
+        // Coefficients from the highest power down.
+        let a = ([1.0] + phi.map { -$0 }).reversed().map { $0 }
+        let b = ([1.0] + theta).reversed().map { $0 }
+        let m = a.count - 1, n = b.count - 1, size = m + n
+        var s = [Double](repeating: 0, count: size * size)
+        for r in 0..<n { for (k, v) in a.enumerated() { s[r * size + r + k] = v } }
+        for r in 0..<m { for (k, v) in b.enumerated() { s[(n + r) * size + r + k] = v } }
+        return abs(determinant(&s, size)) < cancellationTolerance
+    }
+
+    /// Determinant of a small dense n × n matrix (row-major, destroyed), by Gaussian
+    /// elimination with partial pivoting.
+    static func determinant(_ s: inout [Double], _ n: Int) -> Double {
+        var det = 1.0
+        for c in 0..<n {
+            var pivot = c
+            for r in (c + 1)..<max(n, c + 1) where abs(s[r * n + c]) > abs(s[pivot * n + c]) { pivot = r }
+            if s[pivot * n + c] == 0 { return 0 }
+            if pivot != c {
+                for k in 0..<n { s.swapAt(c * n + k, pivot * n + k) }
+                det = -det
+            }
+            let p = s[c * n + c]
+            det *= p
+            for r in (c + 1)..<max(n, c + 1) {
+                let f = s[r * n + c] / p
+                if f == 0 { continue }
+                for k in c..<n { s[r * n + k] -= f * s[c * n + k] }
+            }
+        }
+        return det
+    }
+
     static func multiply(_ a: [Double], _ b: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: a.count + b.count - 1)
         for i in a.indices where a[i] != 0 {

@@ -9,6 +9,10 @@ struct BFGSOptimizer {
     var gradientTolerance = 1e-7
     /// Stop when the objective improves by less than this (relative) twice in a row.
     var functionTolerance = 1e-13
+    /// Where `relaxed(x)` holds, the gradient tolerance is `relaxedGradientTolerance`
+    /// instead (a flat ridge where a tight tolerance only makes the search wander).
+    var relaxed: (([Double]) -> Bool)?
+    var relaxedGradientTolerance = 1e-5
 
     struct Result {
         var x: [Double]
@@ -58,7 +62,8 @@ struct BFGSOptimizer {
         var iteration = 0
         while iteration < maxIterations {
             iteration += 1
-            if g.map(abs).max()! < gradientTolerance { converged = true; break }
+            let tolerance = relaxed?(x) == true ? max(gradientTolerance, relaxedGradientTolerance) : gradientTolerance
+            if g.map(abs).max()! < tolerance { converged = true; break }
             var direction = [Double](repeating: 0, count: n)
             for i in 0..<n { for j in 0..<n { direction[i] -= h[i * n + j] * g[j] } }
             var slope = zip(direction, g).reduce(0) { $0 + $1.0 * $1.1 }

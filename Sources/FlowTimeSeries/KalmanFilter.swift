@@ -173,6 +173,73 @@ final class KalmanFilter {
         return sums
     }
 
+    /// Whether `likelihoodSums` may take the Chandrasekhar recursions: no differencing
+    /// states (the ARMA block starts at its stationary covariance, so the first covariance
+    /// change has rank one) and no missing observation.
+    func canUseChandrasekhar(_ y: UnsafeBufferPointer<Double>) -> Bool {
+        m >= 2 && model.differencingStates == 0 && model.designIndices == [0] && !y.contains { $0.isNaN }
+    }
+
+    /// The likelihood sums of `run` (unit-scale, after `initialize(scale: 1, …)`) by the
+    /// Chandrasekhar recursions (Morf, Sidhu & Kailath 1974; Herbst 2015) when
+    /// `canUseChandrasekhar(y)`, else by `run`. The recursions propagate the change of
+    /// the predicted covariance, Pₜ₊₁ − Pₜ = Wₜ Mₜ Wₜᵀ with Wₜ one column, instead of Pₜ:
+    ///   Fₜ₊₁ = Fₜ + (Z Wₜ)² Mₜ,  Kₜ₊₁ Fₜ₊₁ = Kₜ Fₜ + T Wₜ Mₜ (Z Wₜ),
+    ///   Mₜ₊₁ = Mₜ + Mₜ² (Z Wₜ)² / Fₜ,  Wₜ₊₁ = T Wₜ − Kₜ₊₁ (Z Wₜ),
+    /// starting from W₁ = K₁, M₁ = −F₁ (P₁ stationary). One step costs O(nnz(T)) instead of
+    /// O(nnz(T)·m). The filter's state and covariance are left unspecified afterwards: use
+    /// `run` before forecasting.
+    func likelihoodSums(_ y: UnsafeBufferPointer<Double>, mean: Double) -> KalmanSums {
+        guard canUseChandrasekhar(y) else { return run(y, mean: mean, scale: 1, burn: 0) }
+        var sums = KalmanSums()
+        let m = self.m
+        state.withUnsafeMutableBufferPointer { a in
+        covariance.withUnsafeBufferPointer { p in
+        gain.withUnsafeMutableBufferPointer { k in
+        scratch.withUnsafeMutableBufferPointer { tmp in
+        model.rowStart.withUnsafeBufferPointer { rows in
+        model.columns.withUnsafeBufferPointer { cols in
+        model.values.withUnsafeBufferPointer { vals in
+            // W lives in tmp[0..<m], T·W and T·a in tmp[m..<2m].
+            let w = UnsafeMutableBufferPointer(rebasing: tmp[0..<m])
+            let tw = UnsafeMutableBufferPointer(rebasing: tmp[m..<(2 * m)])
+            func multiplyT(_ v: UnsafeMutableBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+                for i in 0..<m {
+                    var s = 0.0
+                    for idx in rows[i]..<rows[i + 1] { s += vals[idx] * v[cols[idx]] }
+                    out[i] = s
+                }
+            }
+            // P₁ Zᵀ is the first column of P₁; K₁ = T P₁ Zᵀ / F₁.
+            var f = p[0]
+            for i in 0..<m { w[i] = p[i * m] }
+            multiplyT(w, into: tw)
+            for i in 0..<m { k[i] = tw[i] / f; w[i] = k[i] }
+            var mm = -f
+            for t in 0..<y.count {
+                guard f > 0 && f.isFinite else { sums.count = 0; return }
+                let v = y[t] - mean - a[0]
+                let scaleV = v / f
+                sums.sumLogF += log(f)
+                sums.sumScaledSquares += v * scaleV
+                sums.count += 1
+                // aₜ₊₁ = T aₜ + Kₜ vₜ
+                multiplyT(a, into: tw)
+                for i in 0..<m { a[i] = tw[i] + k[i] * v }
+                // Covariance change.
+                let zw = w[0]
+                let nextF = f + zw * zw * mm
+                multiplyT(w, into: tw)
+                let c = mm * zw
+                for i in 0..<m { k[i] = (k[i] * f + tw[i] * c) / nextF }
+                mm += mm * mm * zw * zw / f
+                for i in 0..<m { w[i] = tw[i] - k[i] * zw }
+                f = nextF
+            }
+        }}}}}}}
+        return sums
+    }
+
     /// h-step forecasts from the current predicted state: means and variances.
     func forecast(steps: Int, mean: Double, scale: Double) -> (means: [Double], variances: [Double]) {
         var means: [Double] = []

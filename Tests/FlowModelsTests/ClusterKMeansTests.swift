@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FlowClustering
 @testable import FlowDetection
@@ -101,5 +102,107 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
     @Test func tooFewRowsIsAnError() {
         let x = FeatureMatrix(rows: 2, columns: 1, values: [0, 1], names: ["v"])
         #expect(throws: FlowModelsError.self) { try KMeans.fit(x, parameters: KMeansParameters(k: 3)) }
+    }
+}
+
+/// The bounded Lloyd run on heavy-tailed data over several chunks (so both cores and the
+/// per-chunk sum deltas are used) gives plain Lloyd's labels and centres.
+@Suite struct ClusterKMeansBoundsTests {
+    @Test func boundedLloydOnHeavyTailedRowsGivesPlainLloydResult() {
+        var rng = SeededRandom(seed: 77)
+        let n = 40_000, d = 4, k = 8
+        // Log-normal-ish columns with a few extreme rows, as scaled flow features look.
+        let values = (0..<(n * d)).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
+        let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c", "e"])
+        let initial = KMeans.plusPlus(x, k: k, seed: 4)
+        let fast = KMeans.lloyd(x, initialCentres: initial, maxIter: 300, tol: 0)
+        var centres = initial
+        var labels = [Int32](repeating: -1, count: n)
+        for _ in 0..<300 {
+            var next = labels
+            KMeans.assign(x, centres: centres, labels: &next)
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            for i in 0..<n { counts[Int(next[i])] += 1; for j in 0..<d { sums[Int(next[i]) * d + j] += x[i, j] } }
+            for c in 0..<k where counts[c] > 0 { for j in 0..<d { centres[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
+            if next == labels { break }
+            labels = next
+        }
+        #expect(fast.iterations > 10)
+        #expect(fast.labels == labels)
+        for t in 0..<(k * d) { #expect(abs(fast.centres[t] - centres[t]) <= 1e-9 * max(1, abs(centres[t]))) }
+    }
+
+    @Test func sampledRowIsTheFirstWhoseRunningSumReachesTheTarget() {
+        var rng = SeededRandom(seed: 5)
+        let n = 50_000
+        var weights = (0..<n).map { _ in rng.unit() < 0.3 ? 0 : rng.unit() }
+        weights[n - 1] = 0
+        let chunks = Parallel.chunkCount(n)
+        var sums = [Double](repeating: 0, count: chunks)
+        for c in 0..<chunks { for i in (n * c / chunks)..<(n * (c + 1) / chunks) { sums[c] += weights[i] } }
+        let total = sums.reduce(0, +)
+        for _ in 0..<200 {
+            let target = rng.unit() * total
+            let row = KMeans.sampleRow(weights, sums, target: target)
+            var running = 0.0
+            var expected = -1
+            for i in 0..<n { running += weights[i]; if running >= target && weights[i] > 0 { expected = i; break } }
+            #expect(row == expected)
+        }
+        // A target past the total (rounding) gives the last row with weight, never a zero-weight row.
+        let last = KMeans.sampleRow(weights, sums, target: total * 2)
+        #expect(weights[last] > 0)
+        #expect(weights[(last + 1)...].allSatisfy { $0 == 0 })
+    }
+}
+
+/// k-means++ with triangle-inequality pruning picks exactly the centres of the plain
+/// greedy algorithm (every distance computed), on data with many rows near each centre.
+@Suite struct ClusterPlusPlusTests {
+    /// Plain greedy k-means++: same random draws, same per-chunk sums in chunk order.
+    static func reference(_ x: FeatureMatrix, k: Int, seed: UInt64) -> [Double] {
+        var rng = SeededRandom(seed: seed)
+        let n = x.rows, d = x.columns
+        let chunks = Parallel.chunkCount(n)
+        func dist(_ i: Int, _ centre: [Double]) -> Double {
+            var s = 0.0
+            for j in 0..<d { let v = x[i, j] - centre[j]; s += v * v }
+            return s
+        }
+        func row(_ i: Int) -> [Double] { Array(x.values[(i * d)..<((i + 1) * d)]) }
+        func chunkSums(_ v: [Double]) -> [Double] {
+            (0..<chunks).map { c in (n * c / chunks..<n * (c + 1) / chunks).reduce(0.0) { $0 + v[$1] } }
+        }
+        var centres = row(rng.below(n))
+        var closest = (0..<n).map { dist($0, centres) }
+        var sums = chunkSums(closest)
+        let trials = 2 + Int(log(Double(k)))
+        for c in 1..<k {
+            let potential = sums.reduce(0, +)
+            let candidates = (0..<trials).map { _ in KMeans.sampleRow(closest, sums, target: rng.unit() * potential) }
+            let after = candidates.map { cand in (0..<n).map { min(closest[$0], dist($0, row(cand))) } }
+            let pots = after.map { chunkSums($0).reduce(0, +) }
+            var best = 0
+            for t in 1..<trials where pots[t] < pots[best] { best = t }
+            centres += row(candidates[best])
+            if c == k - 1 { break }
+            closest = after[best]
+            sums = chunkSums(closest)
+        }
+        return centres
+    }
+
+    @Test func prunedSeedingEqualsPlainGreedySeeding() {
+        var rng = SeededRandom(seed: 12)
+        let n = 30_000, d = 3, k = 9
+        // Tight blobs: after a few centres most rows are pruned.
+        let values = (0..<n).flatMap { i -> [Double] in
+            let blob = Double(i % 9)
+            return (0..<d).map { j in blob * Double(j + 1) * 3 + rng.unit() * 0.5 }
+        }
+        let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c"])
+        for seed in [UInt64(1), 2, 3] {
+            #expect(KMeans.plusPlus(x, k: k, seed: seed) == Self.reference(x, k: k, seed: seed))
+        }
     }
 }

@@ -5,9 +5,11 @@
 #     same stepwise search over ARIMA fits, with floe's differencing orders);
 #   - aggregation of 10 M generated flows into one-minute series (dataset files and
 #     in-memory batches).
-# floe runs through the release test binary (ARIMABenchTests / SeriesAggregationBench,
-# driven by environment variables), statsmodels through python; each run is a fresh
-# process. Results are appended to scripts/bench/results/timeseries.md.
+# floe fits through the release `floe-dev bench-arima` and aggregates
+# through the release test binary (SeriesAggregationBench, driven by environment
+# variables), statsmodels through python; each run is a fresh process. Series: simulated
+# ARIMA(2,1,2) and SARIMA processes and an hourly traffic-shaped series (90 days).
+# Results are appended to scripts/bench/results/timeseries.md.
 #   usage: scripts/bench/arima.sh [RUNS=3] [FLOWS=10000000] [AUTO_RUNS=1]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,8 +18,13 @@ runs=${1:-3}
 flows=${2:-10000000}
 work=${BENCH_DIR:-/tmp/floe-bench-timeseries}
 mkdir -p "$work" scripts/bench/results
-swift build -c release -Xswiftc -enable-testing --build-tests >&2
-bin=$(swift build -c release -Xswiftc -enable-testing --show-bin-path)
+swift build -c release --product floe-dev >&2
+dev=$(swift build -c release --show-bin-path)/floe-dev
+xctest=""
+if [ "${AGGREGATION:-1}" != 0 ]; then  # AGGREGATION=0: the fits only (no release test build)
+  swift build -c release -Xswiftc -enable-testing --build-tests >&2
+  xctest=$(swift build -c release -Xswiftc -enable-testing --show-bin-path)/floePackageTests.xctest
+fi
 PY=$(scripts/python-env.sh statsmodels)
-exec "$PY" scripts/bench/arima_bench.py --xctest "$bin/floePackageTests.xctest" --work "$work" \
+exec "$PY" scripts/bench/arima_bench.py --floe-dev "$dev" --xctest "$xctest" --work "$work" \
   --runs "$runs" --auto-runs "${3:-1}" --flows "$flows" --out scripts/bench/results/timeseries.md

@@ -3,7 +3,9 @@
 # generic CSV with injected dirt, side by side with the same kind of work done by DuckDB,
 # polars and pandas (scripts/bench/clean_peers.py: read, filter by the rules, dedupe, write
 # day-partitioned Parquet). Whole processes, alternating runs, median; peak memory too.
-#   usage: scripts/bench/clean.sh [ROWS=10000000] [RUNS=3] [PEERS="duckdb polars pandas"]
+# Runs on each dataset of DAYS (scripts/bench/datasets.sh: 10 M rows over 7 and over 90
+# days; the reference time for future_skew is the day after the last one).
+#   usage: scripts/bench/clean.sh [ROWS=10000000] [RUNS=3] [PEERS="duckdb polars pandas"] [DAYS="7 90"]
 # Figures are appended to scripts/bench/results/clean.md (and .json).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,23 +21,24 @@ swift build -c release >&2
 bin=$(swift build -c release --show-bin-path)
 PY=$(scripts/python-env.sh polars pyarrow)
 
-gz="$work/dirty-$rows.csv.gz"
-if [ ! -f "$gz" ]; then
-  "$bin/floe" generate --rows "$rows" --days 7 --seed 2 --dialect generic-csv --dirt 0.01 --gzip --output "$gz"
-fi
-size=$(stat -c %s "$gz")
+days_list=${4:-7 90}
 {
-  echo "# ingest + clean benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+  echo "# ingest + clean benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
 } >> "$out"
-# Each tool's previous output is removed before its run, untimed (--prepare).
-floe="$bin/floe-ingest --quiet --output $work/clean-raw $gz && $bin/floe-clean --reference-time 2026-11-09T00:00:00Z --output $work/clean-flows $work/clean-raw >/dev/null"
-cmds=("floe=$floe")
-prep=("--prepare" "floe=rm -rf $work/clean-raw $work/clean-flows")
-for p in $peers; do
-  cmds+=("$p=$PY scripts/bench/clean_peers.py $p $gz $work/clean-$p")
-  prep+=("--prepare" "$p=rm -rf $work/clean-$p")
+for days in $days_list; do
+  gz=$(scripts/bench/datasets.sh "$days" "$rows")
+  size=$(stat -c %s "$gz")
+  reference=$(date -u -d "2026-11-01 + $((days + 1)) days" +%Y-%m-%dT00:00:00Z)
+  # Each tool's previous output is removed before its run, untimed (--prepare).
+  floe="$bin/floe-ingest --quiet --output $work/clean-raw $gz && $bin/floe-clean --reference-time $reference --output $work/clean-flows $work/clean-raw >/dev/null"
+  cmds=("floe=$floe")
+  prep=("--prepare" "floe=rm -rf $work/clean-raw $work/clean-flows")
+  for p in $peers; do
+    cmds+=("$p=$PY scripts/bench/clean_peers.py $p $gz $work/clean-$p")
+    prep+=("--prepare" "$p=rm -rf $work/clean-$p")
+  done
+  "$PY" scripts/bench/runner.py --title "ingest + clean, $(basename "$gz") ($rows clean rows + 1 % dirty, $days days)" --rows "$rows" --bytes "$size" \
+    --runs "$runs" --ref floe --out "$out" "${prep[@]}" "${cmds[@]}"
 done
-"$PY" scripts/bench/runner.py --title "ingest + clean, $(basename "$gz")" --rows "$rows" --bytes "$size" \
-  --runs "$runs" --ref floe --out "$out" "${prep[@]}" "${cmds[@]}"
 echo "results appended to $out" >&2

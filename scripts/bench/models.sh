@@ -1,49 +1,79 @@
 #!/usr/bin/env bash
 # Models benchmark (not CI): floe (release build, whole process via `floe-dev
-# bench-clustering`) side by side with scikit-learn on the same float64 matrices:
-# k-means on 1M x 8 (k=8, n_init 1 and 10, max_iter 300) and DBSCAN on 300k x 4.
-#   usage: scripts/bench/models.sh [RUNS=3] [DBSCAN_EPS=0.5] [MIN_SAMPLES=10]
-#   DBSCAN_EPS_LARGE (default 1.0): a one-run DBSCAN with wide neighbourhoods
-# Figures are appended to scripts/bench/results/models.md (and .json).
+# bench-clustering`) side by side with scikit-learn on the same float64 matrices, which
+# floe itself builds from generated flows (floe-dev export-matrices: host profiles and
+# per-flow features as training builds them, log1p columns logged, z-scored):
+#   - datasets: 10 M flows over 7 days and over 90 days (scripts/bench/datasets.sh), ingested
+#     and cleaned by floe;
+#   - k-means (k=8, n_init 1 and 10, MAX_ITER, tol 1e-4) on the host matrix and on 1 M
+#     per-flow rows (every n-th flow);
+#   - DBSCAN on the first 300 k distinct rows of the per-flow matrix's first 4 columns
+#     (log bytes, log packets, log duration, bytes per packet).
+#   usage: scripts/bench/models.sh [RUNS=3] [MAX_ITER=100] [DBSCAN_EPS=0.15] [MIN_SAMPLES=50] [DAYS="7 90"]
+# Each command's result (inertia, iterations, clusters) is recorded by one extra untimed
+# run. Figures are appended to scripts/bench/results/models.md (and .json).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 runs=${1:-3}
-eps=${2:-0.5}
-min_samples=${3:-10}
-work=${BENCH_DIR:-/tmp/floe-bench-models}
+max_iter=${2:-100}
+eps=${3:-0.15}
+min_samples=${4:-50}
+days_list=${5:-7 90}
+work=${BENCH_DIR:-/tmp/floe-bench}
 mkdir -p "$work" scripts/bench/results
 out=scripts/bench/results/models.md
-swift build -c release --product floe-dev >&2
+swift build -c release >&2
 bin=$(swift build -c release --show-bin-path)
 PY=$(scripts/python-env.sh scikit-learn)
-"$PY" scripts/bench/models.py make "$work"
 
 {
   echo "# models benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
   echo
   echo "machine: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //');" \
-       "scikit-learn $("$PY" -c 'import sklearn; print(sklearn.__version__)') (default threads: OpenMP on all cores for k-means, one core for DBSCAN)"
+       "scikit-learn $("$PY" -c 'import sklearn; print(sklearn.__version__)') (default threads: OpenMP on all cores for k-means, one core for DBSCAN);" \
+       "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
 } >> "$out"
 
-km="$work/kmeans-1000000x8.f64"
-db="$work/dbscan-300000x4.f64"
-for n_init in 1 10; do
-  "$PY" scripts/bench/runner.py --title "k-means 1M x 8, k=8, n_init=$n_init, max_iter=300" \
-    --rows 1000000 --bytes "$(stat -c %s "$km")" --runs "$runs" --ref floe --out "$out" \
-    "floe=$bin/floe-dev bench-clustering --matrix $km --columns 8 --algorithm kmeans --k 8 --n-init $n_init --max-iter 300" \
-    "scikit-learn=$PY scripts/bench/models.py kmeans $km 8 8 $n_init"
+for days in $days_list; do
+  gz=$(scripts/bench/datasets.sh "$days")
+  flows="$work/flows-${days}d"
+  if [ ! -f "$flows/.complete" ]; then
+    rm -rf "$work/raw-${days}d" "$flows"
+    "$bin/floe-ingest" --quiet --output "$work/raw-${days}d" "$gz"
+    "$bin/floe-clean" --reference-time "$(date -u -d "2026-11-01 + $((days + 1)) days" +%Y-%m-%dT00:00:00Z)" \
+      --output "$flows" "$work/raw-${days}d" >/dev/null
+    rm -rf "$work/raw-${days}d"
+    touch "$flows/.complete"
+  fi
+  mats="$work/matrices-${days}d"
+  if [ ! -f "$mats/matrices.json" ]; then
+    "$bin/floe-dev" export-matrices --dataset "$flows" --output "$mats" --max-rows 1000000
+  fi
+  "$PY" scripts/bench/models.py subset "$mats/flow.f64" 14 "$mats/dbscan.f64" 4 300000
+  for set in host flow; do
+    cols=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]['columns'])" "$mats/matrices.json" "$set")
+    rows=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]['rows'])" "$mats/matrices.json" "$set")
+    m="$mats/$set.f64"
+    for n_init in 1 10; do
+      f="$bin/floe-dev bench-clustering --matrix $m --columns $cols --algorithm kmeans --k 8 --n-init $n_init --max-iter $max_iter"
+      s="$PY scripts/bench/models.py kmeans $m $cols 8 $n_init $max_iter"
+      {
+        echo "- results, $set ${days}d n_init=$n_init (one untimed run each): floe $($f), scikit-learn $($s)"
+        echo
+      } >> "$out"
+      "$PY" scripts/bench/runner.py --title "k-means, $set features of 10 M flows over $days days ($rows x $cols), k=8, n_init=$n_init, max_iter=$max_iter, tol=1e-4" \
+        --rows "$rows" --bytes "$(stat -c %s "$m")" --runs "$runs" --ref floe --out "$out" \
+        "floe=$f" "scikit-learn=$s"
+    done
+  done
+  db="$mats/dbscan.f64"
+  dbrows=$(( $(stat -c %s "$db") / 32 ))
+  f="$bin/floe-dev bench-clustering --matrix $db --columns 4 --algorithm dbscan --eps $eps --min-samples $min_samples"
+  s="$PY scripts/bench/models.py dbscan $db 4 $eps $min_samples"
+  { echo "- results, DBSCAN ${days}d (one untimed run each): floe $($f), scikit-learn $($s)"; echo; } >> "$out"
+  "$PY" scripts/bench/runner.py --title "DBSCAN, first $dbrows distinct per-flow rows (4 columns) of 10 M flows over $days days, eps=$eps, min_samples=$min_samples" \
+    --rows "$dbrows" --bytes "$(stat -c %s "$db")" --runs "$runs" --ref floe --out "$out" "floe=$f" "scikit-learn=$s"
 done
-"$PY" scripts/bench/runner.py --title "DBSCAN 300k x 4, eps=$eps, min_samples=$min_samples" \
-  --rows 300000 --bytes "$(stat -c %s "$db")" --runs "$runs" --ref floe --out "$out" \
-  "floe=$bin/floe-dev bench-clustering --matrix $db --columns 4 --algorithm dbscan --eps $eps --min-samples $min_samples" \
-  "scikit-learn=$PY scripts/bench/models.py dbscan $db 4 $eps $min_samples"
-# Wide neighbourhoods (scikit-learn stores every neighbourhood: its memory grows with
-# eps; floe's does not). One run: scikit-learn takes minutes and gigabytes here.
-large=${DBSCAN_EPS_LARGE:-1.0}
-"$PY" scripts/bench/runner.py --title "DBSCAN 300k x 4, eps=$large, min_samples=$min_samples (wide neighbourhoods)" \
-  --rows 300000 --bytes "$(stat -c %s "$db")" --runs 1 --ref floe --out "$out" \
-  "floe=$bin/floe-dev bench-clustering --matrix $db --columns 4 --algorithm dbscan --eps $large --min-samples $min_samples" \
-  "scikit-learn=$PY scripts/bench/models.py dbscan $db 4 $large $min_samples"
 echo "results appended to $out" >&2

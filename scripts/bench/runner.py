@@ -64,27 +64,33 @@ def main():
     prepares = dict(p.split("=", 1) for p in a.prepare)
     times = {n: [] for n, _ in cmds}
     mems = {n: [] for n, _ in cmds}
+    cpus = {n: [] for n, _ in cmds}
     failed = set()
     for r in range(a.runs):
         for name, cmd in cmds:
-            t, _, m, code = run_once(cmd, prepares.get(name))
+            t, c, m, code = run_once(cmd, prepares.get(name))
             if code != 0:
                 failed.add(name)
             times[name].append(t)
+            cpus[name].append(c)
             mems[name].append(m)
-            print(f"  run {r + 1} {name}: {t:.2f} s, {m / 2**20:.0f} MiB", file=sys.stderr)
+            print(f"  run {r + 1} {name}: {t:.2f} s, {c:.2f} CPU s, {m / 2**20:.0f} MiB", file=sys.stderr)
     ref = statistics.median(times[a.ref])
+    ref_cpu = statistics.median(cpus[a.ref])
     lines = [f"## {a.title}", "",
-             f"{a.rows:,} rows, {a.bytes / 1e6:.0f} MB input, {a.runs} alternating runs, median", "",
-             "| tool | seconds | rows/s | MB/s | peak MiB | time / floe |", "|---|---|---|---|---|---|"]
+             f"{a.rows:,} rows, {a.bytes / 1e6:.0f} MB input, {a.runs} alternating runs, median; "
+             f"load average after the runs {' '.join(open('/proc/loadavg').read().split()[:3])}", "",
+             "| tool | seconds | rows/s | MB/s | peak MiB | time / floe | CPU s (user+sys) | CPU / floe |",
+             "|---|---|---|---|---|---|---|---|"]
     result = {"title": a.title, "rows": a.rows, "bytes": a.bytes, "runs": a.runs, "tools": {}}
     for name, cmd in cmds:
         med = statistics.median(times[name])
         peak = max(mems[name])
         flag = " (FAILED)" if name in failed else ""
+        cpu = statistics.median(cpus[name])
         lines.append(f"| {name}{flag} | {med:.2f} | {a.rows / med:,.0f} | {a.bytes / med / 1e6:.0f} | "
-                     f"{peak / 2**20:.0f} | {med / ref:.2f}× |")
-        result["tools"][name] = {"command": cmd, "seconds": times[name], "median": med,
+                     f"{peak / 2**20:.0f} | {med / ref:.2f}× | {cpu:.2f} | {cpu / ref_cpu:.2f}× |")
+        result["tools"][name] = {"command": cmd, "seconds": times[name], "median": med, "cpu_seconds": cpus[name],
                                  "peak_rss_bytes": peak, "ratio_to_ref": med / ref, "failed": name in failed}
     write_results(a.out, lines, result)
 

@@ -73,7 +73,7 @@ let package = Package(
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean",
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),

@@ -2,7 +2,10 @@
 # Runs every peer check: pyarrow and DuckDB read floe's files (scripts/check-arrow-pyarrow.sh,
 # scripts/peers/check-ingest.sh), tshark and nfdump decode the same captures and nfcapd
 # files (check-binary.sh), scikit-learn, NetworkX and statsmodels fit the same data as
-# floe's models (check-models-*.sh, check-arima-*.sh). Each creates what it needs (Python
+# floe's models (check-models-*.sh, check-arima-*.sh), JAX the neural gradients
+# (check-neural-jax.sh), pyarrow/DuckDB/polars (and Spark when java is present) the Parquet
+# lake (check-parquet.sh), and a single-node Slurm runs the backfill pipeline
+# (scripts/cluster/check-slurm.sh). Each creates what it needs (Python
 # virtual environment, Debian packages). Reports all, then fails once.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,7 +15,7 @@ export FLOE_BIN=$(swift build --show-bin-path)
 passed=0
 failed=0
 failures=()
-for check in scripts/check-arrow-pyarrow.sh scripts/peers/check-*.sh; do
+for check in scripts/check-arrow-pyarrow.sh scripts/peers/check-*.sh scripts/cluster/check-slurm.sh; do
   [ -x "$check" ] || continue
   echo "== $check"
   start=$(date +%s)

@@ -3,6 +3,7 @@ import FlowCore
 import FlowFeatures
 import FlowGraph
 import FlowModels
+import FlowTimeSeries
 import Foundation
 
 /// Hidden developer modes of `floe-train` for the scikit-learn/NetworkX peer check and

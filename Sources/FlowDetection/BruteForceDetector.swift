@@ -1,3 +1,4 @@
+import FlowFeatures
 import Foundation
 
 /// Brute force (password guessing): one source making many short, small TCP connections to
@@ -26,7 +27,7 @@ public enum BruteForceDetector {
     public static let usualFactor = 3.0
 
     /// One (source, port, window) cell of attempts.
-    struct Cell {
+    package struct Cell {
         var attempts = 0
         var failed = 0
         var bytes: UInt64 = 0
@@ -35,17 +36,17 @@ public enum BruteForceDetector {
         var last = Int64.min
     }
 
-    static func cellKey(_ source: Int32, _ port: Int32, _ window: Int64) -> UInt64 {
+    package static func cellKey(_ source: Int32, _ port: Int32, _ window: Int64) -> UInt64 {
         UInt64(UInt32(bitPattern: source)) << 32 | UInt64(UInt32(port & 0xFFFF)) << 16 | UInt64(UInt16(truncatingIfNeeded: window))
     }
 
     /// Whether row `i` is a login attempt.
-    static func isAttempt(_ t: FlowTable, _ i: Int) -> Bool {
+    package static func isAttempt(_ t: FlowTable, _ i: Int) -> Bool {
         t.proto[i] == 6 && ports.contains(t.destinationPort[i]) && t.sentByClient(i)
             && t.bytes[i] &+ t.reverseBytes[i] <= attemptBytes && t.duration[i] <= attemptMillis
     }
 
-    static func cells(_ t: FlowTable, windowMillis: Int64) -> [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] {
+    package static func cells(_ t: FlowTable, windowMillis: Int64) -> [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] {
         var out: [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] = [:]
         for i in 0..<t.count where isAttempt(t, i) {
             let w = FloodDetector.windowOf(t.start[i], windowMillis)
@@ -62,9 +63,9 @@ public enum BruteForceDetector {
         return out
     }
 
-    static func usualKey(_ source: String, _ port: Int32) -> String { source + " " + String(port) }
+    package static func usualKey(_ source: String, _ port: Int32) -> String { source + " " + String(port) }
 
-    static func statistic(_ attempts: Int, usual: Double) -> Double { log((1 + Double(attempts)) / (1 + usual)) }
+    package static func statistic(_ attempts: Int, usual: Double) -> Double { log((1 + Double(attempts)) / (1 + usual)) }
 
     /// Training: each source's usual attempts per port and window (from at least
     /// `minimumWindows` of its windows) and the distribution of the statistic.

@@ -1,3 +1,4 @@
+import FlowFeatures
 import Foundation
 
 /// Exfiltration: a host sending at least `minimumBytes` in a day, as the client of its
@@ -32,7 +33,7 @@ public enum ExfiltrationDetector {
     /// (its handshake, a login); earlier contact makes the peer known that day.
     public static let leadIn: Int64 = 600_000
 
-    struct Transfer {
+    package struct Transfer {
         var bytes: UInt64 = 0
         var first = Int64.max
         var last = Int64.min
@@ -42,7 +43,7 @@ public enum ExfiltrationDetector {
         var flows = 0
     }
 
-    static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
+    package static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
         UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
     }
 

@@ -15,6 +15,9 @@ public struct HostHistory: Codable, Sendable {
     public var kind = HostHistory.kindName
     /// The model kind name in the file header (`history`).
     public static let kindName = "history"
+    /// The model file (`history.json`) and its pair sidecar (`history-pairs.f64`).
+    public static let fileName = "history.json"
+    public static let sidecarName = "history-pairs.f64"
     public var trainingDays: Int
     /// A pair or hour is "usual" when seen on at least this many training days.
     public var usualDays: Int
@@ -29,9 +32,9 @@ public struct HostHistory: Codable, Sendable {
     /// ports were learnt (`new_service` is then not detected). The served ports themselves
     /// are in the pair map under (host, "port/N") (`NewServiceDetector`).
     public var newServiceClientRate: Double?
-    var pairDays: [UInt64: Int] = [:]
+    package var pairDays: [UInt64: Int] = [:]
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case format, version, kind, pairs
         case trainingDays = "training_days"
         case usualDays = "usual_days"
@@ -43,7 +46,7 @@ public struct HostHistory: Codable, Sendable {
     /// Fewest training days for a history (one day cannot tell usual from new).
     public static let minimumDays = 3
 
-    static func pairHash(_ a: String, _ b: String) -> UInt64 {
+    package static func pairHash(_ a: String, _ b: String) -> UInt64 {
         XXH64.hash(Array((a + ">" + b).utf8)) & ((1 << 52) - 1)
     }
 
@@ -56,7 +59,7 @@ public struct HostHistory: Codable, Sendable {
         return mask & (1 << hour) != 0
     }
 
-    static func hour(_ millis: Int64) -> Int { Int(((millis % 86_400_000) + 86_400_000) % 86_400_000 / 3_600_000) }
+    package static func hour(_ millis: Int64) -> Int { Int(((millis % 86_400_000) + 86_400_000) % 86_400_000 / 3_600_000) }
 
     /// For each (host, window): true when its heaviest pair in the window (by bytes, either
     /// way) is one used on at least `usualDays` training days and the window's hour is
@@ -89,7 +92,7 @@ public struct HostHistory: Codable, Sendable {
     }
 
     /// Builds the history of `t` (covering `days` UTC days).
-    static func build(_ t: FlowTable, days: Int) -> (history: HostHistory, pairs: [(UInt64, Int)]) {
+    package static func build(_ t: FlowTable, days: Int) -> (history: HostHistory, pairs: [(UInt64, Int)]) {
         let usual = days >= minimumDays ? 2 : 1
         var pairDaySet = Set<UInt64>()    // (pair index, day)
         var pairIndex: [UInt64: Int] = [:]
@@ -134,7 +137,7 @@ public struct HostHistory: Codable, Sendable {
         let sortedPairs = hashed.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let calibration = TailCalibration.fit(outbound.values.sorted().map { log10(Double(max($0, 1))) })
         var history = HostHistory(trainingDays: days, usualDays: usual, hostHours: hostHours,
-                                  pairs: SidecarReference(file: HostHistoryKind.sidecarName, rows: 0, columns: 2,
+                                  pairs: SidecarReference(file: HostHistory.sidecarName, rows: 0, columns: 2,
                                                           fingerprint: Fingerprint(xxh64: 0)),
                                   outboundCalibration: calibration)
         history.pairDays = Dictionary(uniqueKeysWithValues: sortedPairs)
@@ -144,7 +147,7 @@ public struct HostHistory: Codable, Sendable {
 
     /// Reads `history.json` and its sidecar.
     public static func read(folder: String) throws -> HostHistory {
-        var h = try ModelFile.read(HostHistory.self, path: folder + "/" + HostHistoryKind.fileName, kind: HostHistoryKind.kindName)
+        var h = try ModelFile.read(HostHistory.self, path: folder + "/" + HostHistory.fileName, kind: HostHistory.kindName)
         let values = try ModelFile.readSidecar(h.pairs, folder: folder)
         var map: [UInt64: Int] = [:]
         for r in 0..<h.pairs.rows { map[UInt64(values[2 * r])] = Int(values[2 * r + 1]) }

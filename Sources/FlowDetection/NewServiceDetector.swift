@@ -1,4 +1,5 @@
 import FlowCore
+import FlowFeatures
 import Foundation
 
 /// New service: a host that starts serving on a port — inbound connections *accepted*
@@ -23,19 +24,19 @@ public enum NewServiceDetector {
     public static let priorDays = 30.0
 
     /// One (server, port, day) with the distinct clients whose connections it accepted.
-    struct ServiceDay {
+    package struct ServiceDay {
         var clients: [Int32: Int] = [:]
         var flows = 0
         var first = Int64.max
         var last = Int64.min
     }
 
-    static func serviceKey(_ host: Int32, _ port: Int32, _ day: Int64) -> UInt64 {
+    package static func serviceKey(_ host: Int32, _ port: Int32, _ day: Int64) -> UInt64 {
         UInt64(UInt32(bitPattern: host)) << 32 | UInt64(UInt32(port & 0xFFFF)) << 16 | UInt64(UInt16(truncatingIfNeeded: day))
     }
 
     /// Accepted inbound connections per (server, port, UTC day).
-    static func serviceDays(_ t: FlowTable) -> [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] {
+    package static func serviceDays(_ t: FlowTable) -> [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] {
         let anyInternal = t.hostIsInternal.contains(true)
         var answered = Set<UInt64>()
         for i in 0..<t.count where t.proto[i] == 17 {
@@ -61,7 +62,7 @@ public enum NewServiceDetector {
 
     /// An accepted connection (TCP: ACK seen, not a bare SYN or RST; UDP: reverse bytes or
     /// a flow back from the server that day).
-    static func accepted(_ t: FlowTable, _ i: Int, answered: Bool) -> Bool {
+    package static func accepted(_ t: FlowTable, _ i: Int, answered: Bool) -> Bool {
         if t.proto[i] == 6 {
             guard t.flagsKnown[i] else { return t.reverseBytes[i] > 0 }
             let f = t.tcpFlags[i]
@@ -71,11 +72,11 @@ public enum NewServiceDetector {
     }
 
     /// The key a served (host, port) is stored under in the host history's pair map.
-    static func servedKey(_ host: String, _ port: Int32) -> (String, String) { (host, "port/\(port)") }
+    package static func servedKey(_ host: String, _ port: Int32) -> (String, String) { (host, "port/\(port)") }
 
     /// Training: days each (server, port) was served, and the mean distinct clients of the
     /// rare service-days (served on fewer than `usualDays` days).
-    static func train(_ t: FlowTable, usualDays: Int) -> (served: [(host: String, port: Int32, days: Int)], rareClients: Double) {
+    package static func train(_ t: FlowTable, usualDays: Int) -> (served: [(host: String, port: Int32, days: Int)], rareClients: Double) {
         let all = serviceDays(t)
         var days: [UInt64: Int] = [:]
         for (_, e) in all { days[UInt64(UInt32(bitPattern: e.host)) << 32 | UInt64(UInt32(e.port & 0xFFFF)), default: 0] += 1 }
@@ -89,7 +90,7 @@ public enum NewServiceDetector {
         return (served, (rare.reduce(0, +) + priorDays) / (Double(rare.count) + priorDays))
     }
 
-    static func detect(_ t: FlowTable, history: HostHistory) -> [AnomalyRecord] {
+    package static func detect(_ t: FlowTable, history: HostHistory) -> [AnomalyRecord] {
         guard let rate = history.newServiceClientRate else { return [] }
         var out: [AnomalyRecord] = []
         for (_, e) in serviceDays(t).sorted(by: { $0.key < $1.key }) where e.service.clients.count >= minimumClients {

@@ -14,25 +14,25 @@ import Foundation
 ///   the handful of values above u (with 40 pairs, two);
 /// - with fewer than `minimumSample` other values, the empirical rank alone — never rarer
 ///   than the sample can show.
-struct PeerTail {
+package struct PeerTail {
     /// Whether the statistic is log10 of the quantity (bytes) or its natural log (counts).
-    enum Scale { case log10, ln }
+    package enum Scale { case log10, ln }
 
-    static let minimumSample = 20
+    package static let minimumSample = 20
 
-    let trained: TailCalibration?
-    let scale: Scale
+    package let trained: TailCalibration?
+    package let scale: Scale
     /// The same day's values, ascending (empty when trained).
-    let sameDay: [Double]
+    package let sameDay: [Double]
 
-    init(trained: TailCalibration?, scale: Scale, sameDay: @autoclosure () -> [Double]) {
+    package init(trained: TailCalibration?, scale: Scale, sameDay: @autoclosure () -> [Double]) {
         self.trained = trained
         self.scale = scale
         self.sameDay = trained == nil ? sameDay().filter(\.isFinite).sorted() : []
     }
 
     /// log10 P(statistic ≥ x).
-    func log10PValue(_ x: Double) -> Double {
+    package func log10PValue(_ x: Double) -> Double {
         if let c = trained { return c.log10PValue(x) }
         var others = sameDay
         if let i = others.firstIndex(of: x) { others.remove(at: i) }

@@ -2,6 +2,7 @@ import FlowCore
 import Foundation
 import Testing
 @testable import FlowClean
+import FlowTestSupport
 
 /// The day store counts the memory its chunks hold, not the rows in them: one row on
 /// each of many days holds a chunk per day, and that must trigger a spill (a day count

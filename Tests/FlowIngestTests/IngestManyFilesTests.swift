@@ -46,7 +46,7 @@ import FlowTestSupport
 /// memory must follow them), gzip and plain, JSON lines, damaged and empty files.
 @Suite struct IngestManyMixedFilesTests {
     @Test func mixedSmallFilesWriteWhatOneAtATimeWrites() throws {
-        let dir = makeTemporaryFolder()
+        let dir = temporaryFolder()
         try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
         let headers = [
             "start,end,src_addr,dst_addr,src_port,dst_port,protocol,packets,bytes\n",

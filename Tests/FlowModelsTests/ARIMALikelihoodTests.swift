@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowModels
+@testable import FlowTimeSeries
 
 /// The Chandrasekhar likelihood path against the conventional filter, and the recognition
 /// of near-cancelling AR/MA factors.

@@ -1,6 +1,8 @@
 import FlowCore
 import Foundation
 import Testing
+@testable import FlowDetection
+@testable import FlowFeatures
 @testable import FlowModels
 
 /// Exfiltration without history, brute force and new services: a planted positive is found

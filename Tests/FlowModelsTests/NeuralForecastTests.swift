@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+@testable import FlowFeatures
 @testable import FlowModels
+@testable import FlowTimeSeries
 import FlowNeural
 import FlowIO
 

@@ -46,6 +46,7 @@ esac
 if [ "$(id -u)" != 0 ]; then echo "slurm-local: run as root (slurmd starts jobs as their user)" >&2; exit 1; fi
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
     echo "slurm-local: installing slurm-wlm and munge (apt-get)" >&2
+    apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends slurm-wlm munge >&2
 fi
 

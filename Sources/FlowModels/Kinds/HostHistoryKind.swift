@@ -13,8 +13,8 @@ import Foundation
 public struct HostHistoryKind: ModelKind {
     public static let kindName = HostHistory.kindName
     public var name: String { Self.kindName }
-    public static let fileName = "history.json"
-    public static let sidecarName = "history-pairs.f64"
+    public static let fileName = HostHistory.fileName
+    public static let sidecarName = HostHistory.sidecarName
 
     public init() {}
 

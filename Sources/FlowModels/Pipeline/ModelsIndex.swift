@@ -1,0 +1,60 @@
+import FlowCore
+import FlowFeatures
+import FlowIO
+import Foundation
+
+/// `MODELS_DIR/models.json`: what was trained, on which data, with which settings, and
+/// which file holds each model kind.
+public struct ModelsIndex: Codable, Sendable {
+    public struct Entry: Codable, Sendable, Equatable {
+        public var kind: String
+        public var file: String
+        public init(kind: String, file: String) {
+            self.kind = kind
+            self.file = file
+        }
+    }
+
+    public struct Training: Codable, Sendable {
+        public var input: String
+        public var from: String
+        public var to: String
+        public var rows: Int
+        public var files: [DatasetFiles.File]
+    }
+
+    public var format = "floe-models"
+    public var version = ModelFile.version
+    public var floeVersion: String
+    public var seed: UInt64
+    /// The models section used, as JSON text (scoring decodes it again).
+    public var config: String
+    public var training: Training
+    public var models: [Entry]
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, seed, config, training, models
+        case floeVersion = "floe_version"
+    }
+
+    public static let fileName = "models.json"
+
+    public static func read(folder: String) throws -> ModelsIndex {
+        let path = folder + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FlowModelsError.io(path: path, detail: "no models index; give the --output folder of floe-train as --models")
+        }
+        struct Head: Decodable { var format: String; var version: Int }
+        guard let head = try? JSONDecoder().decode(Head.self, from: data), head.format == "floe-models" else {
+            throw FlowModelsError.modelFile(path: path, detail: "not a floe models index")
+        }
+        guard head.version == ModelFile.version else {
+            throw FlowModelsError.incompatibleModel(path: path, found: head.version, supported: ModelFile.version)
+        }
+        do {
+            return try JSONDecoder().decode(ModelsIndex.self, from: data)
+        } catch {
+            throw FlowModelsError.modelFile(path: path, detail: "unreadable models index: \(error)")
+        }
+    }
+}

@@ -55,18 +55,7 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c"])
         let initial = KMeans.plusPlus(x, k: k, seed: 8)
         let fast = KMeans.lloyd(x, initialCentres: initial, maxIter: 500, tol: 0)
-        // Plain Lloyd: full assignment, means, until no label changes.
-        var centres = initial
-        var labels = [Int32](repeating: -1, count: n)
-        for _ in 0..<500 {
-            var next = labels
-            KMeans.assign(x, centres: centres, labels: &next)
-            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-            for i in 0..<n { counts[Int(next[i])] += 1; for j in 0..<d { sums[Int(next[i]) * d + j] += x[i, j] } }
-            for c in 0..<k where counts[c] > 0 { for j in 0..<d { centres[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
-            if next == labels { break }
-            labels = next
-        }
+        let (centres, labels) = plainLloyd(x, k: k, initialCentres: initial, maxIter: 500)
         #expect(fast.iterations > 5)
         #expect(fast.labels == labels)
         for t in 0..<(k * d) { #expect(abs(fast.centres[t] - centres[t]) < 1e-9) }
@@ -116,17 +105,7 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c", "e"])
         let initial = KMeans.plusPlus(x, k: k, seed: 4)
         let fast = KMeans.lloyd(x, initialCentres: initial, maxIter: 300, tol: 0)
-        var centres = initial
-        var labels = [Int32](repeating: -1, count: n)
-        for _ in 0..<300 {
-            var next = labels
-            KMeans.assign(x, centres: centres, labels: &next)
-            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-            for i in 0..<n { counts[Int(next[i])] += 1; for j in 0..<d { sums[Int(next[i]) * d + j] += x[i, j] } }
-            for c in 0..<k where counts[c] > 0 { for j in 0..<d { centres[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
-            if next == labels { break }
-            labels = next
-        }
+        let (centres, labels) = plainLloyd(x, k: k, initialCentres: initial, maxIter: 300)
         #expect(fast.iterations > 10)
         #expect(fast.labels == labels)
         for t in 0..<(k * d) { #expect(abs(fast.centres[t] - centres[t]) <= 1e-9 * max(1, abs(centres[t]))) }
@@ -205,4 +184,22 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
             #expect(KMeans.plusPlus(x, k: k, seed: seed) == Self.reference(x, k: k, seed: seed))
         }
     }
+}
+
+/// The textbook Lloyd iteration (full assignment, exact means, until no label changes), the
+/// reference the bounded k-means is compared with.
+private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], maxIter: Int) -> (centres: [Double], labels: [Int32]) {
+    let n = x.rows, d = x.columns
+    var centres = initialCentres
+    var labels = [Int32](repeating: -1, count: n)
+    for _ in 0..<maxIter {
+        var next = labels
+        KMeans.assign(x, centres: centres, labels: &next)
+        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+        for i in 0..<n { counts[Int(next[i])] += 1; for j in 0..<d { sums[Int(next[i]) * d + j] += x[i, j] } }
+        for c in 0..<k where counts[c] > 0 { for j in 0..<d { centres[c * d + j] = sums[c * d + j] / Double(counts[c]) } }
+        if next == labels { break }
+        labels = next
+    }
+    return (centres, labels)
 }

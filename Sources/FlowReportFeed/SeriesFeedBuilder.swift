@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowTimeSeries
 import Foundation
 
@@ -30,11 +31,11 @@ package struct SeriesFeedBuilder {
         }
     }
 
-    package func build() -> [SeriesFeed] {
+    package func build() -> [ForecastSeries] {
         entries.compactMap { build($0) }
     }
 
-    func build(_ entry: Entry) -> SeriesFeed? {
+    func build(_ entry: Entry) -> ForecastSeries? {
         guard let first = entry.bands.first else { return nil }
         let bucket = first.bucketMillis
         let bands = entry.bands.filter { $0.bucketMillis == bucket && $0.count > 0 }.sorted { $0.startMillis < $1.startMillis }
@@ -58,9 +59,9 @@ package struct SeriesFeedBuilder {
             }
         }
         let model = bands.compactMap(\.model).first
-        return SeriesFeed(name: entry.name, unit: entry.unit, bucketMillis: display, start: origin,
-                          observed: observed.values, forecast: forecast.values, lower: lower.values, upper: upper.values,
-                          level: model == nil ? nil : bands.first?.level, model: model)
+        return ForecastSeries(name: entry.name, unit: entry.unit, bucketMillis: display, start: origin,
+                              observed: observed.values, forecast: forecast.values, lower: lower.values, upper: upper.values,
+                              level: model == nil ? nil : bands.first?.level, model: model)
     }
 
     private func floorTo(_ step: Int64, _ t: Int64) -> Int64 {

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import Foundation
 import Testing

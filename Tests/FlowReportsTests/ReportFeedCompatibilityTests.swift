@@ -1,10 +1,11 @@
+import FlowArtifacts
 import FlowModels
 import FlowReportFeed
 import Foundation
 import Testing
 @testable import FlowReports
 
-/// The feed `floe-score` writes (FlowReportFeed's `FeedDocument`) is read by FlowReports'
+/// The feed `floe-score` writes (FlowReportFeed's `ReportFeed`) is read by FlowReports'
 /// `ReportFeed` and fills the report's Clusters and Host graph sections.
 @Suite struct ReportFeedCompatibilityTests {
     @Test func scoredFeedDecodesAndFillsTheReport() throws {

@@ -2,7 +2,7 @@ import FlowArtifacts
 import FlowTimeSeries
 import Foundation
 
-/// Joins the forecast bands of the scored days into one `SeriesFeed` per series for the
+/// Joins the forecast bands of the scored days into one `ForecastSeries` per series for the
 /// report, aggregated to the finest of 1 min, 5 min, 15 min, 1 h, 1 day (a multiple of
 /// the model's bucket) that keeps a series at `maximumPoints` points or fewer, so a week of
 /// one-minute buckets becomes 5-minute points and the feed stays a few hundred kB.

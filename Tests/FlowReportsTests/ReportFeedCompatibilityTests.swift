@@ -5,8 +5,8 @@ import Foundation
 import Testing
 @testable import FlowReports
 
-/// The feed `floe-score` writes (FlowReportFeed's `ReportFeed`) is read by FlowReports'
-/// `ReportFeed` and fills the report's Clusters and Host graph sections.
+/// The feed `floe-score` writes (FlowArtifacts' `ReportFeed`, built by FlowModels) reads
+/// back with the same type and fills the report's Clusters and Host graph sections.
 @Suite struct ReportFeedCompatibilityTests {
     @Test func scoredFeedDecodesAndFillsTheReport() throws {
         let tmp = TempFolder()

@@ -40,12 +40,15 @@ let package = Package(
         // Parquet writer (Thrift compact footer, data pages v1, PLAIN + dictionary) for the
         // dataset as a Hive-partitioned lake (floe export parquet).
         .target(name: "FlowParquet", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // The files stages exchange, each with its type, writer and reader: the quarantine
+        // records and their JSON escaper, the manifest header, the score tables' CSV/Arrow.
+        .target(name: "FlowArtifacts", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
         // Seeded generator of realistic flow logs with labelled anomalies.
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
-        .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
+        .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowArtifacts"]),
         // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
-        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "Yams"]),
+        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "Yams"]),
         // Dataset columns and files, flow tables, host profiles, features, scalers, the Parallel helper.
         .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
         // k-means (Lloyd, mini-batch), k selection, DBSCAN, the k-d tree.
@@ -53,21 +56,21 @@ let package = Package(
         // The host graph, PageRank, the scan score.
         .target(name: "FlowGraph", dependencies: ["FlowCore", "FlowFeatures"]),
         // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
-        .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowFeatures"]),
+        .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowFeatures"]),
         // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
         .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection", "FlowNeural"]),
         // report-feed.json: its document and what prepares it (PCA, cluster names, graph, series).
-        .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
+        .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowArtifacts", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.
         .target(name: "FlowModels", dependencies: [
-            "FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection",
+            "FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection",
             "FlowTimeSeries", "FlowReportFeed", "Yams",
         ]),
         // Neural networks in pure Swift: Float32 tensors, Dense/RNN/LSTM/GRU/Conv1d layers with
         // backpropagation, losses, AdamW, training with early stopping, model files.
         .target(name: "FlowNeural"),
         // HTML (self-contained) and Markdown reports with SVG charts.
-        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
+        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDetection"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
         .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats", "FlowTestSupport"]),
         .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar", "FlowTestSupport"]),
+        .testTarget(name: "FlowArtifactsTests", dependencies: ["FlowArtifacts"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats", "FlowTestSupport"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),

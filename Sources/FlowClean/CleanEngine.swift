@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowColumnar
 import FlowConfig
 import FlowCore
@@ -208,7 +209,7 @@ public struct CleanEngine: Sendable {
         }
         let views = try checked.value.map { try $0!.get() }
         var sourceJSON: [UInt8] = []
-        JSONBytes.appendString(path, to: &sourceJSON)
+        JSONText.appendString(path, to: &sourceJSON)
         let source = sourceJSON
         // Jobs: slices of at most `sliceRows` rows of a batch, so a huge batch neither
         // serializes the work nor holds more than a slice of rows in flight.
@@ -291,13 +292,5 @@ final class IntakeSink: @unchecked Sendable {
             counts[input].rowsRejected += Int64(outcome.rejects[rule.index])
             counts[input].rejectsByRule[rule.rawValue, default: 0] += Int64(outcome.rejects[rule.index])
         }
-    }
-}
-
-extension CleanManifest {
-    init(version: String, config: CleanConfig, referenceTime: String) {
-        self.version = version
-        self.config = config
-        self.referenceTime = referenceTime
     }
 }

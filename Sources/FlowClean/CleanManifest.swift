@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowIO
 import Foundation
 
@@ -127,11 +128,11 @@ public struct CleanTotals: Codable, Equatable, Sendable {
 
 /// `DATASET_DIR/manifest.json`: what the last clean read, kept, rejected and dropped, the
 /// partitions it wrote and the configuration it used. It holds no wall-clock time except
-/// the `reference_time` (pin it in the config for fully reproducible manifests).
+/// the `reference_time` (pin it in the config for fully reproducible manifests). It begins
+/// with the `ManifestHeader` keys every stage manifest has.
 public struct CleanManifest: Codable, Equatable, Sendable {
-    public var tool = "floe-clean"
-    public var version: String
-    public var schemaVersion = DatasetSchema.version
+    /// `floe-clean`, its version, the dataset layout's version and the quarantine file.
+    public var header: ManifestHeader
     public var config: CleanConfig
     /// The instant `future_skew` compared against (ISO 8601).
     public var referenceTime: String
@@ -140,14 +141,41 @@ public struct CleanManifest: Codable, Equatable, Sendable {
     public var partitions: [PartitionReport] = []
     /// Times rows were spilled to disk to stay within the memory budget.
     public var spills = 0
-    public var quarantine = CleanManifest.quarantineFileName
 
-    public static let fileName = "manifest.json"
-    public static let quarantineFileName = "quarantine.jsonl"
+    public static let fileName = ManifestHeader.fileName
+    public static let quarantineFileName = ManifestHeader.quarantineFileName
+
+    init(version: String, config: CleanConfig, referenceTime: String) {
+        header = ManifestHeader(tool: "floe-clean", version: version, schemaVersion: DatasetSchema.version)
+        self.config = config
+        self.referenceTime = referenceTime
+    }
 
     enum CodingKeys: String, CodingKey {
-        case tool, version, schemaVersion = "schema_version", config, referenceTime = "reference_time"
-        case inputs, totals, partitions, spills, quarantine
+        case config, referenceTime = "reference_time"
+        case inputs, totals, partitions, spills
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try header.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(config, forKey: .config)
+        try c.encode(referenceTime, forKey: .referenceTime)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(totals, forKey: .totals)
+        try c.encode(partitions, forKey: .partitions)
+        try c.encode(spills, forKey: .spills)
+    }
+
+    public init(from decoder: Decoder) throws {
+        header = try ManifestHeader(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        config = try c.decode(CleanConfig.self, forKey: .config)
+        referenceTime = try c.decode(String.self, forKey: .referenceTime)
+        inputs = try c.decode([CleanInputReport].self, forKey: .inputs)
+        totals = try c.decode(CleanTotals.self, forKey: .totals)
+        partitions = try c.decode([PartitionReport].self, forKey: .partitions)
+        spills = try c.decode(Int.self, forKey: .spills)
     }
 
     /// Inputs that could not be read.

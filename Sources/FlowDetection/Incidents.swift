@@ -1,57 +1,7 @@
+import FlowArtifacts
 import FlowCore
 import FlowIO
 import Foundation
-
-/// What an incident is (the `kind` column of `incidents.csv`).
-public enum IncidentKind: String, Codable, Sendable, CaseIterable, Comparable {
-    case portScan = "port_scan"
-    case addressSweep = "address_sweep"
-    case ddos
-    case exfiltration
-    case beaconing
-    case bruteForce = "brute_force"
-    case newService = "new_service"
-    case volumeSpike = "volume_spike"
-    case volumeDrop = "volume_drop"
-    case exporterOutage = "exporter_outage"
-    case unusualHost = "unusual_host"
-
-    /// The incident kind a detection names, nil for detections that only say "unusual"
-    /// (cluster and density outliers, fan-out bursts, new heavy edges) or series rows.
-    public static func named(byDetection kind: String) -> IncidentKind? {
-        switch kind {
-        case "port_scan": return .portScan
-        case "address_sweep": return .addressSweep
-        case "ddos": return .ddos
-        case "exfiltration": return .exfiltration
-        case "beaconing": return .beaconing
-        case "brute_force": return .bruteForce
-        case "new_service": return .newService
-        default: return nil
-        }
-    }
-
-    public static func < (a: IncidentKind, b: IncidentKind) -> Bool { a.rawValue < b.rawValue }
-}
-
-/// One row of `incidents.csv` / `incidents.arrow` / the report feed's `incidents`.
-public struct Incident: Sendable, Equatable, Encodable {
-    public var rank: Int
-    /// Stable across reruns: `inc-` + 12 hex digits of XXH64(kind, principal hosts, start).
-    public var id: String
-    public var kind: IncidentKind
-    public var severity: Int
-    public var start: Int64
-    public var end: Int64
-    /// Principal first, at most `maximumHosts`.
-    public var hosts: [String]
-    public var ports: [Int]
-    /// Ranks of the member rows in anomalies.csv, ascending.
-    public var detections: [Int]
-    public var summary: String
-
-    enum CodingKeys: String, CodingKey { case rank, id, kind, severity, start, end, hosts, ports, detections, summary }
-}
 
 /// Groups ranked detections into incidents (docs/incidents.md):
 ///
@@ -262,11 +212,11 @@ private extension String {
     func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }
 
-/// `incidents.csv` (RFC 4180, times ISO 8601 UTC) and `incidents.arrow`.
+/// Writes `incidents.csv` and `incidents.arrow` (contract: FlowArtifacts' `IncidentsFile`).
 public enum IncidentTable {
-    public static let csvName = "incidents.csv"
-    public static let arrowName = "incidents.arrow"
-    public static let header = "rank,id,kind,severity,start,end,hosts,ports,detections,summary"
+    public static let csvName = IncidentsFile.csvName
+    public static let arrowName = IncidentsFile.arrowName
+    public static let header = IncidentsFile.header
 
     public static func csv(_ incidents: [Incident]) -> String {
         var out = header + "\n"
@@ -275,7 +225,7 @@ public enum IncidentTable {
                           CivilTime.isoString(millis: i.end), i.hosts.joined(separator: " "),
                           i.ports.map(String.init).joined(separator: " "),
                           i.detections.map(String.init).joined(separator: " "), i.summary]
-            out += fields.map(AnomalyTable.quoted).joined(separator: ",") + "\n"
+            out += CSVText.record(fields)
         }
         return out
     }
@@ -293,6 +243,6 @@ public enum IncidentTable {
             .init("ports", .utf8(incidents.map { $0.ports.map(String.init).joined(separator: " ") })),
             .init("detections", .utf8(incidents.map { $0.detections.map(String.init).joined(separator: " ") })),
             .init("summary", .utf8(incidents.map(\.summary))),
-        ]).write(path: folder + "/" + arrowName, metadata: [("floe:table", "incidents")])
+        ]).write(path: folder + "/" + arrowName, metadata: [("floe:table", IncidentsFile.tableName)])
     }
 }

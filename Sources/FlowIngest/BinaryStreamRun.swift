@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowColumnar
 import FlowCore
 import FlowFormats

@@ -1,9 +1,10 @@
 import Dispatch
-import Foundation
+import FlowArtifacts
 import FlowColumnar
 import FlowCore
 import FlowFormats
 import FlowIO
+import Foundation
 
 /// Ingests one input file into one Arrow file.
 ///

@@ -1,5 +1,6 @@
-import FlowIO
+import FlowArtifacts
 import FlowCore
+import FlowIO
 import Foundation
 
 /// Row counters of one input file, or of a whole run. The identity
@@ -196,29 +197,45 @@ public struct IngestTotals: Codable, Equatable, Sendable {
 }
 
 /// `manifest.json` of an ingest run: what was read, what was written, what was rejected.
+/// It begins with the `ManifestHeader` keys every stage manifest has.
 public struct IngestManifest: Codable, Equatable, Sendable {
-    public var tool = "floe-ingest"
-    public var version: String
-    public var schemaVersion = FlowSchema.version
+    /// `floe-ingest`, its version, the flow schema's version and the quarantine file.
+    public var header: ManifestHeader
     /// The parameters that shape the output (dialect override, timezone, limits).
     public var parameters: [String: String]
     public var inputs: [InputReport] = []
     public var totals = IngestTotals()
-    /// The quarantine file, relative to the output folder.
-    public var quarantine = IngestManifest.quarantineFileName
     public var durationSeconds: Double = 0
 
-    public static let fileName = "manifest.json"
-    public static let quarantineFileName = "quarantine.jsonl"
+    public static let fileName = ManifestHeader.fileName
+    public static let quarantineFileName = ManifestHeader.quarantineFileName
 
     public init(version: String, parameters: [String: String]) {
-        self.version = version
+        self.header = ManifestHeader(tool: "floe-ingest", version: version, schemaVersion: FlowSchema.version)
         self.parameters = parameters
     }
 
     enum CodingKeys: String, CodingKey {
-        case tool, version, schemaVersion = "schema_version", parameters, inputs, totals, quarantine
+        case parameters, inputs, totals
         case durationSeconds = "duration_seconds"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try header.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encode(totals, forKey: .totals)
+        try c.encode(durationSeconds, forKey: .durationSeconds)
+    }
+
+    public init(from decoder: Decoder) throws {
+        header = try ManifestHeader(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        parameters = try c.decode([String: String].self, forKey: .parameters)
+        inputs = try c.decode([InputReport].self, forKey: .inputs)
+        totals = try c.decode(IngestTotals.self, forKey: .totals)
+        durationSeconds = try c.decode(Double.self, forKey: .durationSeconds)
     }
 
     /// Recomputes `totals` from `inputs`.

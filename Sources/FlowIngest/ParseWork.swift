@@ -1,8 +1,9 @@
 import Dispatch
-import Foundation
+import FlowArtifacts
 import FlowCore
 import FlowFormats
 import FlowIO
+import Foundation
 
 /// Where one framed line lives: in the chunk it came from, or (a line carried across a
 /// chunk boundary) in the work item's side buffer.

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import FlowFeatures
 import FlowIO
@@ -83,7 +84,7 @@ package final class ClusterFeedBuilder {
     }
 
     /// The clustering section.
-    package func build() -> ClusterFeed {
+    package func build() -> ClusterSummary {
         let names = model.features.map(\.name)
         let d = names.count
         let clusterNames = ClusterNames.unique(ClusterNames.names(scaledCentres: model.centres, features: names))
@@ -93,24 +94,24 @@ package final class ClusterFeedBuilder {
                 let v = model.scaler.inverse(centre[j], column: j)
                 original[names[j]] = v.isFinite ? v : 0
             }
-            return ClusterFeed.Cluster(id: id, size: sizes[id], name: clusterNames[id], centre: original)
+            return ClusterSummary.Cluster(id: id, size: sizes[id], name: clusterNames[id], centre: original)
         }
         trimSample()
         trimOutliers()
-        var projection: ClusterFeed.Projection? = nil
+        var projection: ClusterSummary.Projection? = nil
         if pca.count > 0 && d >= 2 {
             let components = pca.components(2)
             let mean = pca.mean
             let total = max(1e-300, (0..<d).reduce(0.0) { $0 + max(0, pca.covariance[$1 * d + $1]) })
             let keep = outlierSample + sample.prefix(max(0, Self.maximumPoints - outlierSample.count))
-            let points = keep.sorted { $0.label < $1.label }.map { r -> ClusterFeed.Point in
+            let points = keep.sorted { $0.label < $1.label }.map { r -> ClusterSummary.Point in
                 var xy = [0.0, 0.0]
                 for (k, comp) in components.enumerated() {
                     var s = 0.0
                     for j in 0..<d { s += (r.row[j].isFinite ? r.row[j] - mean[j] : 0) * comp.vector[j] }
                     xy[k] = s.isFinite ? s : 0
                 }
-                return ClusterFeed.Point(x: xy[0], y: xy[1], cluster: r.cluster, outlier: r.outlier, label: r.label)
+                return ClusterSummary.Point(x: xy[0], y: xy[1], cluster: r.cluster, outlier: r.outlier, label: r.label)
             }
             func axis(_ k: Int) -> String {
                 guard k < components.count else { return "PC\(k + 1)" }
@@ -121,7 +122,7 @@ package final class ClusterFeedBuilder {
             }
             projection = .init(xLabel: axis(0), yLabel: axis(1), points: points)
         }
-        return ClusterFeed(algorithm: "k-means", subject: model.featureSet == .host ? "hosts per window" : "flows",
-                           features: names, outliers: outliers, clusters: clusters, projection: projection)
+        return ClusterSummary(algorithm: "k-means", subject: model.featureSet == .host ? "hosts per window" : "flows",
+                              features: names, clusters: clusters, outliers: outliers, projection: projection)
     }
 }

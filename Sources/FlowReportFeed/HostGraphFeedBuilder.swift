@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import FlowDetection
 import FlowFeatures
@@ -41,7 +42,7 @@ package final class HostGraphFeedBuilder {
 
     /// The section; `anomalies` (ranked) choose the neighbourhood's centre and mark
     /// anomalous hosts.
-    package func build(anomalies: [AnomalyRecord]) -> HostGraphFeed {
+    package func build(anomalies: [AnomalyRecord]) -> HostGraphSummary {
         // A graph with nodes numbered in address order, edges in (src, dst) order.
         let pairs = edges.keys.sorted { $0.src != $1.src ? $0.src < $1.src : $0.dst < $1.dst }
         let addresses = Array(Set(pairs.flatMap { [$0.src, $0.dst] })).sorted()
@@ -57,19 +58,19 @@ package final class HostGraphFeedBuilder {
             m.pageRank[$0] != m.pageRank[$1] ? m.pageRank[$0] > m.pageRank[$1] : addresses[$0] < addresses[$1]
         }
         let top = ranked.prefix(Self.topHosts).map { n in
-            HostGraphFeed.Host(host: addresses[n].description, pagerank: m.pageRank[n], degree: Int64(m.degree[n]),
-                               inDegree: Int64(m.fanIn[n]), outDegree: Int64(m.fanOut[n]), bytes: Double(m.weightedDegree[n]))
+            HostGraphSummary.Host(host: addresses[n].description, pagerank: m.pageRank[n], degree: Int64(m.degree[n]),
+                                  inDegree: Int64(m.fanIn[n]), outDegree: Int64(m.fanOut[n]), bytes: Double(m.weightedDegree[n]))
         }
         let heavy = newEdges.sorted {
             $0.value.bytes != $1.value.bytes ? $0.value.bytes > $1.value.bytes
                 : ($0.key.src != $1.key.src ? $0.key.src < $1.key.src : $0.key.dst < $1.key.dst)
         }
         let newFeed = heavy.prefix(Self.maximumNewEdges).map {
-            HostGraphFeed.Edge(src: $0.key.src.description, dst: $0.key.dst.description, flows: $0.value.flows,
-                               bytes: Double($0.value.bytes), isNew: nil)
+            HostGraphSummary.Edge(src: $0.key.src.description, dst: $0.key.dst.description, flows: $0.value.flows,
+                                  bytes: Double($0.value.bytes), isNew: nil)
         }
-        return HostGraphFeed(nodes: Int64(addresses.count), edges: Int64(pairs.count), top: top, newEdges: newFeed,
-                             neighbourhood: neighbourhood(anomalies: anomalies, pairs: pairs))
+        return HostGraphSummary(nodeCount: Int64(addresses.count), edgeCount: Int64(pairs.count), top: top, newEdges: newFeed,
+                                neighbourhood: neighbourhood(anomalies: anomalies, pairs: pairs))
     }
 
     /// Hosts named by an anomaly: the entity itself, or both ends of a pair `a -> b`.
@@ -77,7 +78,7 @@ package final class HostGraphFeedBuilder {
         entity.components(separatedBy: " -> ")
     }
 
-    func neighbourhood(anomalies: [AnomalyRecord], pairs: [Pair]) -> HostGraphFeed.Neighbourhood? {
+    func neighbourhood(anomalies: [AnomalyRecord], pairs: [Pair]) -> HostGraphSummary.Neighbourhood? {
         var byText: [String: IPAddress] = [:]
         for p in pairs { byText[p.src.description] = p.src; byText[p.dst.description] = p.dst }
         var anomalous = Set<String>()
@@ -102,11 +103,11 @@ package final class HostGraphFeedBuilder {
             }
             .prefix(Self.neighbourhoodEdges)
         let nodes = ([centre] + neighbours.sorted()).map {
-            HostGraphFeed.Node(id: $0.description, anomalous: anomalous.contains($0.description))
+            HostGraphSummary.NodeRef(id: $0.description, anomalous: anomalous.contains($0.description))
         }
         let feedEdges = inside.map { p in
-            HostGraphFeed.Edge(src: p.src.description, dst: p.dst.description, flows: edges[p]!.flows,
-                               bytes: Double(edges[p]!.bytes), isNew: newEdges[p] != nil)
+            HostGraphSummary.Edge(src: p.src.description, dst: p.dst.description, flows: edges[p]!.flows,
+                                  bytes: Double(edges[p]!.bytes), isNew: newEdges[p] != nil)
         }
         return .init(centre: centre.description, nodes: nodes, edges: feedEdges)
     }

@@ -1,7 +1,8 @@
+import FlowArtifacts
 import FlowTimeSeries
 import Foundation
 
-/// Joins the forecast bands of the scored days into one `SeriesFeed` per series for the
+/// Joins the forecast bands of the scored days into one `ForecastSeries` per series for the
 /// report, aggregated to the finest of 1 min, 5 min, 15 min, 1 h, 1 day (a multiple of
 /// the model's bucket) that keeps a series at `maximumPoints` points or fewer, so a week of
 /// one-minute buckets becomes 5-minute points and the feed stays a few hundred kB.
@@ -30,11 +31,11 @@ package struct SeriesFeedBuilder {
         }
     }
 
-    package func build() -> [SeriesFeed] {
+    package func build() -> [ForecastSeries] {
         entries.compactMap { build($0) }
     }
 
-    func build(_ entry: Entry) -> SeriesFeed? {
+    func build(_ entry: Entry) -> ForecastSeries? {
         guard let first = entry.bands.first else { return nil }
         let bucket = first.bucketMillis
         let bands = entry.bands.filter { $0.bucketMillis == bucket && $0.count > 0 }.sorted { $0.startMillis < $1.startMillis }
@@ -58,9 +59,9 @@ package struct SeriesFeedBuilder {
             }
         }
         let model = bands.compactMap(\.model).first
-        return SeriesFeed(name: entry.name, unit: entry.unit, bucketMillis: display, start: origin,
-                          observed: observed.values, forecast: forecast.values, lower: lower.values, upper: upper.values,
-                          level: model == nil ? nil : bands.first?.level, model: model)
+        return ForecastSeries(name: entry.name, unit: entry.unit, bucketMillis: display, start: origin,
+                              observed: observed.values, forecast: forecast.values, lower: lower.values, upper: upper.values,
+                              level: model == nil ? nil : bands.first?.level, model: model)
     }
 
     private func floorTo(_ step: Int64, _ t: Int64) -> Int64 {

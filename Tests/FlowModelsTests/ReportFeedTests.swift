@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import Foundation
 import Testing
@@ -59,11 +60,11 @@ import FlowTestSupport
     }
 
     @Test func seriesWriteNullsForMissingAndNonFiniteValues() throws {
-        let s = SeriesFeed(name: "bytes", unit: "bytes", bucketMillis: 60_000, start: 1_000, observed: [1, nil, .nan],
-                           forecast: [2.5], lower: [], upper: [], level: 0.95, model: "m")
+        let s = ForecastSeries(name: "bytes", unit: "bytes", bucketMillis: 60_000, start: 1_000, observed: [1, nil, .nan],
+                               forecast: [2.5], lower: [], upper: [], level: 0.95, model: "m")
         let folder = temporaryFolder("feed")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = try ReportFeedCollector.write(FeedDocument(version: "t", models: [], series: [s]), folder: folder)
+        let path = try ReportFeedCollector.write(ReportFeed(version: "t", models: [], series: [s]), folder: folder)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("\"observed\":[1,null,null]"))
         #expect(text.contains("\"bucket_ms\":60000"))

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import FlowModels
 import FlowReportFeed
@@ -6,8 +7,8 @@ import Testing
 @testable import FlowReports
 import FlowTestSupport
 
-/// The feed `floe-score` writes (FlowReportFeed's `FeedDocument`) is read by FlowReports'
-/// `ReportFeed` and fills the report's Clusters and Host graph sections.
+/// The feed `floe-score` writes (FlowArtifacts' `ReportFeed`, built by FlowModels) reads
+/// back with the same type and fills the report's Clusters and Host graph sections.
 @Suite struct ReportFeedCompatibilityTests {
     @Test func scoredFeedDecodesAndFillsTheReport() throws {
         let tmp = TempFolder()

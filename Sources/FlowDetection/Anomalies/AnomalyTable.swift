@@ -1,19 +1,19 @@
+import FlowArtifacts
 import FlowColumnar
 import FlowCore
 import FlowIO
 import Foundation
 
-/// The ranked anomalies table: ranking, merging of consecutive windows, and the two
-/// files `anomalies.csv` (RFC 4180, times ISO 8601 UTC) and `anomalies.arrow`
-/// (rank int64, kind utf8, entity utf8, start/end timestamp[ms, UTC], score float64,
-/// evidence utf8, severity int64, p_value float64, incident utf8). Generic over
-/// `[AnomalyRecord]` from any detector. The first seven columns are the original contract
-/// (`score` stays the detector's raw measure); `severity, p_value, incident` were added at
-/// the end (docs/incidents.md).
+/// The ranked anomalies table: ranking, merging of consecutive windows, and writing the
+/// two files whose contract (names, columns, CSV form) is FlowArtifacts' `AnomaliesFile`:
+/// `anomalies.csv` and `anomalies.arrow` (rank int64, kind utf8, entity utf8, start/end
+/// timestamp[ms, UTC], score float64, evidence utf8, severity int64, p_value float64,
+/// incident utf8). Generic over `[AnomalyRecord]` from any detector; `score` stays the
+/// detector's raw measure (docs/incidents.md).
 public enum AnomalyTable {
-    public static let csvName = "anomalies.csv"
-    public static let arrowName = "anomalies.arrow"
-    public static let header = "rank,kind,entity,start,end,score,evidence,severity,p_value,incident"
+    public static let csvName = AnomaliesFile.csvName
+    public static let arrowName = AnomaliesFile.arrowName
+    public static let header = AnomaliesFile.header
 
     /// Sorted by severity (highest first), then p-value (smallest first), raw score, start,
     /// kind and entity; ranks 1, 2, ….
@@ -58,22 +58,15 @@ public enum AnomalyTable {
     public static func csv(_ records: [AnomalyRecord]) -> String {
         var out = header + "\n"
         for r in records {
-            out += "\(r.rank),\(quoted(r.kind)),\(quoted(r.entity)),\(CivilTime.isoString(millis: r.start)),"
-            out += "\(CivilTime.isoString(millis: r.end)),\(formatScore(r.score)),\(quoted(r.evidence)),"
-            out += "\(r.severity),\(Severity.pValueText(log10P: r.log10P)),\(quoted(r.incident))\n"
+            out += CSVText.record([String(r.rank), r.kind, r.entity, CivilTime.isoString(millis: r.start),
+                                   CivilTime.isoString(millis: r.end), formatScore(r.score), r.evidence,
+                                   String(r.severity), Severity.pValueText(log10P: r.log10P), r.incident])
         }
         return out
     }
 
     static func formatScore(_ s: Double) -> String {
         s.isFinite ? String((s * 10_000).rounded() / 10_000) : "0"
-    }
-
-    static func quoted(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
     }
 
     /// Writes both files into `folder` atomically.
@@ -91,88 +84,6 @@ public enum AnomalyTable {
             .init("p_value", .float64(records.map { pow(10, max(-300, $0.log10P)) })),
             .init("incident", .utf8(records.map(\.incident))),
         ])
-        try table.write(path: folder + "/" + arrowName, metadata: [("floe:table", "anomalies")])
+        try table.write(path: folder + "/" + arrowName, metadata: [("floe:table", AnomaliesFile.tableName)])
     }
 }
-
-/// A small column table written as one Arrow record batch (score outputs, anomalies).
-public struct ScoreTable {
-    public enum Values {
-        case int64([Int64])
-        case float64([Double])
-        case timestamp([Int64])
-        case utf8([String])
-        case bool([Bool])
-    }
-
-    public struct Column {
-        public var name: String
-        public var values: Values
-        public init(_ name: String, _ values: Values) {
-            self.name = name
-            self.values = values
-        }
-    }
-
-    public var columns: [Column]
-
-    public init(columns: [Column]) { self.columns = columns }
-
-    public var rowCount: Int {
-        guard let first = columns.first else { return 0 }
-        switch first.values {
-        case let .int64(v): return v.count
-        case let .float64(v): return v.count
-        case let .timestamp(v): return v.count
-        case let .utf8(v): return v.count
-        case let .bool(v): return v.count
-        }
-    }
-
-    /// Writes the table atomically (temporary file, then rename).
-    public func write(path: String, metadata: [(key: String, value: String)] = []) throws {
-        var fields: [SchemaField] = []
-        var arrow: [ArrowColumn] = []
-        for c in columns {
-            switch c.values {
-            case let .int64(v):
-                fields.append(SchemaField(c.name, .int64, nullable: false, ""))
-                arrow.append(.values(v))
-            case let .float64(v):
-                fields.append(SchemaField(c.name, .float64, nullable: false, ""))
-                arrow.append(.values(v))
-            case let .timestamp(v):
-                fields.append(SchemaField(c.name, .timestampMillis, nullable: false, ""))
-                arrow.append(.values(v))
-            case let .utf8(v):
-                fields.append(SchemaField(c.name, .utf8, nullable: false, ""))
-                var offsets: [Int32] = [0]
-                var data: [UInt8] = []
-                for s in v {
-                    data.append(contentsOf: s.utf8)
-                    offsets.append(Int32(data.count))
-                }
-                arrow.append(.utf8(offsets: offsets, data: data))
-            case let .bool(v):
-                fields.append(SchemaField(c.name, .bool, nullable: false, ""))
-                arrow.append(.bools(v))
-            }
-        }
-        let temporary = try AtomicFile.temporaryPath(for: path)
-        do {
-            let writer = try ArrowFileWriter(path: temporary, fields: fields, metadata: metadata)
-            if rowCount > 0 { try writer.write(rowCount: rowCount, columns: arrow) }
-            try writer.finish()
-            try AtomicFile.publish(temporary, as: path)
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif

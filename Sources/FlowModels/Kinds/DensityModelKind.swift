@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowClustering
 import FlowDetection
 import FlowFeatures

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowDetection
 import FlowFeatures
 import FlowGraph

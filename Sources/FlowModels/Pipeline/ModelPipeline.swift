@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import FlowDetection
 import FlowFeatures
@@ -82,7 +83,7 @@ public enum ModelPipeline {
     /// ranked anomalies (each carrying its incident id).
     @discardableResult
     public static func score(models: String, input: String, dates: [Int64], output: String, floeVersion: String,
-                             series: [SeriesFeed] = [], log: (String) -> Void = { _ in }) throws -> (manifest: ScoreManifest, anomalies: [AnomalyRecord]) {
+                             series: [ForecastSeries] = [], log: (String) -> Void = { _ in }) throws -> (manifest: ScoreManifest, anomalies: [AnomalyRecord]) {
         let index = try ModelsIndex.read(folder: models)
         let config = try ModelsConfig.decode(json: Data(index.config.utf8), source: models + "/" + ModelsIndex.fileName)
         let all = try DatasetFiles(root: input, fingerprints: true)

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import FlowDetection
 import FlowFeatures
@@ -53,35 +54,32 @@ public final class ReportFeedCollector {
     /// the graph neighbourhood, `series` (passed in) come before those the time-series
     /// kind added with `addSeries` (a name passed in wins).
     public func document(index: ModelsIndex, modelsFolder: String, anomalies: [AnomalyRecord],
-                         series: [SeriesFeed], floeVersion: String) -> FeedDocument {
+                         series: [ForecastSeries], floeVersion: String) -> ReportFeed {
         let trainedOn = index.training.files.map(\.fingerprint.description)
-        let models = index.models.map { entry -> ModelFeed in
+        let models = index.models.map { entry -> ModelReference in
             let path = modelsFolder + "/" + entry.file
             let fingerprint = FileManager.default.contents(atPath: path).map { Fingerprint(xxh64: XXH64.hash([UInt8]($0))).description }
-            return ModelFeed(name: entry.kind, path: path, fingerprint: fingerprint, trainedOn: trainedOn,
-                             parameters: ModelParameters.of(entry: entry, path: path))
+            return ModelReference(name: entry.kind, path: path, fingerprint: fingerprint, trainedOn: trainedOn,
+                                  parameters: ModelParameters.of(entry: entry, path: path))
         }
         let given = Set(series.map(\.name))
         let collected = seriesBuilder.build().filter { !given.contains($0.name) }
-        return FeedDocument(version: floeVersion, models: models, series: series + collected,
-                            clusters: clusterBuilder?.build(),
-                            hostGraph: sawGraph ? graphBuilder.build(anomalies: anomalies) : nil)
+        return ReportFeed(version: floeVersion, models: models, series: series + collected,
+                          clusters: clusterBuilder?.build(),
+                          hostGraph: sawGraph ? graphBuilder.build(anomalies: anomalies) : nil)
     }
 
     /// Encodes `document` (sorted keys, stable order) and writes it atomically as
     /// `folder/report-feed.json`; returns the path.
     @discardableResult
-    public static func write(_ document: FeedDocument, folder: String) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let path = folder + "/" + FeedDocument.fileName
-        var bytes: [UInt8]
+    public static func write(_ document: ReportFeed, folder: String) throws -> String {
+        let path = folder + "/" + ReportFeed.fileName
+        let bytes: [UInt8]
         do {
-            bytes = [UInt8](try encoder.encode(document))
+            bytes = try document.encoded()
         } catch {
             throw FlowModelsError.io(path: path, detail: "cannot encode the report feed: \(error)")
         }
-        bytes.append(UInt8(ascii: "\n"))
         try writeAtomically(path: path, bytes: bytes)
         return path
     }
@@ -89,7 +87,7 @@ public final class ReportFeedCollector {
 
 /// The parameters of a model file for the feed, read from the known model file kinds.
 enum ModelParameters {
-    static func of(entry: ModelsIndex.Entry, path: String) -> [String: FeedValue] {
+    static func of(entry: ModelsIndex.Entry, path: String) -> [String: JSONValue] {
         switch entry.kind {
         case ClusterModelKind.kindName:
             guard let m = try? ModelFile.read(ClusterModelFile.self, path: path, kind: entry.kind) else { return [:] }

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowDetection
 import Foundation
 
@@ -18,12 +19,11 @@ public struct AnomalyDetail: Sendable, Equatable {
     }
 }
 
-/// Reads the ranked anomalies table `anomalies.csv` (RFC 4180, see `CSVRecords`) with the
+/// Reads the ranked anomalies table `anomalies.csv` (`AnomaliesFile`, read by `CSVRecords`) with the
 /// columns `rank, kind, entity, start, end, score, evidence` and, in newer files,
 /// `severity, p_value, incident`, in any order; times in ISO 8601 UTC or epoch milliseconds.
 public enum AnomalyTableReader {
-    public static let fileName = "anomalies.csv"
-    static let required = ["kind", "entity", "start", "end", "score"]
+    public static let fileName = AnomaliesFile.csvName
 
     public static func load(path: String) throws -> [AnomalyRecord] {
         try loadTable(path: path).map(\.record)
@@ -46,14 +46,38 @@ public enum AnomalyTableReader {
     }
 
     public static func parseTable(_ bytes: [UInt8], path: String) throws -> [(record: AnomalyRecord, detail: AnomalyDetail)] {
-        try CSVRecords.records(bytes, path: path, required: required, expected: "rank, kind, entity, start, end, score, evidence").map { r in
+        try CSVRecords.reading(path: path) {
+            try CSVRecords.records(bytes, path: path, required: AnomaliesFile.required, expected: AnomaliesFile.expected)
+        }.map { r in
             let incident = r.field("incident")?.trimmedOfSpace()
             return (AnomalyRecord(rank: r.rank, kind: r.field("kind") ?? "", entity: r.field("entity") ?? "",
-                                  start: try r.instant("start"), end: try r.instant("end"), score: try r.requiredNumber("score"),
+                                  start: try r.instant("start"), end: try r.instant("end"), score: try r.reportNumber("score"),
                                   evidence: r.field("evidence") ?? ""),
                     AnomalyDetail(severity: r.number("severity"), pValue: r.number("p_value"),
                                   incident: incident?.isEmpty == false ? incident : nil))
         }
         .sorted { ($0.0.rank, $0.0.start, $0.0.entity) < ($1.0.rank, $1.0.start, $1.0.entity) }
+    }
+}
+
+extension CSVRecords {
+    /// Runs a read of an exchanged table, its failures as `ReportError`.
+    static func reading<T>(path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ArtifactError { throw ReportError(error) }
+    }
+}
+
+extension CSVRecords.NamedRecord {
+    /// A required number, its failure as `ReportError`.
+    func reportNumber(_ name: String) throws -> Double {
+        try CSVRecords.reading(path: path) { try requiredNumber(name) }
+    }
+
+    /// An instant: ISO 8601 UTC text or epoch milliseconds (`InstantText.parse`).
+    func instant(_ name: String) throws -> Int64 {
+        guard let text = field(name), let v = InstantText.parse(text) else {
+            throw ReportError.unreadable(path: path, reason: "line \(line): '\(name)' is not an ISO 8601 UTC time or epoch milliseconds")
+        }
+        return v
     }
 }

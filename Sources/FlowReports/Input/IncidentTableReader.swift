@@ -1,3 +1,4 @@
+import FlowArtifacts
 import Foundation
 
 /// How bad an incident is, from its 0–100 severity. The thresholds live here only.
@@ -69,11 +70,10 @@ public enum IncidentKind {
 }
 
 /// Reads `incidents.csv` (header `rank,id,kind,severity,start,end,hosts,ports,detections,summary`,
-/// RFC 4180 through `CSVRecords`, columns in any order): hosts, ports and detections are
+/// `IncidentsFile`, read by `CSVRecords`, columns in any order): hosts, ports and detections are
 /// space-separated; times ISO 8601 UTC or epoch milliseconds.
 public enum IncidentTableReader {
-    public static let fileName = "incidents.csv"
-    static let required = ["id", "kind", "severity", "start", "end"]
+    public static let fileName = IncidentsFile.csvName
 
     /// The incidents in rank order; nil when the file does not exist (an older scores folder).
     public static func loadIfPresent(path: String) throws -> [Incident]? {
@@ -88,13 +88,14 @@ public enum IncidentTableReader {
     }
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> [Incident] {
-        try CSVRecords.records(bytes, path: path, required: required,
-                               expected: "rank, id, kind, severity, start, end, hosts, ports, detections, summary").map { r in
+        try CSVRecords.reading(path: path) {
+            try CSVRecords.records(bytes, path: path, required: IncidentsFile.required, expected: IncidentsFile.expected)
+        }.map { r in
             func words(_ name: String) -> [String] {
                 (r.field(name) ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             }
             return Incident(rank: r.rank, id: (r.field("id") ?? "").trimmedOfSpace(), kind: (r.field("kind") ?? "").trimmedOfSpace(),
-                            severity: min(max(try r.requiredNumber("severity"), 0), 100), start: try r.instant("start"), end: try r.instant("end"),
+                            severity: min(max(try r.reportNumber("severity"), 0), 100), start: try r.instant("start"), end: try r.instant("end"),
                             hosts: words("hosts"), ports: words("ports"), detections: words("detections").compactMap { Int($0) },
                             summary: r.field("summary") ?? "")
         }

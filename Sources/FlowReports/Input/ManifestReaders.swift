@@ -1,3 +1,4 @@
+import FlowArtifacts
 import Foundation
 
 /// What the report needs from an ingest `manifest.json` (documented keys of

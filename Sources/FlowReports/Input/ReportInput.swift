@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowDetection
 
 /// Everything a report shows, gathered before rendering. Sections that no stage produced

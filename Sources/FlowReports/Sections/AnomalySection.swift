@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowDetection
 
 /// 4. Anomalies: the ranked table with links to the traffic chart, and the top few

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 
 /// 1. Run summary: period, inputs, row accounting, rejects by reason, export loss and a

@@ -1,3 +1,5 @@
+import FlowArtifacts
+
 /// 2. Traffic over time: bytes, packets and flows per bucket (with the forecast band
 /// behind when a time-series model ran), anomalies shaded and numbered, and the
 /// hour-of-day × day-of-week heatmap.

@@ -1,5 +1,8 @@
+import FlowCore
+import Foundation
+
 /// An instant in a feed: epoch milliseconds (a JSON integer) or ISO 8601 UTC text.
-public struct FeedInstant: Decodable, Sendable, Equatable, Hashable {
+public struct FeedInstant: Codable, Sendable, Equatable, Hashable {
     public var millis: Int64
     public init(millis: Int64) { self.millis = millis }
 
@@ -9,18 +12,24 @@ public struct FeedInstant: Decodable, Sendable, Equatable, Hashable {
             millis = v
         } else {
             let text = try c.decode(String.self)
-            guard let v = UTCText.parseInstant(text) else {
+            guard let v = InstantText.parse(text) else {
                 throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(text)' is not epoch milliseconds or ISO 8601 UTC")
             }
             millis = v
         }
+    }
+
+    /// Written as epoch milliseconds.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(millis)
     }
 }
 
 /// A forecast series from the time-series models: observed values per bucket, the
 /// forecast and its interval. `name` `bytes`, `packets` or `flows` (the whole network)
 /// is drawn into the matching traffic chart; any other series gets a chart of its own.
-public struct ForecastSeries: Decodable, Sendable, Equatable {
+public struct ForecastSeries: Codable, Sendable, Equatable {
     public var name: String
     /// `bytes`, `packets`, `flows` or any count unit; decides the axis labels.
     public var unit: String
@@ -71,14 +80,30 @@ public struct ForecastSeries: Decodable, Sendable, Equatable {
         model = try c.decodeIfPresent(String.self, forKey: .model)
     }
 
+    /// Non-finite values have no JSON form: written as null (no value).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(bucketMillis, forKey: .bucketMillis)
+        try c.encode(start, forKey: .start)
+        func clean(_ v: [Double?]) -> [Double?] { v.map { $0.flatMap { $0.isFinite ? $0 : nil } } }
+        try c.encode(clean(observed), forKey: .observed)
+        try c.encode(clean(forecast), forKey: .forecast)
+        try c.encode(clean(lower), forKey: .lower)
+        try c.encode(clean(upper), forKey: .upper)
+        try c.encodeIfPresent(level.flatMap { $0.isFinite ? $0 : nil }, forKey: .level)
+        try c.encodeIfPresent(model, forKey: .model)
+    }
+
     /// Instant of bucket `i`.
     public func time(_ i: Int) -> Int64 { start.millis + Int64(i) * bucketMillis }
     public var count: Int { max(observed.count, forecast.count, lower.count, upper.count) }
 }
 
 /// Clusters from k-means / DBSCAN: one entry per cluster and an optional 2-D projection.
-public struct ClusterSummary: Decodable, Sendable, Equatable {
-    public struct Cluster: Decodable, Sendable, Equatable {
+public struct ClusterSummary: Codable, Sendable, Equatable {
+    public struct Cluster: Codable, Sendable, Equatable {
         public var id: Int
         public var size: Int64
         /// Short name from the extreme features, e.g. "bulk TCP downloads".
@@ -94,7 +119,7 @@ public struct ClusterSummary: Decodable, Sendable, Equatable {
         }
     }
 
-    public struct Point: Decodable, Sendable, Equatable {
+    public struct Point: Codable, Sendable, Equatable {
         public var x: Double
         public var y: Double
         public var cluster: Int
@@ -120,7 +145,7 @@ public struct ClusterSummary: Decodable, Sendable, Equatable {
         }
     }
 
-    public struct Projection: Decodable, Sendable, Equatable {
+    public struct Projection: Codable, Sendable, Equatable {
         public var xLabel: String
         public var yLabel: String
         public var points: [Point]
@@ -173,8 +198,8 @@ public struct ClusterSummary: Decodable, Sendable, Equatable {
 }
 
 /// The host graph: top hosts, new edges, and the neighbourhood of the most anomalous host.
-public struct HostGraphSummary: Decodable, Sendable, Equatable {
-    public struct Host: Decodable, Sendable, Equatable {
+public struct HostGraphSummary: Codable, Sendable, Equatable {
+    public struct Host: Codable, Sendable, Equatable {
         public var host: String
         public var pagerank: Double
         public var degree: Int64
@@ -194,34 +219,29 @@ public struct HostGraphSummary: Decodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case host, pagerank, degree, inDegree = "in_degree", outDegree = "out_degree", bytes }
     }
 
-    public struct Edge: Decodable, Sendable, Equatable {
+    public struct Edge: Codable, Sendable, Equatable {
         public var src: String
         public var dst: String
         public var flows: Int64?
         public var bytes: Double?
-        /// First seen in this window (not in the previous one).
-        public var isNew: Bool
+        /// First seen in this window (not in the previous one); nil where the section does
+        /// not say (the `new_edges` list, whose edges are all new): not written, read as false.
+        public var new: Bool?
+        /// `new`, false when not given.
+        public var isNew: Bool { new ?? false }
 
-        public init(src: String, dst: String, flows: Int64? = nil, bytes: Double? = nil, isNew: Bool = false) {
+        public init(src: String, dst: String, flows: Int64? = nil, bytes: Double? = nil, isNew: Bool? = false) {
             self.src = src
             self.dst = dst
             self.flows = flows
             self.bytes = bytes
-            self.isNew = isNew
+            self.new = isNew
         }
 
-        enum CodingKeys: String, CodingKey { case src, dst, flows, bytes, isNew = "new" }
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            src = try c.decode(String.self, forKey: .src)
-            dst = try c.decode(String.self, forKey: .dst)
-            flows = try c.decodeIfPresent(Int64.self, forKey: .flows)
-            bytes = try c.decodeIfPresent(Double.self, forKey: .bytes)
-            isNew = try c.decodeIfPresent(Bool.self, forKey: .isNew) ?? false
-        }
+        enum CodingKeys: String, CodingKey { case src, dst, flows, bytes, new }
     }
 
-    public struct Neighbourhood: Decodable, Sendable, Equatable {
+    public struct Neighbourhood: Codable, Sendable, Equatable {
         public var centre: String
         /// Hosts around the centre; `anomalous` ones are drawn in red.
         public var nodes: [NodeRef]
@@ -234,7 +254,7 @@ public struct HostGraphSummary: Decodable, Sendable, Equatable {
         }
     }
 
-    public struct NodeRef: Decodable, Sendable, Equatable {
+    public struct NodeRef: Codable, Sendable, Equatable {
         public var id: String
         public var anomalous: Bool
         public init(id: String, anomalous: Bool = false) {
@@ -275,7 +295,7 @@ public struct HostGraphSummary: Decodable, Sendable, Equatable {
 }
 
 /// A model file that produced a section, for the footer.
-public struct ModelReference: Decodable, Sendable, Equatable {
+public struct ModelReference: Codable, Sendable, Equatable {
     public var name: String
     public var path: String?
     public var fingerprint: String?
@@ -303,8 +323,11 @@ public struct ModelReference: Decodable, Sendable, Equatable {
 }
 
 /// `SCORES_DIR/report-feed.json`: what the score stage hands the report beyond the
-/// anomalies table. Every section is optional; a missing one is reported as "no model
-/// ran". Instants are epoch milliseconds or ISO 8601 UTC text; unknown keys are ignored.
+/// anomalies table. One type for both sides: floe-score builds and encodes it
+/// (`encoded()`), floe-report decodes it. Decoding is tolerant so that older feeds still
+/// read: every section is optional (a missing one is reported as "no model ran"),
+/// instants are epoch milliseconds or ISO 8601 UTC text, unknown keys are ignored; a
+/// `feed_version` outside `supportedVersions` is refused with a message to update floe.
 ///
 ///     {"feed_version": 1, "tool": "floe-score", "version": "0.1.0",
 ///      "models": [{"name": "kmeans", "path": "models/kmeans.json", "fingerprint": "xxh64:…",
@@ -327,7 +350,7 @@ public struct ModelReference: Decodable, Sendable, Equatable {
 /// Series named `bytes`, `packets` or `flows` replace the dataset's line in that traffic
 /// chart (observed + forecast + band); others get a chart of their own. Keep projections
 /// to a few thousand points (the chart draws at most 2,500 plus every outlier).
-public struct ReportFeed: Decodable, Sendable, Equatable {
+public struct ReportFeed: Codable, Sendable, Equatable {
     public static let fileName = "report-feed.json"
     /// Feed format versions this reader understands.
     public static let supportedVersions = 1...1
@@ -339,9 +362,25 @@ public struct ReportFeed: Decodable, Sendable, Equatable {
     public var series: [ForecastSeries]
     public var clusters: ClusterSummary?
     public var hostGraph: HostGraphSummary?
+    /// The ranked incidents (`incidents.csv`'s rows, instants as epoch milliseconds), for
+    /// consumers of the feed; the report reads `incidents.csv`.
+    public var incidents: [Incident]
+
+    /// The feed floe-score writes (`feed_version` the current one).
+    public init(tool: String = "floe-score", version: String, models: [ModelReference], series: [ForecastSeries] = [],
+                clusters: ClusterSummary? = nil, hostGraph: HostGraphSummary? = nil, incidents: [Incident] = []) {
+        self.feedVersion = Self.supportedVersions.upperBound
+        self.tool = tool
+        self.version = version
+        self.models = models
+        self.series = series
+        self.clusters = clusters
+        self.hostGraph = hostGraph
+        self.incidents = incidents
+    }
 
     enum CodingKeys: String, CodingKey {
-        case feedVersion = "feed_version", tool, version, models, series, clusters, hostGraph = "host_graph"
+        case feedVersion = "feed_version", tool, version, models, series, clusters, hostGraph = "host_graph", incidents
     }
 
     public init(from decoder: Decoder) throws {
@@ -357,10 +396,28 @@ public struct ReportFeed: Decodable, Sendable, Equatable {
         series = try c.decodeIfPresent([ForecastSeries].self, forKey: .series) ?? []
         clusters = try c.decodeIfPresent(ClusterSummary.self, forKey: .clusters)
         hostGraph = try c.decodeIfPresent(HostGraphSummary.self, forKey: .hostGraph)
+        incidents = try c.decodeIfPresent([Incident].self, forKey: .incidents) ?? []
     }
 
-    /// Reads `path`.
-    public static func load(path: String) throws -> ReportFeed {
-        try decodeFile(ReportFeed.self, path: path, what: "a report feed (format: ReportFeed in FlowReports)")
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(feedVersion, forKey: .feedVersion)
+        try c.encodeIfPresent(tool, forKey: .tool)
+        try c.encodeIfPresent(version, forKey: .version)
+        try c.encode(models, forKey: .models)
+        try c.encode(series, forKey: .series)
+        try c.encodeIfPresent(clusters, forKey: .clusters)
+        try c.encodeIfPresent(hostGraph, forKey: .hostGraph)
+        try c.encode(incidents, forKey: .incidents)
+    }
+
+    /// The feed as floe-score writes it: JSON with sorted keys, slashes unescaped, a final
+    /// newline.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var bytes = [UInt8](try encoder.encode(self))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 }

@@ -1,24 +1,6 @@
-/// Any JSON value, for the parts of manifests the report shows without interpreting
-/// (parameters, configuration, export-loss entries). Objects keep sorted keys.
-public indirect enum JSONValue: Decodable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+import FlowArtifacts
 
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .number(Double(i)) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-
+extension JSONValue {
     /// Compact one-line text: strings as they are, numbers without needless decimals,
     /// arrays and objects in JSON-like form with sorted keys.
     public var text: String {

@@ -1,13 +1,17 @@
-/// The RFC 4180 reader shared by the score tables (`anomalies.csv`, `incidents.csv`): a
-/// header line, fields in double quotes may hold commas, quotes as `""` and line breaks.
-enum CSVRecords {
-    struct Field {
-        var fields: String
-        var line: Int
+import Foundation
+
+/// The reading half of the CSV tables stages exchange (`anomalies.csv`, `incidents.csv`;
+/// `CSVText` writes them): RFC 4180, a header line, fields in double quotes may hold
+/// commas, quotes as `""` and line breaks; `\r\n` line ends are read too. Errors are
+/// `ArtifactError.unreadable` naming the file and line.
+public enum CSVRecords {
+    public struct Field: Sendable {
+        public var fields: String
+        public var line: Int
     }
 
     /// Splits CSV into records of fields (each field remembers its record's first line).
-    static func parse(_ b: [UInt8], path: String) throws -> [[Field]] {
+    public static func parse(_ b: [UInt8], path: String) throws -> [[Field]] {
         var rows: [[Field]] = []
         var row: [Field] = []
         var field: [UInt8] = []
@@ -49,13 +53,13 @@ enum CSVRecords {
             }
             i += 1
         }
-        if quoted { throw ReportError.unreadable(path: path, reason: "line \(rowLine): a quoted field is not closed before the end of the file") }
+        if quoted { throw ArtifactError.unreadable(path: path, reason: "line \(rowLine): a quoted field is not closed before the end of the file") }
         if !field.isEmpty || !row.isEmpty { endField(); rows.append(row) }
         return rows
     }
 
     /// Column name (trimmed, lower case) → index, from a header record.
-    static func columns(_ header: [Field]) -> [String: Int] {
+    public static func columns(_ header: [Field]) -> [String: Int] {
         var column: [String: Int] = [:]
         for (i, name) in header.enumerated() where column[name.fields.trimmedOfSpace().lowercased()] == nil {
             column[name.fields.trimmedOfSpace().lowercased()] = i
@@ -65,51 +69,55 @@ enum CSVRecords {
 
     /// One data record of a table, read by column name; `line` is its first line and
     /// `ordinal` its 1-based place among the data records (blank records not counted).
-    struct NamedRecord {
-        let fields: [Field]
-        let column: [String: Int]
-        let path: String
-        let ordinal: Int
-        var line: Int { fields.first?.line ?? 0 }
+    public struct NamedRecord: Sendable {
+        public let fields: [Field]
+        public let column: [String: Int]
+        public let path: String
+        public let ordinal: Int
+        public var line: Int { fields.first?.line ?? 0 }
 
-        func field(_ name: String) -> String? {
+        public func field(_ name: String) -> String? {
             guard let i = column[name], i < fields.count else { return nil }
             return fields[i].fields
         }
 
         /// A finite number, or nil when the column is absent or not a number.
-        func number(_ name: String) -> Double? {
+        public func number(_ name: String) -> Double? {
             field(name).flatMap { Double($0.trimmedOfSpace()) }.flatMap { $0.isFinite ? $0 : nil }
         }
 
         /// A required number: an error naming the line and column when it is not one.
-        func requiredNumber(_ name: String) throws -> Double {
-            guard let v = number(name) else { throw ReportError.unreadable(path: path, reason: "line \(line): '\(name)' is not a number") }
-            return v
-        }
-
-        func instant(_ name: String) throws -> Int64 {
-            guard let text = field(name), let v = UTCText.parseInstant(text) else {
-                throw ReportError.unreadable(path: path, reason: "line \(line): '\(name)' is not an ISO 8601 UTC time or epoch milliseconds")
-            }
+        public func requiredNumber(_ name: String) throws -> Double {
+            guard let v = number(name) else { throw ArtifactError.unreadable(path: path, reason: "line \(line): '\(name)' is not a number") }
             return v
         }
 
         /// The rank column, or the record's place when there is none.
-        var rank: Int { field("rank").flatMap { Int($0.trimmedOfSpace()) } ?? ordinal }
+        public var rank: Int { field("rank").flatMap { Int($0.trimmedOfSpace()) } ?? ordinal }
     }
 
     /// The data records of a table whose header must name every column of `required`
     /// (`expected` lists the whole header for the message); blank records are skipped.
-    static func records(_ bytes: [UInt8], path: String, required: [String], expected: String) throws -> [NamedRecord] {
+    public static func records(_ bytes: [UInt8], path: String, required: [String], expected: String) throws -> [NamedRecord] {
         let rows = try parse(bytes, path: path)
         guard let header = rows.first else { return [] }
         let column = columns(header)
         for name in required where column[name] == nil {
-            throw ReportError.unreadable(path: path, reason: "the header has no '\(name)' column (expected \(expected))")
+            throw ArtifactError.unreadable(path: path, reason: "the header has no '\(name)' column (expected \(expected))")
         }
         return rows.dropFirst().filter { !($0.count == 1 && $0[0].fields.isEmpty) }.enumerated().map {
             NamedRecord(fields: $0.element, column: column, path: path, ordinal: $0.offset + 1)
         }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and line breaks.
+    public func trimmedOfSpace() -> String {
+        var s = Substring(self)
+        let set: Set<Character> = [" ", "\t", "\r", "\n", "\r\n"]
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
     }
 }

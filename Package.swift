@@ -22,8 +22,9 @@ let package = Package(
     targets: [
         // zlib from the system (zlib1g-dev) through small static-inline shims.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // libbz2 from the system (libbz2-dev), for nfcapd files compressed with BZ2.
+        // Linux calls Swift's Glibc module does not import (syncfs, prctl), ISA-L's state layout.
         .systemLibrary(name: "CLinuxIO", path: "Sources/CLinuxIO"),
+        // libbz2 from the system (libbz2-dev), for nfcapd files compressed with BZ2.
         .systemLibrary(name: "CBzip2", path: "Sources/CBzip2", providers: [.apt(["libbz2-dev"])]),
         // Schema, addresses, timestamps, column buffers, reject reasons. No IO.
         .target(name: "FlowCore"),
@@ -59,7 +60,7 @@ let package = Package(
         .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowFeatures"]),
         // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
         .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection", "FlowNeural"]),
-        // report-feed.json: its document and what prepares it (PCA, cluster names, graph, series).
+        // What prepares report-feed.json (PCA, cluster names, graph, series); its document is in FlowArtifacts.
         .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowArtifacts", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.
         .target(name: "FlowModels", dependencies: [

@@ -37,10 +37,13 @@ let package = Package(
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar"]),
-        // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
-        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "Yams"]),
-        // Dataset columns and files, flow tables, host profiles, features, scalers, the Parallel helper.
-        .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // The flow dataset: layout (date= folders, part files), schema and version, day
+        // selection, recorded coverage, the listing with cached fingerprints, column names.
+        .target(name: "FlowDataset", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // Validation rules, normalization, dedupe, enrichment; writes the day partitions.
+        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "Yams"]),
+        // Dataset column views, flow tables, host profiles, features, scalers, the Parallel helper.
+        .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset"]),
         // k-means (Lloyd, mini-batch), k selection, DBSCAN, the k-d tree.
         .target(name: "FlowClustering", dependencies: ["FlowFeatures"]),
         // The host graph, PageRank, the scan score.
@@ -48,22 +51,22 @@ let package = Package(
         // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
         .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowFeatures"]),
         // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA, volume detector.
-        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
+        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowDetection"]),
         // report-feed.json: its document and what prepares it (PCA, cluster names, graph, series).
         .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.
         .target(name: "FlowModels", dependencies: [
-            "FlowCore", "FlowIO", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection",
-            "FlowTimeSeries", "FlowReportFeed",
+            "FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph",
+            "FlowDetection", "FlowTimeSeries", "FlowReportFeed",
         ]),
         // HTML (self-contained) and Markdown reports with SVG charts.
-        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection"]),
+        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowDetection"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean",
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowModels", "FlowReports", "FlowPipeline",
+            "FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowDataset",
+            "FlowClean", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowModels", "FlowReports", "FlowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
@@ -79,12 +82,14 @@ let package = Package(
         .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO"]),
-        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO"]),
+        .testTarget(name: "FlowDatasetTests", dependencies: ["FlowDataset", "FlowCore", "FlowColumnar", "FlowIO"]),
+        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowDataset", "FlowGenerate", "FlowFormats", "FlowIO"]),
         .testTarget(name: "FlowModelsTests", dependencies: [
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels", "FlowGenerate",
+            "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed",
+            "FlowModels", "FlowGenerate",
         ]),
         .testTarget(name: "FlowReportsTests", dependencies: [
-            "FlowReports", "FlowGenerate", "FlowClean", "FlowDetection", "FlowReportFeed", "FlowModels",
+            "FlowReports", "FlowGenerate", "FlowClean", "FlowDataset", "FlowDetection", "FlowReportFeed", "FlowModels",
         ], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands"]),

@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 import FlowIO
 import Foundation
 
@@ -145,11 +146,11 @@ public struct CleanEngine: Sendable {
             var merger = try RunMerger(cursors)
             var coverage = CoverageSpans(inputs: files.count)
 
-            let folder = DatasetSchema.partitionFolder(day: day)
+            let folder = DatasetLayout.partitionFolder(day: day)
             let staged = output + "/." + folder + ".tmp-\(getpid())"
             try? fm.removeItem(atPath: staged)
             try Self.writing { try createFolder(staged) }
-            let part = DatasetSchema.partFile(0)
+            let part = DatasetLayout.partFile(0)
             let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + part, rowsPerBatch: config.rowsPerBatch,
                                                                networks: config.internalNetworks, labels: labels.texts))
             do {

@@ -1,3 +1,4 @@
+import FlowDataset
 import FlowIO
 import Foundation
 

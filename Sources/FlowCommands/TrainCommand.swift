@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowDataset
 import FlowFeatures
 import FlowModels
 import Foundation
@@ -68,12 +69,7 @@ public struct TrainCommand: ParsableCommand {
         guard input != nil else { throw ValidationError("--input: give the dataset folder.") }
         if exportFeatures != nil { return }
         guard output != nil else { throw ValidationError("--output: give the models folder.") }
-        for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
-        }
-        if let f = from.flatMap(CivilTime.parseDate), let t = to.flatMap(CivilTime.parseDate), f > t {
-            throw ValidationError("--from \(from!) is after --to \(to!).")
-        }
+        _ = try days()
     }
 
     public func run() throws {
@@ -96,8 +92,7 @@ public struct TrainCommand: ParsableCommand {
                 log("exported features and floe's results to \(folder)")
                 return
             }
-            let index = try ModelPipeline.train(config: settings, input: input!, output: output!,
-                                                from: from.flatMap(CivilTime.parseDate), to: to.flatMap(CivilTime.parseDate),
+            let index = try ModelPipeline.train(config: settings, input: input!, output: output!, days: try days(),
                                                 floeVersion: floeVersion, log: log)
             log("wrote \(index.models.map(\.file).joined(separator: ", ")) and models.json to \(output!)")
         } catch let error as FlowModelsError {
@@ -109,6 +104,11 @@ public struct TrainCommand: ParsableCommand {
             log("error: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// The training days of `--from`/`--to`.
+    func days() throws -> DaySelection {
+        do { return try DaySelection.range(from: from, to: to) } catch { throw ValidationError("\(error)") }
     }
 
     func log(_ message: String) {

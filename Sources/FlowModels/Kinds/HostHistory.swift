@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import FlowDetection
 import FlowFeatures
 import FlowIO

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import FlowDetection
 import FlowFeatures
 import FlowIO
@@ -131,7 +132,7 @@ public struct TimeSeriesModelKind: ModelKind {
         }
         let file: TimeSeriesModelFile
         do {
-            file = try TimeSeriesTrainer.train(dataset: context.data.dataset.root, startMillis: start, endMillis: end,
+            file = try TimeSeriesTrainer.train(dataset: context.data.wholeDataset, startMillis: start, endMillis: end,
                                                seriesConfig: section.series, config: section.model)
         } catch {
             context.log("timeseries: skipped: \(error)")
@@ -155,7 +156,7 @@ public struct TimeSeriesModelKind: ModelKind {
         let file = try TimeSeriesModelFile.read(path: path)
         let start = context.day * 86_400_000
         let (scored, bands) = try TimeSeriesScorer.scoreWithBands(
-            file, dataset: context.data.dataset.root, scoreStart: start, scoreEnd: start + 86_400_000,
+            file, dataset: context.data.wholeDataset, scoreStart: start, scoreEnd: start + 86_400_000,
             bands: Self.feedSeries.map(\.series))
         let anomalies = try Self.droppingDatasetEdges(scored, context: context)
         if let feed = context.feed {

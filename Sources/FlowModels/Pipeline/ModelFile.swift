@@ -1,3 +1,4 @@
+import FlowDataset
 import FlowFeatures
 import FlowIO
 import Foundation
@@ -103,7 +104,7 @@ public struct ModelsIndex: Codable, Sendable {
         public var from: String
         public var to: String
         public var rows: Int
-        public var files: [DatasetFiles.File]
+        public var files: [DatasetFile]
     }
 
     public var format = "floe-models"

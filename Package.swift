@@ -48,35 +48,38 @@ let package = Package(
         .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowArtifacts"]),
-        // Validation rules, normalization, dedupe, enrichment, day partitions (the dataset).
-        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "Yams"]),
-        // Dataset columns and files, flow tables, host profiles, features, scalers, the Parallel helper.
-        .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // The flow dataset: layout (date= folders, part files), schema and version, day
+        // selection, recorded coverage, the listing with cached fingerprints, column names.
+        .target(name: "FlowDataset", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        // Validation rules, normalization, dedupe, enrichment; writes the day partitions.
+        .target(name: "FlowClean", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "Yams"]),
+        // Dataset column views, flow tables, host profiles, features, scalers, the Parallel helper.
+        .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset"]),
         // k-means (Lloyd, mini-batch), k selection, DBSCAN, the k-d tree.
         .target(name: "FlowClustering", dependencies: ["FlowFeatures"]),
         // The host graph, PageRank, the scan score.
         .target(name: "FlowGraph", dependencies: ["FlowCore", "FlowFeatures"]),
         // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
-        .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowFeatures"]),
+        .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures"]),
         // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
-        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDetection", "FlowNeural"]),
+        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowDetection", "FlowNeural"]),
         // What prepares report-feed.json (PCA, cluster names, graph, series); its document is in FlowArtifacts.
         .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowArtifacts", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.
         .target(name: "FlowModels", dependencies: [
-            "FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection",
-            "FlowTimeSeries", "FlowReportFeed", "Yams",
+            "FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph",
+            "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "Yams",
         ]),
         // Neural networks in pure Swift: Float32 tensors, Dense/RNN/LSTM/GRU/Conv1d layers with
         // backpropagation, losses, AdamW, training with early stopping, model files.
         .target(name: "FlowNeural"),
         // HTML (self-contained) and Markdown reports with SVG charts.
-        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDetection"]),
+        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowDetection"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowClean",
+            "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean",
             "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
@@ -100,13 +103,15 @@ let package = Package(
         .testTarget(name: "FlowArtifactsTests", dependencies: ["FlowArtifacts"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats", "FlowTestSupport"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO", "FlowTestSupport"]),
-        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
+        .testTarget(name: "FlowDatasetTests", dependencies: ["FlowDataset", "FlowCore", "FlowColumnar", "FlowIO"]),
+        .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowDataset", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowModelsTests", dependencies: [
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels", "FlowNeural", "FlowGenerate", "FlowTestSupport",
+            "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels",
+            "FlowNeural", "FlowGenerate", "FlowTestSupport",
         ]),
         .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
         .testTarget(name: "FlowReportsTests", dependencies: [
-            "FlowReports", "FlowGenerate", "FlowClean", "FlowDetection", "FlowReportFeed", "FlowModels", "FlowTestSupport",
+            "FlowReports", "FlowGenerate", "FlowClean", "FlowDataset", "FlowDetection", "FlowReportFeed", "FlowModels", "FlowTestSupport",
         ], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
         .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands", "FlowTestSupport"]),

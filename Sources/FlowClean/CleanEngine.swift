@@ -2,6 +2,7 @@ import FlowArtifacts
 import FlowColumnar
 import FlowConfig
 import FlowCore
+import FlowDataset
 import FlowIO
 import Foundation
 

@@ -1,4 +1,5 @@
 import FlowArtifacts
+import FlowDataset
 import FlowIO
 import Foundation
 

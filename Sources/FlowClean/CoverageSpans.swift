@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import FlowIO
 
 /// Per input file, the first and last flow start of its rows in one day partition: the
@@ -47,7 +48,7 @@ struct CoverageSpans {
 
     /// Writes `coverage.json` into the (staged) partition folder `day`.
     func write(day folder: String, inputs: [String]) throws {
-        let path = folder + "/" + PartitionCoverage.fileName
+        let path = PartitionCoverage.path(inPartitionFolder: folder)
         do {
             try writeAtomically(path: path, bytes: try StableJSON.encode(coverage(inputs: inputs)))
         } catch {

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import FlowIO
 import Foundation
 
@@ -46,7 +47,7 @@ final class DayFinisher: @unchecked Sendable {
                 PartitionSwap.syncFolder(finished.staged)
                 try PartitionSwap.replace(target: output + "/" + finished.folder, with: finished.staged, parent: output)
                 published.append(PartitionReport(date: CivilTime.dateString(day: finished.day),
-                                                 path: finished.folder + "/" + DatasetSchema.partFile(0), rows: rows))
+                                                 path: finished.folder + "/" + DatasetLayout.partFile(0), rows: rows))
             } catch {
                 publishFailure = error
             }
@@ -68,11 +69,11 @@ final class DayFinisher: @unchecked Sendable {
         var merger = try RunMerger(cursors)
         var coverage = CoverageSpans(inputs: files.count)
 
-        let folder = DatasetSchema.partitionFolder(day: day)
+        let folder = DatasetLayout.partitionFolder(day: day)
         let staged = output + "/." + folder + ".tmp-\(getpid())"
         try? FileManager.default.removeItem(atPath: staged)
         try CleanEngine.writing { try createFolder(staged) }
-        let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + DatasetSchema.partFile(0), rowsPerBatch: config.rowsPerBatch,
+        let writer = DayWriter(writer: try PartitionWriter(path: staged + "/" + DatasetLayout.partFile(0), rowsPerBatch: config.rowsPerBatch,
                                                            networks: config.internalNetworks, labels: labels))
         do {
             var count: Int64 = 0

@@ -1,3 +1,4 @@
+import FlowDataset
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -57,7 +58,7 @@ enum PartitionSwap {
     static func recover(in dataset: String) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: dataset) else { return }
-        for name in names.sorted() where name.hasPrefix(".date=") {
+        for name in names.sorted() where name.hasPrefix("." + DatasetLayout.partitionPrefix) {
             let path = dataset + "/" + name
             if let r = name.range(of: ".old-") {
                 let target = dataset + "/" + String(name[name.index(after: name.startIndex)..<r.lowerBound])

@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 
 /// Writes one day's rows, already sorted and deduplicated, to an Arrow file under
 /// `DatasetSchema.fields`: normalizes (canonical address text, scaled counters) and

@@ -1,5 +1,6 @@
 import FlowClustering
 import FlowCore
+import FlowDataset
 import FlowFeatures
 import FlowGraph
 import FlowModels
@@ -25,7 +26,7 @@ enum ModelsPeerExport {
     /// keeps every ⌈n / maxRows⌉-th flow so it stays at most `maxRows` rows.
     static func exportMatrices(config: ModelsConfig, input: String, folder: String, maxRows: Int) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let data = try ModelData(config: config, dataset: try DatasetFiles(root: input))
+        let data = try ModelData(config: config, dataset: try DatasetListing(root: input).requireFiles())
         var described: [String: Any] = [:]
         for set in [FeatureSetKind.host, .flow] {
             var (raw, _, _) = try data.features(set)
@@ -81,7 +82,7 @@ enum ModelsPeerExport {
     /// the Lloyd run from them), DBSCAN and PageRank results into `folder`.
     static func export(config: ModelsConfig, input: String, folder: String, k: Int, dbscanRows: Int) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let dataset = try DatasetFiles(root: input)
+        let dataset = try DatasetListing(root: input).requireFiles()
         let data = try ModelData(config: config, dataset: dataset)
         let profiles = try data.profiles()
         let scaler = FittedScaler.fit(profiles.features, kind: config.scaler, log1p: HostProfiles.log1pColumns)

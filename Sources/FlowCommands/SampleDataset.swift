@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 import FlowFormats
 import FlowGenerate
 import Foundation
@@ -30,9 +31,9 @@ enum SampleDataset {
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (day, batch) in batches {
-            let partition = folder + "/date=" + CivilTime.dateString(day: day)
+            let partition = folder + "/" + DatasetLayout.partitionFolder(day: day)
             try FileManager.default.createDirectory(atPath: partition, withIntermediateDirectories: true)
-            let writer = try FlowArrowWriter(path: partition + "/part-00000.arrow")
+            let writer = try FlowArrowWriter(path: partition + "/" + DatasetLayout.partFile(0))
             try writer.write(batch)
             try writer.finish()
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowCore
+import FlowDataset
 import FlowFeatures
 import FlowModels
 import Foundation
@@ -52,33 +53,32 @@ public struct ScoreCommand: ParsableCommand {
 
     public mutating func validate() throws {
         guard datasetOption.folder != nil else { throw ValidationError("--dataset: give the dataset folder.") }
-        for d in date where CivilTime.parseDate(d) == nil { throw ValidationError("--date \(d): expected YYYY-MM-DD.") }
-        for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
-        }
-        if let f = from.flatMap(CivilTime.parseDate), let t = to.flatMap(CivilTime.parseDate), f > t {
-            throw ValidationError("--from \(from!) is after --to \(to!).")
+        let range: DaySelection
+        do {
+            for d in date { _ = try DaySelection.day(option: "--date", d) }
+            range = try DaySelection.range(from: from, to: to)
+        } catch {
+            throw ValidationError("\(error)")
         }
         if from != nil || to != nil {
             // Idempotent (validation may run more than once): `date` then holds the range.
-            let range = try rangeDays().map { CivilTime.dateString(day: $0) }
-            guard date.isEmpty || date == range else {
+            let dates = try days(in: range).map { CivilTime.dateString(day: $0) }
+            guard date.isEmpty || date == dates else {
                 throw ValidationError("--date cannot be combined with --from/--to: give single days or a range.")
             }
-            date = range
+            date = dates
         }
     }
 
     /// The dataset's days within `--from`…`--to` (either end open).
-    func rangeDays() throws -> [Int64] {
-        let low = from.flatMap(CivilTime.parseDate) ?? .min, high = to.flatMap(CivilTime.parseDate) ?? .max
-        let all: [Int64]
+    func days(in range: DaySelection) throws -> [Int64] {
+        let all: DatasetListing
         do {
-            all = try DatasetFiles(root: dataset).days
+            all = try DatasetListing(root: dataset).requireFiles()
         } catch {
             throw ValidationError("--dataset \(dataset): \(error)")
         }
-        let days = all.filter { $0 >= low && $0 <= high }
+        let days = all.selecting(range).days
         guard !days.isEmpty else {
             throw ValidationError("--from/--to: \(dataset) has no partition between \(from ?? "its first day") and \(to ?? "its last day").")
         }

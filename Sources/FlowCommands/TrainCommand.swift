@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowConfig
 import FlowCore
+import FlowDataset
 import FlowFeatures
 import FlowModels
 import Foundation
@@ -52,12 +53,7 @@ public struct TrainCommand: ParsableCommand {
     public func validate() throws {
         guard datasetOption.folder != nil else { throw ValidationError("--dataset: give the dataset folder.") }
         guard output != nil else { throw ValidationError("--output: give the models folder.") }
-        for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, CivilTime.parseDate(value) == nil { throw ValidationError("\(name) \(value): expected YYYY-MM-DD.") }
-        }
-        if let f = from.flatMap(CivilTime.parseDate), let t = to.flatMap(CivilTime.parseDate), f > t {
-            throw ValidationError("--from \(from!) is after --to \(to!).")
-        }
+        _ = try days()
     }
 
     public func run() throws {
@@ -69,8 +65,7 @@ public struct TrainCommand: ParsableCommand {
                let networks = try PipelineSettings.load(path: path).internalNetworks {
                 settings.applyInternalNetworksSetting(networks)
             }
-            let index = try ModelPipeline.train(config: settings, input: datasetOption.folder!, output: output!,
-                                                from: from.flatMap(CivilTime.parseDate), to: to.flatMap(CivilTime.parseDate),
+            let index = try ModelPipeline.train(config: settings, input: datasetOption.folder!, output: output!, days: try days(),
                                                 floeVersion: floeVersion, log: log)
             log("wrote \(index.models.map(\.file).joined(separator: ", ")) and models.json to \(output!)")
         } catch let error as FlowModelsError {
@@ -85,6 +80,11 @@ public struct TrainCommand: ParsableCommand {
             log("error: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// The training days of `--from`/`--to`.
+    func days() throws -> DaySelection {
+        do { return try DaySelection.range(from: from, to: to) } catch { throw ValidationError("\(error)") }
     }
 
     func log(_ message: String) {

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import FlowFeatures
 import FlowIO
 import Foundation

@@ -1,33 +1,11 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 
-/// The one place that knows the flow dataset's column names. Base columns come from
-/// `FlowSchema.fields`; enrichment columns (`direction`, `duration_ms`) are used when
-/// present and derived from the base columns otherwise (direction from the configured
-/// internal networks, duration as end − start). Point the names at floe-clean's
-/// definitions here if they change.
-public struct DatasetColumnNames: Sendable, Equatable {
-    public var start = "start"
-    public var end = "end"
-    public var sourceAddress = "src_addr"
-    public var destinationAddress = "dst_addr"
-    public var destinationPort = "dst_port"
-    public var sourcePort = "src_port"
-    public var proto = "protocol"
-    public var tcpFlags = "tcp_flags"
-    public var packets = "packets"
-    public var bytes = "bytes"
-    public var reverseBytes = "rev_bytes"
-    /// Enrichment (optional): utf8 inbound/outbound/internal/external.
-    public var direction = "direction"
-    /// Enrichment (optional): int64 end − start in ms.
-    public var durationMillis = "duration_ms"
-
-    public init() {}
-}
-
-/// Column views of one record batch, resolved by name. Views are valid while the batch's
-/// reader lives.
+/// Column views of one record batch, resolved by name (`DatasetColumnNames`). Enrichment
+/// columns (`direction`, `duration_ms`) are used when present and derived from the base
+/// columns otherwise (direction from the configured internal networks, duration as
+/// end − start). Views are valid while the batch's reader lives.
 struct DatasetColumns {
     let rowCount: Int
     let start: UnsafeBufferPointer<Int64>
@@ -50,13 +28,7 @@ struct DatasetColumns {
 
     init(_ batch: ArrowRecordBatch, names: DatasetColumnNames) throws {
         let reader = batch.reader
-        func required(_ name: String) throws -> Int {
-            guard let i = reader.columnIndex(named: name) else {
-                throw FlowModelsError.dataset(path: reader.path,
-                                              detail: "no column '\(name)'; is this a floe dataset (floe-clean output)?")
-            }
-            return i
-        }
+        func required(_ name: String) throws -> Int { try reader.datasetColumn(name) }
         func optional(_ name: String) -> Int? { reader.columnIndex(named: name) }
         rowCount = batch.rowCount
         start = try batch.values(column: try required(names.start), as: Int64.self)

@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 
 /// The flows of a dataset selection in compact columns for feature extraction and the
 /// host graph: hosts interned to dense ids (`hosts[id]`), ports as Int32 (−1 = none),
@@ -33,7 +34,7 @@ public struct FlowTable: Sendable {
     public init() {}
 
     /// Reads every file of `dataset`. Addresses are parsed straight from the utf8 bytes.
-    public static func load(_ dataset: DatasetFiles, internalNetworks: [NetworkPrefix],
+    public static func load(_ dataset: DatasetListing, internalNetworks: [NetworkPrefix],
                             names: DatasetColumnNames = DatasetColumnNames()) throws -> FlowTable {
         var table = FlowTable()
         var ids: [IPAddress: Int32] = [:]

@@ -1,50 +1,32 @@
 import Foundation
 import FlowCore
 import FlowColumnar
+import FlowDataset
 
-/// Reads the flow dataset (`DATASET/date=YYYY-MM-DD/part-NNNNN.arrow`, written by
-/// floe-clean) into series. Columns are looked up by name: `start`, `end`, `src_addr`,
+/// Reads the flow dataset (a `DatasetListing` of floe-clean's output) into series. Columns are looked up by name: `start`, `end`, `src_addr`,
 /// `dst_addr`, `bytes`, `packets` are required; `direction` and `service_port` are used
 /// when present, otherwise direction is derived from `internal_networks` and the
 /// service port is the lower of `src_port`/`dst_port`.
 public enum FlowDatasetSeries {
-    /// The day partitions of `dataset` between `firstDay` and `lastDay` (inclusive), each
-    /// with its part files in name order.
-    public static func partitions(dataset: String, firstDay: Int64, lastDay: Int64) throws -> [(day: Int64, files: [String])] {
-        let fm = FileManager.default
-        guard let entries = try? fm.contentsOfDirectory(atPath: dataset) else {
-            throw TimeSeriesError.dataset(path: dataset, reason: "cannot list the dataset directory; check the path (expected date=YYYY-MM-DD/ partitions)")
-        }
-        var out: [(Int64, [String])] = []
-        for entry in entries.sorted() where entry.hasPrefix("date=") {
-            guard let day = CivilTime.parseDate(String(entry.dropFirst(5))), day >= firstDay, day <= lastDay else { continue }
-            let dir = dataset + "/" + entry
-            let files = ((try? fm.contentsOfDirectory(atPath: dir)) ?? [])
-                .filter { $0.hasSuffix(".arrow") && !$0.hasPrefix(".") }.sorted().map { dir + "/" + $0 }
-            out.append((day, files))
-        }
-        return out
-    }
-
     /// Aggregates the window [startMillis, endMillis) of `dataset`. The day before the
     /// window is read too (its long flows spill into the first buckets). `coverage`
     /// defaults to the coverage floe-clean recorded with the partitions read
     /// (`RecordedCoverage`: its holes are missing) plus inference from
     /// `config.coverageGapMinutes`; for datasets without recorded coverage, inference only.
-    public static func aggregate(dataset: String, startMillis: Int64, endMillis: Int64, config: SeriesConfig,
+    public static func aggregate(dataset: DatasetListing, startMillis: Int64, endMillis: Int64, config: SeriesConfig,
                                  coverage: SeriesCoverage? = nil) throws -> SeriesSet {
         let firstDay = CivilTime.day(ofMillis: startMillis) - 1
         let lastDay = CivilTime.day(ofMillis: endMillis - 1)
-        let parts = try partitions(dataset: dataset, firstDay: firstDay, lastDay: lastDay)
+        let parts = dataset.selecting(DaySelection(from: firstDay, to: lastDay)).partitions
         var hosts: [IPAddress] = []
         if config.topHosts > 0 {
             var ranking = HostRanking(internalNetworks: config.internalNetworks)
-            for part in parts { for file in part.files { try ranking.add(file: file, startMillis: startMillis, endMillis: endMillis) } }
+            for part in parts { for file in part.files { try ranking.add(file: file.path, startMillis: startMillis, endMillis: endMillis) } }
             hosts = ranking.top(config.topHosts)
         }
         let aggregator = try SeriesAggregator(config: config, startMillis: startMillis, endMillis: endMillis, hosts: hosts)
         for part in parts {
-            for file in part.files { try aggregator.add(file: file) }
+            for file in part.files { try aggregator.add(file: file.path) }
             aggregator.finishDay()
         }
         let recorded = coverage ?? RecordedCoverage.read(dataset: dataset, days: parts.map(\.day),
@@ -59,22 +41,17 @@ struct FlowFileColumns {
     let srcPort, dstPort, direction, servicePort: Int?
 
     init(_ reader: ArrowFileReader) throws {
-        func need(_ name: String) throws -> Int {
-            guard let i = reader.columnIndex(named: name) else {
-                throw TimeSeriesError.dataset(path: reader.path, reason: "no column '\(name)'; is this a floe flow dataset file?")
-            }
-            return i
-        }
-        start = try need("start")
-        end = try need("end")
-        src = try need("src_addr")
-        dst = try need("dst_addr")
-        bytes = try need("bytes")
-        packets = try need("packets")
-        srcPort = reader.columnIndex(named: "src_port")
-        dstPort = reader.columnIndex(named: "dst_port")
-        direction = reader.columnIndex(named: "direction")
-        servicePort = reader.columnIndex(named: "service_port")
+        let names = DatasetColumnNames()
+        start = try reader.datasetColumn(names.start)
+        end = try reader.datasetColumn(names.end)
+        src = try reader.datasetColumn(names.sourceAddress)
+        dst = try reader.datasetColumn(names.destinationAddress)
+        bytes = try reader.datasetColumn(names.bytes)
+        packets = try reader.datasetColumn(names.packets)
+        srcPort = reader.columnIndex(named: names.sourcePort)
+        dstPort = reader.columnIndex(named: names.destinationPort)
+        direction = reader.columnIndex(named: names.direction)
+        servicePort = reader.columnIndex(named: names.servicePort)
     }
 }
 
@@ -128,6 +105,8 @@ extension SeriesAggregator {
             }
         } catch let e as TimeSeriesError {
             throw e
+        } catch let e as DatasetError {
+            throw e
         } catch {
             throw TimeSeriesError.dataset(path: path, reason: "\(error)")
         }
@@ -152,6 +131,8 @@ extension HostRanking {
                 }
             }
         } catch let e as TimeSeriesError {
+            throw e
+        } catch let e as DatasetError {
             throw e
         } catch {
             throw TimeSeriesError.dataset(path: path, reason: "\(error)")

@@ -1,5 +1,4 @@
-import Foundation
-import FlowCore
+import FlowDataset
 
 /// Reads the input coverage floe-clean recorded with each day partition
 /// (`date=YYYY-MM-DD/coverage.json`, `PartitionCoverage`) into a `SeriesCoverage`.
@@ -9,13 +8,10 @@ public enum RecordedCoverage {
     /// ([first, last + 1 ms)). Nil, so that gaps are only inferred from the flow counts,
     /// when no day is given or any of them has no readable coverage file (a dataset
     /// written before coverage was recorded).
-    public static func read(dataset: String, days: [Int64], gapMinutes: Int) -> SeriesCoverage? {
-        guard !days.isEmpty else { return nil }
+    public static func read(dataset: DatasetListing, days: [Int64], gapMinutes: Int) -> SeriesCoverage? {
+        guard !days.isEmpty, let files = dataset.recordedCoverage(days: days) else { return nil }
         var covered: [(start: Int64, end: Int64)] = []
-        for day in days {
-            let path = dataset + "/date=" + CivilTime.dateString(day: day) + "/" + PartitionCoverage.fileName
-            guard let data = FileManager.default.contents(atPath: path),
-                  let file = try? JSONDecoder().decode(PartitionCoverage.self, from: data) else { return nil }
+        for file in files {
             for span in file.spans where span.lastStart >= span.firstStart {
                 covered.append((span.firstStart, span.lastStart + 1))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import FlowCore
+import FlowDataset
 import FlowIO
 
 /// The back-test floe-train writes to `MODELS/backtest.json`: the last days of the training
@@ -209,7 +210,7 @@ extension TimeSeriesTrainer {
     }
 
     /// Aggregates `dataset` over the training window, back-tests and trains (floe-train's call).
-    public static func trainWithBacktest(dataset: String, startMillis: Int64, endMillis: Int64, seriesConfig: SeriesConfig,
+    public static func trainWithBacktest(dataset: DatasetListing, startMillis: Int64, endMillis: Int64, seriesConfig: SeriesConfig,
                                          config: TimeSeriesModelConfig, coverage: SeriesCoverage? = nil)
         throws -> (file: TimeSeriesModelFile, backtest: TimeSeriesBacktest?) {
         let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: startMillis, endMillis: endMillis,

@@ -1,3 +1,4 @@
+import FlowDataset
 import FlowDetection
 import Foundation
 
@@ -67,7 +68,7 @@ extension TimeSeriesScorer {
 
     /// Aggregates `dataset` for [scoreStart − context, scoreEnd) and calls
     /// `scoreWithBands(_:set:scoreStart:bands:)` (floe-score's call when a report feed is written).
-    public static func scoreWithBands(_ file: TimeSeriesModelFile, dataset: String, scoreStart: Int64, scoreEnd: Int64,
+    public static func scoreWithBands(_ file: TimeSeriesModelFile, dataset: DatasetListing, scoreStart: Int64, scoreEnd: Int64,
                                       contextMillis: Int64 = 86_400_000, coverage: SeriesCoverage? = nil,
                                       bands names: [String]) throws -> (anomalies: [AnomalyRecord], bands: [ForecastBand]) {
         let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: scoreStart - contextMillis, endMillis: scoreEnd,

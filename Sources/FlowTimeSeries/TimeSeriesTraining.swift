@@ -1,3 +1,4 @@
+import FlowDataset
 import FlowDetection
 import Foundation
 
@@ -11,7 +12,7 @@ public enum TimeSeriesTrainer {
     }
 
     /// Aggregates `dataset` over the training window and trains (floe-train's call).
-    public static func train(dataset: String, startMillis: Int64, endMillis: Int64, seriesConfig: SeriesConfig,
+    public static func train(dataset: DatasetListing, startMillis: Int64, endMillis: Int64, seriesConfig: SeriesConfig,
                              config: TimeSeriesModelConfig, coverage: SeriesCoverage? = nil) throws -> TimeSeriesModelFile {
         let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: startMillis, endMillis: endMillis,
                                                   config: seriesConfig, coverage: coverage)
@@ -42,7 +43,7 @@ public enum TimeSeriesScorer {
     }
 
     /// Aggregates `dataset` for [scoreStart − context, scoreEnd) and scores (floe-score's call).
-    public static func score(_ file: TimeSeriesModelFile, dataset: String, scoreStart: Int64, scoreEnd: Int64,
+    public static func score(_ file: TimeSeriesModelFile, dataset: DatasetListing, scoreStart: Int64, scoreEnd: Int64,
                              contextMillis: Int64 = 86_400_000, coverage: SeriesCoverage? = nil) throws -> [AnomalyRecord] {
         let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: scoreStart - contextMillis, endMillis: scoreEnd,
                                                   config: file.seriesConfig, coverage: coverage)

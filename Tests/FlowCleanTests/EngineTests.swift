@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 import FlowIO
 import Foundation
 import Testing
@@ -144,7 +145,7 @@ import FlowTestSupport
         let out = tmp.path + "/flows"
         try writeRaw([flow()], to: tmp.sub("raw") + "/a.arrow")
         try engine().run(inputs: [tmp.path + "/raw"], output: out)
-        let folder = out + "/" + DatasetSchema.partitionFolder(day: day0)
+        let folder = out + "/" + DatasetLayout.partitionFolder(day: day0)
         let bytes = fileBytes(folder + "/part-00000.arrow")
         // Simulate a kill between the two renames of the fallback swap, plus a stale stage.
         #expect(rename(folder, out + "/.date=2026-11-02.old-99999") == 0)

@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 import Foundation
 @testable import FlowClean
 import FlowTestSupport
@@ -106,5 +107,5 @@ struct PartitionContents {
 func fileBytes(_ path: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
 
 func partitionPath(_ dataset: String, day: Int64) -> String {
-    dataset + "/" + DatasetSchema.partitionFolder(day: day) + "/" + DatasetSchema.partFile(0)
+    dataset + "/" + DatasetLayout.partitionFolder(day: day) + "/" + DatasetLayout.partFile(0)
 }

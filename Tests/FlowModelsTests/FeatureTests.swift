@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 import Foundation
 import Testing
 @testable import FlowFeatures
@@ -55,9 +56,9 @@ import Testing
     @Test func flowTableReadsADatasetAndDerivesDirection() throws {
         let folder = try makeDataset(rows: 3_000, days: 1, seed: 5)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let files = try DatasetFiles(root: folder, fingerprints: true)
+        let files = try DatasetListing(root: folder)
         #expect(files.files.count == 1)
-        #expect(files.files[0].fingerprint.xxh64 != 0)
+        #expect(try files.recordedFiles()[0].fingerprint.xxh64 != 0)
         let t = try FlowTable.load(files, internalNetworks: [NetworkPrefix("10.0.0.0/8")!, NetworkPrefix("fd00::/8")!])
         #expect(t.count == 3_000)
         #expect(t.skippedRows == 0)
@@ -70,6 +71,6 @@ import Testing
     }
 
     @Test func missingDatasetIsAClearError() {
-        #expect(throws: FlowModelsError.self) { try DatasetFiles(root: "/nonexistent/floe-dataset") }
+        #expect(throws: DatasetError.noFolder(path: "/nonexistent/floe-dataset")) { try DatasetListing(root: "/nonexistent/floe-dataset") }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FlowCore
+import FlowDataset
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
@@ -49,7 +50,7 @@ struct RecordedCoverageTests {
         try writeCoverage(dir, day: day0, spans: [(d0, d0 + 12 * Self.hour - 1), (d0 + 12 * Self.hour, d1 - 1)])
         try writeCoverage(dir, day: day0 + 1, spans: [(d1, d1 + 10 * Self.hour - 1), (d1 + 11 * Self.hour, d1 + 24 * Self.hour - 1)])
         let config = SeriesConfig(bucketSeconds: 3600)
-        let set = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config)
+        let set = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir), startMillis: start, endMillis: end, config: config)
         let gapBucket = Int((d1 + 10 * Self.hour - start) / Self.hour)
         #expect(set.count == 48)
         #expect(set.missing.indices.filter { set.missing[$0] } == [gapBucket])
@@ -57,7 +58,7 @@ struct RecordedCoverageTests {
         #expect(bytes[gapBucket].isNaN)
         #expect(bytes[gapBucket - 1] > 0 && bytes[gapBucket + 1] > 0)
         // The generator did write flows in that hour: the recorded coverage decides, not the counts.
-        let inferred = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config,
+        let inferred = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir), startMillis: start, endMillis: end, config: config,
                                                        coverage: SeriesCoverage(inferredGapMinutes: 30))
         #expect(inferred["total.flows"]![gapBucket] > 0)
         let gaps = VolumeDetector.coverageGaps(missing: set.missing, from: 0, startMillis: set.startMillis,
@@ -72,16 +73,16 @@ struct RecordedCoverageTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let config = SeriesConfig(bucketSeconds: 3600)
         let inferredCoverage = SeriesCoverage(inferredGapMinutes: config.coverageGapMinutes)
-        let none = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config)
-        let inferred = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config,
+        let none = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir), startMillis: start, endMillis: end, config: config)
+        let inferred = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir), startMillis: start, endMillis: end, config: config,
                                                        coverage: inferredCoverage)
-        #expect(RecordedCoverage.read(dataset: dir, days: [CivilTime.day(ofMillis: start)], gapMinutes: 30) == nil)
+        #expect(RecordedCoverage.read(dataset: try DatasetListing(root: dir), days: [CivilTime.day(ofMillis: start)], gapMinutes: 30) == nil)
         #expect(none.missing == inferred.missing)
         #expect(!none.missing.contains(true))
         // Coverage on one day only (an older second partition): still inferred, not half-recorded.
         let day0 = CivilTime.day(ofMillis: start), d0 = day0 * 86_400_000
         try writeCoverage(dir, day: day0, spans: [(d0, d0 + 5 * Self.hour)])
-        let partial = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config)
+        let partial = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir), startMillis: start, endMillis: end, config: config)
         #expect(partial.missing == inferred.missing)
     }
 

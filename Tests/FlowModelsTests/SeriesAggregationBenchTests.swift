@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FlowCore
+import FlowDataset
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
@@ -80,7 +81,7 @@ struct SeriesAggregationBenchTests {
             config.metrics = metrics.split(separator: ",").compactMap { SeriesConfig.Metric(rawValue: String($0)) }
         }
         let t = Date()
-        let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: start, endMillis: end, config: config)
+        let set = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dataset), startMillis: start, endMillis: end, config: config)
         let datasetSeconds = Date().timeIntervalSince(t)
         let total = set["total.flows"]!.reduce(0) { $0 + ($1.isNaN ? 0 : $1) }
         let result: [String: Any] = [

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FlowCore
+import FlowDataset
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
@@ -109,7 +110,7 @@ struct SeriesAggregationTests {
         }
         let config = SeriesConfig(servicePorts: [443, 53])
         let start = generator.config.startMillis, end = generator.config.endMillis
-        let fromFiles = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config)
+        let fromFiles = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir), startMillis: start, endMillis: end, config: config)
         let agg = try SeriesAggregator(config: config, startMillis: start, endMillis: end)
         agg.add(batch)
         let fromBatch = agg.result()
@@ -120,8 +121,9 @@ struct SeriesAggregationTests {
             #expect(same, "\(name)")
         }
         #expect(fromBatch["total.flows"]!.reduce(0) { $0 + ($1.isNaN ? 0 : $1) } == Double(batch.count))
-        #expect(throws: TimeSeriesError.self) {
-            try FlowDatasetSeries.aggregate(dataset: dir + "/nope", startMillis: start, endMillis: end, config: config)
+        #expect(throws: DatasetError.noFolder(path: dir + "/nope")) {
+            try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir + "/nope"), startMillis: start, endMillis: end,
+                                            config: config)
         }
     }
 }

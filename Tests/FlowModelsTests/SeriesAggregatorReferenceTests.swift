@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FlowCore
+import FlowDataset
 import FlowColumnar
 import FlowGenerate
 @testable import FlowModels
@@ -193,7 +194,7 @@ struct SeriesAggregatorReferenceTests {
         }
         var config = SeriesConfig(servicePorts: [443, 53], subnets: [NetworkPrefix("10.0.0.0/16")!])
         config.coverageGapMinutes = 0
-        let got = try FlowDatasetSeries.aggregate(dataset: dir, startMillis: start, endMillis: end, config: config)
+        let got = try FlowDatasetSeries.aggregate(dataset: try DatasetListing(root: dir), startMillis: start, endMillis: end, config: config)
         // The reference in file order: per day, second half then first half.
         var ordered = FlowBatch()
         for day in byDay.keys.sorted() {

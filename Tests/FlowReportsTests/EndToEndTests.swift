@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import Foundation
 import Testing
 @testable import FlowReports
@@ -119,7 +120,9 @@ import FlowTestSupport
     @Test func unreadableInputsAreReportedByName() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        #expect(throws: ReportError.self) { try ReportLoader.load(ReportOptions(datasetDir: tmp.path + "/missing"), toolVersion: "t") }
+        #expect(throws: DatasetError.noFolder(path: tmp.path + "/missing")) {
+            try ReportLoader.load(ReportOptions(datasetDir: tmp.path + "/missing"), toolVersion: "t")
+        }
         let demo = try ReportDemoData(root: tmp.path + "/demo", rows: 2_000, days: 1, seed: 4)
         try Data("rank,kind\n1,x\n".utf8).write(to: URL(fileURLWithPath: demo.scores + "/anomalies.csv"))
         do {

@@ -1,6 +1,7 @@
 import FlowClean
 import FlowColumnar
 import FlowCore
+import FlowDataset
 import FlowGenerate
 import Foundation
 @testable import FlowReports
@@ -141,9 +142,9 @@ struct ReportDemoData {
     /// A report feed built from the dataset itself (stand-in for the models); `oddText`
     /// names a cluster and a neighbour of the host graph.
     static func feed(dataset: String, days: ClosedRange<Int64>, oddText: String?) throws -> String {
-        let files = try DatasetScanner.partitionFiles(datasetDir: dataset, days: days)
+        let listing = try DatasetListing(root: dataset, selection: DaySelection(from: days.lowerBound, to: days.upperBound))
         let start = days.lowerBound * CivilTime.millisPerDay, end = (days.upperBound + 1) * CivilTime.millisPerDay
-        let t = try DatasetScanner(topCount: 12).scan(datasetDir: dataset, files: files, periodStart: start, periodEnd: end)
+        let t = try DatasetScanner(topCount: 12).scan(dataset: listing, periodStart: start, periodEnd: end)
         let perHour = Int(3_600_000 / t.bucketMillis)
         let hourly: [Double] = stride(from: 0, to: t.bucketBytes.count, by: perHour).map { i in
             Double(t.bucketBytes[i..<min(i + perHour, t.bucketBytes.count)].reduce(0, +))

@@ -1,5 +1,6 @@
 import FlowConfig
 import FlowCore
+import FlowDataset
 import FlowDetection
 import FlowFeatures
 import FlowIO
@@ -147,7 +148,7 @@ public struct TimeSeriesModelKind: ModelKind {
         let file: TimeSeriesModelFile
         let backtest: TimeSeriesBacktest?
         do {
-            (file, backtest) = try TimeSeriesTrainer.trainWithBacktest(dataset: context.data.dataset.root, startMillis: start,
+            (file, backtest) = try TimeSeriesTrainer.trainWithBacktest(dataset: context.data.wholeDataset, startMillis: start,
                                                                        endMillis: end, seriesConfig: section.series, config: section.model)
         } catch {
             context.log("timeseries: skipped: \(error)")
@@ -179,7 +180,7 @@ public struct TimeSeriesModelKind: ModelKind {
         let file = try TimeSeriesModelFile.read(path: path)
         let start = context.day * 86_400_000
         let (scored, bands) = try TimeSeriesScorer.scoreWithBands(
-            file, dataset: context.data.dataset.root, scoreStart: start, scoreEnd: start + 86_400_000,
+            file, dataset: context.data.wholeDataset, scoreStart: start, scoreEnd: start + 86_400_000,
             bands: Self.feedSeries.map(\.series))
         let anomalies = try Self.droppingDatasetEdges(scored, context: context)
         if let feed = context.feed {

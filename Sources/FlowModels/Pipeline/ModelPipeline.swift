@@ -1,5 +1,6 @@
 import FlowArtifacts
 import FlowCore
+import FlowDataset
 import FlowDetection
 import FlowFeatures
 import FlowIO
@@ -21,7 +22,7 @@ public struct ScoreManifest: Codable, Sendable {
     public var models: String
     public var input: String
     public var dates: [String]
-    public var inputFiles: [DatasetFiles.File]
+    public var inputFiles: [DatasetFile]
     public var outputs: [Output]
     public var anomalies: Int
     public var anomaliesByKind: [String: Int]
@@ -39,15 +40,16 @@ public struct ScoreManifest: Codable, Sendable {
 
 /// Training and scoring over `ModelPlan.kinds`, shared by the commands and the tests.
 public enum ModelPipeline {
-    /// Trains every kind on `input` (days `from`…`to`, inclusive, when given) and writes
-    /// the model files and `models.json` into `output` (created if needed).
+    /// Trains every kind on the days `days` of `input` and writes the model files and
+    /// `models.json` into `output` (created if needed).
     @discardableResult
-    public static func train(config: ModelsConfig, input: String, output: String, from: Int64? = nil, to: Int64? = nil,
+    public static func train(config: ModelsConfig, input: String, output: String, days selection: DaySelection = .all,
                              floeVersion: String, log: (String) -> Void = { _ in }) throws -> ModelsIndex {
-        let dataset = try DatasetFiles(root: input, from: from, to: to, fingerprints: true)
+        let whole = try DatasetListing(root: input)
+        let dataset = try whole.selecting(selection).requireFiles()
         let claim = try claimFolder(output, stage: "floe-train")
         defer { withExtendedLifetime(claim) {} }
-        let data = try ModelData(config: config, dataset: dataset)
+        let data = try ModelData(config: config, dataset: dataset, wholeDataset: whole)
         let table = try data.table()
         guard table.count > 0 else {
             throw FlowModelsError.notEnoughData(detail: "\(input): the selected days hold no flows")
@@ -69,7 +71,7 @@ public enum ModelPipeline {
             floeVersion: floeVersion, seed: config.seed,
             config: String(decoding: config.sectionJSON, as: UTF8.self),
             training: .init(input: input, from: CivilTime.dateString(day: days.first!), to: CivilTime.dateString(day: days.last!),
-                            rows: table.count, files: dataset.files),
+                            rows: table.count, files: try dataset.recordedFiles()),
             models: entries)
         try ModelFile.write(index, to: output + "/" + ModelsIndex.fileName)
         return index
@@ -86,24 +88,22 @@ public enum ModelPipeline {
                              series: [ForecastSeries] = [], log: (String) -> Void = { _ in }) throws -> (manifest: ScoreManifest, anomalies: [AnomalyRecord]) {
         let index = try ModelsIndex.read(folder: models)
         let config = try ModelsConfig.decode(json: Data(index.config.utf8), source: models + "/" + ModelsIndex.fileName)
-        let all = try DatasetFiles(root: input, fingerprints: true)
+        let all = try DatasetListing(root: input).requireFiles()
         let days = dates.isEmpty ? all.days : dates.sorted()
         let claim = try claimFolder(output, stage: "floe-score")
         defer { withExtendedLifetime(claim) {} }
         var anomalies: [AnomalyRecord] = []
         var outputs: [ScoreManifest.Output] = []
-        var inputFiles: [DatasetFiles.File] = []
+        var inputFiles: [DatasetFile] = []
         let feed = ReportFeedCollector()
         for day in days {
             let date = CivilTime.dateString(day: day)
-            let dataset: DatasetFiles
-            do {
-                dataset = try DatasetFiles(root: input, from: day, to: day, fingerprints: true)
-            } catch {
+            let dataset = all.selecting(.day(day))
+            guard !dataset.files.isEmpty else {
                 throw FlowModelsError.dataset(path: input, detail: "no partition date=\(date); available: \(all.days.map { CivilTime.dateString(day: $0) }.joined(separator: ", "))")
             }
-            inputFiles += dataset.files
-            let data = try ModelData(config: config, dataset: dataset)
+            inputFiles += try dataset.recordedFiles()
+            let data = try ModelData(config: config, dataset: dataset, wholeDataset: all)
             let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed,
                                        datasetDays: all.days)
             context.historyTrained = index.models.contains { $0.kind == HostHistoryKind.kindName }

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import FlowDetection
 import FlowFeatures
 import Foundation
@@ -48,15 +49,20 @@ public enum ModelPlan {
 /// Shared, lazily loaded data of one dataset selection (training range or scored day).
 public final class ModelData {
     public let config: ModelsConfig
-    public let dataset: DatasetFiles
+    /// The selected days (training range or scored day).
+    public let dataset: DatasetListing
+    /// The whole dataset the selection was made from (listed once per stage), for models
+    /// that read around the selection (the time series read the day before it).
+    public let wholeDataset: DatasetListing
     public let internalNetworks: [NetworkPrefix]
     private var cachedTable: FlowTable?
     private var cachedProfiles: HostProfiles?
     private var cachedFlowFeatures: FeatureMatrix?
 
-    public init(config: ModelsConfig, dataset: DatasetFiles) throws {
+    public init(config: ModelsConfig, dataset: DatasetListing, wholeDataset: DatasetListing? = nil) throws {
         self.config = config
         self.dataset = dataset
+        self.wholeDataset = wholeDataset ?? dataset
         internalNetworks = config.internalNetworks
     }
 

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 import FlowFeatures
 import FlowIO
 import Foundation
@@ -20,7 +21,7 @@ public struct ModelsIndex: Codable, Sendable {
         public var from: String
         public var to: String
         public var rows: Int
-        public var files: [DatasetFiles.File]
+        public var files: [DatasetFile]
     }
 
     public var format = "floe-models"

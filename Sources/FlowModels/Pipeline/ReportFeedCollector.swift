@@ -1,5 +1,6 @@
 import FlowArtifacts
 import FlowCore
+import FlowDataset
 import FlowDetection
 import FlowFeatures
 import FlowGraph

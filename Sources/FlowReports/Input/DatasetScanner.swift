@@ -1,7 +1,7 @@
 import Dispatch
 import FlowColumnar
 import FlowCore
-import FlowIO
+import FlowDataset
 import Foundation
 
 /// Computes `TrafficStats` from the dataset's partition files for a period, straight from
@@ -24,33 +24,13 @@ public struct DatasetScanner: Sendable {
         return CivilTime.millisPerDay
     }
 
-    /// Partition files of `datasetDir` for days `firstDay...lastDay`, as
-    /// (date, relative path), sorted.
-    public static func partitionFiles(datasetDir: String, days: ClosedRange<Int64>?) throws -> [(date: String, path: String)] {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: datasetDir, isDirectory: &isDir), isDir.boolValue else {
-            throw ReportError.unreadable(path: datasetDir, reason: "no such dataset folder (give the folder floe-clean wrote with --dataset)")
-        }
-        let entries = ((try? fm.contentsOfDirectory(atPath: datasetDir)) ?? []).sorted()
-        var out: [(String, String)] = []
-        for entry in entries where entry.hasPrefix("date=") {
-            let date = String(entry.dropFirst(5))
-            guard let day = CivilTime.parseDate(date) else { continue }
-            if let days, !days.contains(day) { continue }
-            let files = ((try? fm.contentsOfDirectory(atPath: datasetDir + "/" + entry)) ?? [])
-                .filter { $0.hasSuffix(".arrow") && !$0.hasPrefix(".") }.sorted()
-            for f in files { out.append((date, entry + "/" + f)) }
-        }
-        return out
-    }
-
-    /// Scans `files` (relative to `datasetDir`) for flows starting in `periodStart..<periodEnd`.
-    public func scan(datasetDir: String, files: [(date: String, path: String)], periodStart: Int64, periodEnd: Int64) throws -> TrafficStats {
+    /// Scans the data files of `dataset` for flows starting in `periodStart..<periodEnd`.
+    public func scan(dataset: DatasetListing, periodStart: Int64, periodEnd: Int64) throws -> TrafficStats {
         let bucket = Self.bucket(forSpan: periodEnd - periodStart)
+        let files = dataset.files
         let readers: [ArrowFileReader] = try files.map { f in
-            do { return try ArrowFileReader(path: datasetDir + "/" + f.path) } catch {
-                throw ReportError.unreadable(path: datasetDir + "/" + f.path, reason: "not a readable dataset partition: \(error)")
+            do { return try ArrowFileReader(path: f.path) } catch {
+                throw ReportError.unreadable(path: f.path, reason: "not a readable dataset partition: \(error)")
             }
         }
         var units: [(Int, Int)] = []
@@ -71,8 +51,7 @@ public struct DatasetScanner: Sendable {
                 while u < unitList.count {
                     let (fileIndex, batchIndex) = unitList[u]
                     if batchIndex < 0 {
-                        let mapped = try MappedFile(path: readers[fileIndex].path)
-                        hashes[fileIndex] = Fingerprint(xxh64: XXH64.hash(mapped.bytes)).description
+                        hashes[fileIndex] = try dataset.fingerprint(of: files[fileIndex]).description
                     } else {
                         try acc.add(try readers[fileIndex].recordBatch(at: batchIndex), layout[fileIndex])
                     }
@@ -92,17 +71,18 @@ public struct DatasetScanner: Sendable {
                 hashes.merge(h) { a, _ in a }
             case .failure(let error):
                 if let e = error as? ReportError { throw e }
-                throw ReportError.unreadable(path: datasetDir, reason: "reading a partition failed: \(error)")
+                if let e = error as? DatasetError { throw e }
+                throw ReportError.unreadable(path: dataset.root, reason: "reading a partition failed: \(error)")
             case nil:
-                throw ReportError.unreadable(path: datasetDir, reason: "a scan worker did not finish")
+                throw ReportError.unreadable(path: dataset.root, reason: "a scan worker did not finish")
             }
         }
         var partitions: [PartitionRead] = []
         for (i, f) in files.enumerated() {
             var rows: Int64 = 0
             for b in 0..<readers[i].recordBatchCount { rows += Int64((try? readers[i].recordBatch(at: b).rowCount) ?? 0) }
-            let size = (try? FileManager.default.attributesOfItem(atPath: readers[i].path)[.size] as? NSNumber)??.int64Value ?? 0
-            partitions.append(PartitionRead(date: f.date, path: f.path, rows: rows, bytes: size, fingerprint: hashes[i] ?? ""))
+            partitions.append(PartitionRead(date: CivilTime.dateString(day: f.day), path: f.relativePath, rows: rows,
+                                            bytes: f.bytes, fingerprint: hashes[i] ?? ""))
         }
         return merged.stats(topCount: topCount, partitions: partitions)
     }
@@ -113,16 +93,12 @@ struct ColumnLayout: Sendable {
     let start, src, dst, proto, servicePort, service, direction, hour, weekday, packets, bytes, sampling: Int
 
     init(reader: ArrowFileReader) throws {
-        func col(_ name: String) throws -> Int {
-            guard let i = reader.columnIndex(named: name) else {
-                throw ReportError.unreadable(path: reader.path, reason: "no column '\(name)': not a floe dataset partition (run floe-clean)")
-            }
-            return i
-        }
-        start = try col("start"); src = try col("src_addr"); dst = try col("dst_addr"); proto = try col("protocol")
-        servicePort = try col("service_port"); service = try col("service"); direction = try col("direction")
-        hour = try col("hour_of_day"); weekday = try col("day_of_week")
-        packets = try col("packets_scaled"); bytes = try col("bytes_scaled"); sampling = try col("sampling_rate")
+        let names = DatasetColumnNames()
+        func col(_ name: String) throws -> Int { try reader.datasetColumn(name) }
+        start = try col(names.start); src = try col(names.sourceAddress); dst = try col(names.destinationAddress)
+        proto = try col(names.proto); servicePort = try col(names.servicePort); service = try col(names.service)
+        direction = try col(names.direction); hour = try col(names.hourOfDay); weekday = try col(names.dayOfWeek)
+        packets = try col(names.packetsScaled); bytes = try col(names.bytesScaled); sampling = try col(names.samplingRate)
     }
 }
 

@@ -1,5 +1,6 @@
 import FlowArtifacts
 import FlowCore
+import FlowDataset
 import FlowDetection
 import Foundation
 
@@ -36,7 +37,8 @@ public struct ReportOptions: Sendable, Equatable {
 public enum ReportLoader {
     public static func load(_ o: ReportOptions, toolVersion: String) throws -> ReportInput {
         let dataset = o.datasetDir.hasSuffix("/") && o.datasetDir.count > 1 ? String(o.datasetDir.dropLast()) : o.datasetDir
-        let files = try DatasetScanner.partitionFiles(datasetDir: dataset, days: o.days)
+        let listing = try DatasetListing(root: dataset,
+                                         selection: o.days.map { DaySelection(from: $0.lowerBound, to: $0.upperBound) } ?? .all)
         let cleanPath = dataset + "/manifest.json"
         let clean = FileManager.default.fileExists(atPath: cleanPath) ? try CleanSummary.load(path: cleanPath) : nil
         let firstDay: Int64, lastDay: Int64
@@ -44,8 +46,7 @@ public enum ReportLoader {
             firstDay = days.lowerBound
             lastDay = days.upperBound
         } else {
-            let found = files.compactMap { CivilTime.parseDate($0.date) }
-            guard let lo = found.min(), let hi = found.max() else {
+            guard let lo = listing.days.first, let hi = listing.days.last else {
                 throw ReportError.unreadable(path: dataset, reason: "the dataset has no date=YYYY-MM-DD partitions; run floe-clean first or pass --date")
             }
             firstDay = lo
@@ -54,7 +55,7 @@ public enum ReportLoader {
         let start = firstDay * CivilTime.millisPerDay
         let end = (lastDay + 1) * CivilTime.millisPerDay
         let traffic = try DatasetScanner(topCount: o.topCount, threads: o.threads)
-            .scan(datasetDir: dataset, files: files, periodStart: start, periodEnd: end)
+            .scan(dataset: listing, periodStart: start, periodEnd: end)
 
         var ingest: IngestSummary?
         if let dir = o.ingestDir {

@@ -2,7 +2,7 @@ import FlowCore
 
 /// The schema of the flow dataset written by floe-clean: `FlowSchema.fields` unchanged
 /// (same names, types, order), then the enriched columns. Later stages find columns by
-/// these names. Documented in ARCHITECTURE.md, "## Clean".
+/// these names. Documented in ARCHITECTURE.md, "## Clean". Folder and file names are `DatasetLayout`'s.
 public enum DatasetSchema {
     /// Version of the dataset layout, in every partition file's metadata.
     public static let version = 1
@@ -32,13 +32,4 @@ public enum DatasetSchema {
 
     /// Index of column `name` in `fields`.
     public static func index(of name: String) -> Int? { fields.firstIndex { $0.name == name } }
-
-    /// Folder name of a day's partition: `date=YYYY-MM-DD`.
-    public static func partitionFolder(day: Int64) -> String { "date=" + CivilTime.dateString(day: day) }
-
-    /// File name of a partition's part `n`: `part-00000.arrow`.
-    public static func partFile(_ n: Int) -> String {
-        let digits = String(n)
-        return "part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".arrow"
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `date=YYYY-MM-DD/coverage.json` in the flow dataset, written by floe-clean with each
 /// day partition: for every input file with rows in the partition, the first and last
 /// flow start (UTC ms, inclusive) of those rows. The union of the spans is the time the
@@ -32,4 +34,14 @@ public struct PartitionCoverage: Codable, Equatable, Sendable {
 
     /// File name inside a partition folder.
     public static let fileName = "coverage.json"
+
+    /// Path of the coverage file of the partition folder `folder`.
+    public static func path(inPartitionFolder folder: String) -> String { folder + "/" + fileName }
+
+    /// The coverage recorded in the partition folder `folder`, nil when it has none or it
+    /// cannot be read.
+    public static func read(partitionFolder folder: String) -> PartitionCoverage? {
+        guard let data = FileManager.default.contents(atPath: path(inPartitionFolder: folder)) else { return nil }
+        return try? JSONDecoder().decode(PartitionCoverage.self, from: data)
+    }
 }

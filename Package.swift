@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO", "CLinuxIO"]),
         // Parquet writer (Thrift compact footer, data pages v1, PLAIN + dictionary) for the
         // dataset as a Hive-partitioned lake (floe export parquet).
-        .target(name: "FlowParquet", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
+        .target(name: "FlowParquet", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset"]),
         // The files stages exchange, each with its type, writer and reader: the quarantine
         // records and their JSON escaper, the manifest header, the score tables' CSV/Arrow.
         .target(name: "FlowArtifacts", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),

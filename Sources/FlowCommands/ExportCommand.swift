@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowDataset
 import FlowParquet
 import Foundation
 
@@ -49,10 +50,7 @@ public struct ExportParquetCommand: ParsableCommand {
         if ParquetCompression(rawValue: compression) == nil {
             throw ValidationError("--compression must be one of: \(ParquetCompression.allCases.map(\.rawValue).joined(separator: ", ")), not '\(compression)'")
         }
-        for (name, day) in [("--from", from), ("--to", to)] {
-            if let day, !ParquetExport.isDay(day) { throw ValidationError("\(name) must be a day YYYY-MM-DD, not '\(day)'") }
-        }
-        if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
+        do { _ = try DaySelection.range(from: from, to: to) } catch { throw ValidationError("\(error)") }
         if rowGroupRows < 1 { throw ValidationError("--row-group-rows must be at least 1") }
     }
 

@@ -1,4 +1,6 @@
 import FlowColumnar
+import FlowCore
+import FlowDataset
 import FlowIO
 import Foundation
 
@@ -19,30 +21,22 @@ public enum ParquetExport {
     /// that writes nothing is an error.
     public static func export(dataset: String, lake: String, from: String?, to: String?,
                               options: ParquetFileWriter.Options) throws -> [Day] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dataset)) ?? []).sorted()
-        let days = names.compactMap { name -> String? in
-            guard name.hasPrefix("date="), isDay(String(name.dropFirst(5))) else { return nil }
-            let day = String(name.dropFirst(5))
-            if let from, day < from { return nil }
-            if let to, day > to { return nil }
-            return day
-        }
+        let listing = try DatasetListing(root: dataset, selection: try DaySelection.range(from: from, to: to))
         var exported: [Day] = []
-        for day in days {
-            let folder = dataset + "/date=" + day
-            let parts = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-                .filter { $0.hasPrefix("part-") && $0.hasSuffix(".arrow") }.sorted()
-            guard !parts.isEmpty else { continue }
-            let outFolder = lake + "/date=" + day
+        for partition in listing.partitions where !partition.files.isEmpty {
+            let day = CivilTime.dateString(day: partition.day)
+            let folder = partition.folder
+            let parts = partition.files.map(\.path)
+            let outFolder = lake + "/" + DatasetLayout.partitionFolder(day: partition.day)
             try FileManager.default.createDirectory(atPath: outFolder, withIntermediateDirectories: true)
             let path = outFolder + "/part-00000.parquet"
             var writer: ParquetFileWriter?
             do {
                 for part in parts {
-                    let reader = try ArrowFileReader(path: folder + "/" + part)
+                    let reader = try ArrowFileReader(path: part)
                     if writer == nil { writer = try ParquetFileWriter(path: path, fields: reader.fields, options: options) }
                     guard reader.fields == writer!.columnFields else {
-                        throw ParquetError.io(path: reader.path, reason: "its columns differ from those of \(folder)/\(parts[0])")
+                        throw ParquetError.io(path: reader.path, reason: "its columns differ from those of \(parts[0])")
                     }
                     for index in 0..<reader.recordBatchCount { try writer!.append(try reader.recordBatch(at: index)) }
                 }
@@ -59,12 +53,5 @@ public enum ParquetExport {
             throw ParquetError.noPartitions(dataset: dataset, range: range)
         }
         return exported
-    }
-
-    /// Whether `text` has the shape of a day, `YYYY-MM-DD`.
-    public static func isDay(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-")
-            && bytes.enumerated().allSatisfy { $0.offset == 4 || $0.offset == 7 || (48...57).contains($0.element) }
     }
 }

@@ -15,7 +15,8 @@ import Foundation
 /// each day's runs in `RowOrder`, drops duplicates (`DedupeWindow`, carried across
 /// consecutive days), normalizes and enriches the rows (`PartitionWriter`) into a staged
 /// folder and swaps it in for `date=D` (`PartitionSwap`). The quarantine and the manifest
-/// are written last, atomically.
+/// are written last, atomically, and kept in the run's record (`CleanRunRecord`) so the
+/// next clean into the same dataset does not replace them.
 public struct CleanEngine: Sendable {
     public let config: CleanConfig
     /// Recorded in the manifest (the command passes `floeVersion`).
@@ -171,6 +172,9 @@ public struct CleanEngine: Sendable {
         progress?.flush()
         try quarantine.commit()
         try writeAtomically(path: output + "/" + CleanManifest.fileName, bytes: Array(try manifest.encoded()))
+        try Self.writing {
+            try CleanRunRecord.keep(files: [CleanManifest.quarantineFileName, CleanManifest.fileName], output: output, inputs: inputs)
+        }
         return manifest
     }
 

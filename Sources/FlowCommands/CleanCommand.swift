@@ -18,7 +18,9 @@ public struct CleanCommand: ParsableCommand {
         day of the flow start, sorted by start then address. Rejected rows go to \
         DATASET_DIR/quarantine.jsonl with their rule; DATASET_DIR/manifest.json counts rows \
         in, out, rejected by rule and duplicates per input (in = out + rejected + \
-        duplicates).
+        duplicates). Both are also kept per run in DATASET_DIR/_clean_runs/NAME/ (NAME: \
+        the first input's folder name and a hash of the inputs), so cleaning day by day \
+        into one dataset keeps every day's rejects.
 
         A day present in the input is replaced whole and atomically; days not in the \
         input are left untouched. Same input and configuration give byte-identical \

@@ -139,6 +139,45 @@ import FlowTestSupport
         #expect(hidden.isEmpty)
     }
 
+    /// A backfill cleans one day at a time into one dataset: each run's rejects and manifest
+    /// are kept in its own record, and cleaning the same inputs again replaces only theirs.
+    @Test func eachRunKeepsItsQuarantineAndManifest() throws {
+        let tmp = TempFolder()
+        defer { tmp.cleanup() }
+        let out = tmp.path + "/flows"
+        func rawDay(_ d: Int64, rejects: Int) throws -> String {
+            var records = [flow(start: t0 + d * CivilTime.millisPerDay + 1_000)]
+            for k in 0..<rejects {
+                var bad = flow(start: t0 + d * CivilTime.millisPerDay + 2_000 + Int64(k))
+                bad.end = bad.start - 1
+                records.append(bad)
+            }
+            let folder = tmp.sub("raw/\(CivilTime.dateString(day: day0 + d))")
+            try writeRaw(records, to: folder + "/a.arrow")
+            return folder
+        }
+        let first = try rawDay(0, rejects: 2), second = try rawDay(1, rejects: 3)
+        try engine().run(inputs: [first], output: out)
+        try engine().run(inputs: [second], output: out)
+        let fm = FileManager.default
+        let records = try fm.contentsOfDirectory(atPath: out + "/" + CleanRunRecord.folderName).sorted()
+        #expect(records.count == 2)
+        #expect(records.first?.hasPrefix("2026-11-02-") == true && records.last?.hasPrefix("2026-11-03-") == true)
+        func lines(_ path: String) -> Int { String(decoding: fileBytes(path), as: UTF8.self).split(separator: "\n").count }
+        #expect(lines(CleanRunRecord.folder(output: out, inputs: [first]) + "/quarantine.jsonl") == 2)
+        #expect(lines(CleanRunRecord.folder(output: out, inputs: [second]) + "/quarantine.jsonl") == 3)
+        #expect(lines(out + "/quarantine.jsonl") == 3)
+        #expect(fileBytes(CleanRunRecord.folder(output: out, inputs: [second]) + "/manifest.json") == fileBytes(out + "/manifest.json"))
+        // Cleaning the first day again replaces its record and keeps the second's.
+        try engine().run(inputs: [first], output: out)
+        #expect(try fm.contentsOfDirectory(atPath: out + "/" + CleanRunRecord.folderName).sorted() == records)
+        #expect(lines(CleanRunRecord.folder(output: out, inputs: [second]) + "/quarantine.jsonl") == 3)
+        // The record folder is not a partition.
+        #expect(try DatasetListing(root: out).days == [day0, day0 + 1])
+        let hidden = try fm.contentsOfDirectory(atPath: out + "/" + CleanRunRecord.folderName + "/" + records[0]).filter { $0.hasPrefix(".") }
+        #expect(hidden.isEmpty)
+    }
+
     @Test func interruptedSwapIsRecovered() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }

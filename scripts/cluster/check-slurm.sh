@@ -95,8 +95,8 @@ mv "$work/warehouse" "$work/slurm1"
 compare "$work/local" "$work/slurm1" "local vs Slurm, --jobs 1"
 
 # 1b. Every day at once through Slurm: only the dataset's manifest.json and
-# quarantine.jsonl may differ (floe-clean rewrites both for the day it cleaned last, and
-# which day that is depends on the order the days end).
+# quarantine.jsonl may differ (they are the last clean run's, and which day that is depends
+# on the order the days end); each day's own pair under flows/_clean_runs/ must match.
 echo "check-slurm: Slurm run, all days at once" >&2
 start=$(date +%s)
 "$bin/floe" run "$pipeline" --executor slurm --poll-seconds 0.5 --from "$first" --to "$last" \

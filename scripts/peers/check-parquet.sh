@@ -1,7 +1,8 @@
 #!/bin/sh
 # floe export parquet, checked by pyarrow, DuckDB and polars (scripts/peers/check_parquet.py)
 # and, when Java is installed (Debian: openjdk-17-jre-headless), Spark
-# (scripts/peers/check_parquet_spark.py): generates DAYS days (default 3), runs floe-ingest
+# (scripts/peers/check_parquet_spark.py, and check_report_spark.py: the report's top
+# talkers equal a Spark SQL query on the lake): generates DAYS days (default 3), runs floe-ingest
 # and floe-clean, exports the dataset uncompressed, with gzip, zstd and snappy (when their
 # libraries are there), and compares the lake
 # with the Arrow dataset.
@@ -55,6 +56,12 @@ if command -v java > /dev/null; then
     py=$(scripts/python-env.sh polars pyspark)
     "$py" scripts/peers/check_parquet_spark.py "$work/dataset" "$work/lake-gzip"
     [ -d "$work/lake-zstd" ] && "$py" scripts/peers/check_parquet_spark.py "$work/dataset" "$work/lake-zstd"
+    # The report's top talkers, from the Arrow dataset, equal Spark SQL's on the lake: for
+    # the whole period and for one day.
+    "$FLOE_BIN/floe" report --dataset "$work/dataset" --output "$work/report-all" >&2
+    "$py" scripts/peers/check_report_spark.py "$work/report-all/report.md" "$work/lake-gzip"
+    "$FLOE_BIN/floe" report --dataset "$work/dataset" --date 2024-03-02 --output "$work/report-day" >&2
+    "$py" scripts/peers/check_report_spark.py "$work/report-day/report.md" "$work/lake-gzip" 2024-03-02
 else
     echo "check-parquet: Spark skipped: no java (apt-get install openjdk-17-jre-headless)" >&2
 fi

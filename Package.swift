@@ -34,8 +34,8 @@ let package = Package(
         // Byte sources (file, gzip incl. multi-member), atomic writer, file discovery.
         .target(name: "FlowIO", dependencies: ["CZlib", "CLinuxIO", "FlowCore"]),
         // Decoders (and, for the generator, encoders) that take and give bytes, no IO:
-        // CSV dialects (later: NetFlow, IPFIX, pcap, nfcapd).
-        .target(name: "FlowFormats", dependencies: ["FlowCore", "CBzip2", "Yams"]),
+        // CSV dialects, NetFlow, IPFIX, pcap, nfcapd (LZ4 blocks through FlowIO's LZ4Block).
+        .target(name: "FlowFormats", dependencies: ["FlowCore", "FlowIO", "CBzip2", "Yams"]),
         // Apache Arrow IPC file writer and memory-mapped reader.
         .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO", "CLinuxIO"]),
         // Parquet writer (Thrift compact footer, data pages v1, PLAIN + dictionary) for the
@@ -98,7 +98,7 @@ let package = Package(
         .target(name: "FlowTestSupport", dependencies: ["FlowCore"], path: "Tests/FlowTestSupport"),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
-        .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats", "FlowTestSupport"]),
+        .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar", "FlowTestSupport"]),
         .testTarget(name: "FlowArtifactsTests", dependencies: ["FlowArtifacts"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats", "FlowTestSupport"]),

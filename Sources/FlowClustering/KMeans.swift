@@ -1,5 +1,6 @@
 import Dispatch
 import FlowFeatures
+import Foundation
 /// Parameters of k-means (names and meanings as scikit-learn's `KMeans`).
 public struct KMeansParameters: Sendable, Codable, Equatable {
     public var k: Int
@@ -55,18 +56,73 @@ public struct KMeansResult: Sendable, Equatable {
 /// Assignment runs on all cores; per-chunk sums are reduced in chunk order, so results
 /// are deterministic for a given machine's core count up to float summation order.
 public enum KMeans {
-    /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins.
+    /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins (the
+    /// earliest restart on a tie). Restarts run side by side, one per core, each drawing
+    /// from its own stretch of the seed's random sequence (`restartGenerators`), so the
+    /// result is the one running them one after the other gives, on any number of cores.
     public static func fit(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> KMeansResult {
         try check(x, k: p.k)
-        var rng = SeededRandom(seed: p.seed)
-        var best: KMeansResult?
         let tolerance = p.tol * meanVariance(x)
-        for _ in 0..<max(1, p.nInit) {
+        let generators = restartGenerators(seed: p.seed, restarts: max(1, p.nInit), k: p.k)
+        return bestRestart(count: generators.count) { r in
+            var rng = generators[r]
             let initial = plusPlus(x, k: p.k, rng: &rng)
-            let run = lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance)
-            if best == nil || run.inertia < best!.inertia { best = run }
+            return lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance)
         }
-        return best!
+    }
+
+    /// Random draws one k-means++ seeding takes: the first centre, then `plusPlusTrials(k)`
+    /// candidates for each of the other k − 1.
+    static func plusPlusDraws(k: Int) -> Int { 1 + max(0, k - 1) * plusPlusTrials(k) }
+
+    /// Candidates drawn per centre by greedy k-means++: 2 + ⌊ln k⌋, as scikit-learn.
+    static func plusPlusTrials(_ k: Int) -> Int { 2 + Int(log(Double(max(k, 1)))) }
+
+    /// The generator each restart seeds from: restart r starts where restart r − 1's
+    /// seeding stopped drawing, as when the restarts share one generator in turn.
+    static func restartGenerators(seed: UInt64, restarts: Int, k: Int) -> [SeededRandom] {
+        var rng = SeededRandom(seed: seed)
+        var generators: [SeededRandom] = []
+        for _ in 0..<restarts {
+            generators.append(rng)
+            for _ in 0..<plusPlusDraws(k: k) { _ = rng.next() }
+        }
+        return generators
+    }
+
+    /// Runs restarts 0..<count, up to one per core at a time (each also spreads its own
+    /// passes over the cores), and returns the lowest inertia, the lowest restart index
+    /// among equal ones. Only each worker's best result is kept, so memory holds at most
+    /// two results per core whatever the count.
+    static func bestRestart(count: Int, _ run: (Int) -> KMeansResult) -> KMeansResult {
+        let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        if workers == 1 {
+            var best: (index: Int, result: KMeansResult)?
+            for r in 0..<count {
+                let result = run(r)
+                if best == nil || result.inertia < best!.result.inertia { best = (r, result) }
+            }
+            return best!.result
+        }
+        let queue = RestartQueue()
+        var bests = [(index: Int, result: KMeansResult)?](repeating: nil, count: workers)
+        withoutActuallyEscaping(run) { escapable in
+            let shared = UncheckedBox(escapable)
+            bests.withUnsafeMutableBufferPointer { slots in
+                let slotsBox = UncheckedBox(slots)
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    while case let r = queue.take(), r < count {
+                        let result = shared.value(r)
+                        // Restarts reach a worker in increasing order: strictly lower wins.
+                        if slotsBox.value[w] == nil || result.inertia < slotsBox.value[w]!.result.inertia {
+                            slotsBox.value[w] = (r, result)
+                        }
+                    }
+                }
+            }
+        }
+        let found = bests.compactMap { $0 }
+        return found.min { $0.result.inertia < $1.result.inertia || ($0.result.inertia == $1.result.inertia && $0.index < $1.index) }!.result
     }
 
     static func check(_ x: FeatureMatrix, k: Int) throws {
@@ -77,13 +133,12 @@ public enum KMeans {
     }
 
     /// Timings of `fit`'s parts (for the benchmark): seconds in k-means++, seconds in
-    /// Lloyd and Lloyd iterations, summed over the restarts.
+    /// Lloyd and Lloyd iterations, summed over the restarts (run one after the other).
     public static func profile(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> (plusPlus: Double, lloyd: Double, iterations: Int) {
         try check(x, k: p.k)
-        var rng = SeededRandom(seed: p.seed)
         let tolerance = p.tol * meanVariance(x)
         var times = (0.0, 0.0, 0)
-        for _ in 0..<max(1, p.nInit) {
+        for var rng in restartGenerators(seed: p.seed, restarts: max(1, p.nInit), k: p.k) {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let initial = plusPlus(x, k: p.k, rng: &rng)
             let t1 = DispatchTime.now().uptimeNanoseconds
@@ -126,7 +181,7 @@ public enum KMeans {
             }
         }
         var potential = chunkPotential.reduce(0, +)
-        let trials = 2 + Int(log(Double(k)))
+        let trials = plusPlusTrials(k)
         var partialPots = [Double](repeating: 0, count: chunks * trials)
         var candidates = [Int](repeating: 0, count: trials)
         // Which chosen centre each row is nearest to, and squared distances from the
@@ -459,19 +514,21 @@ public enum KMeans {
     /// with four partial sums so the additions overlap.
     @inline(__always)
     static func squaredDistance(_ a: UnsafeBufferPointer<Double>, _ i: Int, _ b: UnsafeBufferPointer<Double>, _ j: Int, _ d: Int) -> Double {
-        let ai = i * d, bj = j * d
+        // Offsets in wrapping arithmetic: row and column indices are within the buffers,
+        // and overflow checks in this innermost loop cost a fifth of the assignment.
+        let pa = a.baseAddress! + i &* d, pb = b.baseAddress! + j &* d
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         var t = 0
-        while t + 4 <= d {
-            let v0 = a[ai + t] - b[bj + t], v1 = a[ai + t + 1] - b[bj + t + 1]
-            let v2 = a[ai + t + 2] - b[bj + t + 2], v3 = a[ai + t + 3] - b[bj + t + 3]
+        while t &+ 4 <= d {
+            let v0 = pa[t] - pb[t], v1 = pa[t &+ 1] - pb[t &+ 1]
+            let v2 = pa[t &+ 2] - pb[t &+ 2], v3 = pa[t &+ 3] - pb[t &+ 3]
             s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3
-            t += 4
+            t &+= 4
         }
         while t < d {
-            let v = a[ai + t] - b[bj + t]
+            let v = pa[t] - pb[t]
             s0 += v * v
-            t += 1
+            t &+= 1
         }
         return (s0 + s1) + (s2 + s3)
     }
@@ -577,3 +634,16 @@ import Glibc
 #else
 import Darwin
 #endif
+
+/// Hands out restart indices 0, 1, 2, … to the workers of `KMeans.bestRestart`.
+private final class RestartQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next += 1
+        return next - 1
+    }
+}

@@ -203,3 +203,51 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
     }
     return (centres, labels)
 }
+
+/// Restarts run side by side give exactly the result of running them one after the other
+/// from one shared generator, and the earliest of equally good restarts wins.
+@Suite struct ClusterKMeansRestartTests {
+    @Test func parallelRestartsGiveTheSerialResult() throws {
+        var rng = SeededRandom(seed: 31)
+        let n = 30_000, d = 5
+        let values = (0..<(n * d)).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
+        let x = FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c", "e", "f"])
+        for (k, nInit, seed) in [(8, 7, UInt64(3)), (3, 4, 11), (1, 2, 5)] {
+            let p = KMeansParameters(k: k, nInit: nInit, maxIter: 60, tol: 1e-4, seed: seed)
+            // The restarts in turn, sharing one generator.
+            var shared = SeededRandom(seed: seed)
+            var serial: [KMeansResult] = []
+            let tolerance = p.tol * KMeans.meanVariance(x)
+            for _ in 0..<nInit {
+                let initial = KMeans.plusPlus(x, k: k, rng: &shared)
+                serial.append(KMeans.lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance))
+            }
+            let expected = serial.indices.min { serial[$0].inertia < serial[$1].inertia || (serial[$0].inertia == serial[$1].inertia && $0 < $1) }!
+            // The restarts differ (else the test could not tell which one won).
+            if k > 1 { #expect(Set(serial.map(\.inertia)).count > 1, "k \(k)") }
+            let fitted = try KMeans.fit(x, parameters: p)
+            // Compared as one flag: a mismatch prints the inertias, not every label.
+            let same = fitted == serial[expected]
+            #expect(same, "k \(k), n_init \(nInit): inertia \(fitted.inertia), serial \(serial[expected].inertia)")
+        }
+    }
+
+    @Test func everyRestartRunsOnceAndTheEarliestBestWins() {
+        let inertias: [Double] = [5, 3, 4, 3, 3, 6, 3, 7, 8, 3, 9]
+        let seen = SeenRestarts()
+        let best = KMeans.bestRestart(count: inertias.count) { r in
+            seen.add(r)
+            return KMeansResult(centres: [Double(r)], k: 1, dimensions: 1, labels: [], inertia: inertias[r],
+                                iterations: r, initialCentres: [])
+        }
+        #expect(best.iterations == 1)
+        #expect(seen.sorted == Array(inertias.indices))
+    }
+}
+
+private final class SeenRestarts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var indices: [Int] = []
+    func add(_ r: Int) { lock.lock(); indices.append(r); lock.unlock() }
+    var sorted: [Int] { lock.lock(); defer { lock.unlock() }; return indices.sorted() }
+}

@@ -15,6 +15,8 @@
 #      over loopback (127.0.0.1 only, rate-limited, a bounded loop over the file) into an
 #      nfcapd listening on 127.0.0.1; the script stops if nfcapd stored fewer flows than sent.
 #      nfdump then rewrites that file LZ4-compressed for a second nfcapd input.
+# LZ4: floe-ingest decodes LZ4 blocks with its own decoder; the LZ4 input is also read with
+# FLOE_LZ4_DECODER=liblz4 (liblz4.so.1 when it loads) to compare the two.
 # Timings: alternating whole-process runs, medians of wall time and CPU (user+sys), peak RSS;
 # appended to scripts/bench/results/binary.md (and .json).
 set -euo pipefail
@@ -111,6 +113,11 @@ for input in "$v9" "$ipfix" "$nfc" "$nfc_lz4"; do
   size=$(stat -c %s "$input")
   cmds=("floe-ingest=$bin/floe-ingest --quiet --output $floe_out $input"
         "floe-ingest --dry-run=$bin/floe-ingest --dry-run --quiet $input")
+  case "$input" in
+    *-lz4.nfcapd)
+      # The LZ4 blocks by liblz4 instead of floe's own decoder (when liblz4 is installed).
+      cmds+=("floe-ingest --dry-run, liblz4=FLOE_LZ4_DECODER=liblz4 $bin/floe-ingest --dry-run --quiet $input") ;;
+  esac
   case "$input" in
     *.nfcapd)
       if [ "${NFDUMP_CSV:-1}" != 0 ]; then cmds+=("nfdump -o csv=nfdump -r $input -o csv > /dev/null"); fi

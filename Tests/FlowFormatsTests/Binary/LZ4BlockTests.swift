@@ -1,35 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FlowCore
 import Testing
 @testable import FlowFormats
+@testable import FlowIO
 
 /// Hand-made LZ4 blocks: literal runs, overlapping matches (offset < length, copied byte by
-/// byte) and non-overlapping ones (copied whole) must give exactly the original bytes.
+/// byte) and non-overlapping ones (copied whole) must give exactly the original bytes, with
+/// floe's own decoder and with liblz4 where it is installed (`liblz4IsTestedWhenInstalled`
+/// says when it is not).
 @Suite struct LZ4BlockTests {
-    private func inflate(_ block: [UInt8], limit: Int = 1000) throws -> [UInt8] {
+    static let decoders: [LZ4Decoder] = LZ4Decoder.libraryLoaded ? [.swift, .liblz4] : [.swift]
+
+    private func inflate(_ block: [UInt8], limit: Int = 1000, _ decoder: LZ4Decoder) throws -> [UInt8] {
         var out: [UInt8] = []
-        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: limit) }
+        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: limit, decoder: decoder) }
         return Array(out[0..<n])
     }
 
-    @Test func overlappingMatchRepeatsThePattern() throws {
+    /// The outcome of decoding `block` with `decoder`: the bytes, or the failure.
+    private func outcome(_ block: [UInt8], limit: Int, _ decoder: LZ4Decoder) -> Result<[UInt8], LZ4Failure> {
+        var out = [UInt8](repeating: 0xEE, count: limit + LZ4Block.slack)
+        return block.withUnsafeBytes { b in
+            out.withUnsafeMutableBytes { o in
+                do throws(LZ4Failure) {
+                    let n = try LZ4Block.decompress(b, into: o, limit: limit, decoder: decoder)
+                    return .success(Array(o[0..<n]))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: decoders) func overlappingMatchRepeatsThePattern(_ decoder: LZ4Decoder) throws {
         // "abcd", then 8 bytes from 4 back (overlapping), then the literal "z".
         let block: [UInt8] = [0x44] + Array("abcd".utf8) + [4, 0, 0x10] + Array("z".utf8)
-        #expect(try inflate(block) == Array("abcdabcdabcdz".utf8))
+        #expect(try inflate(block, decoder) == Array("abcdabcdabcdz".utf8))
     }
 
-    @Test func runLengthMatchOfOneByteBack() throws {
+    @Test(arguments: decoders) func runLengthMatchOfOneByteBack(_ decoder: LZ4Decoder) throws {
         // "x" then a match of 4 + 15 + 6 = 25 bytes at offset 1: 26 x in all.
         let block: [UInt8] = [0x1F, 0x78, 1, 0, 6]
-        #expect(try inflate(block) == [UInt8](repeating: 0x78, count: 26))
+        #expect(try inflate(block, decoder) == [UInt8](repeating: 0x78, count: 26))
     }
 
-    @Test func nonOverlappingMatchAndLongLiterals() throws {
+    @Test(arguments: decoders) func nonOverlappingMatchAndLongLiterals(_ decoder: LZ4Decoder) throws {
         // 20 literal bytes (15 + 5), then "hello" again from 20 back, then an empty last sequence.
         let text = Array("hello world, hello!!".utf8)
         let block: [UInt8] = [0xF1, 5] + text + [20, 0, 0x00]
-        #expect(try inflate(block) == text + Array("hello".utf8))
+        #expect(try inflate(block, decoder) == text + Array("hello".utf8))
     }
 
-    @Test func longMatchesRepeatTheirPatternAtEveryOffset() throws {
+    @Test(arguments: decoders) func longMatchesRepeatTheirPatternAtEveryOffset(_ decoder: LZ4Decoder) throws {
         // 40 literal bytes, then a match of 37 bytes (4 + 15 + 18) from `offset` back: the
         // 16-byte steps (offset >= 16), the 8-byte steps (8...15) and the byte copy (< 8),
         // overlapping whenever the offset is under 37, then the literal "!".
@@ -39,7 +63,7 @@ import Testing
             var expected = text
             for _ in 0..<37 { expected.append(expected[expected.count - offset]) }
             expected.append(33)
-            #expect(try inflate(block) == expected, "offset \(offset)")
+            #expect(try inflate(block, decoder) == expected, "offset \(offset)")
         }
     }
 
@@ -47,7 +71,7 @@ import Testing
     /// offset), written as an LZ4 block beside the bytes they stand for, decode to exactly
     /// those bytes with `limit` the exact output size (so the copies near the end of the
     /// buffer fall back to exact ones) and into one output buffer reused across blocks.
-    @Test func randomSequencesAtTheExactLimit() throws {
+    @Test(arguments: decoders) func randomSequencesAtTheExactLimit(_ decoder: LZ4Decoder) throws {
         var rng = SplitMix(state: 5)
         var out: [UInt8] = []
         func length(_ extra: Int, into block: inout [UInt8]) {
@@ -77,27 +101,118 @@ import Testing
             if tail.count >= 15 { length(tail.count - 15, into: &block) }
             block += tail
             plain += tail
-            let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: plain.count) }
+            let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: plain.count, decoder: decoder) }
             #expect(n == plain.count && Array(out[0..<n]) == plain, "round \(round)")
             // A limit one byte short is an error, never a short or overrunning output.
             var short: [UInt8] = []
             #expect(throws: NfcapdBlockDecompressor.Failure.self) {
-                _ = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &short, limit: plain.count - 1) }
+                _ = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &short, limit: plain.count - 1, decoder: decoder) }
             }
         }
     }
 
-    @Test func reusedOutputBufferIsOverwritten() throws {
+    @Test(arguments: decoders) func reusedOutputBufferIsOverwritten(_ decoder: LZ4Decoder) throws {
         var out = [UInt8](repeating: 0xEE, count: 64)
         let block: [UInt8] = [0x30] + Array("abc".utf8)
-        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 64) }
+        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 64, decoder: decoder) }
         #expect(n == 3 && Array(out[0..<3]) == Array("abc".utf8))
     }
 
-    @Test func emptyOutputWithInputThrows() {
+    @Test(arguments: decoders) func emptyOutputWithInputThrows(_ decoder: LZ4Decoder) {
         var out: [UInt8] = []
         #expect(throws: NfcapdBlockDecompressor.Failure.self) {
-            try [UInt8]([0x10, 65]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 0) }
+            try [UInt8]([0x10, 65]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 0, decoder: decoder) }
         }
+    }
+
+    /// Random blocks as a compressor writes them (ending in five literals, the last match
+    /// at least 12 bytes before the end, which liblz4 itself decodes), then the same blocks
+    /// with bytes changed, cut short, or an output limit too small: both decoders give the
+    /// same bytes or both refuse, with the same message.
+    @Test func libraryAndOwnDecoderAgreeOnValidAndDamagedBlocks() throws {
+        var rng = SplitMix(state: 11)
+        var damagedRefused = 0
+        for round in 0..<400 {
+            var block: [UInt8] = [], plain: [UInt8] = []
+            func length(_ extra: Int) {
+                var rest = extra
+                while rest >= 255 { block.append(255); rest -= 255 }
+                block.append(UInt8(rest))
+            }
+            for _ in 0..<(1 + Int(rng.next() % 30)) {
+                let lit = rng.next() % 4 == 0 ? Int(rng.next() % 300) : Int(rng.next() % 17)
+                let literals = (0..<lit).map { _ in UInt8(truncatingIfNeeded: rng.next() % 7) }
+                guard plain.count + lit > 0 else { continue }
+                let offset = 1 + Int(rng.next() % UInt64(min(plain.count + lit, 65_535)))
+                let match = 4 + (rng.next() % 3 == 0 ? Int(rng.next() % 400) : Int(rng.next() % 20))
+                block.append(UInt8(min(lit, 15) << 4 | min(match - 4, 15)))
+                if lit >= 15 { length(lit - 15) }
+                block += literals
+                plain += literals
+                block += [UInt8(offset & 0xFF), UInt8(offset >> 8)]
+                if match - 4 >= 15 { length(match - 19) }
+                for _ in 0..<match { plain.append(plain[plain.count - offset]) }
+            }
+            let tail = (0..<(12 + Int(rng.next() % 20))).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            block.append(UInt8(min(tail.count, 15) << 4))
+            if tail.count >= 15 { length(tail.count - 15) }
+            block += tail
+            plain += tail
+            for limit in [plain.count, plain.count + 7, plain.count - 1] {
+                let mine = outcome(block, limit: limit, .swift)
+                #expect(mine == outcome(block, limit: limit, .liblz4), "round \(round), limit \(limit)")
+                #expect((try? mine.get()) == (limit >= plain.count ? plain : nil), "round \(round), limit \(limit)")
+            }
+            var damaged = block
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                damaged[Int(rng.next() % UInt64(damaged.count))] = UInt8(truncatingIfNeeded: rng.next())
+            }
+            if rng.next() % 4 == 0 { damaged.removeLast(1 + Int(rng.next() % UInt64(damaged.count))) }
+            let mine = outcome(damaged, limit: plain.count + 64, .swift)
+            #expect(mine == outcome(damaged, limit: plain.count + 64, .liblz4), "damaged round \(round)")
+            if case .failure = mine { damagedRefused += 1 }
+        }
+        #expect(damagedRefused > 50)
+    }
+
+    /// A match offset of 0 is corrupt (LZ4 block format); liblz4 would decode it from
+    /// whatever the output buffer held, so it never gets such a block.
+    @Test(arguments: decoders) func zeroOffsetIsRefused(_ decoder: LZ4Decoder) {
+        let block: [UInt8] = [0x80] + Array("abcdefgh".utf8) + [0, 0, 0x50] + Array("12345".utf8)
+        #expect(LZ4Block.hasZeroOffset(block.withUnsafeBytes { $0 }))
+        guard case .failure(let failure) = outcome(block, limit: 100, decoder) else {
+            Issue.record("offset 0 decoded")
+            return
+        }
+        #expect(failure.detail.contains("offset 0"))
+        let fine: [UInt8] = [0x80] + Array("abcdefgh".utf8) + [8, 0, 0x50] + Array("12345".utf8)
+        #expect(!LZ4Block.hasZeroOffset(fine.withUnsafeBytes { $0 }))
+        #expect(outcome(fine, limit: 100, decoder) == .success(Array("abcdefghabcd12345".utf8)))
+    }
+
+    /// A malformed block in an nfcapd file is a counted reject naming the block, with
+    /// either decoder (not a crash, not a silent drop).
+    @Test(arguments: decoders) func malformedBlockInAFileIsARejectedBlock(_ decoder: LZ4Decoder) throws {
+        var file = [UInt8](repeating: 0, count: 40)
+        file[0] = 0x0C; file[1] = 0xA5; file[2] = 2; file[16] = 3
+        let payload: [UInt8] = [0x10, 65, 9, 0, 0x50] + Array("12345".utf8)
+        file += [3, 0, 0, 0] + [UInt8(payload.count), 0, 0, 0] + [3, 0, 0, 0] + payload
+        var reader = NfcapdReader()
+        reader.lz4Decoder = decoder
+        var batch = FlowBatch()
+        try file.withUnsafeBytes { try reader.feed($0, into: &batch) }
+        try reader.finish(into: &batch)
+        #expect(batch.count == 0)
+        #expect(reader.report.rejectedRecords[.badBlock] == 3)
+        let rejects = reader.takeRejects()
+        #expect(rejects.count == 1 && rejects.first?.offset == 40)
+        #expect(rejects.first?.detail.contains("does not decompress: LZ4 match offset 9 points before the output start") == true)
+    }
+
+    @Test(.enabled(if: dlopen(LZ4Library.soname, RTLD_NOW | RTLD_LOCAL) != nil,
+                   "liblz4 (liblz4.so.1) is not installed here: the LZ4 tests ran floe's own decoder only"))
+    func liblz4IsTestedWhenInstalled() {
+        #expect(LZ4Decoder.libraryLoaded)
+        #expect(Self.decoders == [.swift, .liblz4])
     }
 }

@@ -1,106 +1,24 @@
 import CBzip2
+import FlowIO
 
-/// Block decompressors for nfcapd files: LZ4 raw blocks, LZO1X and BZ2 streams. Every read
+/// Block decompressors for nfcapd files: LZ4 raw blocks (FlowIO's `LZ4Block`), LZO1X and BZ2 streams. Every read
 /// and write is bounds-checked against the input and the output limit; malformed input
 /// throws `NfcapdBlockDecompressor.Failure`, it never traps or overruns.
 enum NfcapdBlockDecompressor {
     struct Failure: Error { var detail: String }
 
-    /// LZ4 block format (no frame): sequences of literals and (offset, length) matches.
-    static func lz4(_ src: UnsafeRawBufferPointer, into dst: inout [UInt8], limit: Int) throws -> Int {
+    /// LZ4 block format (no frame), by liblz4 when it loads and floe's own decoder
+    /// otherwise (`FlowIO.LZ4Block`, `FLOE_LZ4_DECODER`); both accept the same blocks and
+    /// give the same bytes.
+    static func lz4(_ src: UnsafeRawBufferPointer, into dst: inout [UInt8], limit: Int,
+                    decoder: LZ4Decoder = .preferred) throws -> Int {
         // Slack past `limit` for the 8- and 16-byte copies that may overshoot a short run.
-        if dst.count < limit + lz4Slack { dst = [UInt8](repeating: 0, count: limit + lz4Slack) }
-        return try dst.withUnsafeMutableBufferPointer { out in
-            try lz4(src, into: UnsafeMutableRawBufferPointer(out), limit: limit)
+        if dst.count < limit + LZ4Block.slack { dst = [UInt8](repeating: 0, count: limit + LZ4Block.slack) }
+        do {
+            return try dst.withUnsafeMutableBytes { try LZ4Block.decompress(src, into: $0, limit: limit, decoder: decoder) }
+        } catch let failure as LZ4Failure {
+            throw Failure(detail: failure.detail)
         }
-    }
-
-    /// Bytes the LZ4 output buffer holds past `limit`.
-    static let lz4Slack = 32
-
-    /// LZ4 block into `out` (at least `limit` bytes). Every run is bounds-checked against
-    /// `src.count` and `limit` before it is copied. Short literal runs are copied as 16
-    /// bytes, and matches in steps of 16 bytes (offset at least 16) or 8 (offset at least
-    /// 8), when the buffers have room for the overshoot (bytes past the run are rewritten
-    /// by the next run or lie past the output); long literals and the other matches are
-    /// copied whole, overlapping matches (offset < length) byte by byte.
-    private static func lz4(_ src: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
-        guard let srcBase = src.baseAddress, !src.isEmpty else { return 0 }
-        guard let dstBase = out.baseAddress, out.count >= limit else {
-            throw Failure(detail: "LZ4 output exceeds \(limit) bytes")
-        }
-        let room = out.count
-        @inline(__always) func copy8(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
-            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-        }
-        @inline(__always) func copy16(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
-            to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-        }
-        var ip = 0
-        var op = 0
-        let n = src.count
-        while ip < n {
-            let token = Int(src[ip]); ip += 1
-            var lit = token >> 4
-            if lit == 15 {
-                while true {
-                    guard ip < n else { throw Failure(detail: "LZ4 literal length runs past the block") }
-                    let b = Int(src[ip]); ip += 1
-                    lit += b
-                    guard lit <= limit else { throw Failure(detail: "LZ4 literal length too large") }
-                    if b != 255 { break }
-                }
-            }
-            guard lit <= n - ip else { throw Failure(detail: "LZ4 literals run past the block") }
-            guard lit <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
-            if lit <= 16 && n - ip >= 16 && room - op >= 16 {
-                copy16(dstBase + op, srcBase + ip)
-            } else if lit > 0 {
-                (dstBase + op).copyMemory(from: srcBase + ip, byteCount: lit)
-            }
-            ip += lit
-            op += lit
-            if ip == n { break }  // last sequence: literals only
-            guard n - ip >= 2 else { throw Failure(detail: "LZ4 match offset cut short") }
-            let offset = Int(src[ip]) | Int(src[ip + 1]) << 8
-            ip += 2
-            guard offset > 0, offset <= op else { throw Failure(detail: "LZ4 match offset \(offset) points before the output start") }
-            var len = (token & 15) + 4
-            if token & 15 == 15 {
-                while true {
-                    guard ip < n else { throw Failure(detail: "LZ4 match length runs past the block") }
-                    let b = Int(src[ip]); ip += 1
-                    len += b
-                    guard len <= limit else { throw Failure(detail: "LZ4 match length too large") }
-                    if b != 255 { break }
-                }
-            }
-            guard len <= limit - op else { throw Failure(detail: "LZ4 output exceeds \(limit) bytes") }
-            let from = op - offset
-            /// Copies the match in steps of `width` bytes, each reading bytes written at least
-            /// `width` bytes before it (offset >= width), overshooting by less than `width`.
-            @inline(__always) func copyMatch(_ width: Int, _ copy: (UnsafeMutableRawPointer, UnsafeRawPointer) -> Void) {
-                var d = op, f = from
-                let end = op + len
-                while d < end {
-                    copy(dstBase + d, UnsafeRawPointer(dstBase + f))
-                    d &+= width
-                    f &+= width
-                }
-            }
-            if offset >= 16 && room - op >= len + 16 {
-                copyMatch(16, copy16)
-            } else if offset >= 8 && room - op >= len + 8 {
-                copyMatch(8, copy8)
-            } else if offset >= len {
-                (dstBase + op).copyMemory(from: UnsafeRawPointer(dstBase + from), byteCount: len)
-            } else {
-                let d = dstBase.assumingMemoryBound(to: UInt8.self)
-                for i in 0..<len { d[op + i] = d[from + i] }
-            }
-            op += len
-        }
-        return op
     }
 
     /// LZO1X (as lzo1x_1 compresses and lzo1x_decompress_safe reads it).

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowIO
 
 /// What the nfcapd file header and appendix say.
 public struct NfcapdFileInfo: Sendable, Equatable {
@@ -48,6 +49,8 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     var layout = NfcapdRecordLayout()
     /// False: every record has its elements walked and is decoded alone (tests compare).
     var usesLayouts = true
+    /// The decoder of LZ4 blocks (tests pick each; `FLOE_LZ4_DECODER` sets the default).
+    var lz4Decoder = LZ4Decoder.preferred
 
     public init(options: BinaryDecodeOptions = BinaryDecodeOptions()) {
         self.options = options
@@ -155,7 +158,7 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
             switch info.compression {
             case 1: n = try NfcapdBlockDecompressor.lzo1x(payload, into: &out, limit: limit)
             case 2: n = try NfcapdBlockDecompressor.bz2(payload, into: &out, limit: limit)
-            default: n = try NfcapdBlockDecompressor.lz4(payload, into: &out, limit: limit)
+            default: n = try NfcapdBlockDecompressor.lz4(payload, into: &out, limit: limit, decoder: lz4Decoder)
             }
             out.withUnsafeBytes { records(UnsafeRawBufferPointer(rebasing: $0[0..<n]), count: numRecords, blockOffset: offset, into: batch) }
         } catch let e as NfcapdBlockDecompressor.Failure {

@@ -3,7 +3,8 @@ import FlowIO
 /// The values of one column for one row group, encoded as they come (PLAIN, and for text a
 /// dictionary alongside), with definition levels and statistics; `finish` turns them into
 /// a dictionary page (text) and one data page (v1), compressed. Memory: one row group's
-/// encoded values of this column.
+/// encoded values of this column; a text column holds its dictionary and one index per
+/// value while the dictionary lasts, and its PLAIN values only once it has fallen back.
 final class ColumnChunkBuilder {
     let column: ParquetColumn
     /// Text columns fall back to PLAIN when the dictionary grows past these.
@@ -12,12 +13,15 @@ final class ColumnChunkBuilder {
 
     private(set) var rows = 0
     private var nulls = 0
-    private var definitionLevels: [UInt32] = []
+    /// 0 (null) or 1 per row of a nullable column.
+    private var definitionLevels: [UInt8] = []
     private var plain: [UInt8] = []
     private var booleanBits: [Bool] = []
     // Dictionary of a text column: PLAIN-encoded entries, index by value.
     private var dictionary: [[UInt8]: UInt32] = [:]
     private var dictionaryPlain: [UInt8] = []
+    /// Where each dictionary entry starts in `dictionaryPlain` (its length prefix), by index.
+    private var dictionaryStarts: [Int] = []
     private var indices: [UInt32] = []
     private var dictionaryUsable: Bool
     // Statistics.
@@ -79,23 +83,42 @@ final class ColumnChunkBuilder {
         if minBytes.map({ array.lexicographicallyPrecedes($0) }) ?? true { minBytes = array }
         if maxBytes.map({ $0.lexicographicallyPrecedes(array) }) ?? true { maxBytes = array }
         var length = UInt32(array.count).littleEndian
+        if dictionaryUsable {
+            if let index = dictionary[array] {
+                indices.append(index)
+                return
+            }
+            if dictionary.count < Self.maxDictionaryEntries && dictionaryPlain.count + 4 + array.count <= Self.maxDictionaryBytes {
+                let index = UInt32(dictionary.count)
+                dictionary[array] = index
+                dictionaryStarts.append(dictionaryPlain.count)
+                withUnsafeBytes(of: &length) { dictionaryPlain += $0 }
+                dictionaryPlain += array
+                indices.append(index)
+                return
+            }
+            fallBackToPlain()
+        }
         withUnsafeBytes(of: &length) { plain += $0 }
         plain += array
-        guard dictionaryUsable else { return }
-        if let index = dictionary[array] {
-            indices.append(index)
-        } else if dictionary.count < Self.maxDictionaryEntries && dictionaryPlain.count + 4 + array.count <= Self.maxDictionaryBytes {
-            let index = UInt32(dictionary.count)
-            dictionary[array] = index
-            withUnsafeBytes(of: &length) { dictionaryPlain += $0 }
-            dictionaryPlain += array
-            indices.append(index)
-        } else {
-            dictionaryUsable = false
-            dictionary = [:]
-            dictionaryPlain = []
-            indices = []
+    }
+
+    /// The dictionary has grown too large: the values so far become PLAIN (length-prefixed
+    /// entries copied in row order) and the dictionary is dropped.
+    private func fallBackToPlain() {
+        dictionaryUsable = false
+        dictionaryStarts.append(dictionaryPlain.count)
+        plain.reserveCapacity(indices.count * 8)
+        dictionaryPlain.withUnsafeBufferPointer { entries in
+            for index in indices {
+                let i = Int(index)
+                plain += entries[dictionaryStarts[i]..<dictionaryStarts[i + 1]]
+            }
         }
+        dictionary = [:]
+        dictionaryPlain = []
+        dictionaryStarts = []
+        indices = []
     }
 
     /// The column chunk's pages and metadata, given where in the file they will start.
@@ -145,7 +168,7 @@ final class ColumnChunkBuilder {
         let dataOffset = offset + Int64(bytes.count)
         var body: [UInt8] = []
         if column.nullable {
-            let levels = HybridEncoder.encode(definitionLevels, bitWidth: 1)
+            let levels = HybridEncoder.encode(levels: definitionLevels)
             var length = UInt32(levels.count).littleEndian
             withUnsafeBytes(of: &length) { body += $0 }
             body += levels

@@ -3,15 +3,20 @@
 /// definition levels (bit width 1) and dictionary indices.
 enum HybridEncoder {
     /// Encodes `values` (each < 2^bitWidth) without a length prefix.
-    static func encode(_ values: [UInt32], bitWidth: Int) -> [UInt8] {
+    static func encode(_ values: [UInt32], bitWidth: Int) -> [UInt8] { encodeValues(values, bitWidth: bitWidth) }
+
+    /// Encodes definition levels of a flat column (each 0 or 1: bit width 1).
+    static func encode(levels: [UInt8]) -> [UInt8] { encodeValues(levels, bitWidth: 1) }
+
+    private static func encodeValues<T: FixedWidthInteger & UnsignedInteger>(_ values: [T], bitWidth: Int) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(values.count * bitWidth / 8 + 16)
         var pending: [UInt32] = []   // a multiple of 8 values waiting to be bit-packed
         var i = 0
         while i < values.count {
-            let v = values[i]
+            let v = UInt32(values[i])
             var run = 1
-            while i + run < values.count && values[i + run] == v { run += 1 }
+            while i + run < values.count && UInt32(values[i + run]) == v { run += 1 }
             // A run only pays off (and may only start) at a group boundary of the pending
             // values; shorter runs join the bit-packed groups.
             if run >= 8 && pending.count % 8 == 0 {

@@ -1,3 +1,4 @@
+import FlowColumnar
 import Testing
 @testable import FlowParquet
 
@@ -32,6 +33,8 @@ import Testing
         #expect(HybridEncoder.encode(Array(repeating: 300, count: 8), bitWidth: 9) == [0x10, 0x2c, 0x01])
         // 3 values: one padded group of 8.
         #expect(HybridEncoder.encode([1, 0, 1], bitWidth: 1) == [0x03, 0b0000_0101])
+        #expect(HybridEncoder.encode(levels: [1, 0, 1]) == [0x03, 0b0000_0101])
+        #expect(HybridEncoder.encode(levels: Array(repeating: 1, count: 10)) == [0x14, 0x01])
         // 1 then nine 0s: the group [1,0,…,0] is packed, the two 0s left become a padded group.
         #expect(HybridEncoder.encode([1] + Array(repeating: 0, count: 9), bitWidth: 1) == [0x05, 0x01, 0x00])
         // Eight 0s then a long run of 1s: an RLE run each.
@@ -39,6 +42,29 @@ import Testing
                 == [0x10, 0x00, 0x90, 0x03, 0x01])
         #expect(HybridEncoder.bitWidth(forMax: 0) == 1 && HybridEncoder.bitWidth(forMax: 1) == 1
                 && HybridEncoder.bitWidth(forMax: 2) == 2 && HybridEncoder.bitWidth(forMax: 255) == 8 && HybridEncoder.bitWidth(forMax: 256) == 9)
+    }
+
+    /// A text column starts with a dictionary and falls back to PLAIN when it outgrows it:
+    /// the values written before the fall-back are then rebuilt from the dictionary in row
+    /// order, so the page holds every value once, as written.
+    @Test func textColumnFallingBackToPlainKeepsEveryValueInOrder() throws {
+        let column = try ParquetColumn(ArrowField(name: "src_addr", type: .utf8, nullable: false))
+        let builder = ColumnChunkBuilder(column)
+        // Repeats first (dictionary hits), then more distinct values than the dictionary takes.
+        let values = ["a", "b", "a", "a", "b"] + (0...ColumnChunkBuilder.maxDictionaryEntries).map { "10.0.\($0 >> 8).\($0 & 255)" } + ["a"]
+        var expected: [UInt8] = []
+        for text in values {
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { builder.append(bytes: $0) }
+            var length = UInt32(bytes.count).littleEndian
+            withUnsafeBytes(of: &length) { expected += $0 }
+            expected += bytes
+            bytes = []
+        }
+        let chunk = try builder.finish(at: 4, compression: .none, codec: nil)
+        // One data page, no dictionary page: the page body (after its header) is the PLAIN values.
+        #expect(chunk.bytes.count > expected.count)
+        #expect(Array(chunk.bytes.suffix(expected.count)) == expected)
     }
 }
 

@@ -37,7 +37,7 @@ def main():
             rows += table.num_rows
         elif tool == "polars":
             import polars as pl
-            frame = pl.concat([pl.read_ipc(p, memory_map=True) for p in parts])
+            frame = pl.concat([pl.read_ipc(p) for p in parts])
             frame.write_parquet(path, compression="gzip", row_group_size=row_group)
             rows += frame.height
         else:

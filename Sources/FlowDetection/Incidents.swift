@@ -15,7 +15,8 @@ import Foundation
 /// 3. Every other host row joins the named group whose hosts contain its principal host
 ///    (or whose principal its hosts contain) with overlapping or adjacent windows — the
 ///    flood's sources' outliers join the flood, the exfiltrating client's heavy edge joins
-///    the exfiltration — the most severe such group; else it joins other unnamed rows
+///    the exfiltration — the group whose principal it is (a flood victim's own fan-out
+///    joins its flood, not a sweep that also touched it), else the most severe such group; else it joins other unnamed rows
 ///    that share a host the same way (one `unusual_host` incident per host and episode).
 /// 4. Series rows (volume spikes and drops) join the most severe scan, sweep, flood or
 ///    exfiltration group whose window overlaps theirs (the network-wide symptom of that
@@ -82,11 +83,14 @@ public enum IncidentGrouping {
         for a in other {
             let principal = rows[a].groupHosts.first!
             let mine = Set(rows[a].groupHosts)
-            var best: Int? = nil
+            var best: Int? = nil, bestOwn = false
             for (root, hosts) in groupHosts.sorted(by: { $0.key < $1.key }) {
                 guard hosts.contains(principal) || mine.contains(groupPrincipal[root] ?? "") else { continue }
                 guard groupRows[root]!.contains(where: { near(rows[$0], rows[a]) }) else { continue }
-                if best == nil || root < best! { best = root }
+                // A host's own incident (it is the principal) before one it is merely a
+                // target or source of; then the most severe.
+                let own = groupPrincipal[root] == principal
+                if best == nil || (own && !bestOwn) { best = root; bestOwn = own }
             }
             if let best { union(best, a); attached.insert(a) }
         }

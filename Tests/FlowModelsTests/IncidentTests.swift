@@ -390,6 +390,26 @@ struct TableBuilder {
         #expect(incidents.map(\.rank) == [1, 2, 3])
     }
 
+    /// A flood victim that a sweep also touched: its own fan-out burst belongs to its flood
+    /// (it is that incident's principal), not to the more severe sweep.
+    @Test func aHostsOwnRowJoinsTheIncidentItLeads() {
+        let t0 = 6 * hour
+        let targets = (1...60).map { "10.0.1.\($0)" }
+        let rows = [
+            AnomalyRecord(kind: "address_sweep", entity: "10.0.9.9", start: t0, end: t0 + 60_000, score: 150, evidence: "",
+                          log10P: -150, hosts: ["10.0.9.9"] + targets, ports: [22]),
+            AnomalyRecord(kind: "ddos", entity: "10.0.1.20", start: t0, end: t0 + 120_000, score: 300, evidence: "",
+                          log10P: -2.5, hosts: ["10.0.1.20", "198.51.100.1", "198.51.100.2"], ports: [80]),
+            AnomalyRecord(kind: "fan_out_burst", entity: "10.0.1.20", start: t0, end: t0 + hour, score: 1.5, evidence: "",
+                          log10P: -2.4),
+        ]
+        let (anomalies, incidents) = IncidentGrouping.group(rows)
+        #expect(incidents.map(\.kind) == [.addressSweep, .ddos])
+        let flood = incidents[1]
+        #expect(anomalies.first { $0.kind == "fan_out_burst" }?.incident == flood.id)
+        #expect(flood.detections.count == 2 && incidents[0].detections.count == 1)
+    }
+
     @Test func capsApplyToIncidentsNotRows() {
         // 60 unusual hosts on one day and one scan: the cap keeps 50 unusual_host incidents
         // (and drops their rows) but never cuts into an incident's members.

@@ -15,7 +15,8 @@ import Foundation
 /// 3. Every other host row joins the named group whose hosts contain its principal host
 ///    (or whose principal its hosts contain) with overlapping or adjacent windows — the
 ///    flood's sources' outliers join the flood, the exfiltrating client's heavy edge joins
-///    the exfiltration — the most severe such group; else it joins other unnamed rows
+///    the exfiltration — the group whose principal it is (a flood victim's own fan-out
+///    joins its flood, not a sweep that also touched it), else the most severe such group; else it joins other unnamed rows
 ///    that share a host the same way (one `unusual_host` incident per host and episode).
 /// 4. Series rows (volume spikes and drops) join the most severe scan, sweep, flood or
 ///    exfiltration group whose window overlaps theirs (the network-wide symptom of that
@@ -24,7 +25,8 @@ import Foundation
 ///    gaps are `exporter_outage` incidents of their own.
 ///
 /// Severity: the most severe member plus a corroboration bonus of 5 per further distinct
-/// detector kind among the members, at most 10, capped at 100. At most `maximumPerKindDay`
+/// detector kind among the members, at most 10, capped at 100. Ties are broken by
+/// `precedes` (named before generic, corroboration, then p-value and raw margin). At most `maximumPerKindDay`
 /// incidents per kind and UTC day (of their start) are kept, most severe first; the rows
 /// of the others are dropped with them, so every row left belongs to exactly one incident.
 public enum IncidentGrouping {
@@ -81,11 +83,14 @@ public enum IncidentGrouping {
         for a in other {
             let principal = rows[a].groupHosts.first!
             let mine = Set(rows[a].groupHosts)
-            var best: Int? = nil
+            var best: Int? = nil, bestOwn = false
             for (root, hosts) in groupHosts.sorted(by: { $0.key < $1.key }) {
                 guard hosts.contains(principal) || mine.contains(groupPrincipal[root] ?? "") else { continue }
                 guard groupRows[root]!.contains(where: { near(rows[$0], rows[a]) }) else { continue }
-                if best == nil || root < best! { best = root }
+                // A host's own incident (it is the principal) before one it is merely a
+                // target or source of; then the most severe.
+                let own = groupPrincipal[root] == principal
+                if best == nil || (own && !bestOwn) { best = root; bestOwn = own }
             }
             if let best { union(best, a); attached.insert(a) }
         }
@@ -117,13 +122,7 @@ public enum IncidentGrouping {
         for (root, m) in members {
             incidents.append((makeIncident(rows, members: m.sorted(), root: root), m))
         }
-        incidents.sort { a, b in
-            if a.0.severity != b.0.severity { return a.0.severity > b.0.severity }
-            let la = rows[a.1.min()!].log10P, lb = rows[b.1.min()!].log10P
-            if la != lb { return la < lb }
-            if a.0.start != b.0.start { return a.0.start < b.0.start }
-            return a.0.id < b.0.id
-        }
+        incidents.sort { a, b in precedes(a.0, a.1, b.0, b.1, rows) }
         // Caps per kind and day.
         var perKindDay: [String: Int] = [:]
         var keptIncidents: [(Incident, [Int])] = []
@@ -152,6 +151,29 @@ public enum IncidentGrouping {
             out.append(incident)
         }
         return (outRows, out)
+    }
+
+    /// Incident kinds that only say "unusual" (no attack or event named).
+    static let generic: Set<IncidentKind> = [.unusualHost, .volumeSpike, .volumeDrop]
+
+    /// The incident order (docs/incidents.md): severity; at equal severity — which is where
+    /// p-values floored at what their calibration can resolve meet — a named attack or
+    /// event before a generic `unusual_host` or volume change, then more distinct detectors
+    /// in agreement, then more member detections, then the lead detection's smaller p-value,
+    /// then its raw margin (score, within one detector), start and id.
+    static func precedes(_ a: Incident, _ am: [Int], _ b: Incident, _ bm: [Int], _ rows: [AnomalyRecord]) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
+        let na = !generic.contains(a.kind), nb = !generic.contains(b.kind)
+        if na != nb { return na }
+        let ka = Set(am.map { rows[$0].kind }).count, kb = Set(bm.map { rows[$0].kind }).count
+        if ka != kb { return ka > kb }
+        if am.count != bm.count { return am.count > bm.count }
+        let la = rows[am.min()!], lb = rows[bm.min()!]
+        if la.log10P != lb.log10P { return la.log10P < lb.log10P }
+        if la.kind != lb.kind { return la.kind < lb.kind }
+        if la.score != lb.score { return la.score > lb.score }
+        if a.start != b.start { return a.start < b.start }
+        return a.id < b.id
     }
 
     static func makeIncident(_ rows: [AnomalyRecord], members m: [Int], root: Int) -> Incident {

@@ -12,6 +12,12 @@ import Foundation
 ///   (Crovella and Bestavros 1997 measured 1.0–1.2 for Web transfers), so the p-value is a
 ///   conservative one; a tail *fitted* to one day's few exceedances would be dominated by
 ///   the handful of values above u (with 40 pairs, two);
+/// - bounded by the day's sample (`TailResolution`): never rarer than the empirical share of
+///   values at least as extreme, and beyond the day's largest other value never rarer than
+///   the Pareto decay anchored at that value's 1/(n + 1). Unlike a fitted tail it is not
+///   floored one decade below 1/(n + 1): index 1 is not estimated from the day's few values
+///   but the heaviest tail measured for these quantities, so its p-value is an upper bound
+///   at any depth under that assumption (docs/incidents.md);
 /// - with fewer than `minimumSample` other values, the empirical rank alone — never rarer
 ///   than the sample can show.
 package struct PeerTail {
@@ -42,7 +48,11 @@ package struct PeerTail {
         let u = others[Int(0.95 * Double(n - 1))]
         guard x > u else { return rank }
         let share = Double(others.filter { $0 > u }.count + 1) / Double(n + 1)
-        let decades = scale == .log10 ? x - u : (x - u) / log(10)
-        return max(-300, min(0, log10(share) - decades))
+        let pareto = log10(share) - decades(x - u)
+        return TailResolution.bounded(modelLog10: pareto, atLeast: others.filter { $0 >= x }.count, sampleSize: n,
+                                      decayBeyondLargest: -decades(x - (others.last ?? x)), decades: .infinity)
     }
+
+    /// Decades of the underlying quantity spanned by a difference of the statistic.
+    func decades(_ d: Double) -> Double { scale == .log10 ? d : d / log(10) }
 }

@@ -63,6 +63,10 @@ public enum Severity {
 /// (never 0); above it an exponential tail fitted to the exceedances,
 /// p = q_u × exp(−(x − u) / σ), with σ = median(exceedance) / ln 2 — the median, so that the
 /// one planted outlier of a training window does not stretch the tail it is measured on.
+/// The tail is bounded by what the sample can resolve (`TailResolution`): inside the
+/// training range never rarer than the share of training values at least as extreme
+/// (counted exactly among the `topCount` largest, which the file keeps), beyond the largest
+/// at most one decade below 1/(n + 1).
 /// A sample of fewer than `minimumSample` values is too small to fit: the detector is
 /// skipped and says so (`fit` returns nil).
 public struct TailCalibration: Codable, Sendable, Equatable {
@@ -79,9 +83,15 @@ public struct TailCalibration: Codable, Sendable, Equatable {
     public var tailShare: Double
     /// Scale of the exponential tail (> 0).
     public var tailScale: Double
+    /// The `topCount` largest training values (ascending), to count exactly how many are at
+    /// least as extreme as a scored value in the tail (nil in files from before: the
+    /// quantile grid's count is used, which errs on the side of "less rare").
+    public var top: [Double]?
+    /// Largest training values kept in `top`.
+    static let topCount = 100
 
     enum CodingKeys: String, CodingKey {
-        case quantiles
+        case quantiles, top
         case sampleSize = "sample_size"
         case tailStart = "tail_start"
         case tailShare = "tail_share"
@@ -112,26 +122,46 @@ public struct TailCalibration: Codable, Sendable, Equatable {
             let spread = (v[n - 1] - v[n / 2])
             scale = spread > 0 ? spread / 4 : max(abs(u) * 0.1, 1e-6)
         }
-        return TailCalibration(sampleSize: n, quantiles: quantiles, tailStart: u, tailShare: share, tailScale: scale)
+        return TailCalibration(sampleSize: n, quantiles: quantiles, tailStart: u, tailShare: share, tailScale: scale,
+                               top: Array(v.suffix(topCount)))
     }
 
-    /// log10 P(score ≥ x) under the training distribution.
-    public func log10PValue(_ x: Double) -> Double {
-        guard x.isFinite else { return x > 0 ? -300 : 0 }
-        if x > tailStart {
-            let l = Foundation.log10(tailShare) - (x - tailStart) / tailScale / log(10)
-            return max(-300, min(0, l))
+    /// log10 of the smallest p-value this calibration can give (`TailResolution`).
+    public var floorLog10P: Double { TailResolution.floorLog10(sampleSize: sampleSize) }
+
+    /// The largest training value.
+    var largest: Double { top?.last ?? quantiles[quantiles.count - 1] }
+
+    /// Training values at least `x`: exact among the `top` values, else from the quantile grid.
+    func countAtLeast(_ x: Double) -> Int {
+        if x > largest { return 0 }
+        if let top, let smallest = top.first, x > smallest || top.count == sampleSize {
+            return top.filter { $0 >= x }.count
         }
-        // Empirical: share of the quantile grid at or above x.
-        let q = quantiles.count - 1
-        var lo = 0, hi = q + 1
+        return max(top?.count ?? 1, Int((gridShare(atLeast: x) * Double(sampleSize)).rounded(.up)))
+    }
+
+    /// Share of the quantile grid at or above `x`.
+    func gridShare(atLeast x: Double) -> Double {
+        var lo = 0, hi = quantiles.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if quantiles[mid] < x { lo = mid + 1 } else { hi = mid }
         }
-        let atOrAbove = Double(q + 1 - lo) / Double(q + 1)
+        return Double(quantiles.count - lo) / Double(quantiles.count)
+    }
+
+    /// log10 P(score ≥ x) under the training distribution.
+    public func log10PValue(_ x: Double) -> Double {
+        guard x.isFinite else { return x > 0 ? floorLog10P : 0 }
+        if x > tailStart {
+            let fitted = Foundation.log10(tailShare) - (x - tailStart) / tailScale / log(10)
+            return TailResolution.bounded(modelLog10: fitted, atLeast: countAtLeast(x), sampleSize: sampleSize,
+                                          decayBeyondLargest: -(x - largest) / tailScale / log(10))
+        }
+        // Empirical: share of the quantile grid at or above x.
         let n = Double(sampleSize)
-        let p = (atOrAbove * n + 1) / (n + 1)
+        let p = (gridShare(atLeast: x) * n + 1) / (n + 1)
         return min(0, Foundation.log10(max(p, tailShare)))
     }
 }

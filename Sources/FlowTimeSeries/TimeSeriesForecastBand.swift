@@ -40,7 +40,8 @@ extension TimeSeriesScorer {
             let scores = VolumeDetector.scoreBuckets(model: model, values: values, startMillis: set.startMillis,
                                                      bucketMillis: set.bucketMillis, scoreFrom: from, config: file.modelConfig)
             records += VolumeDetector.anomalies(series: model.series, scores: scores, startMillis: set.startMillis,
-                                                bucketMillis: set.bucketMillis, config: file.modelConfig, tail: model.tailThreshold)
+                                                bucketMillis: set.bucketMillis, config: file.modelConfig, tail: model.tailThreshold,
+                                                residuals: min(model.trainingObservations, file.modelConfig.arimaWindow))
             if names.contains(model.series) { scored[model.series] = scores }
         }
         let n = set.count - from

@@ -105,9 +105,12 @@ public enum VolumeDetector {
     ///
     /// p-value: a Laplace (exponential) tail through the model's own flagging threshold,
     /// which its training residuals exceed once in 2,000 buckets (`tail_threshold`, at least
-    /// `mad_threshold`): p = 2000^(−peak / threshold), per series.
+    /// `mad_threshold`): p = 2000^(−peak / threshold), per series — never below what the
+    /// `residuals` training residuals the threshold was fitted on can resolve, one decade
+    /// below 1/(residuals + 1) (`TailResolution`; nil: not floored).
     public static func anomalies(series: String, scores: [BucketScore], startMillis: Int64, bucketMillis: Int64,
-                                 config: TimeSeriesModelConfig, tail: Double = 0) -> [AnomalyRecord] {
+                                 config: TimeSeriesModelConfig, tail: Double = 0, residuals: Int? = nil) -> [AnomalyRecord] {
+        let floor = residuals.map { TailResolution.floorLog10(sampleSize: $0) } ?? -300
         let threshold = max(config.madThreshold, tail, 1e-6)
         var records: [AnomalyRecord] = []
         var i = 0
@@ -145,7 +148,7 @@ public enum VolumeDetector {
                     kind: up ? "volume_spike" : "volume_drop", entity: series, start: start, end: end,
                     score: peak,
                     evidence: "\(EvidenceFormat.quantity(observed, metric: metric)) observed vs \(EvidenceFormat.quantity(expected, metric: metric)) expected over \(EvidenceFormat.number(minutes)) min (peak \(EvidenceFormat.number(peak)) robust SD, \(flaggedCount) buckets flagged)",
-                    log10P: -log10(2000) * peak / threshold, summary: summary))
+                    log10P: max(floor, -log10(2000) * peak / threshold), summary: summary))
             }
             i = last + 1
         }

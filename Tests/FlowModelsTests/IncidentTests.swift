@@ -61,12 +61,62 @@ struct TableBuilder {
         // Severity on the training data: nearly all low or minor.
         let severe = sample.filter { Severity.from(log10P: c.log10PValue($0)) >= 50 }.count
         #expect(severe <= 10)
-        // A planted outlier far beyond the training range.
+        // A planted outlier far beyond the training range gets the most 5,000 values can
+        // say: one decade below 1/(n + 1), severity 78 — not ≥ 90.
         let outlier = (sample.max() ?? 0) * 4
-        #expect(Severity.from(log10P: c.log10PValue(outlier)) >= 90)
+        #expect(abs(c.log10PValue(outlier) - (-log10(5_001.0) - 1)) < 1e-12)
+        #expect(Severity.from(log10P: c.log10PValue(outlier)) == 78)
+        // A calibration of 40,000 values can resolve 2.5 × 10⁻⁶: the planted outlier is ≥ 90.
+        let large = (0..<40_000).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
+        let big = try #require(TailCalibration.fit(large))
+        #expect(Severity.from(log10P: big.log10PValue((large.max() ?? 0) * 4)) >= 90)
         // Monotone: higher scores never get larger p-values.
         let grid = stride(from: 0.0, through: 200, by: 0.5).map { c.log10PValue($0) }
         #expect(zip(grid, grid.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    /// A fitted tail says no more than its sample can resolve (docs/incidents.md): the
+    /// density outliers of the 90-day run got p = 10⁻¹³…10⁻⁷² from an exponential tail at
+    /// distances that training windows had reached themselves.
+    @Test func aFittedTailCannotClaimMoreThanItsSampleResolves() throws {
+        // 4,990 ordinary scores in [0, 1) and ten training values at 50…59: the exponential
+        // tail fitted above the 95th percentile (spread ~0.03) calls 55 impossibly rare.
+        let ordinary = (0..<4_990).map { Double($0) / 4_990 }
+        let sample = ordinary + (50..<60).map(Double.init)
+        let c = try #require(TailCalibration.fit(sample))
+        let n = 5_000.0
+        // Inside the training range: never rarer than the share of training values at least
+        // as extreme — 5 of them are ≥ 55, so p = 6 / 5,001 (severity 49, not 100).
+        #expect(abs(c.log10PValue(55) - log10(6 / (n + 1))) < 1e-12)
+        #expect(Severity.from(log10P: c.log10PValue(55)) == 49)
+        #expect(abs(c.log10PValue(59) - log10(2 / (n + 1))) < 1e-12)
+        // Just beyond the largest: continuous with it, at about 1/(n + 1).
+        #expect(abs(c.log10PValue(59.000_001) - log10(1 / (n + 1))) < 1e-3)
+        // Far beyond: the floor, one decade below 1/(n + 1), and no further.
+        #expect(c.log10PValue(1e9) == c.floorLog10P)
+        #expect(abs(c.floorLog10P - (-log10(n + 1) - 1)) < 1e-12)
+        #expect(c.log10PValue(.infinity) == c.floorLog10P)
+        // A model file from before `top` was kept: counts from the quantile grid, which errs
+        // on the side of "less rare"; the floor holds all the same.
+        var old = c
+        old.top = nil
+        let decoded = try JSONDecoder().decode(TailCalibration.self, from: JSONEncoder().encode(old))
+        #expect(decoded.top == nil)
+        #expect(decoded.log10PValue(55) >= c.log10PValue(55))
+        #expect(decoded.log10PValue(1e9) == c.floorLog10P)
+    }
+
+    /// Same-day peer values: inside the day's values the empirical share; beyond them the
+    /// Pareto tail of index 1, anchored at the day's largest value.
+    @Test func theSameDayTailIsBoundedByTheDaysValues() {
+        // 100 other pairs sending 10^3 … 10^6 bytes (log10 scale), two of them 10^7 and 10^8.
+        let others = (0..<98).map { 3 + 3 * Double($0) / 97 } + [7, 8]
+        let tail = PeerTail(trained: nil, scale: .log10, sameDay: others + [7.5])
+        // 7.5 is below one other value (8): p = 2 / 101, not the Pareto tail's ~10^-2.8.
+        #expect(abs(tail.log10PValue(7.5) - log10(2.0 / 101)) < 1e-12)
+        // 10^12 bytes: four decades beyond the day's largest, anchored at 1/101 there.
+        let far = PeerTail(trained: nil, scale: .log10, sameDay: others + [12])
+        #expect(far.log10PValue(12) <= -log10(101.0) - 3.9 && far.log10PValue(12) >= -log10(101.0) - 4 - 1e-9)
     }
 
     @Test func tooFewTrainingValuesFitNothing() {
@@ -209,6 +259,26 @@ struct TableBuilder {
                 == "Network-wide number of distinct sources was 4,240 distinct sources over 5 minutes against 236 distinct sources expected")
     }
 
+    /// A volume spike's Laplace tail through the training threshold is floored at what the
+    /// residuals it was fitted on can resolve: a 150-robust-SD flood from 4,320 residuals
+    /// is p = 1/43,210 (severity 77), not 10⁻⁸⁰.
+    @Test func volumeSpikePValuesAreFlooredAtTheirResiduals() {
+        let scores = (0..<10).map { i in
+            BucketScore(index: i, observed: 30_000, expected: 200, robustZ: 150, intervalZ: 150, flagged: true, strong: true)
+        }
+        let config = TimeSeriesModelConfig()
+        let floored = VolumeDetector.anomalies(series: "total.flows", scores: scores, startMillis: 0, bucketMillis: 60_000,
+                                               config: config, tail: 8, residuals: 4_320)
+        #expect(floored.count == 1)
+        #expect(floored.first?.log10P == TailResolution.floorLog10(sampleSize: 4_320))
+        #expect(floored.first?.severity == 77)
+        // A small spike stays on the tail: 1.125 × the threshold is p = 2000^−1.125.
+        let small = scores.map { var s = $0; s.robustZ = 9; return s }
+        let onTail = VolumeDetector.anomalies(series: "total.flows", scores: small, startMillis: 0, bucketMillis: 60_000,
+                                              config: config, tail: 8, residuals: 4_320)
+        #expect(abs((onTail.first?.log10P ?? 0) - (-1.125 * log10(2000.0))) < 1e-9)
+    }
+
     @Test func datasetEdgesAreNotCoverageGaps() {
         let day: Int64 = 20_000 * 86_400_000
         func gap(_ s: Int64, _ e: Int64) -> AnomalyRecord {
@@ -294,6 +364,50 @@ struct TableBuilder {
         #expect(a.incidents.allSatisfy { $0.id.hasPrefix("inc-") && $0.id.count == 16 })
         let csv = IncidentTable.csv(a.incidents)
         #expect(csv.hasPrefix("rank,id,kind,severity,start,end,hosts,ports,detections,summary\n1,inc-"))
+    }
+
+    /// At equal severity (p-values floored at what their calibrations resolve meet there), a
+    /// named attack outranks a lone density outlier whose p-value is smaller, and a
+    /// corroborated unusual host outranks a lone one.
+    @Test func tiesGoToNamedAttacksThenCorroboration() {
+        let rows = [
+            // A lone density outlier, floored at 1/155,950: severity 87, p 10^-5.24.
+            AnomalyRecord(kind: "density_outlier", entity: "10.0.10.24", start: 13 * hour, end: 14 * hour, score: 1.2,
+                          evidence: "", log10P: -5.24),
+            // Brute force at 10^-5.2: also severity 87, a larger p-value.
+            AnomalyRecord(kind: "brute_force", entity: "23.153.41.195", start: 4 * hour, end: 4 * hour + 720_000, score: 288,
+                          evidence: "", log10P: -5.2, hosts: ["23.153.41.195", "10.0.1.22"], ports: [22]),
+            // An unusual host seen by two detectors: 82 + 5 = 87.
+            AnomalyRecord(kind: "density_outlier", entity: "10.0.1.26", start: 7 * hour, end: 8 * hour, score: 1.1,
+                          evidence: "", log10P: -4.94),
+            AnomalyRecord(kind: "cluster_outlier", entity: "10.0.1.26", start: 7 * hour, end: 8 * hour, score: 1.3,
+                          evidence: "", log10P: -4),
+        ]
+        let (_, incidents) = IncidentGrouping.group(rows)
+        #expect(incidents.map(\.severity) == [87, 87, 87])
+        #expect(incidents.map(\.kind) == [.bruteForce, .unusualHost, .unusualHost])
+        #expect(incidents.map { $0.hosts[0] } == ["23.153.41.195", "10.0.1.26", "10.0.10.24"])
+        #expect(incidents.map(\.rank) == [1, 2, 3])
+    }
+
+    /// A flood victim that a sweep also touched: its own fan-out burst belongs to its flood
+    /// (it is that incident's principal), not to the more severe sweep.
+    @Test func aHostsOwnRowJoinsTheIncidentItLeads() {
+        let t0 = 6 * hour
+        let targets = (1...60).map { "10.0.1.\($0)" }
+        let rows = [
+            AnomalyRecord(kind: "address_sweep", entity: "10.0.9.9", start: t0, end: t0 + 60_000, score: 150, evidence: "",
+                          log10P: -150, hosts: ["10.0.9.9"] + targets, ports: [22]),
+            AnomalyRecord(kind: "ddos", entity: "10.0.1.20", start: t0, end: t0 + 120_000, score: 300, evidence: "",
+                          log10P: -2.5, hosts: ["10.0.1.20", "198.51.100.1", "198.51.100.2"], ports: [80]),
+            AnomalyRecord(kind: "fan_out_burst", entity: "10.0.1.20", start: t0, end: t0 + hour, score: 1.5, evidence: "",
+                          log10P: -2.4),
+        ]
+        let (anomalies, incidents) = IncidentGrouping.group(rows)
+        #expect(incidents.map(\.kind) == [.addressSweep, .ddos])
+        let flood = incidents[1]
+        #expect(anomalies.first { $0.kind == "fan_out_burst" }?.incident == flood.id)
+        #expect(flood.detections.count == 2 && incidents[0].detections.count == 1)
     }
 
     @Test func capsApplyToIncidentsNotRows() {

@@ -35,16 +35,10 @@ extension AnomalyPlanner {
                   dstPort: UInt16, srcPort: UInt16 = 0, period: Int64 = 0, jitter: Int64 = 0) -> PlannedAnomaly {
             episode += 1
             let key = seed ^ (0x5245_5045_4154_0000 &+ episode &* 0x9E37_79B9_7F4A_7C15)
-            var a = PlannedAnomaly(label: label, windowStart: ws, windowEnd: we, indexCount: count, injected: count,
-                                   sources: sources, targets: targets, dstPort: dstPort, srcPort: srcPort,
-                                   periodMillis: period, jitterMillis: jitter, gapStart: gap.start, gapEnd: gap.end, seed: key)
-            if label == .beaconing {
-                let written = (0..<count).reduce(0) { $0 + (a.isWritten($1) ? 1 : 0) }
-                a = PlannedAnomaly(label: label, windowStart: ws, windowEnd: we, indexCount: count, injected: written,
-                                   sources: sources, targets: targets, dstPort: dstPort, srcPort: srcPort,
-                                   periodMillis: period, jitterMillis: jitter, gapStart: gap.start, gapEnd: gap.end, seed: key)
-            }
-            return a
+            return PlannedAnomaly(label: label, windowStart: ws, windowEnd: we, indexCount: count, injected: count,
+                                  sources: sources, targets: targets, dstPort: dstPort, srcPort: srcPort,
+                                  periodMillis: period, jitterMillis: jitter, gapStart: gap.start, gapEnd: gap.end, seed: key)
+                .countingWrittenRows()
         }
         /// A start at `hour` + up to `spread` minutes on a random day, moved one day on (or
         /// back) when [start, start + length) meets the gap.

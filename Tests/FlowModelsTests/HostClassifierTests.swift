@@ -1,3 +1,4 @@
+import FlowConfig
 import FlowCore
 import FlowDetection
 import FlowFormats
@@ -107,7 +108,7 @@ import FlowTestSupport
     }
 
     @Test func trainsEvaluatesOnHeldOutDaysAndScoresClassifiedDetections() throws {
-        let data = try makeDataset(rows: 60_000, days: 6, seed: 5, anomalies: true, repeats: 10, extra: [.bruteForce, .newService])
+        let data = try makeDataset(rows: 150_000, days: 6, seed: 5, anomalies: true, repeats: 6, extra: [.bruteForce, .newService])
         let models = temporaryFolder("models"), scores = temporaryFolder("scores")
         defer { for f in [data, models, scores] { try? FileManager.default.removeItem(atPath: f) } }
         let index = try ModelPipeline.train(config: Self.config(labels: "column"), input: data, output: models, floeVersion: "test")

@@ -106,6 +106,8 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
     public var epochsRun: Int
     public var bestEpoch: Int
     public var fitSeconds: Double
+    /// Seconds to classify the held-out host windows (sequences cut out and the network run).
+    public var predictSeconds: Double
 
     enum CodingKeys: String, CodingKey {
         case format, version, training, validation
@@ -117,6 +119,7 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         case epochsRun = "epochs_run"
         case bestEpoch = "best_epoch"
         case fitSeconds = "fit_seconds"
+        case predictSeconds = "predict_seconds"
     }
 
     public static let fileName = "classifier-eval.json"
@@ -144,11 +147,12 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         try c.encode(epochsRun, forKey: .epochsRun)
         try c.encode(bestEpoch, forKey: .bestEpoch)
         try c.encode(fitSeconds, forKey: .fitSeconds)
+        try c.encode(predictSeconds, forKey: .predictSeconds)
     }
 
     public init(training: DayRange, validation: DayRange?, heldOut: DayRange, classCounts: [String: [String: Int]], benignSampled: Int,
                 rareClasses: [RareClass], heldOutUnscored: Int, metrics: ClassificationMetrics, epochsRun: Int, bestEpoch: Int,
-                fitSeconds: Double) {
+                fitSeconds: Double, predictSeconds: Double) {
         self.training = training
         self.validation = validation
         self.heldOut = heldOut
@@ -160,6 +164,7 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         self.epochsRun = epochsRun
         self.bestEpoch = bestEpoch
         self.fitSeconds = fitSeconds
+        self.predictSeconds = predictSeconds
     }
 
     public init(from decoder: Decoder) throws {
@@ -177,5 +182,6 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         epochsRun = try c.decode(Int.self, forKey: .epochsRun)
         bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
         fitSeconds = try c.decode(Double.self, forKey: .fitSeconds)
+        predictSeconds = try c.decode(Double.self, forKey: .predictSeconds)
     }
 }

@@ -84,7 +84,9 @@ public struct ClassifierModelKind: ModelKind {
         let history = try Trainer.train(network, loss: SoftmaxCrossEntropy(classWeights: split.classWeights(section.classWeights)),
                                         training: training, validation: validation, options: options)
         // Held-out evaluation.
+        let predicting = Date()
         let p = Self.probabilities(network, sequences: sequences, rows: split.heldOutRows)
+        let predictSeconds = Date().timeIntervalSince(predicting)
         let k = split.classes.count
         let predicted = (0..<split.heldOutRows.count).map { i in (0..<k).max { p[i * k + $0] < p[i * k + $1] }! }
         let metrics = ClassificationMetrics(classes: split.classes, truth: split.heldOutClasses, predicted: predicted)
@@ -109,9 +111,10 @@ public struct ClassifierModelKind: ModelKind {
             training: split.trainingDays, validation: split.validationDays, heldOut: split.heldOutDays, classCounts: split.counts,
             benignSampled: split.benignSampled, rareClasses: split.rare, heldOutUnscored: split.heldOutUnscored, metrics: metrics,
             epochsRun: history.trainingLoss.count, bestEpoch: history.bestEpoch,
-            fitSeconds: (Date().timeIntervalSince(started) * 100).rounded() / 100)
+            fitSeconds: (Date().timeIntervalSince(started) * 100).rounded() / 100,
+            predictSeconds: (predictSeconds * 1000).rounded() / 1000)
         try ModelFile.write(evaluation, to: context.outputFolder + "/" + ClassifierEvaluation.fileName)
-        context.log("classifier: held-out macro F1 \(String(format: "%.3f", metrics.macroF1)) (anomaly kinds \(metrics.macroF1Anomalies.map { String(format: "%.3f", $0) } ?? "-")) on \(metrics.rows) host windows → \(ClassifierEvaluation.fileName)")
+        context.log("classifier: held-out macro F1 \(String(format: "%.3f", metrics.macroF1)) (anomaly kinds \(metrics.macroF1Anomalies.map { String(format: "%.3f", $0) } ?? "-")) on \(metrics.rows) host windows (classified in \(String(format: "%.2f", predictSeconds)) s) → \(ClassifierEvaluation.fileName)")
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
     }
 

@@ -48,6 +48,47 @@ import FlowTestSupport
         #expect(narrow < 0.85, "macro F1 \(narrow)")
     }
 
+    /// A flow table with `flows` flows from 10.0.0.1 to 10.0.0.2 in each window of `windows` (hours).
+    static func table(windows: [Int64: Int]) -> FlowTable {
+        var t = FlowTable()
+        var ids: [IPAddress: Int32] = [:]
+        let a = t.intern(IPAddress("10.0.0.1")!, &ids, []), b = t.intern(IPAddress("10.0.0.2")!, &ids, [])
+        for (w, n) in windows.sorted(by: { $0.key < $1.key }) {
+            for i in 0..<n {
+                t.start.append(w * 3_600_000 + Int64(i) * 1_000); t.duration.append(10); t.source.append(a); t.destination.append(b)
+                t.destinationPort.append(443); t.sourcePort.append(40_000); t.proto.append(6); t.tcpFlags.append(0x1B); t.flagsKnown.append(true)
+                t.packets.append(4); t.bytes.append(1_000); t.reverseBytes.append(5_000); t.direction.append(.internalTraffic)
+            }
+        }
+        return t
+    }
+
+    @Test func sequencesHoldTheHostsEarlierWindowsAndMarkAbsentOnes() throws {
+        let base: Int64 = 500_000
+        let profiles = HostProfiles.build(Self.table(windows: [base: 3, base + 2: 7, base + 3: 12]), windowMillis: 3_600_000)
+        let scaling = HostSequences.fitScaling(profiles, rows: Array(0..<profiles.count))
+        let sequences = HostSequences(profiles, windows: 4, scaling: scaling)
+        let c = HostSequences.channels, f = HostSequences.featureCount
+        #expect(HostSequences.inputNames.count == c && HostSequences.inputNames[0] == "log1p(flows)")
+        // The source host's row of the last window.
+        let last = try #require((0..<profiles.count).first { profiles.host[$0] == 0 && profiles.windowStart[$0] == (base + 3) * 3_600_000 })
+        let x = sequences.tensor([last])
+        #expect(x.shape == [1, 4, c])
+        let present = (0..<4).map { x.data[$0 * c + f] }
+        #expect(present == [1, 0, 1, 1])
+        let flows = (0..<4).map { Double(x.data[$0 * c]) * scaling[0].scale + scaling[0].center }
+        #expect(abs(flows[0] - log1p(3)) < 1e-4 && abs(flows[2] - log1p(7)) < 1e-4 && abs(flows[3] - log1p(12)) < 1e-4)
+        #expect(abs(flows[1] - 0) < 1e-4)  // the absent window is the all-zero profile
+        // Time of day: window base+3 is hour (base + 3) % 24, its middle at half past.
+        let hour = Double((base + 3) % 24) + 0.5
+        #expect(abs(Double(x.data[3 * c + f + 1]) - sin(2 * .pi * hour / 24)) < 1e-4)
+        #expect(abs(Double(x.data[3 * c + f + 2]) - cos(2 * .pi * hour / 24)) < 1e-4)
+        // The other host's sequence never borrows the first host's windows.
+        let other = try #require((0..<profiles.count).first { profiles.host[$0] == 1 && profiles.windowStart[$0] == base * 3_600_000 })
+        let y = sequences.tensor([other])
+        #expect((0..<4).map { y.data[$0 * c + f] } == [0, 0, 0, 1])
+    }
+
     @Test func metricsFollowScikitLearnsDefinitions() {
         // sklearn: f1_score([0,0,1,1,2,2], [0,1,1,1,2,0], average='macro') = 0.6555…
         let m = ClassificationMetrics(classes: ["benign", "a", "b", "never"], truth: [0, 0, 1, 1, 2, 2], predicted: [0, 1, 1, 1, 2, 0])

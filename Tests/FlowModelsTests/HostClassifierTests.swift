@@ -220,6 +220,13 @@ import FlowTestSupport
         config.sectionJSON = Data(#"{"classifier":{"epochs":3},"timeseries":{"enabled":false}}"#.utf8)
         let b = try ModelPipeline.train(config: config, input: data, output: off, floeVersion: "test")
         #expect(a.models == b.models && !a.models.contains { $0.kind == "classifier" })
+        // With labels but a range too short to hold out a day (2 days, 2 held out): skipped with a line, the rest trained.
+        var short = Self.config(labels: "column")
+        var lines: [String] = []
+        let c = try ModelPipeline.train(config: short, input: data, output: temporaryFolder("short"), floeVersion: "test") { lines.append($0) }
+        #expect(c.models == a.models && lines.contains { $0.hasPrefix("classifier: skipped:") && $0.contains("holdout_days") })
+        short.sectionJSON = Data(#"{"classifier":{"labels":"/no/such/labels.json"},"timeseries":{"enabled":false}}"#.utf8)
+        #expect(throws: FlowModelsError.self) { try ModelPipeline.train(config: short, input: data, output: temporaryFolder("bad"), floeVersion: "test") }
         let files = try FileManager.default.contentsOfDirectory(atPath: plain).sorted()
         #expect(try FileManager.default.contentsOfDirectory(atPath: off).sorted() == files)
         #expect(!files.contains("classifier.json") && !files.contains("classifier-eval.json"))

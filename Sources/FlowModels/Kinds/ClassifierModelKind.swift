@@ -61,8 +61,15 @@ public struct ClassifierModelKind: ModelKind {
         let table = try data.table()
         let profiles = try data.profiles()
         let labels = try HostWindowLabels.read(section, table: table, dataset: data.dataset, windowMillis: config.windowMillis)
-        let split = try ClassifierSplit(profiles: profiles, labels: labels, days: data.dataset.days, section: section,
+        let split: ClassifierSplit
+        do {
+            split = try ClassifierSplit(profiles: profiles, labels: labels, days: data.dataset.days, section: section,
                                         minFlows: config.hostMinFlows, seed: config.seed)
+        } catch FlowModelsError.notEnoughData(let detail) {
+            // Like the other kinds on too short a range: the rest of the models are still trained.
+            context.log("classifier: skipped: \(detail)")
+            return nil
+        }
         for r in split.rare {
             context.log("classifier: class \(r.name) has \(r.trainingWindows) training host windows (fewer than min_class_windows \(section.minClassWindows)): not learned")
         }

@@ -68,7 +68,7 @@ let package = Package(
         // The model kinds (model files, train, score) and the train/score pipeline.
         .target(name: "FlowModels", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph",
-            "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "Yams",
+            "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowNeural", "Yams",
         ]),
         // Neural networks in pure Swift: Float32 tensors, Dense/RNN/LSTM/GRU/Conv1d layers with
         // backpropagation, losses, AdamW, training with early stopping, model files.
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowDataset", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowModelsTests", dependencies: [
             "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels",
-            "FlowNeural", "FlowGenerate", "FlowTestSupport",
+            "FlowNeural", "FlowGenerate", "FlowFormats", "FlowTestSupport",
         ]),
         .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
         .testTarget(name: "FlowReportsTests", dependencies: [

@@ -3,7 +3,8 @@
 # scripts/peers/check-ingest.sh), tshark and nfdump decode the same captures and nfcapd
 # files (check-binary.sh), scikit-learn, NetworkX and statsmodels fit the same data as
 # floe's models (check-models-*.sh, check-arima-*.sh), JAX the neural gradients
-# (check-neural-jax.sh), pyarrow/DuckDB/polars (and Spark when java is present) the Parquet
+# (check-neural-jax.sh), JAX and scikit-learn the host classifier's macro F1
+# (check-classifier.sh, about a minute with a warm venv), pyarrow/DuckDB/polars (and Spark when java is present) the Parquet
 # lake (check-parquet.sh), and a single-node Slurm runs the backfill pipeline
 # (scripts/cluster/check-slurm.sh). Each creates what it needs (Python
 # virtual environment, Debian packages). Reports all, then fails once.

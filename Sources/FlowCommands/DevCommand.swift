@@ -12,7 +12,7 @@ public struct DevCommand: ParsableCommand {
         commandName: "floe-dev",
         abstract: "Developer tools of floe (peer checks, quality scripts, benchmarks).",
         version: floeVersion,
-        subcommands: [SampleDatasetCommand.self, ExportFeaturesCommand.self, ExportMatricesCommand.self,
+        subcommands: [SampleDatasetCommand.self, ExportFeaturesCommand.self, ExportMatricesCommand.self, ExportClassifierCommand.self,
                       BenchClusteringCommand.self, BenchARIMACommand.self]
     )
 
@@ -47,13 +47,17 @@ public struct SampleDatasetCommand: ParsableCommand {
     @Option(help: "Generator seed.") public var seed: UInt64 = 7
     @Option(help: ArgumentHelp("Opt-in anomaly kinds to inject besides the default mix (comma-separated, e.g. brute_force,new_service).", valueName: "kinds"))
     public var inject: String?
+    @Option(name: .customLong("repeat-anomalies"),
+            help: ArgumentHelp("Inject every anomaly kind this many more times, on random days with other hosts.", valueName: "n"))
+    public var repeatAnomalies: Int = 0
 
     public init() {}
 
     public func run() throws {
         try DevCommand.running {
             let extra = try inject.map(TrafficLabel.optIn(parsing:)) ?? []
-            let labels = try SampleDataset.write(rows: rows, days: days, seed: seed, anomalies: true, extra: extra, folder: output)
+            let labels = try SampleDataset.write(rows: rows, days: days, seed: seed, anomalies: true, extra: extra,
+                                                 repeats: repeatAnomalies, folder: output)
             DevCommand.log("wrote \(labels.rowsWritten) generated rows over \(days) days to \(output) (labels in labels.json)")
         }
     }
@@ -78,6 +82,27 @@ public struct ExportFeaturesCommand: ParsableCommand {
             let settings = try config.map(ModelsConfigLoader.load(path:)) ?? ModelsConfig()
             try ModelsPeerExport.export(config: settings, input: dataset, folder: output, k: k, dbscanRows: dbscanRows)
             DevCommand.log("exported features and floe's results to \(output)")
+        }
+    }
+}
+
+/// `floe-dev export-classifier`: the host classifier's sequences, classes and day split as
+/// floe-train builds them, for scripts/peers/check-classifier.sh (scikit-learn and JAX on
+/// the same samples).
+public struct ExportClassifierCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "export-classifier", abstract: "Export the host classifier's samples (scripts/peers/check-classifier.sh).")
+
+    @Option(help: ArgumentHelp("YAML or JSON file with a `models:` section (with `classifier.labels`).", valueName: "file")) public var config: String
+    @Option(help: ArgumentHelp("Dataset folder (date=YYYY-MM-DD partitions).", valueName: "dir")) public var dataset: String
+    @Option(help: ArgumentHelp("Folder to write.", valueName: "dir")) public var output: String
+
+    public init() {}
+
+    public func run() throws {
+        try DevCommand.running {
+            try ClassifierModelKind.exportSamples(config: try ModelsConfigLoader.load(path: config), input: dataset, folder: output)
+            DevCommand.log("exported the classifier's samples to \(output)")
         }
     }
 }

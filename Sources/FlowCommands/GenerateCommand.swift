@@ -60,6 +60,10 @@ public struct GenerateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also inject these opt-in anomaly kinds (comma-separated: brute_force, new_service); the default mix has none.", valueName: "kinds"))
     public var inject: String?
 
+    @Option(name: .customLong("repeat-anomalies"),
+            help: ArgumentHelp("Inject every anomaly kind this many more times, on random days with other hosts (examples for a classifier); 0 keeps the default mix.", valueName: "n"))
+    public var repeatAnomalies: Int = 0
+
     @Option(help: "Worker threads (speed only; the output does not depend on it).")
     public var threads: Int = 2
 
@@ -86,6 +90,7 @@ public struct GenerateCommand: ParsableCommand {
         var config = GeneratorConfig(rows: rows, days: days, seed: seed, startDay: startDay,
                                      anomalies: !noAnomalies, dirt: rates, gzip: gzip, threads: threads)
         if let inject { config.extraAnomalies = try TrafficLabel.optIn(parsing: inject) }
+        config.anomalyRepeats = repeatAnomalies
         try config.validate()
         return (config, parsedDialect)
     }

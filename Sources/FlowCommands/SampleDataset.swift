@@ -17,10 +17,11 @@ enum SampleDataset {
         func trailer(_ info: DialectTrailerInfo) -> [UInt8] { [] }
     }
 
-    static func write(rows: Int, days: Int, seed: UInt64, anomalies: Bool, extra: [TrafficLabel] = [],
+    static func write(rows: Int, days: Int, seed: UInt64, anomalies: Bool, extra: [TrafficLabel] = [], repeats: Int = 0,
                       folder: String) throws -> GenerationLabels {
         var config = GeneratorConfig(rows: rows, days: days, seed: seed, anomalies: anomalies)
         config.extraAnomalies = extra
+        config.anomalyRepeats = repeats
         let generator = try FlowGenerator(config: config)
         let labels = try generator.generate(encoder: NullEncoder()).labels
         var batches: [Int64: FlowBatch] = [:]

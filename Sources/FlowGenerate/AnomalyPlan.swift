@@ -57,6 +57,16 @@ struct PlannedAnomaly: Sendable {
         return base + Int64(rng.below(Int(room)))
     }
 
+    /// The same anomaly with `injected` = the rows actually written (beacons that fall into
+    /// the coverage gap are not).
+    func countingWrittenRows() -> PlannedAnomaly {
+        guard label == .beaconing else { return self }
+        let written = (0..<indexCount).reduce(0) { $0 + (isWritten($1) ? 1 : 0) }
+        return PlannedAnomaly(label: label, windowStart: windowStart, windowEnd: windowEnd, indexCount: indexCount, injected: written,
+                              sources: sources, targets: targets, dstPort: dstPort, srcPort: srcPort, periodMillis: periodMillis,
+                              jitterMillis: jitterMillis, gapStart: gapStart, gapEnd: gapEnd, seed: seed)
+    }
+
     /// Whether row `i` is written (beacons inside the coverage gap are not).
     @inline(__always)
     func isWritten(_ i: Int) -> Bool {
@@ -197,18 +207,10 @@ enum AnomalyPlanner {
         func make(_ label: TrafficLabel, _ ws: Int64, _ we: Int64, _ count: Int, _ sources: [IPAddress],
                   _ targets: [IPAddress], dstPort: UInt16, srcPort: UInt16 = 0,
                   period: Int64 = 0, jitter: Int64 = 0) -> PlannedAnomaly {
-            var a = PlannedAnomaly(label: label, windowStart: ws, windowEnd: we, indexCount: count, injected: count,
-                                   sources: sources, targets: targets, dstPort: dstPort, srcPort: srcPort,
-                                   periodMillis: period, jitterMillis: jitter, gapStart: gap.start, gapEnd: gap.end,
-                                   seed: seed)
-            if label == .beaconing {
-                let written = (0..<count).reduce(0) { $0 + (a.isWritten($1) ? 1 : 0) }
-                a = PlannedAnomaly(label: label, windowStart: ws, windowEnd: we, indexCount: count, injected: written,
-                                   sources: sources, targets: targets, dstPort: dstPort, srcPort: srcPort,
-                                   periodMillis: period, jitterMillis: jitter, gapStart: gap.start, gapEnd: gap.end,
-                                   seed: seed)
-            }
-            return a
+            PlannedAnomaly(label: label, windowStart: ws, windowEnd: we, indexCount: count, injected: count,
+                           sources: sources, targets: targets, dstPort: dstPort, srcPort: srcPort,
+                           periodMillis: period, jitterMillis: jitter, gapStart: gap.start, gapEnd: gap.end,
+                           seed: seed).countingWrittenRows()
         }
 
         // Port scan: an external (70 %) or internal host sweeps ports 1–1024 host by host

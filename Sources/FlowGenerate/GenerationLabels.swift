@@ -64,11 +64,14 @@ public struct GenerationLabels: Codable, Sendable, Equatable {
         public var dirtRates: [String: Double]
         /// The opt-in anomaly kinds injected (absent when none).
         public var extraAnomalies: [String]? = nil
+        /// Further episodes of every kind (`GeneratorConfig.anomalyRepeats`; absent when 0).
+        public var anomalyRepeats: Int? = nil
 
         enum CodingKeys: String, CodingKey {
             case seed, rows, days, start, dialect, gzip, anomalies
             case dirtRates = "dirt_rates"
             case extraAnomalies = "extra_anomalies"
+            case anomalyRepeats = "anomaly_repeats"
         }
     }
 
@@ -143,6 +146,7 @@ extension GenerationPlan {
                                                      start: CivilTime.dateString(day: config.startDay), dialect: dialect.rawValue,
                                                      gzip: config.gzip, anomalies: config.anomalies, dirtRates: rates)
         if !config.extraAnomalies.isEmpty { parameters.extraAnomalies = config.extraAnomalies.map(\.name) }
+        if config.anomalyRepeats > 0 { parameters.anomalyRepeats = config.anomalyRepeats }
         return GenerationLabels(
             parameters: parameters,
             window: .init(config.startMillis, config.endMillis),

@@ -34,6 +34,8 @@ struct GenerationPlan: Sendable {
                                             days: config.days, gap: g)
                 + AnomalyPlanner.extra(config.extraAnomalies, seed: config.seed, rows: config.rows,
                                        startMillis: startMillis, days: config.days, gap: g)
+                + AnomalyPlanner.repeated(config.anomalyRepeats, extra: config.extraAnomalies, seed: config.seed,
+                                          startMillis: startMillis, days: config.days, gap: g)
         } else {
             gap = nil
             anomalies = []

@@ -25,6 +25,10 @@ public struct GeneratorConfig: Sendable, Equatable {
     /// Opt-in anomaly kinds (`TrafficLabel.optIn`) injected beside the default four; empty
     /// by default, which keeps every earlier output byte-identical.
     public var extraAnomalies: [TrafficLabel] = []
+    /// Further episodes of every injected kind, each on a random day with other hosts
+    /// (`AnomalyPlanner.repeated`), so that each kind has many examples; 0 by default, which
+    /// keeps every earlier output byte-identical.
+    public var anomalyRepeats = 0
 
     /// Default start day: 2026-11-01.
     public static let defaultStartDay: Int64 = CivilTime.daysFromCivil(year: 2026, month: 11, day: 1)
@@ -77,6 +81,12 @@ public struct GeneratorConfig: Sendable, Equatable {
         }
         if Set(extraAnomalies).count != extraAnomalies.count {
             throw bad("--inject", extraAnomalies.map(\.name).joined(separator: ","), "a kind is given twice")
+        }
+        if !AnomalyPlanner.repeatRange.contains(anomalyRepeats) {
+            throw bad("--repeat-anomalies", "\(anomalyRepeats)", "must be between \(AnomalyPlanner.repeatRange.lowerBound) and \(AnomalyPlanner.repeatRange.upperBound)")
+        }
+        if anomalyRepeats > 0 && !anomalies {
+            throw bad("--repeat-anomalies", "\(anomalyRepeats)", "cannot be combined with --no-anomalies")
         }
         if !extraAnomalies.isEmpty && !anomalies {
             throw bad("--inject", extraAnomalies.map(\.name).joined(separator: ","), "cannot be combined with --no-anomalies")

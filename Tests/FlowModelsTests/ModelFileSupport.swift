@@ -6,9 +6,14 @@ import FlowTestSupport
 
 /// Writes a generated dataset (`date=…/part-00000.arrow` per day, base columns) and
 /// returns its folder; the batch's label column holds each row's ground truth.
-func makeDataset(rows: Int, days: Int, seed: UInt64, anomalies: Bool = false) throws -> String {
+/// `repeats` more episodes of every anomaly kind (and the opt-in kinds `extra`) when given.
+func makeDataset(rows: Int, days: Int, seed: UInt64, anomalies: Bool = false, repeats: Int = 0,
+                 extra: [TrafficLabel] = []) throws -> String {
     let folder = temporaryFolder("data")
-    let generator = try FlowGenerator(config: GeneratorConfig(rows: rows, days: days, seed: seed, anomalies: anomalies))
+    var config = GeneratorConfig(rows: rows, days: days, seed: seed, anomalies: anomalies)
+    config.anomalyRepeats = repeats
+    config.extraAnomalies = extra
+    let generator = try FlowGenerator(config: config)
     let batch = generator.makeBatch()
     var perDay: [Int64: FlowBatch] = [:]
     for i in 0..<batch.count {

@@ -39,6 +39,7 @@ public enum ModelPlan {
         DensityModelKind(),
         HostGraphModelKind(),
         TimeSeriesModelKind(),
+        ClassifierModelKind(),
     ]
 
     public static func kind(named name: String) -> (any ModelKind)? {

@@ -30,6 +30,7 @@ import Yams
 ///           scan_min_targets: 20}
 ///   scoring: {cluster_threshold: 6, density_threshold: 6, max_anomalies: 50, exfiltration_min_bytes: 100000000}
 ///   timeseries: {series: {bucket: 60}, model: {level: 0.9999}}   # TimeSeriesSection (docs/timeseries.md)
+///   classifier: {labels: column}   # ClassifierSection (docs/neural.md); off without labels
 ///   allowlist: {hosts: [{address: 10.0.0.5, reason: backup server}]}  # Allowlist (docs/incidents.md)
 /// ```
 public struct ModelsConfig: Sendable, Equatable {
@@ -130,7 +131,7 @@ public struct ModelsConfig: Sendable, Equatable {
 
     /// Keys of the section.
     static let keys = ["version", "features", "window_minutes", "host_min_flows", "scaler", "internal_networks", "seed",
-                       "kmeans", "dbscan", "graph", "scoring", "timeseries", "allowlist"]
+                       "kmeans", "dbscan", "graph", "scoring", "timeseries", "classifier", "allowlist"]
 
     /// Reads the section from a YAML file's text (`floe-train --config`): the section itself,
     /// or a document holding it under `models` (the document's other keys belong to other
@@ -200,6 +201,7 @@ public struct ModelsConfig: Sendable, Equatable {
             case "graph": graph.read(value, &r)
             case "scoring": scoring.read(value, &r)
             case "timeseries": TimeSeriesSection.checkKeys(value, &r)
+            case "classifier": ClassifierSection.checkKeys(value, &r)
             default: allowlist = Allowlist.read(value, &r)
             }
         }

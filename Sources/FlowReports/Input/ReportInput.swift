@@ -30,6 +30,10 @@ public struct ReportInput: Sendable {
     public var hostGraph: HostGraphSummary?
     /// Model files, for the footer.
     public var models: [ModelReference]
+    /// The forecasters' back-test and the host classifier's evaluation found beside the
+    /// model files (nil: none; the "Model checks" section is then left out).
+    public var backtest: BacktestSummary? = nil
+    public var classifier: ClassifierSummary? = nil
     /// Where the inputs came from (shown in the footer): folder → path.
     public var sources: [(String, String)]
     /// The command's parameters (shown in the footer).

@@ -97,12 +97,14 @@ public enum ReportLoader {
         if let s = o.scoresDir { sources.append(("scores", s)) }
         var parameters: [(String, String)] = [("period", period), ("bucket", UTCText.duration(traffic.bucketMillis))]
         parameters.append(("top entries", String(o.topCount)))
-        return ReportInput(
+        var input = ReportInput(
             title: o.title ?? "Network flows, " + period,
             firstDay: firstDay, lastDay: lastDay, generatedAt: generatedAt, toolVersion: toolVersion,
             ingest: ingest, clean: clean, traffic: traffic, anomalies: anomalies,
             forecasts: feed?.series ?? [], clusters: feed?.clusters, hostGraph: feed?.hostGraph,
             models: feed?.models ?? [], sources: sources, parameters: parameters, pipeline: o.pipeline,
             incidents: incidents, anomalyDetails: details)
+        (input.backtest, input.classifier) = ModelCheckReaders.load(input.models)
+        return input
     }
 }

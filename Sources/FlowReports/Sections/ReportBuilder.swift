@@ -2,12 +2,14 @@ import FlowCore
 
 /// Turns a `ReportInput` into a `ReportDocument`: the incidents (when the scores folder
 /// has an incidents table), the run summary with its data-quality warnings, traffic over
-/// time, who and what, anomalies, clusters, host graph and the provenance footer, always
-/// in this order and always all present but the incidents (absent model outputs are said
-/// to be absent).
+/// time, who and what, anomalies, clusters, host graph, the model checks and the provenance
+/// footer, always in this order and always all present but the incidents and the model
+/// checks (absent model outputs are said to be absent).
 public enum ReportBuilder {
-    /// Section ids in order; "incidents" only with an incidents table.
+    /// Section ids in order; "incidents" only with an incidents table. `modelChecksID`
+    /// comes before "provenance" when the models have a back-test or a classifier evaluation.
     public static let sectionIDs = ["incidents", "summary", "traffic", "who-and-what", "anomalies", "clusters", "host-graph", "provenance"]
+    public static let modelChecksID = "model-checks"
 
     public static func document(_ input: ReportInput) -> ReportDocument {
         var subtitle = ["Period: " + periodText(input)]
@@ -20,6 +22,7 @@ public enum ReportBuilder {
             AnomalySection.build(input),
             ModelSections.clusters(input),
             ModelSections.hostGraph(input),
+        ] + [ModelCheckSection.build(input)].compactMap { $0 } + [
             FooterSection.build(input),
         ])
     }

@@ -1,0 +1,187 @@
+import FlowIO
+import Foundation
+
+/// Per-class precision, recall and F1, the confusion matrix and the macro F1 of a set of
+/// predictions, as scikit-learn's `precision_recall_fscore_support` and `f1_score(average=
+/// 'macro')` define them: the classes averaged are those that occur among the true or the
+/// predicted labels; a class never predicted has precision 0, one never true recall 0
+/// (and so F1 0).
+public struct ClassificationMetrics: Codable, Sendable, Equatable {
+    public struct PerClass: Codable, Sendable, Equatable {
+        public var name: String
+        public var precision: Double
+        public var recall: Double
+        public var f1: Double
+        /// True rows of the class.
+        public var support: Int
+        /// Rows predicted as the class.
+        public var predicted: Int
+
+        enum CodingKeys: String, CodingKey { case name = "class", precision, recall, f1, support, predicted }
+    }
+
+    /// Every class of the model, in its order (rows and columns of `confusion`).
+    public var classes: [String]
+    /// confusion[true][predicted].
+    public var confusion: [[Int]]
+    /// Classes that occur among the true or predicted labels.
+    public var perClass: [PerClass]
+    /// Mean F1 over `perClass`.
+    public var macroF1: Double
+    /// Mean F1 over `perClass` without the first class (benign): the anomaly kinds alone.
+    public var macroF1Anomalies: Double?
+    public var accuracy: Double
+    public var rows: Int
+
+    enum CodingKeys: String, CodingKey {
+        case classes, confusion, accuracy, rows
+        case perClass = "per_class"
+        case macroF1 = "macro_f1"
+        case macroF1Anomalies = "macro_f1_anomalies"
+    }
+
+    /// The metrics of `predicted` against `truth` (class indices into `classes`).
+    public init(classes: [String], truth: [Int], predicted: [Int]) {
+        precondition(truth.count == predicted.count)
+        self.classes = classes
+        let k = classes.count
+        var m = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+        for (t, p) in zip(truth, predicted) { m[t][p] += 1 }
+        confusion = m
+        rows = truth.count
+        var perClass: [PerClass] = []
+        for c in 0..<k {
+            let support = m[c].reduce(0, +)
+            let predictedCount = (0..<k).reduce(0) { $0 + m[$1][c] }
+            guard support > 0 || predictedCount > 0 else { continue }
+            let tp = Double(m[c][c])
+            let precision = predictedCount > 0 ? tp / Double(predictedCount) : 0
+            let recall = support > 0 ? tp / Double(support) : 0
+            let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+            perClass.append(PerClass(name: classes[c], precision: precision, recall: recall, f1: f1, support: support, predicted: predictedCount))
+        }
+        self.perClass = perClass
+        macroF1 = perClass.isEmpty ? 0 : perClass.map(\.f1).reduce(0, +) / Double(perClass.count)
+        let anomalies = perClass.filter { $0.name != classes.first }
+        macroF1Anomalies = anomalies.isEmpty ? nil : anomalies.map(\.f1).reduce(0, +) / Double(anomalies.count)
+        accuracy = rows > 0 ? Double((0..<k).reduce(0) { $0 + m[$1][$1] }) / Double(rows) : 0
+    }
+}
+
+/// `MODELS/classifier-eval.json`: how the host classifier did on the held-out days (which
+/// it never trained on), with the data it was trained on.
+public struct ClassifierEvaluation: Codable, Sendable, Equatable {
+    public struct DayRange: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public var days: Int
+    }
+
+    /// A label seen too rarely to be learned.
+    public struct RareClass: Codable, Sendable, Equatable {
+        public var name: String
+        public var trainingWindows: Int
+        public var heldOutWindows: Int
+        enum CodingKeys: String, CodingKey {
+            case name = "class"
+            case trainingWindows = "training_windows"
+            case heldOutWindows = "held_out_windows"
+        }
+    }
+
+    public var format = "floe-classifier-eval"
+    public var version = 1
+    public var training: DayRange
+    public var validation: DayRange?
+    public var heldOut: DayRange
+    /// Host windows per class in each part (before the benign sample of the training part).
+    public var classCounts: [String: [String: Int]]
+    /// Benign training host windows used (a seeded sample of at most `max_benign`).
+    public var benignSampled: Int
+    public var rareClasses: [RareClass]
+    /// Held-out host windows of rare classes, left out of the metrics.
+    public var heldOutUnscored: Int
+    /// The metrics (`macro_f1` etc. at the top level of the file).
+    public var metrics: ClassificationMetrics
+    public var epochsRun: Int
+    public var bestEpoch: Int
+    public var fitSeconds: Double
+    /// Seconds to classify the held-out host windows (sequences cut out and the network run).
+    public var predictSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, training, validation
+        case heldOut = "held_out"
+        case classCounts = "class_counts"
+        case benignSampled = "benign_sampled"
+        case rareClasses = "rare_classes"
+        case heldOutUnscored = "held_out_unscored"
+        case epochsRun = "epochs_run"
+        case bestEpoch = "best_epoch"
+        case fitSeconds = "fit_seconds"
+        case predictSeconds = "predict_seconds"
+    }
+
+    public static let fileName = "classifier-eval.json"
+
+    /// The file's JSON: the metrics' fields (`macro_f1`, `per_class`, `confusion`, …) sit at
+    /// the top level beside the others. Sorted keys, pretty printed.
+    public func jsonBytes() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try e.encode(self)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try metrics.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(version, forKey: .version)
+        try c.encode(training, forKey: .training)
+        try c.encodeIfPresent(validation, forKey: .validation)
+        try c.encode(heldOut, forKey: .heldOut)
+        try c.encode(classCounts, forKey: .classCounts)
+        try c.encode(benignSampled, forKey: .benignSampled)
+        try c.encode(rareClasses, forKey: .rareClasses)
+        try c.encode(heldOutUnscored, forKey: .heldOutUnscored)
+        try c.encode(epochsRun, forKey: .epochsRun)
+        try c.encode(bestEpoch, forKey: .bestEpoch)
+        try c.encode(fitSeconds, forKey: .fitSeconds)
+        try c.encode(predictSeconds, forKey: .predictSeconds)
+    }
+
+    public init(training: DayRange, validation: DayRange?, heldOut: DayRange, classCounts: [String: [String: Int]], benignSampled: Int,
+                rareClasses: [RareClass], heldOutUnscored: Int, metrics: ClassificationMetrics, epochsRun: Int, bestEpoch: Int,
+                fitSeconds: Double, predictSeconds: Double) {
+        self.training = training
+        self.validation = validation
+        self.heldOut = heldOut
+        self.classCounts = classCounts
+        self.benignSampled = benignSampled
+        self.rareClasses = rareClasses
+        self.heldOutUnscored = heldOutUnscored
+        self.metrics = metrics
+        self.epochsRun = epochsRun
+        self.bestEpoch = bestEpoch
+        self.fitSeconds = fitSeconds
+        self.predictSeconds = predictSeconds
+    }
+
+    public init(from decoder: Decoder) throws {
+        metrics = try ClassificationMetrics(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        version = try c.decode(Int.self, forKey: .version)
+        training = try c.decode(DayRange.self, forKey: .training)
+        validation = try c.decodeIfPresent(DayRange.self, forKey: .validation)
+        heldOut = try c.decode(DayRange.self, forKey: .heldOut)
+        classCounts = try c.decode([String: [String: Int]].self, forKey: .classCounts)
+        benignSampled = try c.decode(Int.self, forKey: .benignSampled)
+        rareClasses = try c.decode([RareClass].self, forKey: .rareClasses)
+        heldOutUnscored = try c.decode(Int.self, forKey: .heldOutUnscored)
+        epochsRun = try c.decode(Int.self, forKey: .epochsRun)
+        bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
+        fitSeconds = try c.decode(Double.self, forKey: .fitSeconds)
+        predictSeconds = try c.decode(Double.self, forKey: .predictSeconds)
+    }
+}

@@ -1,0 +1,139 @@
+import FlowArtifacts
+import Foundation
+
+/// What the report shows of `MODELS/backtest.json` (the forecasters' back-test, written by
+/// floe-train beside `timeseries.json`): its rows. Unknown fields are ignored.
+public struct BacktestSummary: Decodable, Sendable, Equatable {
+    public struct Row: Decodable, Sendable, Equatable {
+        public var series: String
+        public var model: String
+        public var forecasts: Int
+        public var mase: Double?
+        public var maeRatio: Double?
+        public var smape: Double?
+        public var coverage: Double?
+        public var fitSeconds: Double
+        public var chosen: Bool
+        public var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case series, model, forecasts, mase, smape, coverage, chosen, error
+            case maeRatio = "mae_ratio"
+            case fitSeconds = "fit_seconds"
+        }
+
+        /// Measures written as text (`"nan"`, `"inf"`: the file keeps non-finite values as
+        /// text) read as absent.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            func number(_ key: CodingKeys) -> Double? { (try? c.decodeIfPresent(Double.self, forKey: key)) ?? nil }
+            series = try c.decode(String.self, forKey: .series)
+            model = try c.decode(String.self, forKey: .model)
+            forecasts = (try? c.decode(Int.self, forKey: .forecasts)) ?? 0
+            mase = number(.mase)
+            maeRatio = number(.maeRatio)
+            smape = number(.smape)
+            coverage = number(.coverage)
+            fitSeconds = number(.fitSeconds) ?? 0
+            chosen = (try? c.decode(Bool.self, forKey: .chosen)) ?? false
+            error = try? c.decodeIfPresent(String.self, forKey: .error)
+        }
+
+        public init(series: String, model: String, forecasts: Int, mase: Double?, maeRatio: Double?, smape: Double?, coverage: Double?,
+                    fitSeconds: Double, chosen: Bool, error: String? = nil) {
+            self.series = series
+            self.model = model
+            self.forecasts = forecasts
+            self.mase = mase
+            self.maeRatio = maeRatio
+            self.smape = smape
+            self.coverage = coverage
+            self.fitSeconds = fitSeconds
+            self.chosen = chosen
+            self.error = error
+        }
+    }
+
+    public struct Window: Decodable, Sendable, Equatable {
+        public var start: String
+        public var end: String
+    }
+
+    public var holdout: Window?
+    public var rows: [Row]
+
+    public init(holdout: Window?, rows: [Row]) {
+        self.holdout = holdout
+        self.rows = rows
+    }
+}
+
+/// What the report shows of `MODELS/classifier-eval.json` (the host classifier's held-out
+/// evaluation, written beside `classifier.json`).
+public struct ClassifierSummary: Decodable, Sendable, Equatable {
+    public struct PerClass: Decodable, Sendable, Equatable {
+        public var name: String
+        public var precision: Double
+        public var recall: Double
+        public var f1: Double
+        public var support: Int
+        enum CodingKeys: String, CodingKey { case name = "class", precision, recall, f1, support }
+
+        public init(name: String, precision: Double, recall: Double, f1: Double, support: Int) {
+            self.name = name
+            self.precision = precision
+            self.recall = recall
+            self.f1 = f1
+            self.support = support
+        }
+    }
+
+    public struct DayRange: Decodable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public var days: Int
+    }
+
+    public var macroF1: Double
+    public var macroF1Anomalies: Double?
+    public var classes: [String]
+    public var perClass: [PerClass]
+    /// confusion[true][predicted], in the order of `classes`.
+    public var confusion: [[Int]]
+    public var heldOut: DayRange
+    public var rows: Int
+
+    enum CodingKeys: String, CodingKey {
+        case classes, confusion, rows
+        case macroF1 = "macro_f1"
+        case macroF1Anomalies = "macro_f1_anomalies"
+        case perClass = "per_class"
+        case heldOut = "held_out"
+    }
+
+    public init(macroF1: Double, macroF1Anomalies: Double?, classes: [String], perClass: [PerClass], confusion: [[Int]], heldOut: DayRange, rows: Int) {
+        self.macroF1 = macroF1
+        self.macroF1Anomalies = macroF1Anomalies
+        self.classes = classes
+        self.perClass = perClass
+        self.confusion = confusion
+        self.heldOut = heldOut
+        self.rows = rows
+    }
+}
+
+/// Finds the model checks beside the model files the report feed names (the time-series
+/// model's folder for `backtest.json`, the classifier's for `classifier-eval.json`). A
+/// missing or unreadable file is left out: the report says what it has.
+enum ModelCheckReaders {
+    static func load(_ models: [ModelReference]) -> (BacktestSummary?, ClassifierSummary?) {
+        func sibling(_ kind: String, _ name: String) -> Data? {
+            guard let path = models.first(where: { $0.name == kind })?.path else { return nil }
+            let folder = (path as NSString).deletingLastPathComponent
+            return FileManager.default.contents(atPath: (folder.isEmpty ? "." : folder) + "/" + name)
+        }
+        let backtest = sibling("timeseries", "backtest.json").flatMap { try? JSONDecoder().decode(BacktestSummary.self, from: $0) }
+        let classifier = sibling("classifier", "classifier-eval.json").flatMap { try? JSONDecoder().decode(ClassifierSummary.self, from: $0) }
+        return (backtest, classifier)
+    }
+}

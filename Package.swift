@@ -60,7 +60,7 @@ let package = Package(
         // The host graph, PageRank, the scan score.
         .target(name: "FlowGraph", dependencies: ["FlowCore", "FlowFeatures"]),
         // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
-        .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures"]),
+        .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures", "Yams"]),
         // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
         .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowDetection", "FlowNeural"]),
         // What prepares report-feed.json (PCA, cluster names, graph, series); its document is in FlowArtifacts.

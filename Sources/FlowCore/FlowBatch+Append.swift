@@ -6,18 +6,22 @@ extension ValidityBitmap {
         let n = other.count
         guard n > 0 else { return }
         let valid = n - other.nullCount
-        if !other.materialized {
-            // Uniform rows: `append(words:)` keeps this bitmap's counters when it is
-            // uniform the same way; the word content only matters past that.
-            let fill: UInt64 = valid == n ? ~0 : 0
-            let words = [UInt64](repeating: fill, count: (n + 63) >> 6)
-            words.withUnsafeBufferPointer { append(words: $0, count: n, valid: valid) }
+        if !other.materialized && !materialized && nulls == (valid == n ? 0 : length) {
+            // Both uniform the same way: still only counters.
+            length += n
+            nulls += n - valid
             return
         }
-        let bytes = other.bytes
-        var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
-        for (i, b) in bytes.enumerated() { words[i >> 3] |= UInt64(b) << UInt64(8 * (i & 7)) }
-        words.withUnsafeBufferPointer { append(words: $0, count: n, valid: valid) }
+        let bytes = other.materialized ? other.bytes : []
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (n + 63) >> 6) { words in
+            if other.materialized {
+                words.initialize(repeating: 0)
+                for (i, b) in bytes.enumerated() { words[i >> 3] |= UInt64(b) << UInt64(8 * (i & 7)) }
+            } else {
+                words.initialize(repeating: valid == n ? ~0 : 0)
+            }
+            append(words: UnsafeBufferPointer(words), count: n, valid: valid)
+        }
     }
 }
 
@@ -64,7 +68,11 @@ extension FlowBatch {
         flowDirection.append(contentsOf: other.flowDirection)
         revPackets.append(contentsOf: other.revPackets)
         revBytes.append(contentsOf: other.revBytes)
-        label.append(contentsOf: other.label)
+        if other.label.validity.nullCount == other.count {
+            label.appendNulls(other.count)  // no labels (most dialects): a counter
+        } else {
+            label.append(contentsOf: other.label)
+        }
     }
 
     /// Bytes the batch's column buffers hold (by row count, not capacity): what a batch

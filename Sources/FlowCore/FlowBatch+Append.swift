@@ -44,10 +44,28 @@ extension NullableColumn {
     }
 }
 
+extension StringColumn {
+    /// Appends every row of `other`: its bytes in one copy, its offsets moved by this
+    /// column's byte count.
+    public mutating func append(contentsOf other: StringColumn) {
+        let n = other.count
+        guard n > 0 else { return }
+        storeRepeatedOffsets()
+        let base = storedOffsets[storedOffsets.count - 1]
+        let offsets = other.offsets
+        storedOffsets.reserveCapacity(storedOffsets.count + n)
+        for i in 1...n { storedOffsets.append(base &+ offsets[i]) }
+        data.append(contentsOf: other.data)
+        validity.append(contentsOf: other.validity)
+    }
+}
+
 extension FlowBatch {
-    /// Appends every row of `other` after this batch's rows, column by column.
+    /// Appends every row of `other` after this batch's rows, column by column. A label
+    /// column with no rows stands for all null (as the Arrow writer reads it).
     public mutating func append(contentsOf other: FlowBatch) {
         guard !other.isEmpty else { return }
+        let before = count
         start.append(contentsOf: other.start)
         end.append(contentsOf: other.end)
         srcAddr.append(contentsOf: other.srcAddr)
@@ -68,9 +86,11 @@ extension FlowBatch {
         flowDirection.append(contentsOf: other.flowDirection)
         revPackets.append(contentsOf: other.revPackets)
         revBytes.append(contentsOf: other.revBytes)
-        if other.label.validity.nullCount == other.count {
-            label.appendNulls(other.count)  // no labels (most dialects): a counter
+        if other.label.count == 0 || other.label.validity.nullCount == other.label.count {
+            // No labels (most dialects): a counter, or nothing while this batch has none either.
+            if label.count == before { label.appendNulls(other.count) }
         } else {
+            if label.count < before { label.appendNulls(before - label.count) }
             label.append(contentsOf: other.label)
         }
     }

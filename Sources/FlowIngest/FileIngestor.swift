@@ -83,8 +83,6 @@ struct FileIngestor {
         }
         report.compression = opened.compression.rawValue
         report.bytes = opened.fileSize
-        let outputName = Self.outputName(resolved: resolvedPath)
-        let finalPath = outputDirectory + "/" + outputName
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
         let limiter = QuarantineLimiter(limit: options.maxQuarantineRows, sink: quarantine)
@@ -98,6 +96,9 @@ struct FileIngestor {
             if let empty = EmptyInputError.check(chunks, path: path, compression: opened.compression) { throw empty }
             // A dry run decodes and counts with no writer; collected rows need none either.
             let collect = collectRows && !options.dryRun && chunks.binaryKind == nil
+            // Named only when written: building the name costs more than a tiny file's rows.
+            let outputName = options.dryRun || collect ? "" : Self.outputName(resolved: resolvedPath)
+            let finalPath = outputDirectory + "/" + outputName
             let temporary = options.dryRun || collect ? nil : try AtomicFile.temporaryPath(for: finalPath)
             let writer = try temporary.map { try FlowArrowWriter(path: $0, metadata: [("floe:source", path)]) }
             defer { if let temporary, run.writer != nil || binary?.writer != nil { unlink(temporary) } }

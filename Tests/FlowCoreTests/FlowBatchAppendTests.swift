@@ -50,4 +50,25 @@ import Testing
         #expect(whole.label[whole.count - 130] == nil)
         #expect(whole.approximateBytes >= whole.count * 100)
     }
+
+    /// A batch whose label column has no rows (read that way: all null) appends as nulls,
+    /// before or after labelled rows.
+    @Test func anEmptyLabelColumnMeansNullLabels() {
+        var random = SplitMix(state: 5)
+        var labelled = FlowBatch()
+        var unlabelled = FlowBatch()
+        for i in 0..<10 {
+            let (r, _) = Self.record(0, i, &random)
+            append(r, "x\(i)", to: &labelled)
+            unlabelled.append(r)
+        }
+        unlabelled.label = StringColumn()  // no rows: all null
+        var a = FlowBatch()
+        a.append(contentsOf: unlabelled)
+        a.append(contentsOf: labelled)
+        a.append(contentsOf: unlabelled)
+        #expect(a.count == 30 && a.label.count == 30)
+        #expect(a.label[0] == nil && a.label[10] == "x0" && a.label[19] == "x9" && a.label[29] == nil)
+        #expect(a.label.validity.nullCount == 20)
+    }
 }

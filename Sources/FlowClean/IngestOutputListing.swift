@@ -12,8 +12,9 @@ enum IngestOutputListing {
         let inputs: [Input]
     }
 
-    /// The listed outputs of the ingest manifest in `folder`, in order; nil when the folder
-    /// has no manifest. A manifest that cannot be read, or that names a file outside the
+    /// The listed outputs of the ingest manifest in `folder`, in order, each once (a file
+    /// shared by several tiny inputs is listed by each of them); nil when the folder has no
+    /// manifest. A manifest that cannot be read, or that names a file outside the
     /// folder, is an error (the folder's content cannot be trusted).
     static func read(folder: String) throws -> [String]? {
         let path = folder + "/" + manifestName
@@ -24,7 +25,8 @@ enum IngestOutputListing {
         } catch {
             throw CleanError.unreadableInput(path: path, reason: "not an ingest manifest (\(error)); re-run floe-ingest into \(folder)")
         }
-        let names = manifest.inputs.flatMap(\.outputs)
+        var seen = Set<String>()
+        let names = manifest.inputs.flatMap(\.outputs).filter { seen.insert($0).inserted }
         if let bad = names.first(where: { $0.isEmpty || $0.contains("/") || $0 == "." || $0 == ".." }) {
             throw CleanError.unreadableInput(path: path, reason: "lists '\(bad)', which is not a file name in \(folder)")
         }

@@ -13,8 +13,9 @@ import Darwin
 /// one folder fsync). The slower a sync, the more files the next one covers, and the
 /// threads producing the files never wait for a sync unless `capacity` items are pending.
 ///
-/// Each item carries a tag (what the caller records once its file is published); an item
-/// without a file passes in order like the others. Use from one thread.
+/// Each item carries tags (what the caller records once its file is published: one per
+/// input, and a file shared by several inputs carries all of theirs); an item without a
+/// file passes in order like the others. Use from one thread.
 public final class GroupPublisher<Tag>: @unchecked Sendable {
     /// A finished, unsynced temporary file and the path it is published as.
     public typealias File = (temporary: String, path: String)
@@ -22,7 +23,7 @@ public final class GroupPublisher<Tag>: @unchecked Sendable {
     private let folder: String
     private let capacity: Int
     private let condition = NSCondition()
-    private var queued: [(file: File?, tag: Tag)] = []
+    private var queued: [(file: File?, tags: [Tag])] = []
     /// Items taken by the thread and not yet published.
     private var inFlight = 0
     private var published: [Tag] = []
@@ -43,6 +44,12 @@ public final class GroupPublisher<Tag>: @unchecked Sendable {
     /// Queues an item (waiting while `capacity` items are pending). Throws the error of an
     /// earlier publication; the item's file is then removed.
     public func add(_ file: File?, tag: Tag) throws {
+        try add(file, tags: [tag])
+    }
+
+    /// Queues an item whose file (if any) holds the output of every tag in `tags`; they are
+    /// published together, in order.
+    public func add(_ file: File?, tags: [Tag]) throws {
         condition.lock()
         defer { condition.unlock() }
         while failure == nil && queued.count + inFlight >= capacity { condition.wait() }
@@ -50,7 +57,7 @@ public final class GroupPublisher<Tag>: @unchecked Sendable {
             if let file { unlink(file.temporary) }
             throw failure
         }
-        queued.append((file, tag))
+        queued.append((file, tags))
         condition.broadcast()
     }
 
@@ -116,7 +123,7 @@ public final class GroupPublisher<Tag>: @unchecked Sendable {
                 for item in queued { if let file = item.file { unlink(file.temporary) } }
                 queued.removeAll()
             } else {
-                published += round.map(\.tag)
+                published += round.flatMap(\.tags)
             }
             condition.broadcast()
         }

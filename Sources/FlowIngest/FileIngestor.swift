@@ -30,6 +30,10 @@ struct FileIngestor {
     var readOnCallingThread = false
     /// The header state remembered from this worker's earlier files (small files only).
     var headerCache: HeaderCache?
+    /// Keep a text input's rows in memory (`Ingested.rows`) instead of writing its own
+    /// Arrow file: for tiny files whose rows go into a shared file (`OutputBundle`). A
+    /// binary input still gets its own file; a dry run keeps nothing.
+    var collectRows = false
 
     init(options: IngestOptions, outputDirectory: String, quarantine: @escaping ([UInt8]) throws -> Void) {
         self.options = options
@@ -43,6 +47,16 @@ struct FileIngestor {
         return stat(path, &info) == 0 ? Int64(info.st_size) : 0
     }
 
+    /// What ingesting one input gave: its report, and where its rows are.
+    struct Ingested {
+        var report: InputReport
+        /// Its own output, unsynced under its temporary name (with the final name in
+        /// `report.outputs`), when it was not published (`publish: false`).
+        var unpublished: String?
+        /// Its rows, with `collectRows` (nil when the input failed or wrote its own file).
+        var rows: FlowBatch?
+    }
+
     /// Ingests `path`; never throws: every failure is recorded in the returned report.
     func ingest(path: String) -> InputReport {
         ingest(path: path, resolvedPath: Self.realpathString(path) ?? path, publish: true).report
@@ -52,9 +66,11 @@ struct FileIngestor {
     /// resolved) is `resolvedPath`; it names the output. With `publish` false the output is
     /// left unsynced under its temporary name, returned as `unpublished` (with the final
     /// name in `report.outputs`), for the caller to make durable and publish with other
-    /// files at once (`AtomicFile.publishGroup`).
-    func ingest(path: String, resolvedPath: String, publish: Bool) -> (report: InputReport, unpublished: String?) {
+    /// files at once (`AtomicFile.publishGroup`). With `collectRows` a text input's rows
+    /// are returned instead, and `report.outputs` is left for the caller to fill.
+    func ingest(path: String, resolvedPath: String, publish: Bool) -> Ingested {
         var unpublished: String?
+        var rows: FlowBatch?
         var report = InputReport(path: path, compression: InputCompression.none.rawValue, bytes: 0)
         let opened: OpenedInput
         do {
@@ -63,12 +79,10 @@ struct FileIngestor {
             report.status = .failed
             report.error = "\(error)"
             quarantineFailure(report)
-            return (report, nil)
+            return Ingested(report: report)
         }
         report.compression = opened.compression.rawValue
         report.bytes = opened.fileSize
-        let outputName = Self.outputName(resolved: resolvedPath)
-        let finalPath = outputDirectory + "/" + outputName
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
         let limiter = QuarantineLimiter(limit: options.maxQuarantineRows, sink: quarantine)
@@ -80,8 +94,12 @@ struct FileIngestor {
             let chunks = try PeekedChunks(reader: reader)
             chunks.progress = progress.map { ($0, bytesBefore) }
             if let empty = EmptyInputError.check(chunks, path: path, compression: opened.compression) { throw empty }
-            // A dry run decodes and counts with no writer.
-            let temporary = options.dryRun ? nil : try AtomicFile.temporaryPath(for: finalPath)
+            // A dry run decodes and counts with no writer; collected rows need none either.
+            let collect = collectRows && !options.dryRun && chunks.binaryKind == nil
+            // Named only when written: building the name costs more than a tiny file's rows.
+            let outputName = options.dryRun || collect ? "" : Self.outputName(resolved: resolvedPath)
+            let finalPath = outputDirectory + "/" + outputName
+            let temporary = options.dryRun || collect ? nil : try AtomicFile.temporaryPath(for: finalPath)
             let writer = try temporary.map { try FlowArrowWriter(path: $0, metadata: [("floe:source", path)]) }
             defer { if let temporary, run.writer != nil || binary?.writer != nil { unlink(temporary) } }
             if let kind = chunks.binaryKind {
@@ -93,6 +111,7 @@ struct FileIngestor {
                 run.writer = writer
                 run.progress = progress
                 run.headerCache = headerCache
+                if collect { run.collected = FlowBatch() }
                 try run.consume(chunks, quarantine: limiter.pass)
             }
             try checkRejectShare(binary?.counts ?? run.counts, path: path)
@@ -103,6 +122,7 @@ struct FileIngestor {
                 if publish { try AtomicFile.publish(temporary, as: finalPath) } else { unpublished = temporary }
                 report.outputs = [outputName]
             }
+            rows = run.collected
             report.fingerprint = (binary?.fingerprint ?? run.fingerprint)?.description
         } catch {
             report.status = .failed
@@ -121,7 +141,7 @@ struct FileIngestor {
         report.counts.rejectsNotQuarantined += limiter.dropped
         if report.status != .failed && report.counts.rowsRejected > 0 { report.status = .partial }
         if report.status == .failed { quarantineFailure(report) }
-        return (report, unpublished)
+        return Ingested(report: report, unpublished: unpublished, rows: report.status == .failed ? nil : rows)
     }
 
     /// The quarantine line of a failed file. Every failed file has one, also one that failed
@@ -209,6 +229,11 @@ struct StreamRun {
     var fingerprint: Fingerprint?
     /// Header state from earlier files of the same worker (one parsing thread only).
     var headerCache: HeaderCache?
+    /// When set, the stream's rows are appended here instead of being written.
+    var collected: FlowBatch?
+    /// Rows per pooled batch when collecting: the rows are regrouped by the shared file,
+    /// so a tiny file needs no builder of `batchRows` rows.
+    static let collectingBatchRows = 4096
     private var recordsWritten: Int64 = 0
 
     init(options: IngestOptions, file: String) {
@@ -221,7 +246,7 @@ struct StreamRun {
         let threads = max(1, options.parseThreads)
         var streamParser = DialectParser(dialect: options.dialect, options: options.parser)
         var framer = LineFramer(maxLineLength: options.maxLineLength, quoting: streamParser.quoteFraming)
-        let pool = BatchPool(capacity: options.batchRows)
+        let pool = BatchPool(capacity: collected == nil ? options.batchRows : min(options.batchRows, Self.collectingBatchRows))
         let pieceParser = PieceParser(file: file, maxLineLength: options.maxLineLength,
                                       pool: pool, quarantineCap: options.maxQuarantineRows)
         var pending: [(WorkItem, ParsedPiece)] = []
@@ -255,7 +280,9 @@ struct StreamRun {
         func complete(_ piece: ParsedPiece) throws {
             piece.done.wait()
             if let error = piece.error { throw error }
-            for batch in piece.batches { try writer?.write(batch) }
+            for batch in piece.batches {
+                if collected != nil { collected!.append(contentsOf: batch) } else { try writer?.write(batch) }
+            }
             while let written = piece.batches.popLast() { pool.give(written) }
             if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
             counts.rejectsNotQuarantined += piece.unencodedRejects
@@ -312,6 +339,7 @@ struct StreamRun {
 
     /// Counts every row parsed so far as rolled back (the file failed).
     mutating func rollBack() {
+        collected = nil
         let written = counts.rowsWritten
         counts.rowsWritten = 0
         counts.addRejects(RowCounts.inputFailed, written)

@@ -14,6 +14,11 @@ public struct IngestEngine {
     public var progress: StageProgress?
     /// Small files two at a time (tests turn it off to compare with one at a time).
     var concurrentSmallFiles = true
+    /// Tiny files in a run of at least this many are bundled (`bundleMinFiles`; tests
+    /// change it).
+    var bundleMinFiles = IngestEngine.bundleMinFiles
+    /// Memory budget of results waiting for their turn (`lookAheadBytes`; tests lower it).
+    var lookAheadBytes = IngestEngine.lookAheadBytes
 
     public init(options: IngestOptions, outputDirectory: String) {
         self.options = options
@@ -94,9 +99,23 @@ public struct IngestEngine {
     /// export thousands of small gzip objects). Larger files go one by one with all parsing
     /// threads.
     static let smallFileBytes: Int64 = 8 << 20
-    /// Small files the workers may finish ahead of the oldest one not yet taken in order
-    /// (their quarantine lines are held in memory until then).
-    static let smallFileWindow = 64
+    /// Files smaller than this (on disk) are tiny: in a run of at least `bundleMinFiles` of
+    /// them, their rows go into shared Arrow files (`OutputBundle`) instead of one file each.
+    static let tinyFileBytes: Int64 = 64 << 10
+    /// Tiny files a run of small files must hold for them to be bundled: below this, a file
+    /// each costs little and keeps the simplest layout.
+    static let bundleMinFiles = 64
+    /// A bundle is closed once it holds this many batches' worth of rows (the input that
+    /// crosses it is the last one in it): a few files per million rows, for readers to
+    /// share out.
+    static let bundleBatches = 4
+    /// Memory that finished small files may hold while they wait for their turn in input
+    /// order (their rows, when bundled, and their quarantine lines): workers start no new
+    /// file while that much is held, except the one the ordered writer waits for.
+    static let lookAheadBytes = 64 << 20
+    /// What a finished file's result holds besides its rows and quarantine lines (its
+    /// report), counted against `lookAheadBytes`.
+    static let resultOverheadBytes = 2048
     /// Small files written but not yet published at most (see `GroupPublisher`).
     static let smallFilesUnpublished = 1024
     /// Small files in flight at once: each is read, parsed and written on its worker's own
@@ -104,36 +123,45 @@ public struct IngestEngine {
     /// the kernel (creating files in one folder, page-cache misses).
     static let smallFileWorkers = ProcessInfo.processInfo.activeProcessorCount + 2
 
-    /// A small input still to be ingested: its path as given and as resolved.
-    typealias SmallFile = (path: String, resolved: String)
+    /// A small input still to be ingested: its path as given and as resolved, and whether
+    /// its rows go into a bundle.
+    typealias SmallFile = (path: String, resolved: String, bundled: Bool)
 
     /// The run of consecutive small files starting at `index`; empty when `entries[index]`
-    /// is not a small file.
+    /// is not a small file. Its tiny files are marked bundled when there are at least
+    /// `bundleMinFiles` of them (never in a dry run: nothing is written).
     func smallFileRun(_ entries: [InputEntry], sizes: [Int64], from index: Int) -> [SmallFile] {
         var files: [SmallFile] = []
         var k = index
+        var tiny = 0
         while k < entries.count, case .file(let path, let resolved) = entries[k], sizes[k] < Self.smallFileBytes {
-            files.append((path, resolved))
+            let isTiny = sizes[k] < Self.tinyFileBytes
+            files.append((path, resolved, isTiny))
+            if isTiny { tiny += 1 }
             k += 1
+        }
+        if tiny < bundleMinFiles || options.dryRun {
+            for i in files.indices { files[i].bundled = false }
         }
         return files
     }
 
-    /// One small file's outcome: its report, its quarantine lines, and its output still
-    /// under its unsynced temporary name (nil when it wrote none).
-    typealias SmallFileResult = (report: InputReport, quarantine: [UInt8], temporary: String?)
+    /// One small file's outcome: what its ingest gave, and its quarantine lines.
+    typealias SmallFileResult = (ingested: FileIngestor.Ingested, resolved: String, quarantine: [UInt8])
 
     /// Ingests `files` on `smallFileWorkers` threads kept for the whole run, each file read,
-    /// parsed and written on one thread. In input order, each file's quarantine lines go to
-    /// `quarantine` and its output to a `GroupPublisher` (a small file's own work takes less
-    /// than an fsync: many are made durable at once while the workers go on); once
-    /// published, its report goes to `done`.
+    /// parsed and written on one thread (a bundled file's rows are kept in memory instead),
+    /// at most `lookAheadBytes` of finished results ahead of the input order. In input
+    /// order, each file's quarantine lines go to `quarantine`; its own output, or the
+    /// bundle its rows join (`OutputBundle`), goes to a `GroupPublisher` (a small file's
+    /// own work takes less than an fsync: many are made durable at once while the workers
+    /// go on); once published, its report goes to `done`.
     func ingestConcurrently(_ files: [SmallFile], quarantine: ([UInt8]) throws -> Void,
                             done: (InputReport) -> Void) throws {
         var oneThread = options
         oneThread.parseThreads = 1
         let single = oneThread
-        let results = OrderedResults<SmallFileResult>(count: files.count, window: Self.smallFileWindow)
+        let results = OrderedResults<SmallFileResult>(count: files.count, budget: lookAheadBytes)
         let outputDirectory = outputDirectory
         let workers = DispatchGroup()
         for _ in 0..<min(Self.smallFileWorkers, files.count) {
@@ -145,8 +173,10 @@ public struct IngestEngine {
                     var ingestor = FileIngestor(options: single, outputDirectory: outputDirectory) { lines.bytes += $0 }
                     ingestor.readOnCallingThread = true
                     ingestor.headerCache = headers
-                    let (report, temporary) = ingestor.ingest(path: files[k].path, resolvedPath: files[k].resolved, publish: false)
-                    results.set(k, (report, lines.bytes, temporary))
+                    ingestor.collectRows = files[k].bundled
+                    let ingested = ingestor.ingest(path: files[k].path, resolvedPath: files[k].resolved, publish: false)
+                    let held = Self.resultOverheadBytes + lines.bytes.count + (ingested.rows?.approximateBytes ?? 0)
+                    results.set(k, (ingested, files[k].resolved, lines.bytes), bytes: held)
                 }
                 workers.leave()
             }
@@ -154,23 +184,40 @@ public struct IngestEngine {
             thread.start()
         }
         let publisher = GroupPublisher<InputReport>(folder: outputDirectory, capacity: Self.smallFilesUnpublished)
+        let bundle = OutputBundle(outputDirectory: outputDirectory, batchRows: options.batchRows)
+        let bundleRows = Int64(options.batchRows) * Int64(Self.bundleBatches)
         defer {
             // Normally everything was taken and published; after an error, stop the workers
             // and remove the outputs nobody will publish.
             results.stop()
             workers.wait()
             for result in results.untaken() {
-                if let temporary = result.temporary { unlink(temporary) }
+                if let temporary = result.ingested.unpublished { unlink(temporary) }
             }
+            bundle.abandon()
             publisher.abandon()
+        }
+        func publishBundle() throws {
+            guard !bundle.isEmpty else { return }
+            let closed = try bundle.close()
+            try publisher.add(closed.file, tags: closed.reports)
         }
         for k in files.indices {
             let result = results.take(k)
             try quarantine(result.quarantine)
-            let file = result.temporary.map { ($0, outputDirectory + "/" + result.report.outputs[0]) }
-            try publisher.add(file, tag: result.report)
+            let ingested = result.ingested
+            if let temporary = ingested.unpublished {
+                // Its own file: whatever waits in the bundle goes first.
+                try publishBundle()
+                try publisher.add((temporary, outputDirectory + "/" + ingested.report.outputs[0]), tag: ingested.report)
+            } else {
+                // Rows for the bundle, or a failed file passing in order.
+                try bundle.add(ingested.report, resolvedPath: result.resolved, rows: ingested.rows)
+                if bundle.rows >= bundleRows { try publishBundle() }
+            }
             for report in try publisher.takePublished() { done(report) }
         }
+        try publishBundle()
         for report in try publisher.finish() { done(report) }
     }
 

@@ -96,8 +96,13 @@ public struct InputReport: Codable, Equatable, Sendable {
     /// Content hash of the file as stored (`xxh64:…`).
     public var fingerprint: String?
     public var counts: RowCounts
-    /// Arrow files written for this input, relative to the output folder.
+    /// Arrow files written for this input, relative to the output folder. A file shared by
+    /// several tiny inputs (a bundle, see `outputRowOffset`) is listed by each of them.
     public var outputs: [String]
+    /// Only for an input whose rows went into a bundle shared with other tiny inputs: its
+    /// `rows_written` rows are rows `output_row_offset ..< output_row_offset + rows_written`
+    /// of that file (inputs in input order). Absent when the input has its own file.
+    public var outputRowOffset: Int64?
     /// Binary inputs only (keys absent for text): the export protocols seen in the file,
     /// sorted (`netflow-v5`, `netflow-v9`, `ipfix`).
     public var exportVersions: [String]?
@@ -123,6 +128,7 @@ public struct InputReport: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case path, format, compression, status, error, bytes, fingerprint, outputs
+        case outputRowOffset = "output_row_offset"
         case exportVersions = "export_versions", exportLoss = "export_loss", nfcapd, decode
     }
 
@@ -136,6 +142,7 @@ public struct InputReport: Codable, Equatable, Sendable {
         try c.encode(bytes, forKey: .bytes)
         try c.encode(fingerprint, forKey: .fingerprint)
         try c.encode(outputs, forKey: .outputs)
+        try c.encodeIfPresent(outputRowOffset, forKey: .outputRowOffset)
         try c.encodeIfPresent(exportVersions, forKey: .exportVersions)
         try c.encodeIfPresent(exportLoss, forKey: .exportLoss)
         try c.encodeIfPresent(nfcapd, forKey: .nfcapd)
@@ -153,6 +160,7 @@ public struct InputReport: Codable, Equatable, Sendable {
         bytes = try c.decode(Int64.self, forKey: .bytes)
         fingerprint = try c.decodeIfPresent(String.self, forKey: .fingerprint)
         outputs = try c.decode([String].self, forKey: .outputs)
+        outputRowOffset = try c.decodeIfPresent(Int64.self, forKey: .outputRowOffset)
         exportVersions = try c.decodeIfPresent([String].self, forKey: .exportVersions)
         exportLoss = try c.decodeIfPresent([ExportLoss].self, forKey: .exportLoss)
         nfcapd = try c.decodeIfPresent(NfcapdReport.self, forKey: .nfcapd)

@@ -1,37 +1,47 @@
 import Foundation
 
 /// Results of items done by worker threads for a consumer that takes them in order.
-/// Workers claim the next index (`claimNext`), at most `window` items ahead of the
-/// consumer, so memory held by finished results stays bounded however many items there are.
+/// Each result is set with the bytes of memory it holds; workers claim the next index
+/// (`claimNext`) only while the results finished but not yet taken hold less than
+/// `budget` bytes, so memory stays bounded by bytes however many items there are and
+/// however large each is. The item the consumer waits for can always be claimed: at most
+/// `budget` plus one result per worker is ever held.
 final class OrderedResults<T>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var slots: [T?]
-    private let window: Int
+    private var slots: [(value: T, bytes: Int)?]
+    private let budget: Int
+    /// Bytes of the results set and not yet taken.
+    private var held = 0
+    private var peak = 0
     /// Next index to hand to a worker.
     private var cursor = 0
     /// Items the consumer has taken (they are taken in index order).
     private var taken = 0
     private var stopped = false
 
-    init(count: Int, window: Int) {
-        slots = [T?](repeating: nil, count: count)
-        self.window = max(1, window)
+    init(count: Int, budget: Int) {
+        slots = [(value: T, bytes: Int)?](repeating: nil, count: count)
+        self.budget = max(1, budget)
     }
 
-    /// The next unclaimed index, waiting while the workers are `window` items ahead of the
-    /// consumer; nil when every index is claimed or after `stop()`.
+    /// The next unclaimed index, waiting while results not yet taken hold `budget` bytes or
+    /// more (unless it is the very next one the consumer takes); nil when every index is
+    /// claimed or after `stop()`.
     func claimNext() -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        while !stopped && cursor < slots.count && cursor >= taken + window { condition.wait() }
+        while !stopped && cursor < slots.count && cursor > taken && held >= budget { condition.wait() }
         guard !stopped, cursor < slots.count else { return nil }
         cursor += 1
         return cursor - 1
     }
 
-    func set(_ index: Int, _ value: T) {
+    /// Sets the result of `index`, which holds `bytes` bytes of memory until it is taken.
+    func set(_ index: Int, _ value: T, bytes: Int) {
         condition.lock()
-        slots[index] = value
+        slots[index] = (value, bytes)
+        held += bytes
+        peak = max(peak, held)
         condition.broadcast()
         condition.unlock()
     }
@@ -43,10 +53,18 @@ final class OrderedResults<T>: @unchecked Sendable {
         defer { condition.unlock() }
         precondition(index == taken, "OrderedResults: results are taken in order")
         while slots[index] == nil { condition.wait() }
-        let value = slots[index].take()!
+        let (value, bytes) = slots[index].take()!
+        held -= bytes
         taken += 1
         condition.broadcast()
         return value
+    }
+
+    /// The most bytes results set and not yet taken have held at once.
+    var peakHeldBytes: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return peak
     }
 
     /// Stops handing out indices (workers finish the item they hold and see nil).
@@ -61,7 +79,7 @@ final class OrderedResults<T>: @unchecked Sendable {
     func untaken() -> [T] {
         condition.lock()
         defer { condition.unlock() }
-        return slots[taken...].compactMap { $0 }
+        return slots[taken...].compactMap { $0?.value }
     }
 }
 

@@ -34,6 +34,21 @@ import FlowTestSupport
         #expect(m.failedInputs.isEmpty)
     }
 
+    /// A bundle shared by several tiny inputs is listed by each of them and read once.
+    @Test func aFileListedByManyInputsIsReadOnce() throws {
+        let tmp = TempFolder()
+        defer { tmp.cleanup() }
+        let raw = tmp.sub("raw")
+        try writeRaw((0..<4).map { flow(start: t0 + Int64($0), srcPort: UInt16(100 + $0)) }, to: raw + "/bundle+a.csv-00000001.arrow")
+        try writeRaw([flow(start: t0 + 20, srcPort: 300)], to: raw + "/b.csv-00000002.arrow")
+        try writeManifest(raw, outputs: [["bundle+a.csv-00000001.arrow"], ["bundle+a.csv-00000001.arrow"], [],
+                                         ["b.csv-00000002.arrow"], ["bundle+a.csv-00000001.arrow"]])
+        #expect(try CleanEngine.inputFiles([raw]) == [raw + "/bundle+a.csv-00000001.arrow", raw + "/b.csv-00000002.arrow"])
+        let m = try engine().run(inputs: [raw], output: tmp.path + "/flows")
+        #expect(m.totals.counts.rowsIn == 5)
+        #expect(m.totals.counts.rowsOut == 5)
+    }
+
     @Test func aListedFileThatIsMissingFailsTheInput() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }

@@ -68,3 +68,21 @@ import Testing
         #expect(try folder.entries().allSatisfy { !$0.hasPrefix(".") })
     }
 }
+
+/// A file shared by several inputs is published once, with all their tags, in its place.
+@Suite struct GroupPublisherSharedFileTests {
+    @Test func aSharedFileCarriesEveryTagInOrder() throws {
+        let folder = try TemporaryFolder()
+        let publisher = GroupPublisher<Int>(folder: folder.path, capacity: 2)
+        var tags: [Int] = []
+        try publisher.add(try GroupPublisherTests.temporary(folder, "own0", [0]), tag: 0)
+        try publisher.add(try GroupPublisherTests.temporary(folder, "shared", [1, 2, 3]), tags: [1, 2, 3])
+        try publisher.add(nil, tags: [4, 5])
+        try publisher.add(try GroupPublisherTests.temporary(folder, "own6", [6]), tag: 6)
+        tags += try publisher.takePublished()
+        tags += try publisher.finish()
+        #expect(tags == Array(0...6))
+        #expect(try folder.entries() == ["own0", "own6", "shared"])
+        #expect(try AtomicFileTests.contents(folder.path + "/shared") == [1, 2, 3])
+    }
+}

@@ -1,3 +1,4 @@
+import FlowColumnar
 import FlowCore
 import FlowIO
 import Foundation
@@ -46,15 +47,99 @@ import FlowTestSupport
 /// memory must follow them), gzip and plain, JSON lines, damaged and empty files.
 @Suite struct IngestManyMixedFilesTests {
     @Test func mixedSmallFilesWriteWhatOneAtATimeWrites() throws {
+        let dir = Self.mixedFolder()
+        func run(_ folder: String, concurrent: Bool) throws -> IngestManifest {
+            var options = IngestOptions()
+            options.toolVersion = "test"
+            var engine = IngestEngine(options: options, outputDirectory: folder)
+            engine.concurrentSmallFiles = concurrent
+            engine.bundleMinFiles = .max  // every file its own output, as one at a time
+            return try engine.run(inputs: [dir + "/in"])
+        }
+        let one = try run(dir + "/one", concurrent: false)
+        let many = try run(dir + "/many", concurrent: true)
+        #expect(many.inputs.count == 150)
+        #expect(one.inputs == many.inputs)
+        #expect(one.totals == many.totals)
+        #expect(many.totals.counts.rowsWritten > 1000)
+        #expect(many.inputs.contains { $0.status == .failed })
+        #expect(Set(many.inputs.compactMap(\.format)).count >= 3)
+        #expect(readBytes(dir + "/one/quarantine.jsonl") == readBytes(dir + "/many/quarantine.jsonl"))
+        for name in many.inputs.flatMap(\.outputs) {
+            #expect(readBytes(dir + "/one/" + name) == readBytes(dir + "/many/" + name), "\(name)")
+        }
+        // Only published outputs, the manifest and the quarantine are left: no temporaries.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir + "/many").filter { $0.hasPrefix(".") && $0.contains(".tmp-") }
+        #expect(left.isEmpty)
+    }
+
+    /// The same folder with its tiny files bundled: every input keeps its manifest entry
+    /// (the same but for where its rows are), its rows (read back by its offset), its
+    /// quarantine lines; bundles close at their row limit, offsets follow on, and a rerun
+    /// writes the same names. Workers here may hold almost nothing ahead (a 1-byte budget).
+    @Test func tinyFilesBundledKeepEveryInputsRowsAndEntry() throws {
+        let dir = Self.mixedFolder()
+        func run(_ folder: String, concurrent: Bool) throws -> IngestManifest {
+            var options = IngestOptions()
+            options.toolVersion = "test"
+            options.batchRows = 50  // bundles close after 200 rows
+            var engine = IngestEngine(options: options, outputDirectory: folder)
+            engine.concurrentSmallFiles = concurrent
+            engine.lookAheadBytes = 1
+            return try engine.run(inputs: [dir + "/in"])
+        }
+        let one = try run(dir + "/one", concurrent: false)
+        let bundled = try run(dir + "/bundled", concurrent: true)
+        #expect(bundled.inputs.count == 150)
+        #expect(one.totals == bundled.totals)
+        #expect(readBytes(dir + "/one/quarantine.jsonl") == readBytes(dir + "/bundled/quarantine.jsonl"))
+        var rowsPerBundle: [String: Int64] = [:]
+        var lastInputRows: [String: Int64] = [:]
+        var bundledInputs = 0
+        for (a, b) in zip(one.inputs, bundled.inputs) {
+            var same = b
+            same.outputs = a.outputs
+            same.outputRowOffset = nil
+            #expect(a == same)
+            #expect(try readRecords(dir + "/one", a) == readRecords(dir + "/bundled", b), "\(a.path)")
+            guard let name = b.outputs.first, name.hasPrefix("bundle+") else {
+                #expect(b.outputRowOffset == nil)
+                continue
+            }
+            bundledInputs += 1
+            // Offsets follow on within a bundle, from 0.
+            #expect(b.outputRowOffset == rowsPerBundle[name, default: 0], "\(b.path)")
+            rowsPerBundle[name, default: 0] += b.counts.rowsWritten
+            lastInputRows[name] = b.counts.rowsWritten
+        }
+        #expect(bundledInputs >= 100)
+        #expect(rowsPerBundle.count >= 3)
+        for (name, rows) in rowsPerBundle {
+            let reader = try ArrowFileReader(path: dir + "/bundled/" + name)
+            var total = 0
+            for i in 0..<reader.recordBatchCount { total += try reader.readFlowBatch(at: i).count }
+            #expect(Int64(total) == rows, "\(name)")
+            // A bundle is closed by the first input that takes it to 200 rows.
+            #expect(rows - lastInputRows[name, default: 0] < 200, "\(name)")
+        }
+        let again = try run(dir + "/bundled", concurrent: true)
+        #expect(again.inputs == bundled.inputs)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir + "/bundled"))
+        #expect(names == Set(bundled.inputs.flatMap(\.outputs) + ["manifest.json", "quarantine.jsonl", ".floe-writer.lock"]))
+    }
+
+    /// 150 small files: runs of equal headers and changes, gzip and plain, JSON lines,
+    /// damaged and empty files (in `FOLDER/in`).
+    static func mixedFolder() -> String {
         let dir = temporaryFolder()
-        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        try! FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
         let headers = [
             "start,end,src_addr,dst_addr,src_port,dst_port,protocol,packets,bytes\n",
             "end,start,dst_addr,src_addr,dst_port,src_port,protocol,bytes,packets\n",
             "ts_start,ts_end,src_ip,dst_ip,src_port,dst_port,proto,packets,bytes,tcp_flags\n",
         ]
-        let zeek = try generated(.zeekConnJSON, rows: 1000, seed: 3).bytes
-        let gzipped = try generated(.nfdumpCSV, rows: 1000, seed: 4, gzip: true).bytes
+        let zeek = try! generated(.zeekConnJSON, rows: 1000, seed: 3).bytes
+        let gzipped = try! generated(.nfdumpCSV, rows: 1000, seed: 4, gzip: true).bytes
         for f in 0..<150 {
             let name = dir + "/in/part-\(String(format: "%04d", f))"
             switch f % 10 {
@@ -78,46 +163,39 @@ import FlowTestSupport
                 writeFile(name + ".csv", text)
             }
         }
-        func run(_ folder: String, concurrent: Bool) throws -> IngestManifest {
-            var options = IngestOptions()
-            options.toolVersion = "test"
-            var engine = IngestEngine(options: options, outputDirectory: folder)
-            engine.concurrentSmallFiles = concurrent
-            return try engine.run(inputs: [dir + "/in"])
-        }
-        let one = try run(dir + "/one", concurrent: false)
-        let many = try run(dir + "/many", concurrent: true)
-        #expect(many.inputs.count == 150)
-        #expect(one.inputs == many.inputs)
-        #expect(one.totals == many.totals)
-        #expect(many.totals.counts.rowsWritten > 1000)
-        #expect(many.inputs.contains { $0.status == .failed })
-        #expect(Set(many.inputs.compactMap(\.format)).count >= 3)
-        #expect(readBytes(dir + "/one/quarantine.jsonl") == readBytes(dir + "/many/quarantine.jsonl"))
-        for name in many.inputs.flatMap(\.outputs) {
-            #expect(readBytes(dir + "/one/" + name) == readBytes(dir + "/many/" + name), "\(name)")
-        }
-        // Only published outputs, the manifest and the quarantine are left: no temporaries.
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir + "/many").filter { $0.hasPrefix(".") && $0.contains(".tmp-") }
-        #expect(left.isEmpty)
+        return dir
     }
 
-    @Test func workersStayWithinTheirWindow() throws {
-        let results = OrderedResults<Int>(count: 10, window: 3)
+    @Test func workersStayWithinTheirByteBudget() throws {
+        let results = OrderedResults<Int>(count: 10, budget: 1000)
         #expect(results.claimNext() == 0)
         #expect(results.claimNext() == 1)
-        #expect(results.claimNext() == 2)
-        // A fourth claim waits until the consumer takes the first result.
-        let claimed = OrderedResults<Int>(count: 1, window: 1)
-        let waiter = Thread {
-            claimed.set(0, results.claimNext() ?? -1)
-        }
+        // Result 1 holds the whole budget while 0 is still being worked on.
+        results.set(1, 1, bytes: 1000)
+        let third = ClaimedIndex()
+        let waiter = Thread { third.set(results.claimNext()) }
         waiter.start()
         usleep(50_000)
-        results.set(0, 100)
-        #expect(results.take(0) == 100)
-        #expect(claimed.take(0) == 3)
+        #expect(third.value == nil)
+        results.set(0, 0, bytes: 10)
+        #expect(results.take(0) == 0)
+        usleep(50_000)
+        // Still 1000 bytes held (result 1): no third file is started.
+        #expect(third.value == nil)
+        #expect(results.peakHeldBytes == 1010)
+        #expect(results.take(1) == 1)
+        var waited = 0
+        while third.value == nil && waited < 200 { usleep(10_000); waited += 1 }
+        #expect(third.value == 2)
         results.stop()
         #expect(results.claimNext() == nil)
     }
+}
+
+/// An index a thread claimed, read from another.
+final class ClaimedIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var index: Int?
+    func set(_ value: Int?) { lock.lock(); index = value ?? -1; lock.unlock() }
+    var value: Int? { lock.lock(); defer { lock.unlock() }; return index }
 }

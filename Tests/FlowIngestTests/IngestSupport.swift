@@ -42,14 +42,20 @@ func ingest(_ inputs: [String], into output: String, chunkBytes: Int = 4096, thr
     return try IngestEngine(options: options, outputDirectory: output).run(inputs: inputs)
 }
 
-/// Every record written for one input, in order.
+/// Every record written for one input, in order (only its own rows of a bundle).
 func readRecords(_ folder: String, _ report: InputReport) throws -> FlowBatch {
     var all = FlowBatch()
+    let mine = report.outputRowOffset.map { $0..<($0 + report.counts.rowsWritten) }
     for name in report.outputs {
         let reader = try ArrowFileReader(path: folder + "/" + name)
+        var fileRow: Int64 = 0
         for i in 0..<reader.recordBatchCount {
             let batch = try reader.readFlowBatch(at: i)
-            for row in 0..<batch.count { all.append(batch.record(at: row), labelText: batch.label[row]) }
+            for row in 0..<batch.count {
+                defer { fileRow += 1 }
+                if let mine, !mine.contains(fileRow) { continue }
+                all.append(batch.record(at: row), labelText: batch.label[row])
+            }
         }
     }
     return all

@@ -10,8 +10,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir="${1:-}"
 if [ -z "$dir" ]; then
-  dir="$root/.build/report-screenshots/demo"
-  (cd "$root" && FLOE_REPORT_DEMO_DIR="$dir" swift test --filter DemoReportTests >/dev/null)
+  dir="$root/.build/report-screenshots/demo/report"
+  (cd "$root" && swift build --product floe >/dev/null && "$(swift build --show-bin-path)/floe" demo --output "${dir%/report}" >/dev/null)
 fi
 PY=$("$root/scripts/python-env.sh" markdown)
 "$PY" - "$dir" <<'PYEOF'

@@ -81,7 +81,7 @@ let package = Package(
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean",
             "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
-            "FlowNeural", .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
+            "FlowNeural", "FlowDetection", .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-ingest", dependencies: ["FlowCommands"]),

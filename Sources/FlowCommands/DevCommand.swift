@@ -14,7 +14,8 @@ public struct DevCommand: ParsableCommand {
         version: floeVersion,
         subcommands: [SampleDatasetCommand.self, ExportFeaturesCommand.self, ExportMatricesCommand.self,
                       BenchClusteringCommand.self, BenchARIMACommand.self,
-                      ExportNeuralPeerCommand.self, ExportARIMAPeerCommand.self, ArrowSampleCommand.self, ArrowReadCommand.self]
+                      ExportNeuralPeerCommand.self, ExportARIMAPeerCommand.self, ArrowSampleCommand.self, ArrowReadCommand.self,
+                      TimeSeriesQualityCommand.self, BenchAggregationCommand.self]
     )
 
     public init() {}

@@ -74,14 +74,14 @@ let package = Package(
         // backpropagation, losses, AdamW, training with early stopping, model files.
         .target(name: "FlowNeural"),
         // HTML (self-contained) and Markdown reports with SVG charts.
-        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowDetection"]),
+        .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean",
             "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
+            "FlowNeural", "FlowDetection", .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-ingest", dependencies: ["FlowCommands"]),

@@ -13,7 +13,9 @@ public struct DevCommand: ParsableCommand {
         abstract: "Developer tools of floe (peer checks, quality scripts, benchmarks).",
         version: floeVersion,
         subcommands: [SampleDatasetCommand.self, ExportFeaturesCommand.self, ExportMatricesCommand.self, ExportClassifierCommand.self,
-                      BenchClusteringCommand.self, BenchARIMACommand.self]
+                      BenchClusteringCommand.self, BenchARIMACommand.self,
+                      ExportNeuralPeerCommand.self, ExportARIMAPeerCommand.self, ArrowSampleCommand.self, ArrowReadCommand.self,
+                      TimeSeriesQualityCommand.self, BenchAggregationCommand.self]
     )
 
     public init() {}

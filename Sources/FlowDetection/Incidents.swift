@@ -233,38 +233,3 @@ public enum IncidentGrouping {
 private extension String {
     func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }
-
-/// Writes `incidents.csv` and `incidents.arrow` (contract: FlowArtifacts' `IncidentsFile`).
-public enum IncidentTable {
-    public static let csvName = IncidentsFile.csvName
-    public static let arrowName = IncidentsFile.arrowName
-    public static let header = IncidentsFile.header
-
-    public static func csv(_ incidents: [Incident]) -> String {
-        var out = header + "\n"
-        for i in incidents {
-            let fields = [String(i.rank), i.id, i.kind.rawValue, String(i.severity), CivilTime.isoString(millis: i.start),
-                          CivilTime.isoString(millis: i.end), i.hosts.joined(separator: " "),
-                          i.ports.map(String.init).joined(separator: " "),
-                          i.detections.map(String.init).joined(separator: " "), i.summary]
-            out += CSVText.record(fields)
-        }
-        return out
-    }
-
-    public static func write(_ incidents: [Incident], folder: String) throws {
-        try writeAtomically(path: folder + "/" + csvName, bytes: Array(csv(incidents).utf8))
-        try ScoreTable(columns: [
-            .init("rank", .int64(incidents.map { Int64($0.rank) })),
-            .init("id", .utf8(incidents.map(\.id))),
-            .init("kind", .utf8(incidents.map(\.kind.rawValue))),
-            .init("severity", .int64(incidents.map { Int64($0.severity) })),
-            .init("start", .timestamp(incidents.map(\.start))),
-            .init("end", .timestamp(incidents.map(\.end))),
-            .init("hosts", .utf8(incidents.map { $0.hosts.joined(separator: " ") })),
-            .init("ports", .utf8(incidents.map { $0.ports.map(String.init).joined(separator: " ") })),
-            .init("detections", .utf8(incidents.map { $0.detections.map(String.init).joined(separator: " ") })),
-            .init("summary", .utf8(incidents.map(\.summary))),
-        ]).write(path: folder + "/" + arrowName, metadata: [("floe:table", IncidentsFile.tableName)])
-    }
-}

@@ -47,12 +47,10 @@ public enum Severity {
         return min(0, Foundation.log10(max(p, 1e-300)))
     }
 
-    /// The p-value text of the CSV: three significant digits; below 10⁻³⁰⁰ written as 1e-300.
-    public static func pValueText(log10P: Double) -> String {
-        let l = max(-300, min(0, log10P.isFinite ? log10P : -300))
-        let p = pow(10, l)
-        if p >= 0.001 { return String(format: "%.4f", p) }
-        return String(format: "%.3g", p)
+    /// The p-value of a log10 p-value, clamped to 10⁻³⁰⁰ … 1 (as the tables hold it;
+    /// `AnomaliesFile.pValueText` writes it).
+    public static func pValue(log10P: Double) -> Double {
+        pow(10, max(-300, min(0, log10P.isFinite ? log10P : -300)))
     }
 }
 

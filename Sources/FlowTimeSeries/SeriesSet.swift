@@ -26,7 +26,8 @@ public struct SeriesSet: Sendable, Equatable {
     /// Start of bucket `i`, UTC ms.
     public func bucketStart(_ i: Int) -> Int64 { startMillis + Int64(i) * bucketMillis }
 
-    mutating func add(_ name: String, _ series: [Double]) {
+    /// Adds the series `name` (or replaces it), one value per bucket.
+    public mutating func add(_ name: String, _ series: [Double]) {
         if values[name] == nil { names.append(name) }
         values[name] = series
     }

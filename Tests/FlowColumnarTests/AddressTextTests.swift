@@ -5,7 +5,7 @@ import Testing
 @Suite("Address text columns")
 struct AddressTextTests {
     @Test func matchesIPAddressAppendTextByteForByte() {
-        var rng = SplitMix(state: 99)
+        var rng = ArrowPeerSample.SplitMix(state: 99)
         var addresses: [IPAddress] = [
             .zero, IPAddress(ipv4: 0), IPAddress(ipv4: 0xFFFF_FFFF), IPAddress(ipv4: 0x0A00_0001),
             IPAddress(ipv4: 0x6463_0A09), IPAddress("::1")!, IPAddress("2001:db8::")!, IPAddress("fe80::1:0:0:1")!,

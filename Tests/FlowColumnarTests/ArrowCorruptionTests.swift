@@ -40,8 +40,8 @@ struct ArrowCorruptionTests {
     func smallFile() throws -> [UInt8] {
         let path = temporaryPath("small.arrow")
         let writer = try FlowArrowWriter(path: path)
-        try writer.write(sampleBatch(rows: 9, seed: 21))
-        try writer.write(sampleBatch(rows: 3, seed: 22))
+        try writer.write(ArrowPeerSample.sampleBatch(rows: 9, seed: 21))
+        try writer.write(ArrowPeerSample.sampleBatch(rows: 3, seed: 22))
         try writer.finish()
         #expect(!readEverything(path), "the intact file reads")
         return readAll(path)

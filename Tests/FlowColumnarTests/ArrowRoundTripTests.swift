@@ -8,7 +8,7 @@ import FlowTestSupport
 struct ArrowRoundTripTests {
     @Test func flowBatchesRoundTrip() throws {
         let path = temporaryPath("flows.arrow")
-        let batches = [sampleBatch(rows: 100, seed: 1), sampleBatch(rows: 1, seed: 2), sampleBatch(rows: 257, seed: 3)]
+        let batches = [ArrowPeerSample.sampleBatch(rows: 100, seed: 1), ArrowPeerSample.sampleBatch(rows: 1, seed: 2), ArrowPeerSample.sampleBatch(rows: 257, seed: 3)]
         let writer = try FlowArrowWriter(path: path)
         for b in batches { try writer.write(b) }
         try writer.write(FlowBatch())  // empty: writes nothing
@@ -32,7 +32,7 @@ struct ArrowRoundTripTests {
 
     @Test func emptyNullableColumnsAreWrittenAsNulls() throws {
         let path = temporaryPath("nulls.arrow")
-        var batch = sampleBatch(rows: 10, seed: 4)
+        var batch = ArrowPeerSample.sampleBatch(rows: 10, seed: 4)
         batch.revBytes = NullableColumn(zero: 0)  // left empty by a decoder
         batch.label = StringColumn()
         batch.exporter = NullableColumn(zero: .zero)
@@ -73,7 +73,7 @@ struct ArrowRoundTripTests {
         let path = temporaryPath("aligned.arrow")
         let writer = try FlowArrowWriter(path: path)
         for (rows, seed) in [(3, 5), (13, 6), (1, 7)] as [(Int, UInt64)] {
-            try writer.write(sampleBatch(rows: rows, seed: seed))
+            try writer.write(ArrowPeerSample.sampleBatch(rows: rows, seed: seed))
         }
         try writer.finish()
         let bytes = readAll(path)

@@ -44,8 +44,8 @@ struct TableBuilder {
         #expect(Severity.from(log10P: -6) == 100)
         #expect(Severity.from(log10P: -480) == 100)
         #expect(Severity.band(75) == "critical" && Severity.band(50) == "major" && Severity.band(25) == "minor" && Severity.band(24) == "low")
-        #expect(Severity.pValueText(log10P: -2) == "0.0100")
-        #expect(Severity.pValueText(log10P: -400) == "1e-300")
+        #expect(AnomaliesFile.pValueText(Severity.pValue(log10P: -2)) == "0.0100")
+        #expect(AnomaliesFile.pValueText(Severity.pValue(log10P: -400)) == "1e-300")
     }
 
     @Test func trainingScoresGetUniformPValuesAndAPlantedOutlierIsSevere() throws {
@@ -362,7 +362,7 @@ struct TableBuilder {
         let all = a.incidents.flatMap(\.detections).sorted()
         #expect(all == Array(1...a.anomalies.count))
         #expect(a.incidents.allSatisfy { $0.id.hasPrefix("inc-") && $0.id.count == 16 })
-        let csv = IncidentTable.csv(a.incidents)
+        let csv = IncidentsFile.csv(a.incidents)
         #expect(csv.hasPrefix("rank,id,kind,severity,start,end,hosts,ports,detections,summary\n1,inc-"))
     }
 

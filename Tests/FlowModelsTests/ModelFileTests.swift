@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowConfig
 import FlowCore
 import FlowColumnar
@@ -105,7 +106,7 @@ import FlowTestSupport
         #expect(ranked.count == 2)
         #expect(ranked[0].kind == "new_heavy_edge" && ranked[0].rank == 1)
         #expect(ranked[1].start == 0 && ranked[1].end == 2 * hour && ranked[1].score == 3 && ranked[1].evidence == "later")
-        try AnomalyTable.write(ranked, folder: folder)
+        try AnomaliesFile.write(ranked.map(\.row), folder: folder)
         let csv = try String(contentsOfFile: folder + "/anomalies.csv", encoding: .utf8)
         let lines = csv.split(separator: "\n")
         // The original seven columns first, then severity, p_value, incident.

@@ -11,10 +11,7 @@ enum GradientCheck {
     }
 
     static func random(_ shape: [Int], seed: UInt64, scale: Double = 1) -> Tensor {
-        var g = SplitMix64(seed: seed)
-        let t = Tensor(zeros: shape)
-        for i in 0..<t.count { t[i] = Float(g.uniform(-scale, scale)) }
-        return t
+        NeuralPeerExport.randomTensor(shape, seed: seed, scale: scale)
     }
 
     /// Checks every parameter (up to `perTensor` sampled entries each) and the input.

@@ -1,5 +1,4 @@
 import FlowArtifacts
-import FlowDetection
 import FlowModels
 import Foundation
 import Testing
@@ -47,10 +46,10 @@ import Testing
             directions: [v("inbound", 40_000_000, 900), v("outbound", 350_000_000, 5_000), v("internal", 2_000_000, 500), v("external", 0, 0)],
             emptyHours: [], partitions: [PartitionRead(date: "2026-11-01", path: "date=2026-11-01/part-00000.arrow", rows: 6_400, bytes: 812_345, fingerprint: "xxh64:00112233445566ff")])
         let anomalies = [
-            AnomalyRecord(rank: 1, kind: "port_scan", entity: "10.0.4.7", start: start + 2 * hour + 14 * 60_000, end: start + 2 * hour + 19 * 60_000,
-                          score: 9.5, evidence: "4,812 distinct ports on 10.0.0.0/24; usual 3"),
-            AnomalyRecord(rank: 2, kind: "volume_spike", entity: "flows", start: start + 30 * 300_000, end: start + 31 * 300_000,
-                          score: 4.25, evidence: "420 flows per 5 min; expected 38"),
+            AnomalyRow(rank: 1, kind: "port_scan", entity: "10.0.4.7", start: start + 2 * hour + 14 * 60_000, end: start + 2 * hour + 19 * 60_000,
+                       score: 9.5, evidence: "4,812 distinct ports on 10.0.0.0/24; usual 3", severity: 88, pValue: 0.0001, incident: "inc-1"),
+            AnomalyRow(rank: 2, kind: "volume_spike", entity: "flows", start: start + 30 * 300_000, end: start + 31 * 300_000,
+                       score: 4.25, evidence: "420 flows per 5 min; expected 38", severity: 52, pValue: 0.002, incident: "inc-2"),
         ]
         let forecast = ForecastSeries(name: "flows", unit: "flows", bucketMillis: hour, start: start,
                                       observed: (0..<24).map { h in Double(flows[(h * 12)..<(h * 12 + 12)].reduce(0, +)) },
@@ -69,18 +68,17 @@ import Testing
                                                           edges: [.init(src: "10.0.4.7", dst: "10.0.0.9", bytes: 250_000, isNew: true),
                                                                   .init(src: "10.0.4.7", dst: "198.51.100.7", bytes: 300_000_000)]))
         let incidents = [
-            Incident(rank: 1, id: "inc-1", kind: "port_scan", severity: 88, start: start + 2 * hour + 14 * 60_000, end: start + 2 * hour + 19 * 60_000,
-                     hosts: ["10.0.4.7", "10.0.0.9", "10.0.0.1"], ports: ["22", "23", "80", "443", "3389", "8080", "8443", "5900", "21", "25"], detections: [1],
+            Incident(rank: 1, id: "inc-1", kind: .portScan, severity: 88, start: start + 2 * hour + 14 * 60_000, end: start + 2 * hour + 19 * 60_000,
+                     hosts: ["10.0.4.7", "10.0.0.9", "10.0.0.1"], ports: [22, 23, 80, 443, 3389, 8080, 8443, 5900, 21, 25], detections: [1],
                      summary: "10.0.4.7 probed 4,812 ports on two hosts in five minutes."),
-            Incident(rank: 2, id: "inc-2", kind: "volume_spike", severity: 52, start: start + 30 * 300_000, end: start + 31 * 300_000,
-                     hosts: ["flows"], detections: [2], summary: "Flows rose to eleven times the forecast for five minutes."),
+            Incident(rank: 2, id: "inc-2", kind: .volumeSpike, severity: 52, start: start + 30 * 300_000, end: start + 31 * 300_000,
+                     hosts: ["flows"], ports: [], detections: [2], summary: "Flows rose to eleven times the forecast for five minutes."),
         ]
         return ReportInput(title: "Small network, 2026-11-01", firstDay: day, lastDay: day, generatedAt: "2026-11-02T00:00:00Z", toolVersion: "0.1.0",
                            traffic: traffic, anomalies: anomalies, forecasts: [forecast], clusters: clusters, hostGraph: graph,
                            models: [ModelReference(name: "kmeans", path: "models/kmeans.json", fingerprint: "xxh64:0000000000000001")],
                            sources: [("dataset", "data/flows")], parameters: [("period", "2026-11-01")],
-                           incidents: incidents, anomalyDetails: [1: AnomalyDetail(severity: 88, pValue: 0.0001, incident: "inc-1"),
-                                                                  2: AnomalyDetail(severity: 52, pValue: 0.002, incident: "inc-2")])
+                           incidents: incidents)
     }
 
     @Test(arguments: ["small.html", "small.md", "chart-traffic-flows.svg"])

@@ -1,4 +1,4 @@
-import FlowDetection
+import FlowArtifacts
 import FlowModels
 import Foundation
 import Testing
@@ -10,37 +10,10 @@ import FlowTestSupport
 @Suite struct IncidentTests {
     static let header = "rank,id,kind,severity,start,end,hosts,ports,detections,summary\n"
 
-    @Test func readerTakesTheContractHeaderAndQuoting() throws {
-        let csv = Self.header
-            + "2,inc-b,ddos,55,2026-11-01T03:00:00Z,2026-11-01T03:05:00Z,10.0.0.9,\"80 443\",3,\"Flood, \"\"big\"\"\nsecond line\"\n"
-            + "1,inc-a,port_scan,80.5,2026-11-01T02:14:00Z,2026-11-01T02:19:00Z,\"10.0.4.7 10.0.0.1 10.0.0.2\",\"22 23 80\",\"1 2\",Scan.\r\n"
-        let list = try IncidentTableReader.parse(Array(csv.utf8), path: "incidents.csv")
-        #expect(list.map(\.id) == ["inc-a", "inc-b"])
-        #expect(list[0].hosts == ["10.0.4.7", "10.0.0.1", "10.0.0.2"])
-        #expect(list[0].ports == ["22", "23", "80"])
-        #expect(list[0].detections == [1, 2])
-        #expect(list[0].severity == 80.5 && list[0].band == .critical)
-        #expect(list[0].start == GoldenTests.start + 2 * 3_600_000 + 14 * 60_000)
-        #expect(list[1].summary == "Flood, \"big\"\nsecond line")
-        #expect(list[1].band == .major)
-        #expect(SeverityBand(severity: 75) == .critical && SeverityBand(severity: 74.9) == .major)
+    @Test func severityBandsAndKindTitles() {
+        #expect(SeverityBand(severity: 75) == .critical && SeverityBand(severity: 74) == .major)
         #expect(SeverityBand(severity: 25) == .minor && SeverityBand(severity: 24) == .low)
-        #expect(IncidentKind.title("ddos") == "SYN flood / DDoS" && IncidentKind.title("odd_thing") == "Odd thing")
-        #expect(throws: ReportError.self) { try IncidentTableReader.parse(Array("rank,id,kind\n1,a,ddos\n".utf8), path: "incidents.csv") }
-        #expect(throws: ReportError.self) { try IncidentTableReader.parse(Array((Self.header + "1,a,ddos,high,2026-11-01,2026-11-01,,,,\n").utf8), path: "incidents.csv") }
-    }
-
-    @Test func missingFileIsNilAndOldAnomalyTablesStillRead() throws {
-        let tmp = TempFolder()
-        defer { tmp.cleanup() }
-        #expect(try IncidentTableReader.loadIfPresent(path: tmp.path + "/incidents.csv") == nil)
-        let old = "rank,kind,entity,start,end,score,evidence\n1,port_scan,10.0.4.7,2026-11-01T02:14:00Z,2026-11-01T02:19:00Z,9.5,x\n"
-        let rows = try AnomalyTableReader.parseTable(Array(old.utf8), path: "anomalies.csv")
-        #expect(rows.count == 1 && rows[0].detail == AnomalyDetail())
-        let new = "rank,kind,entity,start,end,score,evidence,severity,p_value,incident\n1,port_scan,10.0.4.7,2026-11-01T02:14:00Z,2026-11-01T02:19:00Z,9.5,x,88,0.0001,inc-a\n2,volume_spike,flows,2026-11-01T02:30:00Z,2026-11-01T02:35:00Z,4,y,,,\n"
-        let rows2 = try AnomalyTableReader.parseTable(Array(new.utf8), path: "anomalies.csv")
-        #expect(rows2[0].detail == AnomalyDetail(severity: 88, pValue: 0.0001, incident: "inc-a"))
-        #expect(rows2[1].detail == AnomalyDetail())
+        #expect(IncidentKind.ddos.title == "SYN flood / DDoS" && IncidentKind.volumeSpike.title == "Traffic spike")
     }
 
     /// The small golden input with incidents whose host and summary are hostile.
@@ -49,8 +22,12 @@ import FlowTestSupport
         let csv = Self.header
             + "2,inc-b,volume_spike,40,2026-11-01T02:30:00Z,2026-11-01T02:35:00Z,flows,,2,Flows rose tenfold.\n"
             + "1,inc-a,port_scan,91,2026-11-01T02:14:00Z,2026-11-01T02:19:00Z,\"<script>alert(1)</script> \u{202E}gnp.exe 10.0.0.2\",\"22 23\",1 9,\"<b>Scan</b> by \u{202E}txt.exe\"\n"
-        input.incidents = try IncidentTableReader.parse(Array(csv.utf8), path: "incidents.csv")
-        input.anomalyDetails = [1: AnomalyDetail(severity: 91, incident: "inc-a"), 2: AnomalyDetail(severity: 40, incident: "inc-b")]
+        input.incidents = try IncidentsFile.parse(Array(csv.utf8), path: "incidents.csv")
+        input.anomalies = input.anomalies?.map { a in
+            var a = a
+            (a.severity, a.incident) = a.rank == 1 ? (91, "inc-a") : (40, "inc-b")
+            return a
+        }
         return input
     }
 
@@ -115,7 +92,7 @@ import FlowTestSupport
     @Test func withoutIncidentsTheReportLeadsWithTheSummary() {
         var input = GoldenTests.smallInput()
         input.incidents = nil
-        input.anomalyDetails = [:]
+        input.anomalies = input.anomalies?.map { AnomalyRow(rank: $0.rank, kind: $0.kind, entity: $0.entity, start: $0.start, end: $0.end, score: $0.score, evidence: $0.evidence) }
         let doc = ReportBuilder.document(input)
         #expect(doc.sections.first?.id == "summary")
         #expect(doc.sections.map(\.id) == Array(ReportBuilder.sectionIDs.dropFirst()))

@@ -6,7 +6,7 @@ import FlowGenerate
 import Foundation
 @testable import FlowReports
 
-/// The report demo data of the tests and of scripts/report/screenshot.sh: generated flows
+/// The report demo data of the tests: generated flows
 /// (with anomalies and dirt) → a raw Arrow file and an ingest manifest → floe-clean's
 /// engine → the dataset; plus a scores folder with an anomalies table made from the
 /// generator's labels (with the newer severity, p_value and incident columns), an

@@ -5,9 +5,8 @@
 #     same stepwise search over ARIMA fits, with floe's differencing orders);
 #   - aggregation of 10 M generated flows into one-minute series (dataset files and
 #     in-memory batches).
-# floe fits through the release `floe-dev bench-arima` and aggregates
-# through the release test binary (SeriesAggregationBench, driven by environment
-# variables), statsmodels through python; each run is a fresh process. Series: simulated
+# floe fits through the release `floe-dev bench-arima` and aggregates through the
+# release `floe-dev bench-aggregation`, statsmodels through python; each run is a fresh process. Series: simulated
 # ARIMA(2,1,2) and SARIMA processes and an hourly traffic-shaped series (90 days).
 # Results are appended to scripts/bench/results/timeseries.md.
 #   usage: scripts/bench/arima.sh [RUNS=3] [FLOWS=10000000] [AUTO_RUNS=1]
@@ -20,11 +19,8 @@ work=${BENCH_DIR:-/tmp/floe-bench-timeseries}
 mkdir -p "$work" scripts/bench/results
 swift build -c release --product floe-dev >&2
 dev=$(swift build -c release --show-bin-path)/floe-dev
-xctest=""
-if [ "${AGGREGATION:-1}" != 0 ]; then  # AGGREGATION=0: the fits only (no release test build)
-  swift build -c release -Xswiftc -enable-testing --build-tests >&2
-  xctest=$(swift build -c release -Xswiftc -enable-testing --show-bin-path)/floePackageTests.xctest
-fi
+aggregation=1
+[ "${AGGREGATION:-1}" != 0 ] || aggregation=0  # AGGREGATION=0: the fits only
 PY=$(scripts/python-env.sh statsmodels)
-exec "$PY" scripts/bench/arima_bench.py --floe-dev "$dev" --xctest "$xctest" --work "$work" \
+exec "$PY" scripts/bench/arima_bench.py --floe-dev "$dev" --aggregation "$aggregation" --work "$work" \
   --runs "$runs" --auto-runs "${3:-1}" --flows "$flows" --out scripts/bench/results/timeseries.md

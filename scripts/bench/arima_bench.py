@@ -134,7 +134,7 @@ def timed(cmd, env=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--floe-dev", required=True)
-    ap.add_argument("--xctest", default="", help="release test binary; empty: no aggregation benchmark")
+    ap.add_argument("--aggregation", type=int, default=1, help="0: no aggregation benchmark (floe-dev bench-aggregation)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--auto-runs", type=int, default=1, help="0: fixed orders only")
@@ -150,7 +150,6 @@ def main():
         "traffic": dict(values=traffic(2160, 3).tolist(),
                         order=[1, 0, 1], seasonal_order=[1, 0, 1, 24], period=24),
     }
-    xctest = [a.xctest, "--testing-library", "swift-testing", "--filter"]
     rows = []
     for name, doc in series.items():
         for auto in (False, True) if a.auto_runs > 0 else (False,):
@@ -193,11 +192,10 @@ def main():
     # Aggregation of generated flows (the first run generates the dataset once and times
     # the in-memory batch path on the way; later runs time the dataset files only).
     aggs = []
-    for metrics in ("bytes,packets,flows,distinct_sources,distinct_destinations", "bytes,packets,flows") if a.xctest else ():
+    for metrics in ("bytes,packets,flows,distinct_sources,distinct_destinations", "bytes,packets,flows") if a.aggregation else ():
         agg_out = os.path.join(w, "aggregation.json")
-        env = dict(os.environ, FLOE_TS_BENCH_DATASET=os.path.join(w, "dataset"), FLOE_TS_BENCH_ROWS=str(a.flows),
-                   FLOE_TS_BENCH_OUT=agg_out, FLOE_TS_BENCH_METRICS=metrics)
-        timed(xctest + ["SeriesAggregationBench"], env)
+        timed([a.floe_dev, "bench-aggregation", "--dataset", os.path.join(w, "dataset"), "--rows", str(a.flows),
+               "--metrics", metrics, "--output", agg_out])
         aggs.append((metrics, json.load(open(agg_out))))
     with open(a.out, "a") as out:
         out.write(f"# time-series benchmark, {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, {os.cpu_count()} cores\n\n")

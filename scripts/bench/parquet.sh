@@ -18,7 +18,9 @@ work=${BENCH_DIR:-/tmp/floe-bench}
 mkdir -p "$work" scripts/bench/results
 out=scripts/bench/results/parquet.md
 
-swift build -c release >&2
+swift build -c release --product floe >&2
+swift build -c release --product floe-ingest >&2
+swift build -c release --product floe-clean >&2
 bin=$(swift build -c release --show-bin-path)
 PY=$(scripts/python-env.sh polars pyarrow)
 

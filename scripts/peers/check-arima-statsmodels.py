@@ -1,4 +1,4 @@
-"""Compare floe's ARIMA fits (JSON from the ARIMAPeerExport test) with statsmodels."""
+"""Compare floe's ARIMA fits (JSON from `floe-dev export-arima-peer`) with statsmodels."""
 import json
 import sys
 import warnings

@@ -1,6 +1,6 @@
 """JAX recomputes floe's neural layers and losses on the same weights and batch.
 
-Reads the JSON written by floe's NeuralPeerExportTests (architecture, parameters, input,
+Reads the JSON written by `floe-dev export-neural-peer` (architecture, parameters, input,
 target, dropout masks, floe's loss and every gradient), builds the same network in
 jax.numpy from the documented layer definitions (docs/neural.md), takes jax.grad with
 respect to every parameter and the input, and compares: relative error

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quality of the time-series detector on generated traffic (not a CI check: it builds
-# the tests in release mode and takes several minutes).
+# floe-dev in release mode and takes several minutes; `floe-dev timeseries-quality`).
 #
 # For each seed: 28 days of generated flows (1.2 M rows, anomalies on), one-minute
 # series, weekly retraining on the trailing 14 days, the last 14 days scored out of
@@ -13,9 +13,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 out="${FLOE_TIMESERIES_QUALITY_OUT:-$root/scripts/quality/results/timeseries.md}"
 mkdir -p "$(dirname "$out")"
-FLOE_TIMESERIES_BASELINE_OUT="${out%.md}-baseline.md" FLOE_TIMESERIES_QUALITY=1 FLOE_TIMESERIES_SEEDS="${1:-1,2,3,4,5,6,7,8}" FLOE_TIMESERIES_QUALITY_OUT="$out" \
-  swift test -c release -Xswiftc -enable-testing --filter "TimeSeriesQualityTests|TimeSeriesBaselineSelectionTests" 2>&1 \
-  | grep -v '^\(↳\|\[\|Test Suite\|	 Executed\)' || true
+swift build -c release --product floe-dev >&2
+"$(swift build -c release --show-bin-path)/floe-dev" timeseries-quality --seeds "${1:-1,2,3,4,5,6,7,8}" \
+  --output "$out" --baseline-output "${out%.md}-baseline.md"
 test -s "$out" || { echo "timeseries quality: no report written" >&2; exit 1; }
 echo "report: $out"
 grep -q "recall" "$out"

@@ -10,8 +10,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir="${1:-}"
 if [ -z "$dir" ]; then
-  dir="$root/.build/report-screenshots/demo"
-  (cd "$root" && FLOE_REPORT_DEMO_DIR="$dir" swift test --filter DemoReportTests >/dev/null)
+  dir="$root/.build/report-screenshots/demo/report"
+  (cd "$root" && swift build --product floe >/dev/null && "$(swift build --show-bin-path)/floe" demo --output "${dir%/report}" >/dev/null)
 fi
 PY=$("$root/scripts/python-env.sh" markdown)
 "$PY" - "$dir" <<'PYEOF'
@@ -60,6 +60,9 @@ for i, rows in enumerate(w.tables):
     if len(set(rows)) != 1:
         problems.append(f"table {i + 1}: rows have different cell counts {sorted(set(rows))}")
 want = ["Run summary", "Traffic over time", "Who and what", "Anomalies", "Clusters", "Host graph", "Provenance"]
+# With an incidents table (scores folders since incidents.csv), the Incidents section leads.
+if os.path.isfile(os.path.join(folder, "..", "scores", "incidents.csv")) or w.headings[:1] == ["Incidents"]:
+    want = ["Incidents"] + want
 if w.headings != want:
     problems.append(f"sections {w.headings}, expected {want}")
 for src in w.images:

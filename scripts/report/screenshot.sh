@@ -2,8 +2,8 @@
 # Renders the demo report (or a given report.html) in headless Chromium to full-page
 # PNGs at a laptop width (1280) and a phone width (390), for people to look at.
 #   usage: scripts/report/screenshot.sh [REPORT_HTML] [OUT_DIR]
-# Without REPORT_HTML the demo report is made first by the FlowReports demo test
-# (generated flows → clean → report) into OUT_DIR/demo.
+# Without REPORT_HTML the report of `floe demo` (generated flows → ingest → clean → train →
+# score → report) is made first into OUT_DIR/demo (a second run reuses what is up to date).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="${2:-$root/.build/report-screenshots}"
@@ -11,8 +11,8 @@ mkdir -p "$out"
 if [ $# -ge 1 ] && [ -n "$1" ]; then
   html=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 else
-  (cd "$root" && FLOE_REPORT_DEMO_DIR="$out/demo" swift test --filter DemoReportTests >/dev/null)
-  html="$out/demo/report.html"
+  (cd "$root" && swift build --product floe >/dev/null && "$(swift build --show-bin-path)/floe" demo --output "$out/demo" >/dev/null)
+  html="$out/demo/report/report.html"
 fi
 PY=$("$root/scripts/python-env.sh" pillow)
 browser=$(command -v chromium || command -v chromium-browser || true)

@@ -21,6 +21,14 @@ import Foundation
 ///   `{"source":"…","batch":0,"row":7,"rule":"future_skew","detail":"…","values":{"start":"…",…}}`;
 ///   `values` holds every column of the row as it was (times ISO 8601, nulls as null).
 ///
+/// Why the cause has two names: `reason` is one of ingest's reject reasons (a decoding
+/// failure, counted in the ingest manifest's `rejects_by_reason`) and `rule` one of clean's
+/// validation rules (a configured check, counted in `rejects_by_rule`, named in
+/// `clean.yaml`). The key names the vocabulary its value comes from, matching the manifest
+/// counts, so they were kept when the two encoders became one; the location keys differ
+/// because the places differ (a file line or byte offset at ingest, a row of an Arrow batch
+/// at clean). floe itself never parses quarantine records (it only counts their lines).
+///
 /// Strings are escaped by `JSONText`; a raw newline only ever ends a record, so
 /// `FlowIO.QuarantineLimiter` can bound a quarantine by counting newlines.
 public struct QuarantineEncoder: Sendable {

@@ -92,6 +92,33 @@ public enum CSVRecords {
             return v
         }
 
+        /// A severity: the number rounded and clamped to 0–100, nil when absent or not a number.
+        public func severity(_ name: String) -> Int? {
+            number(name).map { Int(min(max($0, 0), 100).rounded()) }
+        }
+
+        /// A required instant: ISO 8601 UTC text or epoch milliseconds (`InstantText.parse`).
+        public func instant(_ name: String) throws -> Int64 {
+            guard let text = field(name), let v = InstantText.parse(text) else {
+                throw ArtifactError.unreadable(path: path, reason: "line \(line): '\(name)' is not an ISO 8601 UTC time or epoch milliseconds")
+            }
+            return v
+        }
+
+        /// The space-separated words of a list column (empty when absent).
+        public func words(_ name: String) -> [String] {
+            (field(name) ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        }
+
+        /// The space-separated integers of a list column: an error naming the line, column
+        /// and word when one is not an integer.
+        public func integers(_ name: String) throws -> [Int] {
+            try words(name).map {
+                guard let v = Int($0) else { throw ArtifactError.unreadable(path: path, reason: "line \(line): '\(name)' holds '\($0)', not an integer") }
+                return v
+            }
+        }
+
         /// The rank column, or the record's place when there is none.
         public var rank: Int { field("rank").flatMap { Int($0.trimmedOfSpace()) } ?? ordinal }
     }

@@ -28,6 +28,24 @@ public enum IncidentKind: String, Codable, Sendable, CaseIterable, Comparable {
     }
 
     public static func < (a: IncidentKind, b: IncidentKind) -> Bool { a.rawValue < b.rawValue }
+
+    /// The kind in plain words, as reports show it ("Port scan"). The only place these
+    /// words are kept.
+    public var title: String {
+        switch self {
+        case .portScan: return "Port scan"
+        case .addressSweep: return "Address sweep"
+        case .ddos: return "SYN flood / DDoS"
+        case .exfiltration: return "Possible exfiltration"
+        case .beaconing: return "Beaconing"
+        case .bruteForce: return "Brute force"
+        case .newService: return "New service"
+        case .volumeSpike: return "Traffic spike"
+        case .volumeDrop: return "Traffic drop"
+        case .exporterOutage: return "Exporter outage"
+        case .unusualHost: return "Unusual host"
+        }
+    }
 }
 
 /// One row of `incidents.csv` / `incidents.arrow` / the report feed's `incidents`.

@@ -4,7 +4,7 @@ import FlowCore
 /// `anomalies.arrow`, columns `rank, kind, entity, start, end, score, evidence, severity,
 /// p_value, incident`). Every detector (clusters, DBSCAN outliers, host graph, scans, time
 /// series) reports into this one table, so a report and a cron job read one list; rows are
-/// ranked by `severity` (docs/incidents.md), and grouped into incidents (`IncidentTable`).
+/// ranked by `severity` (docs/incidents.md), and grouped into incidents (`IncidentGrouping`).
 public struct AnomalyRecord: Sendable, Equatable, Codable {
     /// 1 = most anomalous; assigned when the table is ranked.
     public var rank: Int

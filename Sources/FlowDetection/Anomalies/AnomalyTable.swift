@@ -4,16 +4,11 @@ import FlowCore
 import FlowIO
 import Foundation
 
-/// The ranked anomalies table: ranking, merging of consecutive windows, and writing the
-/// two files whose contract (names, columns, CSV form) is FlowArtifacts' `AnomaliesFile`:
-/// `anomalies.csv` and `anomalies.arrow` (rank int64, kind utf8, entity utf8, start/end
-/// timestamp[ms, UTC], score float64, evidence utf8, severity int64, p_value float64,
-/// incident utf8). Generic over `[AnomalyRecord]` from any detector; `score` stays the
-/// detector's raw measure (docs/incidents.md).
+/// The ranked anomalies table: ranking and merging of consecutive windows, generic over
+/// `[AnomalyRecord]` from any detector; `score` stays the detector's raw measure
+/// (docs/incidents.md). The files (`anomalies.csv`, `anomalies.arrow`) are written by
+/// FlowArtifacts' `AnomaliesFile` from each record's `row`.
 public enum AnomalyTable {
-    public static let csvName = AnomaliesFile.csvName
-    public static let arrowName = AnomaliesFile.arrowName
-    public static let header = AnomaliesFile.header
 
     /// Sorted by severity (highest first), then p-value (smallest first), raw score, start,
     /// kind and entity; ranks 1, 2, ….
@@ -53,37 +48,13 @@ public enum AnomalyTable {
         }
         return out
     }
+}
 
-    /// CSV text with a header line; fields quoted when they hold a comma, quote or newline.
-    public static func csv(_ records: [AnomalyRecord]) -> String {
-        var out = header + "\n"
-        for r in records {
-            out += CSVText.record([String(r.rank), r.kind, r.entity, CivilTime.isoString(millis: r.start),
-                                   CivilTime.isoString(millis: r.end), formatScore(r.score), r.evidence,
-                                   String(r.severity), Severity.pValueText(log10P: r.log10P), r.incident])
-        }
-        return out
-    }
-
-    static func formatScore(_ s: Double) -> String {
-        s.isFinite ? String((s * 10_000).rounded() / 10_000) : "0"
-    }
-
-    /// Writes both files into `folder` atomically.
-    public static func write(_ records: [AnomalyRecord], folder: String) throws {
-        try writeAtomically(path: folder + "/" + csvName, bytes: Array(csv(records).utf8))
-        let table = ScoreTable(columns: [
-            .init("rank", .int64(records.map { Int64($0.rank) })),
-            .init("kind", .utf8(records.map(\.kind))),
-            .init("entity", .utf8(records.map(\.entity))),
-            .init("start", .timestamp(records.map(\.start))),
-            .init("end", .timestamp(records.map(\.end))),
-            .init("score", .float64(records.map(\.score))),
-            .init("evidence", .utf8(records.map(\.evidence))),
-            .init("severity", .int64(records.map { Int64($0.severity) })),
-            .init("p_value", .float64(records.map { pow(10, max(-300, $0.log10P)) })),
-            .init("incident", .utf8(records.map(\.incident))),
-        ])
-        try table.write(path: folder + "/" + arrowName, metadata: [("floe:table", AnomaliesFile.tableName)])
+extension AnomalyRecord {
+    /// The row `anomalies.csv` / `anomalies.arrow` hold for this record: severity from the
+    /// p-value, the p-value itself (10^log10P, at least 1e-300), the incident ("" = none).
+    public var row: AnomalyRow {
+        AnomalyRow(rank: rank, kind: kind, entity: entity, start: start, end: end, score: score, evidence: evidence,
+                   severity: severity, pValue: Severity.pValue(log10P: log10P), incident: incident)
     }
 }

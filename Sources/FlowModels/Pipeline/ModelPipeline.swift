@@ -120,8 +120,8 @@ public enum ModelPipeline {
         }
         let (ranked, incidents) = IncidentGrouping.group(AnomalyTable.merged(anomalies), allowlist: config.allowlist,
                                                          maximumPerKindDay: config.scoring.maxAnomaliesPerKind)
-        try AnomalyTable.write(ranked, folder: output)
-        try IncidentTable.write(incidents, folder: output)
+        try AnomaliesFile.write(ranked.map(\.row), folder: output)
+        try IncidentsFile.write(incidents, folder: output)
         var byKind: [String: Int] = [:]
         for a in ranked { byKind[a.kind, default: 0] += 1 }
         var manifest = ScoreManifest(floeVersion: floeVersion, models: models, input: input,

@@ -2,8 +2,9 @@ import FlowArtifacts
 import Foundation
 
 /// What the report needs from an ingest `manifest.json` (documented keys of
-/// `IngestManifest`), read without depending on FlowIngest. Unknown keys are ignored;
-/// `export_loss`, when a newer ingest writes it, is kept as given.
+/// `IngestManifest`), read without depending on FlowIngest: the shared `ManifestHeader`
+/// and the counts. Unknown keys are ignored; `export_loss`, when a newer ingest writes it,
+/// is kept as given.
 public struct IngestSummary: Decodable, Sendable, Equatable {
     public struct File: Decodable, Sendable, Equatable {
         public var path: String
@@ -67,7 +68,10 @@ public struct IngestSummary: Decodable, Sendable, Equatable {
         }
     }
 
-    public var version: String?
+    /// Tool, version, schema version and quarantine file, as every stage manifest begins.
+    public var header: ManifestHeader
+    /// The floe-ingest version that wrote the manifest.
+    public var version: String { header.version }
     public var parameters: [String: String]
     public var inputs: [File]
     public var totals: Totals
@@ -75,12 +79,12 @@ public struct IngestSummary: Decodable, Sendable, Equatable {
     public var exportLoss: JSONValue?
 
     enum CodingKeys: String, CodingKey {
-        case version, parameters, inputs, totals, exportLoss = "export_loss"
+        case parameters, inputs, totals, exportLoss = "export_loss"
     }
 
     public init(from decoder: Decoder) throws {
+        header = try ManifestHeader(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        version = try c.decodeIfPresent(String.self, forKey: .version)
         parameters = (try? c.decodeIfPresent([String: String].self, forKey: .parameters)) ?? [:]
         inputs = try c.decodeIfPresent([File].self, forKey: .inputs) ?? []
         totals = try c.decode(Totals.self, forKey: .totals)
@@ -93,7 +97,8 @@ public struct IngestSummary: Decodable, Sendable, Equatable {
     }
 }
 
-/// What the report needs from a dataset's `manifest.json` (written by floe-clean).
+/// What the report needs from a dataset's `manifest.json` (written by floe-clean): the
+/// shared `ManifestHeader` and the counts.
 public struct CleanSummary: Decodable, Sendable, Equatable {
     public struct Counts: Decodable, Sendable, Equatable {
         public var rowsIn: Int64
@@ -129,7 +134,10 @@ public struct CleanSummary: Decodable, Sendable, Equatable {
         public var rows: Int64
     }
 
-    public var version: String?
+    /// Tool, version, schema version and quarantine file, as every stage manifest begins.
+    public var header: ManifestHeader
+    /// The floe-clean version that wrote the manifest.
+    public var version: String { header.version }
     public var referenceTime: String?
     public var config: JSONValue?
     public var inputs: [Input]
@@ -139,13 +147,13 @@ public struct CleanSummary: Decodable, Sendable, Equatable {
     public var partitions: [Partition]
 
     enum CodingKeys: String, CodingKey {
-        case version, referenceTime = "reference_time", config, inputs, totals, partitions
+        case referenceTime = "reference_time", config, inputs, totals, partitions
     }
     enum TotalsKeys: String, CodingKey { case files, filesFailed = "files_failed" }
 
     public init(from decoder: Decoder) throws {
+        header = try ManifestHeader(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        version = try c.decodeIfPresent(String.self, forKey: .version)
         referenceTime = try c.decodeIfPresent(String.self, forKey: .referenceTime)
         config = try c.decodeIfPresent(JSONValue.self, forKey: .config)
         inputs = try c.decodeIfPresent([Input].self, forKey: .inputs) ?? []

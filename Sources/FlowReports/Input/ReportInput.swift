@@ -1,5 +1,4 @@
 import FlowArtifacts
-import FlowDetection
 
 /// Everything a report shows, gathered before rendering. Sections that no stage produced
 /// are nil and the report says so. Build it with `ReportLoader` or by hand (tests).
@@ -18,9 +17,8 @@ public struct ReportInput: Sendable {
     /// Computed from the dataset's partitions for the period.
     public var traffic: TrafficStats
     /// The ranked anomalies table; nil when no scores were given or none were written.
-    public var anomalies: [AnomalyRecord]?
-    /// Newer anomalies tables' extra columns, by anomaly rank (empty for older files).
-    public var anomalyDetails: [Int: AnomalyDetail] = [:]
+    /// Rows of an older table have no severity, p-value or incident.
+    public var anomalies: [AnomalyRow]?
     /// The incidents table, in rank order; nil when the scores folder has none (older
     /// floe-score): the report then leads with the anomalies.
     public var incidents: [Incident]?
@@ -43,10 +41,10 @@ public struct ReportInput: Sendable {
 
     public init(title: String, firstDay: Int64, lastDay: Int64, generatedAt: String?, toolVersion: String,
                 ingest: IngestSummary? = nil, clean: CleanSummary? = nil, traffic: TrafficStats,
-                anomalies: [AnomalyRecord]? = nil, forecasts: [ForecastSeries] = [], clusters: ClusterSummary? = nil,
+                anomalies: [AnomalyRow]? = nil, forecasts: [ForecastSeries] = [], clusters: ClusterSummary? = nil,
                 hostGraph: HostGraphSummary? = nil, models: [ModelReference] = [], sources: [(String, String)] = [],
                 parameters: [(String, String)] = [], pipeline: String? = nil,
-                incidents: [Incident]? = nil, anomalyDetails: [Int: AnomalyDetail] = [:]) {
+                incidents: [Incident]? = nil) {
         self.title = title
         self.firstDay = firstDay
         self.lastDay = lastDay
@@ -64,6 +62,5 @@ public struct ReportInput: Sendable {
         self.parameters = parameters
         self.pipeline = pipeline
         self.incidents = incidents
-        self.anomalyDetails = anomalyDetails
     }
 }

@@ -1,7 +1,6 @@
 import FlowArtifacts
 import FlowCore
 import FlowDataset
-import FlowDetection
 import Foundation
 
 /// Where a report's inputs are and which days it covers.
@@ -65,8 +64,7 @@ public enum ReportLoader {
             }
             ingest = try IngestSummary.load(path: path)
         }
-        var anomalies: [AnomalyRecord]?
-        var details: [Int: AnomalyDetail] = [:]
+        var anomalies: [AnomalyRow]?
         var incidents: [Incident]?
         var feed: ReportFeed?
         if let dir = o.scoresDir {
@@ -74,13 +72,13 @@ public enum ReportLoader {
             guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
                 throw ReportError.unreadable(path: dir, reason: "no such scores folder (give the folder floe-score wrote with --scores)")
             }
-            let table = dir + "/" + AnomalyTableReader.fileName
-            if FileManager.default.fileExists(atPath: table) {
-                let rows = try AnomalyTableReader.loadTable(path: table)
-                anomalies = rows.map(\.record)
-                for r in rows where details[r.record.rank] == nil { details[r.record.rank] = r.detail }
+            let table = dir + "/" + AnomaliesFile.csvName
+            do {
+                if FileManager.default.fileExists(atPath: table) { anomalies = try AnomaliesFile.read(path: table) }
+                incidents = try IncidentsFile.readIfPresent(path: dir + "/" + IncidentsFile.csvName)
+            } catch let error as ArtifactError {
+                throw ReportError(error)
             }
-            incidents = try IncidentTableReader.loadIfPresent(path: dir + "/" + IncidentTableReader.fileName)
             let feedPath = dir + "/" + ReportFeed.fileName
             if FileManager.default.fileExists(atPath: feedPath) { feed = try ReportFeed.load(path: feedPath) }
         }
@@ -103,7 +101,7 @@ public enum ReportLoader {
             ingest: ingest, clean: clean, traffic: traffic, anomalies: anomalies,
             forecasts: feed?.series ?? [], clusters: feed?.clusters, hostGraph: feed?.hostGraph,
             models: feed?.models ?? [], sources: sources, parameters: parameters, pipeline: o.pipeline,
-            incidents: incidents, anomalyDetails: details)
+            incidents: incidents)
         (input.backtest, input.classifier) = ModelCheckReaders.load(input.models)
         return input
     }

@@ -1,5 +1,4 @@
 import FlowArtifacts
-import FlowDetection
 
 /// 4. Anomalies: the ranked table with links to the traffic chart, and the top few
 /// explained in a sentence each.
@@ -17,11 +16,11 @@ enum AnomalySection {
     static func windows(_ input: ReportInput) -> [MarkedWindow] {
         let t = input.traffic
         if let incidents = input.incidents {
-            return incidents.filter { $0.end >= t.periodStart && $0.start < t.periodEnd }.prefix(maxWindows).map {
-                MarkedWindow(number: $0.rank, start: $0.start, end: $0.end,
-                             tooltip: "#\($0.rank) \(IncidentKind.title($0.kind)) (\(IncidentSection.badge($0)))"
-                                + ($0.hosts.first.map { " " + $0 } ?? "") + ", \(UTCText.window($0.start, $0.end)) UTC: \($0.summary)",
-                             entity: $0.hosts.first ?? "")
+            return incidents.filter { $0.end >= t.periodStart && $0.start < t.periodEnd }.prefix(maxWindows).map { x -> MarkedWindow in
+                let host: String = x.hosts.first.map { " " + $0 } ?? ""
+                let tooltip: String = "#\(x.rank) \(x.kind.title) (\(IncidentSection.badge(x)))" + host
+                    + ", \(UTCText.window(x.start, x.end)) UTC: \(x.summary)"
+                return MarkedWindow(number: x.rank, start: x.start, end: x.end, tooltip: tooltip, entity: x.hosts.first ?? "")
             }
         }
         guard let list = input.anomalies else { return [] }
@@ -46,7 +45,7 @@ enum AnomalySection {
             let cards = IncidentSection.anchors(input)
             let top = incidents.prefix(explained).map { x -> [Inline] in
                 let head = "#\(x.rank)"
-                let sentence = " " + IncidentKind.title(x.kind) + " (" + IncidentSection.badge(x) + ")" + (x.hosts.first.map { x.summary.contains($0) ? "" : ", " + $0 } ?? "")
+                let sentence = " " + x.kind.title + " (" + IncidentSection.badge(x) + ")" + (x.hosts.first.map { x.summary.contains($0) ? "" : ", " + $0 } ?? "")
                     + ", " + UTCText.window(x.start, x.end) + " UTC" + (x.summary.isEmpty ? "." : ": " + Escape.singleLine(x.summary).trimmedOfSpace())
                 return [cards[x.id].map { .link(head, anchor: $0, file: "#incidents") } ?? .strong(head), .text(sentence)]
             }
@@ -74,23 +73,21 @@ enum AnomalySection {
     /// The ranked table. On a phone only rank, kind, entity and severity are shown. With
     /// the newer columns, Severity is the 0–100 severity with its band and the detector's
     /// score moves to its own column; an Incident column links to the incident's card.
-    static func table(_ input: ReportInput, _ list: [AnomalyRecord]) -> ReportTable {
+    static func table(_ input: ReportInput, _ list: [AnomalyRow]) -> ReportTable {
         let drawn = input.incidents == nil ? Set(windows(input).map(\.number)) : []
-        let details = input.anomalyDetails
-        let hasSeverity = list.contains { details[$0.rank]?.severity != nil }
-        let hasIncident = list.contains { details[$0.rank]?.incident != nil }
+        let hasSeverity = list.contains { $0.severity != nil }
+        let hasIncident = list.contains { $0.incident != nil }
         let cards = IncidentSection.anchors(input)
         let incidentRank = Dictionary((input.incidents ?? []).map { ($0.id, $0.rank) }, uniquingKeysWith: { a, _ in a })
         var ids: [String?] = []
         var seen = Set<Int>()
         let rows = list.prefix(maxRows).map { a -> [ReportTable.Cell] in
             ids.append(seen.insert(a.rank).inserted ? "anomaly-\(a.rank)" : nil)
-            let d = details[a.rank]
             var row: [ReportTable.Cell] = [.count(a.rank), ReportTable.Cell(UTCText.window(a.start, a.end), sortKey: Double(a.start)),
                                            ReportTable.Cell(a.kind, code: true), ReportTable.Cell(a.entity, code: true)]
             if hasSeverity {
-                if let s = d?.severity {
-                    row.append(ReportTable.Cell(Units.trimmed(s, 0) + " " + SeverityBand(severity: s).word, sortKey: s))
+                if let s = a.severity {
+                    row.append(ReportTable.Cell(String(s) + " " + SeverityBand(severity: s).word, sortKey: Double(s)))
                 } else {
                     row.append(ReportTable.Cell("–", sortKey: -1))
                 }
@@ -100,7 +97,7 @@ enum AnomalySection {
             }
             row.append(ReportTable.Cell(a.evidence))
             if hasIncident {
-                if let id = d?.incident {
+                if let id = a.incident {
                     let label = incidentRank[id].map { "#\($0)" } ?? id
                     row.append(ReportTable.Cell(label, link: cards[id].map { (anchor: $0, file: "#incidents") }))
                 } else {
@@ -125,7 +122,7 @@ enum AnomalySection {
 
     /// What happened, for a person: "10.0.4.7 scanned ports between 02:14 and 02:19 UTC on
     /// 2026-11-01 (5 min): 4,812 distinct ports; usual 3."
-    static func sentence(_ a: AnomalyRecord) -> String {
+    static func sentence(_ a: AnomalyRow) -> String {
         let phrase: String
         switch a.kind {
         case "port_scan": phrase = "scanned ports"

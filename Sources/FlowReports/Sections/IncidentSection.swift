@@ -1,3 +1,5 @@
+import FlowArtifacts
+
 /// 0. Incidents: the detections grouped into what happened, one card each, most severe
 /// first; links to the member rows of the anomalies table and to the marker on the bytes
 /// chart. Only present when the scores folder has `incidents.csv`.
@@ -21,7 +23,7 @@ enum IncidentSection {
     }
 
     /// "92 · critical".
-    static func badge(_ x: Incident) -> String { Units.trimmed(x.severity, 0) + " · " + x.band.word }
+    static func badge(_ x: Incident) -> String { String(x.severity) + " · " + x.band.word }
 
     static func hostsText(_ x: Incident) -> String {
         guard let first = x.hosts.first else { return "–" }
@@ -61,7 +63,7 @@ enum IncidentSection {
                 facts.append(("Host", host))
             }
             if !x.ports.isEmpty {
-                var ports: [Inline] = [.text(x.ports.prefix(listedPorts).joined(separator: ", "))]
+                var ports: [Inline] = [.text(x.ports.prefix(listedPorts).map(String.init).joined(separator: ", "))]
                 if x.ports.count > listedPorts { ports.append(.text(" and \(Units.thousands(x.ports.count - listedPorts)) more")) }
                 facts.append((x.ports.count == 1 ? "Port" : "Ports", ports))
             }
@@ -78,11 +80,11 @@ enum IncidentSection {
             if marked.contains(x.rank) {
                 facts.append(("Chart", [.link("marker \(x.rank) on the bytes chart", anchor: "chart-traffic-bytes", file: "chart-traffic-bytes.svg")]))
             }
-            cards.append(Card(id: anchor(i), label: "#\(x.rank)", title: IncidentKind.title(x.kind), badge: badge(x), tone: x.band.rawValue,
+            cards.append(Card(id: anchor(i), label: "#\(x.rank)", title: x.kind.title, badge: badge(x), tone: x.band.rawValue,
                               summary: x.summary.isEmpty ? [] : [.text(x.summary)], facts: facts))
         }
         let rows = list.prefix(maxCards).map { x -> [ReportTable.Cell] in
-            [.count(x.rank), ReportTable.Cell(IncidentKind.title(x.kind)), ReportTable.Cell(badge(x), sortKey: x.severity),
+            [.count(x.rank), ReportTable.Cell(x.kind.title), ReportTable.Cell(badge(x), sortKey: Double(x.severity)),
              ReportTable.Cell(hostsText(x), code: true), ReportTable.Cell(timeText(x)), ReportTable.Cell(x.summary)]
         }
         let table = ReportTable(columns: [.init("Rank", numeric: true), .init("Kind"), .init("Severity", numeric: true),

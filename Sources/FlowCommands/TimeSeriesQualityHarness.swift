@@ -1,39 +1,50 @@
-import Foundation
 import FlowCore
+import FlowDetection
 import FlowGenerate
-@testable import FlowDetection
-@testable import FlowModels
-@testable import FlowTimeSeries
+import FlowTimeSeries
+import Foundation
 
-/// Measures the volume detector on generated traffic: generates `days` days of flows,
-/// aggregates one-minute series, retrains weekly on the trailing `trainDays` days and
-/// scores every later day, then matches detections against the injected anomalies.
-struct TimeSeriesQualityHarness {
-    struct Event: CustomStringConvertible {
+/// Measures the volume detector on generated traffic (scripts/quality/timeseries.sh,
+/// through `floe-dev timeseries-quality`): generates `days` days of flows, aggregates
+/// one-minute series, retrains weekly on the trailing `trainDays` days and scores every
+/// later day, then matches detections against the injected anomalies.
+public struct TimeSeriesQualityHarness {
+    public struct Event: CustomStringConvertible {
         var kind: String
         var start: Int64
         var end: Int64
         var seed: UInt64
-        var description: String { "\(kind) seed \(seed) \(CivilTime.isoString(millis: start))–\(CivilTime.isoString(millis: end))" }
+        public var description: String { "\(kind) seed \(seed) \(CivilTime.isoString(millis: start))–\(CivilTime.isoString(millis: end))" }
     }
 
-    struct Outcome {
+    /// What the runs found, gathered over seeds.
+    public struct Outcome {
         var events: [Event] = []          // target events in the scored range
         var otherLabelled: [Event] = []   // port scans: real, but not volume targets
         var records: [(seed: UInt64, record: AnomalyRecord)] = []
         var scoredDays = 0
+        public init() {}
     }
 
-    var rows: Int
-    var days: Int
+    public var rows: Int
+    public var days: Int
     /// Days of the trailing training window; 0 = retrospective: train on all days and
     /// score them all after the first (the context day).
-    var trainDays: Int
-    var seriesConfig = SeriesConfig(metrics: [.bytes, .packets, .flows, .distinctSources], byDirection: true)
-    var modelConfig = TimeSeriesModelConfig(series: ["total.bytes", "total.packets", "total.flows", "total.distinct_sources",
+    public var trainDays: Int
+    public var seriesConfig = SeriesConfig(metrics: [.bytes, .packets, .flows, .distinctSources], byDirection: true)
+    /// `seed,series,iso-from,iso-to`: prints the bucket scores of that series in that range.
+    public var debug: String?
+    public var modelConfig = TimeSeriesModelConfig(series: ["total.bytes", "total.packets", "total.flows", "total.distinct_sources",
                                                       "direction:outbound.bytes", "direction:inbound.flows"])
 
-    func run(seed: UInt64, into outcome: inout Outcome) throws {
+    public init(rows: Int, days: Int, trainDays: Int) {
+        self.rows = rows
+        self.days = days
+        self.trainDays = trainDays
+    }
+
+    /// Generates, trains, scores and matches one seed's traffic into `outcome`.
+    public func run(seed: UInt64, into outcome: inout Outcome) throws {
         let generator = try FlowGenerator(config: GeneratorConfig(rows: rows, days: days, seed: seed))
         let start = generator.config.startMillis, end = generator.config.endMillis
         let aggregator = try SeriesAggregator(config: seriesConfig, startMillis: start, endMillis: end)
@@ -46,7 +57,7 @@ struct TimeSeriesQualityHarness {
             }
         }
         let set = aggregator.result()
-        let day = SeasonalBaseline.dayMillis
+        let day = CivilTime.millisPerDay
         let scoredStart = start + Int64(max(trainDays, 1)) * day
         func scored(_ s: Int64, _ e: Int64) -> Bool { e > scoredStart && s < end }
         for (label, w) in windows where scored(w.0, w.1) {
@@ -85,9 +96,9 @@ struct TimeSeriesQualityHarness {
         }
     }
 
-    /// `FLOE_TS_DEBUG=seed,series,iso-from,iso-to` prints the bucket scores in that range.
+    /// With `debug` (`seed,series,iso-from,iso-to`), prints the bucket scores in that range.
     func debugPrint(file: TimeSeriesModelFile, context: SeriesSet, scoreFrom: Int, seed: UInt64) {
-        guard let spec = ProcessInfo.processInfo.environment["FLOE_TS_DEBUG"] else { return }
+        guard let spec = debug else { return }
         let parts = spec.split(separator: ",").map(String.init)
         guard parts.count == 4, UInt64(parts[0]) == seed,
               let model = file.models.first(where: { $0.series == parts[1] }), let values = context[parts[1]] else { return }
@@ -109,14 +120,15 @@ struct TimeSeriesQualityHarness {
         return out
     }
 
-    struct Report {
-        var recall: Double
-        var precision: Double
-        var recordPrecision: Double
-        var text: String
+    /// Recall, precision and the Markdown table with every miss and false positive.
+    public struct Report {
+        public var recall: Double
+        public var precision: Double
+        public var recordPrecision: Double
+        public var text: String
     }
 
-    static func evaluate(_ o: Outcome) -> Report {
+    public static func evaluate(_ o: Outcome) -> Report {
         func overlaps(_ a: (Int64, Int64), _ b: (Int64, Int64)) -> Bool { a.0 < b.1 && b.0 < a.1 }
         var lines: [String] = []
         var found = 0

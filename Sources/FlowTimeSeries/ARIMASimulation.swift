@@ -1,25 +1,18 @@
+import FlowNeural
 import Foundation
-@testable import FlowModels
-@testable import FlowTimeSeries
 
-/// Deterministic Gaussian noise for simulated series (SplitMix64 + Box–Muller).
+/// Deterministic Gaussian noise for simulated series (FlowNeural's SplitMix64 + Box–Muller).
 struct SeriesNoise {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { (Double(next() >> 11) + 0.5) / Double(1 << 53) }
+    var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1) }
+    mutating func unit() -> Double { (Double(generator.next() >> 11) + 0.5) / Double(1 << 53) }
     mutating func gaussian() -> Double {
         (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit())
     }
 }
 
-/// Simulates (1 − Σφ)(1 − ΣΦ)∇ᵈ∇ₛᴰ(y − μ) = (1 + Σθ)(1 + ΣΘ)ε.
+/// A simulated ARIMA/SARIMA series of `count` values after a burn-in of 500 (the test series
+/// and the statsmodels peer check's series): simulates (1 − Σφ)(1 − ΣΦ)∇ᵈ∇ₛᴰ(y − μ) = (1 + Σθ)(1 + ΣΘ)ε.
 func simulateARIMA(order: ARIMAOrder, coefficients c: ARIMACoefficients, count: Int, seed: UInt64) -> [Double] {
     var noise = SeriesNoise(seed: seed)
     let period = max(order.period, 1)

@@ -36,9 +36,6 @@ public struct PipelineSelectionOptions: ParsableArguments {
     @Flag(help: "Treat every selected task as out of date.")
     var force = false
 
-    @Option(name: .customLong("slurm-arrays"), help: "Slurm: submit the ready days of a for_each: date stage as job arrays (on, the default) or one job each (off).")
-    var slurmArrays = "on"
-
     public init() {}
 
     func runOptions() throws -> RunOptions {
@@ -97,6 +94,9 @@ public struct RunCommand: ParsableCommand {
 
     @Flag(name: .customLong("cancel-leftovers"), help: "Slurm: scancel jobs a killed earlier run left queued, instead of waiting for them.")
     var cancelLeftovers = false
+
+    @Option(name: .customLong("slurm-arrays"), help: "Slurm: submit the ready days of a for_each: date stage as job arrays (on, the default) or one job each (off).")
+    var slurmArrays = "on"
 
     public init() {}
 

@@ -33,6 +33,7 @@ import Testing
         let summary = try ws.run(SlurmExecutorTests.backfill) {
             slurm.configure(&$0)
             $0.dates = try? dates(days)
+            $0.jobs = 10
         }
         #expect(summary.exitCode == 0, "\(ws.err.all)")
         #expect(summary.count(.ran) == 6)
@@ -98,6 +99,7 @@ import Testing
             slurm.configure(&$0)
             $0.dates = try? dates(five)
             $0.only = ["ingest"]
+            $0.jobs = 10
         }
         #expect(summary.exitCode == 0, "\(ws.err.all)")
         let sizes = arraySubmissions(slurm, stage: "ingest").compactMap { call in
@@ -122,6 +124,7 @@ import Testing
             slurm2.configure(&$0)
             $0.dates = try? dates(five)
             $0.only = ["ingest"]
+            $0.jobs = 10
         }
         #expect(unread.exitCode == 0)
         #expect(arraySubmissions(slurm2, stage: "ingest").count == 1 && slurm2.calls.contains { $0.contains("--array=0-4") })
@@ -150,6 +153,7 @@ import Testing
             $0.dates = try? dates(days)
             $0.only = ["ingest"]
             $0.retries = 1
+            $0.jobs = 10
         }
         #expect(summary.exitCode == 0, "\(ws.err.all)")
         let submissions = slurm.calls.filter { $0.hasPrefix("sbatch ") }
@@ -171,6 +175,7 @@ import Testing
             slurm2.configure(&$0)
             $0.dates = try? dates(days)
             $0.only = ["ingest"]
+            $0.jobs = 10
         }
         #expect(failed.exitCode == 1)
         let byID = Dictionary(uniqueKeysWithValues: failed.results.map { ($0.task.id, $0) })
@@ -197,6 +202,7 @@ import Testing
         let runner = try ws.runner(yaml) {
             slurm.configure(&$0)
             $0.dates = try? dates(["2024-03-01", "2024-03-02"])
+            $0.jobs = 10
         }
         let handoff = Handoff<Result<RunSummary, any Error>>()
         Thread.detachNewThread { handoff.put(Result { try runner.run() }) }

@@ -149,7 +149,12 @@ import Testing
         let folder = NSTemporaryDirectory() + "floe-script-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "#!/bin/sh\n[ \"$1\" = --version ] && { echo '  floe 0.9 '; exit 0; }\necho ran \"$@\"\n".write(toFile: folder + "/exe", atomically: true, encoding: .utf8)
+        // Written by a child (cp), not by this process: a writable descriptor of this
+        // process is inherited by whatever other tests spawn meanwhile, and exec of a file
+        // open for writing anywhere fails (ETXTBSY).
+        try "#!/bin/sh\n[ \"$1\" = --version ] && { echo '  floe 0.9 '; exit 0; }\necho ran \"$@\"\n".write(toFile: folder + "/exe.txt", atomically: true, encoding: .utf8)
+        #expect(try ProcessSpawner.run(executable: "/bin/cp", arguments: [folder + "/exe.txt", folder + "/exe"], environment: [:],
+                                       logPath: folder + "/cp.out").get().status == 0)
         chmod(folder + "/exe", 0o755)
         for (version, expected) in [("floe 0.9", SlurmJobScript.Recorded.status(0)), ("floe 1.0", .versionMismatch(found: "floe 0.9"))] {
             let launch = TaskLaunch(task: launch.task, executable: folder + "/exe", arguments: ["a b"], environment: [:],

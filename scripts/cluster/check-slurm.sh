@@ -180,6 +180,8 @@ kill -KILL "$runner"
 wait "$runner" 2>/dev/null || true
 left=$(squeue --noheader --format='%i %j %T' | awk '$2 ~ /^floe-slow-/ && $3 == "RUNNING" { print $1 }' | sort)
 [ "$(echo "$left" | grep -c '^[0-9]*_[01]$')" -eq 2 ] || fail "not two array elements left running after SIGKILL of the runner: $left"
+slow_jobs() { squeue --noheader --states=all --format='%i %j' | awk '$2 ~ /^floe-slow-/ { print $1 }' | sort; }
+before=$(slow_jobs)
 "$bin/floe" run "$work/slow.yaml" $slow_days --executor slurm --poll-seconds 0.5 --state-dir "$work/state-slow" \
     > "$work/rerun.out" 2> "$work/rerun.err" || fail "rerun failed: $(cat "$work/rerun.err")"
 for job in $left; do
@@ -188,9 +190,8 @@ for job in $left; do
         || fail "the rerun did not report element $job: $(cat "$work/rerun.err")"
 done
 # The new jobs started only after the leftovers had ended.
-old_array=${left%%_*}
 left_end=$(for job in $left; do scontrol show job -o "$job" | tr ' ' '\n' | sed -n 's/^EndTime=//p'; done | sort | tail -n 1)
-new=$(squeue --noheader --states=all --format='%i %j' | awk -v old="$old_array" '$2 ~ /^floe-slow-/ && $1 !~ "^" old "_" { print $1 }')
+new=$(slow_jobs | grep -vxF "$before" || true)
 [ -n "$new" ] || fail "the rerun submitted nothing new"
 for job in $new; do
     new_start=$(scontrol show job -o "$job" | tr ' ' '\n' | sed -n 's/^StartTime=//p')

@@ -83,7 +83,7 @@ public struct RunCommand: ParsableCommand {
     @Option(name: .customLong("keep-logs"), help: "Run log folders to keep (oldest are deleted).")
     var keepLogs = 30
 
-    @Option(help: "What runs the tasks: local (child processes) or slurm (one sbatch job per task; see docs/cluster.md).")
+    @Option(help: "What runs the tasks: local (child processes) or slurm (sbatch jobs, job arrays for the days of a stage; see docs/cluster.md).")
     var executor: String = ExecutorKind.local.rawValue
 
     @Option(help: "Start a failed task again up to N times (in the same log).")
@@ -95,6 +95,9 @@ public struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("cancel-leftovers"), help: "Slurm: scancel jobs a killed earlier run left queued, instead of waiting for them.")
     var cancelLeftovers = false
 
+    @Option(name: .customLong("slurm-arrays"), help: "Slurm: submit the ready days of a for_each: date stage as job arrays (on, the default) or one job each (off).")
+    var slurmArrays = "on"
+
     public init() {}
 
     public func validate() throws {
@@ -103,6 +106,7 @@ public struct RunCommand: ParsableCommand {
         if ExecutorKind(rawValue: executor) == nil {
             throw ValidationError("--executor must be one of: \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(executor)'")
         }
+        if !["on", "off"].contains(slurmArrays) { throw ValidationError("--slurm-arrays must be on or off, not '\(slurmArrays)'") }
         if retries < 0 { throw ValidationError("--retries must be 0 or more") }
         if !(pollSeconds >= 0.1 && pollSeconds <= 3600) { throw ValidationError("--poll-seconds must be between 0.1 and 3600") }
     }
@@ -116,6 +120,7 @@ public struct RunCommand: ParsableCommand {
         options.slurm.pollMinimum = pollSeconds
         options.slurm.pollMaximum = max(30, pollSeconds * 15)
         options.slurm.cancelLeftovers = cancelLeftovers
+        options.slurm.arrays = slurmArrays == "on"
         options.wait = wait
         options.quiet = quiet
         options.keepLogs = keepLogs

@@ -128,7 +128,8 @@ public final class PipelineRunner: @unchecked Sendable {
         case .slurm:
             let commands = try SlurmCommands(environment: options.environment, scratch: logFolder)
             let name = SlurmExecutor.jobName(stateDirectory: FileSystem.absolute(stateDirectory), pipeline: spec.path)
-            return SlurmExecutor(commands: commands, options: options.slurm, jobName: name)
+            return SlurmExecutor(commands: commands, options: options.slurm, jobName: name,
+                                 arrayFolder: FileSystem.absolute(stateDirectory) + "/slurm-arrays")
         }
     }
 
@@ -187,6 +188,7 @@ final class Execution: @unchecked Sendable {
         condition.lock()
         while true {
             var index = 0
+            var starting: [(task: PipelineTask, previous: StateEntry?)] = []
             if let interruption {
                 for task in pending {
                     let result = TaskResult(task: task, status: .blocked, reasons: [], exitCode: nil, seconds: 0, logPath: nil,
@@ -210,19 +212,23 @@ final class Execution: @unchecked Sendable {
                 if running.count < jobs && deps.allSatisfy({ results[$0] != nil }) {
                     pending.remove(at: index)
                     running[task] = Date()
-                    let previous = state.entries[task.id]
-                    Thread.detachNewThread { [self] in
-                        let result = execute(task, previous: previous)
-                        condition.lock()
-                        results[task] = result
-                        running[task] = nil
-                        report(result)
-                        condition.signal()
-                        condition.unlock()
-                    }
+                    starting.append((task, state.entries[task.id]))
                     continue
                 }
                 index += 1
+            }
+            if !starting.isEmpty { executor.scheduled(starting.map(\.task)) }
+            for (task, previous) in starting {
+                Thread.detachNewThread { [self] in
+                    let result = execute(task, previous: previous)
+                    executor.release(task)
+                    condition.lock()
+                    results[task] = result
+                    running[task] = nil
+                    report(result)
+                    condition.signal()
+                    condition.unlock()
+                }
             }
             if pending.isEmpty && running.isEmpty { break }
             drawProgress(total: graph.tasks.count, waiting: pending)

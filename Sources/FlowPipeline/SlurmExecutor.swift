@@ -11,6 +11,9 @@ public struct SlurmOptions: Sendable {
     /// Cancel (`scancel`) jobs left by a killed earlier run of the same state folder
     /// instead of waiting for them.
     public var cancelLeftovers = false
+    /// Submit the tasks of one `for_each: date` stage that are ready at one scheduling step
+    /// as job arrays (`--slurm-arrays on`, the default) instead of one job each.
+    public var arrays = true
 
     public init() {}
 }
@@ -27,10 +30,34 @@ public struct SlurmOptions: Sendable {
 /// the job's exit-status file (written by the job script on the shared filesystem) and,
 /// when the job ended without writing it (time limit, memory, node failure, scancel), from
 /// `scontrol show job`.
+///
+/// Several ready tasks of one `for_each: date` stage go as job arrays (`SlurmArray`):
+/// their worker threads meet in a `Batch` (the runner says which tasks it started together,
+/// `scheduled`), the last to arrive submits, and each task then follows its own element
+/// (`JOBID_INDEX`) like a single job. A retry is a single job for that task alone.
 final class SlurmExecutor: TaskExecutor, @unchecked Sendable {
     let commands: SlurmCommands
     let options: SlurmOptions
     let jobName: String
+    /// Folder of the task maps of job arrays (in the state folder).
+    let arrayFolder: String
+
+    /// Tasks of one stage started at one scheduling step, submitted together.
+    private final class Batch {
+        /// Tasks that have neither arrived in `run` nor been released.
+        var expected: Set<String>
+        var arrived: [Member] = []
+        var submitting = false
+        /// Element (or job) id or why the submission failed, by task id; set once submitted.
+        var outcome: [String: Result<String, SubmitFailure>]?
+
+        init(expected: Set<String>) { self.expected = expected }
+    }
+
+    private struct Member {
+        let launch: TaskLaunch
+        let exitPath: String
+    }
 
     /// One job the poller follows.
     private final class Watch {
@@ -63,11 +90,17 @@ final class SlurmExecutor: TaskExecutor, @unchecked Sendable {
     private var runID = ""
     private var warn: @Sendable (String) -> Void = { _ in }
     private var failedPolls = 0
+    /// Batches being gathered, by the task ids still expected.
+    private var batches: [String: Batch] = [:]
+    private var arraysSubmitted = 0
+    private var arrayMaps: [String] = []
+    private var maxArraySize: Int?
 
-    init(commands: SlurmCommands, options: SlurmOptions, jobName: String) {
+    init(commands: SlurmCommands, options: SlurmOptions, jobName: String, arrayFolder: String) {
         self.commands = commands
         self.options = options
         self.jobName = jobName
+        self.arrayFolder = arrayFolder
         schedule = PollSchedule(minimum: options.pollMinimum, maximum: options.pollMaximum)
     }
 
@@ -114,10 +147,24 @@ final class SlurmExecutor: TaskExecutor, @unchecked Sendable {
             throw PipelineError.io(path: "squeue", reason: "cannot list the jobs of earlier runs (\(queue.errorLine)); is the Slurm controller reachable")
         }
         var cancel: [String] = []
+        var maps: [String: [String]?] = [:]
         condition.lock()
-        for line in SlurmJobState.parseQueue(queue.out) where !SlurmJobState.isTerminal(line.state) {
+        let lines = SlurmJobState.parseQueue(queue.out)
+        for line in lines where !SlurmJobState.isTerminal(line.state) {
             // This run holds the state folder's lock: a live job of ours is a killed runner's.
-            guard let task = Self.taskID(fromComment: line.comment) else { continue }
+            var found = Self.taskID(fromComment: line.comment)
+            if found == nil, let mapPath = SlurmArray.mapPath(fromComment: line.comment) {
+                if maps[mapPath] == nil { maps[mapPath] = SlurmArray.readMap(FileSystem.readText(mapPath)) }
+                if let map = maps[mapPath]!, let index = SlurmArray.index(ofElement: line.jobID), index < map.count {
+                    found = map[index]
+                } else {
+                    warn("floe run: Slurm job array element \(line.jobID) (\(line.state)) of an earlier run of this state folder has no readable task map "
+                         + "(\(mapPath)); " + (options.cancelLeftovers ? "cancelling it (--cancel-leftovers)" : "left alone (scancel \(line.jobID) stops it)"))
+                    if options.cancelLeftovers { cancel.append(line.jobID) }
+                    continue
+                }
+            }
+            guard let task = found else { continue }
             let watch = Watch(jobID: line.jobID, taskID: task, ours: false)
             watch.state = line.state
             if options.cancelLeftovers {
@@ -135,6 +182,11 @@ final class SlurmExecutor: TaskExecutor, @unchecked Sendable {
         }
         condition.unlock()
         if !cancel.isEmpty { _ = commands.run("scancel", cancel) }
+        // Task maps of arrays no live job refers to any more.
+        let live = Set(lines.filter { !SlurmJobState.isTerminal($0.state) }.compactMap { SlurmArray.mapPath(fromComment: $0.comment) })
+        for name in FileSystem.list(arrayFolder) where !live.contains(arrayFolder + "/" + name) {
+            unlink(arrayFolder + "/" + name)
+        }
         pollerStarted = true
         Thread.detachNewThread { [self] in
             pollLoop()
@@ -148,40 +200,180 @@ final class SlurmExecutor: TaskExecutor, @unchecked Sendable {
         while interruption == nil, leftovers[task.id]?.contains(where: { !$0.done }) == true { condition.wait() }
     }
 
+    func scheduled(_ tasks: [PipelineTask]) {
+        guard options.arrays else { return }
+        let byStage = Dictionary(grouping: tasks.filter { $0.partition != nil }, by: \.stage)
+        condition.lock()
+        for (_, group) in byStage where group.count > 1 {
+            let batch = Batch(expected: Set(group.map(\.id)))
+            for task in group { batches[task.id] = batch }
+        }
+        condition.unlock()
+    }
+
+    func release(_ task: PipelineTask) {
+        condition.lock()
+        if let batch = batches.removeValue(forKey: task.id) {
+            batch.expected.remove(task.id)
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
     func run(_ launch: TaskLaunch) -> TaskExit {
         let exitPath = launch.logPath + ".exit"
-        let scriptPath = String(launch.logPath.dropLast(launch.logPath.hasSuffix(".log") ? 4 : 0)) + ".slurm.sh"
         unlink(exitPath)
+        condition.lock()
+        let batch = launch.attempt == 1 ? batches.removeValue(forKey: launch.task.id) : nil
+        condition.unlock()
+        let jobID: String
+        if let batch {
+            switch gather(batch, Member(launch: launch, exitPath: exitPath)) {
+            case .failure(let message): return TaskExit(exitCode: nil, failure: message.description, note: nil)
+            case .success(let id): jobID = id
+            }
+        } else {
+            switch submitSingle(Member(launch: launch, exitPath: exitPath)) {
+            case .failure(let message): return TaskExit(exitCode: nil, failure: message.description, note: nil)
+            case .success(let id): jobID = id
+            }
+        }
+        return follow(jobID, launch: launch, exitPath: exitPath, submitted: Date())
+    }
+
+    /// Adds a task to its batch and waits until the batch is complete (every task arrived or
+    /// released); the last one submits for all. The task's element id, or why it failed.
+    private func gather(_ batch: Batch, _ member: Member) -> Result<String, SubmitFailure> {
+        condition.lock()
+        batch.expected.remove(member.launch.task.id)
+        batch.arrived.append(member)
+        condition.broadcast()
+        while batch.outcome == nil && (batch.submitting || (!batch.expected.isEmpty && interruption == nil)) { condition.wait() }
+        if batch.outcome == nil {
+            batch.submitting = true
+            // In task order: element i of an array is its i-th day.
+            let members = batch.arrived.sorted { $0.launch.task < $1.launch.task }
+            let interrupted = interruption != nil
+            condition.unlock()
+            let outcome: [String: Result<String, SubmitFailure>]
+            if interrupted {
+                outcome = Dictionary(uniqueKeysWithValues: members.map {
+                    ($0.launch.task.id, .failure(SubmitFailure("not submitted: floe run was interrupted")))
+                })
+            } else {
+                outcome = submitArrays(members)
+            }
+            condition.lock()
+            batch.outcome = outcome
+            batch.submitting = false
+            condition.broadcast()
+        }
+        let mine = batch.outcome![member.launch.task.id] ?? .failure(SubmitFailure("not submitted"))
+        condition.unlock()
+        return mine
+    }
+
+    /// Writes the job script and submits one task as one job; its job id, being watched.
+    private func submitSingle(_ member: Member) -> Result<String, SubmitFailure> {
+        let launch = member.launch
+        let scriptPath = String(launch.logPath.dropLast(launch.logPath.hasSuffix(".log") ? 4 : 0)) + ".slurm.sh"
         do {
-            try FileSystem.writeAtomically(scriptPath, SlurmJobScript.render(launch, runID: runID, exitPath: exitPath))
+            try FileSystem.writeAtomically(scriptPath, SlurmJobScript.render(launch, runID: runID, exitPath: member.exitPath))
             chmod(scriptPath, 0o755)
         } catch {
-            return TaskExit(exitCode: nil, failure: "cannot write the job script: \(error)", note: nil)
+            return .failure(SubmitFailure("cannot write the job script: \(error)"))
         }
-        if condition.withLock({ interruption }) != nil {
-            return TaskExit(exitCode: nil, failure: "not submitted: floe run was interrupted", note: nil)
-        }
+        if condition.withLock({ interruption }) != nil { return .failure(SubmitFailure("not submitted: floe run was interrupted")) }
         let arguments = ["--parsable", "--job-name=\(jobName)",
                          "--comment=\(Self.comment(task: launch.task.id, runID: runID, attempt: launch.attempt))",
                          "--output=\(launch.logPath)", "--open-mode=append", "--chdir=\(launch.workingDirectory)",
                          "--export=ALL"] + launch.resources.sbatchOptions + [scriptPath]
-        let jobID: String
-        switch submit(arguments) {
-        case .failure(let message): return TaskExit(exitCode: nil, failure: message.description, note: nil)
-        case .success(let id): jobID = id
+        let result = submit(arguments)
+        if case .success(let jobID) = result { watch([(jobID, member)], cancelling: [jobID]) }
+        return result
+    }
+
+    /// Submits the members (tasks of one stage) as job arrays of at most MaxArraySize
+    /// elements each; the element id (`JOBID_INDEX`) or the failure of each, by task id.
+    private func submitArrays(_ members: [Member]) -> [String: Result<String, SubmitFailure>] {
+        if members.count == 1 { return [members[0].launch.task.id: submitSingle(members[0])] }
+        var outcome: [String: Result<String, SubmitFailure>] = [:]
+        for chunk in SlurmArray.split(members, size: arraySizeLimit()) {
+            let failed = { (message: String) in for member in chunk { outcome[member.launch.task.id] = .failure(SubmitFailure(message)) } }
+            let first = chunk[0].launch
+            let sequence = condition.withLock { () -> Int in arraysSubmitted += 1; return arraysSubmitted }
+            let base = FileSystem.parent(first.logPath) + "/\(first.task.stage)-array-\(sequence)"
+            let mapPath = arrayFolder + "/\(runID)-\(sequence).tasks"
+            do {
+                // Element i's output goes to i.log, a link to its task's log.
+                try FileSystem.makeDirectories(base + ".logs")
+                for (index, member) in chunk.enumerated() {
+                    unlink(base + ".logs/\(index).log")
+                    if symlink(member.launch.logPath, base + ".logs/\(index).log") != 0 {
+                        throw PipelineError.io(path: base + ".logs/\(index).log", reason: String(cString: strerror(errno)))
+                    }
+                }
+                try FileSystem.makeDirectories(arrayFolder)
+                try FileSystem.writeAtomically(mapPath, SlurmArray.renderMap(chunk.map(\.launch.task.id)))
+                condition.withLock { arrayMaps.append(mapPath) }
+                try FileSystem.writeAtomically(base + ".slurm.sh", SlurmJobScript.renderArray(chunk.map { ($0.launch, $0.exitPath) }, runID: runID))
+                chmod(base + ".slurm.sh", 0o755)
+            } catch {
+                failed("cannot write the job array's script: \(error)")
+                continue
+            }
+            if condition.withLock({ interruption }) != nil {
+                failed("not submitted: floe run was interrupted")
+                continue
+            }
+            let arguments = ["--parsable", "--job-name=\(jobName)", "--array=0-\(chunk.count - 1)",
+                             "--comment=\(SlurmArray.comment(stage: first.task.stage, runID: runID, mapPath: mapPath))",
+                             "--output=\(base).logs/%a.log", "--open-mode=append", "--chdir=\(first.workingDirectory)",
+                             "--export=ALL"] + first.resources.sbatchOptions + [base + ".slurm.sh"]
+            switch submit(arguments) {
+            case .failure(let message): failed(message.description)
+            case .success(let arrayID):
+                let elements = chunk.enumerated().map { ("\(arrayID)_\($0.offset)", $0.element) }
+                watch(elements, cancelling: [arrayID])
+                for (id, member) in elements { outcome[member.launch.task.id] = .success(id) }
+            }
         }
-        let submitted = Date()
-        let watch = Watch(jobID: jobID, taskID: launch.task.id, ours: true)
+        return outcome
+    }
+
+    /// MaxArraySize of the cluster, read once per run (`scontrol show config`).
+    private func arraySizeLimit() -> Int {
+        if let known = condition.withLock({ maxArraySize }) { return known }
+        let output = commands.run("scontrol", ["show", "config"])
+        var size = SlurmArray.maxArraySize(config: output.out)
+        if size == nil {
+            warn("floe run: cannot read MaxArraySize from scontrol show config (\(output.status == 0 ? "not listed" : output.errorLine)); "
+                 + "job arrays of at most \(SlurmArray.defaultMaxArraySize) tasks")
+            size = SlurmArray.defaultMaxArraySize
+        }
+        condition.withLock { maxArraySize = size }
+        return size!
+    }
+
+    /// Starts following submitted jobs; cancels `cancelling` at once when the run was
+    /// interrupted while they were submitted.
+    private func watch(_ jobs: [(String, Member)], cancelling: [String]) {
         condition.lock()
-        watches[jobID] = watch
-        exitPaths[jobID] = exitPath
+        for (jobID, member) in jobs {
+            watches[jobID] = Watch(jobID: jobID, taskID: member.launch.task.id, ours: true)
+            exitPaths[jobID] = member.exitPath
+        }
         schedule.reset()
         let interrupted = interruption != nil
         condition.broadcast()
         condition.unlock()
-        if interrupted { _ = commands.run("scancel", [jobID]) }   // interrupted while it was submitted
+        if interrupted { _ = commands.run("scancel", cancelling) }
+    }
 
+    /// Waits for a submitted job (or array element) to end; how the task ended.
+    private func follow(_ jobID: String, launch: TaskLaunch, exitPath: String, submitted: Date) -> TaskExit {
         condition.lock()
+        let watch = watches[jobID]!
         while !watch.done { condition.wait() }
         let state = watch.state
         let details = watch.details
@@ -229,8 +421,11 @@ final class SlurmExecutor: TaskExecutor, @unchecked Sendable {
         condition.lock()
         stopped = true
         condition.broadcast()
+        let maps = arrayMaps
         condition.unlock()
         if pollerStarted { pollerDone.wait() }
+        // Every task has returned: no element of this run's arrays is followed any more.
+        for path in maps { unlink(path) }
     }
 
     // MARK: - Submitting and polling

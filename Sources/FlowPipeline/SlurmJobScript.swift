@@ -12,11 +12,43 @@ enum SlurmJobScript {
     static let versionMismatchStatus: Int32 = 78
 
     static func render(_ launch: TaskLaunch, runID: String, exitPath: String) -> String {
-        var lines = [
+        let lines = [
             "#!/bin/sh",
             "# floe run \(runID): task \(launch.task.id), attempt \(launch.attempt); written by floe, submitted with sbatch",
-            "cd \(quote(launch.workingDirectory)) || exit 1",
+        ] + body(launch, exitPath: exitPath)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The script of a job array: element `i` (`SLURM_ARRAY_TASK_ID`) runs the body of
+    /// `elements[i]`, each with its own working folder, environment, command line and exit
+    /// file; an index without a task writes nothing and exits 1.
+    static func renderArray(_ elements: [(launch: TaskLaunch, exitPath: String)], runID: String) -> String {
+        var lines = [
+            "#!/bin/sh",
+            "# floe run \(runID): job array of \(elements.count) tasks of stage \(elements.first?.launch.task.stage ?? "?"), "
+                + "attempt 1; written by floe, submitted with sbatch --array",
+            "case \"${SLURM_ARRAY_TASK_ID:-}\" in",
         ]
+        for (index, element) in elements.enumerated() {
+            lines.append("\(index))")
+            lines.append("  # task \(element.launch.task.id)")
+            lines += body(element.launch, exitPath: element.exitPath).map { "  " + $0 }
+            lines.append("  ;;")
+        }
+        lines += [
+            "*)",
+            "  echo \"floe: this job array has no task for index '${SLURM_ARRAY_TASK_ID:-}' (0-\(elements.count - 1))\" >&2",
+            "  exit 1",
+            "  ;;",
+            "esac",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What one task's job (or array element) runs: into its folder, its variables, the
+    /// version check, the stage, the exit file; ends with `exit`.
+    private static func body(_ launch: TaskLaunch, exitPath: String) -> [String] {
+        var lines = ["cd \(quote(launch.workingDirectory)) || exit 1"]
         for (key, value) in launch.floeEnvironment.sorted(by: { $0.key < $1.key }) where key != StageEnvironment.runnerPID {
             lines.append("export \(key)=\(quote(value))")
         }
@@ -27,7 +59,7 @@ enum SlurmJobScript {
         let exe = quote(launch.executable)
         lines += [
             "finish() { printf '%s\\n' \"$1\" > \(quote(exitPath + ".tmp")) && mv \(quote(exitPath + ".tmp")) \(exit); exit \"$2\"; }",
-            "echo \"# Slurm job ${SLURM_JOB_ID:-?} on $(hostname)\"",
+            "echo \"# Slurm job ${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-?}}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID} on $(hostname)\"",
         ]
         if launch.executableVersion != "unknown" {
             lines += [
@@ -42,7 +74,7 @@ enum SlurmJobScript {
         lines.append(([exe] + launch.arguments.map(quote)).joined(separator: " ") + " < /dev/null")
         lines.append("status=$?")
         lines.append("finish \"$status\" \"$status\"")
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     /// Single-quoted for sh: only `'` needs care.

@@ -15,20 +15,22 @@ enum SlurmJobState {
 
     static func isTerminal(_ state: String) -> Bool { terminal.contains(normalized(state)) }
 
-    /// One line of `squeue --noheader --format=%i|%T|%k`: job id, state, comment.
+    /// One line of `squeue --noheader --format=%i|%T|%k`: job id (`JOBID_INDEX` for an array
+    /// element), state, comment.
     struct QueueLine: Equatable {
         let jobID: String
         let state: String
         let comment: String
     }
 
+    /// The pending rest of a job array (`123_[2-5]`) becomes one line per element.
     static func parseQueue(_ text: String) -> [QueueLine] {
-        text.split(whereSeparator: \.isNewline).compactMap { line in
+        text.split(whereSeparator: \.isNewline).flatMap { line -> [QueueLine] in
             let fields = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: .whitespaces)
             }
-            guard fields.count == 3, !fields[0].isEmpty, !fields[1].isEmpty else { return nil }
-            return QueueLine(jobID: fields[0], state: normalized(fields[1]), comment: fields[2])
+            guard fields.count == 3, !fields[0].isEmpty, !fields[1].isEmpty else { return [] }
+            return SlurmArray.elementIDs(fields[0]).map { QueueLine(jobID: $0, state: normalized(fields[1]), comment: fields[2]) }
         }
     }
 

@@ -59,10 +59,21 @@ protocol TaskExecutor: AnyObject, Sendable {
     /// nothing left over from an earlier (killed) run of this state folder still works on
     /// the task.
     func settle(_ task: PipelineTask)
+    /// Called by the scheduler with the tasks it starts at one step, before their worker
+    /// threads start: an executor may submit those of one stage together.
+    func scheduled(_ tasks: [PipelineTask])
+    /// Called on a task's worker thread when it is done with the task, whether it ran,
+    /// was skipped or could not start.
+    func release(_ task: PipelineTask)
     /// Runs one attempt of a task to its end.
     func run(_ launch: TaskLaunch) -> TaskExit
     /// The runner got `signal` (`count`-th time): stop what runs, start nothing more.
     func interrupt(_ signal: Int32, count: Int)
     /// After the last task: stop helper threads.
     func end()
+}
+
+extension TaskExecutor {
+    func scheduled(_ tasks: [PipelineTask]) {}
+    func release(_ task: PipelineTask) {}
 }

@@ -41,14 +41,15 @@ import Testing
         try #require(try DateSelection.resolve(date: nil, from: from, to: to))
     }
 
-    /// One sbatch per task with floe's own options, the stage's resources and free args;
-    /// the job script states the working folder, FLOE_* variables and the executable;
-    /// outputs, state, logs and run.json come out as with the local executor, and a
-    /// second run submits nothing.
+    /// One sbatch per task (job arrays off, `--slurm-arrays off`) with floe's own options,
+    /// the stage's resources and free args; the job script states the working folder,
+    /// FLOE_* variables and the executable; outputs, state, logs and run.json come out as
+    /// with the local executor, and a second run submits nothing.
     @Test func submitsOneJobPerReadyTaskAndRecordsLikeTheLocalExecutor() throws {
         let (ws, slurm) = try workspace()
         let summary = try ws.run(Self.backfill) {
             slurm.configure(&$0)
+            $0.slurm.arrays = false
             $0.dates = try? dates("2024-03-01", "2024-03-02")
             // floe run inside an allocation of its own, on a cluster configured by SLURM_CONF.
             $0.environment["SLURM_JOB_ID"] = "77"

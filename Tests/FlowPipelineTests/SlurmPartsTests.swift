@@ -54,6 +54,31 @@ import Testing
         for bad in ["", "G", "0", "4GB", "-1G", "1.5G"] { #expect(!StageResources.isMemory(bad), "\(bad)") }
     }
 
+    /// squeue lists a running or finished array element as `JOBID_INDEX` and the pending
+    /// rest of an array as `JOBID_[a-b,c%throttle]`: one line per element.
+    @Test func arrayElementsInSqueueAndTheClustersMaxArraySizeAreRead() throws {
+        let lines = SlurmJobState.parseQueue("""
+        200_3|RUNNING|floe,stage=ingest,run=R,attempt=1,tasks=/s/slurm-arrays/R-1.tasks
+        200_[4-6,9%2]|PENDING|floe,stage=ingest,run=R,attempt=1,tasks=/s/slurm-arrays/R-1.tasks
+        201_[0]|PENDING|x
+        """)
+        #expect(lines.map(\.jobID) == ["200_3", "200_4", "200_5", "200_6", "200_9", "201_0"])
+        #expect(lines.map(\.state) == ["RUNNING", "PENDING", "PENDING", "PENDING", "PENDING", "PENDING"])
+        #expect(SlurmArray.mapPath(fromComment: lines[1].comment) == "/s/slurm-arrays/R-1.tasks")
+        #expect(SlurmArray.mapPath(fromComment: SlurmArray.comment(stage: "a", runID: "R", mapPath: "/x,y/m.tasks")) == "/x,y/m.tasks")
+        #expect(SlurmArray.mapPath(fromComment: "floe,task=a@2024-03-01,run=R,attempt=1") == nil)
+        #expect(SlurmExecutor.taskID(fromComment: lines[0].comment) == nil)
+        #expect(SlurmArray.index(ofElement: "200_12") == 12 && SlurmArray.index(ofElement: "200") == nil)
+        #expect(SlurmArray.elementIDs("7") == ["7"] && SlurmArray.elementIDs("7_[3-1]").isEmpty)
+        #expect(SlurmArray.readMap(SlurmArray.renderMap(["a@1", "a@2"])) == ["a@1", "a@2"])
+
+        #expect(SlurmArray.maxArraySize(config: "Configuration data as of x\nMaxArraySize            = 40001\nMaxJobCount = 5\n") == 40001)
+        #expect(SlurmArray.maxArraySize(config: "MaxJobCount = 5\n") == nil)
+        #expect(SlurmArray.maxArraySize(config: "MaxArraySize = 0\n") == nil)
+        #expect(SlurmArray.split(Array(0..<5), size: 2) == [[0, 1], [2, 3], [4]])
+        #expect(SlurmArray.split(Array(0..<3), size: 1001) == [[0, 1, 2]])
+    }
+
     @Test func squeueLinesAndScontrolRecordsAreParsed() throws {
         let lines = SlurmJobState.parseQueue("""
         101|RUNNING|floe,task=ingest@2024-03-01,run=R,attempt=1
@@ -124,7 +149,12 @@ import Testing
         let folder = NSTemporaryDirectory() + "floe-script-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "#!/bin/sh\n[ \"$1\" = --version ] && { echo '  floe 0.9 '; exit 0; }\necho ran \"$@\"\n".write(toFile: folder + "/exe", atomically: true, encoding: .utf8)
+        // Written by a child (cp), not by this process: a writable descriptor of this
+        // process is inherited by whatever other tests spawn meanwhile, and exec of a file
+        // open for writing anywhere fails (ETXTBSY).
+        try "#!/bin/sh\n[ \"$1\" = --version ] && { echo '  floe 0.9 '; exit 0; }\necho ran \"$@\"\n".write(toFile: folder + "/exe.txt", atomically: true, encoding: .utf8)
+        #expect(try ProcessSpawner.run(executable: "/bin/cp", arguments: [folder + "/exe.txt", folder + "/exe"], environment: [:],
+                                       logPath: folder + "/cp.out").get().status == 0)
         chmod(folder + "/exe", 0o755)
         for (version, expected) in [("floe 0.9", SlurmJobScript.Recorded.status(0)), ("floe 1.0", .versionMismatch(found: "floe 0.9"))] {
             let launch = TaskLaunch(task: launch.task, executable: folder + "/exe", arguments: ["a b"], environment: [:],

@@ -2,8 +2,10 @@
 # Checks `floe run --executor slurm` on a real (single-node) Slurm: runs
 # pipelines/backfill.yaml over DAYS days (default 4) of generated archives locally and
 # through Slurm, with the same warehouse path, and compares every output file byte for
-# byte; then checks that SIGTERM to the runner cancels its jobs (scancel) and that a
-# runner killed with SIGKILL leaves a job the next run finds and waits for.
+# byte (the all-days-at-once run submits the days of a stage as job arrays, split at the
+# cluster's MaxArraySize, set to 3 here); then checks that SIGTERM to the runner cancels its
+# job array (scancel) and that a runner killed with SIGKILL leaves array elements the next
+# run finds (through the array's task map) and waits for.
 #
 #   sudo scripts/cluster/check-slurm.sh            # as root (slurm-local.sh needs it)
 #   DAYS=7 FLOE_BIN=.build/release scripts/cluster/check-slurm.sh
@@ -27,6 +29,8 @@ slurm="$work/slurm"
 cleanup() { "$root/scripts/cluster/slurm-local.sh" stop "$slurm" >&2 || true; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# A small MaxArraySize, so that DAYS=4 days of a stage need two arrays (3 + 1).
+export SLURM_MAX_ARRAY_SIZE=${SLURM_MAX_ARRAY_SIZE:-3}
 "$root/scripts/cluster/slurm-local.sh" start "$slurm"
 . "$slurm/env.sh"
 export SLURM_CONF
@@ -108,7 +112,17 @@ compare "$work/local" "$work/slurm-out" "local --jobs 1 vs Slurm in parallel" ./
 # Every task really went through Slurm, and run.json has their exit codes.
 run_json=$(ls -d "$work"/state-slurm/logs/*/run.json | tail -n 1)
 [ "$(grep -c '"exit_code" : 0' "$run_json")" -eq $((tasks + 1)) ] || fail "run.json lacks exit codes: $run_json"
-[ "$(grep -l '^# Slurm job [0-9]* on ' "$(dirname "$run_json")"/*.log | wc -l)" -eq "$tasks" ] || fail "not every log names its Slurm job"
+logs=$(dirname "$run_json")
+[ "$(grep -l '^# Slurm job [0-9_]* on ' "$logs"/*.log | wc -l)" -eq "$tasks" ] || fail "not every log names its Slurm job"
+# The days of ingest (all ready at once) went as job arrays of at most MaxArraySize days,
+# each day's log naming its array element (JOBID_INDEX).
+arrays=$(ls "$logs"/ingest-array-*.slurm.sh 2>/dev/null | wc -l)
+expected=$(( (days + SLURM_MAX_ARRAY_SIZE - 1) / SLURM_MAX_ARRAY_SIZE ))
+[ "$arrays" -eq "$expected" ] || fail "$arrays job arrays for ingest's $days days, not $expected (MaxArraySize $SLURM_MAX_ARRAY_SIZE)"
+[ "$(grep -l '^# Slurm job [0-9]*_[0-9]* on ' "$logs"/ingest-*.log | wc -l)" -eq "$days" ] || fail "not every ingest log names an array element"
+elements=$(grep -l '^# Slurm job [0-9]*_[0-9]* on ' "$logs"/*.log | wc -l)
+echo "check-slurm: $arrays job arrays for ingest's $days days (MaxArraySize $SLURM_MAX_ARRAY_SIZE); $elements of $tasks tasks ran as array elements" >&2
+[ -z "$(ls "$work/state-slurm/slurm-arrays" 2>/dev/null)" ] || fail "task maps left in $work/state-slurm/slurm-arrays"
 # A second run submits nothing.
 mv "$work/slurm-out" "$work/warehouse"
 "$bin/floe" run "$pipeline" --executor slurm --poll-seconds 0.5 --from "$first" --to "$last" \
@@ -116,56 +130,72 @@ mv "$work/slurm-out" "$work/warehouse"
 grep -q ", 0 ran, $tasks skipped, 0 failed" "$work/slurm2.out" || fail "second run did not skip: $(tail -n 1 "$work/slurm2.out")"
 echo "check-slurm: second run skipped all $tasks tasks" >&2
 
-# 2. SIGTERM to the runner cancels its jobs.
+# 2. SIGTERM to the runner cancels its jobs: here one job array, a day of a slow stage
+# each element.
 cat > "$work/slow.yaml" <<YAML
 version: 1
 stages:
   slow:
-    run: ["sh", "-c", "echo \$\$ > $work/slow.pid; sleep 300; echo done > $work/slow.txt"]
-    outputs: "$work/slow.txt"
+    run: ["sh", "-c", "echo \$\$ > $work/slow-\$1.pid; sleep 300; echo done > $work/slow-\$1.txt", "slow"]
+    for_each: date
+    args: ["{date}"]
+    outputs: "$work/slow-{date}.txt"
 YAML
-"$bin/floe" run "$work/slow.yaml" --executor slurm --poll-seconds 0.5 --state-dir "$work/state-slow" \
+slow_days="--from 2024-03-01 --to 2024-03-02"
+both_started() { [ -s "$work/slow-2024-03-01.pid" ] && [ -s "$work/slow-2024-03-02.pid" ]; }
+"$bin/floe" run "$work/slow.yaml" $slow_days --executor slurm --poll-seconds 0.5 --state-dir "$work/state-slow" \
     > "$work/slow.out" 2> "$work/slow.err" &
 runner=$!
 i=0
-until [ -s "$work/slow.pid" ] || [ $i -gt 600 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$work/slow.pid" ] || fail "the slow job never started"
-job=$(squeue --noheader --states=all --format='%i %j' | awk '$2 ~ /^floe-slow-/ { print $1 }' | tail -n 1)
+until both_started || [ $i -gt 600 ]; do sleep 0.1; i=$((i + 1)); done
+both_started || fail "the slow array's elements never started: $(cat "$work/slow.err")"
+jobs=$(squeue --noheader --states=all --format='%i %j' | awk '$2 ~ /^floe-slow-/ { print $1 }' | sort)
+[ "$(echo "$jobs" | grep -c '^[0-9]*_[01]$')" -eq 2 ] || fail "the slow days did not run as one job array's elements: $jobs"
 kill -TERM "$runner"
 status=0
 wait "$runner" || status=$?
 [ "$status" -eq 143 ] || fail "the interrupted runner exited $status, not 143: $(cat "$work/slow.err")"
-state=$(scontrol show job -o "$job" | tr ' ' '\n' | sed -n 's/^JobState=//p')
-[ "$state" = CANCELLED ] || fail "job $job is $state after SIGTERM to the runner, not CANCELLED"
+for job in $jobs; do
+    state=$(scontrol show job -o "$job" | tr ' ' '\n' | sed -n 's/^JobState=//p')
+    [ "$state" = CANCELLED ] || fail "array element $job is $state after SIGTERM to the runner, not CANCELLED"
+done
 # Slurm reports CANCELLED at once and then kills the job's processes (SIGTERM, SIGKILL after
-# KillWait, 30 s by default): the stage must be gone within that.
-stage=$(cat "$work/slow.pid")
+# KillWait, 30 s by default): the stages must be gone within that.
 i=0
-while kill -0 "$stage" 2>/dev/null && [ $i -lt 350 ]; do sleep 0.1; i=$((i + 1)); done
-kill -0 "$stage" 2>/dev/null && fail "the stage process $stage of job $job still runs 35 s after the cancel"
-echo "check-slurm: SIGTERM → exit 143, job $job CANCELLED, its stage process gone $((i / 10)).$((i % 10)) s after the runner exited" >&2
+for stage in $(cat "$work"/slow-*.pid); do
+    while kill -0 "$stage" 2>/dev/null && [ $i -lt 350 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -0 "$stage" 2>/dev/null && fail "the stage process $stage still runs 35 s after the cancel"
+done
+echo "check-slurm: SIGTERM → exit 143, array elements $(echo $jobs) CANCELLED, their stage processes gone $((i / 10)).$((i % 10)) s after the runner exited" >&2
 
 # 3. A runner killed by SIGKILL leaves its job; the next run waits for it, never duplicates it.
-rm -f "$work/slow.pid"
+rm -f "$work"/slow-*.pid
 sed -i 's/sleep 300/sleep 8/' "$work/slow.yaml"
-"$bin/floe" run "$work/slow.yaml" --executor slurm --poll-seconds 0.5 --state-dir "$work/state-slow" \
+"$bin/floe" run "$work/slow.yaml" $slow_days --executor slurm --poll-seconds 0.5 --state-dir "$work/state-slow" \
     > /dev/null 2>&1 &
 runner=$!
 i=0
-until [ -s "$work/slow.pid" ] || [ $i -gt 600 ]; do sleep 0.1; i=$((i + 1)); done
+until both_started || [ $i -gt 600 ]; do sleep 0.1; i=$((i + 1)); done
 kill -KILL "$runner"
 wait "$runner" 2>/dev/null || true
-left=$(squeue --noheader --format='%i %j %T' | awk '$2 ~ /^floe-slow-/ && $3 == "RUNNING" { print $1 }')
-[ -n "$left" ] || fail "no job left running after SIGKILL of the runner"
-"$bin/floe" run "$work/slow.yaml" --executor slurm --poll-seconds 0.5 --state-dir "$work/state-slow" \
+left=$(squeue --noheader --format='%i %j %T' | awk '$2 ~ /^floe-slow-/ && $3 == "RUNNING" { print $1 }' | sort)
+[ "$(echo "$left" | grep -c '^[0-9]*_[01]$')" -eq 2 ] || fail "not two array elements left running after SIGKILL of the runner: $left"
+slow_jobs() { squeue --noheader --states=all --format='%i %j' | awk '$2 ~ /^floe-slow-/ { print $1 }' | sort; }
+before=$(slow_jobs)
+"$bin/floe" run "$work/slow.yaml" $slow_days --executor slurm --poll-seconds 0.5 --state-dir "$work/state-slow" \
     > "$work/rerun.out" 2> "$work/rerun.err" || fail "rerun failed: $(cat "$work/rerun.err")"
-grep -q "Slurm job $left (slow, RUNNING) of an earlier run of this state folder is still queued" "$work/rerun.err" \
-    || fail "the rerun did not report job $left: $(cat "$work/rerun.err")"
-# The new job started only after the leftover had ended.
-new=$(squeue --noheader --states=all --format='%i %j' | awk '$2 ~ /^floe-slow-/ { print $1 }' | sort -n | tail -n 1)
-left_end=$(scontrol show job -o "$left" | tr ' ' '\n' | sed -n 's/^EndTime=//p')
-new_start=$(scontrol show job -o "$new" | tr ' ' '\n' | sed -n 's/^StartTime=//p')
-[ "$new" != "$left" ] && [ "$(date -d "$new_start" +%s)" -ge "$(date -d "$left_end" +%s)" ] \
-    || fail "job $new (start $new_start) overlapped leftover $left (end $left_end)"
-echo "check-slurm: SIGKILL → leftover job $left found and waited for (ended $left_end), then job $new (started $new_start)" >&2
+for job in $left; do
+    day=2024-03-0$((${job#*_} + 1))
+    grep -q "Slurm job $job (slow@$day, RUNNING) of an earlier run of this state folder is still queued" "$work/rerun.err" \
+        || fail "the rerun did not report element $job: $(cat "$work/rerun.err")"
+done
+# The new jobs started only after the leftovers had ended.
+left_end=$(for job in $left; do scontrol show job -o "$job" | tr ' ' '\n' | sed -n 's/^EndTime=//p'; done | sort | tail -n 1)
+new=$(slow_jobs | grep -vxF "$before" || true)
+[ -n "$new" ] || fail "the rerun submitted nothing new"
+for job in $new; do
+    new_start=$(scontrol show job -o "$job" | tr ' ' '\n' | sed -n 's/^StartTime=//p')
+    [ "$(date -d "$new_start" +%s)" -ge "$(date -d "$left_end" +%s)" ] || fail "job $job (start $new_start) overlapped the leftovers (end $left_end)"
+done
+echo "check-slurm: SIGKILL → leftover elements $(echo $left) found through the task map and waited for (ended $left_end), then $(echo $new)" >&2
 echo "check-slurm: OK" >&2

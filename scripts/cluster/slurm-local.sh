@@ -5,6 +5,8 @@
 #   . DIR/env.sh                                # SLURM_CONF for sbatch/squeue/scontrol/scancel
 #   scripts/cluster/slurm-local.sh stop DIR    # stops the three daemons by the pids in DIR
 #
+# SLURM_MAX_ARRAY_SIZE sets the cluster's MaxArraySize (default 1001, Slurm's own default).
+#
 # Needs root and Debian's slurm-wlm and munge (installed with apt-get when missing: a
 # development and CI convenience; floe itself never needs Slurm). Nothing is written
 # outside DIR: the munge key, munge socket, slurm.conf, state, spool, pid and log files all
@@ -89,6 +91,7 @@ JobAcctGatherType=jobacct_gather/none
 MpiDefault=none
 ReturnToService=2
 MinJobAge=300
+MaxArraySize=${SLURM_MAX_ARRAY_SIZE:-1001}
 StateSaveLocation=$dir/ctld
 SlurmdSpoolDir=$dir/spool
 SlurmctldPidFile=$dir/slurmctld.pid

@@ -76,7 +76,7 @@ let package = Package(
         // HTML (self-contained) and Markdown reports with SVG charts.
         .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset"]),
         // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
-        .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "Yams"]),
+        .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "CLinuxIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean",

@@ -17,6 +17,17 @@ static inline int floe_start_writeback(int fd, long offset, long length) {
     return sync_file_range(fd, offset, length, 2 /* SYNC_FILE_RANGE_WRITE */);
 }
 
+#include <spawn.h>
+
+/* glibc >= 2.34; declared in <spawn.h> only with _GNU_SOURCE. */
+extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
+
+/* Adds "close every descriptor from `from` up" to a posix_spawn's file actions, so the
+   child inherits only what the actions set up. Returns 0 or an error number. */
+static inline int floe_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
+
 extern int syncfs(int fd);
 
 /* Writes back every dirty page of the filesystem holding `fd` and waits for it (syncfs):

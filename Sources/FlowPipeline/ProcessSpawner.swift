@@ -1,3 +1,4 @@
+import CLinuxIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,6 +35,11 @@ enum ProcessSpawner {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        // Only 0, 1 and 2 reach the stage: a descriptor the runner (or another thread of it)
+        // holds open, say a file it is writing or its run lock, must not live on in a
+        // stage process (exec of a file someone still holds open for writing fails with
+        // ETXTBSY; a lock would outlive the runner).
+        floe_spawn_close_from(&actions, 3)
         // An empty signal mask: the child would otherwise inherit the spawning thread's,
         // and worker threads (dispatch's, the test runner's) block most signals, so a
         // SIGTERM or Ctrl-C meant for the stage would never reach it.

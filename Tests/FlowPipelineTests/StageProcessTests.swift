@@ -28,6 +28,22 @@ func waitForFile(_ path: String, upTo seconds: Int = 120) -> Bool {
 /// How stage processes hang together with the runner: process group, runner pid,
 /// interruption.
 @Suite struct StageProcessTests {
+    /// A stage inherits only standard input, output and error: not a file the runner holds
+    /// open for writing (exec of such a file elsewhere fails with ETXTBSY) nor its lock.
+    @Test func stageInheritsOnlyTheStandardDescriptors() throws {
+        let folder = NSTemporaryDirectory() + "/floe-spawn-fds-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let held = open(folder + "/held", O_WRONLY | O_CREAT, 0o644)   // no O_CLOEXEC
+        #expect(held > 2)
+        defer { close(held) }
+        let outcome = try ProcessSpawner.run(executable: "/bin/sh",
+                                             arguments: ["-c", "if [ -e /proc/$$/fd/\(held) ]; then echo inherited; else echo closed; fi"],
+                                             environment: ["PATH": "/usr/bin:/bin"], logPath: folder + "/out").get()
+        #expect(outcome.status == 0)
+        #expect(try String(contentsOfFile: folder + "/out", encoding: .utf8) == "closed\n")
+    }
+
     /// Stages stay in the runner's process group and learn the runner's pid, so they can
     /// die with it (issue 15: after kill -9 of the runner its stage kept running).
     @Test func stageGetsRunnerPIDAndSharesItsProcessGroup() throws {

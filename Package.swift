@@ -133,10 +133,10 @@ for target in package.targets where target.type == .regular || target.type == .e
 // demo's training alone took 86 s of its 101 s. The run-time exclusivity checks,
 // preconditions and `@testable import` stay as in any debug build; `assert` is compiled
 // out there, as in release. Release builds are untouched; the other modules stay -Onone
-// for the debugger.
+// for the debugger. FlowDetection is not in the list: -O cost ~36 CPU-s of its compile
+// (Allowlist, Incidents) for ~3 % of the demo's CPU (scripts/bench/results/demo.md).
 let optimisedInDebug: Set<String> = [
-    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowNeural",
-    "FlowModels",
+    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural", "FlowModels",
 ]
 for target in package.targets where optimisedInDebug.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"], .when(configuration: .debug))]

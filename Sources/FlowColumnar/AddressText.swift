@@ -50,7 +50,8 @@ public struct AddressText: Sendable {
                             let base = out.baseAddress!
                             var pos = 0
                             for i in 0..<n {
-                                let valid = !checkValidity || bits[i >> 3] & (UInt8(1) << UInt8(i & 7)) != 0
+                                let mask: UInt8 = 1 << UInt8(truncatingIfNeeded: i & 7)
+                                let valid: Bool = !checkValidity || (bits[i >> 3] & mask) != 0
                                 if valid {
                                     let a = addrs[i]
                                     if a.isIPv4 {

@@ -47,7 +47,8 @@ final class IsalLibrary: @unchecked Sendable {
         var x: UInt32 = 12345
         for k in 0..<60_000 {
             x = x &* 1_103_515_245 &+ 12345
-            text += Array("\(k % 97),10.0.\(x >> 24).\(x >> 16 & 255),\(x % 65536),tcp\n".utf8)
+            let line: String = "\(k % 97),10.0.\(x >> 24).\((x >> 16) & 255),\(x % 65536),tcp\n"
+            text.append(contentsOf: line.utf8)
         }
         guard let member = try? GzipEncoder(level: 6).member(text), member.count > 18 else { return false }
         let body = Array(member[10...])  // GzipEncoder writes a 10-byte header

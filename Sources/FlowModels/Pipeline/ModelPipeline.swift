@@ -65,6 +65,7 @@ public enum ModelPipeline {
             for kind in ModelPlan.kinds {
                 if !kind.trainsOnSharedFlows { data.releaseFlows() }
                 let started = Date()
+                defer { FreedMemory.release() }
                 if let entry = try kind.train(context) {
                     entries.append(entry)
                     log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
@@ -122,6 +123,7 @@ public enum ModelPipeline {
                 outputs += result.outputs.map { .init(file: $0.file, rows: $0.rows, kind: entry.kind, date: date) }
             }
             log("scored \(date): \(try data.table().count) flows")
+            FreedMemory.release()
         }
         let (ranked, incidents) = IncidentGrouping.group(AnomalyTable.merged(anomalies), allowlist: config.allowlist,
                                                          maximumPerKindDay: config.scoring.maxAnomaliesPerKind)

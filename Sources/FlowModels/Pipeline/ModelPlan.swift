@@ -80,6 +80,7 @@ public final class ModelData {
         if let t = cachedTable { return t }
         let t = try FlowTable.load(dataset, internalNetworks: internalNetworks)
         cachedTable = t
+        FreedMemory.release()
         return t
     }
 
@@ -88,6 +89,7 @@ public final class ModelData {
         if let p = cachedProfiles { return p }
         let p = HostProfiles.build(try table(), windowMillis: config.windowMillis)
         cachedProfiles = p
+        FreedMemory.release()
         return p
     }
 
@@ -97,6 +99,7 @@ public final class ModelData {
         cachedTable = nil
         cachedProfiles = nil
         cachedFlowFeatures = nil
+        FreedMemory.release()
     }
 
     public func flowFeatures() throws -> FeatureMatrix {

@@ -92,33 +92,40 @@ public struct HostHistory: Codable, Sendable {
         }
     }
 
-    /// Builds the history of `t` (covering `days` UTC days).
-    package static func build(_ t: FlowTable, days: Int) -> (history: HostHistory, pairs: [(UInt64, Int)]) {
+    /// Builds the history of `t` (covering `days` UTC days). The pair-days, host-hour-days
+    /// and outbound volumes are gathered a UTC day at a time (`WindowSegments`), so their
+    /// working sets are sized by one day; a table whose days are not in runs is read in
+    /// one pass, with the same result. `runs` overrides the split (tests).
+    package static func build(_ t: FlowTable, days: Int, runs: [Range<Int>]? = nil) -> (history: HostHistory, pairs: [(UInt64, Int)]) {
         let usual = days >= minimumDays ? 2 : 1
-        var pairDaySet = Set<UInt64>()    // (pair index, day)
         var pairIndex: [UInt64: Int] = [:]
         var pairList: [(Int32, Int32)] = []
-        var hourDays = Set<UInt64>()       // (host, day, hour)
-        var outbound: [UInt64: UInt64] = [:] // (pair index, day) → bytes
-        for i in 0..<t.count {
-            let s = t.source[i], d = t.destination[i]
-            guard t.hostIsInternal[Int(s)] || t.hostIsInternal[Int(d)] else { continue }
-            let key = UInt64(UInt32(bitPattern: s)) << 32 | UInt64(UInt32(bitPattern: d))
-            let p: Int
-            if let known = pairIndex[key] { p = known } else { p = pairList.count; pairIndex[key] = p; pairList.append((s, d)) }
-            let day = CivilTime.day(ofMillis: t.start[i])
-            let dayKey = UInt64(p) << 24 | UInt64(UInt32(truncatingIfNeeded: day) & 0xFFFFFF)
-            pairDaySet.insert(dayKey)
-            let hour = UInt64(hour(t.start[i]))
-            for h in [s, d] where t.hostIsInternal[Int(h)] {
-                hourDays.insert(UInt64(UInt32(bitPattern: h)) << 32 | UInt64(UInt32(truncatingIfNeeded: day) & 0xFFFFFF) << 5 | hour)
-            }
-            if t.direction[i] == .outbound { outbound[dayKey, default: 0] &+= t.bytes[i] }
-        }
-        var counts = [Int](repeating: 0, count: pairList.count)
-        for k in pairDaySet { counts[Int(k >> 24)] += 1 }
+        var counts: [Int] = []                 // pair index → days seen
         var perHourDays: [UInt64: Int] = [:]  // (host, hour) → days
-        for k in hourDays { perHourDays[(k >> 32) << 5 | (k & 31), default: 0] += 1 }
+        var outboundBytes: [UInt64] = []       // per (pair, day) with outbound flows
+        for run in runs ?? WindowSegments.split(t.start, blockMillis: CivilTime.millisPerDay) {
+            var pairDaySet = Set<UInt64>()    // (pair index, day)
+            var hourDays = Set<UInt64>()       // (host, day, hour)
+            var outbound: [UInt64: UInt64] = [:] // (pair index, day) → bytes
+            for i in run {
+                let s = t.source[i], d = t.destination[i]
+                guard t.hostIsInternal[Int(s)] || t.hostIsInternal[Int(d)] else { continue }
+                let key = UInt64(UInt32(bitPattern: s)) << 32 | UInt64(UInt32(bitPattern: d))
+                let p: Int
+                if let known = pairIndex[key] { p = known } else { p = pairList.count; pairIndex[key] = p; pairList.append((s, d)); counts.append(0) }
+                let day = CivilTime.day(ofMillis: t.start[i])
+                let dayKey = UInt64(p) << 24 | UInt64(UInt32(truncatingIfNeeded: day) & 0xFFFFFF)
+                pairDaySet.insert(dayKey)
+                let hour = UInt64(hour(t.start[i]))
+                for h in [s, d] where t.hostIsInternal[Int(h)] {
+                    hourDays.insert(UInt64(UInt32(bitPattern: h)) << 32 | UInt64(UInt32(truncatingIfNeeded: day) & 0xFFFFFF) << 5 | hour)
+                }
+                if t.direction[i] == .outbound { outbound[dayKey, default: 0] &+= t.bytes[i] }
+            }
+            for k in pairDaySet { counts[Int(k >> 24)] += 1 }
+            for k in hourDays { perHourDays[(k >> 32) << 5 | (k & 31), default: 0] += 1 }
+            outboundBytes += outbound.values
+        }
         var hostHours: [String: Int] = [:]
         for (k, n) in perHourDays.sorted(by: { $0.key < $1.key }) where n >= usual {
             let host = t.hosts[Int(Int32(bitPattern: UInt32(k >> 5)))].description
@@ -136,7 +143,7 @@ public struct HostHistory: Codable, Sendable {
             hashed[h] = max(hashed[h] ?? 0, s.days)
         }
         let sortedPairs = hashed.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        let calibration = TailCalibration.fit(outbound.values.sorted().map { log10(Double(max($0, 1))) })
+        let calibration = TailCalibration.fit(outboundBytes.sorted().map { log10(Double(max($0, 1))) })
         var history = HostHistory(trainingDays: days, usualDays: usual, hostHours: hostHours,
                                   pairs: SidecarReference(file: HostHistory.sidecarName, rows: 0, columns: 2,
                                                           fingerprint: Fingerprint(xxh64: 0)),

@@ -33,8 +33,36 @@ public struct HostProfiles: Sendable {
     public var count: Int { host.count }
 
     /// Builds the profiles of every host and window of `t`.
+    ///
+    /// Rows are profiled a segment at a time (`WindowSegments`: runs of rows whose windows
+    /// fall in about a day's worth of windows), so the working keys and the slot index
+    /// are sized by one segment, not by the whole table. Rows come out in the same order
+    /// and with the same values as one pass over the whole table would give; a table whose
+    /// rows do not come in such runs (a late flow filed under another day) is profiled in
+    /// one pass.
     public static func build(_ t: FlowTable, windowMillis: Int64) -> HostProfiles {
-        let n = t.count
+        var out = HostProfiles(windowMillis: windowMillis, host: [], windowStart: [],
+                               features: FeatureMatrix(rows: 0, names: names), bytesOut: [], bytesIn: [], failedOut: [])
+        for rows in WindowSegments.split(t.start, windowMillis: windowMillis) {
+            out.append(build(t, rows: rows, windowMillis: windowMillis))
+        }
+        return out
+    }
+
+    /// Appends the rows of `other` (profiles of windows `self` does not hold).
+    mutating func append(_ other: HostProfiles) {
+        host += other.host
+        windowStart += other.windowStart
+        features.values += other.features.values
+        features.rows += other.features.rows
+        bytesOut += other.bytesOut
+        bytesIn += other.bytesIn
+        failedOut += other.failedOut
+    }
+
+    /// The profiles of the rows `rows` of `t` alone.
+    static func build(_ t: FlowTable, rows: Range<Int>, windowMillis: Int64) -> HostProfiles {
+        let n = rows.count
         var index: [UInt64: Int32] = [:]
         var host: [Int32] = [], windowStart: [Int64] = []
         var flows: [Int] = [], bytesOut: [UInt64] = [], bytesIn: [UInt64] = []
@@ -52,7 +80,7 @@ public struct HostProfiles: Sendable {
             tcpOut.append(0); failedOut.append(0); forwardBytes.append(0)
             return s
         }
-        for i in 0..<n {
+        for i in rows {
             let s = t.start[i]
             let w = s >= 0 ? s / windowMillis : (s - windowMillis + 1) / windowMillis
             let minute = UInt64((s - w * windowMillis) / 60_000)

@@ -21,11 +21,11 @@ public enum ScanScore {
     }
 }
 
-/// The flow rows of each window of a table, windows ascending.
+/// The flow rows of each window of a table (or of the rows `rows` of it), windows ascending.
 package enum WindowedRows {
-    package static func split(_ t: FlowTable, windowMillis: Int64) -> [(start: Int64, rows: [Int])] {
+    package static func split(_ t: FlowTable, rows: Range<Int>? = nil, windowMillis: Int64) -> [(start: Int64, rows: [Int])] {
         var byWindow: [Int64: [Int]] = [:]
-        for i in 0..<t.count {
+        for i in rows ?? 0..<t.count {
             let s = t.start[i]
             let w = s >= 0 ? s / windowMillis : (s - windowMillis + 1) / windowMillis
             byWindow[w * windowMillis, default: []].append(i)

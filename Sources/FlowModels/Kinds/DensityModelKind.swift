@@ -91,12 +91,30 @@ public struct DensityModelKind: ModelKind {
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
     }
 
-    /// The first row of each distinct feature vector, in row order.
+    /// The first row of each distinct feature vector, in row order (vectors equal by `==`
+    /// on every value, as `Set<[Double]>` would judge them). An open-addressing table of
+    /// row numbers over the matrix itself: 4 bytes a slot, no array per row.
     static func distinctRows(_ x: FeatureMatrix) -> [Int] {
-        var seen = Set<[Double]>()
+        let d = x.columns
+        var capacity = 16
+        while capacity < 2 * x.rows { capacity <<= 1 }
+        var slots = [Int32](repeating: -1, count: capacity)
         var out: [Int] = []
-        for i in 0..<x.rows where seen.insert(Array(x.values[(i * x.columns)..<((i + 1) * x.columns)])).inserted {
-            out.append(i)
+        x.values.withUnsafeBufferPointer { v in
+            func same(_ a: Int, _ b: Int) -> Bool {
+                for j in 0..<d where !(v[a * d + j] == v[b * d + j]) { return false }
+                return true
+            }
+            for i in 0..<x.rows {
+                var hasher = Hasher()
+                for j in 0..<d { hasher.combine(v[i * d + j]) }
+                var k = hasher.finalize() & (capacity - 1)
+                while slots[k] >= 0 && !same(Int(slots[k]), i) { k = (k + 1) & (capacity - 1) }
+                if slots[k] < 0 {
+                    slots[k] = Int32(i)
+                    out.append(i)
+                }
+            }
         }
         return out
     }

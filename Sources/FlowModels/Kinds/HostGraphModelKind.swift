@@ -80,37 +80,43 @@ public struct HostGraphModelKind: ModelKind {
         let c = context.config
         let t = try context.data.table()
         let profiles = try context.data.profiles()
+        // Edges and inbound counts a day of windows at a time (`WindowSegments`), so the
+        // per-window working sets are sized by one day, not the training range.
         var edgeBytes: [Double] = []
-        let windows = WindowedRows.split(t, windowMillis: c.windowMillis)
-        for w in windows {
-            let g = HostGraph.build(t, rows: w.rows)
-            for e in g.edges { edgeBytes.append(Double(e.bytes)) }
+        var windowCount = 0
+        var inbound: [(host: Int32, count: Double)] = []
+        for run in WindowSegments.split(t.start, windowMillis: c.windowMillis) {
+            let windows = WindowedRows.split(t, rows: run, windowMillis: c.windowMillis)
+            windowCount += windows.count
+            for w in windows {
+                let g = HostGraph.build(t, rows: w.rows)
+                for e in g.edges { edgeBytes.append(Double(e.bytes)) }
+            }
+            var counts: [UInt64: Int] = [:]
+            for i in run {
+                let w = FloodDetector.windowOf(t.start[i], c.windowMillis)
+                counts[UInt64(UInt32(bitPattern: t.destination[i])) << 32 | UInt64(UInt32(truncatingIfNeeded: w)), default: 0] += 1
+            }
+            for (k, n) in counts { inbound.append((Int32(bitPattern: UInt32(k >> 32)), Double(n))) }
         }
         edgeBytes.sort()
-        var fans: [Int32: ([Double], [Double])] = [:]
         let f = profiles.features
-        for r in 0..<profiles.count {
-            fans[profiles.host[r], default: ([], [])].0.append(f[r, 7])
-            fans[profiles.host[r], default: ([], [])].1.append(f[r, 6])
-        }
         // A host's usual fan-out/fan-in and inbound flows are learned only from enough of its
         // own windows: from one window (a short capture, a host seen once) the "usual" would
         // be the very burst a detector should find. Unlearned hosts get the history-free rules.
         var medians: [String: [Double]] = [:]
-        for (h, v) in fans where v.0.count >= Self.minimumHostWindows {
-            medians[t.hosts[Int(h)].description] = [median(v.0), median(v.1)]
+        Self.forEachHost(profiles.host) { h, rows in
+            guard rows.count >= Self.minimumHostWindows else { return }
+            medians[t.hosts[Int(h)].description] = [median(rows.map { f[$0, 7] }), median(rows.map { f[$0, 6] })]
         }
         let scans = ScanScore.compute(profiles).sorted()
         let fanOut = (0..<f.rows).map { f[$0, 7] }.sorted(), fanIn = (0..<f.rows).map { f[$0, 6] }.sorted()
-        var inbound: [UInt64: Int] = [:]
-        for i in 0..<t.count {
-            let w = FloodDetector.windowOf(t.start[i], c.windowMillis)
-            inbound[UInt64(UInt32(bitPattern: t.destination[i])) << 32 | UInt64(UInt32(truncatingIfNeeded: w)), default: 0] += 1
-        }
-        var inboundPerHost: [Int32: [Double]] = [:]
-        for (k, n) in inbound { inboundPerHost[Int32(bitPattern: UInt32(k >> 32)), default: []].append(Double(n)) }
         var medianInbound: [String: Double] = [:]
-        for (h, v) in inboundPerHost where v.count >= Self.minimumHostWindows { medianInbound[t.hosts[Int(h)].description] = median(v) }
+        Self.forEachHost(inbound.map(\.host)) { h, rows in
+            guard rows.count >= Self.minimumHostWindows else { return }
+            medianInbound[t.hosts[Int(h)].description] = median(rows.map { inbound[$0].count })
+        }
+        inbound = []
         var inRatios: [Double] = [], outRatios: [Double] = []
         for r in 0..<profiles.count {
             let m = medians[t.hosts[Int(profiles.host[r])].description] ?? [0, 0]
@@ -133,7 +139,7 @@ public struct HostGraphModelKind: ModelKind {
             fanOutQuantiles: qs.map { FittedScaler.quantile(fanOut, $0) },
             fanInQuantiles: qs.map { FittedScaler.quantile(fanIn, $0) },
             scanScoreQuantiles: qs.map { FittedScaler.quantile(scans, $0) },
-            trainingWindows: windows.count, trainingEdges: edgeBytes.count)
+            trainingWindows: windowCount, trainingEdges: edgeBytes.count)
         file.hostMedianInbound = medianInbound
         file.fanInCalibration = TailCalibration.fit(inRatios)
         file.fanOutCalibration = fanOutCalibration
@@ -146,6 +152,19 @@ public struct HostGraphModelKind: ModelKind {
     }
 
     func median(_ v: [Double]) -> Double { FittedScaler.quantile(v.sorted(), 0.5) }
+
+    /// Calls `body` once per distinct value of `hosts` with the indices holding it (in
+    /// ascending order): one sorted index array instead of a dictionary of arrays per host.
+    static func forEachHost(_ hosts: [Int32], _ body: (Int32, ArraySlice<Int>) -> Void) {
+        let order = hosts.indices.sorted { (hosts[$0], $0) < (hosts[$1], $1) }
+        var lower = 0
+        while lower < order.count {
+            var upper = lower + 1
+            while upper < order.count && hosts[order[upper]] == hosts[order[lower]] { upper += 1 }
+            body(hosts[order[lower]], order[lower..<upper])
+            lower = upper
+        }
+    }
 
     /// Fewest training windows of a host from which its usual fans and inbound rate are
     /// learned.

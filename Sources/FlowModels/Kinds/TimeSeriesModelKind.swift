@@ -122,6 +122,9 @@ public struct TimeSeriesModelKind: ModelKind {
 
     public init() {}
 
+    /// Training aggregates the dataset file by file itself.
+    public var trainsOnSharedFlows: Bool { false }
+
     public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
         let c = context.config
         var section = try TimeSeriesSection.decode(sectionJSON: c.sectionJSON, internalNetworks: c.internalNetworks,

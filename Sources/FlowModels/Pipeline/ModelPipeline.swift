@@ -50,16 +50,22 @@ public enum ModelPipeline {
         let claim = try claimFolder(output, stage: "floe-train")
         defer { withExtendedLifetime(claim) {} }
         let data = try ModelData(config: config, dataset: dataset, wholeDataset: whole)
-        let table = try data.table()
-        guard table.count > 0 else {
-            throw FlowModelsError.notEnoughData(detail: "\(input): the selected days hold no flows")
+        let rows: Int
+        do {
+            let table = try data.table()
+            rows = table.count
+            guard rows > 0 else {
+                throw FlowModelsError.notEnoughData(detail: "\(input): the selected days hold no flows")
+            }
+            log("read \(rows) flows, \(table.hosts.count) hosts from \(dataset.files.count) files")
         }
-        log("read \(table.count) flows, \(table.hosts.count) hosts from \(dataset.files.count) files")
         var entries: [ModelsIndex.Entry] = []
         try withoutActuallyEscaping(log) { log in
             let context = TrainContext(data: data, outputFolder: output, log: log)
             for kind in ModelPlan.kinds {
+                if !kind.trainsOnSharedFlows { data.releaseFlows() }
                 let started = Date()
+                defer { FreedMemory.release() }
                 if let entry = try kind.train(context) {
                     entries.append(entry)
                     log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
@@ -71,7 +77,7 @@ public enum ModelPipeline {
             floeVersion: floeVersion, seed: config.seed,
             config: String(decoding: config.sectionJSON, as: UTF8.self),
             training: .init(input: input, from: CivilTime.dateString(day: days.first!), to: CivilTime.dateString(day: days.last!),
-                            rows: table.count, files: try dataset.recordedFiles()),
+                            rows: rows, files: try dataset.recordedFiles()),
             models: entries)
         try ModelFile.write(index, to: output + "/" + ModelsIndex.fileName)
         return index
@@ -117,6 +123,7 @@ public enum ModelPipeline {
                 outputs += result.outputs.map { .init(file: $0.file, rows: $0.rows, kind: entry.kind, date: date) }
             }
             log("scored \(date): \(try data.table().count) flows")
+            FreedMemory.release()
         }
         let (ranked, incidents) = IncidentGrouping.group(AnomalyTable.merged(anomalies), allowlist: config.allowlist,
                                                          maximumPerKindDay: config.scoring.maxAnomaliesPerKind)

@@ -15,6 +15,14 @@ public protocol ModelKind: Sendable {
     func train(_ context: TrainContext) throws -> ModelsIndex.Entry?
     /// Applies the trained model to one day.
     func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores
+    /// Whether training reads the shared flows (`ModelData.table()`, profiles, features).
+    /// A kind that reads the dataset itself says false: `floe-train` lets the shared flows
+    /// go before it, so they do not sit in memory beside its own working set.
+    var trainsOnSharedFlows: Bool { get }
+}
+
+extension ModelKind {
+    public var trainsOnSharedFlows: Bool { true }
 }
 
 /// What a model kind produced for one scored day.
@@ -72,6 +80,7 @@ public final class ModelData {
         if let t = cachedTable { return t }
         let t = try FlowTable.load(dataset, internalNetworks: internalNetworks)
         cachedTable = t
+        FreedMemory.release()
         return t
     }
 
@@ -80,7 +89,17 @@ public final class ModelData {
         if let p = cachedProfiles { return p }
         let p = HostProfiles.build(try table(), windowMillis: config.windowMillis)
         cachedProfiles = p
+        FreedMemory.release()
         return p
+    }
+
+    /// Lets go of the cached flows, profiles and flow features (a later `table()` reads
+    /// the dataset again).
+    public func releaseFlows() {
+        cachedTable = nil
+        cachedProfiles = nil
+        cachedFlowFeatures = nil
+        FreedMemory.release()
     }
 
     public func flowFeatures() throws -> FeatureMatrix {

@@ -86,7 +86,6 @@ struct FileIngestor {
         var run = StreamRun(options: options, file: path)
         var binary: BinaryStreamRun?
         let limiter = QuarantineLimiter(limit: options.maxQuarantineRows, sink: quarantine)
-        var emptyInput = false
         do {
             let reader = ChunkReader(input: opened, chunkSize: max(options.chunkBytes, BinaryInputKind.prefixLength),
                                      chunkCount: max(1, options.parseThreads) + 2, onCallingThread: readOnCallingThread)
@@ -127,7 +126,6 @@ struct FileIngestor {
         } catch {
             report.status = .failed
             report.error = Self.describe(error, path: path, compression: opened.compression)
-            emptyInput = error is EmptyInputError
             run.rollBack()
             binary?.rollBack()
         }

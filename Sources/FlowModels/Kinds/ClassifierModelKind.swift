@@ -157,11 +157,10 @@ public struct ClassifierModelKind: ModelKind {
         }
         let windowMillis = Int64(model.windowMinutes) * 60_000
         // The day before gives the first windows their context, when the dataset has it.
-        var table = try context.data.table()
         let withBefore = context.data.wholeDataset.selecting(DaySelection(from: context.day - 1, to: context.day))
-        if withBefore.days.count == 2 {
-            table = try FlowTable.load(withBefore, internalNetworks: context.data.internalNetworks)
-        }
+        let table = withBefore.days.count == 2
+            ? try FlowTable.load(withBefore, internalNetworks: context.data.internalNetworks)
+            : try context.data.table()
         let profiles = HostProfiles.build(table, windowMillis: windowMillis)
         let sequences = HostSequences(profiles, windows: model.sequenceWindows, scaling: model.network.scaling)
         let dayStart = context.day * CivilTime.millisPerDay

@@ -96,10 +96,8 @@ public struct HostWindowLabels: Sendable {
             let reader = try ArrowFileReader(path: file.path)
             guard let labelIndex = reader.columnIndex(named: column) else { continue }
             found = true
-            guard let s = reader.columnIndex(named: names.sourceAddress), let d = reader.columnIndex(named: names.destinationAddress),
-                  let t = reader.columnIndex(named: names.start) else {
-                throw FlowModelsError.dataset(path: file.path, detail: "no src_addr, dst_addr or start column; is this a floe dataset?")
-            }
+            let s = try reader.datasetColumn(names.sourceAddress), d = try reader.datasetColumn(names.destinationAddress)
+            let t = try reader.datasetColumn(names.start)
             for b in 0..<reader.recordBatchCount {
                 let batch = try reader.recordBatch(at: b)
                 let labels = try batch.utf8(column: labelIndex)
@@ -125,8 +123,9 @@ public struct HostWindowLabels: Sendable {
                     }
                     guard let name else { continue }
                     let w = out.window(of: starts[i])
-                    if let a = IPAddress.parse(sources[i]), let id = ids[a] { out.add(host: id, window: w, label: name) }
-                    if let a = IPAddress.parse(destinations[i]), let id = ids[a], IPAddress.parse(sources[i]) != a {
+                    let source = IPAddress.parse(sources[i])
+                    if let a = source, let id = ids[a] { out.add(host: id, window: w, label: name) }
+                    if let a = IPAddress.parse(destinations[i]), let id = ids[a], source != a {
                         out.add(host: id, window: w, label: name)
                     }
                 }

@@ -5,7 +5,7 @@ import Foundation
 /// by day (a backfill runs one floe-clean per day into the same DATASET_DIR) loses no day's
 /// rejects: `DATASET_DIR/manifest.json` and `quarantine.jsonl` are the last run's, and
 /// `DATASET_DIR/_clean_runs/NAME/` holds every run's pair, NAME being the last folder name of
-/// the first input and a hash of all the inputs (`2026-11-03-9f2c…`). Cleaning the same inputs
+/// the first input and a hash of all the inputs (`2026-11-03-9f2c…`, `DerivedFileName`). Cleaning the same inputs
 /// again replaces their record; other inputs' records stay. Names starting with `_` are
 /// skipped by the dataset listing and by Spark, Hive and DuckDB readers of the folder.
 public enum CleanRunRecord {
@@ -18,14 +18,8 @@ public enum CleanRunRecord {
             let url = URL(fileURLWithPath: path).standardizedFileURL
             return url.resolvingSymlinksInPath().path
         }.sorted()
-        let hash = XXH64.hash(Array(canonical.joined(separator: "\n").utf8))
-        let first = canonical.first.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "run"
-        let readable = String(first.unicodeScalars.map { scalar -> Character in
-            let ok = scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "-_.=".unicodeScalars.contains(scalar))
-            return ok ? Character(scalar) : "_"
-        }.prefix(64))
-        let hex = String(hash, radix: 16)
-        return output + "/" + folderName + "/" + readable + "-" + String(repeating: "0", count: 16 - hex.count) + hex
+        return output + "/" + folderName + "/" + DerivedFileName.make(path: canonical.first ?? "run", key: canonical.joined(separator: "\n"),
+                                                                      hexDigits: 16)
     }
 
     /// Publishes the run's `files` (already written in the dataset folder) into its record

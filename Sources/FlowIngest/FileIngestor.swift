@@ -193,15 +193,7 @@ struct FileIngestor {
 
     /// `outputName(for:)` of a path already resolved (`realpath`).
     static func outputName(resolved absolute: String) -> String {
-        let base = absolute.split(separator: "/").last.map(String.init) ?? "input"
-        var safe = String(base.unicodeScalars.map { c -> Character in
-            let ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "." || c == "-" || c == "_"
-            return ok ? Character(c) : "_"
-        }).drop { $0 == "." }.description
-        if safe.isEmpty { safe = "input" }
-        let hash = XXH64.hash(Array(absolute.utf8))
-        let hex = String(hash >> 32, radix: 16)
-        return safe + "-" + String(repeating: "0", count: 8 - hex.count) + hex + ".arrow"
+        DerivedFileName.make(path: absolute, key: absolute, hexDigits: 8) + ".arrow"
     }
 
     static func realpathString(_ path: String) -> String? {

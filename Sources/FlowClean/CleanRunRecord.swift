@@ -1,3 +1,4 @@
+import FlowDataset
 import FlowIO
 import Foundation
 
@@ -10,7 +11,7 @@ import Foundation
 /// skipped by the dataset listing and by Spark, Hive and DuckDB readers of the folder.
 public enum CleanRunRecord {
     /// The folder of all run records inside the dataset folder.
-    public static let folderName = "_clean_runs"
+    public static let folderName = DatasetLayout.cleanRunsFolder
 
     /// The record folder of a run over `inputs` (as given on the command line) in `output`.
     public static func folder(output: String, inputs: [String]) -> String {

@@ -17,6 +17,11 @@ public enum DatasetLayout {
         return CivilTime.parseDate(String(name.dropFirst(partitionPrefix.count)))
     }
 
+    /// Folder inside the dataset holding every floe-clean run's own `manifest.json` and
+    /// `quarantine.jsonl` (`_clean_runs/NAME/`). The leading `_` keeps it out of the
+    /// dataset listing and of Spark, Hive and DuckDB readers of the folder.
+    public static let cleanRunsFolder = "_clean_runs"
+
     /// File name of a partition's part `n`: `part-00000.arrow`.
     public static func partFile(_ n: Int) -> String {
         let digits = String(n)

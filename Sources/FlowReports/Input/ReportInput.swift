@@ -12,8 +12,12 @@ public struct ReportInput: Sendable {
     public var toolVersion: String
     /// From `--ingest RAW_DIR/manifest.json`.
     public var ingest: IngestSummary?
-    /// From `DATASET_DIR/manifest.json`.
+    /// The clean accounting of the period: the floe-clean runs that last wrote its days,
+    /// added up (`DATASET_DIR/_clean_runs/*/manifest.json`), or, for a dataset without run
+    /// records, `DATASET_DIR/manifest.json` (the last run).
     public var clean: CleanSummary?
+    /// How many run records `clean` adds up; nil when it is `DATASET_DIR/manifest.json`.
+    public var cleanRuns: Int? = nil
     /// Computed from the dataset's partitions for the period.
     public var traffic: TrafficStats
     /// The ranked anomalies table; nil when no scores were given or none were written.

@@ -38,8 +38,6 @@ public enum ReportLoader {
         let dataset = o.datasetDir.hasSuffix("/") && o.datasetDir.count > 1 ? String(o.datasetDir.dropLast()) : o.datasetDir
         let listing = try DatasetListing(root: dataset,
                                          selection: o.days.map { DaySelection(from: $0.lowerBound, to: $0.upperBound) } ?? .all)
-        let cleanPath = dataset + "/manifest.json"
-        let clean = FileManager.default.fileExists(atPath: cleanPath) ? try CleanSummary.load(path: cleanPath) : nil
         let firstDay: Int64, lastDay: Int64
         if let days = o.days {
             firstDay = days.lowerBound
@@ -51,6 +49,10 @@ public enum ReportLoader {
             firstDay = lo
             lastDay = hi
         }
+        let cleanRuns = try CleanRunAccounting.load(dataset: dataset, days: firstDay...lastDay)
+        let cleanPath = dataset + "/manifest.json"
+        let clean = try cleanRuns?.summary
+            ?? (FileManager.default.fileExists(atPath: cleanPath) ? CleanSummary.load(path: cleanPath) : nil)
         let start = firstDay * CivilTime.millisPerDay
         let end = (lastDay + 1) * CivilTime.millisPerDay
         let traffic = try DatasetScanner(topCount: o.topCount, threads: o.threads)
@@ -102,6 +104,7 @@ public enum ReportLoader {
             forecasts: feed?.series ?? [], clusters: feed?.clusters, hostGraph: feed?.hostGraph,
             models: feed?.models ?? [], sources: sources, parameters: parameters, pipeline: o.pipeline,
             incidents: incidents)
+        input.cleanRuns = cleanRuns?.runs
         (input.backtest, input.classifier) = ModelCheckReaders.load(input.models)
         return input
     }

@@ -1,5 +1,6 @@
 import FlowArtifacts
 import FlowCore
+import FlowDataset
 
 /// 1. Run summary: period, inputs, row accounting, rejects by reason, export loss and a
 /// warning block when the data quality is poor.
@@ -47,7 +48,7 @@ enum SummarySection {
             blocks.append(.table(ReportTable(columns: [.init("Stage"), .init("Read", numeric: true), .init("Kept", numeric: true),
                                                         .init("Rejected", numeric: true), .init("Duplicates", numeric: true), .init("Lost", numeric: true)],
                                              rows: rows, sortable: false,
-                                             note: input.clean == nil ? nil : "The clean row covers the last floe-clean run into this dataset, which may span other days than this report.")))
+                                             note: cleanNote(input))))
         }
         if input.ingest == nil { blocks.append(.absent("No ingest manifest: run with --ingest RAW_DIR to list the input files and ingest rejects.")) }
 
@@ -92,6 +93,19 @@ enum SummarySection {
             blocks.append(.absent("Unknown: no ingest manifest was given."))
         }
         return ReportSection(id: "summary", title: "Run summary", blocks: blocks)
+    }
+
+    /// What the clean row covers: the runs that wrote the report's days, or the last run.
+    static func cleanNote(_ input: ReportInput) -> String? {
+        guard input.clean != nil else { return nil }
+        switch input.cleanRuns {
+        case nil:
+            return "The clean row covers the last floe-clean run into this dataset, which may span other days than this report."
+        case 1?:
+            return "The clean row covers the floe-clean run that wrote this report's days; its counts include any other days that run wrote."
+        case let n?:
+            return "The clean row adds up the \(n) floe-clean runs that last wrote this report's days (their records under \(DatasetLayout.cleanRunsFolder)/); their counts include any other days those runs wrote."
+        }
     }
 
     static func plural(_ n: Int, _ word: String) -> String { Units.thousands(n) + " " + word + (n == 1 ? "" : "s") }

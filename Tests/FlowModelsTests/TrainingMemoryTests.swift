@@ -20,12 +20,18 @@ import FlowTestSupport
         return c
     }
 
-    /// Every file of `folder` but models.json, by name.
+    /// Every file of `folder` but models.json, by name (backtest.json without its
+    /// wall-clock `fit_seconds` lines).
     static func modelFiles(_ folder: String) throws -> [String: Data] {
         var out: [String: Data] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder)
             where !name.hasPrefix(".") && name != ModelsIndex.fileName {
-            out[name] = FileManager.default.contents(atPath: folder + "/" + name)
+            var bytes = FileManager.default.contents(atPath: folder + "/" + name) ?? Data()
+            if name == "backtest.json" {
+                bytes = Data(String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+                    .filter { !$0.contains("fit_seconds") }.joined(separator: "\n").utf8)
+            }
+            out[name] = bytes
         }
         return out
     }

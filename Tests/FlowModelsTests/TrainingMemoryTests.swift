@@ -48,6 +48,7 @@ import FlowTestSupport
         #expect(held.memory == nil)
         #expect(index.memory == ModelsIndex.Memory(budgetMB: 4, streamed: true, sample: nil))
         #expect(lines.contains { $0.hasPrefix("streaming 30000 flows of 4 days a day at a time") })
+        #expect(ResidentMemory.peakMiB().map { $0 > 0 } ?? true)
         #expect(index.models == held.models)
         #expect(index.models.map(\.kind) == ["history", "clusters", "density", "graph", "timeseries"])
         #expect(index.training.rows == held.training.rows)
@@ -76,6 +77,8 @@ import FlowTestSupport
         #expect(sample.of == wholeClusters.trainingRows)
         #expect(sample.of > sample.rows)
         #expect(lines.contains { $0.contains("training matrix: sampled \(sample.rows) of \(sample.of) rows") })
+        // No process fits in 1 MiB: the log says the budget was not kept.
+        #expect(lines.contains { $0.hasPrefix("warning: peak resident memory ") && $0.contains("over the memory budget of 1 MiB") })
         // Same seed, same data, same budget: the same sample and models, byte for byte.
         #expect(again.memory == index.memory)
         let a = try Self.modelFiles(first), b = try Self.modelFiles(second)

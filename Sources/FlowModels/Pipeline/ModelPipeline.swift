@@ -100,6 +100,9 @@ public enum ModelPipeline {
             models: entries)
         if memory.streams {
             index.memory = .init(budgetMB: memory.budgetMB, streamed: true, sample: sampling)
+            if let peak = ResidentMemory.peakMiB(), peak > memory.budgetMB {
+                log("warning: peak resident memory \(peak) MiB, over the memory budget of \(memory.budgetMB) MiB: what streaming keeps (the hosts, host pairs and host windows of the range, TrainingMemory) does not fit it")
+            }
         }
         try ModelFile.write(index, to: output + "/" + ModelsIndex.fileName)
         return index

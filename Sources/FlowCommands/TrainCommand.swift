@@ -42,6 +42,9 @@ public struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for the model files.", valueName: "dir"))
     public var output: String?
 
+    @Option(name: .customLong("memory-budget-mb"), help: ArgumentHelp("Memory training may hold; beyond it the days are read one at a time and the clustering matrix is sampled (default: the config's memory_budget_mb, 512).", valueName: "MB"))
+    public var memoryBudgetMB: Int?
+
     @Option(help: ArgumentHelp("First training day (inclusive), YYYY-MM-DD.", valueName: "date"))
     public var from: String?
 
@@ -54,6 +57,7 @@ public struct TrainCommand: ParsableCommand {
         guard datasetOption.folder != nil else { throw ValidationError("--dataset: give the dataset folder.") }
         guard output != nil else { throw ValidationError("--output: give the models folder.") }
         _ = try days()
+        if let v = memoryBudgetMB, v < 1 { throw ValidationError("--memory-budget-mb: give at least 1 (MiB), not \(v).") }
     }
 
     public func run() throws {
@@ -65,6 +69,7 @@ public struct TrainCommand: ParsableCommand {
                let networks = try PipelineSettings.load(path: path).internalNetworks {
                 settings.applyInternalNetworksSetting(networks)
             }
+            if let v = memoryBudgetMB { settings.memoryBudgetMB = v }
             let index = try ModelPipeline.train(config: settings, input: datasetOption.folder!, output: output!, days: try days(),
                                                 floeVersion: floeVersion, log: log)
             log("wrote \(index.models.map(\.file).joined(separator: ", ")) and models.json to \(output!)")

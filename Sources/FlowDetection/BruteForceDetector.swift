@@ -1,3 +1,4 @@
+import FlowCore
 import FlowFeatures
 import Foundation
 
@@ -46,9 +47,9 @@ public enum BruteForceDetector {
             && t.bytes[i] &+ t.reverseBytes[i] <= attemptBytes && t.duration[i] <= attemptMillis
     }
 
-    package static func cells(_ t: FlowTable, windowMillis: Int64) -> [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] {
+    package static func cells(_ t: FlowTable, rows: Range<Int>? = nil, windowMillis: Int64) -> [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] {
         var out: [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] = [:]
-        for i in 0..<t.count where isAttempt(t, i) {
+        for i in rows ?? 0..<t.count where isAttempt(t, i) {
             let w = FloodDetector.windowOf(t.start[i], windowMillis)
             let key = cellKey(t.source[i], t.destinationPort[i], w)
             var entry = out[key] ?? (t.source[i], t.destinationPort[i], w, Cell())
@@ -70,12 +71,24 @@ public enum BruteForceDetector {
     /// Training: each source's usual attempts per port and window (from at least
     /// `minimumWindows` of its windows) and the distribution of the statistic.
     public static func train(_ t: FlowTable, windowMillis: Int64, minimumWindows: Int) -> (usual: [String: Double], calibration: TailCalibration?) {
+        train(attempts: trainingAttempts(t, rows: 0..<t.count, windowMillis: windowMillis), hosts: t.hosts, minimumWindows: minimumWindows)
+    }
+
+    /// Per (source, port, window) cell of `rows` of `t`: its attempts (what training keeps
+    /// of a cell). Rows must hold whole windows.
+    package static func trainingAttempts(_ t: FlowTable, rows: Range<Int>, windowMillis: Int64) -> [(source: Int32, port: Int32, attempts: Int)] {
+        cells(t, rows: rows, windowMillis: windowMillis).values.map { ($0.source, $0.port, $0.cell.attempts) }
+    }
+
+    /// Training from the cells' attempts (`trainingAttempts`, one entry per cell, in any
+    /// order), with `hosts` naming the host ids.
+    package static func train(attempts all: [(source: Int32, port: Int32, attempts: Int)], hosts: [IPAddress],
+                              minimumWindows: Int) -> (usual: [String: Double], calibration: TailCalibration?) {
         var perSource: [String: [Double]] = [:]
-        let all = cells(t, windowMillis: windowMillis)
-        for (_, e) in all { perSource[usualKey(t.hosts[Int(e.source)].description, e.port), default: []].append(Double(e.cell.attempts)) }
+        for e in all { perSource[usualKey(hosts[Int(e.source)].description, e.port), default: []].append(Double(e.attempts)) }
         var usual: [String: Double] = [:]
         for (k, v) in perSource where v.count >= minimumWindows { usual[k] = FittedScaler.quantile(v.sorted(), 0.5) }
-        let values = all.values.map { statistic($0.cell.attempts, usual: usual[usualKey(t.hosts[Int($0.source)].description, $0.port)] ?? 0) }
+        let values = all.map { statistic($0.attempts, usual: usual[usualKey(hosts[Int($0.source)].description, $0.port)] ?? 0) }
         return (usual, TailCalibration.fit(values))
     }
 

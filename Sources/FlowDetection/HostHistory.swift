@@ -97,13 +97,31 @@ public struct HostHistory: Codable, Sendable {
     /// working sets are sized by one day; a table whose days are not in runs is read in
     /// one pass, with the same result. `runs` overrides the split (tests).
     package static func build(_ t: FlowTable, days: Int, runs: [Range<Int>]? = nil) -> (history: HostHistory, pairs: [(UInt64, Int)]) {
+        build(days: days) { body in
+            for run in runs ?? WindowSegments.split(t.start, blockMillis: CivilTime.millisPerDay) { body(t, run) }
+            return (t.hosts, t.hostIsInternal)
+        }
+    }
+
+    /// One pass over the training flows: calls its argument with runs of rows that each
+    /// hold whole UTC days (a day's table, or a run of the whole table), host ids shared
+    /// by all runs, and returns every host and whether it is internal.
+    package typealias RunPass = ((FlowTable, Range<Int>) -> Void) throws -> (hosts: [IPAddress], hostIsInternal: [Bool])
+
+    /// Builds the history from two passes over the training flows (`forEachRun`, called
+    /// twice: the host and pair statistics and the UDP pairs, then the service-days, which
+    /// need every UDP pair of the range), so the flows of the whole range need not be held
+    /// at once.
+    package static func build(days: Int, forEachRun: RunPass) rethrows -> (history: HostHistory, pairs: [(UInt64, Int)]) {
         let usual = days >= minimumDays ? 2 : 1
         var pairIndex: [UInt64: Int] = [:]
         var pairList: [(Int32, Int32)] = []
         var counts: [Int] = []                 // pair index → days seen
         var perHourDays: [UInt64: Int] = [:]  // (host, hour) → days
         var outboundBytes: [UInt64] = []       // per (pair, day) with outbound flows
-        for run in runs ?? WindowSegments.split(t.start, blockMillis: CivilTime.millisPerDay) {
+        var answered = Set<UInt64>()
+        let (hosts, hostIsInternal) = try forEachRun { t, run in
+            NewServiceDetector.addUDPPairs(t, rows: run, to: &answered)
             var pairDaySet = Set<UInt64>()    // (pair index, day)
             var hourDays = Set<UInt64>()       // (host, day, hour)
             var outbound: [UInt64: UInt64] = [:] // (pair index, day) → bytes
@@ -126,17 +144,27 @@ public struct HostHistory: Codable, Sendable {
             for k in hourDays { perHourDays[(k >> 32) << 5 | (k & 31), default: 0] += 1 }
             outboundBytes += outbound.values
         }
+        pairIndex = [:]
         var hostHours: [String: Int] = [:]
         for (k, n) in perHourDays.sorted(by: { $0.key < $1.key }) where n >= usual {
-            let host = t.hosts[Int(Int32(bitPattern: UInt32(k >> 5)))].description
+            let host = hosts[Int(Int32(bitPattern: UInt32(k >> 5)))].description
             hostHours[host, default: 0] |= 1 << Int(k & 31)
         }
         var hashed: [UInt64: Int] = [:]
         for (p, pair) in pairList.enumerated() {
-            let h = pairHash(t.hosts[Int(pair.0)].description, t.hosts[Int(pair.1)].description)
+            let h = pairHash(hosts[Int(pair.0)].description, hosts[Int(pair.1)].description)
             hashed[h] = max(hashed[h] ?? 0, counts[p])
         }
-        let services = NewServiceDetector.train(t, usualDays: usual)
+        pairList = []
+        let anyInternal = hostIsInternal.contains(true)
+        var serviceDays: [(served: NewServiceDetector.ServedPort, clients: Int)] = []
+        _ = try forEachRun { t, run in
+            for e in NewServiceDetector.serviceDays(t, rows: run, answered: answered, anyInternal: anyInternal).values {
+                serviceDays.append((.init(host: e.host, port: e.port), e.service.clients.count))
+            }
+        }
+        answered = []
+        let services = NewServiceDetector.train(serviceDays: serviceDays, hosts: hosts, usualDays: usual)
         for s in services.served {
             let (a, b) = NewServiceDetector.servedKey(s.host, s.port)
             let h = pairHash(a, b)

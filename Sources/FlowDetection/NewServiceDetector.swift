@@ -37,13 +37,25 @@ public enum NewServiceDetector {
 
     /// Accepted inbound connections per (server, port, UTC day).
     package static func serviceDays(_ t: FlowTable) -> [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] {
-        let anyInternal = t.hostIsInternal.contains(true)
         var answered = Set<UInt64>()
-        for i in 0..<t.count where t.proto[i] == 17 {
+        addUDPPairs(t, rows: 0..<t.count, to: &answered)
+        return serviceDays(t, rows: 0..<t.count, answered: answered, anyInternal: t.hostIsInternal.contains(true))
+    }
+
+    /// Adds the (source, destination) pairs of the UDP flows among `rows` of `t` to
+    /// `answered` (a UDP flow from a server back to a client answers the client).
+    package static func addUDPPairs(_ t: FlowTable, rows: Range<Int>, to answered: inout Set<UInt64>) {
+        for i in rows where t.proto[i] == 17 {
             answered.insert(UInt64(UInt32(bitPattern: t.source[i])) << 32 | UInt64(UInt32(bitPattern: t.destination[i])))
         }
+    }
+
+    /// The service-days of `rows` of `t`, with the UDP pairs `answered` (`addUDPPairs`)
+    /// and whether any host is internal gathered over the whole training range.
+    package static func serviceDays(_ t: FlowTable, rows: Range<Int>, answered: Set<UInt64>,
+                                    anyInternal: Bool) -> [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] {
         var out: [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] = [:]
-        for i in 0..<t.count where (t.proto[i] == 6 || t.proto[i] == 17) && t.destinationPort[i] > 0 && t.sentByClient(i) {
+        for i in rows where (t.proto[i] == 6 || t.proto[i] == 17) && t.destinationPort[i] > 0 && t.sentByClient(i) {
             let server = t.destination[i]
             guard !anyInternal || t.hostIsInternal[Int(server)] else { continue }
             let back = UInt64(UInt32(bitPattern: server)) << 32 | UInt64(UInt32(bitPattern: t.source[i]))
@@ -77,15 +89,30 @@ public enum NewServiceDetector {
     /// Training: days each (server, port) was served, and the mean distinct clients of the
     /// rare service-days (served on fewer than `usualDays` days).
     package static func train(_ t: FlowTable, usualDays: Int) -> (served: [(host: String, port: Int32, days: Int)], rareClients: Double) {
-        let all = serviceDays(t)
+        train(serviceDays: serviceDays(t).values.map { (ServedPort(host: $0.host, port: $0.port), $0.service.clients.count) },
+              hosts: t.hosts, usualDays: usualDays)
+    }
+
+    /// A (server, port) of a service-day.
+    package struct ServedPort: Hashable, Sendable {
+        package var host: Int32
+        package var port: Int32
+        package init(host: Int32, port: Int32) { self.host = host; self.port = port }
+        var key: UInt64 { UInt64(UInt32(bitPattern: host)) << 32 | UInt64(UInt32(port & 0xFFFF)) }
+    }
+
+    /// Training from the service-days (each its served port and distinct clients; one
+    /// entry per (server, port, day), in any order) with `hosts` naming the host ids.
+    package static func train(serviceDays all: [(served: ServedPort, clients: Int)], hosts: [IPAddress],
+                              usualDays: Int) -> (served: [(host: String, port: Int32, days: Int)], rareClients: Double) {
         var days: [UInt64: Int] = [:]
-        for (_, e) in all { days[UInt64(UInt32(bitPattern: e.host)) << 32 | UInt64(UInt32(e.port & 0xFFFF)), default: 0] += 1 }
+        for e in all { days[e.served.key, default: 0] += 1 }
         var rare: [Double] = []
-        for (_, e) in all where days[UInt64(UInt32(bitPattern: e.host)) << 32 | UInt64(UInt32(e.port & 0xFFFF))]! < usualDays {
-            rare.append(Double(e.service.clients.count))
+        for e in all where days[e.served.key]! < usualDays {
+            rare.append(Double(e.clients))
         }
         let served = days.sorted { $0.key < $1.key }.map { (k, n) in
-            (host: t.hosts[Int(Int32(bitPattern: UInt32(k >> 32)))].description, port: Int32(k & 0xFFFF), days: n)
+            (host: hosts[Int(Int32(bitPattern: UInt32(k >> 32)))].description, port: Int32(k & 0xFFFF), days: n)
         }
         return (served, (rare.reduce(0, +) + priorDays) / (Double(rare.count) + priorDays))
     }

@@ -61,7 +61,7 @@ public struct HostProfiles: Sendable {
     }
 
     /// The profiles of the rows `rows` of `t` alone.
-    static func build(_ t: FlowTable, rows: Range<Int>, windowMillis: Int64) -> HostProfiles {
+    package static func build(_ t: FlowTable, rows: Range<Int>, windowMillis: Int64) -> HostProfiles {
         let n = rows.count
         var index: [UInt64: Int32] = [:]
         var host: [Int32] = [], windowStart: [Int64] = []

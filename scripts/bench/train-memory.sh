@@ -3,8 +3,10 @@
 # them, on the 90-day benchmark dataset (scripts/bench/datasets.sh 90: 10 M flows, seed 2),
 # ingested and cleaned once into BENCH_DIR/mem. Whole processes under /usr/bin/time -v,
 # release build; pass other binaries (e.g. an older build) as OLD_BIN to run both in turn,
-# alternating. Figures go to scripts/bench/results/memory.md by hand.
-#   usage: scripts/bench/train-memory.sh [TRAIN_DAYS=60]
+# alternating. FLOWS names an already cleaned copy of that dataset (skips ingest and clean);
+# BUDGET is the new binary's --memory-budget-mb (default 512). Figures go to
+# scripts/bench/results/memory.md by hand.
+#   usage: [FLOWS=DIR] [BUDGET=MB] [OLD_BIN=DIR] scripts/bench/train-memory.sh [TRAIN_DAYS=60]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -13,20 +15,22 @@ work=${BENCH_DIR:-/tmp/floe-bench}/mem
 mkdir -p "$work"
 swift build -c release --product floe >&2
 bin=$(swift build -c release --show-bin-path)
-gz=$(scripts/bench/datasets.sh 90)
-if [ ! -f "$work/flows/manifest.json" ]; then
+flows=${FLOWS:-$work/flows}
+if [ ! -f "$flows/manifest.json" ]; then
+  gz=$(scripts/bench/datasets.sh 90)
   "$bin/floe" ingest --quiet --output "$work/raw" "$gz" >&2
-  "$bin/floe" clean --reference-time 2027-01-31T00:00:00Z --output "$work/flows" "$work/raw" >&2
+  "$bin/floe" clean --reference-time 2027-01-31T00:00:00Z --output "$flows" "$work/raw" >&2
 fi
 first=2026-11-01
 last=$(date -u -d "$first + $((days - 1)) days" +%F)
 next=$(date -u -d "$first + $days days" +%F)
-measure() {  # label binary-folder
+measure() {  # label binary-folder [train options]
   local label=$1 b=$2
+  shift 2
   rm -rf "$work/models-$label" "$work/scores-$label"
-  /usr/bin/time -v "$b/floe" train --dataset "$work/flows" --from "$first" --to "$last" --output "$work/models-$label" \
+  /usr/bin/time -v "$b/floe" train --dataset "$flows" --from "$first" --to "$last" --output "$work/models-$label" "$@" \
     2> "$work/train-$label.time" > /dev/null
-  /usr/bin/time -v "$b/floe" score --models "$work/models-$label" --dataset "$work/flows" --date "$next" --output "$work/scores-$label" \
+  /usr/bin/time -v "$b/floe" score --models "$work/models-$label" --dataset "$flows" --date "$next" --output "$work/scores-$label" \
     2> "$work/score-$label.time" > /dev/null
   for stage in train score; do
     printf '%s %s: %s MiB peak, %s\n' "$label" "$stage" \
@@ -35,6 +39,6 @@ measure() {  # label binary-folder
   done
 }
 for round in 1 2; do
-  measure new "$bin"
+  measure new "$bin" --memory-budget-mb "${BUDGET:-512}"
   if [ -n "${OLD_BIN:-}" ]; then measure old "$OLD_BIN"; fi
 done

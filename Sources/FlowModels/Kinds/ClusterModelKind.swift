@@ -59,6 +59,8 @@ public struct ClusterModelKind: ModelKind {
 
     public init() {}
 
+    public var usesTrainingMatrix: Bool { true }
+
     public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
         let c = context.config
         let (raw, definitions, scaler) = try context.scaledFeatureSet()

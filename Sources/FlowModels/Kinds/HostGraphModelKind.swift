@@ -78,14 +78,18 @@ public struct HostGraphModelKind: ModelKind {
 
     public func train(_ context: TrainContext) throws -> ModelsIndex.Entry? {
         let c = context.config
-        let t = try context.data.table()
-        let profiles = try context.data.profiles()
-        // Edges and inbound counts a day of windows at a time (`WindowSegments`), so the
-        // per-window working sets are sized by one day, not the training range.
+        // One pass over runs of a day's worth of windows (`WindowSegments`; each day's table
+        // in turn when training streams): per-window edges, inbound counts, brute-force
+        // cells and the host profiles of the run, of which only the columns the graph
+        // needs are kept, so the working sets are sized by one day and the profiles'
+        // other columns are never held for the whole range.
         var edgeBytes: [Double] = []
         var windowCount = 0
         var inbound: [(host: Int32, count: Double)] = []
-        for run in WindowSegments.split(t.start, windowMillis: c.windowMillis) {
+        var attempts: [(source: Int32, port: Int32, attempts: Int)] = []
+        var profileHost: [Int32] = [], fanOutColumn: [Double] = [], fanInColumn: [Double] = [], scans: [Double] = []
+        let blockMillis = WindowSegments.blockMillis(windowMillis: c.windowMillis)
+        let (hosts, _) = try context.data.forEachRun(blockMillis: blockMillis) { t, run in
             let windows = WindowedRows.split(t, rows: run, windowMillis: c.windowMillis)
             windowCount += windows.count
             for w in windows {
@@ -98,38 +102,48 @@ public struct HostGraphModelKind: ModelKind {
                 counts[UInt64(UInt32(bitPattern: t.destination[i])) << 32 | UInt64(UInt32(truncatingIfNeeded: w)), default: 0] += 1
             }
             for (k, n) in counts { inbound.append((Int32(bitPattern: UInt32(k >> 32)), Double(n))) }
+            attempts += BruteForceDetector.trainingAttempts(t, rows: run, windowMillis: c.windowMillis)
+            let p = HostProfiles.build(t, rows: run, windowMillis: c.windowMillis)
+            profileHost += p.host
+            for r in 0..<p.count {
+                fanOutColumn.append(p.features[r, 7])
+                fanInColumn.append(p.features[r, 6])
+            }
+            scans += ScanScore.compute(p)
         }
         edgeBytes.sort()
-        let f = profiles.features
         // A host's usual fan-out/fan-in and inbound flows are learned only from enough of its
         // own windows: from one window (a short capture, a host seen once) the "usual" would
         // be the very burst a detector should find. Unlearned hosts get the history-free rules.
         var medians: [String: [Double]] = [:]
-        Self.forEachHost(profiles.host) { h, rows in
+        Self.forEachHost(profileHost) { h, rows in
             guard rows.count >= Self.minimumHostWindows else { return }
-            medians[t.hosts[Int(h)].description] = [median(rows.map { f[$0, 7] }), median(rows.map { f[$0, 6] })]
+            medians[hosts[Int(h)].description] = [median(rows.map { fanOutColumn[$0] }), median(rows.map { fanInColumn[$0] })]
         }
-        let scans = ScanScore.compute(profiles).sorted()
-        let fanOut = (0..<f.rows).map { f[$0, 7] }.sorted(), fanIn = (0..<f.rows).map { f[$0, 6] }.sorted()
+        scans.sort()
         var medianInbound: [String: Double] = [:]
         Self.forEachHost(inbound.map(\.host)) { h, rows in
             guard rows.count >= Self.minimumHostWindows else { return }
-            medianInbound[t.hosts[Int(h)].description] = median(rows.map { inbound[$0].count })
+            medianInbound[hosts[Int(h)].description] = median(rows.map { inbound[$0].count })
         }
         inbound = []
         var inRatios: [Double] = [], outRatios: [Double] = []
-        for r in 0..<profiles.count {
-            let m = medians[t.hosts[Int(profiles.host[r])].description] ?? [0, 0]
-            outRatios.append(log((1 + f[r, 7]) / (1 + m[0])))
-            inRatios.append(log((1 + f[r, 6]) / (1 + m[1])))
+        for r in 0..<profileHost.count {
+            let m = medians[hosts[Int(profileHost[r])].description] ?? [0, 0]
+            outRatios.append(log((1 + fanOutColumn[r]) / (1 + m[0])))
+            inRatios.append(log((1 + fanInColumn[r]) / (1 + m[1])))
         }
+        let windowsProfiled = profileHost.count
+        profileHost = []
+        let fanOut = fanOutColumn.sorted(), fanIn = fanInColumn.sorted()
+        fanOutColumn = []; fanInColumn = []
         let edgeCalibration = TailCalibration.fit(edgeBytes.map { log10(max($0, 1)) })
         let fanOutCalibration = TailCalibration.fit(outRatios)
         if edgeCalibration == nil {
             context.log("graph: new_heavy_edge skipped: \(edgeBytes.count) training edges; needs at least \(TailCalibration.minimumSample)")
         }
         if fanOutCalibration == nil {
-            context.log("graph: fan_out_burst skipped: \(profiles.count) training host windows; needs at least \(TailCalibration.minimumSample)")
+            context.log("graph: fan_out_burst skipped: \(windowsProfiled) training host windows; needs at least \(TailCalibration.minimumSample)")
         }
         let qs = [0.5, 0.99, 0.999]
         var file = GraphModelFile(
@@ -144,7 +158,7 @@ public struct HostGraphModelKind: ModelKind {
         file.fanInCalibration = TailCalibration.fit(inRatios)
         file.fanOutCalibration = fanOutCalibration
         file.edgeCalibration = edgeCalibration
-        let brute = BruteForceDetector.train(t, windowMillis: c.windowMillis, minimumWindows: Self.minimumHostWindows)
+        let brute = BruteForceDetector.train(attempts: attempts, hosts: hosts, minimumWindows: Self.minimumHostWindows)
         file.bruteForceUsual = brute.usual
         file.bruteForceCalibration = brute.calibration
         try ModelFile.write(file, to: context.outputFolder + "/" + Self.fileName)

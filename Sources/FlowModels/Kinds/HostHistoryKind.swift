@@ -24,7 +24,10 @@ public struct HostHistoryKind: ModelKind {
             context.log("history: skipped: the training window has \(days) day(s); host history (usual peers, hours and served ports: new_service, exfiltration against history) needs at least \(HostHistory.minimumDays); exfiltration falls back to same-day novelty")
             return nil
         }
-        var (history, pairs) = HostHistory.build(try context.data.table(), days: days)
+        let data = context.data
+        var (history, pairs) = try HostHistory.build(days: days) { body in
+            try data.forEachRun(blockMillis: CivilTime.millisPerDay) { t, run in body(t, run) }
+        }
         history.pairs = try ModelFile.writeSidecar(pairs.flatMap { [Double($0.0), Double($0.1)] }, rows: pairs.count, columns: 2,
                                                    folder: context.outputFolder, name: Self.sidecarName)
         try ModelFile.write(history, to: context.outputFolder + "/" + Self.fileName)

@@ -49,36 +49,61 @@ public enum ModelPipeline {
         let dataset = try whole.selecting(selection).requireFiles()
         let claim = try claimFolder(output, stage: "floe-train")
         defer { withExtendedLifetime(claim) {} }
-        let data = try ModelData(config: config, dataset: dataset, wholeDataset: whole)
-        let rows: Int
-        do {
+        let data = try ModelData(config: config, dataset: dataset, wholeDataset: whole, memoryBudgetMB: config.memoryBudgetMB)
+        let memory = data.memory!
+        var rows: Int
+        if memory.streams {
+            guard memory.rows > 0 else {
+                throw FlowModelsError.notEnoughData(detail: "\(input): the selected days hold no flows")
+            }
+            rows = memory.rows
+            log("streaming \(memory.rows) flows of \(dataset.days.count) days a day at a time: holding them all would take about \(memory.wholeTableMB) MiB, over the memory budget of \(memory.budgetMB) MiB")
+        } else {
             let table = try data.table()
             rows = table.count
             guard rows > 0 else {
                 throw FlowModelsError.notEnoughData(detail: "\(input): the selected days hold no flows")
             }
             log("read \(rows) flows, \(table.hosts.count) hosts from \(dataset.files.count) files")
+            if let reason = memory.unboundedReason, memory.wholeTableMB > memory.budgetMB {
+                log("warning: holding about \(memory.wholeTableMB) MiB, over the memory budget of \(memory.budgetMB) MiB: \(reason)")
+            }
         }
         var entries: [ModelsIndex.Entry] = []
+        var sampling: ModelsIndex.Memory.Sample?
         try withoutActuallyEscaping(log) { log in
             let context = TrainContext(data: data, outputFolder: output, log: log)
             for kind in ModelPlan.kinds {
                 if !kind.trainsOnSharedFlows { data.releaseFlows() }
+                if !kind.usesTrainingMatrix { data.releaseTrainingMatrix() }
                 let started = Date()
                 defer { FreedMemory.release() }
                 if let entry = try kind.train(context) {
                     entries.append(entry)
+                    if kind.usesTrainingMatrix, let m = context.matrixRows, m.kept < m.offered {
+                        sampling = .init(featureSet: config.features.rawValue, rows: m.kept, of: m.offered)
+                    }
                     log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
                 }
             }
         }
+        if memory.streams {
+            if data.streamedRows == nil { try data.forEachRun(blockMillis: CivilTime.millisPerDay) { _, _ in } }
+            rows = data.streamedRows!
+        }
         let days = dataset.days
-        let index = ModelsIndex(
+        var index = ModelsIndex(
             floeVersion: floeVersion, seed: config.seed,
             config: String(decoding: config.sectionJSON, as: UTF8.self),
             training: .init(input: input, from: CivilTime.dateString(day: days.first!), to: CivilTime.dateString(day: days.last!),
                             rows: rows, files: try dataset.recordedFiles()),
             models: entries)
+        if memory.streams {
+            index.memory = .init(budgetMB: memory.budgetMB, streamed: true, sample: sampling)
+            if let peak = ResidentMemory.peakMiB(), peak > memory.budgetMB {
+                log("warning: peak resident memory \(peak) MiB, over the memory budget of \(memory.budgetMB) MiB: what streaming keeps (the hosts, host pairs and host windows of the range, TrainingMemory) does not fit it")
+            }
+        }
         try ModelFile.write(index, to: output + "/" + ModelsIndex.fileName)
         return index
     }

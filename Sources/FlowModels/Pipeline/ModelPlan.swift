@@ -15,6 +15,9 @@ public protocol ModelKind: Sendable {
     func train(_ context: TrainContext) throws -> ModelsIndex.Entry?
     /// Applies the trained model to one day.
     func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores
+    /// Whether training reads `ModelData.trainingMatrix` (the clustering kinds): the matrix
+    /// is kept from one such kind to the next and let go before any other.
+    var usesTrainingMatrix: Bool { get }
     /// Whether training reads the shared flows (`ModelData.table()`, profiles, features).
     /// A kind that reads the dataset itself says false: `floe-train` lets the shared flows
     /// go before it, so they do not sit in memory beside its own working set.
@@ -23,6 +26,7 @@ public protocol ModelKind: Sendable {
 
 extension ModelKind {
     public var trainsOnSharedFlows: Bool { true }
+    public var usesTrainingMatrix: Bool { false }
 }
 
 /// What a model kind produced for one scored day.
@@ -64,15 +68,93 @@ public final class ModelData {
     /// that read around the selection (the time series read the day before it).
     public let wholeDataset: DatasetListing
     public let internalNetworks: [NetworkPrefix]
+    /// How training holds its data (nil when scoring: one day's table is held).
+    public let memory: TrainingMemory?
+    /// Flows read by the last complete day-by-day pass (rows whose addresses parsed).
+    public private(set) var streamedRows: Int?
     private var cachedTable: FlowTable?
     private var cachedProfiles: HostProfiles?
     private var cachedFlowFeatures: FeatureMatrix?
+    private var cachedTrainingMatrix: (matrix: FeatureMatrix, offered: Int)?
 
-    public init(config: ModelsConfig, dataset: DatasetListing, wholeDataset: DatasetListing? = nil) throws {
+    /// `memoryBudgetMB` (training): the budget `TrainingMemory` plans within; nil holds
+    /// the whole selection's table (scoring, one day).
+    public init(config: ModelsConfig, dataset: DatasetListing, wholeDataset: DatasetListing? = nil,
+                memoryBudgetMB: Int? = nil) throws {
         self.config = config
         self.dataset = dataset
         self.wholeDataset = wholeDataset ?? dataset
         internalNetworks = config.internalNetworks
+        memory = try memoryBudgetMB.map {
+            TrainingMemory(budgetMB: $0, rows: try FlowTable.rowCount(dataset), windowMinutes: config.windowMinutes)
+        }
+    }
+
+    /// Whether training reads the dataset a day at a time (`TrainingMemory.streams`).
+    public var streams: Bool { memory?.streams ?? false }
+
+    /// Calls `body` with runs of rows that share no block of `blockMillis` (a day, or a
+    /// day's worth of whole windows): the runs of the whole table (`WindowSegments`) when
+    /// it is held, else the runs of each day's table read in turn (host ids shared by the
+    /// days). Returns every host, indexed by id, and whether each is internal.
+    @discardableResult
+    public func forEachRun(blockMillis: Int64, _ body: (FlowTable, Range<Int>) throws -> Void) throws -> (hosts: [IPAddress], hostIsInternal: [Bool]) {
+        guard streams else {
+            let t = try table()
+            for run in WindowSegments.split(t.start, blockMillis: blockMillis) { try body(t, run) }
+            return (t.hosts, t.hostIsInternal)
+        }
+        var rows = 0
+        let hosts = try FlowTable.forEachDay(dataset, internalNetworks: internalNetworks) { _, day in
+            rows += day.count
+            for run in WindowSegments.split(day.start, blockMillis: blockMillis) { try body(day, run) }
+        }
+        streamedRows = rows
+        FreedMemory.release()
+        return hosts
+    }
+
+    /// The training rows of feature set `kind` (the matrix of `features(kind)`) and how many
+    /// rows it was drawn from: all of them, unless training streams and they exceed the
+    /// budget's row cap (`TrainingMatrixSample`). Kept until `releaseTrainingMatrix()`.
+    public func trainingMatrix(_ kind: FeatureSetKind) throws -> (matrix: FeatureMatrix, offered: Int) {
+        if let m = cachedTrainingMatrix { return m }
+        let result: (matrix: FeatureMatrix, offered: Int)
+        if let memory, memory.streams {
+            let names = kind.definitions.map(\.name)
+            var sample = TrainingMatrixSample(names: names, cap: memory.matrixRowCap(columns: names.count),
+                                              days: dataset.days.count, seed: config.seed)
+            let minimum = Double(config.hostMinFlows)
+            var rows = 0
+            _ = try FlowTable.forEachDay(dataset, internalNetworks: internalNetworks) { dayNumber, day in
+                rows += day.count
+                switch kind {
+                case .host:
+                    let p = HostProfiles.build(day, windowMillis: config.windowMillis)
+                    sample.add(p.features.selecting(rows: (0..<p.count).filter { p.features[$0, 0] >= minimum }), day: dayNumber)
+                case .flow:
+                    sample.add(FlowFeatures.compute(day), day: dayNumber)
+                }
+            }
+            streamedRows = rows
+            result = (sample.matrix, sample.offered)
+        } else {
+            let m = try features(kind).matrix
+            result = (m, m.rows)
+            // The matrix is a copy: the profiles and flow features it came from are not
+            // needed by the clustering kinds, and the graph builds its own a day at a time.
+            cachedProfiles = nil
+            cachedFlowFeatures = nil
+        }
+        cachedTrainingMatrix = result
+        FreedMemory.release()
+        return result
+    }
+
+    /// Lets go of the training matrix.
+    public func releaseTrainingMatrix() {
+        cachedTrainingMatrix = nil
+        FreedMemory.release()
     }
 
     /// The flows (read once).
@@ -99,6 +181,7 @@ public final class ModelData {
         cachedTable = nil
         cachedProfiles = nil
         cachedFlowFeatures = nil
+        cachedTrainingMatrix = nil
         FreedMemory.release()
     }
 
@@ -137,6 +220,9 @@ public final class TrainContext {
     public var config: ModelsConfig { data.config }
     /// Progress and skip messages (floe-train prints them).
     public let log: (String) -> Void
+    /// Rows of the last training matrix handed out (`scaledFeatureSet`) and how many it
+    /// was drawn from (more when the memory budget made training sample it).
+    public private(set) var matrixRows: (kept: Int, offered: Int)?
 
     public init(data: ModelData, outputFolder: String, log: @escaping (String) -> Void = { _ in }) {
         self.data = data
@@ -148,7 +234,11 @@ public final class TrainContext {
     /// fitted on it (the start of every clustering kind's training).
     public func scaledFeatureSet() throws -> (raw: FeatureMatrix, definitions: [FeatureDefinition], scaler: FittedScaler) {
         let set = config.features
-        let (raw, _, _) = try data.features(set)
+        let (raw, offered) = try data.trainingMatrix(set)
+        matrixRows = (raw.rows, offered)
+        if offered > raw.rows {
+            log("\(set.rawValue) training matrix: sampled \(raw.rows) of \(offered) rows (memory budget \(data.memory?.budgetMB ?? 0) MiB: per-day stratified sample, seed \(config.seed))")
+        }
         let definitions = set.definitions
         return (raw, definitions, FittedScaler.fit(raw, kind: config.scaler, log1p: definitions.map(\.log1p)))
     }

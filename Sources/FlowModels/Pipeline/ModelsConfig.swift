@@ -21,6 +21,7 @@ import Yams
 ///   scaler: robust            # robust | standard | none (log1p on heavy-tailed counts first)
 ///   internal_networks: [10.0.0.0/8, fd00::/8]
 ///   seed: 42
+///   memory_budget_mb: 512     # floe-train's budget (TrainingMemory; --memory-budget-mb overrides)
 ///   kmeans: {k: auto, k_range: [2, 10], n_init: 4, max_iter: 300, tol: 1e-4,
 ///            silhouette_sample: 2000, mini_batch: {enabled: false, batch_size: 4096, max_steps: 300}}
 ///   dbscan: {eps: auto, min_samples: 10, max_points: 100000}
@@ -43,6 +44,9 @@ public struct ModelsConfig: Sendable, Equatable {
     public var scaler: ScalerKind = .robust
     public var internalNetworks: [NetworkPrefix] = NetworkPrefix.privateRanges
     public var seed: UInt64 = 42
+    /// What `floe-train` may hold, MiB (`TrainingMemory`: beyond it the kinds read the
+    /// days one at a time and the clustering matrix is sampled).
+    public var memoryBudgetMB = 512
     public var kmeans = KMeansConfig()
     public var dbscan = DBSCANConfig()
     public var graph = GraphConfig()
@@ -131,6 +135,7 @@ public struct ModelsConfig: Sendable, Equatable {
 
     /// Keys of the section.
     static let keys = ["version", "features", "window_minutes", "host_min_flows", "scaler", "internal_networks", "seed",
+                       "memory_budget_mb",
                        "kmeans", "dbscan", "graph", "scoring", "timeseries", "classifier", "allowlist"]
 
     /// Reads the section from a YAML file's text (`floe-train --config`): the section itself,
@@ -196,6 +201,7 @@ public struct ModelsConfig: Sendable, Equatable {
                 }
                 internalNetworks = networks
             case "seed": if let v = r.integer(value, name) { seed = UInt64(v) }
+            case "memory_budget_mb": if let v = r.integer(value, name, in: 1...1_048_576) { memoryBudgetMB = Int(v) }
             case "kmeans": kmeans.read(value, &r)
             case "dbscan": dbscan.read(value, &r)
             case "graph": graph.read(value, &r)

@@ -32,9 +32,36 @@ public struct ModelsIndex: Codable, Sendable {
     public var config: String
     public var training: Training
     public var models: [Entry]
+    /// How the memory budget shaped training; present only when it did (the days were
+    /// read one at a time), so models trained within the budget are unchanged.
+    public var memory: Memory?
+
+    /// `memory` in models.json.
+    public struct Memory: Codable, Sendable, Equatable {
+        /// The clustering kinds' training matrix when it was sampled: `rows` kept of `of`.
+        public struct Sample: Codable, Sendable, Equatable {
+            public var featureSet: String
+            public var rows: Int
+            public var of: Int
+            public var method = "per-day stratified (TrainingMatrixSample), seeded by the models' seed and the day"
+            enum CodingKeys: String, CodingKey {
+                case rows, of, method
+                case featureSet = "feature_set"
+            }
+        }
+        public var budgetMB: Int
+        /// The kinds read the dataset a day at a time.
+        public var streamed: Bool
+        /// nil: nothing was sampled.
+        public var sample: Sample?
+        enum CodingKeys: String, CodingKey {
+            case streamed, sample
+            case budgetMB = "budget_mb"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, seed, config, training, models
+        case format, version, seed, config, training, models, memory
         case floeVersion = "floe_version"
     }
 

@@ -1,6 +1,7 @@
 /// One line: values at instants (UTC milliseconds); nil values break the line.
 public struct LineSeries: Sendable, Equatable {
-    public enum Style: String, Sendable { case observed = "obs", secondary = "obs2", forecast = "fc" }
+    /// `comparison`: a second forecast drawn beside `forecast` (dotted).
+    public enum Style: String, Sendable { case observed = "obs", secondary = "obs2", forecast = "fc", comparison = "fc2" }
     public var name: String
     public var times: [Int64]
     public var values: [Double?]

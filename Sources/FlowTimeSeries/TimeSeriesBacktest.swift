@@ -1,4 +1,5 @@
 import Foundation
+import FlowArtifacts
 import FlowCore
 import FlowDataset
 import FlowIO

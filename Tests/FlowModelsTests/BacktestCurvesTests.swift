@@ -1,3 +1,4 @@
+import FlowArtifacts
 import Foundation
 import Testing
 @testable import FlowTimeSeries

@@ -17,7 +17,7 @@ import FlowTestSupport
         confusion: [[33_421, 11], [2, 1_678]], heldOut: .init(from: "2026-12-31", to: "2027-01-29", days: 30), rows: 35_112)
 
     /// Two held-out days as half-hour means: the chosen LSTM with its interval and seasonal naive.
-    static func curves(series: String = "total.bytes") -> BacktestSummary.Curves {
+    static func curves(series: String = "total.bytes") -> BacktestCurves {
         let actual: [Double?] = (0..<96).map { i in i == 40 ? nil : 2e8 + 1.5e8 * sin(Double(i) / 7.6) }
         let lstm = actual.enumerated().map { i, v in v.map { $0 * (1 + 0.05 * sin(Double(i))) } }
         let naive = actual.enumerated().map { i, v in v.map { $0 * (1 + 0.2 * cos(Double(i) / 3)) } }
@@ -41,10 +41,10 @@ import FlowTestSupport
             }
         }
         #expect(chart.inlineSVG.contains(">lstm (chosen)<") && chart.inlineSVG.contains(">seasonal naive<"))
-        #expect(chart.inlineSVG.contains("means of 6 buckets of 5 min"))
+        #expect(chart.inlineSVG.contains("30 min means of 5 min buckets, UTC<") && !chart.inlineSVG.contains("axis cut"))
         // The phone legend fits its names (about 12 characters) instead of cutting them.
         #expect(chart.narrowSVG?.contains(">naive<") == true && chart.narrowSVG?.contains("…") == false)
-        #expect(chart.caption?.contains("lstm, the chosen model (MASE 0.052); seasonal naive (MASE 0.125)") == true)
+        #expect(chart.caption?.contains("lstm (chosen, MASE 0.052) and seasonal naive (MASE 0.125)") == true)
         let html = HTMLRenderer.render(doc), md = MarkdownRenderer.render(doc)
         #expect(html.contains("Forecasts vs actuals on the held-out days") && html.contains("id=\"chart-backtest-1-total-bytes\""))
         #expect(md.contains("chart-backtest-1-total-bytes.svg"))
@@ -60,6 +60,15 @@ import FlowTestSupport
         let page = HTMLRenderer.render(hostile)
         #expect(!page.contains("<script>x") && page.contains("&lt;script&gt;x"))
         #expect(hostile.charts.contains { $0.id.hasPrefix("backtest-1-") && !$0.inlineSVG.contains("<script>x") })
+        // A few spikes do not flatten the rest: the axis is cut and says so.
+        var spiky = Self.curves()
+        spiky.actual[10] = 5e10
+        spiky.actual[50] = 4e10
+        backtest.curves = [spiky]
+        input.backtest = backtest
+        let cut = try #require(ReportBuilder.document(input).charts.first { $0.id.hasPrefix("backtest-") })
+        #expect(cut.inlineSVG.contains("; axis cut at ") && cut.inlineSVG.contains("(2 points above)"))
+        #expect(cut.caption?.contains("The value axis is cut at ") == true)  // the phone chart has no subtitle
         // More series than charts: the rest are named.
         backtest.curves = (1...6).map { Self.curves(series: "port.\($0).flows") }
         input.backtest = backtest
@@ -141,5 +150,29 @@ import FlowTestSupport
         #expect(c.forecasts[0].values == w.forecasts[0].values && c.forecasts[0].lower == w.forecasts[0].lower
                 && c.forecasts[0].upper == w.forecasts[0].upper && c.forecasts[1].lower == nil)
         #expect(b.intervalLevel == TimeSeriesBacktest.intervalLevel)
+    }
+}
+
+@Suite struct BacktestChartTests {
+    @Test func theAxisIsCutOnlyWhenAFewSpikesWouldFlattenTheRest() throws {
+        let smooth: [Double?] = (0..<100).map { Double($0 % 10 + 1) }
+        #expect(BacktestChart.ceiling([smooth, smooth]) == nil)
+        var spiked = smooth
+        spiked[3] = 500
+        let cut = try #require(BacktestChart.ceiling([spiked, smooth]))
+        #expect(cut.value == 15 && cut.above == 1)  // 1.5 × the 99th percentile (10)
+        // Rounded up to two significant digits of the axis unit.
+        let counts: [Double?] = (0..<100).map { Double(1_350 + $0) } + [1e6]
+        #expect(BacktestChart.ceiling([counts])?.value == 2_200)  // 1.5 × 1,449 = 2,173.5
+        let bytes: [Double?] = (0..<100).map { _ in 400 * 1024 } + [1e9]
+        #expect(abs((BacktestChart.ceiling([bytes], format: .bytes)?.value ?? 0) - 600 * 1024) < 1e-6)  // 600 KiB
+        #expect(BacktestChart.ceiling([[1, nil, 1_000]]) == nil)  // too few points to tell
+        // The axis stops at the cut (without it, it reaches the spike at 500).
+        var chart = LineChart(title: "t", format: .count, series: [LineSeries(name: "a", times: (0..<100).map { Int64($0) * 60_000 }, values: spiked)])
+        let ticks = { (svg: String) in svg.components(separatedBy: "text-anchor=\"end\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) } }
+        #expect(ticks(chart.svg(standalone: false)).max() ?? 0 >= 500)
+        chart.valueCeiling = cut.value
+        let top = try #require(ticks(chart.svg(standalone: false)).max())
+        #expect(top >= 15 && top < 30)
     }
 }

@@ -65,7 +65,7 @@ public struct BacktestSummary: Decodable, Sendable, Equatable {
     /// Per series, the held-out actuals and forecasts (`forecasts_vs_actuals`); empty for a
     /// file written before floe-train kept them, or when they cannot be read (the rows
     /// still show).
-    public var curves: [Curves]
+    public var curves: [BacktestCurves]
     /// The level of the intervals (`interval_level`; 0.8 when absent).
     public var intervalLevel: Double
 
@@ -75,7 +75,7 @@ public struct BacktestSummary: Decodable, Sendable, Equatable {
         case intervalLevel = "interval_level"
     }
 
-    public init(holdout: Window?, rows: [Row], curves: [Curves] = [], intervalLevel: Double = 0.8) {
+    public init(holdout: Window?, rows: [Row], curves: [BacktestCurves] = [], intervalLevel: Double = 0.8) {
         self.holdout = holdout
         self.rows = rows
         self.curves = curves
@@ -86,7 +86,7 @@ public struct BacktestSummary: Decodable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         holdout = try c.decodeIfPresent(Window.self, forKey: .holdout)
         rows = try c.decode([Row].self, forKey: .rows)
-        curves = ((try? c.decodeIfPresent([Curves].self, forKey: .curves)) ?? nil) ?? []
+        curves = ((try? c.decodeIfPresent([BacktestCurves].self, forKey: .curves)) ?? nil) ?? []
         let level = (try? c.decodeIfPresent(Double.self, forKey: .intervalLevel)) ?? nil
         intervalLevel = level.flatMap { $0 > 0 && $0 < 1 ? $0 : nil } ?? 0.8
     }

@@ -1,7 +1,8 @@
+import FlowArtifacts
 import Foundation
 
-/// The held-out actuals of one series and the one-step forecasts of a few of its back-tested
-/// models (`backtest.json`'s `forecasts_vs_actuals`, the report's chart), bounded in size:
+/// How the back-test fills `backtest.json`'s `forecasts_vs_actuals` (`BacktestCurves`, in
+/// FlowArtifacts beside its reader), bounded in size:
 ///
 /// - models: the chosen one (with its central `interval_level` interval), seasonal naive,
 ///   and the best other by MASE (when there is one); a model whose fit failed has no curve;
@@ -12,52 +13,9 @@ import Foundation
 ///   with no known value is `null`. Values keep 6 significant digits.
 ///
 /// The accuracy figures of the rows are computed on every bucket, never on these points.
-public struct BacktestCurves: Codable, Sendable, Equatable {
-    /// One model's forecasts over the held-out points.
-    public struct Forecast: Codable, Sendable, Equatable {
-        public var model: String
-        public var chosen: Bool
-        public var values: [Double?]
-        /// The central interval's bounds: the chosen model's only.
-        public var lower: [Double?]?
-        public var upper: [Double?]?
-
-        public init(model: String, chosen: Bool, values: [Double?], lower: [Double?]? = nil, upper: [Double?]? = nil) {
-            self.model = model
-            self.chosen = chosen
-            self.values = values
-            self.lower = lower
-            self.upper = upper
-        }
-    }
-
+extension BacktestCurves {
     /// Most points a curve keeps.
     public static let maxPoints = 400
-
-    public var series: String
-    /// The first held-out bucket's start (UTC ms); point i starts at `start_ms + i · step_ms`.
-    public var startMillis: Int64
-    /// A point's width: `bucket_ms · buckets_per_point`.
-    public var stepMillis: Int64
-    public var bucketsPerPoint: Int
-    public var actual: [Double?]
-    public var forecasts: [Forecast]
-
-    enum CodingKeys: String, CodingKey {
-        case series, actual, forecasts
-        case startMillis = "start_ms"
-        case stepMillis = "step_ms"
-        case bucketsPerPoint = "buckets_per_point"
-    }
-
-    public init(series: String, startMillis: Int64, stepMillis: Int64, bucketsPerPoint: Int, actual: [Double?], forecasts: [Forecast]) {
-        self.series = series
-        self.startMillis = startMillis
-        self.stepMillis = stepMillis
-        self.bucketsPerPoint = bucketsPerPoint
-        self.actual = actual
-        self.forecasts = forecasts
-    }
 
     /// One model's one-step forecasts and interval over the held-out buckets (NaN = none).
     struct Path {

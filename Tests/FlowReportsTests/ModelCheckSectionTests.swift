@@ -24,6 +24,7 @@ import FlowTestSupport
         return .init(series: series, startMillis: 20_762 * 86_400_000, stepMillis: 1_800_000, bucketsPerPoint: 6, actual: actual, forecasts: [
             .init(model: "lstm", chosen: true, values: lstm, lower: lstm.map { $0.map { $0 * 0.8 } }, upper: lstm.map { $0.map { $0 * 1.2 } }),
             .init(model: "seasonal_naive", chosen: false, values: naive),
+            .init(model: "gru", chosen: false, values: lstm),
         ])
     }
 
@@ -44,7 +45,8 @@ import FlowTestSupport
         #expect(chart.inlineSVG.contains("30 min means of 5 min buckets, UTC<") && !chart.inlineSVG.contains("axis cut"))
         // The phone legend fits its names (about 12 characters) instead of cutting them.
         #expect(chart.narrowSVG?.contains(">naive<") == true && chart.narrowSVG?.contains("…") == false)
-        #expect(chart.caption?.contains("lstm (chosen, MASE 0.052) and seasonal naive (MASE 0.125)") == true)
+        #expect(chart.caption?.contains("lstm (chosen, MASE 0.052), seasonal naive (MASE 0.125) and gru against") == true)
+        #expect(chart.inlineSVG.contains("<path class=\"fc2\"") && chart.inlineSVG.contains(">gru<"))
         let html = HTMLRenderer.render(doc), md = MarkdownRenderer.render(doc)
         #expect(html.contains("Forecasts vs actuals on the held-out days") && html.contains("id=\"chart-backtest-1-total-bytes\""))
         #expect(md.contains("chart-backtest-1-total-bytes.svg"))

@@ -69,11 +69,13 @@ enum BacktestChart {
             subtitle += "; " + cutText
         }
         chart.subtitle = subtitle
-        var caption = "One-step forecasts of " + ordered.map { f in
+        let models = ordered.map { f in
             let mase = rows.first { $0.model == f.model }?.mase.map { "MASE " + Units.fixed($0, 3) } ?? ""
             let notes = (f.chosen ? ["chosen"] : []) + (mase.isEmpty ? [] : [mase])
             return name(f.model) + (notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")")
-        }.joined(separator: " and ") + " against the actual \(c.series) of the held-out days"
+        }
+        let listed = models.count > 1 ? models.dropLast().joined(separator: ", ") + " and " + models.last! : models.joined()
+        var caption = "One-step forecasts of " + listed + " against the actual \(c.series) of the held-out days"
         caption += bands.isEmpty ? "." : "; the band is the chosen model's \(level) interval."
         if c.bucketsPerPoint > 1 {
             caption += " Points are \(step) means; the table's measures use every bucket."

@@ -62,7 +62,7 @@ let package = Package(
         // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
         .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures", "Yams"]),
         // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
-        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowDetection", "FlowNeural"]),
+        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowDetection", "FlowNeural"]),
         // What prepares report-feed.json (PCA, cluster names, graph, series); its document is in FlowArtifacts.
         .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowArtifacts", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.

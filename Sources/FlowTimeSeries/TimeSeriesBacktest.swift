@@ -1,4 +1,5 @@
 import Foundation
+import FlowArtifacts
 import FlowCore
 import FlowDataset
 import FlowIO
@@ -15,6 +16,9 @@ import FlowIO
 /// central 80 % interval (ARIMA: mean ± 1.2816 sd; neural: its 0.1 and 0.9 quantile heads
 /// via the same sd; seasonal naive: the 0.1 and 0.9 quantiles of its training errors), and
 /// `fit_seconds` (wall time; not deterministic, which is why this is not in the model file).
+/// `forecasts_vs_actuals` (`BacktestCurves`, one per series) keeps the held-out actuals and
+/// the chosen model's, seasonal naive's and the best other model's forecasts for a chart;
+/// files written before it existed have none and read the same.
 public struct TimeSeriesBacktest: Codable, Sendable {
     public static let format = "floe-backtest"
     public static let version = 1
@@ -50,11 +54,14 @@ public struct TimeSeriesBacktest: Codable, Sendable {
     public var forecast = "one step ahead"
     public var rows: [Row] = []
     public var skipped: [TimeSeriesModelFile.Skipped] = []
+    /// Per series, the held-out actuals and forecasts (nil in files written before it).
+    public var forecastsVsActuals: [BacktestCurves]? = []
 
     enum CodingKeys: String, CodingKey {
         case format, version, training, holdout, forecast, rows, skipped
         case bucketMillis = "bucket_ms"
         case intervalLevel = "interval_level"
+        case forecastsVsActuals = "forecasts_vs_actuals"
     }
 
     /// Sorted-key JSON.
@@ -63,6 +70,14 @@ public struct TimeSeriesBacktest: Codable, Sendable {
     /// Held-out days for a training window of `days` days: `wanted`, at most a quarter of
     /// the window; 0 = no back-test.
     static func holdoutDays(wanted: Int, trainingDays: Int) -> Int { max(0, min(wanted, trainingDays / 4)) }
+
+    /// The row of a model and its forecasts and interval on the held-out range (for the curves).
+    static func path(series: String, model: String, values: [Double], range: Range<Int>, season: Int,
+                     expected: [Double], lower: [Double], upper: [Double], seconds: Double) -> BacktestCurves.Path {
+        BacktestCurves.Path(row: row(series: series, model: model, values: values, range: range, season: season,
+                                     expected: expected, lower: lower, upper: upper, seconds: seconds),
+                            expected: Array(expected[range]), lower: Array(lower[range]), upper: Array(upper[range]))
+    }
 
     /// Accuracy of `expected` (and the interval) against `values` on `range`, scaled by
     /// seasonal naive on the fitted part.
@@ -92,7 +107,7 @@ public struct TimeSeriesBacktest: Codable, Sendable {
     }
 
     /// Seasonal naive: ŷₜ = yₜ₋ₛ, interval from the 0.1/0.9 quantiles of training errors.
-    static func seasonalNaive(series: String, values: [Double], range: Range<Int>, season: Int) -> Row {
+    static func seasonalNaive(series: String, values: [Double], range: Range<Int>, season: Int) -> BacktestCurves.Path {
         let clock = ContinuousClock.now
         var errors: [Double] = []
         for t in season..<range.lowerBound where values[t].isFinite && values[t - season].isFinite {
@@ -109,13 +124,13 @@ public struct TimeSeriesBacktest: Codable, Sendable {
             upper[t] = values[t - season] + hi
         }
         let seconds = elapsedSeconds(since: clock)
-        return row(series: series, model: "seasonal_naive", values: values, range: range, season: season,
-                   expected: expected, lower: lower, upper: upper, seconds: seconds)
+        return path(series: series, model: "seasonal_naive", values: values, range: range, season: season,
+                    expected: expected, lower: lower, upper: upper, seconds: seconds)
     }
 
     /// Fits `choice` on `values[0..<range.lowerBound]` and scores its one-step forecasts on `range`.
     static func evaluate(_ choice: ForecasterChoice, series: String, values: [Double], range: Range<Int>, startMillis: Int64,
-                         bucketMillis: Int64, season: Int, config: TimeSeriesModelConfig) -> Row {
+                         bucketMillis: Int64, season: Int, config: TimeSeriesModelConfig) -> BacktestCurves.Path {
         let clock = ContinuousClock.now
         do {
             let model = try SeriesForecastModel.train(name: series, values: Array(values[0..<range.lowerBound]),
@@ -135,11 +150,14 @@ public struct TimeSeriesBacktest: Codable, Sendable {
                 lower[t] = max(0, model.transform.invert(base + spread * (p[t] - z * sd)))
                 upper[t] = max(0, model.transform.invert(base + spread * (p[t] + z * sd)))
             }
-            return row(series: series, model: choice.rawValue, values: values, range: range, season: season,
-                       expected: expected, lower: lower, upper: upper, seconds: seconds)
+            return path(series: series, model: choice.rawValue, values: values, range: range, season: season,
+                        expected: expected, lower: lower, upper: upper, seconds: seconds)
         } catch {
             let seconds = elapsedSeconds(since: clock)
-            return Row(series: series, model: choice.rawValue, forecasts: 0, fitSeconds: seconds, chosen: false, error: "\(error)")
+            let none = [Double](repeating: .nan, count: range.count)
+            return BacktestCurves.Path(row: Row(series: series, model: choice.rawValue, forecasts: 0, fitSeconds: seconds, chosen: false,
+                                                error: "\(error)"),
+                                       expected: none, lower: none, upper: none)
         }
     }
 }
@@ -181,18 +199,21 @@ extension TimeSeriesTrainer {
             var choice = configured
             if report != nil {
                 let range = (set.count - holdoutDays * perDay)..<set.count
-                var rows = [TimeSeriesBacktest.seasonalNaive(series: name, values: values, range: range, season: perDay)]
+                var paths = [TimeSeriesBacktest.seasonalNaive(series: name, values: values, range: range, season: perDay)]
                 let candidates: [ForecasterChoice] = configured == .auto ? [.arima, .lstm, .gru] : [configured]
                 for c in candidates {
-                    rows.append(TimeSeriesBacktest.evaluate(c, series: name, values: values, range: range, startMillis: set.startMillis,
-                                                            bucketMillis: set.bucketMillis, season: perDay, config: config))
+                    paths.append(TimeSeriesBacktest.evaluate(c, series: name, values: values, range: range, startMillis: set.startMillis,
+                                                             bucketMillis: set.bucketMillis, season: perDay, config: config))
                 }
                 if configured == .auto {
-                    let fitted = rows.dropFirst().filter { $0.error == nil && $0.mase != nil }
+                    let fitted = paths.dropFirst().map(\.row).filter { $0.error == nil && $0.mase != nil }
                     choice = fitted.min { $0.mase! < $1.mase! }.flatMap { ForecasterChoice(rawValue: $0.model) } ?? .arima
                 }
-                for i in rows.indices where rows[i].model == choice.rawValue { rows[i].chosen = true }
-                report?.rows += rows
+                for i in paths.indices where paths[i].row.model == choice.rawValue { paths[i].row.chosen = true }
+                report?.rows += paths.map(\.row)
+                report?.forecastsVsActuals?.append(BacktestCurves.make(
+                    series: name, startMillis: set.startMillis + Int64(range.lowerBound) * set.bucketMillis,
+                    bucketMillis: set.bucketMillis, actual: Array(values[range]), paths: paths))
             } else if configured == .auto {
                 choice = .arima
             }

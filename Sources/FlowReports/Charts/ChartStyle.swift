@@ -22,6 +22,7 @@ public enum ChartStyle {
         .chart .obs{fill:none;stroke:#2563eb;stroke-width:1.6;stroke-linejoin:round}\
         .chart .obs2{fill:none;stroke:#059669;stroke-width:1.4;stroke-linejoin:round}\
         .chart .fc{fill:none;stroke:#6b7280;stroke-width:1.2;stroke-dasharray:4 3}\
+        .chart .fc2{fill:none;stroke:#d97706;stroke-width:1.3;stroke-dasharray:1.5 2.5}\
         .chart .band{fill:#93c5fd;fill-opacity:.35;stroke:none}\
         .chart .dot{fill:#2563eb}\
         .chart .win{fill:#f59e0b;fill-opacity:.22;stroke:#d97706;stroke-width:.8}\
@@ -50,6 +51,7 @@ public enum ChartStyle {
         .chart .obs{stroke:#60a5fa}\
         .chart .obs2{stroke:#34d399}\
         .chart .fc{stroke:#9ca3af}\
+        .chart .fc2{stroke:#fbbf24}\
         .chart .band{fill:#1d4ed8;fill-opacity:.35}\
         .chart .dot{fill:#60a5fa}\
         .chart .bar{fill:#3b82f6}\

@@ -1,6 +1,7 @@
 /// One line: values at instants (UTC milliseconds); nil values break the line.
 public struct LineSeries: Sendable, Equatable {
-    public enum Style: String, Sendable { case observed = "obs", secondary = "obs2", forecast = "fc" }
+    /// `comparison`: a second forecast drawn beside `forecast` (dotted).
+    public enum Style: String, Sendable { case observed = "obs", secondary = "obs2", forecast = "fc", comparison = "fc2" }
     public var name: String
     public var times: [Int64]
     public var values: [Double?]
@@ -58,6 +59,10 @@ public struct LineChart: Sendable {
     public var windows: [MarkedWindow] = []
     /// The time range shown (defaults to the data's range).
     public var range: (start: Int64, end: Int64)?
+    /// The highest value the axis shows (nil: the data's maximum); lines above it are drawn
+    /// flat along the top, so a few spikes do not flatten everything else. Say so in the
+    /// subtitle or caption.
+    public var valueCeiling: Double?
     public var width = 760
     public var height = 260
 
@@ -124,6 +129,7 @@ public struct LineChart: Sendable {
                 see(t, linesHaveData || i >= band.lower.count ? nil : band.lower[i])
             }
         }
+        if let ceiling = valueCeiling, ceiling.isFinite, ceiling > vMin { vMax = min(vMax, ceiling) }
         if let range { tMin = range.start; tMax = range.end }
         let hasData = vMax > -Double.infinity
         if !hasData && range == nil {
@@ -178,7 +184,7 @@ public struct LineChart: Sendable {
             var runs: [[(Double, Double)]] = [[]]
             for (i, t) in s.times.enumerated() where i < s.values.count {
                 if let v = s.values[i], v.isFinite {
-                    runs[runs.count - 1].append((px(t), py(v)))
+                    runs[runs.count - 1].append((px(t), py(valueCeiling.map { Swift.min(v, $0) } ?? v)))
                 } else if !runs[runs.count - 1].isEmpty {
                     runs.append([])
                 }

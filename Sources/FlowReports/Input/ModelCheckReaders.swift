@@ -2,7 +2,8 @@ import FlowArtifacts
 import Foundation
 
 /// What the report shows of `MODELS/backtest.json` (the forecasters' back-test, written by
-/// floe-train beside `timeseries.json`): its rows. Unknown fields are ignored.
+/// floe-train beside `timeseries.json`): its rows and, when the file has them, the held-out
+/// forecasts and actuals per series. Unknown fields are ignored.
 public struct BacktestSummary: Decodable, Sendable, Equatable {
     public struct Row: Decodable, Sendable, Equatable {
         public var series: String
@@ -61,10 +62,33 @@ public struct BacktestSummary: Decodable, Sendable, Equatable {
 
     public var holdout: Window?
     public var rows: [Row]
+    /// Per series, the held-out actuals and forecasts (`forecasts_vs_actuals`); empty for a
+    /// file written before floe-train kept them, or when they cannot be read (the rows
+    /// still show).
+    public var curves: [BacktestCurves]
+    /// The level of the intervals (`interval_level`; 0.8 when absent).
+    public var intervalLevel: Double
 
-    public init(holdout: Window?, rows: [Row]) {
+    enum CodingKeys: String, CodingKey {
+        case holdout, rows
+        case curves = "forecasts_vs_actuals"
+        case intervalLevel = "interval_level"
+    }
+
+    public init(holdout: Window?, rows: [Row], curves: [BacktestCurves] = [], intervalLevel: Double = 0.8) {
         self.holdout = holdout
         self.rows = rows
+        self.curves = curves
+        self.intervalLevel = intervalLevel
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        holdout = try c.decodeIfPresent(Window.self, forKey: .holdout)
+        rows = try c.decode([Row].self, forKey: .rows)
+        curves = ((try? c.decodeIfPresent([BacktestCurves].self, forKey: .curves)) ?? nil) ?? []
+        let level = (try? c.decodeIfPresent(Double.self, forKey: .intervalLevel)) ?? nil
+        intervalLevel = level.flatMap { $0 > 0 && $0 < 1 ? $0 : nil } ?? 0.8
     }
 }
 

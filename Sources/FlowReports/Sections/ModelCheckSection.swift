@@ -1,6 +1,6 @@
 /// "Model checks": how the models did on data they were not fitted on — the forecasters'
 /// back-test (`backtest.json`: one row per series and model, seasonal naive always among
-/// them) and the host classifier's held-out evaluation (`classifier-eval.json`: macro F1,
+/// them, and a chart of the held-out forecasts against the actuals per series) and the host classifier's held-out evaluation (`classifier-eval.json`: macro F1,
 /// per-class precision/recall/F1 and the confusion matrix). Left out of the report when
 /// the models folder has neither.
 enum ModelCheckSection {
@@ -27,6 +27,7 @@ enum ModelCheckSection {
                                                        .init("MASE", numeric: true), .init("MAE / naive", numeric: true),
                                                        .init("sMAPE %", numeric: true, hiddenOnPhone: true), .init("Coverage %", numeric: true),
                                                        .init("Fit s", numeric: true, hiddenOnPhone: true)], rows: rows)))
+            blocks += BacktestChart.blocks(b)
         }
         if let c = input.classifier {
             blocks.append(.heading("Host classifier on held-out days"))

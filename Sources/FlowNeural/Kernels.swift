@@ -40,21 +40,9 @@ enum Kernels {
         let rw = UnsafeRawPointer(wt), ry = UnsafeMutableRawPointer(y)
         var o = 0
         while o + 32 <= outputs {
-            var a0 = ry.loadUnaligned(fromByteOffset: 4 * o, as: V.self), a1 = ry.loadUnaligned(fromByteOffset: 4 * o + 32, as: V.self)
-            var a2 = ry.loadUnaligned(fromByteOffset: 4 * o + 64, as: V.self), a3 = ry.loadUnaligned(fromByteOffset: 4 * o + 96, as: V.self)
-            var at = 4 * o
-            for i in 0..<inner {
-                let xi = V(repeating: x[i])
-                a0 += xi * rw.loadUnaligned(fromByteOffset: at, as: V.self)
-                a1 += xi * rw.loadUnaligned(fromByteOffset: at + 32, as: V.self)
-                a2 += xi * rw.loadUnaligned(fromByteOffset: at + 64, as: V.self)
-                a3 += xi * rw.loadUnaligned(fromByteOffset: at + 96, as: V.self)
-                at += 4 * outputs
-            }
-            ry.storeBytes(of: a0, toByteOffset: 4 * o, as: V.self)
-            ry.storeBytes(of: a1, toByteOffset: 4 * o + 32, as: V.self)
-            ry.storeBytes(of: a2, toByteOffset: 4 * o + 64, as: V.self)
-            ry.storeBytes(of: a3, toByteOffset: 4 * o + 96, as: V.self)
+            var a = Block32(ry + 4 * o)
+            for i in 0..<inner { a.add(x[i], rw + 4 * (i * outputs + o)) }
+            a.store(ry + 4 * o)
             o += 32
         }
         while o + 8 <= outputs {
@@ -84,20 +72,9 @@ enum Kernels {
             let rd = UnsafeMutableRawPointer(dw + o * inner)
             var i = 0
             while i + 32 <= inner {
-                var a0 = rd.loadUnaligned(fromByteOffset: 4 * i, as: V.self), a1 = rd.loadUnaligned(fromByteOffset: 4 * i + 32, as: V.self)
-                var a2 = rd.loadUnaligned(fromByteOffset: 4 * i + 64, as: V.self), a3 = rd.loadUnaligned(fromByteOffset: 4 * i + 96, as: V.self)
-                for n in stride(from: rows - 1, through: 0, by: -1) {
-                    let g = V(repeating: dy[n * outputs + o])
-                    let at = 4 * (n * inner + i)
-                    a0 += g * rx.loadUnaligned(fromByteOffset: at, as: V.self)
-                    a1 += g * rx.loadUnaligned(fromByteOffset: at + 32, as: V.self)
-                    a2 += g * rx.loadUnaligned(fromByteOffset: at + 64, as: V.self)
-                    a3 += g * rx.loadUnaligned(fromByteOffset: at + 96, as: V.self)
-                }
-                rd.storeBytes(of: a0, toByteOffset: 4 * i, as: V.self)
-                rd.storeBytes(of: a1, toByteOffset: 4 * i + 32, as: V.self)
-                rd.storeBytes(of: a2, toByteOffset: 4 * i + 64, as: V.self)
-                rd.storeBytes(of: a3, toByteOffset: 4 * i + 96, as: V.self)
+                var a = Block32(rd + 4 * i)
+                for n in stride(from: rows - 1, through: 0, by: -1) { a.add(dy[n * outputs + o], rx + 4 * (n * inner + i)) }
+                a.store(rd + 4 * i)
                 i += 32
             }
             while i + 8 <= inner {
@@ -210,5 +187,34 @@ enum Kernels {
             i += 8
         }
         while i < n { y[i] += a * x[i]; i += 1 }
+    }
+}
+
+/// 32 consecutive floats held in four 8-lane registers: the accumulator block of the
+/// register-blocked kernels (loaded once, `add`ed to many times, stored once).
+struct Block32 {
+    var a0: SIMD8<Float>, a1: SIMD8<Float>, a2: SIMD8<Float>, a3: SIMD8<Float>
+
+    @inline(__always) init(_ p: UnsafeRawPointer) {
+        a0 = p.loadUnaligned(fromByteOffset: 0, as: SIMD8<Float>.self)
+        a1 = p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+        a2 = p.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+        a3 = p.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+    }
+
+    /// self += s · (the 32 floats at p).
+    @inline(__always) mutating func add(_ s: Float, _ p: UnsafeRawPointer) {
+        let v = SIMD8<Float>(repeating: s)
+        a0 += v * p.loadUnaligned(fromByteOffset: 0, as: SIMD8<Float>.self)
+        a1 += v * p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+        a2 += v * p.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+        a3 += v * p.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) func store(_ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: a0, toByteOffset: 0, as: SIMD8<Float>.self)
+        p.storeBytes(of: a1, toByteOffset: 32, as: SIMD8<Float>.self)
+        p.storeBytes(of: a2, toByteOffset: 64, as: SIMD8<Float>.self)
+        p.storeBytes(of: a3, toByteOffset: 96, as: SIMD8<Float>.self)
     }
 }

@@ -6,7 +6,8 @@
 # (check-neural-jax.sh), JAX and scikit-learn the host classifier's macro F1
 # (check-classifier.sh, about a minute with a warm venv), pyarrow/DuckDB/polars (and Spark when java is present) the Parquet
 # lake (check-parquet.sh), and a single-node Slurm runs the backfill pipeline
-# (scripts/cluster/check-slurm.sh). Each creates what it needs (Python
+# (scripts/cluster/check-slurm.sh). The PyTorch peers (scripts/peers/check-torch.sh, 5.5 GB
+# of wheels) are skipped: run them by hand. Each creates what it needs (Python
 # virtual environment, Debian packages). Reports all, then fails once.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,8 @@ failed=0
 failures=()
 for check in scripts/check-arrow-pyarrow.sh scripts/peers/check-*.sh scripts/cluster/check-slurm.sh; do
   [ -x "$check" ] || continue
+  # Not CI: installs PyTorch's PyPI wheel (about 5.5 GB of CUDA libraries); run it by hand.
+  [ "$check" = scripts/peers/check-torch.sh ] && { echo "== $check: skipped (run by hand, not CI)"; continue; }
   echo "== $check"
   start=$(date +%s)
   if "$check"; then

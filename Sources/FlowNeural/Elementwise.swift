@@ -29,7 +29,7 @@ public final class Tanh: Layer {
 
     public func forward(_ x: Tensor, context: ForwardContext) -> Tensor {
         let y = Tensor(zeros: x.shape)
-        for i in 0..<x.count { y.data[i] = Kernels.tanh(x.data[i]) }
+        Activations.tanh(x.data, y.data, x.count)
         output = y
         return y
     }

@@ -32,19 +32,22 @@ public final class GRU: Layer {
         for b in 0..<batch {
             for t in 0..<steps {
                 let row = b * steps + t
-                let a = zx.data + row * w
+                let a = zx.data + row * w, q = zh.data
                 Kernels.axpy(1, inputBias.value.data, a, w)
                 zh.assign(recurrentBias.value)
-                if t > 0 { Kernels.rowTimesTransposed(y.data + (row - 1) * h, wht, zh.data, inner: h, outputs: w) }
+                if t > 0 { Kernels.rowTimesTransposed(y.data + (row - 1) * h, wht, q, inner: h, outputs: w) }
                 let g = gates.data + row * 4 * h, hr = y.data + row * h
+                for j in 0..<(2 * h) { g[j] = a[j] + q[j] }
+                Activations.sigmoid(g, 2 * h)  // r, u
                 for j in 0..<h {
-                    let r = Kernels.sigmoid(a[j] + zh.data[j])
-                    let u = Kernels.sigmoid(a[h + j] + zh.data[h + j])
-                    let hn = zh.data[2 * h + j]
-                    let n = Kernels.tanh(a[2 * h + j] + r * hn)
-                    let previous: Float = t > 0 ? hr[j - h] : 0
-                    g[j] = r; g[h + j] = u; g[2 * h + j] = n; g[3 * h + j] = hn
-                    hr[j] = (1 - u) * n + u * previous
+                    g[3 * h + j] = q[2 * h + j]
+                    g[2 * h + j] = a[2 * h + j] + g[j] * q[2 * h + j]
+                }
+                Activations.tanh(g + 2 * h, g + 2 * h, h)  // n
+                if t > 0 {
+                    for j in 0..<h { hr[j] = (1 - g[h + j]) * g[2 * h + j] + g[h + j] * hr[j - h] }
+                } else {
+                    for j in 0..<h { hr[j] = (1 - g[h + j]) * g[2 * h + j] }
                 }
             }
         }
@@ -58,28 +61,30 @@ public final class GRU: Layer {
         let (batch, steps, _) = x.btf
         let h = hidden, w = 3 * hidden
         let dzx = Tensor(zeros: [batch, steps, w])
-        let dzh = Tensor(zeros: [w])
+        let dzh = Tensor(zeros: [batch, steps, w])  // gradients of Wₕh + bₕ, every step
         let dh = Tensor(zeros: [h])
         for b in 0..<batch {
             dh.fill(0)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let row = b * steps + t
-                let g = gates.data + row * 4 * h, dyr = dy.data + row * h, dx = dzx.data + row * w
+                let g = gates.data + row * 4 * h, dyr = dy.data + row * h, dx = dzx.data + row * w, dq = dzh.data + row * w
+                let dhp = dh.data
                 for j in 0..<h {
                     let r = g[j], u = g[h + j], n = g[2 * h + j], hn = g[3 * h + j]
                     let previous: Float = t > 0 ? y.data[(row - 1) * h + j] : 0
-                    let dhj = dyr[j] + dh.data[j]
+                    let dhj = dyr[j] + dhp[j]
                     let dn = dhj * (1 - u) * (1 - n * n)
                     let du = dhj * (previous - n) * u * (1 - u)
                     let dr = dn * hn * r * (1 - r)
                     dx[j] = dr; dx[h + j] = du; dx[2 * h + j] = dn
-                    dzh.data[j] = dr; dzh.data[h + j] = du; dzh.data[2 * h + j] = dn * r
-                    dh.data[j] = dhj * u
+                    dq[j] = dr; dq[h + j] = du; dq[2 * h + j] = dn * r
+                    dhp[j] = dhj * u
                 }
-                Kernels.axpy(1, dzh.data, recurrentBias.gradient.data, w)
-                if t > 0 { Recurrent.stepBackward(dzh.data, previous: y.data + (row - 1) * h, recurrentWeight, into: dh.data, width: w, hidden: h) }
+                if t > 0 { Recurrent.stepBackward(dq, recurrentWeight, into: dh.data, width: w, hidden: h) }
             }
         }
+        Recurrent.recurrentWeightBackward(dzh.data, outputs: y.data, recurrentWeight, batch: batch, steps: steps, width: w, hidden: h)
+        Recurrent.biasBackward(dzh.data, rows: batch * steps, width: w, into: recurrentBias.gradient)
         Recurrent.biasBackward(dzx.data, rows: batch * steps, width: w, into: inputBias.gradient)
         return Recurrent.inputBackward(dzx, x, inputWeight, width: w)
     }

@@ -13,7 +13,7 @@ enum Kernels {
                 for n in 0..<rows {
                     let yr = y + n * outputs
                     if !accumulate { yr.update(repeating: 0, count: outputs) }
-                    for i in 0..<inner { axpy(x[n * inner + i], wt + i * outputs, yr, outputs) }
+                    rowTimesTransposed(x + n * inner, wt, yr, inner: inner, outputs: outputs)
                 }
             }
             return
@@ -29,11 +29,69 @@ enum Kernels {
     }
 
     /// y[o] += Σᵢ x[i] · wt[i, o] for one row, with wt = wᵀ [inner, outputs]: the recurrent
-    /// product of one step as 8-lane multiply-adds along the outputs (no horizontal sums).
+    /// product of one step. Register-blocked: 32 outputs stay in four 8-lane accumulators
+    /// while the inner loop runs (one load of y per block, not one per input), then 8 at a
+    /// time, then the rest; each y[o] still adds x[i]·wt[i, o] in increasing i, the order
+    /// of repeated `axpy`.
     @inline(__always)
     static func rowTimesTransposed(_ x: UnsafePointer<Float>, _ wt: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                                    inner: Int, outputs: Int) {
-        for i in 0..<inner { axpy(x[i], wt + i * outputs, y, outputs) }
+        typealias V = SIMD8<Float>
+        let rw = UnsafeRawPointer(wt), ry = UnsafeMutableRawPointer(y)
+        var o = 0
+        while o + 32 <= outputs {
+            var a = Block32(ry + 4 * o)
+            for i in 0..<inner { a.add(x[i], rw + 4 * (i * outputs + o)) }
+            a.store(ry + 4 * o)
+            o += 32
+        }
+        while o + 8 <= outputs {
+            var a = ry.loadUnaligned(fromByteOffset: 4 * o, as: V.self)
+            for i in 0..<inner { a += V(repeating: x[i]) * rw.loadUnaligned(fromByteOffset: 4 * (i * outputs + o), as: V.self) }
+            ry.storeBytes(of: a, toByteOffset: 4 * o, as: V.self)
+            o += 8
+        }
+        while o < outputs {
+            var a = y[o]
+            for i in 0..<inner { a += x[i] * wt[i * outputs + o] }
+            y[o] = a
+            o += 1
+        }
+    }
+
+    /// dw[o, i] += Σₙ dy[n, o] · x[n, i] over `rows` rows taken last to first (dw: outputs ×
+    /// inner, dy: rows × outputs, x: rows × inner): the recurrent weight gradient of a whole
+    /// sequence after its time loop, in the order the steps were visited. Each dw row stays
+    /// in registers (32 at a time) while the rows run.
+    @inline(__always)
+    static func reversedOuterAccumulate(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dw: UnsafeMutablePointer<Float>,
+                                        rows: Int, outputs: Int, inner: Int) {
+        typealias V = SIMD8<Float>
+        let rx = UnsafeRawPointer(x)
+        for o in 0..<outputs {
+            let rd = UnsafeMutableRawPointer(dw + o * inner)
+            var i = 0
+            while i + 32 <= inner {
+                var a = Block32(rd + 4 * i)
+                for n in stride(from: rows - 1, through: 0, by: -1) { a.add(dy[n * outputs + o], rx + 4 * (n * inner + i)) }
+                a.store(rd + 4 * i)
+                i += 32
+            }
+            while i + 8 <= inner {
+                var a = rd.loadUnaligned(fromByteOffset: 4 * i, as: V.self)
+                for n in stride(from: rows - 1, through: 0, by: -1) {
+                    a += V(repeating: dy[n * outputs + o]) * rx.loadUnaligned(fromByteOffset: 4 * (n * inner + i), as: V.self)
+                }
+                rd.storeBytes(of: a, toByteOffset: 4 * i, as: V.self)
+                i += 8
+            }
+            while i < inner {
+                var a = dw[o * inner + i]
+                for n in stride(from: rows - 1, through: 0, by: -1) { a += dy[n * outputs + o] * x[n * inner + i] }
+                dw[o * inner + i] = a
+                i += 1
+            }
+        }
     }
 
     /// Below this many inputs the kernels work on wᵀ so the long dimension is the vector one.
@@ -130,23 +188,33 @@ enum Kernels {
         }
         while i < n { y[i] += a * x[i]; i += 1 }
     }
+}
 
-    /// tanh through one expf (libm's tanhf goes through the slower expm1f): a short Taylor
-    /// series below |x| = 1/8 (error < 1e-9), else (1 − e)/(1 + e) with e = exp(−2|x|).
-    @inline(__always) static func tanh(_ x: Float) -> Float {
-        let a = abs(x)
-        if a < 0.125 {
-            let x2 = x * x
-            return x * (1 + x2 * (-1.0 / 3 + x2 * (2.0 / 15 + x2 * (-17.0 / 315))))
-        }
-        let e = expf(-2 * a)
-        let t = (1 - e) / (1 + e)
-        return x < 0 ? -t : t
+/// 32 consecutive floats held in four 8-lane registers: the accumulator block of the
+/// register-blocked kernels (loaded once, `add`ed to many times, stored once).
+struct Block32 {
+    var a0: SIMD8<Float>, a1: SIMD8<Float>, a2: SIMD8<Float>, a3: SIMD8<Float>
+
+    @inline(__always) init(_ p: UnsafeRawPointer) {
+        a0 = p.loadUnaligned(fromByteOffset: 0, as: SIMD8<Float>.self)
+        a1 = p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+        a2 = p.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+        a3 = p.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
     }
 
-    @inline(__always) static func sigmoid(_ x: Float) -> Float {
-        if x >= 0 { return 1 / (1 + expf(-x)) }
-        let e = expf(x)
-        return e / (1 + e)
+    /// self += s · (the 32 floats at p).
+    @inline(__always) mutating func add(_ s: Float, _ p: UnsafeRawPointer) {
+        let v = SIMD8<Float>(repeating: s)
+        a0 += v * p.loadUnaligned(fromByteOffset: 0, as: SIMD8<Float>.self)
+        a1 += v * p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+        a2 += v * p.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+        a3 += v * p.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) func store(_ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: a0, toByteOffset: 0, as: SIMD8<Float>.self)
+        p.storeBytes(of: a1, toByteOffset: 32, as: SIMD8<Float>.self)
+        p.storeBytes(of: a2, toByteOffset: 64, as: SIMD8<Float>.self)
+        p.storeBytes(of: a3, toByteOffset: 96, as: SIMD8<Float>.self)
     }
 }

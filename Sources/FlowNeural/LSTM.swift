@@ -6,7 +6,7 @@ import Foundation
 public final class LSTM: Layer {
     public let inputs: Int, hidden: Int
     public let inputWeight: Parameter, recurrentWeight: Parameter, bias: Parameter
-    private var input: Tensor?, gates: Tensor?, cells: Tensor?, output: Tensor?
+    private var input: Tensor?, gates: Tensor?, cells: Tensor?, cellTanh: Tensor?, output: Tensor?
 
     public var spec: LayerSpec { .lstm(inputs: inputs, hidden: hidden) }
     public var parameters: [Parameter] { [inputWeight, recurrentWeight, bias] }
@@ -23,6 +23,7 @@ public final class LSTM: Layer {
         let h = hidden, w = 4 * hidden
         let z = Recurrent.inputProjection(x, inputWeight.value, width: w)  // becomes the activated gates
         let c = Tensor(zeros: [batch, steps, h])
+        let tc = Tensor(zeros: [batch, steps, h])  // tanh cₜ, kept for the backward pass
         let y = Tensor(zeros: [batch, steps, h])
         Kernels.withTransposed(recurrentWeight.value.data, w, h) { wht in
         for b in 0..<batch {
@@ -31,25 +32,26 @@ public final class LSTM: Layer {
                 let g = z.data + row * w
                 Kernels.axpy(1, bias.value.data, g, w)
                 if t > 0 { Kernels.rowTimesTransposed(y.data + (row - 1) * h, wht, g, inner: h, outputs: w) }
-                let cr = c.data + row * h, hr = y.data + row * h
-                for j in 0..<h {
-                    let ig = Kernels.sigmoid(g[j]), fg = Kernels.sigmoid(g[h + j])
-                    let gg = Kernels.tanh(g[2 * h + j]), og = Kernels.sigmoid(g[3 * h + j])
-                    g[j] = ig; g[h + j] = fg; g[2 * h + j] = gg; g[3 * h + j] = og
-                    let previous: Float = t > 0 ? cr[j - h] : 0
-                    let cell = fg * previous + ig * gg
-                    cr[j] = cell
-                    hr[j] = og * Kernels.tanh(cell)
+                Activations.sigmoid(g, 2 * h)            // i, f
+                Activations.tanh(g + 2 * h, g + 2 * h, h) // g
+                Activations.sigmoid(g + 3 * h, h)        // o
+                let cr = c.data + row * h, tr = tc.data + row * h, hr = y.data + row * h
+                if t > 0 {
+                    for j in 0..<h { cr[j] = g[h + j] * cr[j - h] + g[j] * g[2 * h + j] }
+                } else {
+                    for j in 0..<h { cr[j] = g[j] * g[2 * h + j] }
                 }
+                Activations.tanh(cr, tr, h)
+                for j in 0..<h { hr[j] = g[3 * h + j] * tr[j] }
             }
         }
         }
-        input = x; gates = z; cells = c; output = y
+        input = x; gates = z; cells = c; cellTanh = tc; output = y
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        guard let x = input, let z = gates, let c = cells, let y = output else { preconditionFailure("backward before forward") }
+        guard let x = input, let z = gates, let c = cells, let tcs = cellTanh, let y = output else { preconditionFailure("backward before forward") }
         let (batch, steps, _) = x.btf
         let h = hidden, w = 4 * hidden
         let dz = Tensor(zeros: z.shape)
@@ -60,23 +62,25 @@ public final class LSTM: Layer {
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let row = b * steps + t
                 let g = z.data + row * w, d = dz.data + row * w
-                let cr = c.data + row * h, dyr = dy.data + row * h
+                let cr = c.data + row * h, tr = tcs.data + row * h, dyr = dy.data + row * h
+                let dhp = dh.data, dcp = dc.data
                 for j in 0..<h {
                     let ig = g[j], fg = g[h + j], gg = g[2 * h + j], og = g[3 * h + j]
-                    let tc = Kernels.tanh(cr[j])
-                    let dhj = dyr[j] + dh.data[j]
-                    let dcj = dhj * og * (1 - tc * tc) + dc.data[j]
+                    let tc = tr[j]
+                    let dhj = dyr[j] + dhp[j]
+                    let dcj = dhj * og * (1 - tc * tc) + dcp[j]
                     let previous: Float = t > 0 ? cr[j - h] : 0
                     d[j] = dcj * gg * ig * (1 - ig)
                     d[h + j] = dcj * previous * fg * (1 - fg)
                     d[2 * h + j] = dcj * ig * (1 - gg * gg)
                     d[3 * h + j] = dhj * tc * og * (1 - og)
-                    dc.data[j] = dcj * fg
+                    dcp[j] = dcj * fg
                 }
                 dh.fill(0)
-                if t > 0 { Recurrent.stepBackward(d, previous: y.data + (row - 1) * h, recurrentWeight, into: dh.data, width: w, hidden: h) }
+                if t > 0 { Recurrent.stepBackward(d, recurrentWeight, into: dh.data, width: w, hidden: h) }
             }
         }
+        Recurrent.recurrentWeightBackward(dz.data, outputs: y.data, recurrentWeight, batch: batch, steps: steps, width: w, hidden: h)
         Recurrent.biasBackward(dz.data, rows: batch * steps, width: w, into: bias.gradient)
         return Recurrent.inputBackward(dz, x, inputWeight, width: w)
     }

@@ -35,13 +35,24 @@ enum Recurrent {
         return dx
     }
 
-    /// One step back through the recurrent product: dWₕ += dz ⊗ hₜ₋₁ and dh += Wₕᵀ·dz
-    /// (dz: the `width` pre-activation gradients of the step, previous: hₜ₋₁).
+    /// One step back through the recurrent product: dh += Wₕᵀ·dz (dz: the `width`
+    /// pre-activation gradients of the step). The weight gradient waits for
+    /// `recurrentWeightBackward` after the time loop.
     @inline(__always)
-    static func stepBackward(_ dz: UnsafePointer<Float>, previous: UnsafePointer<Float>, _ wh: Parameter,
-                             into dh: UnsafeMutablePointer<Float>, width: Int, hidden: Int) {
-        Kernels.outerAccumulate(dz, previous, wh.gradient.data, rows: 1, outputs: width, inner: hidden)
-        Kernels.matmulAccumulate(dz, wh.value.data, dh, rows: 1, outputs: width, inner: hidden)
+    static func stepBackward(_ dz: UnsafePointer<Float>, _ wh: Parameter, into dh: UnsafeMutablePointer<Float>, width: Int, hidden: Int) {
+        Kernels.rowTimesTransposed(dz, wh.value.data, dh, inner: width, outputs: hidden)
+    }
+
+    /// After the time loop: dWₕ += Σ_{b, t ≥ 1} dz[b, t] ⊗ h[b, t − 1] (dz: [batch, time,
+    /// width] pre-activation gradients of the recurrent product, h: the layer's outputs),
+    /// the steps of a sequence last to first as the loop visited them.
+    static func recurrentWeightBackward(_ dz: UnsafePointer<Float>, outputs h: UnsafePointer<Float>, _ wh: Parameter,
+                                        batch: Int, steps: Int, width: Int, hidden: Int) {
+        guard steps > 1 else { return }
+        for b in 0..<batch {
+            Kernels.reversedOuterAccumulate(dz + (b * steps + 1) * width, h + b * steps * hidden, wh.gradient.data,
+                                            rows: steps - 1, outputs: width, inner: hidden)
+        }
     }
 
     /// db += Σ over rows of dZ.
@@ -76,7 +87,7 @@ public final class SimpleRNN: Layer {
                 let row = y.data + (b * steps + t) * h
                 Kernels.axpy(1, bias.value.data, row, h)
                 if t > 0 { Kernels.rowTimesTransposed(row - h, wht, row, inner: h, outputs: h) }
-                for j in 0..<h { row[j] = Kernels.tanh(row[j]) }
+                Activations.tanh(row, row, h)
             }
         }
         }
@@ -101,9 +112,10 @@ public final class SimpleRNN: Layer {
                     d[j] = (dy.data[r + j] + dhNext.data[j]) * (1 - hj * hj)
                 }
                 dhNext.fill(0)
-                if t > 0 { Recurrent.stepBackward(d, previous: y.data + r - h, recurrentWeight, into: dhNext.data, width: h, hidden: h) }
+                if t > 0 { Recurrent.stepBackward(d, recurrentWeight, into: dhNext.data, width: h, hidden: h) }
             }
         }
+        Recurrent.recurrentWeightBackward(dz.data, outputs: y.data, recurrentWeight, batch: batch, steps: steps, width: h, hidden: h)
         Recurrent.biasBackward(dz.data, rows: batch * steps, width: h, into: bias.gradient)
         return Recurrent.inputBackward(dz, x, inputWeight, width: h)
     }

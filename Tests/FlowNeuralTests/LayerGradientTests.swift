@@ -22,6 +22,14 @@ struct LayerGradientTests {
         try GradientCheck.expectCorrect([.gru(inputs: 3, hidden: 4)], input: [2, 6, 3], targetShape: [2, 6, 4])
     }
 
+    /// Hidden sizes whose gate widths use the register-blocked kernels' 32- and 8-wide blocks
+    /// and their scalar tails (4·9 = 36, 3·9 = 27, 9).
+    @Test func recurrentLayersOnBlockedKernels() throws {
+        try GradientCheck.expectCorrect([.lstm(inputs: 2, hidden: 9)], input: [2, 4, 2], targetShape: [2, 4, 9])
+        try GradientCheck.expectCorrect([.gru(inputs: 2, hidden: 9)], input: [2, 4, 2], targetShape: [2, 4, 9])
+        try GradientCheck.expectCorrect([.rnn(inputs: 2, hidden: 33)], input: [1, 3, 2], targetShape: [1, 3, 33])
+    }
+
     @Test func causalDilatedConvolution() throws {
         try GradientCheck.expectCorrect([.conv1d(inputs: 3, outputs: 4, kernel: 3, dilation: 2)], input: [2, 9, 3], targetShape: [2, 9, 4])
         // Taps reaching before the start of a short sequence.

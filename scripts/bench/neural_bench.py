@@ -1,12 +1,20 @@
-"""Training and inference speed: floe (FlowNeural, release) vs JAX (CPU, jit) on the same data.
+"""Training and inference speed: floe (FlowNeural, release) vs PyTorch (CPU, 2 threads) and
+JAX (CPU, jit) on the same data.
 
-The same architecture (LSTM or GRU(5 -> hidden) -> last step -> Dense(hidden -> horizons*3)),
-pinball loss on the 0.1/0.5/0.9 quantiles, Adam (lr 1e-3, no decay, no clipping), batch 64, same
-epochs, on the same windows of a synthetic 5-minute traffic series (daily cycle, weekly factor,
-AR(1) noise; features = scaled value, sin/cos time of day, sin/cos day of week). Each run is a
-fresh process, floe and JAX alternating. Reports whole-process wall time and in-process
-training time (JAX: after a first jit-compiling step), inference windows per second.
-usage: neural_bench.py --floe BIN --work DIR --runs N --out results.md
+Forecasters: the same architecture (LSTM or GRU(5 -> hidden) -> last step -> Dense(hidden ->
+horizons*3)), pinball loss on the 0.1/0.5/0.9 quantiles, Adam (lr 1e-3, no decay, no
+clipping), batch 64, same epochs, on the same windows of a synthetic 5-minute traffic series
+(daily cycle, weekly factor, AR(1) noise; features = scaled value, sin/cos time of day, sin/cos
+day of week).
+Classifier (with --classifier-export DIR, a `floe-dev export-classifier` folder): floe's
+temporal CNN and the same network in PyTorch (scripts/peers/torch_nets.py) trained on the
+export's `train` samples for the same epochs (no early stopping), AdamW with the export's
+settings and class weights, clipping at 1; then every exported sample classified
+--repeats times (host windows per second: median and range of the repeats).
+Each run is a fresh process, the tools alternating. Reports whole-process wall time,
+in-process training wall and CPU time (JAX: after a first jit-compiling step).
+usage: neural_bench.py --floe BIN --work DIR --runs N [--tools floe,torch,jax]
+       [--classifier-export DIR] --out results.md
 """
 import argparse
 import json
@@ -134,6 +142,100 @@ def jax_run(work, samples, hidden, epochs, batch, cell):
                       "jax": jax.__version__}))
 
 
+def torch_modules(threads):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
+    import torch
+    import torch_nets
+    torch_nets.threads(threads)
+    return torch, torch_nets
+
+
+def torch_tool(threads):
+    """The tool's name in the results: `torch` with 2 threads (the issue's setting), `torch1` with one."""
+    return "torch" if threads == 2 else f"torch{threads}"
+
+
+def torch_run(work, samples, hidden, epochs, batch, cell, threads):
+    torch, nets = torch_modules(threads)
+    x = torch.from_numpy(np.fromfile(os.path.join(work, "x.f32"), "<f4").reshape(samples, LOOKBACK, FEATURES))
+    y = torch.from_numpy(np.fromfile(os.path.join(work, "y.f32"), "<f4").reshape(samples, HORIZONS))
+    torch.manual_seed(1)
+    model = nets.Forecaster(cell, FEATURES, hidden, HORIZONS * 3)
+    start, cpu = time.perf_counter(), time.process_time()
+    losses = nets.train_epochs(model, nets.pinball, x, y, epochs, batch, lr=1e-3, weight_decay=0.0, clip=0.0, seed=1, drop_last=True)
+    train_s, train_cpu = time.perf_counter() - start, time.process_time() - cpu
+    with torch.no_grad():
+        t1, c1 = time.perf_counter(), time.process_time()
+        pred = torch.cat([model(x[s:s + 1024]) for s in range(0, samples, 1024)])
+        infer_s, infer_cpu = time.perf_counter() - t1, time.process_time() - c1
+        final = float(nets.pinball(pred, y))
+    print(json.dumps({"tool": torch_tool(threads), "cell": cell, "train_seconds": train_s, "train_cpu_seconds": train_cpu,
+                      "infer_cpu_seconds": infer_cpu, "cpu_windows_per_second": samples / infer_cpu,
+                      "windows_per_second": samples / infer_s, "first_epoch_loss": losses[0], "final_loss": final,
+                      "epoch_losses": losses, "version": torch.__version__}))
+
+
+def torch_classifier_run(export, epochs, repeats, threads):
+    torch, nets = torch_modules(threads)
+    import csv
+    meta = json.load(open(os.path.join(export, "meta.json")))
+    with open(os.path.join(export, "samples.csv")) as f:
+        rows = [(r["part"], int(r["class"])) for r in csv.DictReader(f)]
+    parts = np.array([p for p, _ in rows])
+    y = torch.tensor([c for _, c in rows], dtype=torch.int64)
+    x = torch.from_numpy(np.fromfile(os.path.join(export, "sequences.f32"), "<f4").reshape(len(rows), meta["windows"], meta["channels"]))
+    k = len(meta["classes"])
+    torch.manual_seed(meta["seed"])
+    model = nets.TemporalCNN(meta["channels"], meta["conv_channels"], meta["kernel"], meta["dilations"], k, meta["dropout"])
+    w = torch.tensor(meta["class_weight_values"] or [1.0] * k, dtype=torch.float32)
+
+    def loss_of(out, yb):
+        return (w[yb] * torch.nn.functional.cross_entropy(out, yb, reduction="none")).sum() / len(yb)
+
+    train = torch.from_numpy(np.flatnonzero(parts == "train"))
+    start, cpu = time.perf_counter(), time.process_time()
+    losses = nets.train_epochs(model, loss_of, x[train], y[train], epochs, meta["batch_size"], lr=meta["learning_rate"],
+                               weight_decay=meta["weight_decay"], clip=1.0, seed=meta["seed"])
+    train_s, train_cpu = time.perf_counter() - start, time.process_time() - cpu
+    rates, cpu_rates = [], []
+    with torch.no_grad():
+        for _ in range(max(repeats, 1)):
+            t, c = time.perf_counter(), time.process_time()
+            logits = torch.cat([model(x[s:s + 1024]) for s in range(0, len(rows), 1024)])
+            rates.append(len(rows) / (time.perf_counter() - t))
+            cpu_rates.append(len(rows) / (time.process_time() - c))
+    held = parts == "held_out"
+    accuracy = float((logits.argmax(1).numpy()[held] == y.numpy()[held]).mean())
+    print(json.dumps({"tool": torch_tool(threads), "cell": "classifier", "train_seconds": train_s, "train_cpu_seconds": train_cpu,
+                      "train_samples": int(len(train)), "infer_samples": len(rows), "windows_per_second_runs": rates,
+                      "cpu_windows_per_second_runs": cpu_rates, "epoch_losses": losses, "final_loss": losses[-1],
+                      "held_out_accuracy": accuracy, "version": torch.__version__}))
+
+
+def command(a, tool, cell):
+    me = [sys.executable, os.path.abspath(__file__), "--work", a.work, "--samples", str(a.samples), "--hidden", str(a.hidden),
+          "--epochs", str(a.epochs), "--batch", str(a.batch), "--cell", cell]
+    if cell == "classifier":
+        if tool == "floe":
+            return [a.floe, "--task", "classifier", "--export", a.classifier_export, "--epochs", str(a.classifier_epochs),
+                    "--repeats", str(a.repeats)]
+        return [a.torch_python, os.path.abspath(__file__), "--torch-only", "--cell", "classifier", "--work", a.work,
+                "--classifier-export", a.classifier_export, "--classifier-epochs", str(a.classifier_epochs), "--repeats", str(a.repeats),
+                "--torch-threads", "1" if tool == "torch1" else "2"]
+    if tool == "floe":
+        return [a.floe, "--x", f"{a.work}/x.f32", "--y", f"{a.work}/y.f32", "--samples", str(a.samples),
+                "--lookback", str(LOOKBACK), "--features", str(FEATURES), "--horizons", str(HORIZONS),
+                "--hidden", str(a.hidden), "--epochs", str(a.epochs), "--batch", str(a.batch), "--cell", cell]
+    if tool in ("torch", "torch1"):
+        return [a.torch_python] + me[1:] + ["--torch-only", "--torch-threads", "1" if tool == "torch1" else "2"]
+    return [a.jax_python] + me[1:] + ["--jax-only"]
+
+
+def median(rows, key):
+    values = [r[key] for r in rows if key in r]
+    return float(np.median(values)) if values else float("nan")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--floe")
@@ -145,54 +247,91 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--out")
     ap.add_argument("--jax-only", action="store_true")
+    ap.add_argument("--torch-only", action="store_true")
     ap.add_argument("--cell", default="lstm")
+    ap.add_argument("--tools", default="floe,torch,torch1,jax")
+    ap.add_argument("--cells", default="lstm,gru,classifier")
+    ap.add_argument("--torch-python")
+    ap.add_argument("--torch-threads", type=int, default=2)
+    ap.add_argument("--jax-python")
+    ap.add_argument("--classifier-export")
+    ap.add_argument("--classifier-epochs", type=int, default=10)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--data-note", default="")
     a = ap.parse_args()
     if a.jax_only:
         jax_run(a.work, a.samples, a.hidden, a.epochs, a.batch, a.cell)
         return
+    if a.torch_only:
+        if a.cell == "classifier":
+            torch_classifier_run(a.classifier_export, a.classifier_epochs, a.repeats, a.torch_threads)
+        else:
+            torch_run(a.work, a.samples, a.hidden, a.epochs, a.batch, a.cell, a.torch_threads)
+        return
     os.makedirs(a.work, exist_ok=True)
     make_data(a.work, a.samples)
+    tools = a.tools.split(",")
+    cells = [c for c in a.cells.split(",") if c != "classifier" or a.classifier_export]
     rows = []
-    for cell in ("lstm", "gru"):
+    loads = []
+    for cell in cells:
+        cell_tools = [t for t in tools if t != "jax"] if cell == "classifier" else tools
         for run in range(a.runs):
-            for tool in ("floe", "jax"):
-                if tool == "floe":
-                    cmd = [a.floe, "--x", f"{a.work}/x.f32", "--y", f"{a.work}/y.f32", "--samples", str(a.samples),
-                           "--lookback", str(LOOKBACK), "--features", str(FEATURES), "--horizons", str(HORIZONS),
-                           "--hidden", str(a.hidden), "--epochs", str(a.epochs), "--batch", str(a.batch), "--cell", cell]
-                else:
-                    cmd = [sys.executable, __file__, "--jax-only", "--work", a.work, "--samples", str(a.samples),
-                           "--hidden", str(a.hidden), "--epochs", str(a.epochs), "--batch", str(a.batch), "--cell", cell]
+            # Alternate the order too: floe first on even runs, last on odd ones.
+            for tool in (cell_tools if run % 2 == 0 else list(reversed(cell_tools))):
+                loads.append(os.getloadavg()[0])
                 t0 = time.perf_counter()
-                out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+                done = subprocess.run(command(a, tool, cell), capture_output=True, text=True)
                 wall = time.perf_counter() - t0
-                r = json.loads(out.strip().splitlines()[-1])
+                if done.returncode != 0:
+                    sys.stderr.write(done.stderr)
+                    raise SystemExit(f"neural_bench: {tool} {cell} failed (exit {done.returncode})")
+                r = json.loads(done.stdout.strip().splitlines()[-1])
                 r["wall_seconds"] = wall
                 r["run"] = run
                 rows.append(r)
                 print(json.dumps(r), flush=True)
-    load = os.getloadavg()[0]
+    versions = {r["tool"]: r.get("version") or r.get("jax") for r in rows if r["tool"] != "floe"}
     lines = [f"\n## Neural training speed, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n",
-             f"`scripts/bench/neural.sh {a.runs}`: {a.samples} windows (lookback {LOOKBACK}, {FEATURES} features, "
-             f"{HORIZONS} horizons x 3 quantiles), hidden {a.hidden}, {a.epochs} epochs, batch {a.batch}, Adam lr 1e-3; "
-             f"CPU seconds are the process's own (the machine is shared: wall times depend on the load); whole processes alternating floe / JAX {rows[1].get('jax', '')} (jit, CPU), load average {load:.1f} on 2 cores.\n",
-             "| cell | tool | median process wall s | median train wall s | median train CPU s | CPU speed-up (JAX/floe) | inference windows per CPU s | final train loss |",
-             "|---|---|---|---|---|---|---|---|"]
-    for cell in ("lstm", "gru"):
-        med = {}
-        for tool in ("floe", "jax"):
+             f"`scripts/bench/neural.sh {a.runs} {a.samples} {a.epochs}`: forecasters on {a.samples} windows (lookback {LOOKBACK}, "
+             f"{FEATURES} features, {HORIZONS} horizons x 3 quantiles), hidden {a.hidden}, {a.epochs} epochs, batch {a.batch}, Adam lr 1e-3. "
+             + (f"Classifier: {a.data_note} {a.classifier_epochs} epochs, inference over every exported sample x {a.repeats} repeats. "
+                if a.classifier_export else "")
+             + f"Tools: floe release, PyTorch {versions.get('torch') or versions.get('torch1', '-')} (CPU; `torch`: torch.set_num_threads(2), "
+             "`torch1`: one thread), "
+             f"JAX {versions.get('jax', '-')} (jit, CPU). Whole processes, tools alternating (order reversed every other run), "
+             f"medians of {a.runs}; CPU seconds are the process's own (all threads). Load average during the runs "
+             f"{min(loads):.1f}-{max(loads):.1f} on 2 cores (other engineers' builds): wall times depend on it, CPU seconds much less.\n",
+             "| cell | tool | process wall s | train wall s | train CPU s | train CPU vs floe | train wall vs floe | "
+             "inference windows/s (median, min-max) | per CPU s | final train loss |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for cell in cells:
+        fr = [r for r in rows if r["tool"] == "floe" and r["cell"] == cell]
+        for tool in tools:
             rs = [r for r in rows if r["tool"] == tool and r["cell"] == cell]
-            med[tool] = [float(np.median([r[k] for r in rs])) for k in
-                         ("wall_seconds", "train_seconds", "train_cpu_seconds", "cpu_windows_per_second", "final_loss")]
-        for tool in ("floe", "jax"):
-            w, t, c, ips, fl = med[tool]
-            ratio = f"{med['jax'][2] / med['floe'][2]:.2f}x" if tool == "floe" else ""
-            lines.append(f"| {cell} | {tool} | {w:.2f} | {t:.2f} | {c:.2f} | {ratio} | {ips:,.0f} | {fl:.4f} |")
+            if not rs:
+                continue
+            if cell == "classifier":
+                runs = [v for r in rs for v in r["windows_per_second_runs"]]
+                cpu_runs = [v for r in rs for v in r["cpu_windows_per_second_runs"]]
+                ips = f"{np.median(runs):,.0f} ({min(runs):,.0f}-{max(runs):,.0f})"
+                cips = f"{np.median(cpu_runs):,.0f}"
+            else:
+                ips = f"{median(rs, 'windows_per_second'):,.0f}"
+                cips = f"{median(rs, 'cpu_windows_per_second'):,.0f}"
+            cpu_ratio = median(rs, "train_cpu_seconds") / median(fr, "train_cpu_seconds")
+            wall_ratio = median(rs, "train_seconds") / median(fr, "train_seconds")
+            lines.append(f"| {cell} | {tool} | {median(rs, 'wall_seconds'):.2f} | {median(rs, 'train_seconds'):.2f} | "
+                         f"{median(rs, 'train_cpu_seconds'):.2f} | {cpu_ratio:.2f}x | {wall_ratio:.2f}x | {ips} | {cips} | "
+                         f"{median(rs, 'final_loss'):.4f} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if a.out:
         with open(a.out, "a") as f:
             f.write(text)
+        with open(a.out + ".json", "a") as f:
+            for r in rows:
+                f.write(json.dumps(r) + "\n")
 
 
 if __name__ == "__main__":

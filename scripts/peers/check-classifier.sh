@@ -3,7 +3,7 @@
 # generates a labelled dataset with every anomaly kind repeated, trains floe's classifier
 # (floe-train, labels from the dataset's label column), exports the same samples
 # (floe-dev export-classifier) and fits scikit-learn's RandomForestClassifier and the same
-# CNN architecture in PyTorch (CPU wheel, scripts/.venv-torch, when installed) or JAX
+# CNN architecture in PyTorch (scripts/.venv-torch, see FLOE_CLASSIFIER_PEER below) or JAX
 # (scripts/.venv-jax) on them. Prints the held-out macro F1 of all three; exits 1 when the
 # framework CNN's and floe's differ by more than 0.02.
 #   usage: scripts/peers/check-classifier.sh [rows] [days] [repeats]   (defaults 300000 12 30)
@@ -13,8 +13,17 @@ cd "$root"
 rows=${1:-300000}
 days=${2:-12}
 repeats=${3:-30}
-if [ -x scripts/.venv-torch/bin/python ] && scripts/.venv-torch/bin/python -c "import torch" 2>/dev/null; then
-  venv=scripts/.venv-torch
+# The framework CNN: FLOE_CLASSIFIER_PEER=torch (scripts/peers/torch-env.sh's venv, made if
+# missing; scripts/peers/check-torch.sh sets it), jax, or auto (default: PyTorch when its venv
+# is already there, else JAX, which CI installs quickly).
+peer=${FLOE_CLASSIFIER_PEER:-auto}
+torch_venv="${FLOE_TORCH_VENV:-$root/scripts/.venv-torch}"
+if [ "$peer" = auto ]; then
+  peer=jax
+  "$torch_venv/bin/python" -c "import torch" 2>/dev/null && peer=torch
+fi
+if [ "$peer" = torch ]; then
+  venv=$(dirname "$(dirname "$(scripts/peers/torch-env.sh)")")
 else
   venv=scripts/.venv-jax
   if ! "$venv/bin/python" -c "import jax" 2>/dev/null; then
@@ -42,4 +51,4 @@ YAML
   cat "$work/train.log" >&2; exit 1; }
 grep classifier "$work/train.log" >&2 || true
 "$bin/floe-dev" export-classifier --config "$work/config.yaml" --dataset "$work/data" --output "$work/export"
-"$venv/bin/python" scripts/peers/check_classifier.py "$work/export" "$work/models/classifier-eval.json"
+"$venv/bin/python" scripts/peers/check_classifier.py "$work/export" "$work/models/classifier-eval.json" --framework "$peer"

@@ -5,7 +5,7 @@ and floe's own classifier-eval.json, then on the same training / validation / he
 samples:
   * scikit-learn RandomForestClassifier on the flattened sequences (train + validation),
   * the same temporal CNN (causal dilated Conv1d stack, ReLU, dropout, last step, Linear)
-    in PyTorch (CPU, 2 threads) or, without PyTorch, in JAX: same epochs, batch size,
+    in PyTorch (CPU, 1 thread) or, without PyTorch, in JAX: same epochs, batch size,
     AdamW settings, gradient clipping at 1, class weights and early stopping on the
     validation days (patience), seeded;
 and prints the held-out macro F1 of each beside floe's. Exit 1 when the CNN's macro F1 and
@@ -45,37 +45,17 @@ def macro(y, p, k):
 
 def torch_cnn(meta, x, y, parts, k):
     import torch
-    torch.set_num_threads(2)
+    import torch_nets  # the same network from torch.nn layers, shared with the benchmark
+    torch_nets.threads(1)  # quality, not speed: see torch_nets.threads
     torch.manual_seed(meta["seed"])
-    K, dil, ch = meta["kernel"], meta["dilations"], meta["conv_channels"]
-
-    class CausalConv(torch.nn.Module):
-        def __init__(self, i, o, d):
-            super().__init__()
-            self.pad = (K - 1) * d
-            self.conv = torch.nn.Conv1d(i, o, K, dilation=d)
-
-        def forward(self, h):  # h: [b, c, t]
-            return self.conv(torch.nn.functional.pad(h, (self.pad, 0)))
-
-    layers, width = [], meta["channels"]
-    for d in dil:
-        layers += [CausalConv(width, ch, d), torch.nn.ReLU()]
-        width = ch
-    body = torch.nn.Sequential(*layers)
-    drop = torch.nn.Dropout(meta["dropout"])
-    head = torch.nn.Linear(width, k)
-    params = list(body.parameters()) + list(head.parameters())
-    decay = [p for n, p in list(body.named_parameters()) + list(head.named_parameters()) if n.endswith("weight")]
-    no_decay = [p for n, p in list(body.named_parameters()) + list(head.named_parameters()) if not n.endswith("weight")]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": meta["weight_decay"]}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=meta["learning_rate"])
+    model = torch_nets.TemporalCNN(meta["channels"], meta["conv_channels"], meta["kernel"], meta["dilations"], k, meta["dropout"])
+    params = list(model.parameters())
+    opt = torch_nets.adamw(model, meta["learning_rate"], meta["weight_decay"])
     w = torch.tensor(meta["class_weight_values"] or [1.0] * k, dtype=torch.float32)
 
     def logits(xb, train):
-        body.train(train); drop.train(train)
-        h = body(xb.transpose(1, 2))[:, :, -1]
-        return head(drop(h))
+        model.train(train)
+        return model(xb)
 
     def loss_of(out, yb):
         ce = torch.nn.functional.cross_entropy(out, yb, reduction="none")

@@ -4,22 +4,23 @@ Reads the JSON written by `floe-dev export-neural-peer` (architecture, parameter
 target, dropout masks, floe's loss and every gradient), builds the same network in
 jax.numpy from the documented layer definitions (docs/neural.md), takes jax.grad with
 respect to every parameter and the input, and compares: relative error
-||floe - jax|| / ||jax|| per tensor, and the loss, must be <= 1e-4 (Float32 on both sides).
+||floe - jax|| / ||jax|| per tensor, and the loss, must be <= 1e-4 (Float32 on both sides);
+the comparison is neural_peer_cases.check, shared with the PyTorch check.
 usage: check_neural_jax.py floe.json
 """
-import json
 import sys
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from neural_peer_cases import check, param_count, values
+
 jax.config.update("jax_platform_name", "cpu")
-TOLERANCE = 1e-4
 
 
 def arr(t):
-    return jnp.asarray(np.asarray(t["values"], dtype=np.float32).reshape(t["shape"]))
+    return jnp.asarray(values(t))
 
 
 def recurrent_scan(step, x, hidden, state_count):
@@ -102,11 +103,6 @@ def layer(spec, params, x, masks):
     raise SystemExit(f"unknown layer {kind}")
 
 
-def param_count(spec):
-    (kind, _), = spec.items()
-    return {"dense": 2, "rnn": 3, "lstm": 3, "gru": 4, "conv1d": 2, "layerNorm": 2}.get(kind, 0)
-
-
 def loss_fn(spec, pred, target):
     kind = spec["kind"]
     if kind == "mse":
@@ -123,20 +119,10 @@ def loss_fn(spec, pred, target):
     raise SystemExit(f"unknown loss {kind}")
 
 
-def relative(a, b):
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
-
-
 def main(path):
-    cases = json.load(open(path))["cases"]
-    worst = 0.0
-    failures = []
-    print(f"{'case':28s} {'tensors':>7s} {'loss rel':>10s} {'max grad rel':>13s}  worst tensor")
-    for case in cases:
+    def evaluate(case):
         arch = case["architecture"]
         params = [arr(p["value"]) for p in case["parameters"]]
-        names = [p["name"] for p in case["parameters"]]
         x, target = arr(case["input"]), arr(case["target"])
         masks0 = [arr(m) for m in case["dropout_masks"]]
 
@@ -150,18 +136,9 @@ def main(path):
             return loss_fn(case["loss"], h, target)
 
         value, (gp, gx) = jax.value_and_grad(total, argnums=(0, 1))(params, x)
-        loss_rel = abs(float(value) - case["floe_loss"]) / max(abs(float(value)), 1e-30)
-        errors = [(relative(arr(p["gradient"]), g), name) for p, g, name in zip(case["parameters"], gp, names)]
-        errors.append((relative(arr(case["input_gradient"]), gx), "input"))
-        top = max(errors)
-        print(f"{case['name']:28s} {len(errors):7d} {loss_rel:10.2e} {top[0]:13.2e}  {top[1]}")
-        worst = max(worst, loss_rel, top[0])
-        if loss_rel > TOLERANCE or top[0] > TOLERANCE:
-            failures.append(case["name"])
-    print(f"max relative error over {len(cases)} cases: {worst:.2e} (tolerance {TOLERANCE:g}); jax {jax.__version__}")
-    if failures:
-        print("FAILED:", ", ".join(failures))
-        sys.exit(1)
+        return float(value), [np.asarray(g) for g in gp], np.asarray(gx)
+
+    check(path, evaluate, f"jax {jax.__version__}")
 
 
 if __name__ == "__main__":

@@ -84,6 +84,7 @@ stages:
       scores: "{data}/scores"
       title: "floe demo: one week of generated traffic"
       output: "{outputs}"
+
 """#
 
     /// The `models:` config of the demo's train stage (pipelines/demo-models.yaml): the
@@ -101,5 +102,6 @@ models:
   timeseries:
     model:
       arima_window: 1440
+
 """#
 }

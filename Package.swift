@@ -133,11 +133,18 @@ for target in package.targets where target.type == .regular || target.type == .e
 // demo's training alone took 86 s of its 101 s. The run-time exclusivity checks,
 // preconditions and `@testable import` stay as in any debug build; `assert` is compiled
 // out there, as in release. Release builds are untouched; the other modules stay -Onone
-// for the debugger. FlowDetection is not in the list: -O cost ~36 CPU-s of its compile
-// (Allowlist, Incidents) for ~3 % of the demo's CPU (scripts/bench/results/demo.md).
+// for the debugger. A module is in the list only when the demo or the tests spend enough
+// time in it to pay for its -O compile (scripts/bench/results/demo.md): FlowDetection
+// (-O ~36 CPU-s for ~3 % of the demo's CPU) and FlowModels (the train/score orchestration:
+// -O ~35 CPU-s, -Onone ~8, for ~3 % of the demo) are not; FlowNeural is, for the tests
+// (its training loops run ~75× slower at -Onone). The optimised modules carry line tables
+// only (`-gline-tables-only`: breakpoints by line and backtraces with file:line, no
+// variables — optimised code has few left to show): full debug info was about a third of
+// their compile time.
 let optimisedInDebug: Set<String> = [
-    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural", "FlowModels",
+    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural",
 ]
 for target in package.targets where optimisedInDebug.contains(target.name) {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    target.swiftSettings = (target.swiftSettings ?? [])
+        + [.unsafeFlags(["-O", "-gline-tables-only"], .when(configuration: .debug))]
 }

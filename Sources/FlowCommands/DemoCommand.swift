@@ -11,8 +11,10 @@ public struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run the demo pipeline on a week of generated flows.",
         discussion: """
-        Writes OUTPUT/demo.yaml (the pipeline, the same as pipelines/demo.yaml) and runs it \
-        with OUTPUT as its data folder: OUTPUT/source (the generated nfdump CSV and its \
+        Writes OUTPUT/demo.yaml (the pipeline, the same as pipelines/demo.yaml) and \
+        OUTPUT/demo-models.yaml (the models config of its train stage, the same as \
+        pipelines/demo-models.yaml) and runs the pipeline with OUTPUT as its data \
+        folder: OUTPUT/source (the generated nfdump CSV and its \
         labels), OUTPUT/raw (floe-ingest), OUTPUT/flows (floe-clean), OUTPUT/models \
         (floe-train), OUTPUT/scores (floe-score: anomalies.csv), OUTPUT/report \
         (report.html, report.md). A second run skips every stage that is up to date.
@@ -34,8 +36,11 @@ public struct DemoCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let folder = URL(fileURLWithPath: output).standardizedFileURL.path
         let pipeline = folder + "/demo.yaml"
+        let models = folder + "/demo-models.yaml"
         try writeAtomically(path: pipeline, bytes: Array(DemoPipeline.yaml.utf8))
+        try writeAtomically(path: models, bytes: Array(DemoPipeline.modelsYAML.utf8))
         setenv("FLOE_DATA", folder, 1)
+        setenv("FLOE_DEMO_MODELS", models, 1)
         var options = RunOptions()
         options.stateDirectory = folder + "/.floe"
         options.force = force

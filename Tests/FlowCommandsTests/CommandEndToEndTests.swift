@@ -150,6 +150,14 @@ func jsonObject(_ path: String) throws -> [String: Any] {
         let anomalies = try String(contentsOfFile: dir + "/scores/anomalies.csv", encoding: .utf8)
         #expect(anomalies.hasPrefix("rank,kind,entity,start,end,score,evidence,severity,p_value,incident\n"))
         #expect(anomalies.contains("volume_") && anomalies.contains("port_scan"))
+        // Every kind of detection the demo's models make, sized as pipelines/demo-models.yaml says.
+        for kind in ["port_scan", "beaconing", "ddos", "exfiltration", "coverage_gap", "new_heavy_edge", "volume_spike",
+                     "density_outlier", "cluster_outlier"] {
+            #expect(anomalies.contains(",\(kind),"), "no \(kind) anomaly")
+        }
+        let series = try jsonObject(dir + "/models/timeseries.json")
+        #expect((series["model_config"] as? [String: Any])?["arima_window"] as? Int == 1440)
+        #expect(FileManager.default.fileExists(atPath: dir + "/models/backtest.json"))
         // The generator's five anomalies are the top incidents (of at most 5 + 2).
         let incidents = try String(contentsOfFile: dir + "/scores/incidents.csv", encoding: .utf8).split(separator: "\n")
         #expect(incidents.first == "rank,id,kind,severity,start,end,hosts,ports,detections,summary")
@@ -167,5 +175,12 @@ func jsonObject(_ path: String) throws -> [String: Any] {
         let root = URL(fileURLWithPath: Fixtures.packageRoot)
         let file = try String(contentsOf: root.appendingPathComponent("pipelines/demo.yaml"), encoding: .utf8)
         #expect(file == DemoPipeline.yaml)
+    }
+
+    /// The embedded models config of the demo is pipelines/demo-models.yaml.
+    @Test func embeddedDemoModelsConfigMatchesTheFile() throws {
+        let root = URL(fileURLWithPath: Fixtures.packageRoot)
+        let file = try String(contentsOf: root.appendingPathComponent("pipelines/demo-models.yaml"), encoding: .utf8)
+        #expect(file == DemoPipeline.modelsYAML)
     }
 }

@@ -8,23 +8,23 @@ import FlowDataset
 /// end − start). Views are valid while the batch's reader lives.
 struct DatasetColumns {
     let rowCount: Int
-    let start: UnsafeBufferPointer<Int64>
-    let end: UnsafeBufferPointer<Int64>
+    let start: ArrowValues<Int64>
+    let end: ArrowValues<Int64>
     let source: ArrowUTF8View
     let destination: ArrowUTF8View
-    let destinationPort: UnsafeBufferPointer<UInt16>?
+    let destinationPort: ArrowValues<UInt16>?
     let destinationPortValid: ArrowBitmapView?
-    let sourcePort: UnsafeBufferPointer<UInt16>?
+    let sourcePort: ArrowValues<UInt16>?
     let sourcePortValid: ArrowBitmapView?
-    let proto: UnsafeBufferPointer<UInt8>
-    let tcpFlags: UnsafeBufferPointer<UInt8>?
+    let proto: ArrowValues<UInt8>
+    let tcpFlags: ArrowValues<UInt8>?
     let tcpFlagsValid: ArrowBitmapView?
-    let packets: UnsafeBufferPointer<UInt64>
-    let bytes: UnsafeBufferPointer<UInt64>
-    let reverseBytes: UnsafeBufferPointer<UInt64>?
+    let packets: ArrowValues<UInt64>
+    let bytes: ArrowValues<UInt64>
+    let reverseBytes: ArrowValues<UInt64>?
     let reverseBytesValid: ArrowBitmapView?
     let direction: ArrowUTF8View?
-    let durationMillis: UnsafeBufferPointer<Int64>?
+    let durationMillis: ArrowValues<Int64>?
 
     init(_ batch: ArrowRecordBatch, names: DatasetColumnNames) throws {
         let reader = batch.reader

@@ -67,8 +67,14 @@ struct AddressColumnParser: ~Copyable {
     @inline(__always)
     func parse(_ column: ArrowUTF8View, row i: Int) -> (address: IPAddress?, inside: Bool) {
         let from = Int(column.offsets[i]), to = Int(column.offsets[i + 1])
+        return column.data.withUnsafeBufferPointer { data in parse(data, from: from, to: to) }
+    }
+
+    /// The address of the text `data[from..<to]`.
+    @inline(__always)
+    private func parse(_ data: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> (address: IPAddress?, inside: Bool) {
         let n = to &- from
-        if let base = column.data.baseAddress, from + 16 <= column.data.count, n <= 15 {
+        if let base = data.baseAddress, from + 16 <= data.count, n <= 15 {
             // Seen this text lately? (Addresses repeat; a lookup is cheaper than a parse.)
             let raw = UnsafeRawPointer(base + from)
             var low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
@@ -92,7 +98,7 @@ struct AddressColumnParser: ~Copyable {
                 return (address, inside)
             }
         }
-        let address = memoised(UnsafeBufferPointer(rebasing: column.data[from..<to]), readable: column.data.count - from)
+        let address = memoised(UnsafeBufferPointer(rebasing: data[from..<to]), readable: data.count - from)
         guard let address else { return (nil, false) }
         return (address, isInside(address))
     }

@@ -136,7 +136,7 @@ for target in package.targets where target.type == .regular || target.type == .e
 // for the debugger. FlowDetection is not in the list: -O cost ~36 CPU-s of its compile
 // (Allowlist, Incidents) for ~3 % of the demo's CPU (scripts/bench/results/demo.md).
 let optimisedInDebug: Set<String> = [
-    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural", "FlowModels",
+    "FlowCore", "FlowColumnar", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural", "FlowModels",
 ]
 for target in package.targets where optimisedInDebug.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-O"], .when(configuration: .debug))]

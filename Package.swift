@@ -142,7 +142,7 @@ for target in package.targets where target.type == .regular || target.type == .e
 // variables — optimised code has few left to show): full debug info was about a third of
 // their compile time.
 let optimisedInDebug: Set<String> = [
-    "FlowCore", "FlowColumnar", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural",
+    "FlowCore", "FlowColumnar", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural",
 ]
 for target in package.targets where optimisedInDebug.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? [])

@@ -30,7 +30,7 @@ final class DayCompletion {
             offsets.append(next)
             guard let reader = try? ArrowFileReader(path: path) else { return nil }
             for b in 0..<reader.recordBatchCount {
-                let start: UnsafeBufferPointer<Int64>, valid: ArrowBitmapView?
+                let start: ArrowValues<Int64>, valid: ArrowBitmapView?
                 do {
                     let batch = try reader.recordBatch(at: b)
                     start = try batch.values(column: RawBatchView.Column.start, as: Int64.self)

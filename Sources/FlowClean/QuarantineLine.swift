@@ -19,7 +19,7 @@ enum QuarantineLine {
             JSONText.appendRaw("\":", to: &out)
         }
         func null() { JSONText.appendRaw("null", to: &out) }
-        func time(_ name: StaticString, _ values: UnsafeBufferPointer<Int64>, _ valid: ArrowBitmapViewLike) {
+        func time(_ name: StaticString, _ values: ArrowValues<Int64>, _ valid: ArrowBitmapViewLike) {
             key(name)
             if valid.isValid(i) { JSONText.appendString(CivilTime.isoString(millis: values[i]), to: &out) } else { null() }
         }

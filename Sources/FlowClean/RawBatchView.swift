@@ -8,8 +8,8 @@ import FlowCore
 struct RawBatchView {
     let batch: ArrowRecordBatch
     let rowCount: Int
-    let start: UnsafeBufferPointer<Int64>, startValid: ArrowBitmapView?
-    let end: UnsafeBufferPointer<Int64>, endValid: ArrowBitmapView?
+    let start: ArrowValues<Int64>, startValid: ArrowBitmapView?
+    let end: ArrowValues<Int64>, endValid: ArrowBitmapView?
     let src: ArrowUTF8View, srcValid: ArrowBitmapView?
     let dst: ArrowUTF8View, dstValid: ArrowBitmapView?
     let srcPort: Fixed<UInt16>, dstPort: Fixed<UInt16>
@@ -24,7 +24,7 @@ struct RawBatchView {
 
     /// A fixed-width column and its validity (nil: no nulls).
     struct Fixed<T> {
-        let values: UnsafeBufferPointer<T>
+        let values: ArrowValues<T>
         let validity: ArrowBitmapView?
         @inline(__always) func isValid(_ i: Int) -> Bool { validity?[i] ?? true }
     }
@@ -95,11 +95,13 @@ extension RawBatchView {
     /// private: dropped pages are read again from the file if touched).
     func releasePages() {
         var lo = UInt.max, hi: UInt = 0
-        func note<T>(_ b: UnsafeBufferPointer<T>) {
-            guard let p = b.baseAddress, b.count > 0 else { return }
-            let a = UInt(bitPattern: p)
-            lo = min(lo, a)
-            hi = max(hi, a + UInt(b.count * MemoryLayout<T>.stride))
+        func note<T>(_ values: ArrowValues<T>) {
+            values.withUnsafeBufferPointer { b in
+                guard let p = b.baseAddress, b.count > 0 else { return }
+                let a = UInt(bitPattern: p)
+                lo = min(lo, a)
+                hi = max(hi, a + UInt(b.count * MemoryLayout<T>.stride))
+            }
         }
         func note<T>(_ f: Fixed<T>) { note(f.values) }
         func note(_ u: ArrowUTF8View) { note(u.offsets); note(u.data) }

@@ -1,6 +1,7 @@
 /// One record batch of an `ArrowFileReader`, with its metadata checked against the file:
 /// every buffer lies inside the message body, every column has the batch's row count.
-/// Column accessors return views into the mapped file, valid while the reader lives.
+/// Column accessors return views into the mapped file; each view holds the mapping (a
+/// retained reference), so no view can outlive the bytes it reads.
 public struct ArrowRecordBatch {
     public let reader: ArrowFileReader
     public let index: Int
@@ -130,7 +131,7 @@ public struct ArrowRecordBatch {
 
     /// The values of a fixed-width `column` (integers, floats, timestamps as Int64).
     /// Null rows hold unspecified values: consult `validity(column:)`.
-    public func values<T: ArrowFixedWidthValue>(column: Int, as type: T.Type) throws -> UnsafeBufferPointer<T> {
+    public func values<T: ArrowFixedWidthValue>(column: Int, as type: T.Type) throws -> ArrowValues<T> {
         try checkColumn(column)
         let field = fields[column]
         guard T.represents(field.type) else {
@@ -141,7 +142,7 @@ public struct ArrowRecordBatch {
         guard buffer.length >= needed else {
             throw corruptColumn(column, at: buffer.offset, "value buffer has \(buffer.length) bytes, \(rowCount) rows need \(needed)")
         }
-        return try typed(buffer.offset, count: rowCount, as: T.self, column: column)
+        return ArrowValues(owner: reader.file, buffer: try typed(buffer.offset, count: rowCount, as: T.self, column: column))
     }
 
     /// The bit-packed values of a bool `column`.
@@ -165,7 +166,7 @@ public struct ArrowRecordBatch {
         let dataBuffer = buffers[firstBuffer[column] + 2]
         let data = UnsafeBufferPointer(rebasing: bufferBytes(dataBuffer))
         if rowCount == 0 {
-            return ArrowUTF8View(offsets: UnsafeBufferPointer(start: nil, count: 0), data: data)
+            return ArrowUTF8View(owner: reader.file, offsets: UnsafeBufferPointer(start: nil, count: 0), data: data)
         }
         let needed = 4 * (rowCount + 1)
         guard offsetsBuffer.length >= needed else {
@@ -185,7 +186,7 @@ public struct ArrowRecordBatch {
             throw corruptColumn(column, at: offsetsBuffer.offset + 4 * rowCount,
                                 "last offset \(previous) is past the \(data.count) bytes of data")
         }
-        return ArrowUTF8View(offsets: offsets, data: data)
+        return ArrowUTF8View(owner: reader.file, offsets: offsets, data: data)
     }
 
     // MARK: Helpers
@@ -215,7 +216,7 @@ public struct ArrowRecordBatch {
             throw corruptColumn(column, at: buffer.offset, "bitmap has \(buffer.length) bytes, \(rowCount) rows need \(needed)")
         }
         let bytes = UnsafeBufferPointer(rebasing: bufferBytes((buffer.offset, needed)))
-        return ArrowBitmapView(bytes: bytes, count: rowCount)
+        return ArrowBitmapView(owner: reader.file, bytes: bytes, count: rowCount)
     }
 
     private func typed<T>(_ offset: Int, count: Int, as type: T.Type, column: Int) throws -> UnsafeBufferPointer<T> {
@@ -228,49 +229,5 @@ public struct ArrowRecordBatch {
                                             detail: "column '\(fields[column].name)' buffer is not aligned to \(MemoryLayout<T>.alignment) bytes")
         }
         return UnsafeBufferPointer(start: p.bindMemory(to: T.self, capacity: count), count: count)
-    }
-}
-
-/// A read-only view of an Arrow bitmap (validity or bool values), LSB first.
-public struct ArrowBitmapView {
-    /// The bitmap bytes: exactly (count + 7) / 8.
-    public let bytes: UnsafeBufferPointer<UInt8>
-    /// Number of bits (rows).
-    public let count: Int
-
-    /// Bit `i` (0 ..< count).
-    @inlinable
-    public subscript(i: Int) -> Bool { bytes[i >> 3] & (UInt8(1) << UInt8(i & 7)) != 0 }
-
-    /// Number of clear bits among the first `count`.
-    public var zeroCount: Int {
-        var ones = 0
-        let full = count / 8
-        for i in 0..<full { ones += bytes[i].nonzeroBitCount }
-        if count % 8 != 0 { ones += (bytes[full] & UInt8((1 << (count % 8)) - 1)).nonzeroBitCount }
-        return count - ones
-    }
-}
-
-/// A read-only view of a utf8 (or binary) column: value i is `data[offsets[i]..<offsets[i+1]]`.
-/// Offsets are validated when the view is made.
-public struct ArrowUTF8View {
-    /// rowCount + 1 offsets into `data` (empty when the batch has no rows).
-    public let offsets: UnsafeBufferPointer<Int32>
-    /// The text bytes of all rows.
-    public let data: UnsafeBufferPointer<UInt8>
-
-    /// Number of rows.
-    public var count: Int { Swift.max(offsets.count - 1, 0) }
-
-    /// The bytes of row `i` (0 ..< count).
-    @inlinable
-    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: data[Int(offsets[i])..<Int(offsets[i + 1])])
-    }
-
-    /// Row `i` as a String (invalid UTF-8 is repaired with U+FFFD).
-    public func string(at i: Int) -> String {
-        String(decoding: self[i], as: UTF8.self)
     }
 }

@@ -58,7 +58,7 @@ extension ArrowFileReader {
             for i in 0..<rb.rowCount {
                 if let bitmap, !bitmap[i] { continue }
                 guard let address = IPAddress.parse(text[i]) else {
-                    throw ColumnarError.corrupt(path: path, offset: fileOffset(of: text.data.baseAddress) + Int(text.offsets[i]),
+                    throw ColumnarError.corrupt(path: path, offset: fileOffset(of: text.data.buffer.baseAddress) + Int(text.offsets[i]),
                                                 detail: "record batch \(index), row \(i): '\(fields[c].name)' is not an IP address: \"\(text.string(at: i))\"")
                 }
                 values[i] = address

@@ -43,3 +43,12 @@ extension ArrowFileReader {
         return i
     }
 }
+
+extension ArrowFileReader {
+    /// Checks, before any batch is read, that the file has every column of `columns` (in
+    /// that order): `DatasetError.missingColumn` names the first it lacks.
+    public func requireDatasetColumns(_ columns: [KeyPath<DatasetColumnNames, String>],
+                                      names: DatasetColumnNames = DatasetColumnNames()) throws {
+        for column in columns { _ = try datasetColumn(names[keyPath: column]) }
+    }
+}

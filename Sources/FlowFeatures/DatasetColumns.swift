@@ -2,77 +2,47 @@ import FlowColumnar
 import FlowCore
 import FlowDataset
 
-/// Column views of one record batch, resolved by name (`DatasetColumnNames`). Enrichment
-/// columns (`direction`, `duration_ms`) are used when present and derived from the base
-/// columns otherwise (direction from the configured internal networks, duration as
-/// end − start). Views are valid while the batch's reader lives.
+/// The columns the flow table reads from one dataset batch, through FlowDataset's typed
+/// views (`DatasetBatch`). Enrichment columns (`direction`, `duration_ms`) are used when
+/// present and derived from the base columns otherwise (direction from the configured
+/// internal networks, duration as end − start).
 struct DatasetColumns {
     let rowCount: Int
-    let start: UnsafeBufferPointer<Int64>
-    let end: UnsafeBufferPointer<Int64>
+    let start: ArrowValues<Int64>
+    let end: ArrowValues<Int64>
     let source: ArrowUTF8View
     let destination: ArrowUTF8View
-    let destinationPort: UnsafeBufferPointer<UInt16>?
-    let destinationPortValid: ArrowBitmapView?
-    let sourcePort: UnsafeBufferPointer<UInt16>?
-    let sourcePortValid: ArrowBitmapView?
-    let proto: UnsafeBufferPointer<UInt8>
-    let tcpFlags: UnsafeBufferPointer<UInt8>?
-    let tcpFlagsValid: ArrowBitmapView?
-    let packets: UnsafeBufferPointer<UInt64>
-    let bytes: UnsafeBufferPointer<UInt64>
-    let reverseBytes: UnsafeBufferPointer<UInt64>?
-    let reverseBytesValid: ArrowBitmapView?
+    let destinationPort: DatasetValues<UInt16>?
+    let sourcePort: DatasetValues<UInt16>?
+    let proto: ArrowValues<UInt8>
+    let tcpFlags: DatasetValues<UInt8>?
+    let packets: ArrowValues<UInt64>
+    let bytes: ArrowValues<UInt64>
+    let reverseBytes: DatasetValues<UInt64>?
     let direction: ArrowUTF8View?
-    let durationMillis: UnsafeBufferPointer<Int64>?
+    let durationMillis: ArrowValues<Int64>?
 
     init(_ batch: ArrowRecordBatch, names: DatasetColumnNames) throws {
-        let reader = batch.reader
-        func required(_ name: String) throws -> Int { try reader.datasetColumn(name) }
-        func optional(_ name: String) -> Int? { reader.columnIndex(named: name) }
-        rowCount = batch.rowCount
-        start = try batch.values(column: try required(names.start), as: Int64.self)
-        end = try batch.values(column: try required(names.end), as: Int64.self)
-        source = try batch.utf8(column: try required(names.sourceAddress))
-        destination = try batch.utf8(column: try required(names.destinationAddress))
-        if let i = optional(names.destinationPort) {
-            destinationPort = try batch.values(column: i, as: UInt16.self)
-            destinationPortValid = try batch.validity(column: i)
-        } else {
-            destinationPort = nil
-            destinationPortValid = nil
-        }
-        if let i = optional(names.sourcePort) {
-            sourcePort = try batch.values(column: i, as: UInt16.self)
-            sourcePortValid = try batch.validity(column: i)
-        } else {
-            sourcePort = nil
-            sourcePortValid = nil
-        }
-        proto = try batch.values(column: try required(names.proto), as: UInt8.self)
-        if let i = optional(names.tcpFlags) {
-            tcpFlags = try batch.values(column: i, as: UInt8.self)
-            tcpFlagsValid = try batch.validity(column: i)
-        } else {
-            tcpFlags = nil
-            tcpFlagsValid = nil
-        }
-        packets = try batch.values(column: try required(names.packets), as: UInt64.self)
-        bytes = try batch.values(column: try required(names.bytes), as: UInt64.self)
-        if let i = optional(names.reverseBytes) {
-            reverseBytes = try batch.values(column: i, as: UInt64.self)
-            reverseBytesValid = try batch.validity(column: i)
-        } else {
-            reverseBytes = nil
-            reverseBytesValid = nil
-        }
-        if let i = optional(names.direction), case .utf8 = reader.fields[i].type {
-            direction = try batch.utf8(column: i)
+        let b = DatasetBatch(batch, names: names)
+        rowCount = b.rowCount
+        start = try b.start()
+        end = try b.end()
+        source = try b.sourceAddress()
+        destination = try b.destinationAddress()
+        destinationPort = try b.ifPresent(\.destinationPort) { try $0.destinationPort() }
+        sourcePort = try b.ifPresent(\.sourcePort) { try $0.sourcePort() }
+        proto = try b.proto()
+        tcpFlags = try b.ifPresent(\.tcpFlags) { try $0.tcpFlags() }
+        packets = try b.packets()
+        bytes = try b.bytes()
+        reverseBytes = try b.ifPresent(\.reverseBytes) { try $0.reverseBytes() }
+        if case .utf8 = b.field(\.direction)?.type {
+            direction = try b.direction().text
         } else {
             direction = nil
         }
-        if let i = optional(names.durationMillis), reader.fields[i].type == .int(bitWidth: 64, signed: true) {
-            durationMillis = try batch.values(column: i, as: Int64.self)
+        if b.field(\.durationMillis)?.type == .int(bitWidth: 64, signed: true) {
+            durationMillis = try b.durationMillis()
         } else {
             durationMillis = nil
         }
@@ -81,31 +51,27 @@ struct DatasetColumns {
     /// Destination port of row i, or -1 when null or absent.
     @inline(__always)
     func port(_ i: Int) -> Int32 {
-        guard let p = destinationPort else { return -1 }
-        if let v = destinationPortValid, !v[i] { return -1 }
-        return Int32(p[i])
+        guard let p = destinationPort, p.isValid(i) else { return -1 }
+        return Int32(p.values[i])
     }
 
     /// Source port of row i, or -1 when null or absent.
     @inline(__always)
     func sourcePortValue(_ i: Int) -> Int32 {
-        guard let p = sourcePort else { return -1 }
-        if let v = sourcePortValid, !v[i] { return -1 }
-        return Int32(p[i])
+        guard let p = sourcePort, p.isValid(i) else { return -1 }
+        return Int32(p.values[i])
     }
 
     @inline(__always)
     func flags(_ i: Int) -> (UInt8, Bool) {
-        guard let f = tcpFlags else { return (0, false) }
-        if let v = tcpFlagsValid, !v[i] { return (0, false) }
-        return (f[i], true)
+        guard let f = tcpFlags, f.isValid(i) else { return (0, false) }
+        return (f.values[i], true)
     }
 
     @inline(__always)
     func reverse(_ i: Int) -> UInt64 {
-        guard let r = reverseBytes else { return 0 }
-        if let v = reverseBytesValid, !v[i] { return 0 }
-        return r[i]
+        guard let r = reverseBytes, r.isValid(i) else { return 0 }
+        return r.values[i]
     }
 
     @inline(__always)

@@ -33,17 +33,18 @@ public struct FlowTable: Sendable {
 
     public init() {}
 
-    /// Reads every file of `dataset`. Addresses are parsed straight from the utf8 bytes.
+    /// Reads every file of `dataset`. Addresses are read through FlowDataset's `DatasetAddressReader`.
     public static func load(_ dataset: DatasetListing, internalNetworks: [NetworkPrefix],
                             names: DatasetColumnNames = DatasetColumnNames()) throws -> FlowTable {
         var table = FlowTable()
         var ids: [IPAddress: Int32] = [:]
+        let addresses = DatasetAddressReader()
         for file in dataset.files {
             let reader = try ArrowFileReader(path: file.path)
             for b in 0..<reader.recordBatchCount {
                 let batch = try reader.recordBatch(at: b)
                 let columns = try DatasetColumns(batch, names: names)
-                table.append(columns, ids: &ids, internalNetworks: internalNetworks)
+                table.append(columns, ids: &ids, internalNetworks: internalNetworks, addresses: addresses)
             }
         }
         return table
@@ -58,11 +59,12 @@ public struct FlowTable: Sendable {
         return id
     }
 
-    mutating func append(_ c: DatasetColumns, ids: inout [IPAddress: Int32], internalNetworks: [NetworkPrefix]) {
+    mutating func append(_ c: DatasetColumns, ids: inout [IPAddress: Int32], internalNetworks: [NetworkPrefix],
+                         addresses: borrowing DatasetAddressReader) {
         let n = c.rowCount
         reserveCapacity(count + n)
         for i in 0..<n {
-            guard let s = IPAddress.parse(c.source[i]), let d = IPAddress.parse(c.destination[i]) else {
+            guard let s = addresses.address(c.source, row: i), let d = addresses.address(c.destination, row: i) else {
                 skippedRows += 1
                 continue
             }

@@ -17,6 +17,7 @@ extension FlowTable {
                                    _ body: (Int64, FlowTable) throws -> Void) throws -> (hosts: [IPAddress], hostIsInternal: [Bool]) {
         var ids: [IPAddress: Int32] = [:]
         var hosts: [IPAddress] = [], isInternal: [Bool] = []
+        let addresses = DatasetAddressReader()
         for partition in dataset.partitions where !partition.files.isEmpty {
             var table = FlowTable()
             table.hosts = hosts
@@ -26,7 +27,7 @@ extension FlowTable {
                 let reader = try ArrowFileReader(path: file.path)
                 for b in 0..<reader.recordBatchCount {
                     let columns = try DatasetColumns(try reader.recordBatch(at: b), names: names)
-                    table.append(columns, ids: &ids, internalNetworks: internalNetworks)
+                    table.append(columns, ids: &ids, internalNetworks: internalNetworks, addresses: addresses)
                 }
             }
             try body(partition.day, table)

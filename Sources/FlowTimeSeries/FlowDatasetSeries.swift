@@ -35,67 +35,43 @@ public enum FlowDatasetSeries {
     }
 }
 
-/// Column positions of one dataset file, by name.
-struct FlowFileColumns {
-    let start, end, src, dst, bytes, packets: Int
-    let srcPort, dstPort, direction, servicePort: Int?
-
-    init(_ reader: ArrowFileReader) throws {
-        let names = DatasetColumnNames()
-        start = try reader.datasetColumn(names.start)
-        end = try reader.datasetColumn(names.end)
-        src = try reader.datasetColumn(names.sourceAddress)
-        dst = try reader.datasetColumn(names.destinationAddress)
-        bytes = try reader.datasetColumn(names.bytes)
-        packets = try reader.datasetColumn(names.packets)
-        srcPort = reader.columnIndex(named: names.sourcePort)
-        dstPort = reader.columnIndex(named: names.destinationPort)
-        direction = reader.columnIndex(named: names.direction)
-        servicePort = reader.columnIndex(named: names.servicePort)
-    }
-}
-
 extension SeriesAggregator {
     /// Adds every row of one dataset file (zero-copy column views, one batch at a time).
     public func add(file path: String) throws {
         do {
             let reader = try ArrowFileReader(path: path)
-            let c = try FlowFileColumns(reader)
+            try reader.requireDatasetColumns([\.start, \.end, \.sourceAddress, \.destinationAddress, \.bytes, \.packets])
             for index in 0..<reader.recordBatchCount {
-                let batch = try reader.recordBatch(at: index)
-                let starts = try batch.values(column: c.start, as: Int64.self)
-                let ends = try batch.values(column: c.end, as: Int64.self)
-                let src = try batch.utf8(column: c.src)
-                let dst = try batch.utf8(column: c.dst)
-                let bytes = try batch.values(column: c.bytes, as: UInt64.self)
-                let packets = try batch.values(column: c.packets, as: UInt64.self)
-                let srcPorts = try c.srcPort.map { try batch.values(column: $0, as: UInt16.self) }
-                let srcValid = try c.srcPort.flatMap { try batch.validity(column: $0) }
-                let dstPorts = try c.dstPort.map { try batch.values(column: $0, as: UInt16.self) }
-                let dstValid = try c.dstPort.flatMap { try batch.validity(column: $0) }
-                let direction = try c.direction.map { try batch.utf8(column: $0) }
-                let directionValid = try c.direction.flatMap { try batch.validity(column: $0) }
-                let service = try c.servicePort.map { try batch.values(column: $0, as: UInt16.self) }
-                let serviceValid = try c.servicePort.flatMap { try batch.validity(column: $0) }
+                let batch = DatasetBatch(try reader.recordBatch(at: index))
+                let starts = try batch.start()
+                let ends = try batch.end()
+                let src = try batch.sourceAddress()
+                let dst = try batch.destinationAddress()
+                let bytes = try batch.bytes()
+                let packets = try batch.packets()
+                let srcPorts = try batch.ifPresent(\.sourcePort) { try $0.sourcePort() }
+                let dstPorts = try batch.ifPresent(\.destinationPort) { try $0.destinationPort() }
+                let direction = try batch.ifPresent(\.direction) { try $0.direction() }
+                let service = try batch.ifPresent(\.servicePort) { try $0.servicePort() }
                 withAccumulator { core in
                     if core.countDistinct { core.distinct.reserve(batch.rowCount) }
                     for i in 0..<batch.rowCount {
                         let (s, sourceInside) = core.addressParser.parse(src, row: i)
                         let (d, destinationInside) = core.addressParser.parse(dst, row: i)
                         var dir = -1
-                        if let direction, directionValid?[i] ?? true {
+                        if let direction, direction.isValid(i) {
                             dir = TrafficDirection.parse(direction[i])?.rawValue ?? -1
                         }
                         if dir < 0 && s != nil && d != nil {
                             dir = TrafficDirection.derive(sourceInside: sourceInside, destinationInside: destinationInside).rawValue
                         }
                         var port = -1
-                        if let service, serviceValid?[i] ?? true {
-                            port = Int(service[i])
+                        if let service, service.isValid(i) {
+                            port = Int(service.values[i])
                         } else {
                             var sp = -1, dp = -1
-                            if let srcPorts, srcValid?[i] ?? true { sp = Int(srcPorts[i]) }
-                            if let dstPorts, dstValid?[i] ?? true { dp = Int(dstPorts[i]) }
+                            if let srcPorts, srcPorts.isValid(i) { sp = Int(srcPorts.values[i]) }
+                            if let dstPorts, dstPorts.isValid(i) { dp = Int(dstPorts.values[i]) }
                             port = sp < 0 ? dp : (dp < 0 ? sp : min(sp, dp))
                         }
                         core.addRow(start: starts[i], end: ends[i], src: s, dst: d, direction: dir, servicePort: port,
@@ -118,16 +94,17 @@ extension HostRanking {
     public mutating func add(file path: String, startMillis: Int64, endMillis: Int64) throws {
         do {
             let reader = try ArrowFileReader(path: path)
-            let c = try FlowFileColumns(reader)
+            try reader.requireDatasetColumns([\.start, \.end, \.sourceAddress, \.destinationAddress, \.bytes, \.packets])
+            let addresses = DatasetAddressReader()
             for index in 0..<reader.recordBatchCount {
-                let batch = try reader.recordBatch(at: index)
-                let starts = try batch.values(column: c.start, as: Int64.self)
-                let src = try batch.utf8(column: c.src)
-                let dst = try batch.utf8(column: c.dst)
-                let bytes = try batch.values(column: c.bytes, as: UInt64.self)
+                let batch = DatasetBatch(try reader.recordBatch(at: index))
+                let starts = try batch.start()
+                let src = try batch.sourceAddress()
+                let dst = try batch.destinationAddress()
+                let bytes = try batch.bytes()
                 for i in 0..<batch.rowCount where starts[i] >= startMillis && starts[i] < endMillis {
-                    add(IPAddress.parse(src[i]), bytes: bytes[i])
-                    add(IPAddress.parse(dst[i]), bytes: bytes[i])
+                    add(addresses.address(src, row: i), bytes: bytes[i])
+                    add(addresses.address(dst, row: i), bytes: bytes[i])
                 }
             }
         } catch let e as TimeSeriesError {

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDataset
 
 /// The hot state of a `SeriesAggregator`: per-row group matching and the accumulators, all
 /// behind pointers, so a batch loop works on it through one `inout` access (no exclusivity
@@ -35,7 +36,7 @@ struct SeriesAccumulator: ~Copyable {
     let hasPorts: Bool
     var distinct = DistinctRecordLog()
     /// Address text of dataset columns → addresses.
-    let addressParser: AddressColumnParser
+    let addressParser: DatasetAddressReader
     var rowsSeen = 0
 
     init(config: SeriesConfig, startMillis: Int64, buckets: Int, groupCount: Int, directionBase: Int,
@@ -57,7 +58,7 @@ struct SeriesAccumulator: ~Copyable {
         }
         subnets = masks(config.subnets)
         internalNetworks = masks(config.internalNetworks)
-        addressParser = AddressColumnParser(internalNetworks: internalNetworks)
+        addressParser = DatasetAddressReader(internalNetworks: config.internalNetworks)
         self.hostGroup = hostGroup
         sinkGroup = groupCount
         hasPorts = !config.servicePorts.isEmpty

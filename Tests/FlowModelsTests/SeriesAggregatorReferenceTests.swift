@@ -212,24 +212,6 @@ struct SeriesAggregatorReferenceTests {
         expectSame(got, Self.reference(config: config, start: start, end: end, hosts: [], batch: ordered), "dataset")
     }
 
-    /// The memo returns what `IPAddress.parse` returns, also for repeated and colliding texts.
-    @Test func memoAgreesWithTheParser() {
-        let networks = UnsafeMutableBufferPointer<NetworkPrefix>.allocate(capacity: 0)
-        let parser = AddressColumnParser(internalNetworks: networks)
-        defer { networks.deallocate() }
-        let texts = ["2001:db8::1", "2001:db8::2", "fd00:f10e::1:10.0.0.5", "::", "::1", "bad", "1.2.3.4", "",
-                     "2001:0db8:0000:0000:0000:0000:0000:0001", "::ffff:1.2.3.4", "1:2:3:4:5:6:7:8:9"]
-            + (0..<10_000).map { "2001:db8::\(String($0, radix: 16))" }
-        for round in 0..<2 {
-            for text in texts {
-                let bytes = Array(text.utf8) + [UInt8](repeating: 0x41, count: 64)
-                let n = text.utf8.count
-                let got = bytes.withUnsafeBufferPointer { parser.memoised(UnsafeBufferPointer(rebasing: $0[0..<n]), readable: round == 0 ? n : bytes.count) }
-                #expect(got == IPAddress(text), "\(text) round \(round)")
-            }
-        }
-    }
-
     /// Exact keys: equal exactly when the addresses are equal, across IPv4 and IPv6.
     @Test func exactKeysSeparateEveryAddress() throws {
         var keys = ExactAddressKeys()

@@ -92,21 +92,20 @@ public struct HostWindowLabels: Sendable {
         let names = DatasetColumnNames()
         var classOf: [[UInt8]: String?] = [:]
         var found = false
+        let addresses = DatasetAddressReader()
         for file in dataset.files {
             let reader = try ArrowFileReader(path: file.path)
-            guard let labelIndex = reader.columnIndex(named: column) else { continue }
+            guard reader.columnIndex(named: column) != nil else { continue }
             found = true
-            let s = try reader.datasetColumn(names.sourceAddress), d = try reader.datasetColumn(names.destinationAddress)
-            let t = try reader.datasetColumn(names.start)
+            try reader.requireDatasetColumns([\.sourceAddress, \.destinationAddress, \.start], names: names)
             for b in 0..<reader.recordBatchCount {
-                let batch = try reader.recordBatch(at: b)
-                let labels = try batch.utf8(column: labelIndex)
-                let valid = try batch.validity(column: labelIndex)
-                let sources = try batch.utf8(column: s), destinations = try batch.utf8(column: d)
-                let starts = try batch.values(column: t, as: Int64.self)
+                let batch = DatasetBatch(try reader.recordBatch(at: b), names: names)
+                guard let labels = try batch.text(named: column) else { continue }
+                let sources = try batch.sourceAddress(), destinations = try batch.destinationAddress()
+                let starts = try batch.start()
                 var lastBytes: [UInt8] = [], lastClass: String?? = nil
                 for i in 0..<batch.rowCount {
-                    if let valid, !valid[i] { continue }
+                    if !labels.isValid(i) { continue }
                     let bytes = labels[i]
                     let name: String?
                     if let lc = lastClass, bytes.elementsEqual(lastBytes) {
@@ -123,9 +122,9 @@ public struct HostWindowLabels: Sendable {
                     }
                     guard let name else { continue }
                     let w = out.window(of: starts[i])
-                    let source = IPAddress.parse(sources[i])
+                    let source = addresses.address(sources, row: i)
                     if let a = source, let id = ids[a] { out.add(host: id, window: w, label: name) }
-                    if let a = IPAddress.parse(destinations[i]), let id = ids[a], source != a {
+                    if let a = addresses.address(destinations, row: i), let id = ids[a], source != a {
                         out.add(host: id, window: w, label: name)
                     }
                 }

@@ -1,5 +1,6 @@
 import FlowColumnar
 import FlowCore
+import FlowDataset
 
 /// Running sums of one scan worker. Keys are parsed addresses and small integers, so a
 /// row costs no allocation; names are made once per new service.
@@ -33,24 +34,21 @@ struct Accumulator {
         hourFlows = Array(repeating: 0, count: geometry.hours)
     }
 
-    mutating func add(_ batch: ArrowRecordBatch, _ c: ColumnLayout) throws {
+    mutating func add(_ batch: DatasetBatch, addresses: borrowing DatasetAddressReader) throws {
         let n = batch.rowCount
         guard n > 0 else { return }
-        let start = try batch.values(column: c.start, as: Int64.self)
-        let src = try batch.utf8(column: c.src)
-        let dst = try batch.utf8(column: c.dst)
-        let proto = try batch.values(column: c.proto, as: UInt8.self)
-        let port = try batch.values(column: c.servicePort, as: UInt16.self)
-        let portValid = try batch.validity(column: c.servicePort)
-        let service = try batch.utf8(column: c.service)
-        let serviceValid = try batch.validity(column: c.service)
-        let direction = try batch.utf8(column: c.direction)
-        let hour = try batch.values(column: c.hour, as: UInt8.self)
-        let weekday = try batch.values(column: c.weekday, as: UInt8.self)
-        let packets = try batch.values(column: c.packets, as: UInt64.self)
-        let bytes = try batch.values(column: c.bytes, as: UInt64.self)
-        let sampling = try batch.values(column: c.sampling, as: UInt32.self)
-        let samplingValid = try batch.validity(column: c.sampling)
+        let start = try batch.start()
+        let src = try batch.sourceAddress()
+        let dst = try batch.destinationAddress()
+        let proto = try batch.proto()
+        let port = try batch.servicePort()
+        let service = try batch.service()
+        let direction = try batch.direction().text
+        let hour = try batch.hourOfDay()
+        let weekday = try batch.dayOfWeek()
+        let packets = try batch.packetsScaled()
+        let bytes = try batch.bytesScaled()
+        let sampling = try batch.samplingRate()
         let p0 = geometry.periodStart, p1 = geometry.periodEnd, bucket = geometry.bucket
         for r in 0..<n {
             let t = start[r]
@@ -69,13 +67,13 @@ struct Accumulator {
                 heatBytes[(wd - 1) * 24 + h] &+= b
                 heatFlows[(wd - 1) * 24 + h] &+= 1
             }
-            if sampling[r] > 1 && (samplingValid?[r] ?? true) { sampled &+= 1 }
-            sources[IPAddress.parse(src[r]) ?? Self.invalidAddress, default: VolumeTotals()].add(bytes: b, packets: p)
-            destinations[IPAddress.parse(dst[r]) ?? Self.invalidAddress, default: VolumeTotals()].add(bytes: b, packets: p)
+            if sampling.values[r] > 1 && sampling.isValid(r) { sampled &+= 1 }
+            sources[addresses.address(src, row: r) ?? Self.invalidAddress, default: VolumeTotals()].add(bytes: b, packets: p)
+            destinations[addresses.address(dst, row: r) ?? Self.invalidAddress, default: VolumeTotals()].add(bytes: b, packets: p)
             let pr = UInt32(proto[r])
-            let key: UInt32 = (portValid?[r] ?? true) ? (pr << 16 | UInt32(port[r])) : (1 << 24 | pr << 16)
+            let key: UInt32 = port.isValid(r) ? (pr << 16 | UInt32(port.values[r])) : (1 << 24 | pr << 16)
             services[key, default: VolumeTotals()].add(bytes: b, packets: p)
-            if serviceNames[key] == nil, serviceValid?[r] ?? true {
+            if serviceNames[key] == nil, service.isValid(r) {
                 let name = service[r]
                 if !name.isEmpty { serviceNames[key] = String(decoding: name, as: UTF8.self) }
             }

@@ -38,13 +38,14 @@ public struct DatasetScanner: Sendable {
             units.append((i, -1))  // fingerprint of the file
             for b in 0..<r.recordBatchCount { units.append((i, b)) }
         }
-        let layout = try readers.map { try ColumnLayout(reader: $0) }
+        for reader in readers { try reader.requireDatasetColumns(ScannedColumns.required) }
         let workers = max(1, min(threads, units.count))
         let results = ResultSlots(count: workers)
         let geometry = Geometry(periodStart: periodStart, periodEnd: periodEnd, bucket: bucket)
         let unitList = units
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var acc = Accumulator(geometry: geometry)
+            let addresses = DatasetAddressReader()
             var hashes: [Int: String] = [:]
             do {
                 var u = w
@@ -53,7 +54,7 @@ public struct DatasetScanner: Sendable {
                     if batchIndex < 0 {
                         hashes[fileIndex] = try dataset.fingerprint(of: files[fileIndex]).description
                     } else {
-                        try acc.add(try readers[fileIndex].recordBatch(at: batchIndex), layout[fileIndex])
+                        try acc.add(DatasetBatch(try readers[fileIndex].recordBatch(at: batchIndex)), addresses: addresses)
                     }
                     u += workers
                 }
@@ -88,18 +89,12 @@ public struct DatasetScanner: Sendable {
     }
 }
 
-/// Positions of the columns the scan reads, checked once per file.
-struct ColumnLayout: Sendable {
-    let start, src, dst, proto, servicePort, service, direction, hour, weekday, packets, bytes, sampling: Int
-
-    init(reader: ArrowFileReader) throws {
-        let names = DatasetColumnNames()
-        func col(_ name: String) throws -> Int { try reader.datasetColumn(name) }
-        start = try col(names.start); src = try col(names.sourceAddress); dst = try col(names.destinationAddress)
-        proto = try col(names.proto); servicePort = try col(names.servicePort); service = try col(names.service)
-        direction = try col(names.direction); hour = try col(names.hourOfDay); weekday = try col(names.dayOfWeek)
-        packets = try col(names.packetsScaled); bytes = try col(names.bytesScaled); sampling = try col(names.samplingRate)
-    }
+/// The columns the scan reads, checked once per file before any batch is read.
+enum ScannedColumns {
+    static var required: [KeyPath<DatasetColumnNames, String>] {[
+        \.start, \.sourceAddress, \.destinationAddress, \.proto, \.servicePort, \.service, \.direction, \.hourOfDay,
+        \.dayOfWeek, \.packetsScaled, \.bytesScaled, \.samplingRate,
+    ]}
 }
 
 struct Geometry: Sendable {

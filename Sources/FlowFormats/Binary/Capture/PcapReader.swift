@@ -67,9 +67,9 @@ public struct PcapReader: Sendable, UnitStreamReader {
     /// Length of the unit (file header, packet record, block) starting at `p`, or nil when
     /// more bytes are needed to tell.
     func unitLength(_ p: UnsafeRawBufferPointer) throws -> Int? {
+        let c = BinaryCursor(p, origin: offset)
         if !headerDone {
-            guard p.count >= 4 else { return nil }
-            let magic = BinaryBytes.le32(p, 0)
+            guard let magic = c.le32(at: 0) else { return nil }
             if magic == 0x0A0D_0D0A { return try blockLength(p) }
             switch magic {
             case 0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1: return 24
@@ -78,8 +78,9 @@ public struct PcapReader: Sendable, UnitStreamReader {
         }
         switch format {
         case .pcap:
-            guard p.count >= 16 else { return nil }
-            let caplen = Int(BinaryBytes.u32(p, 8, bigEndian: bigEndian))
+            // Record header: seconds, fraction, captured length, original length.
+            guard c.contains(0, 16), let captured = c.u32(at: 8, bigEndian: bigEndian) else { return nil }
+            let caplen = Int(captured)
             guard caplen <= Self.maxRecordLength else {
                 throw BinaryFormatError.corrupt(offset: offset, detail: "pcap record says \(caplen) captured bytes (snapshot length \(snapLength)): the file is corrupt from here")
             }
@@ -91,17 +92,19 @@ public struct PcapReader: Sendable, UnitStreamReader {
         }
     }
 
+    /// Length of the pcapng block starting at `p` (its header's length field), or nil
+    /// when fewer than the 12 bytes that tell it are present.
     func blockLength(_ p: UnsafeRawBufferPointer) throws -> Int? {
-        guard p.count >= 12 else { return nil }
+        let c = BinaryCursor(p, origin: offset)
+        guard c.contains(0, 12), let type = c.le32(at: 0) else { return nil }
         var be = bigEndian
-        if BinaryBytes.le32(p, 0) == 0x0A0D_0D0A {
-            let bom = BinaryBytes.le32(p, 8)
+        if type == 0x0A0D_0D0A, let bom = c.le32(at: 8) {
             guard bom == 0x1A2B_3C4D || bom == 0x4D3C_2B1A else {
                 throw BinaryFormatError.unrecognizedHeader(offset: offset, detail: "pcapng section header with byte-order magic \(String(bom, radix: 16))")
             }
             be = bom == 0x4D3C_2B1A
         }
-        let length = Int(BinaryBytes.u32(p, 4, bigEndian: be))
+        let length = Int(c.u32(at: 4, bigEndian: be) ?? 0)
         guard length >= 12, length % 4 == 0, length <= Self.maxRecordLength else {
             throw BinaryFormatError.corrupt(offset: offset, detail: "pcapng block length \(length) is invalid (must be a multiple of 4, at least 12): the file is corrupt from here")
         }
@@ -113,14 +116,17 @@ public struct PcapReader: Sendable, UnitStreamReader {
     mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
         if !headerDone {
             headerDone = true
-            if BinaryBytes.le32(p, 0) == 0x0A0D_0D0A {
+            var c = BinaryCursor(p, origin: offset)
+            let magic = try header { try c.readLE32() }
+            if magic == 0x0A0D_0D0A {
                 format = .pcapng
             } else {
+                // pcap global header: magic, version (2 + 2), thiszone, sigfigs, snaplen, network.
                 format = .pcap
-                let magic = BinaryBytes.le32(p, 0)
                 bigEndian = magic == 0xD4C3_B2A1 || magic == 0x4D3C_B2A1
-                snapLength = Int(BinaryBytes.u32(p, 16, bigEndian: bigEndian))
-                linkType = BinaryBytes.u32(p, 20, bigEndian: bigEndian) & 0x0FFF_FFFF
+                _ = try header { try c.take(12) }
+                snapLength = Int(try header { try c.readU32(bigEndian: bigEndian) })
+                linkType = try header { try c.readU32(bigEndian: bigEndian) } & 0x0FFF_FFFF
                 guard CaptureLinkType.isSupported(linkType) else { throw BinaryFormatError.unsupportedLinkType(linkType, offset: 20) }
                 return
             }
@@ -134,7 +140,9 @@ public struct PcapReader: Sendable, UnitStreamReader {
                 decoder.reject(.badPacket, offset, 1, "packet of \(caplen) captured bytes exceeds the snapshot length \(snapLength)")
                 return
             }
-            packet(UnsafeRawBufferPointer(rebasing: p[16...]), linkType: linkType, fileOffset: offset + 16, into: batch)
+            var c = BinaryCursor(p, origin: offset)
+            let data = try header { _ = try c.take(16); return try c.take(caplen) }
+            packet(data, linkType: linkType, fileOffset: offset + 16, into: batch)
         case .pcapng:
             try pcapngBlock(p, into: batch)
         case .unknown:
@@ -142,18 +150,32 @@ public struct PcapReader: Sendable, UnitStreamReader {
         }
     }
 
+    /// Runs the checked reads of a header whose length `unitLength` vouched for; a read
+    /// that still does not fit is a framing error at its offset.
+    func header<T>(_ read: () throws -> T) throws -> T {
+        do { return try read() } catch let error as BinaryBoundsError {
+            throw BinaryFormatError.truncated(offset: error.offset, detail: "capture header needs \(error.needed) more bytes, \(error.available) present")
+        }
+    }
+
     mutating func pcapngBlock(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
-        let type = BinaryBytes.le32(p, 0) == 0x0A0D_0D0A ? 0x0A0D_0D0A : BinaryBytes.u32(p, 0, bigEndian: bigEndian)
+        // Block header: type, total length; the body from byte 8; the length again at the end.
+        var c = BinaryCursor(p, origin: offset)
+        let first = try header { try c.readLE32() }
+        let type = first == 0x0A0D_0D0A ? 0x0A0D_0D0A : (bigEndian ? first.byteSwapped : first)
+        _ = try header { try c.readLE32() }  // total length (framed by `blockLength`)
         switch type {
         case 0x0A0D_0D0A:  // Section Header Block: new byte order, new interface list
-            bigEndian = BinaryBytes.le32(p, 8) == 0x4D3C_2B1A
+            bigEndian = try header { try c.readLE32() } == 0x4D3C_2B1A
             interfaces.removeAll()
-        case 1:  // Interface Description Block
-            guard p.count >= 20 else { throw BinaryFormatError.corrupt(offset: offset, detail: "pcapng interface block too short") }
-            let lt = UInt32(BinaryBytes.u16(p, 8, bigEndian: bigEndian))
+        case 1:  // Interface Description Block: link type, reserved, snap length, options
+            guard c.remaining >= 12 else { throw BinaryFormatError.corrupt(offset: offset, detail: "pcapng interface block too short") }
+            let lt = UInt32(try header { try c.readU16(bigEndian: bigEndian) })
             guard CaptureLinkType.isSupported(lt) else { throw BinaryFormatError.unsupportedLinkType(lt, offset: offset + 8) }
+            _ = try header { try c.readU16(bigEndian: bigEndian) }
+            let snap = Int(try header { try c.readU32(bigEndian: bigEndian) })
             if interfaces.count < 65_536 {
-                interfaces.append((lt, Int(BinaryBytes.u32(p, 12, bigEndian: bigEndian))))
+                interfaces.append((lt, snap))
             }
         case 6, 2:  // Enhanced Packet Block, obsolete Packet Block
             decoder.report.packets += 1
@@ -161,8 +183,10 @@ public struct PcapReader: Sendable, UnitStreamReader {
                 decoder.reject(.badPacket, offset, 1, "pcapng packet block of \(p.count) bytes is too short")
                 return
             }
-            let iface = type == 6 ? Int(BinaryBytes.u32(p, 8, bigEndian: bigEndian)) : Int(BinaryBytes.u16(p, 8, bigEndian: bigEndian))
-            let caplen = Int(BinaryBytes.u32(p, 20, bigEndian: bigEndian))
+            // EPB: interface (4), timestamp (8), captured, original; PB: interface (2), drops (2), …
+            let iface = type == 6 ? Int(try header { try c.readU32(bigEndian: bigEndian) })
+                                  : Int(try header { try c.readU16(bigEndian: bigEndian) })
+            let caplen = Int(c.u32(at: 20, bigEndian: bigEndian) ?? 0)
             guard iface < interfaces.count else {
                 decoder.reject(.badPacket, offset, 1, "pcapng packet on undeclared interface \(iface)")
                 return
@@ -177,16 +201,17 @@ public struct PcapReader: Sendable, UnitStreamReader {
                 return
             }
             decoder.report.packets -= 1  // counted in `packet`
-            packet(UnsafeRawBufferPointer(rebasing: p[28..<(28 + caplen)]), linkType: interfaces[iface].linkType, fileOffset: offset + 28, into: batch)
-        case 3:  // Simple Packet Block: interface 0
+            var data = BinaryCursor(p, at: 28, origin: offset)
+            packet(try header { try data.take(caplen) }, linkType: interfaces[iface].linkType, fileOffset: offset + 28, into: batch)
+        case 3:  // Simple Packet Block: interface 0, original length, data
             guard let first = interfaces.first, p.count >= 16 else {
                 decoder.reject(.badPacket, offset, 1, "pcapng simple packet block without an interface")
                 return
             }
-            let orig = Int(BinaryBytes.u32(p, 8, bigEndian: bigEndian))
+            let orig = Int(try header { try c.readU32(bigEndian: bigEndian) })
             var caplen = min(orig, p.count - 16)
             if first.snapLength > 0 { caplen = min(caplen, first.snapLength) }
-            packet(UnsafeRawBufferPointer(rebasing: p[12..<(12 + caplen)]), linkType: first.linkType, fileOffset: offset + 12, into: batch)
+            packet(try header { try c.take(caplen) }, linkType: first.linkType, fileOffset: offset + 12, into: batch)
         default:
             break  // name resolution, statistics, custom blocks
         }

@@ -6,11 +6,19 @@ import FlowCore
 /// IEs carry a 1- or 3-byte length.
 extension FlowExportDecoder {
     mutating func decodeIPFIX(_ p: UnsafeRawBufferPointer, exporter: IPAddress?, offset: Int64, into batch: FlowBatchBuilder) {
-        guard p.count >= 16 else {
+        var c = BinaryCursor(p, origin: offset)
+        let length: Int, exportSecs: Int64, sequence: UInt32, domainID: UInt32
+        do {
+            try c.require(16)
+            _ = try c.readBE16()  // version
+            length = Int(try c.readBE16())
+            exportSecs = Int64(try c.readBE32())
+            sequence = try c.readBE32()
+            domainID = try c.readBE32()
+        } catch {
             reject(.badExportHeader, offset, 1, "IPFIX header needs 16 bytes, message has \(p.count)")
             return
         }
-        let length = Int(BinaryBytes.be16(p, 2))
         guard length == p.count else {
             // nfcapd and tshark decode such messages silently; the length field frames the
             // message, so a disagreement means a cut or padded datagram.
@@ -18,30 +26,25 @@ extension FlowExportDecoder {
             return
         }
         report.messages += 1
-        let exportSecs = Int64(BinaryBytes.be32(p, 4))
-        let sequence = BinaryBytes.be32(p, 8)
-        let domain = FlowDomainKey(exporter: exporter, domain: BinaryBytes.be32(p, 12), version: 10)
+        let domain = FlowDomainKey(exporter: exporter, domain: domainID, version: 10)
         let ctx = FlowMessageContext(exporter: exporter, exportMs: exportSecs * 1000, sysUptime: 0, isIPFIX: true)
         var dataRecords: UInt32 = 0
         var countKnown = true
 
-        var pos = 16
-        while p.count - pos >= 4 {
-            let setID = BinaryBytes.be16(p, pos)
-            let setLength = Int(BinaryBytes.be16(p, pos + 2))
-            guard setLength >= 4, pos + setLength <= p.count else {
-                reject(.badFlowset, offset + Int64(pos), 1, "set \(setID) length \(setLength) is \(setLength < 4 ? "below 4" : "past the message end (\(p.count - pos) bytes left)")")
+        while c.remaining >= 4 {
+            let set: ExportSet
+            do { set = try c.exportSet() } catch {
+                reject(.badFlowset, error.offset, 1, "set \(error.id) length \(error.length) is \(error.length < 4 ? "below 4" : "past the message end (\(error.left) bytes left)")")
                 countKnown = false
                 break
             }
-            let body = UnsafeRawBufferPointer(rebasing: p[(pos + 4)..<(pos + setLength)])
-            let bodyOffset = offset + Int64(pos + 4)
-            switch setID {
+            let body = set.body, bodyOffset = set.bodyOffset
+            switch set.id {
             case 2: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: false, into: batch)
             case 3: parseIPFIXTemplates(body, domain: domain, offset: bodyOffset, options: true, into: batch)
             case 0...255: break  // reserved (0, 1 are NetFlow v9's)
             default:
-                let key = FlowTemplateKey(domain: domain, templateID: setID)
+                let key = FlowTemplateKey(domain: domain, templateID: set.id)
                 if let plan = template(for: key) {
                     if plan.needsSystemInit, domains[domain]?.sysInitMs == nil {
                         hold(body, key: key, context: ctx, offset: bodyOffset, reason: .missingTimeBase)
@@ -56,62 +59,64 @@ extension FlowExportDecoder {
                     countKnown = false
                 }
             }
-            pos += setLength
         }
         // The sequence number counts data records sent before this message.
         trackSequence(domain, seq: sequence, next: countKnown ? sequence &+ dataRecords : nil, unit: .records, offset: offset)
     }
 
     mutating func parseIPFIXTemplates(_ b: UnsafeRawBufferPointer, domain: FlowDomainKey, offset: Int64, options: Bool, into batch: FlowBatchBuilder) {
-        var pos = 0
+        var c = BinaryCursor(b, origin: offset)
         let headerLength = options ? 6 : 4
-        while b.count - pos >= 4 {
-            let recordOffset = offset + Int64(pos)
-            let id = BinaryBytes.be16(b, pos)
-            let fieldCount = Int(BinaryBytes.be16(b, pos + 2))
-            if fieldCount == 0 {
-                // Template withdrawal (RFC 7011 §8.1): ID 2/3 withdraws all of the domain.
-                if id == 2 || id == 3 { withdrawTemplates(domain, templateID: nil) } else if id >= 256 { withdrawTemplates(domain, templateID: id) }
-                pos += 4
-                continue
-            }
-            guard b.count - pos >= headerLength else { return }  // padding
-            let scopeCount = options ? Int(BinaryBytes.be16(b, pos + 4)) : 0
-            pos += headerLength
-            guard id >= 256, fieldCount * 4 <= b.count - pos, !options || (scopeCount >= 1 && scopeCount <= fieldCount) else {
-                reject(.badTemplate, recordOffset, 1,
-                       "template \(id) with \(fieldCount) fields\(options ? " and \(scopeCount) scope fields" : "") in \(b.count - pos) bytes left\(id < 256 ? "; template IDs start at 256" : "")")
-                return
-            }
-            var fields: [(ie: UInt16, enterprise: UInt32, length: UInt16)] = []
-            fields.reserveCapacity(fieldCount)
-            var total = 0
-            for _ in 0..<fieldCount {
-                guard b.count - pos >= 4 else {
-                    reject(.badTemplate, recordOffset, 1, "template \(id) is cut short")
+        while c.remaining >= 4 {
+            let recordOffset = c.inputOffset
+            var id: UInt16 = 0
+            do {
+                id = try c.readBE16()
+                let fieldCount = Int(try c.readBE16())
+                if fieldCount == 0 {
+                    // Template withdrawal (RFC 7011 §8.1): ID 2/3 withdraws all of the domain.
+                    if id == 2 || id == 3 { withdrawTemplates(domain, templateID: nil) } else if id >= 256 { withdrawTemplates(domain, templateID: id) }
+                    continue
+                }
+                guard c.remaining >= headerLength - 4 else { return }  // padding
+                let scopeCount = options ? Int(try c.readBE16()) : 0
+                guard id >= 256, fieldCount * 4 <= c.remaining, !options || (scopeCount >= 1 && scopeCount <= fieldCount) else {
+                    reject(.badTemplate, recordOffset, 1,
+                           "template \(id) with \(fieldCount) fields\(options ? " and \(scopeCount) scope fields" : "") in \(c.remaining) bytes left\(id < 256 ? "; template IDs start at 256" : "")")
                     return
                 }
-                var ie = BinaryBytes.be16(b, pos)
-                let len = BinaryBytes.be16(b, pos + 2)
-                pos += 4
-                var enterprise: UInt32 = 0
-                if ie & 0x8000 != 0 {
-                    guard b.count - pos >= 4 else {
-                        reject(.badTemplate, recordOffset, 1, "template \(id): enterprise number cut short")
+                var fields: [(ie: UInt16, enterprise: UInt32, length: UInt16)] = []
+                fields.reserveCapacity(fieldCount)
+                var total = 0
+                for _ in 0..<fieldCount {
+                    guard c.remaining >= 4 else {
+                        reject(.badTemplate, recordOffset, 1, "template \(id) is cut short")
                         return
                     }
-                    ie &= 0x7FFF
-                    enterprise = BinaryBytes.be32(b, pos)
-                    pos += 4
+                    var ie = try c.readBE16()
+                    let len = try c.readBE16()
+                    var enterprise: UInt32 = 0
+                    if ie & 0x8000 != 0 {
+                        guard c.remaining >= 4 else {
+                            reject(.badTemplate, recordOffset, 1, "template \(id): enterprise number cut short")
+                            return
+                        }
+                        ie &= 0x7FFF
+                        enterprise = try c.readBE32()
+                    }
+                    total += len == 0xFFFF ? 1 : Int(len)
+                    fields.append((ie, enterprise, len))
                 }
-                total += len == 0xFFFF ? 1 : Int(len)
-                fields.append((ie, enterprise, len))
+                guard total > 0 else {
+                    reject(.badTemplate, recordOffset, 1, "template \(id): all fields are empty")
+                    continue
+                }
+                learnTemplate(FlowTemplateKey(domain: domain, templateID: id), FlowTemplatePlan(fields: fields, isOptions: options),
+                              offset: recordOffset, into: batch)
+            } catch {
+                reject(.badTemplate, error.offset, 1, "template \(id) is cut short (\(error.needed) bytes needed, \(error.available) left)")
+                return
             }
-            guard total > 0 else {
-                reject(.badTemplate, recordOffset, 1, "template \(id): all fields are empty")
-                continue
-            }
-            learnTemplate(FlowTemplateKey(domain: domain, templateID: id), FlowTemplatePlan(fields: fields, isOptions: options), offset: recordOffset, into: batch)
         }
     }
 }

@@ -363,3 +363,40 @@ extension FlowTemplatePlan {
         return sysUp
     }
 }
+
+/// One set of an export message (a NetFlow v9 FlowSet, an IPFIX Set): its ID, its body
+/// (the bytes after the 4-byte header) and the body's input offset.
+struct ExportSet {
+    let id: UInt16
+    let body: UnsafeRawBufferPointer
+    let bodyOffset: Int64
+}
+
+/// A set header whose length is below 4 or runs past the message.
+struct ExportSetError: Error {
+    /// The set's ID and its declared length (header included).
+    let id: UInt16, length: Int
+    /// Input offset of the set, and the bytes left in the message from there.
+    let offset: Int64, left: Int
+}
+
+extension BinaryCursor {
+    /// The next set of an export message: a 4-byte header (ID, length including the
+    /// header) and its body, the position moved past it. Throws (position unchanged) when
+    /// fewer than 4 bytes remain, or the length is below 4 or runs past the message.
+    mutating func exportSet() throws(ExportSetError) -> ExportSet {
+        let start = self, offset = inputOffset, left = remaining
+        guard let id = be16(at: position), let length = be16(at: position + 2).map(Int.init) else {
+            throw ExportSetError(id: 0, length: 0, offset: offset, left: left)
+        }
+        do {
+            skip(4)
+            guard length >= 4 else { throw BinaryBoundsError(offset: offset, needed: 4, available: left) }
+            let body = try take(length - 4)
+            return ExportSet(id: id, body: body, bodyOffset: offset + 4)
+        } catch {
+            self = start
+            throw ExportSetError(id: id, length: length, offset: offset, left: left)
+        }
+    }
+}

@@ -1,14 +1,16 @@
 import FlowCore
 import FlowColumnar
 
-/// Address text of a dataset column → `IPAddress`, for the series hot loop. Results are
+/// The one reader of the dataset's address columns (utf8 text) → `IPAddress`, used by every
+/// stage that reads a dataset (features, series, labels, the report). Results are
 /// exactly `IPAddress.parse`'s: a dotted quad seen lately comes from a memo keyed by its
 /// bytes, a new strict dotted quad takes `IPAddress.parseIPv4(wordwise:count:)` and everything else —
 /// IPv6, bad text, rows near the end of the column's bytes — goes to `IPAddress.parse`
 /// through a small memo of recent texts (IPv6 addresses repeat, and their parse is slow).
 /// Memory: fixed memos, 4,096 dotted quads and 4,096 other texts (≈ 400 kB). Not copyable:
-/// it owns the memos and frees them when it goes away.
-struct AddressColumnParser: ~Copyable {
+/// it owns the memos and its copy of the internal networks and frees them when it goes
+/// away. Not thread-safe (the memos are written on reads): one reader per thread.
+public struct DatasetAddressReader: ~Copyable {
     private static let memoSlots = 4096
     private static let memoWords = 6  // texts of at most 48 bytes are memoised
     private let memoText: UnsafeMutablePointer<UInt64>
@@ -25,13 +27,15 @@ struct AddressColumnParser: ~Copyable {
         /// Text length (0 = empty slot) | 256 when inside the internal networks.
         var length: UInt32
     }
-    /// The internal networks (for `inside`), owned by the caller.
+    /// The internal networks (for `inside`).
     private let internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>
     private static let quadSlots = 1 << 12
     private let quads: UnsafeMutablePointer<QuadEntry>
 
-    init(internalNetworks: UnsafeMutableBufferPointer<NetworkPrefix>) {
-        self.internalNetworks = internalNetworks
+    /// A reader whose `parse` also tells whether an address lies in `internalNetworks`.
+    public init(internalNetworks: [NetworkPrefix] = []) {
+        self.internalNetworks = .allocate(capacity: internalNetworks.count)
+        _ = self.internalNetworks.initialize(from: internalNetworks)
         quads = .allocate(capacity: Self.quadSlots)
         quads.initialize(repeating: QuadEntry(low: 0, high: 0, value: 0, length: 0), count: Self.quadSlots)
         memoText = .allocate(capacity: Self.memoSlots * Self.memoWords)
@@ -46,6 +50,7 @@ struct AddressColumnParser: ~Copyable {
     }
 
     deinit {
+        internalNetworks.deallocate()
         quads.deallocate()
         memoText.deallocate()
         memoLength.deallocate()
@@ -56,7 +61,7 @@ struct AddressColumnParser: ~Copyable {
 
     /// Whether `a` lies in one of the internal networks.
     @inline(__always)
-    func isInside(_ a: IPAddress) -> Bool {
+    public func isInside(_ a: IPAddress) -> Bool {
         var inside = false
         for n in internalNetworks where n.contains(a) { inside = true }
         return inside
@@ -65,10 +70,23 @@ struct AddressColumnParser: ~Copyable {
     /// The address in row `i` of `column` (nil when the text is not an address) and whether
     /// it lies in the internal networks (false when nil).
     @inline(__always)
-    func parse(_ column: ArrowUTF8View, row i: Int) -> (address: IPAddress?, inside: Bool) {
+    public func parse(_ column: ArrowUTF8View, row i: Int) -> (address: IPAddress?, inside: Bool) {
         let from = Int(column.offsets[i]), to = Int(column.offsets[i + 1])
+        return column.data.withUnsafeBufferPointer { data in parse(data, from: from, to: to) }
+    }
+
+    /// The address in row `i` of `column`, nil when the text is not an address (exactly
+    /// `IPAddress.parse` of the row's text).
+    @inline(__always)
+    public func address(_ column: ArrowUTF8View, row i: Int) -> IPAddress? {
+        parse(column, row: i).address
+    }
+
+    /// The address of the text `data[from..<to]`.
+    @inline(__always)
+    private func parse(_ data: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> (address: IPAddress?, inside: Bool) {
         let n = to &- from
-        if let base = column.data.baseAddress, from + 16 <= column.data.count, n <= 15 {
+        if let base = data.baseAddress, from + 16 <= data.count, n <= 15 {
             // Seen this text lately? (Addresses repeat; a lookup is cheaper than a parse.)
             let raw = UnsafeRawPointer(base + from)
             var low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
@@ -92,7 +110,7 @@ struct AddressColumnParser: ~Copyable {
                 return (address, inside)
             }
         }
-        let address = memoised(UnsafeBufferPointer(rebasing: column.data[from..<to]), readable: column.data.count - from)
+        let address = memoised(UnsafeBufferPointer(rebasing: data[from..<to]), readable: data.count - from)
         guard let address else { return (nil, false) }
         return (address, isInside(address))
     }

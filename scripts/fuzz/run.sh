@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds and runs one libFuzzer target for a bounded time.
 #   usage: scripts/fuzz/run.sh export|pcap|nfcapd|csv SECONDS
-# The decoder sources (FlowCore + FlowFormats/Binary; for csv FlowCore + the text sources of
-# FlowFormats, with YamsStub.swift in place of Yams) are compiled into one module with the
-# harness (`import FlowCore`/`import Yams` lines dropped), with -sanitize=fuzzer,address. The
+# The decoder sources (FlowCore + FlowIO + FlowFormats/Binary, FlowIO for nfcapd's LZ4 blocks;
+# for csv FlowCore + FlowIO + the text sources of FlowFormats, with YamsStub.swift in place of
+# Yams) are compiled into one module with the harness (`import FlowCore`/`FlowIO`/`Yams` lines
+# dropped; FlowIO's C shims by -I, zlib and libbz2 linked), with -sanitize=fuzzer,address. The
 # corpus lives in .build-fuzz/corpus-TARGET (git-ignored), seeded from data/tools/binary
 # (csv: scripts/fuzz/seeds-csv, samples of every dialect from `floe generate`).
 # FUZZ_SED='s/…/…/' applies one more sed expression to the copied sources: a local fix of a
@@ -27,11 +28,11 @@ if [ "$target" = csv ]; then
 else
   formats=$(find "$root/Sources/FlowFormats/Binary" -name '*.swift')
 fi
-for f in "$root"/Sources/FlowCore/*.swift $formats "$root/scripts/fuzz/$harness"; do
-  sed -e '/^import FlowCore$/d' -e '/^import Yams$/d' ${FUZZ_SED:+-e "$FUZZ_SED"} "$f" > "$src/$(basename "$f")"
+for f in "$root"/Sources/FlowCore/*.swift "$root"/Sources/FlowIO/*.swift $formats "$root/scripts/fuzz/$harness"; do
+  sed -e '/^import FlowCore$/d' -e '/^import FlowIO$/d' -e '/^import Yams$/d' ${FUZZ_SED:+-e "$FUZZ_SED"} "$f" > "$src/$(basename "$f")"
 done
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name FloeFuzz \
-  -I "$root/Sources/CBzip2" -lbz2 "$src"/*.swift -o "$work/fuzz-$target"
+swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name FloeFuzz -package-name floe \
+  -I "$root/Sources/CBzip2" -I "$root/Sources/CZlib" -I "$root/Sources/CLinuxIO" -lbz2 -lz -ldl "$src"/*.swift -o "$work/fuzz-$target"
 corpus="$work/corpus-$target"
 if [ -z "$(ls -A "$corpus")" ]; then
   case "$target" in

@@ -289,7 +289,12 @@ public final class FlowBatchBuilder {
 }
 
 /// One nullable column of a `FlowBatchBuilder`: a value slot per row (zero when null) and
-/// validity bits in words that are zero until a value arrives.
+/// validity bits in words that are zero until a value arrives. The builder's `deinit` frees
+/// the buffers; it is the only owner (the slots are never copied out of it). Not
+/// `~Copyable` yet: with it, Swift 6.3.1's release (whole-module) build of FlowCore crashes
+/// in the performance inliner ("Should never be inlining a resilient function into a
+/// fragile function", on the `@usableFromInline` property's setter); debug builds and the
+/// tests were fine.
 @usableFromInline
 struct NullableSlots<T: Sendable & Equatable> {
     @usableFromInline var values: UnsafeMutablePointer<T>

@@ -24,26 +24,8 @@ public struct TimeSeriesBacktest: Codable, Sendable {
     public static let version = 1
     public static let intervalLevel = 0.8
 
-    public struct Row: Codable, Sendable, Equatable {
-        public var series: String
-        public var model: String
-        public var forecasts: Int
-        public var mae: Double?
-        public var mase: Double?
-        public var maeRatio: Double?
-        public var smape: Double?
-        public var coverage: Double?
-        public var fitSeconds: Double
-        /// The forecaster that scores this series (the configured one, or `auto`'s pick).
-        public var chosen: Bool
-        public var error: String?
-
-        enum CodingKeys: String, CodingKey {
-            case series, model, forecasts, mae, mase, smape, coverage, chosen, error
-            case maeRatio = "mae_ratio"
-            case fitSeconds = "fit_seconds"
-        }
-    }
+    /// One model's row (`BacktestRow`, the type the report reads too).
+    public typealias Row = BacktestRow
 
     public var format = Self.format
     public var version = Self.version

@@ -5,55 +5,8 @@ import Foundation
 /// floe-train beside `timeseries.json`): its rows and, when the file has them, the held-out
 /// forecasts and actuals per series. Unknown fields are ignored.
 public struct BacktestSummary: Decodable, Sendable, Equatable {
-    public struct Row: Decodable, Sendable, Equatable {
-        public var series: String
-        public var model: String
-        public var forecasts: Int
-        public var mase: Double?
-        public var maeRatio: Double?
-        public var smape: Double?
-        public var coverage: Double?
-        public var fitSeconds: Double
-        public var chosen: Bool
-        public var error: String?
-
-        enum CodingKeys: String, CodingKey {
-            case series, model, forecasts, mase, smape, coverage, chosen, error
-            case maeRatio = "mae_ratio"
-            case fitSeconds = "fit_seconds"
-        }
-
-        /// Measures written as text (`"nan"`, `"inf"`: the file keeps non-finite values as
-        /// text) read as absent.
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            func number(_ key: CodingKeys) -> Double? { (try? c.decodeIfPresent(Double.self, forKey: key)) ?? nil }
-            series = try c.decode(String.self, forKey: .series)
-            model = try c.decode(String.self, forKey: .model)
-            forecasts = (try? c.decode(Int.self, forKey: .forecasts)) ?? 0
-            mase = number(.mase)
-            maeRatio = number(.maeRatio)
-            smape = number(.smape)
-            coverage = number(.coverage)
-            fitSeconds = number(.fitSeconds) ?? 0
-            chosen = (try? c.decode(Bool.self, forKey: .chosen)) ?? false
-            error = try? c.decodeIfPresent(String.self, forKey: .error)
-        }
-
-        public init(series: String, model: String, forecasts: Int, mase: Double?, maeRatio: Double?, smape: Double?, coverage: Double?,
-                    fitSeconds: Double, chosen: Bool, error: String? = nil) {
-            self.series = series
-            self.model = model
-            self.forecasts = forecasts
-            self.mase = mase
-            self.maeRatio = maeRatio
-            self.smape = smape
-            self.coverage = coverage
-            self.fitSeconds = fitSeconds
-            self.chosen = chosen
-            self.error = error
-        }
-    }
+    /// One row per series and model: floe-train's own row type (FlowArtifacts).
+    public typealias Row = BacktestRow
 
     public struct Window: Decodable, Sendable, Equatable {
         public var start: String

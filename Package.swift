@@ -61,8 +61,11 @@ let package = Package(
         .target(name: "FlowGraph", dependencies: ["FlowCore", "FlowFeatures"]),
         // Anomaly records and tables, severity, scan/flood/beacon detectors, incidents, allowlist.
         .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures", "Yams"]),
-        // Traffic series from the dataset, seasonal baselines, ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
-        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowDetection", "FlowNeural"]),
+        // ARIMA/SARIMA estimation: state-space form, Kalman filter likelihood, stationarity
+        // transforms, BFGS, order search, forecasts, simulation; the time-series error type.
+        .target(name: "FlowForecasting", dependencies: ["FlowCore", "FlowNeural"]),
+        // Traffic series from the dataset, seasonal baselines, the ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
+        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowDetection", "FlowNeural", "FlowForecasting"]),
         // What prepares report-feed.json (PCA, cluster names, graph, series); its document is in FlowArtifacts.
         .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowArtifacts", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.
@@ -80,7 +83,7 @@ let package = Package(
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean",
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
+            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowForecasting", "FlowTimeSeries", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
             "FlowNeural", "FlowDetection", .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
@@ -106,7 +109,7 @@ let package = Package(
         .testTarget(name: "FlowDatasetTests", dependencies: ["FlowDataset", "FlowCore", "FlowColumnar", "FlowIO"]),
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowDataset", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowModelsTests", dependencies: [
-            "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowModels",
+            "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowForecasting", "FlowTimeSeries", "FlowReportFeed", "FlowModels",
             "FlowNeural", "FlowGenerate", "FlowFormats", "FlowTestSupport",
         ]),
         .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
@@ -136,13 +139,16 @@ for target in package.targets where target.type == .regular || target.type == .e
 // for the debugger. A module is in the list only when the demo or the tests spend enough
 // time in it to pay for its -O compile (scripts/bench/results/demo.md): FlowDetection
 // (-O ~36 CPU-s for ~3 % of the demo's CPU) and FlowModels (the train/score orchestration:
-// -O ~35 CPU-s, -Onone ~8, for ~3 % of the demo) are not; FlowNeural is, for the tests
+// -O ~35 CPU-s, -Onone ~8, for ~3 % of the demo) are not, nor FlowTimeSeries (the series
+// and the back-test around the forecasters; FlowForecasting, their numeric core, is, and
+// it depends on FlowCore and FlowNeural only, so it compiles early, beside the other
+// modules, not last on the build's serial tail); FlowNeural is, for the tests
 // (its training loops run ~75× slower at -Onone). The optimised modules carry line tables
 // only (`-gline-tables-only`: breakpoints by line and backtraces with file:line, no
 // variables — optimised code has few left to show): full debug info was about a third of
 // their compile time.
 let optimisedInDebug: Set<String> = [
-    "FlowCore", "FlowColumnar", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowTimeSeries", "FlowNeural",
+    "FlowCore", "FlowColumnar", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowForecasting", "FlowNeural",
 ]
 for target in package.targets where optimisedInDebug.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? [])

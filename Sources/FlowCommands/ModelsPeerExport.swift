@@ -1,3 +1,4 @@
+import FlowForecasting
 import FlowClustering
 import FlowCore
 import FlowDataset

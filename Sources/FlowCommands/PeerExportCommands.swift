@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowForecasting
 import FlowColumnar
 import FlowIO
 import FlowNeural

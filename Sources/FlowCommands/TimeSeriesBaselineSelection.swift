@@ -1,3 +1,4 @@
+import FlowForecasting
 import FlowGenerate
 import FlowTimeSeries
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowForecasting
 import FlowIO
 import FlowTimeSeries
 import Foundation

@@ -1,3 +1,4 @@
+import FlowForecasting
 import FlowCore
 
 /// Aggregates flows into regular series (see `SeriesConfig`): per bucket bytes and

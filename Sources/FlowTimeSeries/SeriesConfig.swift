@@ -1,3 +1,4 @@
+import FlowForecasting
 import FlowCore
 
 /// What to aggregate the flow dataset into (config section `timeseries.series`).

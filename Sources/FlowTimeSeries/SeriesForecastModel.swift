@@ -1,3 +1,4 @@
+import FlowForecasting
 import Foundation
 import FlowIO
 

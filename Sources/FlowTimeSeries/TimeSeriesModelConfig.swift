@@ -105,4 +105,5 @@ public struct TimeSeriesModelConfig: Sendable, Equatable, Codable {
     }
 }
 
+import FlowForecasting
 import Foundation

@@ -1,3 +1,4 @@
+import FlowForecasting
 import FlowIO
 import Foundation
 import FlowCore

@@ -1,3 +1,4 @@
+import FlowForecasting
 import FlowDataset
 import FlowDetection
 import Foundation

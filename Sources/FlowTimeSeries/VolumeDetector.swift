@@ -1,3 +1,4 @@
+import FlowForecasting
 import FlowDetection
 import Foundation
 

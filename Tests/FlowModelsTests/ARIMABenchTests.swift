@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowModels
+@testable import FlowForecasting
 @testable import FlowTimeSeries
 
 /// A small ARIMA(2,1,2) fit through the public API, as the benchmark's driver

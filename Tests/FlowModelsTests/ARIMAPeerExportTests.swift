@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import FlowForecasting
 @testable import FlowTimeSeries
 
 /// The series of the statsmodels peer check (`ARIMAPeerExport`, written by `floe-dev

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FlowFeatures
 @testable import FlowModels
+@testable import FlowForecasting
 @testable import FlowTimeSeries
 import FlowNeural
 import FlowIO

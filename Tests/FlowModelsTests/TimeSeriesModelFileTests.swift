@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowModels
+@testable import FlowForecasting
 @testable import FlowTimeSeries
 
 @Suite("Time-series model file and detector")

@@ -7,6 +7,7 @@ import Testing
 @testable import FlowFeatures
 @testable import FlowModels
 @testable import FlowReportFeed
+@testable import FlowForecasting
 @testable import FlowTimeSeries
 import FlowTestSupport
 

@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowDataset", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowModelsTests", dependencies: [
             "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowForecasting", "FlowTimeSeries", "FlowReportFeed", "FlowModels",
-            "FlowNeural", "FlowGenerate", "FlowFormats", "FlowTestSupport",
+            "FlowNeural", "FlowArtifacts", "FlowGenerate", "FlowFormats", "FlowTestSupport",
         ]),
         .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
         .testTarget(name: "FlowReportsTests", dependencies: [

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowConfig
 import FlowCore
 import FlowDataset

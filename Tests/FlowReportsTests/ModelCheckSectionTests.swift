@@ -10,11 +10,16 @@ import FlowTestSupport
         .init(series: "total.bytes", model: "seasonal_naive", forecasts: 864, mase: 0.125, maeRatio: 1, smape: 72.4, coverage: 0.8, fitSeconds: 0, chosen: false),
         .init(series: "total.bytes", model: "lstm", forecasts: 864, mase: 0.052, maeRatio: 0.413, smape: 43.4, coverage: 0.82, fitSeconds: 24, chosen: true),
     ])
-    static let classifier = ClassifierSummary(
-        macroF1: 0.951, macroF1Anomalies: 0.943, classes: ["benign", "ddos"],
-        perClass: [.init(name: "benign", precision: 0.9995, recall: 0.9997, f1: 0.9996, support: 33_432),
-                   .init(name: "ddos", precision: 0.9994, recall: 0.9988, f1: 0.9991, support: 1_680)],
-        confusion: [[33_421, 11], [2, 1_678]], heldOut: .init(from: "2026-12-31", to: "2027-01-29", days: 30), rows: 35_112)
+    static let classifier = ClassifierEvaluation(
+        training: .init(from: "2026-10-01", to: "2026-12-24", days: 85), validation: .init(from: "2026-12-25", to: "2026-12-30", days: 6),
+        heldOut: .init(from: "2026-12-31", to: "2027-01-29", days: 30), classCounts: [:], benignSampled: 20_000, rareClasses: [],
+        heldOutUnscored: 0,
+        metrics: ClassificationMetrics(
+            classes: ["benign", "ddos"], confusion: [[33_421, 11], [2, 1_678]],
+            perClass: [.init(name: "benign", precision: 0.9995, recall: 0.9997, f1: 0.9996, support: 33_432, predicted: 33_423),
+                       .init(name: "ddos", precision: 0.9994, recall: 0.9988, f1: 0.9991, support: 1_680, predicted: 1_689)],
+            macroF1: 0.951, macroF1Anomalies: 0.943, accuracy: 0.9996, rows: 35_112),
+        epochsRun: 12, bestEpoch: 9, fitSeconds: 41.2, predictSeconds: 0.13)
 
     /// Two held-out days as half-hour means: the chosen LSTM with its interval and seasonal naive.
     static func curves(series: String = "total.bytes") -> BacktestCurves {
@@ -105,12 +110,13 @@ import FlowTestSupport
         defer { tmp.cleanup() }
         let backtest = #"{"format":"floe-backtest","holdout":{"start":"a","end":"b","start_ms":0,"end_ms":1},"rows":[{"series":"total.flows","model":"arima","forecasts":10,"mase":"nan","mae_ratio":0.5,"smape":3.1,"coverage":0.8,"fit_seconds":0.7,"chosen":true}]}"#
         try backtest.write(toFile: tmp.path + "/backtest.json", atomically: true, encoding: .utf8)
-        let eval = #"{"macro_f1":0.9,"macro_f1_anomalies":0.8,"classes":["benign","x"],"per_class":[{"class":"x","precision":1,"recall":0.5,"f1":0.667,"support":2,"predicted":1}],"confusion":[[5,0],[1,1]],"held_out":{"from":"d1","to":"d2","days":2},"rows":7}"#
+        // As the first floe-train with a classifier wrote it (no predict_seconds yet).
+        let eval = #"{"accuracy":0.857,"benign_sampled":5,"best_epoch":3,"class_counts":{"held_out":{"benign":5,"x":2}},"classes":["benign","x"],"confusion":[[5,0],[1,1]],"epochs_run":5,"fit_seconds":1.2,"format":"floe-classifier-eval","held_out":{"days":2,"from":"d1","to":"d2"},"held_out_unscored":0,"macro_f1":0.9,"macro_f1_anomalies":0.8,"per_class":[{"class":"x","f1":0.667,"precision":1,"predicted":1,"recall":0.5,"support":2}],"rare_classes":[],"rows":7,"training":{"days":3,"from":"d0","to":"d0"},"version":1}"#
         try eval.write(toFile: tmp.path + "/classifier-eval.json", atomically: true, encoding: .utf8)
         let models = [ModelReference(name: "timeseries", path: tmp.path + "/timeseries.json"), ModelReference(name: "classifier", path: tmp.path + "/classifier.json")]
         let (b, c) = ModelCheckReaders.load(models)
         #expect(b?.rows.first?.mase == nil && b?.rows.first?.maeRatio == 0.5 && b?.rows.first?.chosen == true)
-        #expect(c?.macroF1 == 0.9 && c?.confusion == [[5, 0], [1, 1]] && c?.heldOut.days == 2)
+        #expect(c?.metrics.macroF1 == 0.9 && c?.metrics.confusion == [[5, 0], [1, 1]] && c?.heldOut.days == 2 && c?.predictSeconds == nil)
         let (none, nothing) = ModelCheckReaders.load([ModelReference(name: "clusters", path: tmp.path + "/clusters.json")])
         #expect(none == nil && nothing == nil)
         // A file written before the held-out curves: no curves, the default level.

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowCore
 import FlowFeatures
 import FlowNeural

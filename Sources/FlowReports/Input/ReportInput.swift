@@ -35,7 +35,7 @@ public struct ReportInput: Sendable {
     /// The forecasters' back-test and the host classifier's evaluation found beside the
     /// model files (nil: none; the "Model checks" section is then left out).
     public var backtest: BacktestSummary? = nil
-    public var classifier: ClassifierSummary? = nil
+    public var classifier: ClassifierEvaluation? = nil
     /// Where the inputs came from (shown in the footer): folder → path.
     public var sources: [(String, String)]
     /// The command's parameters (shown in the footer).

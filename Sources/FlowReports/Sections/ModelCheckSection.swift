@@ -1,3 +1,4 @@
+import FlowArtifacts
 /// "Model checks": how the models did on data they were not fitted on — the forecasters'
 /// back-test (`backtest.json`: one row per series and model, seasonal naive always among
 /// them, and a chart of the held-out forecasts against the actuals per series) and the host classifier's held-out evaluation (`classifier-eval.json`: macro F1,
@@ -29,11 +30,12 @@ enum ModelCheckSection {
                                                        .init("Fit s", numeric: true, hiddenOnPhone: true)], rows: rows)))
             blocks += BacktestChart.blocks(b)
         }
-        if let c = input.classifier {
+        if let evaluation = input.classifier {
+            let c = evaluation.metrics, heldOut = evaluation.heldOut
             blocks.append(.heading("Host classifier on held-out days"))
             var text = "Macro F1 \(Units.fixed(c.macroF1, 3))"
             if let a = c.macroF1Anomalies { text += " (anomaly kinds alone \(Units.fixed(a, 3)))" }
-            text += " on \(Units.thousands(c.rows)) host windows of \(c.heldOut.from) to \(c.heldOut.to) (\(c.heldOut.days) days the classifier never trained on)."
+            text += " on \(Units.thousands(c.rows)) host windows of \(heldOut.from) to \(heldOut.to) (\(heldOut.days) days the classifier never trained on)."
             blocks.append(.paragraph([.text(text)]))
             blocks.append(.table(ReportTable(columns: [.init("Class"), .init("Precision", numeric: true), .init("Recall", numeric: true),
                                                        .init("F1", numeric: true), .init("Host windows", numeric: true)],

@@ -1,11 +1,11 @@
-import FlowIO
 import Foundation
 
 /// Per-class precision, recall and F1, the confusion matrix and the macro F1 of a set of
 /// predictions, as scikit-learn's `precision_recall_fscore_support` and `f1_score(average=
 /// 'macro')` define them: the classes averaged are those that occur among the true or the
 /// predicted labels; a class never predicted has precision 0, one never true recall 0
-/// (and so F1 0).
+/// (and so F1 0). FlowModels computes them (`init(classes:truth:predicted:)`); this is the
+/// part of `classifier-eval.json` they fill.
 public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public struct PerClass: Codable, Sendable, Equatable {
         public var name: String
@@ -18,6 +18,15 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         public var predicted: Int
 
         enum CodingKeys: String, CodingKey { case name = "class", precision, recall, f1, support, predicted }
+
+        public init(name: String, precision: Double, recall: Double, f1: Double, support: Int, predicted: Int) {
+            self.name = name
+            self.precision = precision
+            self.recall = recall
+            self.f1 = f1
+            self.support = support
+            self.predicted = predicted
+        }
     }
 
     /// Every class of the model, in its order (rows and columns of `confusion`).
@@ -40,41 +49,33 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         case macroF1Anomalies = "macro_f1_anomalies"
     }
 
-    /// The metrics of `predicted` against `truth` (class indices into `classes`).
-    public init(classes: [String], truth: [Int], predicted: [Int]) {
-        precondition(truth.count == predicted.count)
+    public init(classes: [String], confusion: [[Int]], perClass: [PerClass], macroF1: Double, macroF1Anomalies: Double?,
+                accuracy: Double, rows: Int) {
         self.classes = classes
-        let k = classes.count
-        var m = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-        for (t, p) in zip(truth, predicted) { m[t][p] += 1 }
-        confusion = m
-        rows = truth.count
-        var perClass: [PerClass] = []
-        for c in 0..<k {
-            let support = m[c].reduce(0, +)
-            let predictedCount = (0..<k).reduce(0) { $0 + m[$1][c] }
-            guard support > 0 || predictedCount > 0 else { continue }
-            let tp = Double(m[c][c])
-            let precision = predictedCount > 0 ? tp / Double(predictedCount) : 0
-            let recall = support > 0 ? tp / Double(support) : 0
-            let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-            perClass.append(PerClass(name: classes[c], precision: precision, recall: recall, f1: f1, support: support, predicted: predictedCount))
-        }
+        self.confusion = confusion
         self.perClass = perClass
-        macroF1 = perClass.isEmpty ? 0 : perClass.map(\.f1).reduce(0, +) / Double(perClass.count)
-        let anomalies = perClass.filter { $0.name != classes.first }
-        macroF1Anomalies = anomalies.isEmpty ? nil : anomalies.map(\.f1).reduce(0, +) / Double(anomalies.count)
-        accuracy = rows > 0 ? Double((0..<k).reduce(0) { $0 + m[$1][$1] }) / Double(rows) : 0
+        self.macroF1 = macroF1
+        self.macroF1Anomalies = macroF1Anomalies
+        self.accuracy = accuracy
+        self.rows = rows
     }
 }
 
 /// `MODELS/classifier-eval.json`: how the host classifier did on the held-out days (which
-/// it never trained on), with the data it was trained on.
+/// it never trained on), with the data it was trained on. floe-train writes it beside
+/// `classifier.json` and the report reads it with this type. Reading is tolerant of the
+/// first files, written before `predict_seconds` existed.
 public struct ClassifierEvaluation: Codable, Sendable, Equatable {
     public struct DayRange: Codable, Sendable, Equatable {
         public var from: String
         public var to: String
         public var days: Int
+
+        public init(from: String, to: String, days: Int) {
+            self.from = from
+            self.to = to
+            self.days = days
+        }
     }
 
     /// A label seen too rarely to be learned.
@@ -86,6 +87,12 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
             case name = "class"
             case trainingWindows = "training_windows"
             case heldOutWindows = "held_out_windows"
+        }
+
+        public init(name: String, trainingWindows: Int, heldOutWindows: Int) {
+            self.name = name
+            self.trainingWindows = trainingWindows
+            self.heldOutWindows = heldOutWindows
         }
     }
 
@@ -106,8 +113,9 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
     public var epochsRun: Int
     public var bestEpoch: Int
     public var fitSeconds: Double
-    /// Seconds to classify the held-out host windows (sequences cut out and the network run).
-    public var predictSeconds: Double
+    /// Seconds to classify the held-out host windows (sequences cut out and the network run);
+    /// nil in the first files, which did not record it.
+    public var predictSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case format, version, training, validation
@@ -147,12 +155,12 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         try c.encode(epochsRun, forKey: .epochsRun)
         try c.encode(bestEpoch, forKey: .bestEpoch)
         try c.encode(fitSeconds, forKey: .fitSeconds)
-        try c.encode(predictSeconds, forKey: .predictSeconds)
+        try c.encodeIfPresent(predictSeconds, forKey: .predictSeconds)
     }
 
     public init(training: DayRange, validation: DayRange?, heldOut: DayRange, classCounts: [String: [String: Int]], benignSampled: Int,
                 rareClasses: [RareClass], heldOutUnscored: Int, metrics: ClassificationMetrics, epochsRun: Int, bestEpoch: Int,
-                fitSeconds: Double, predictSeconds: Double) {
+                fitSeconds: Double, predictSeconds: Double?) {
         self.training = training
         self.validation = validation
         self.heldOut = heldOut
@@ -182,6 +190,6 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         epochsRun = try c.decode(Int.self, forKey: .epochsRun)
         bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
         fitSeconds = try c.decode(Double.self, forKey: .fitSeconds)
-        predictSeconds = try c.decode(Double.self, forKey: .predictSeconds)
+        predictSeconds = try c.decodeIfPresent(Double.self, forKey: .predictSeconds)
     }
 }

@@ -19,7 +19,7 @@ extension BacktestCurves {
 
     /// One model's one-step forecasts and interval over the held-out buckets (NaN = none).
     struct Path {
-        var row: TimeSeriesBacktest.Row
+        var row: BacktestRow
         var expected: [Double]
         var lower: [Double]
         var upper: [Double]

@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowForecasting
 import FlowIO
 import Foundation
@@ -11,30 +12,10 @@ public struct TimeSeriesModelFile: Sendable, Codable {
     public static let format = "floe-timeseries-model"
     public static let version = 1
 
-    public struct Window: Sendable, Codable, Equatable {
-        public var startMillis: Int64
-        public var endMillis: Int64
-        public var start: String
-        public var end: String
-
-        public init(startMillis: Int64, endMillis: Int64) {
-            self.startMillis = startMillis
-            self.endMillis = endMillis
-            start = CivilTime.isoString(millis: startMillis)
-            end = CivilTime.isoString(millis: endMillis)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case start, end
-            case startMillis = "start_ms"
-            case endMillis = "end_ms"
-        }
-    }
-
-    public struct Skipped: Sendable, Codable, Equatable {
-        public var series: String
-        public var reason: String
-    }
+    /// The training window (FlowArtifacts' `TimeWindow`, as in `backtest.json`).
+    public typealias Window = TimeWindow
+    /// A configured series that could not be modelled.
+    public typealias Skipped = SkippedSeries
 
     public var format: String
     public var version: Int

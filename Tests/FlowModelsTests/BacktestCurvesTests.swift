@@ -8,7 +8,7 @@ import Testing
 @Suite struct BacktestCurvesTests {
     static func path(_ model: String, mase: Double?, chosen: Bool = false, error: String? = nil, _ expected: [Double],
                      width: Double = 0) -> BacktestCurves.Path {
-        let row = TimeSeriesBacktest.Row(series: "s", model: model, forecasts: error == nil ? expected.count : 0, mae: nil, mase: mase,
+        let row = BacktestRow(series: "s", model: model, forecasts: error == nil ? expected.count : 0, mae: nil, mase: mase,
                                          maeRatio: nil, smape: nil, coverage: nil, fitSeconds: 0, chosen: chosen, error: error)
         return BacktestCurves.Path(row: row, expected: expected, lower: expected.map { $0 - width }, upper: expected.map { $0 + width })
     }
@@ -70,7 +70,7 @@ import Testing
         let (_, report) = try TimeSeriesTrainer.trainWithBacktest(set: NeuralForecastTests.set(values), seriesConfig: SeriesConfig(),
                                                                   config: config)
         let backtest = try #require(report)
-        let curves = try #require(backtest.forecastsVsActuals)
+        let curves = backtest.forecastsVsActuals
         #expect(curves.map(\.series) == ["total.flows"])
         let c = curves[0]
         // 2 held-out days of 5-minute buckets: 576 buckets, groups of 2.
@@ -85,11 +85,11 @@ import Testing
         // The JSON carries them, and reads back; a file written before them reads without.
         let bytes = try backtest.jsonBytes()
         #expect(String(decoding: bytes, as: UTF8.self).contains("\"forecasts_vs_actuals\""))
-        let decoded = try JSONDecoder().decode(TimeSeriesBacktest.self, from: Data(bytes))
+        let decoded = try JSONDecoder().decode(BacktestFile.self, from: Data(bytes))
         #expect(decoded.forecastsVsActuals == curves && decoded.rows == backtest.rows)
         var old = try #require(JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         old["forecasts_vs_actuals"] = nil
-        let oldFile = try JSONDecoder().decode(TimeSeriesBacktest.self, from: JSONSerialization.data(withJSONObject: old))
-        #expect(oldFile.forecastsVsActuals == nil && oldFile.rows == backtest.rows)
+        let oldFile = try JSONDecoder().decode(BacktestFile.self, from: JSONSerialization.data(withJSONObject: old))
+        #expect(oldFile.forecastsVsActuals.isEmpty && oldFile.rows == backtest.rows)
     }
 }

@@ -6,10 +6,15 @@ import FlowTestSupport
 @testable import FlowTimeSeries
 
 @Suite struct ModelCheckSectionTests {
-    static let backtest = BacktestSummary(holdout: .init(start: "2026-11-05T00:00:00.000Z", end: "2026-11-08T00:00:00.000Z"), rows: [
-        .init(series: "total.bytes", model: "seasonal_naive", forecasts: 864, mase: 0.125, maeRatio: 1, smape: 72.4, coverage: 0.8, fitSeconds: 0, chosen: false),
-        .init(series: "total.bytes", model: "lstm", forecasts: 864, mase: 0.052, maeRatio: 0.413, smape: 43.4, coverage: 0.82, fitSeconds: 24, chosen: true),
-    ])
+    static let backtest: BacktestFile = {
+        var file = BacktestFile(bucketMillis: 300_000, training: .init(startMillis: 20_743 * 86_400_000, endMillis: 20_765 * 86_400_000),
+                                holdout: .init(startMillis: 20_762 * 86_400_000, endMillis: 20_765 * 86_400_000))
+        file.rows = [
+            .init(series: "total.bytes", model: "seasonal_naive", forecasts: 864, mase: 0.125, maeRatio: 1, smape: 72.4, coverage: 0.8, fitSeconds: 0, chosen: false),
+            .init(series: "total.bytes", model: "lstm", forecasts: 864, mase: 0.052, maeRatio: 0.413, smape: 43.4, coverage: 0.82, fitSeconds: 24, chosen: true),
+        ]
+        return file
+    }()
     static let classifier = ClassifierEvaluation(
         training: .init(from: "2026-10-01", to: "2026-12-24", days: 85), validation: .init(from: "2026-12-25", to: "2026-12-30", days: 6),
         heldOut: .init(from: "2026-12-31", to: "2027-01-29", days: 30), classCounts: [:], benignSampled: 20_000, rareClasses: [],
@@ -36,7 +41,7 @@ import FlowTestSupport
     @Test func theHeldOutForecastsAreDrawnAgainstTheActuals() throws {
         var input = GoldenTests.smallInput()
         var backtest = Self.backtest
-        backtest.curves = [Self.curves()]
+        backtest.forecastsVsActuals = [Self.curves()]
         input.backtest = backtest
         let doc = ReportBuilder.document(input)
         let chart = try #require(doc.charts.first { $0.id == "backtest-1-total-bytes" })
@@ -61,7 +66,7 @@ import FlowTestSupport
         #expect(!before.charts.contains { $0.id.hasPrefix("backtest-") })
         #expect(!HTMLRenderer.render(before).contains("Forecasts vs actuals") && HTMLRenderer.render(before).contains("lstm (chosen)"))
         // Series names come from the data: escaped in the chart, the caption and the page.
-        backtest.curves = [Self.curves(series: "<script>x</script>.bytes")]
+        backtest.forecastsVsActuals = [Self.curves(series: "<script>x</script>.bytes")]
         input.backtest = backtest
         let hostile = ReportBuilder.document(input)
         let page = HTMLRenderer.render(hostile)
@@ -71,13 +76,13 @@ import FlowTestSupport
         var spiky = Self.curves()
         spiky.actual[10] = 5e10
         spiky.actual[50] = 4e10
-        backtest.curves = [spiky]
+        backtest.forecastsVsActuals = [spiky]
         input.backtest = backtest
         let cut = try #require(ReportBuilder.document(input).charts.first { $0.id.hasPrefix("backtest-") })
         #expect(cut.inlineSVG.contains("; axis cut at ") && cut.inlineSVG.contains("(2 points above)"))
         #expect(cut.caption?.contains("The value axis is cut at ") == true)  // the phone chart has no subtitle
         // More series than charts: the rest are named.
-        backtest.curves = (1...6).map { Self.curves(series: "port.\($0).flows") }
+        backtest.forecastsVsActuals = (1...6).map { Self.curves(series: "port.\($0).flows") }
         input.backtest = backtest
         let many = ReportBuilder.document(input)
         #expect(many.charts.filter { $0.id.hasPrefix("backtest-") }.count == BacktestChart.maxCharts)
@@ -108,7 +113,8 @@ import FlowTestSupport
     @Test func theFilesAreReadBesideTheModelFilesTheFeedNames() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        let backtest = #"{"format":"floe-backtest","holdout":{"start":"a","end":"b","start_ms":0,"end_ms":1},"rows":[{"series":"total.flows","model":"arima","forecasts":10,"mase":"nan","mae_ratio":0.5,"smape":3.1,"coverage":0.8,"fit_seconds":0.7,"chosen":true}]}"#
+        // As floe-train wrote it before the held-out curves and the interval level.
+        let backtest = #"{"bucket_ms":300000,"forecast":"one step ahead","format":"floe-backtest","holdout":{"start":"a","end":"b","start_ms":0,"end_ms":1},"rows":[{"series":"total.flows","model":"arima","forecasts":10,"mase":"nan","mae_ratio":0.5,"smape":3.1,"coverage":0.8,"fit_seconds":0.7,"chosen":true}],"skipped":[],"training":{"start":"a","end":"b","start_ms":0,"end_ms":1},"version":1}"#
         try backtest.write(toFile: tmp.path + "/backtest.json", atomically: true, encoding: .utf8)
         // As the first floe-train with a classifier wrote it (no predict_seconds yet).
         let eval = #"{"accuracy":0.857,"benign_sampled":5,"best_epoch":3,"class_counts":{"held_out":{"benign":5,"x":2}},"classes":["benign","x"],"confusion":[[5,0],[1,1]],"epochs_run":5,"fit_seconds":1.2,"format":"floe-classifier-eval","held_out":{"days":2,"from":"d1","to":"d2"},"held_out_unscored":0,"macro_f1":0.9,"macro_f1_anomalies":0.8,"per_class":[{"class":"x","f1":0.667,"precision":1,"predicted":1,"recall":0.5,"support":2}],"rare_classes":[],"rows":7,"training":{"days":3,"from":"d0","to":"d0"},"version":1}"#
@@ -120,17 +126,17 @@ import FlowTestSupport
         let (none, nothing) = ModelCheckReaders.load([ModelReference(name: "clusters", path: tmp.path + "/clusters.json")])
         #expect(none == nil && nothing == nil)
         // A file written before the held-out curves: no curves, the default level.
-        #expect(b?.curves == [] && b?.intervalLevel == 0.8)
+        #expect(b?.forecastsVsActuals == [] && b?.intervalLevel == 0.8)
         // Unreadable curves leave the rows readable; a null or "nan" value is an absent point.
         let broken = backtest.replacingOccurrences(of: #""rows":"#, with: #""forecasts_vs_actuals":[{"series":"x"}],"rows":"#)
         try broken.write(toFile: tmp.path + "/backtest.json", atomically: true, encoding: .utf8)
         let (b2, _) = ModelCheckReaders.load(models)
-        #expect(b2?.rows.count == 1 && b2?.curves == [])
+        #expect(b2?.rows.count == 1 && b2?.forecastsVsActuals == [])
         let curve = #"{"series":"total.flows","start_ms":100,"step_ms":300000,"buckets_per_point":1,"actual":[1,null,"nan",4],"forecasts":[{"model":"arima","chosen":true,"values":[1.5,2,3,null],"lower":[1,1,1,1],"upper":[2,"inf",4,5]}]}"#
         let withCurve = backtest.replacingOccurrences(of: #""rows":"#, with: #""interval_level":0.9,"forecasts_vs_actuals":["# + curve + #"],"rows":"#)
         try withCurve.write(toFile: tmp.path + "/backtest.json", atomically: true, encoding: .utf8)
         let (b3, _) = ModelCheckReaders.load(models)
-        let c3 = try #require(b3?.curves.first)
+        let c3 = try #require(b3?.forecastsVsActuals.first)
         #expect(c3.actual == [1, nil, nil, 4] && c3.forecasts.first?.values == [1.5, 2, 3, nil] && c3.forecasts.first?.upper == [2, nil, 4, 5])
         #expect(c3.startMillis == 100 && c3.stepMillis == 300_000 && b3?.intervalLevel == 0.9)
     }
@@ -138,7 +144,7 @@ import FlowTestSupport
     @Test func whatFloeTrainWritesTheReportReads() throws {
         let tmp = TempFolder()
         defer { tmp.cleanup() }
-        var written = TimeSeriesBacktest(bucketMillis: 300_000, training: .init(startMillis: 0, endMillis: 4 * 86_400_000),
+        var written = BacktestFile(bucketMillis: 300_000, training: .init(startMillis: 0, endMillis: 4 * 86_400_000),
                                          holdout: .init(startMillis: 3 * 86_400_000, endMillis: 4 * 86_400_000))
         written.rows = [.init(series: "total.flows", model: "arima", forecasts: 288, mae: 3, mase: 0.4, maeRatio: 0.3, smape: 2.5,
                               coverage: 0.81, fitSeconds: 1.5, chosen: true, error: nil)]
@@ -150,14 +156,14 @@ import FlowTestSupport
         try Data(try written.jsonBytes()).write(to: URL(fileURLWithPath: tmp.path + "/backtest.json"))
         let (read, _) = ModelCheckReaders.load([ModelReference(name: "timeseries", path: tmp.path + "/timeseries.json")])
         let b = try #require(read)
-        #expect(b.rows.first?.mase == 0.4 && b.rows.first?.chosen == true && b.holdout?.start == "1970-01-04T00:00:00.000Z")
-        let c = try #require(b.curves.first)
-        let w = try #require(written.forecastsVsActuals?.first)
+        #expect(b.rows.first?.mase == 0.4 && b.rows.first?.chosen == true && b.holdout.start == "1970-01-04T00:00:00.000Z")
+        let c = try #require(b.forecastsVsActuals.first)
+        let w = try #require(written.forecastsVsActuals.first)
         #expect(c.series == w.series && c.startMillis == w.startMillis && c.stepMillis == w.stepMillis && c.bucketsPerPoint == w.bucketsPerPoint)
         #expect(c.actual == w.actual && c.forecasts.map(\.model) == w.forecasts.map(\.model) && c.forecasts.map(\.chosen) == [true, false])
         #expect(c.forecasts[0].values == w.forecasts[0].values && c.forecasts[0].lower == w.forecasts[0].lower
                 && c.forecasts[0].upper == w.forecasts[0].upper && c.forecasts[1].lower == nil)
-        #expect(b.intervalLevel == TimeSeriesBacktest.intervalLevel)
+        #expect(b == written && b.intervalLevel == BacktestFile.intervalLevel)
     }
 }
 

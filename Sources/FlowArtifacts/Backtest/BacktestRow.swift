@@ -1,5 +1,5 @@
 /// One row of `MODELS/backtest.json`: how one forecaster did on one series' held-out
-/// buckets. floe-train writes it (FlowTimeSeries' `TimeSeriesBacktest`) and the report reads
+/// buckets. floe-train writes it in `BacktestFile`'s rows and the report reads
 /// it with the same type. Reading is tolerant: measures written as text (`"nan"`, `"inf"`:
 /// the file keeps non-finite values as text) or missing read as absent, a missing count as
 /// 0 and a missing `chosen` as false; unknown fields are ignored.

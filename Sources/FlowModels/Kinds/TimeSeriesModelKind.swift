@@ -1,3 +1,4 @@
+import FlowArtifacts
 import FlowConfig
 import FlowCore
 import FlowDataset
@@ -111,8 +112,8 @@ public struct TimeSeriesModelKind: ModelKind {
     public static let kindName = "timeseries"
     public var name: String { Self.kindName }
     public static let fileName = "timeseries.json"
-    /// The back-test of the forecasters (`TimeSeriesBacktest`), beside the model file.
-    public static let backtestFileName = "backtest.json"
+    /// The back-test of the forecasters (`BacktestFile`), beside the model file.
+    public static let backtestFileName = BacktestFile.fileName
     /// Fewest buckets a training range must give (SeriesForecastModel needs 100 observed).
     public static let minimumBuckets = 120
     /// The report feed's series and the aggregated series behind them.
@@ -149,7 +150,7 @@ public struct TimeSeriesModelKind: ModelKind {
             section.series.bucketSeconds = bucket
         }
         let file: TimeSeriesModelFile
-        let backtest: TimeSeriesBacktest?
+        let backtest: BacktestFile?
         do {
             (file, backtest) = try TimeSeriesTrainer.trainWithBacktest(dataset: context.data.wholeDataset, startMillis: start,
                                                                        endMillis: end, seriesConfig: section.series, config: section.model)

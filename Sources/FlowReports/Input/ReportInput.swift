@@ -34,7 +34,7 @@ public struct ReportInput: Sendable {
     public var models: [ModelReference]
     /// The forecasters' back-test and the host classifier's evaluation found beside the
     /// model files (nil: none; the "Model checks" section is then left out).
-    public var backtest: BacktestSummary? = nil
+    public var backtest: BacktestFile? = nil
     public var classifier: ClassifierEvaluation? = nil
     /// Where the inputs came from (shown in the footer): folder → path.
     public var sources: [(String, String)]

@@ -8,9 +8,9 @@ enum BacktestChart {
     /// Series drawn; the others are named in one line.
     static let maxCharts = 4
 
-    static func blocks(_ b: BacktestSummary) -> [Block] {
+    static func blocks(_ b: BacktestFile) -> [Block] {
         let level = TrafficSection.levelPercent(b.intervalLevel) + "%"
-        let drawable = b.curves.filter { c in c.actual.contains { $0 != nil } && !c.forecasts.isEmpty }
+        let drawable = b.forecastsVsActuals.filter { c in c.actual.contains { $0 != nil } && !c.forecasts.isEmpty }
         guard !drawable.isEmpty else { return [] }
         var blocks: [Block] = [.heading("Forecasts vs actuals on the held-out days")]
         for (i, c) in drawable.prefix(maxCharts).enumerated() {
@@ -30,7 +30,7 @@ enum BacktestChart {
     /// A model's name in the phone-width legend (about 12 characters fit; the caption says which is chosen).
     static func shortName(_ model: String) -> String { model == "seasonal_naive" ? "naive" : name(model) }
 
-    static func figure(_ c: BacktestCurves, number: Int, level: String, rows: [BacktestSummary.Row]) -> ChartFigure {
+    static func figure(_ c: BacktestCurves, number: Int, level: String, rows: [BacktestRow]) -> ChartFigure {
         let times = (0..<c.actual.count).map { c.startMillis + Int64($0) * c.stepMillis }
         func pad(_ v: [Double?]) -> [Double?] { TrafficSection.pad(Array(v.prefix(times.count)), times.count) }
         var series: [LineSeries] = []

@@ -13,7 +13,7 @@ enum ModelCheckSection {
             var intro = "Each model was fitted on the training days before the held-out ones and forecast every held-out bucket one step ahead. "
                 + "MASE below 1 beats seasonal naive's usual error; MAE / naive below 1 beats seasonal naive on the same buckets; "
                 + "coverage is the share of actuals inside the central 80 % interval."
-            if let h = b.holdout { intro += " Held out: \(h.start) to \(h.end)." }
+            intro += " Held out: \(b.holdout.start) to \(b.holdout.end)."
             blocks.append(.paragraph([.text(intro)]))
             func number(_ v: Double?, _ decimals: Int) -> ReportTable.Cell {
                 guard let v, v.isFinite else { return ReportTable.Cell("–") }

@@ -5,51 +5,10 @@ import FlowCore
 import FlowDataset
 import FlowIO
 
-/// The back-test floe-train writes to `MODELS/backtest.json`: the last days of the training
-/// window are held out, every candidate forecaster is fitted on the days before them and
-/// forecasts each held-out bucket one step ahead (actuals known up to the previous bucket —
-/// the forecast the volume detector uses). Seasonal naive (the value one day earlier) is
-/// always a row, so a model that cannot beat it says so.
-///
-/// Per row: `mase` = MAE / the in-sample MAE of seasonal naive on the fitted days (< 1 beats
-/// naive's usual error), `mae_ratio` = MAE / seasonal naive's MAE on the same held-out
-/// buckets, `smape` (percent, 2|y − ŷ|/(|y| + |ŷ|), 0 when both are 0), `coverage` of the
-/// central 80 % interval (ARIMA: mean ± 1.2816 sd; neural: its 0.1 and 0.9 quantile heads
-/// via the same sd; seasonal naive: the 0.1 and 0.9 quantiles of its training errors), and
-/// `fit_seconds` (wall time; not deterministic, which is why this is not in the model file).
-/// `forecasts_vs_actuals` (`BacktestCurves`, one per series) keeps the held-out actuals and
-/// the chosen model's, seasonal naive's and the best other model's forecasts for a chart;
-/// files written before it existed have none and read the same.
-public struct TimeSeriesBacktest: Codable, Sendable {
-    public static let format = "floe-backtest"
-    public static let version = 1
-    public static let intervalLevel = 0.8
-
-    /// One model's row (`BacktestRow`, the type the report reads too).
-    public typealias Row = BacktestRow
-
-    public var format = Self.format
-    public var version = Self.version
-    public var bucketMillis: Int64
-    public var training: TimeSeriesModelFile.Window
-    public var holdout: TimeSeriesModelFile.Window
-    public var intervalLevel = Self.intervalLevel
-    public var forecast = "one step ahead"
-    public var rows: [Row] = []
-    public var skipped: [TimeSeriesModelFile.Skipped] = []
-    /// Per series, the held-out actuals and forecasts (nil in files written before it).
-    public var forecastsVsActuals: [BacktestCurves]? = []
-
-    enum CodingKeys: String, CodingKey {
-        case format, version, training, holdout, forecast, rows, skipped
-        case bucketMillis = "bucket_ms"
-        case intervalLevel = "interval_level"
-        case forecastsVsActuals = "forecasts_vs_actuals"
-    }
-
-    /// Sorted-key JSON.
-    public func jsonBytes() throws -> [UInt8] { try StableJSON.encode(self, nonFiniteAsText: true) }
-
+/// How floe-train fills `backtest.json` (`BacktestFile`, FlowArtifacts): the held-out
+/// range, the rows' accuracy measures against seasonal naive, and each candidate
+/// forecaster's fit and one-step forecasts.
+extension BacktestFile {
     /// Held-out days for a training window of `days` days: `wanted`, at most a quarter of
     /// the window; 0 = no back-test.
     static func holdoutDays(wanted: Int, trainingDays: Int) -> Int { max(0, min(wanted, trainingDays / 4)) }
@@ -65,7 +24,7 @@ public struct TimeSeriesBacktest: Codable, Sendable {
     /// Accuracy of `expected` (and the interval) against `values` on `range`, scaled by
     /// seasonal naive on the fitted part.
     static func row(series: String, model: String, values: [Double], range: Range<Int>, season: Int,
-                    expected: [Double], lower: [Double], upper: [Double], seconds: Double) -> Row {
+                    expected: [Double], lower: [Double], upper: [Double], seconds: Double) -> BacktestRow {
         var absolute = 0.0, symmetric = 0.0, covered = 0, count = 0, naive = 0.0
         for t in range where values[t].isFinite && expected[t].isFinite {
             let y = values[t], e = expected[t]
@@ -80,10 +39,10 @@ public struct TimeSeriesBacktest: Codable, Sendable {
             inSample += abs(values[t] - values[t - season])
             inCount += 1
         }
-        guard count > 0 else { return Row(series: series, model: model, forecasts: 0, fitSeconds: seconds, chosen: false, error: "no forecast") }
+        guard count > 0 else { return BacktestRow(series: series, model: model, forecasts: 0, fitSeconds: seconds, chosen: false, error: "no forecast") }
         let mae = absolute / Double(count)
         let scale = inCount > 0 ? inSample / Double(inCount) : .nan
-        return Row(series: series, model: model, forecasts: count, mae: mae,
+        return BacktestRow(series: series, model: model, forecasts: count, mae: mae,
                    mase: scale > 0 ? mae / scale : nil, maeRatio: naive > 0 ? absolute / naive : nil,
                    smape: 100 * symmetric / Double(count), coverage: Double(covered) / Double(count),
                    fitSeconds: seconds, chosen: false, error: nil)
@@ -138,7 +97,7 @@ public struct TimeSeriesBacktest: Codable, Sendable {
         } catch {
             let seconds = elapsedSeconds(since: clock)
             let none = [Double](repeating: .nan, count: range.count)
-            return BacktestCurves.Path(row: Row(series: series, model: choice.rawValue, forecasts: 0, fitSeconds: seconds, chosen: false,
+            return BacktestCurves.Path(row: BacktestRow(series: series, model: choice.rawValue, forecasts: 0, fitSeconds: seconds, chosen: false,
                                                 error: "\(error)"),
                                        expected: none, lower: none, upper: none)
         }
@@ -158,16 +117,16 @@ extension TimeSeriesTrainer {
     /// `arima`) and seasonal naive are back-tested; `auto` back-tests ARIMA, LSTM and GRU
     /// and fits the one with the lowest MASE on the whole window.
     public static func trainWithBacktest(set: SeriesSet, seriesConfig: SeriesConfig,
-                                         config: TimeSeriesModelConfig) throws -> (file: TimeSeriesModelFile, backtest: TimeSeriesBacktest?) {
+                                         config: TimeSeriesModelConfig) throws -> (file: TimeSeriesModelFile, backtest: BacktestFile?) {
         try config.validate()
         let names = config.series.isEmpty ? set.names : config.series
         let perDay = Int(86_400_000 / set.bucketMillis)
         let days = set.count / max(perDay, 1)
-        let holdoutDays = TimeSeriesBacktest.holdoutDays(wanted: config.backtestDays ?? 7, trainingDays: days)
+        let holdoutDays = BacktestFile.holdoutDays(wanted: config.backtestDays ?? 7, trainingDays: days)
         let end = set.startMillis + Int64(set.count) * set.bucketMillis
-        var report: TimeSeriesBacktest?
+        var report: BacktestFile?
         if holdoutDays > 0 {
-            report = TimeSeriesBacktest(bucketMillis: set.bucketMillis,
+            report = BacktestFile(bucketMillis: set.bucketMillis,
                                         training: .init(startMillis: set.startMillis, endMillis: end),
                                         holdout: .init(startMillis: end - Int64(holdoutDays * perDay) * set.bucketMillis, endMillis: end))
         }
@@ -182,10 +141,10 @@ extension TimeSeriesTrainer {
             var choice = configured
             if report != nil {
                 let range = (set.count - holdoutDays * perDay)..<set.count
-                var paths = [TimeSeriesBacktest.seasonalNaive(series: name, values: values, range: range, season: perDay)]
+                var paths = [BacktestFile.seasonalNaive(series: name, values: values, range: range, season: perDay)]
                 let candidates: [ForecasterChoice] = configured == .auto ? [.arima, .lstm, .gru] : [configured]
                 for c in candidates {
-                    paths.append(TimeSeriesBacktest.evaluate(c, series: name, values: values, range: range, startMillis: set.startMillis,
+                    paths.append(BacktestFile.evaluate(c, series: name, values: values, range: range, startMillis: set.startMillis,
                                                              bucketMillis: set.bucketMillis, season: perDay, config: config))
                 }
                 if configured == .auto {
@@ -194,7 +153,7 @@ extension TimeSeriesTrainer {
                 }
                 for i in paths.indices where paths[i].row.model == choice.rawValue { paths[i].row.chosen = true }
                 report?.rows += paths.map(\.row)
-                report?.forecastsVsActuals?.append(BacktestCurves.make(
+                report?.forecastsVsActuals.append(BacktestCurves.make(
                     series: name, startMillis: set.startMillis + Int64(range.lowerBound) * set.bucketMillis,
                     bucketMillis: set.bucketMillis, actual: Array(values[range]), paths: paths))
             } else if configured == .auto {
@@ -216,7 +175,7 @@ extension TimeSeriesTrainer {
     /// Aggregates `dataset` over the training window, back-tests and trains (floe-train's call).
     public static func trainWithBacktest(dataset: DatasetListing, startMillis: Int64, endMillis: Int64, seriesConfig: SeriesConfig,
                                          config: TimeSeriesModelConfig, coverage: SeriesCoverage? = nil)
-        throws -> (file: TimeSeriesModelFile, backtest: TimeSeriesBacktest?) {
+        throws -> (file: TimeSeriesModelFile, backtest: BacktestFile?) {
         let set = try FlowDatasetSeries.aggregate(dataset: dataset, startMillis: startMillis, endMillis: endMillis,
                                                   config: seriesConfig, coverage: coverage)
         return try trainWithBacktest(set: set, seriesConfig: seriesConfig, config: config)

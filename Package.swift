@@ -82,9 +82,15 @@ let package = Package(
         .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "CLinuxIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
-            "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowColumnar", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean",
-            "FlowFeatures", "FlowClustering", "FlowGraph", "FlowForecasting", "FlowTimeSeries", "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet",
-            "FlowNeural", "FlowDetection", .product(name: "ArgumentParser", package: "swift-argument-parser"), "Yams",
+            "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean", "FlowFeatures",
+            "FlowModels", "FlowReports", "FlowPipeline", "FlowParquet", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The developer commands of floe-dev (peer-check exports, quality harness, benchmarks);
+        // `floe` and the stage executables do not link them.
+        .target(name: "FlowDevCommands", dependencies: [
+            "FlowCommands", "FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph",
+            "FlowDetection", "FlowForecasting", "FlowTimeSeries", "FlowModels", "FlowNeural", "FlowFormats", "FlowGenerate",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "floe", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-ingest", dependencies: ["FlowCommands"]),
@@ -93,7 +99,7 @@ let package = Package(
         .executableTarget(name: "floe-score", dependencies: ["FlowCommands"]),
         .executableTarget(name: "floe-report", dependencies: ["FlowCommands"]),
         // Developer tools (peer checks, quality scripts, benchmarks), kept out of the stages.
-        .executableTarget(name: "floe-dev", dependencies: ["FlowCommands"]),
+        .executableTarget(name: "floe-dev", dependencies: ["FlowDevCommands"]),
         // Development tool of scripts/bench/neural.sh (FlowNeural training and inference timing).
         .executableTarget(name: "floe-neural-bench", dependencies: ["FlowNeural"]),
 
@@ -117,7 +123,7 @@ let package = Package(
             "FlowReports", "FlowGenerate", "FlowClean", "FlowDataset", "FlowDetection", "FlowReportFeed", "FlowModels", "FlowTestSupport",
         ], exclude: ["Golden"]),
         .testTarget(name: "FlowPipelineTests", dependencies: ["FlowPipeline"]),
-        .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands", "FlowTestSupport"]),
+        .testTarget(name: "FlowCommandsTests", dependencies: ["FlowCommands", "FlowDevCommands", "FlowTestSupport"]),
         .testTarget(name: "FlowParquetTests", dependencies: ["FlowParquet", "FlowColumnar", "FlowCore"]),
     ]
 )

@@ -51,8 +51,49 @@ for t in package["targets"]:
                     continue
                 if module in targets or module in products:
                     problems.append(f"{os.path.relpath(file, root)}: imports {module}, not a {'' if t['type'] == 'test' else 'direct '}dependency of {t['name']} in Package.swift")
+
+# ARCHITECTURE.md's target graph: every source target's line lists exactly its direct
+# dependencies in Package.swift ("A, B   → X, Y" with indented continuation lines).
+def architecture_graph():
+    text = open(os.path.join(root, "ARCHITECTURE.md"), encoding="utf-8").read()
+    start = text.index("The target graph, as in Package.swift")
+    block = text[text.index("```", start) + 3:]
+    block = block[:block.index("```")]
+    graph, names, pending = {}, [], ""
+    for line in block.splitlines():
+        if "→" in line:
+            left, right = line.split("→", 1)
+            names = [n.strip() for n in (pending + left).replace("(Tests/)", "").split(",") if n.strip()]
+            pending = ""
+            deps = right
+        elif line.startswith(" ") and names:
+            deps = line
+        elif line.strip().endswith(","):
+            pending += line  # a left side continued on the next line
+            names = []
+            continue
+        else:
+            names = []
+            continue
+        for n in names:
+            graph.setdefault(n, set()).update(d.strip() for d in deps.replace("(nothing)", "").split(",") if d.strip())
+    return graph
+
+
+graph = architecture_graph()
+for t in package["targets"]:
+    if t["type"] not in ("regular", "executable"):
+        continue
+    name = t["name"]
+    if name not in graph:
+        problems.append(f"ARCHITECTURE.md: the target graph has no line for {name}")
+    elif graph[name] != direct[name]:
+        missing, extra = sorted(direct[name] - graph[name]), sorted(graph[name] - direct[name])
+        problems.append(f"ARCHITECTURE.md: {name} → differs from Package.swift (missing {missing}, not in Package.swift {extra})")
+for name in sorted(set(graph) - targets):
+    problems.append(f"ARCHITECTURE.md: the target graph names {name}, which Package.swift does not have")
 for p in sorted(set(problems)):
     print(p)
 if problems:
     sys.exit(1)
-print(f"check-imports: every import of {len(package['targets'])} targets is a declared dependency", file=sys.stderr)
+print(f"check-imports: every import of {len(package['targets'])} targets is a declared dependency, and ARCHITECTURE.md's target graph is Package.swift's", file=sys.stderr)

@@ -1,3 +1,3 @@
-import FlowCommands
+import FlowDevCommands
 
 DevCommand.main()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FlowCommands
+@testable import FlowDevCommands
 import FlowTestSupport
 
 /// The developer tools live in `floe-dev`; the stage commands show and take only what

@@ -2,6 +2,7 @@ import FlowForecasting
 import Foundation
 import Testing
 @testable import FlowCommands
+@testable import FlowDevCommands
 import FlowTimeSeries
 
 /// The time-series detector and the seasonal baselines on generated traffic, at the quick

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowCommands
 import FlowCore
 import FlowGenerate
 import FlowModels

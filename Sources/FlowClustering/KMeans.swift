@@ -65,7 +65,7 @@ public enum KMeans {
         try check(x, k: p.k)
         let tolerance = p.tol * meanVariance(x)
         let generators = restartGenerators(seed: p.seed, restarts: max(1, p.nInit), k: p.k)
-        let slots = lockstepSlots(restarts: generators.count)
+        let slots = lockstepSlots(restarts: generators.count, columns: x.columns)
         var seeds: [[Double]] = []
         for group in stride(from: 0, to: generators.count, by: slots) {
             let members = Array(generators[group..<min(group + slots, generators.count)])
@@ -79,10 +79,17 @@ public enum KMeans {
         return best!.result
     }
 
-    /// Lloyd runs `fit` keeps in lockstep at a time.
-    static func lockstepSlots(restarts: Int) -> Int {
-        if let v = ProcessInfo.processInfo.environment["FLOE_TMP_SLOTS"], let s = Int(v) { return min(restarts, s) }  // TMP experiment
-        return min(restarts, 10)
+    /// Bytes of per-row fitting state `fit` may hold per matrix value: the allowance
+    /// floe-train's memory plan counts for it (`TrainingMemory.bytesPerMatrixValue` less
+    /// the matrix copies).
+    static let stateBytesPerValue = 8
+
+    /// Lloyd runs `fit` keeps in lockstep: as many as the state allowance holds (20 bytes a
+    /// row each for the bounds, 8 for the labels of the best and of a finishing run), at
+    /// least two (what running two restarts side by side took before) and at most the
+    /// restarts. k-means++ seeds in groups of the same size (12 bytes a row each).
+    static func lockstepSlots(restarts: Int, columns: Int) -> Int {
+        return min(restarts, max(2, (stateBytesPerValue * columns - 8) / 20))
     }
 
     /// Random draws one k-means++ seeding takes: the first centre, then `plusPlusTrials(k)`

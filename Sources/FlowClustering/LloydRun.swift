@@ -97,19 +97,22 @@ final class LloydRun: @unchecked Sendable {
         centres.withUnsafeBufferPointer { cv in
             for i in rows {
                 let a = Int(lv[i])
+                var own = 0.0
                 if !full {
                     // Stored bounds are relative to the drift so far.
                     let upper = lim[2 * i] + drift[a]
                     let bound = max(half[a], lim[2 * i + 1] - maxDrift)
                     let margin = 1e-9 * (abs(upper) + drift[a] + maxDrift)
                     if upper + margin < bound { continue }
-                    let exact = KMeans.squaredDistance(xv, i, cv, a, d).squareRoot()
+                    own = KMeans.squaredDistance(xv, i, cv, a, d)
+                    let exact = own.squareRoot()
                     lim[2 * i] = exact - drift[a]
                     if exact + margin < bound { continue }
                 }
                 var best = 0, bestD = Double.infinity, second = Double.infinity
                 for c in 0..<k {
-                    let dist = KMeans.squaredDistance(xv, i, cv, c, d)
+                    // The distance to the row's own centre is known (the same computation).
+                    let dist = c == a && !full ? own : KMeans.squaredDistance(xv, i, cv, c, d)
                     if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
                 }
                 lim[2 * i] = bestD.squareRoot() - drift[best]

@@ -186,12 +186,7 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
     }
 
     @Test func lockstepSeedingsEachGiveTheirOwnCentresAndDraws() {
-        // Heavy-tailed rows over several chunks and several blocks per chunk.
-        var rng = SeededRandom(seed: 19)
-        let n = 40_000, d = 8, k = 7
-        let values = (0..<(n * d)).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
-        let x = FeatureMatrix(rows: n, columns: d, values: values, names: (0..<d).map { "c\($0)" })
-        #expect(Parallel.chunkCount(n) > 1 && KMeans.lockstepBlockRows(columns: d) < n / Parallel.chunkCount(n))
+        let x = lockstepRows(seed: 19), k = 7
         let seeds: [UInt64] = [5, 6, 7, 8]
         let together = KMeans.plusPlusLockstep(x, k: k, generators: seeds.map { SeededRandom(seed: $0) })
         #expect(Set(together.map(\.centres)).count == seeds.count)
@@ -206,6 +201,17 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
             #expect(got.next() == after.next(), "seed \(seed)")
         }
     }
+}
+
+/// Heavy-tailed rows (log-normal-ish columns, as scaled flow features look) spread over
+/// several chunks, each of them several lockstep blocks.
+private func lockstepRows(seed: UInt64) -> FeatureMatrix {
+    var rng = SeededRandom(seed: seed)
+    let n = 40_000, d = 8
+    let values = (0..<(n * d)).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
+    let x = FeatureMatrix(rows: n, columns: d, values: values, names: (0..<d).map { "c\($0)" })
+    #expect(Parallel.chunkCount(n) > 1 && KMeans.lockstepBlockRows(columns: d) < n / Parallel.chunkCount(n))
+    return x
 }
 
 /// `KMeans.sampleRow` on arrays.
@@ -263,11 +269,7 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
         // Heavy-tailed rows over several chunks and blocks; the runs converge at different
         // iterations, one of them through an empty cluster (a seed far from every row), and
         // three slots for five runs, so runs drop out and new ones join mid-way.
-        var rng = SeededRandom(seed: 41)
-        let n = 40_000, d = 8, k = 6
-        let values = (0..<(n * d)).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
-        let x = FeatureMatrix(rows: n, columns: d, values: values, names: (0..<d).map { "c\($0)" })
-        #expect(Parallel.chunkCount(n) > 1 && KMeans.lockstepBlockRows(columns: d) < n / Parallel.chunkCount(n))
+        let x = lockstepRows(seed: 41), k = 6, d = x.columns
         var seeds = (0..<4).map { KMeans.plusPlus(x, k: k, seed: UInt64(10 + $0)) }
         var far = seeds[0]
         for j in 0..<d { far[(k - 1) * d + j] = 1e6 }

@@ -58,9 +58,10 @@ public struct KMeansResult: Sendable, Equatable {
 public enum KMeans {
     /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins (the
     /// earliest restart on a tie). Each restart draws from its own stretch of the seed's
-    /// random sequence (`restartGenerators`), and the restarts' Lloyd runs share their passes
-    /// over the rows (`lockstep`, up to `lockstepSlots` at a time), so the result is the one
-    /// running them one after the other gives, on any number of cores.
+    /// random sequence (`restartGenerators`), and the restarts' seedings and Lloyd runs
+    /// share their passes over the rows (`plusPlusLockstep`, `lockstep`; up to
+    /// `lockstepSlots` at a time), so the result is the one running them one after the
+    /// other gives, on any number of cores.
     public static func fit(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> KMeansResult {
         try check(x, k: p.k)
         let tolerance = p.tol * meanVariance(x)

@@ -291,7 +291,8 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
             // And each is plain Lloyd's answer (which leaves an empty cluster where it is).
             if r == 2 { continue }
             let (_, labels) = plainLloyd(x, k: k, initialCentres: seeds[r], maxIter: 200)
-            #expect(alone[r].labels == labels, "run \(r)")
+            let plain = alone[r].labels == labels
+            #expect(plain, "run \(r)")
         }
         // The far centre was given a row.
         #expect(!alone[2].centres.contains(1e6))

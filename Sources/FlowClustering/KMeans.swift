@@ -57,18 +57,40 @@ public struct KMeansResult: Sendable, Equatable {
 /// are deterministic for a given machine's core count up to float summation order.
 public enum KMeans {
     /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins (the
-    /// earliest restart on a tie). Restarts run side by side, one per core, each drawing
-    /// from its own stretch of the seed's random sequence (`restartGenerators`), so the
-    /// result is the one running them one after the other gives, on any number of cores.
+    /// earliest restart on a tie). Each restart draws from its own stretch of the seed's
+    /// random sequence (`restartGenerators`), and the restarts' seedings and Lloyd runs
+    /// share their passes over the rows (`plusPlusLockstep`, `lockstep`; up to
+    /// `lockstepSlots` at a time), so the result is the one running them one after the
+    /// other gives, on any number of cores.
     public static func fit(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> KMeansResult {
         try check(x, k: p.k)
         let tolerance = p.tol * meanVariance(x)
         let generators = restartGenerators(seed: p.seed, restarts: max(1, p.nInit), k: p.k)
-        return bestRestart(count: generators.count) { r in
-            var rng = generators[r]
-            let initial = plusPlus(x, k: p.k, rng: &rng)
-            return lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance)
+        let slots = lockstepSlots(restarts: generators.count, columns: x.columns)
+        var seeds: [[Double]] = []
+        for group in stride(from: 0, to: generators.count, by: slots) {
+            let members = Array(generators[group..<min(group + slots, generators.count)])
+            seeds += plusPlusLockstep(x, k: p.k, generators: members).map(\.centres)
         }
+        var best: (index: Int, result: KMeansResult)?
+        lockstep(x, count: seeds.count, slots: slots, maxIter: p.maxIter, absoluteTolerance: tolerance) { seeds[$0] } finish: { r, result in
+            if let b = best, !(result.inertia < b.result.inertia || (result.inertia == b.result.inertia && r < b.index)) { return }
+            best = (r, result)
+        }
+        return best!.result
+    }
+
+    /// Bytes of per-row fitting state `fit` may hold per matrix value: the allowance
+    /// floe-train's memory plan counts for it (`TrainingMemory.bytesPerMatrixValue` less
+    /// the matrix copies).
+    static let stateBytesPerValue = 8
+
+    /// Lloyd runs `fit` keeps in lockstep: as many as the state allowance holds (20 bytes a
+    /// row each for the bounds, 8 for the labels of the best and of a finishing run), at
+    /// least two (what running two restarts side by side took before) and at most the
+    /// restarts. k-means++ seeds in groups of the same size (12 bytes a row each).
+    static func lockstepSlots(restarts: Int, columns: Int) -> Int {
+        return min(restarts, max(2, (stateBytesPerValue * columns - 8) / 20))
     }
 
     /// Random draws one k-means++ seeding takes: the first centre, then `plusPlusTrials(k)`
@@ -88,41 +110,6 @@ public enum KMeans {
             for _ in 0..<plusPlusDraws(k: k) { _ = rng.next() }
         }
         return generators
-    }
-
-    /// Runs restarts 0..<count, up to one per core at a time (each also spreads its own
-    /// passes over the cores), and returns the lowest inertia, the lowest restart index
-    /// among equal ones. Only each worker's best result is kept, so memory holds at most
-    /// two results per core whatever the count.
-    static func bestRestart(count: Int, _ run: (Int) -> KMeansResult) -> KMeansResult {
-        let workers = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount))
-        if workers == 1 {
-            var best: (index: Int, result: KMeansResult)?
-            for r in 0..<count {
-                let result = run(r)
-                if best == nil || result.inertia < best!.result.inertia { best = (r, result) }
-            }
-            return best!.result
-        }
-        let queue = RestartQueue()
-        var bests = [(index: Int, result: KMeansResult)?](repeating: nil, count: workers)
-        withoutActuallyEscaping(run) { escapable in
-            let shared = UncheckedBox(escapable)
-            bests.withUnsafeMutableBufferPointer { slots in
-                let slotsBox = UncheckedBox(slots)
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    while case let r = queue.take(), r < count {
-                        let result = shared.value(r)
-                        // Restarts reach a worker in increasing order: strictly lower wins.
-                        if slotsBox.value[w] == nil || result.inertia < slotsBox.value[w]!.result.inertia {
-                            slotsBox.value[w] = (r, result)
-                        }
-                    }
-                }
-            }
-        }
-        let found = bests.compactMap { $0 }
-        return found.min { $0.result.inertia < $1.result.inertia || ($0.result.inertia == $1.result.inertia && $0.index < $1.index) }!.result
     }
 
     static func check(_ x: FeatureMatrix, k: Int) throws {
@@ -160,113 +147,16 @@ public enum KMeans {
     }
 
     static func plusPlus(_ x: FeatureMatrix, k: Int, rng: inout SeededRandom) -> [Double] {
-        let n = x.rows, d = x.columns
-        var centres = [Double](repeating: 0, count: k * d)
-        let first = rng.below(n)
-        for j in 0..<d { centres[j] = x.values[first * d + j] }
-        let chunks = Parallel.chunkCount(n)
-        // Each row's squared distance to its nearest chosen centre, and per chunk their sum
-        // (the chunk sums locate a sampled row without a serial cumulative pass).
-        var closest = [Double](repeating: 0, count: n)
-        var chunkPotential = [Double](repeating: 0, count: chunks)
-        x.values.withUnsafeBufferPointer { xv in
-            closest.withUnsafeMutableBufferPointer { c in
-                chunkPotential.withUnsafeMutableBufferPointer { cp in
-                    Parallel.forEachChunk(count: n) { chunk, range in
-                        var s = 0.0
-                        for i in range { c[i] = squaredDistance(xv, i, xv, first, d); s += c[i] }
-                        cp[chunk] = s
-                    }
-                }
-            }
-        }
-        var potential = chunkPotential.reduce(0, +)
-        let trials = plusPlusTrials(k)
-        var partialPots = [Double](repeating: 0, count: chunks * trials)
-        var candidates = [Int](repeating: 0, count: trials)
-        // Which chosen centre each row is nearest to, and squared distances from the
-        // candidates to the chosen centres: a row whose centre is at least twice as far from
-        // a candidate as from the row cannot get closer to that candidate (triangle
-        // inequality), so its distance is not computed. The margin keeps rounding out of it:
-        // the sums are exactly those of computing every distance.
-        var owner = [Int32](repeating: 0, count: n)
-        var toCentres = [Double](repeating: 0, count: trials * k)
-        let margin = 4 * (1 + 1e-9)
-        for c in 1..<max(k, 1) {
-            for t in 0..<trials { candidates[t] = sampleRow(closest, chunkPotential, target: rng.unit() * potential) }
-            centres.withUnsafeBufferPointer { cv in
-                x.values.withUnsafeBufferPointer { xv in
-                    for t in 0..<trials {
-                        for j in 0..<c { toCentres[t * k + j] = squaredDistance(xv, candidates[t], cv, j, d) }
-                    }
-                }
-            }
-            // Pass 1: the potential each candidate would leave (no per-row writes).
-            x.values.withUnsafeBufferPointer { xv in
-                closest.withUnsafeBufferPointer { cl in
-                    owner.withUnsafeBufferPointer { ow in
-                        toCentres.withUnsafeBufferPointer { tc in
-                            partialPots.withUnsafeMutableBufferPointer { pp in
-                                candidates.withUnsafeBufferPointer { cand in
-                                    Parallel.forEachChunk(count: n) { chunk, range in
-                                        let pots = UnsafeMutableBufferPointer(rebasing: pp[(chunk * trials)..<((chunk + 1) * trials)])
-                                        for t in 0..<trials { pots[t] = 0 }
-                                        for i in range {
-                                            let near = cl[i], o = Int(ow[i])
-                                            for t in 0..<trials {
-                                                if tc[t * k + o] > margin * near {
-                                                    pots[t] += near
-                                                } else {
-                                                    pots[t] += min(near, squaredDistance(xv, i, xv, cand[t], d))
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            var pots = [Double](repeating: 0, count: trials)
-            for chunk in 0..<chunks { for t in 0..<trials { pots[t] += partialPots[chunk * trials + t] } }
-            var bestT = 0
-            for t in 1..<trials where pots[t] < pots[bestT] { bestT = t }
-            let row = candidates[bestT]
-            for j in 0..<d { centres[c * d + j] = x.values[row * d + j] }
-            if c == k - 1 { break }
-            let chosen = Array(toCentres[(bestT * k)..<(bestT * k + c)])
-            // Pass 2: only the chosen candidate updates the distances and chunk sums.
-            x.values.withUnsafeBufferPointer { xv in
-                closest.withUnsafeMutableBufferPointer { cl in
-                    owner.withUnsafeMutableBufferPointer { ow in
-                        chunkPotential.withUnsafeMutableBufferPointer { cp in
-                            Parallel.forEachChunk(count: n) { chunk, range in
-                                var s = 0.0
-                                for i in range {
-                                    let near = cl[i]
-                                    if chosen[Int(ow[i])] <= margin * near {
-                                        let v = squaredDistance(xv, i, xv, row, d)
-                                        if v < near { cl[i] = v; ow[i] = Int32(c) }
-                                    }
-                                    s += cl[i]
-                                }
-                                cp[chunk] = s
-                            }
-                        }
-                    }
-                }
-            }
-            potential = chunkPotential.reduce(0, +)
-        }
-        return centres
+        let seeded = plusPlusLockstep(x, k: k, generators: [rng])[0]
+        rng = seeded.rng
+        return seeded.centres
     }
 
     /// The first row whose running sum of `weights` reaches `target` (numpy's
     /// `searchsorted` on the cumulative sum), found through the per-chunk sums of
     /// `Parallel.forEachChunk`'s chunks; the last row with positive weight when rounding
     /// leaves `target` past the total.
-    static func sampleRow(_ weights: [Double], _ chunkSums: [Double], target: Double) -> Int {
+    static func sampleRow(_ weights: UnsafeBufferPointer<Double>, _ chunkSums: UnsafeBufferPointer<Double>, target: Double) -> Int {
         let n = weights.count, chunks = chunkSums.count
         var running = 0.0
         var lastPositive = 0
@@ -295,74 +185,11 @@ public enum KMeans {
     }
 
     static func lloyd(_ x: FeatureMatrix, initialCentres: [Double], maxIter: Int, absoluteTolerance tolerance: Double) -> KMeansResult {
-        let n = x.rows, d = x.columns
-        let k = initialCentres.count / max(d, 1)
-        var centres = initialCentres
-        var bounds = HamerlyBounds(rows: n, clusters: k)
-        // Running per-cluster sums and counts of the rows' current labels.
-        var sums = [Double](repeating: 0, count: k * d)
-        var counts = [Int](repeating: 0, count: k)
-        var strict = false
-        var iterations = 0
-        var relocatedLast = false
-        for iteration in 0..<max(1, maxIter) {
-            iterations = iteration + 1
-            let changed = boundedAssign(x, centres: centres, k: k, bounds: &bounds, sums: &sums, counts: &counts)
-            var newCentres = sums
-            var newCounts = counts
-            relocatedLast = false
-            if newCounts.contains(0) {
-                // Exact distances to the current centres are needed to pick the rows to move.
-                let distances = exactDistances(x, centres: centres, labels: bounds.labels)
-                relocateEmpty(x, centres: centres, labels: bounds.labels, distances: distances,
-                              sums: &newCentres, counts: &newCounts, k: k)
-                relocatedLast = true
-            }
-            var shift = 0.0
-            var moved = [Double](repeating: 0, count: k)
-            for c in 0..<k {
-                if newCounts[c] > 0 {
-                    for j in 0..<d { newCentres[c * d + j] /= Double(newCounts[c]) }
-                } else {
-                    for j in 0..<d { newCentres[c * d + j] = centres[c * d + j] }
-                }
-                var m = 0.0
-                for j in 0..<d {
-                    let delta = newCentres[c * d + j] - centres[c * d + j]
-                    m += delta * delta
-                }
-                shift += m
-                moved[c] = m.squareRoot()
-            }
-            centres = newCentres
-            if relocatedLast {
-                // The relocated rows keep their labels but no longer match the sums:
-                // the next assignment starts the bounds and sums afresh.
-                bounds.reset()
-            } else {
-                bounds.centresMoved(moved)
-            }
-            if changed == 0 {
-                strict = true
-                break
-            }
-            if shift <= tolerance { break }
+        var model: KMeansResult?
+        lockstep(x, count: 1, slots: 1, maxIter: maxIter, absoluteTolerance: tolerance) { _ in initialCentres } finish: { _, result in
+            model = result
         }
-        if !relocatedLast {
-            // The running sums carry rounding from many small updates: recompute the means
-            // of the final labels exactly, as one full pass.
-            centres = exactMeans(x, labels: bounds.labels, k: k, fallback: centres)
-        }
-        var labels = bounds.labels
-        var inertia: Double
-        if strict {
-            inertia = inertiaOf(x, centres: centres, labels: labels)
-        } else {
-            inertia = assign(x, centres: centres, labels: &labels)
-        }
-        if inertia.isNaN { inertia = .infinity }
-        return KMeansResult(centres: centres, k: k, dimensions: d, labels: labels, inertia: inertia,
-                            iterations: iterations, initialCentres: initialCentres)
+        return model!
     }
 
     /// Means of the rows of each label (per-chunk sums reduced in chunk order); a cluster
@@ -400,89 +227,6 @@ public enum KMeans {
             if count > 0 { for j in 0..<d { centres[c * d + j] = sum[j] / Double(count) } }
         }
         return centres
-    }
-
-    /// Assignment with Hamerly bounds on all cores (every distance when
-    /// `bounds.needsFullPass`, which also rebuilds `sums`/`counts`). A row whose bounds prove its nearest
-    /// centre is not touched at all (neither its features nor its bounds are read or
-    /// written beyond the test); a row whose label changes moves its features from the
-    /// old cluster's running sum to the new one's (per-chunk deltas, reduced in chunk
-    /// order). Returns how many rows changed label.
-    static func boundedAssign(_ x: FeatureMatrix, centres: [Double], k: Int, bounds: inout HamerlyBounds,
-                              sums: inout [Double], counts: inout [Int]) -> Int {
-        let n = x.rows, d = x.columns
-        // Half the distance from each centre to its nearest other centre.
-        var half = [Double](repeating: .infinity, count: k)
-        centres.withUnsafeBufferPointer { cv in
-            for a in 0..<k {
-                for b in 0..<k where b != a { half[a] = min(half[a], squaredDistance(cv, a, cv, b, d).squareRoot() / 2) }
-            }
-        }
-        let chunks = Parallel.chunkCount(n)
-        var deltaSums = [Double](repeating: 0, count: chunks * k * d)
-        var deltaCounts = [Int](repeating: 0, count: chunks * k)
-        var partialChanged = [Int](repeating: 0, count: chunks)
-        let drift = bounds.drift, maxDrift = bounds.maxDrift
-        let full = bounds.needsFullPass
-        if full {
-            for t in sums.indices { sums[t] = 0 }
-            for c in counts.indices { counts[c] = 0 }
-        }
-        x.values.withUnsafeBufferPointer { xv in
-            centres.withUnsafeBufferPointer { cv in
-                bounds.labels.withUnsafeMutableBufferPointer { lv in
-                    bounds.limits.withUnsafeMutableBufferPointer { lim in
-                        deltaSums.withUnsafeMutableBufferPointer { ds in
-                            deltaCounts.withUnsafeMutableBufferPointer { dc in
-                                partialChanged.withUnsafeMutableBufferPointer { changedSlots in
-                                    Parallel.forEachChunk(count: n) { chunk, range in
-                                        let sumBase = chunk * k * d
-                                        var changed = 0
-                                        for i in range {
-                                            let a = Int(lv[i])
-                                            if !full {
-                                                // Stored bounds are relative to the drift so far.
-                                                let upper = lim[2 * i] + drift[a]
-                                                let bound = max(half[a], lim[2 * i + 1] - maxDrift)
-                                                let margin = 1e-9 * (abs(upper) + drift[a] + maxDrift)
-                                                if upper + margin < bound { continue }
-                                                let exact = squaredDistance(xv, i, cv, a, d).squareRoot()
-                                                lim[2 * i] = exact - drift[a]
-                                                if exact + margin < bound { continue }
-                                            }
-                                            var best = 0, bestD = Double.infinity, second = Double.infinity
-                                            for c in 0..<k {
-                                                let dist = squaredDistance(xv, i, cv, c, d)
-                                                if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
-                                            }
-                                            lim[2 * i] = bestD.squareRoot() - drift[best]
-                                            lim[2 * i + 1] = second.squareRoot() + maxDrift
-                                            if best != a { changed += 1; lv[i] = Int32(best) } else if !full { continue }
-                                            let row = i * d
-                                            let to = sumBase + best * d
-                                            dc[chunk * k + best] += 1
-                                            for j in 0..<d { ds[to + j] += xv[row + j] }
-                                            if !full {
-                                                let from = sumBase + a * d
-                                                dc[chunk * k + a] -= 1
-                                                for j in 0..<d { ds[from + j] -= xv[row + j] }
-                                            }
-                                        }
-                                        changedSlots[chunk] = changed
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for chunk in 0..<chunks {
-            for t in 0..<(k * d) { sums[t] += deltaSums[chunk * k * d + t] }
-            for c in 0..<k { counts[c] += deltaCounts[chunk * k + c] }
-        }
-        bounds.needsFullPass = false
-        return partialChanged.reduce(0, +)
     }
 
     /// Squared distance of every row to the centre of its label.
@@ -634,16 +378,3 @@ import Glibc
 #else
 import Darwin
 #endif
-
-/// Hands out restart indices 0, 1, 2, … to the workers of `KMeans.bestRestart`.
-private final class RestartQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-
-    func take() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        next += 1
-        return next - 1
-    }
-}

@@ -122,14 +122,14 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         let total = sums.reduce(0, +)
         for _ in 0..<200 {
             let target = rng.unit() * total
-            let row = KMeans.sampleRow(weights, sums, target: target)
+            let row = sampleRowOf(weights, sums, target: target)
             var running = 0.0
             var expected = -1
             for i in 0..<n { running += weights[i]; if running >= target && weights[i] > 0 { expected = i; break } }
             #expect(row == expected)
         }
         // A target past the total (rounding) gives the last row with weight, never a zero-weight row.
-        let last = KMeans.sampleRow(weights, sums, target: total * 2)
+        let last = sampleRowOf(weights, sums, target: total * 2)
         #expect(weights[last] > 0)
         #expect(weights[(last + 1)...].allSatisfy { $0 == 0 })
     }
@@ -158,7 +158,7 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         let trials = 2 + Int(log(Double(k)))
         for c in 1..<k {
             let potential = sums.reduce(0, +)
-            let candidates = (0..<trials).map { _ in KMeans.sampleRow(closest, sums, target: rng.unit() * potential) }
+            let candidates = (0..<trials).map { _ in sampleRowOf(closest, sums, target: rng.unit() * potential) }
             let after = candidates.map { cand in (0..<n).map { min(closest[$0], dist($0, row(cand))) } }
             let pots = after.map { chunkSums($0).reduce(0, +) }
             var best = 0
@@ -184,6 +184,39 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
             #expect(KMeans.plusPlus(x, k: k, seed: seed) == Self.reference(x, k: k, seed: seed))
         }
     }
+
+    @Test func lockstepSeedingsEachGiveTheirOwnCentresAndDraws() {
+        let x = lockstepRows(seed: 19), k = 7
+        let seeds: [UInt64] = [5, 6, 7, 8]
+        let together = KMeans.plusPlusLockstep(x, k: k, generators: seeds.map { SeededRandom(seed: $0) })
+        #expect(Set(together.map(\.centres)).count == seeds.count)
+        for (r, seed) in seeds.enumerated() {
+            // Compared as one flag: a mismatch prints the seed, not every centre.
+            let same = together[r].centres == Self.reference(x, k: k, seed: seed)
+            #expect(same, "seed \(seed)")
+            // The generator has made exactly a seeding's draws.
+            var after = SeededRandom(seed: seed)
+            for _ in 0..<KMeans.plusPlusDraws(k: k) { _ = after.next() }
+            var got = together[r].rng
+            #expect(got.next() == after.next(), "seed \(seed)")
+        }
+    }
+}
+
+/// Heavy-tailed rows (log-normal-ish columns, as scaled flow features look) spread over
+/// several chunks, each of them several lockstep blocks.
+private func lockstepRows(seed: UInt64) -> FeatureMatrix {
+    var rng = SeededRandom(seed: seed)
+    let n = 40_000, d = 8
+    let values = (0..<(n * d)).map { _ in exp(2 * (rng.unit() + rng.unit() + rng.unit() - 1.5)) }
+    let x = FeatureMatrix(rows: n, columns: d, values: values, names: (0..<d).map { "c\($0)" })
+    #expect(Parallel.chunkCount(n) > 1 && KMeans.lockstepBlockRows(columns: d) < n / Parallel.chunkCount(n))
+    return x
+}
+
+/// `KMeans.sampleRow` on arrays.
+private func sampleRowOf(_ weights: [Double], _ chunkSums: [Double], target: Double) -> Int {
+    weights.withUnsafeBufferPointer { w in chunkSums.withUnsafeBufferPointer { KMeans.sampleRow(w, $0, target: target) } }
 }
 
 /// The textbook Lloyd iteration (full assignment, exact means, until no label changes), the
@@ -204,7 +237,7 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
     return (centres, labels)
 }
 
-/// Restarts run side by side give exactly the result of running them one after the other
+/// Restarts run in lockstep give exactly the result of running them one after the other
 /// from one shared generator, and the earliest of equally good restarts wins.
 @Suite struct ClusterKMeansRestartTests {
     @Test func parallelRestartsGiveTheSerialResult() throws {
@@ -232,22 +265,36 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
         }
     }
 
-    @Test func everyRestartRunsOnceAndTheEarliestBestWins() {
-        let inertias: [Double] = [5, 3, 4, 3, 3, 6, 3, 7, 8, 3, 9]
-        let seen = SeenRestarts()
-        let best = KMeans.bestRestart(count: inertias.count) { r in
-            seen.add(r)
-            return KMeansResult(centres: [Double(r)], k: 1, dimensions: 1, labels: [], inertia: inertias[r],
-                                iterations: r, initialCentres: [])
+    @Test func lockstepRunsEachGiveTheirOwnResult() {
+        // Heavy-tailed rows over several chunks and blocks; the runs converge at different
+        // iterations, one of them through an empty cluster (a seed far from every row), and
+        // three slots for five runs, so runs drop out and new ones join mid-way.
+        let x = lockstepRows(seed: 41), k = 6, d = x.columns
+        var seeds = (0..<4).map { KMeans.plusPlus(x, k: k, seed: UInt64(10 + $0)) }
+        var far = seeds[0]
+        for j in 0..<d { far[(k - 1) * d + j] = 1e6 }
+        seeds.insert(far, at: 2)
+        let alone = seeds.map { KMeans.lloyd(x, initialCentres: $0, maxIter: 200, absoluteTolerance: 0) }
+        #expect(Set(alone.map(\.iterations)).count > 2)
+        var together = [KMeansResult?](repeating: nil, count: seeds.count)
+        var order: [Int] = []
+        KMeans.lockstep(x, count: seeds.count, slots: 3, maxIter: 200, absoluteTolerance: 0) { seeds[$0] } finish: { r, result in
+            order.append(r)
+            together[r] = result
         }
-        #expect(best.iterations == 1)
-        #expect(seen.sorted == Array(inertias.indices))
+        #expect(order.sorted() == Array(seeds.indices))
+        #expect(order != Array(seeds.indices))
+        for r in seeds.indices {
+            // Compared as one flag: a mismatch prints the inertias, not every label.
+            let same = together[r] == alone[r]
+            #expect(same, "run \(r): \(together[r]?.inertia ?? .nan) vs \(alone[r].inertia)")
+            // And each is plain Lloyd's answer (which leaves an empty cluster where it is).
+            if r == 2 { continue }
+            let (_, labels) = plainLloyd(x, k: k, initialCentres: seeds[r], maxIter: 200)
+            let plain = alone[r].labels == labels
+            #expect(plain, "run \(r)")
+        }
+        // The far centre was given a row.
+        #expect(!alone[2].centres.contains(1e6))
     }
-}
-
-private final class SeenRestarts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var indices: [Int] = []
-    func add(_ r: Int) { lock.lock(); indices.append(r); lock.unlock() }
-    var sorted: [Int] { lock.lock(); defer { lock.unlock() }; return indices.sorted() }
 }

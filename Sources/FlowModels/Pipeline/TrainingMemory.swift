@@ -21,7 +21,8 @@ public struct TrainingMemory: Sendable, Equatable {
     /// Share of the budget the clustering kinds' training matrix may fill.
     public static let matrixShare = 0.4
     /// Bytes held per value of the training matrix while k-means and DBSCAN fit: the raw
-    /// matrix, its scaled copy, the scaler's column copy and the fitting's per-row state.
+    /// matrix, its scaled copy, the scaler's column copy and the fitting's per-row state
+    /// (k-means sizes the restarts it runs in lockstep to that share, `KMeans.lockstepSlots`).
     public static let bytesPerMatrixValue = 32
 
     public let budgetMB: Int

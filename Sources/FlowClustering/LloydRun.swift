@@ -1,0 +1,204 @@
+import FlowFeatures
+
+/// One bounded Lloyd run (`KMeans.lloyd`) as steps, so that several runs can share each
+/// pass over the rows (`KMeans.lockstep`): `beginAssignment` prepares an iteration's
+/// assignment, `assign(_:rows:chunk:)` assigns a block of rows of one of
+/// `Parallel.forEachChunk`'s chunks (the blocks of a chunk in increasing order, chunks on
+/// any core), and `endIteration` reduces the per-chunk deltas in chunk order, moves the
+/// centres and decides whether the run has converged. A run reads and writes only its own
+/// state, so its result does not depend on which other runs share its passes.
+///
+/// Assignment uses Hamerly's bounds (`HamerlyBounds`): a row whose bounds prove its
+/// nearest centre is not touched at all (neither its features nor its bounds are read or
+/// written beyond the test); a row whose label changes moves its features from the old
+/// cluster's running sum to the new one's (per-chunk deltas). A pass with
+/// `bounds.needsFullPass` computes every distance and rebuilds the sums from zero.
+final class LloydRun: @unchecked Sendable {
+    let k: Int
+    let d: Int
+    let maxIter: Int
+    let tolerance: Double
+    let initialCentres: [Double]
+    let bounds: HamerlyBounds
+    private let chunks: Int
+    private var centres: [Double]
+    /// Running per-cluster sums and counts of the rows' current labels.
+    private var sums: [Double]
+    private var counts: [Int]
+    private var iterations = 0
+    private var strict = false
+    private var relocatedLast = false
+    /// The run has converged or reached `maxIter`: `result` gives its model.
+    private(set) var finished = false
+    // One pass's per-chunk deltas of the sums and counts, and rows that changed label.
+    private let deltaSums: UnsafeMutableBufferPointer<Double>
+    private let deltaCounts: UnsafeMutableBufferPointer<Int>
+    private let changedRows: UnsafeMutableBufferPointer<Int>
+    // Fixed during a pass: half the distance from each centre to its nearest other
+    // centre, the drifts of the bounds and whether every distance is computed.
+    private var half: [Double] = []
+    private var drift: [Double] = []
+    private var maxDrift = 0.0
+    private var full = true
+
+    init(rows: Int, dimensions: Int, initialCentres: [Double], maxIter: Int, absoluteTolerance: Double) {
+        d = dimensions
+        k = initialCentres.count / max(dimensions, 1)
+        self.maxIter = max(1, maxIter)
+        tolerance = absoluteTolerance
+        self.initialCentres = initialCentres
+        centres = initialCentres
+        bounds = HamerlyBounds(rows: rows, clusters: k)
+        chunks = Parallel.chunkCount(rows)
+        sums = [Double](repeating: 0, count: k * d)
+        counts = [Int](repeating: 0, count: k)
+        deltaSums = .allocate(capacity: chunks * k * d)
+        deltaCounts = .allocate(capacity: chunks * k)
+        changedRows = .allocate(capacity: chunks)
+        deltaSums.initialize(repeating: 0)
+        deltaCounts.initialize(repeating: 0)
+        changedRows.initialize(repeating: 0)
+    }
+
+    deinit {
+        deltaSums.deallocate()
+        deltaCounts.deallocate()
+        changedRows.deallocate()
+    }
+
+    /// Prepares the next iteration's assignment pass.
+    func beginAssignment() {
+        var half = [Double](repeating: .infinity, count: k)
+        centres.withUnsafeBufferPointer { cv in
+            for a in 0..<k {
+                for b in 0..<k where b != a { half[a] = min(half[a], KMeans.squaredDistance(cv, a, cv, b, d).squareRoot() / 2) }
+            }
+        }
+        self.half = half
+        drift = bounds.drift
+        maxDrift = bounds.maxDrift
+        full = bounds.needsFullPass
+        if full {
+            for t in sums.indices { sums[t] = 0 }
+            for c in counts.indices { counts[c] = 0 }
+        }
+        deltaSums.update(repeating: 0)
+        deltaCounts.update(repeating: 0)
+        changedRows.update(repeating: 0)
+    }
+
+    /// Assigns `rows` (within chunk `chunk`) to their nearest centres.
+    func assign(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) {
+        let k = k, d = d
+        let half = half, drift = drift, maxDrift = maxDrift, full = full
+        let lv = bounds.labels, lim = bounds.limits, ds = deltaSums, dc = deltaCounts
+        let sumBase = chunk * k * d
+        var changed = 0
+        centres.withUnsafeBufferPointer { cv in
+            for i in rows {
+                let a = Int(lv[i])
+                var own = 0.0
+                if !full {
+                    // Stored bounds are relative to the drift so far.
+                    let upper = lim[2 * i] + drift[a]
+                    let bound = max(half[a], lim[2 * i + 1] - maxDrift)
+                    let margin = 1e-9 * (abs(upper) + drift[a] + maxDrift)
+                    if upper + margin < bound { continue }
+                    own = KMeans.squaredDistance(xv, i, cv, a, d)
+                    let exact = own.squareRoot()
+                    lim[2 * i] = exact - drift[a]
+                    if exact + margin < bound { continue }
+                }
+                var best = 0, bestD = Double.infinity, second = Double.infinity
+                for c in 0..<k {
+                    // The distance to the row's own centre is known (the same computation).
+                    let dist = c == a && !full ? own : KMeans.squaredDistance(xv, i, cv, c, d)
+                    if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
+                }
+                lim[2 * i] = bestD.squareRoot() - drift[best]
+                lim[2 * i + 1] = second.squareRoot() + maxDrift
+                if best != a { changed += 1; lv[i] = Int32(best) } else if !full { continue }
+                let row = i * d
+                let to = sumBase + best * d
+                dc[chunk * k + best] += 1
+                for j in 0..<d { ds[to + j] += xv[row + j] }
+                if !full {
+                    let from = sumBase + a * d
+                    dc[chunk * k + a] -= 1
+                    for j in 0..<d { ds[from + j] -= xv[row + j] }
+                }
+            }
+        }
+        changedRows[chunk] += changed
+    }
+
+    /// Completes the iteration whose assignment pass ran: folds the chunk deltas into the
+    /// sums in chunk order, gives empty clusters their farthest rows, moves the centres to
+    /// the means and stops on strict convergence (no label changed), on a summed squared
+    /// shift of at most the tolerance, or at `maxIter`.
+    func endIteration(_ x: FeatureMatrix) {
+        for chunk in 0..<chunks {
+            for t in 0..<(k * d) { sums[t] += deltaSums[chunk * k * d + t] }
+            for c in 0..<k { counts[c] += deltaCounts[chunk * k + c] }
+        }
+        bounds.needsFullPass = false
+        let changed = changedRows.reduce(0, +)
+        iterations += 1
+        var newCentres = sums
+        var newCounts = counts
+        relocatedLast = false
+        if newCounts.contains(0) {
+            // Exact distances to the current centres are needed to pick the rows to move.
+            let labels = bounds.labelArray
+            let distances = KMeans.exactDistances(x, centres: centres, labels: labels)
+            KMeans.relocateEmpty(x, centres: centres, labels: labels, distances: distances,
+                                 sums: &newCentres, counts: &newCounts, k: k)
+            relocatedLast = true
+        }
+        var shift = 0.0
+        var moved = [Double](repeating: 0, count: k)
+        for c in 0..<k {
+            if newCounts[c] > 0 {
+                for j in 0..<d { newCentres[c * d + j] /= Double(newCounts[c]) }
+            } else {
+                for j in 0..<d { newCentres[c * d + j] = centres[c * d + j] }
+            }
+            var m = 0.0
+            for j in 0..<d {
+                let delta = newCentres[c * d + j] - centres[c * d + j]
+                m += delta * delta
+            }
+            shift += m
+            moved[c] = m.squareRoot()
+        }
+        centres = newCentres
+        if relocatedLast {
+            // The relocated rows keep their labels but no longer match the sums:
+            // the next assignment starts the bounds and sums afresh.
+            bounds.reset()
+        } else {
+            bounds.centresMoved(moved)
+        }
+        if changed == 0 { strict = true }
+        finished = strict || shift <= tolerance || iterations >= maxIter
+    }
+
+    /// The fitted model of a finished run: without a relocation in the last iteration the
+    /// means of the final labels are recomputed exactly (the running sums carry rounding
+    /// from many small updates); without strict convergence the labels are recomputed
+    /// from the final centres; the inertia is that of the final centres and labels.
+    func result(_ x: FeatureMatrix) -> KMeansResult {
+        var labels = bounds.labelArray
+        var final = centres
+        if !relocatedLast { final = KMeans.exactMeans(x, labels: labels, k: k, fallback: centres) }
+        var inertia: Double
+        if strict {
+            inertia = KMeans.inertiaOf(x, centres: final, labels: labels)
+        } else {
+            inertia = KMeans.assign(x, centres: final, labels: &labels)
+        }
+        if inertia.isNaN { inertia = .infinity }
+        return KMeansResult(centres: final, k: k, dimensions: d, labels: labels, inertia: inertia,
+                            iterations: iterations, initialCentres: initialCentres)
+    }
+}

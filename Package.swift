@@ -78,8 +78,8 @@ let package = Package(
         .target(name: "FlowNeural"),
         // HTML (self-contained) and Markdown reports with SVG charts.
         .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset"]),
-        // Pipeline files (versioned YAML), DAG validation, incremental state, locking, runner.
-        .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowIO", "CLinuxIO", "Yams"]),
+        // Pipeline files (versioned YAML, read through FlowConfig's walker), DAG validation, incremental state, locking, runner.
+        .target(name: "FlowPipeline", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "CLinuxIO", "Yams"]),
         // One ParsableCommand per stage plus shared option groups.
         .target(name: "FlowCommands", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowFormats", "FlowGenerate", "FlowIngest", "FlowDataset", "FlowClean", "FlowFeatures",

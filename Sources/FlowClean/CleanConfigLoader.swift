@@ -22,8 +22,11 @@ public enum CleanConfigLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 0, "cannot read the config file; check the path")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CleanError.invalidConfig([ConfigDiagnostic(file: path, line: 1, "the file is not UTF-8 text")])
+        let text: String
+        do {
+            text = try ConfigReader.utf8Text(data, file: path)
+        } catch let error as ConfigError {
+            throw CleanError.invalidConfig(error.diagnostics)
         }
         return try parse(text, file: path, base: base)
     }

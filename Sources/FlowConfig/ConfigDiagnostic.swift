@@ -1,6 +1,7 @@
 /// A problem in a configuration, settings or pipeline file, with its place: every config
 /// reader of floe reports its problems as these, all of them at once (`ConfigError`).
-public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
+/// Ordered by file, place, then message (the order a whole file's problems are listed in).
+public struct ConfigDiagnostic: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The file, or the command-line option, the problem is in.
     public let file: String
     /// 1-based line (0 when the problem has no line, e.g. a command-line option).
@@ -16,10 +17,21 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    public init(file: String, at location: ConfigLocation, _ message: String) {
+        self.init(file: file, line: location.line, column: location.column, message)
+    }
+
+    /// The problem's place in the file.
+    public var location: ConfigLocation { ConfigLocation(line: line, column: column) }
+
     /// `file:line:column: message` (the place as far as it is known).
     public var description: String {
         guard line > 0 else { return "\(file): \(message)" }
         return column > 0 ? "\(file):\(line):\(column): \(message)" : "\(file):\(line): \(message)"
+    }
+
+    public static func < (a: ConfigDiagnostic, b: ConfigDiagnostic) -> Bool {
+        (a.file, a.line, a.column, a.message) < (b.file, b.line, b.column, b.message)
     }
 }
 

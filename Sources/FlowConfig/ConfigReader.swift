@@ -1,7 +1,8 @@
+import Foundation
 import Yams
 
 /// The walk over a configuration's YAML tree that every config reader of floe uses (clean,
-/// models, pipeline settings): each problem is recorded as a `ConfigDiagnostic` with its
+/// models, allowlist, pipeline files): each problem is recorded as a `ConfigDiagnostic` with its
 /// line and column and the walk goes on, so one run lists every problem of a file.
 /// Unknown and duplicate keys are problems, as are values of the wrong kind or out of
 /// range: nothing is silently ignored or clamped.
@@ -12,6 +13,14 @@ public struct ConfigReader {
     public private(set) var diagnostics: [ConfigDiagnostic] = []
 
     public init(file: String) { self.file = file }
+
+    /// A file's bytes as text; bytes that are not UTF-8 throw `ConfigError` (at line 1).
+    public static func utf8Text(_ data: Data, file: String) throws -> String {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError([ConfigDiagnostic(file: file, at: .start, "the file is not UTF-8 text")])
+        }
+        return text
+    }
 
     /// The YAML (or JSON: JSON is YAML) text's root node; nil for an empty document.
     /// Syntax errors throw `ConfigError` with their place.
@@ -28,9 +37,19 @@ public struct ConfigReader {
         if !diagnostics.isEmpty { throw ConfigError(diagnostics) }
     }
 
+    /// `node`'s place in the file (line and column 0 when Yams gave it none).
+    public func location(_ node: Node) -> ConfigLocation {
+        ConfigLocation(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+    }
+
     /// Records `message` at `node`'s place.
     public mutating func error(_ node: Node, _ message: String) {
-        diagnostics.append(ConfigDiagnostic(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, message))
+        error(at: location(node), message)
+    }
+
+    /// Records `message` at a place kept from the walk (e.g. a name checked after it).
+    public mutating func error(at location: ConfigLocation, _ message: String) {
+        diagnostics.append(ConfigDiagnostic(file: file, at: location, message))
     }
 
     /// Records `message` with no place in the file (e.g. a rule across several keys).
@@ -53,27 +72,36 @@ public struct ConfigReader {
     /// The entries of a mapping, in file order; other keys than `allowed`, duplicate keys
     /// and keys that are not plain names are problems (and left out).
     public mutating func entries(_ node: Node, what: String, allowed: [String]) -> [(String, Node)] {
+        keyedEntries(node, what: what, allowed: allowed).map { ($0.key, $0.value) }
+    }
+
+    /// The entries of a mapping with their key nodes (for the keys' places), in file order.
+    /// `allowed` nil takes any key (e.g. names the file chooses, such as stage names);
+    /// otherwise other keys are problems. Duplicate keys (named with the line of the first)
+    /// and keys that are not plain names are problems; all of these are left out.
+    public mutating func keyedEntries(_ node: Node, what: String, allowed: [String]?) -> [(key: String, keyNode: Node, value: Node)] {
         guard case .mapping(let mapping) = node else {
             error(node, "\(what) must be a mapping (key: value lines)")
             return []
         }
-        var seen: Set<String> = []
-        var out: [(String, Node)] = []
+        var seen: [String: ConfigLocation] = [:]
+        var out: [(key: String, keyNode: Node, value: Node)] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let scalar) = keyNode else {
                 error(keyNode, "keys of \(what) must be plain names")
                 continue
             }
             let key = scalar.string
-            if !seen.insert(key).inserted {
-                error(keyNode, "duplicate key '\(key)' in \(what)")
+            if let first = seen[key] {
+                error(keyNode, "duplicate key '\(key)' in \(what) (first at line \(first.line))")
                 continue
             }
-            if !allowed.contains(key) {
+            seen[key] = location(keyNode)
+            if let allowed, !allowed.contains(key) {
                 error(keyNode, "unknown key '\(key)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
                 continue
             }
-            out.append((key, value))
+            out.append((key, keyNode, value))
         }
         return out
     }
@@ -84,10 +112,14 @@ public struct ConfigReader {
         return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
     }
 
-    /// A single value's text.
+    /// A single value's text; a mapping, a list or an empty value (null) is a problem.
     public mutating func text(_ node: Node, _ what: String) -> String? {
-        guard case .scalar(let s) = node, !isNull(node) else {
-            error(node, "\(what) must be a single value")
+        guard case .scalar(let s) = node else {
+            error(node, "\(what) must be a single value, not a \(node.mapping != nil ? "mapping" : "list")")
+            return nil
+        }
+        if isNull(node) {
+            error(node, "\(what) is empty (expected a value)")
             return nil
         }
         return s.string
@@ -139,7 +171,8 @@ public struct ConfigReader {
         number(node, what, in: 0...1)
     }
 
-    /// A list's items (a single value is a list of one).
+    /// A list's items with their nodes (a single value is a list of one); items that are not
+    /// single values are problems and left out.
     public mutating func list(_ node: Node, _ what: String) -> [(String, Node)] {
         guard case .sequence(let seq) = node else {
             if let t = text(node, what) { return [(t, node)] }

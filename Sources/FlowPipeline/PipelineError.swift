@@ -1,40 +1,11 @@
-/// A position in a pipeline file: line and column, both counted from 1.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let line: Int
-    public let column: Int
-
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
-    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
-        (a.line, a.column) < (b.line, b.column)
-    }
-
-    public var description: String { "\(line):\(column)" }
-}
-
-/// One problem found in a pipeline file, printed as `FILE:LINE:COLUMN: message`.
-public struct PipelineDiagnostic: Hashable, Sendable, CustomStringConvertible {
-    public let file: String
-    public let location: SourceLocation
-    public let message: String
-
-    public init(file: String, location: SourceLocation, message: String) {
-        self.file = file
-        self.location = location
-        self.message = message
-    }
-
-    public var description: String { "\(file):\(location.line):\(location.column): \(message)" }
-}
+import FlowConfig
 
 /// Errors of the pipeline runner. Every message names the file or the stage and says what
 /// to do.
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
-    /// The pipeline file is invalid; every problem found, sorted by position.
-    case invalidFile([PipelineDiagnostic])
+    /// The pipeline file is invalid; every problem found, sorted by place (each printed as
+    /// `FILE:LINE:COLUMN: message`).
+    case invalidFile([ConfigDiagnostic])
     /// The command line asks for something impossible (e.g. a partitioned stage without dates).
     case usage(String)
     /// Another run holds the state folder's lock.

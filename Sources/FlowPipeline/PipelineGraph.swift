@@ -1,3 +1,4 @@
+import FlowConfig
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,7 +13,7 @@ public struct PipelineGraph: Sendable {
     /// Stages in an order where every stage follows its upstream stages; ties keep file order.
     public let order: [String]
     /// Problems: unknown needs, cycles, outputs written by two stages.
-    public let diagnostics: [PipelineDiagnostic]
+    public let diagnostics: [ConfigDiagnostic]
 
     /// The date used to compare templated paths: both sides of a comparison name the same
     /// day, so `data/raw/{date}` feeds `data/raw/{date}/*.arrow`.
@@ -22,7 +23,7 @@ public struct PipelineGraph: Sendable {
         self = PipelineGraph.validate(spec)
     }
 
-    private init(upstream: [String: [String]], order: [String], diagnostics: [PipelineDiagnostic]) {
+    private init(upstream: [String: [String]], order: [String], diagnostics: [ConfigDiagnostic]) {
         self.upstream = upstream
         self.order = order
         self.diagnostics = diagnostics
@@ -43,12 +44,12 @@ public struct PipelineGraph: Sendable {
     }
 
     static func validate(_ spec: PipelineSpec) -> PipelineGraph {
-        var diagnostics: [PipelineDiagnostic] = []
-        func error(_ at: SourceLocation, _ message: String) {
-            diagnostics.append(PipelineDiagnostic(file: spec.path, location: at, message: message))
+        var diagnostics: [ConfigDiagnostic] = []
+        func error(_ at: ConfigLocation, _ message: String) {
+            diagnostics.append(ConfigDiagnostic(file: spec.path, at: at, message))
         }
         let scope = spec.scope(date: sampleDate, from: sampleDate, to: sampleDate)
-        func paths(_ list: [Located<Template>]) -> [(path: [Substring], source: String, location: SourceLocation)] {
+        func paths(_ list: [Located<Template>]) -> [(path: [Substring], source: String, location: ConfigLocation)] {
             list.compactMap { item in
                 guard let text = try? scope.renderText(item.value) else { return nil }
                 return (PathMatch.components(text), item.value.source, item.location)

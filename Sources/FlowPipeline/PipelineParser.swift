@@ -1,8 +1,10 @@
+import FlowConfig
 import Foundation
 import Yams
 
 /// Reads a pipeline file (YAML, `version: 1`) into a `PipelineSpec`, collecting every
-/// problem with its line and column instead of stopping at the first one.
+/// problem with its line and column instead of stopping at the first one. The walk over
+/// the YAML is FlowConfig's `ConfigReader`, as for every config file of floe.
 public enum PipelineParser {
     static let topKeys = ["version", "settings", "vars", "stages"]
     static let stageKeys = ["run", "inputs", "outputs", "params", "args", "needs", "for_each", "resources", "sbatch_args"]
@@ -16,128 +18,63 @@ public enum PipelineParser {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError.usage("\(path): cannot read the pipeline file. Check the path.")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw PipelineError.invalidFile([PipelineDiagnostic(file: path, location: SourceLocation(line: 1, column: 1),
-                                                                message: "the file is not UTF-8 text")])
+        let text: String
+        do {
+            text = try ConfigReader.utf8Text(data, file: path)
+        } catch let error as ConfigError {
+            throw PipelineError.invalidFile(error.diagnostics)
         }
         return try parse(text, path: path, environment: environment)
     }
 
-    /// Parses and validates pipeline text; `path` is used in messages.
+    /// Parses and validates pipeline text; `path` is used in messages. Throws
+    /// `PipelineError.invalidFile` with every problem, sorted by place.
     public static func parse(_ text: String, path: String, environment: [String: String] = [:]) throws -> PipelineSpec {
-        var reader = SpecReader(file: path, environment: environment)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw PipelineError.invalidFile([reader.diagnostic(for: error)])
+            root = try ConfigReader.compose(text, file: path)
+        } catch let error as ConfigError {
+            throw PipelineError.invalidFile(error.diagnostics)
         }
         guard let root else {
-            throw PipelineError.invalidFile([PipelineDiagnostic(file: path, location: SourceLocation(line: 1, column: 1),
-                                                                message: "the file is empty (expected a mapping with version: 1 and stages)")])
+            throw PipelineError.invalidFile([ConfigDiagnostic(file: path, at: .start,
+                                                              "the file is empty (expected a mapping with version: 1 and stages)")])
         }
+        var reader = SpecReader(file: path, environment: environment)
         let spec = reader.read(root)
-        var diagnostics = reader.diagnostics
-        diagnostics += PipelineGraph.validate(spec).diagnostics
+        let diagnostics = reader.yaml.diagnostics + PipelineGraph.validate(spec).diagnostics
         if !diagnostics.isEmpty {
-            throw PipelineError.invalidFile(Array(Set(diagnostics)).sorted { ($0.location, $0.message) < ($1.location, $1.message) })
+            throw PipelineError.invalidFile(Set(diagnostics).sorted())
         }
         return spec
     }
 }
 
-/// The walk over the YAML node tree; appends to `diagnostics` and keeps going.
+/// The pipeline file's shape over FlowConfig's `ConfigReader` walk (which records every
+/// problem and keeps going): versions, settings, vars, stages and their placeholders.
 struct SpecReader {
     let file: String
     let environment: [String: String]
-    var diagnostics: [PipelineDiagnostic] = []
+    var yaml: ConfigReader
 
     init(file: String, environment: [String: String]) {
         self.file = file
         self.environment = environment
+        yaml = ConfigReader(file: file)
     }
 
-    mutating func error(_ at: SourceLocation, _ message: String) {
-        diagnostics.append(PipelineDiagnostic(file: file, location: at, message: message))
+    mutating func error(_ at: ConfigLocation, _ message: String) {
+        yaml.error(at: at, message)
     }
 
-    func location(_ node: Node) -> SourceLocation {
-        node.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? SourceLocation(line: 1, column: 1)
-    }
+    func location(_ node: Node) -> ConfigLocation { yaml.location(node) }
 
-    func diagnostic(for error: YamlError) -> PipelineDiagnostic {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let what = context.map { "\(problem) \($0.text)" } ?? problem
-            return PipelineDiagnostic(file: file, location: SourceLocation(line: mark.line, column: mark.column),
-                                      message: "invalid YAML: \(what)")
-        default:
-            return PipelineDiagnostic(file: file, location: SourceLocation(line: 1, column: 1), message: "invalid YAML: \(error)")
-        }
-    }
-
-    // MARK: - Shapes
-
-    /// The entries of a mapping, reporting duplicate and unknown keys and non-string keys.
-    mutating func entries(_ node: Node, what: String, allowed: [String]?) -> [(key: String, keyNode: Node, value: Node)] {
-        guard case .mapping(let mapping) = node else {
-            error(location(node), "\(what) must be a mapping (key: value lines)")
-            return []
-        }
-        var seen: [String: SourceLocation] = [:]
-        var out: [(key: String, keyNode: Node, value: Node)] = []
-        for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
-                error(location(keyNode), "keys of \(what) must be plain names")
-                continue
-            }
-            let key = scalar.string
-            if let first = seen[key] {
-                error(location(keyNode), "duplicate key '\(key)' in \(what) (first at line \(first.line))")
-                continue
-            }
-            seen[key] = location(keyNode)
-            if let allowed, !allowed.contains(key) {
-                error(location(keyNode), "unknown key '\(key)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
-                continue
-            }
-            out.append((key, keyNode, value))
-        }
-        return out
-    }
-
-    /// A scalar's text, or nil (with an error) for mappings, sequences and null.
-    mutating func scalarText(_ node: Node, what: String) -> String? {
-        guard case .scalar(let scalar) = node else {
-            error(location(node), "\(what) must be a single value, not a \(node.isMapping ? "mapping" : "list")")
-            return nil
-        }
-        if isNull(scalar) {
-            error(location(node), "\(what) is empty (expected a value)")
-            return nil
-        }
-        return scalar.string
-    }
-
-    func isNull(_ scalar: Node.Scalar) -> Bool {
-        scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-    }
-
-    /// A single scalar or a list of scalars, as located strings.
+    /// A single value or a list of single values, each with its place.
     mutating func scalarList(_ node: Node, what: String) -> [Located<String>] {
-        if case .sequence(let sequence) = node {
-            var out: [Located<String>] = []
-            for item in sequence {
-                if let text = scalarText(item, what: "each item of \(what)") { out.append(Located(text, at: location(item))) }
-            }
-            return out
-        }
-        if let text = scalarText(node, what: what) { return [Located(text, at: location(node))] }
-        return []
+        yaml.list(node, what).map { Located($0.0, at: location($0.1)) }
     }
 
-    mutating func substituted(_ text: String, at: SourceLocation, what: String) -> String {
+    mutating func substituted(_ text: String, at: ConfigLocation, what: String) -> String {
         switch EnvironmentSubstitution.substitute(text, environment: environment) {
         case .success(let value): return value
         case .failure(let unset):
@@ -152,19 +89,19 @@ struct SpecReader {
         var version = 0
         var settings: [SettingSpec] = []
         var vars: [String: Template] = [:]
-        var varLocations: [String: SourceLocation] = [:]
+        var varLocations: [String: ConfigLocation] = [:]
         var stages: [StageSpec] = []
         var stagesNode: Node?
         var sawVersion = false
-        for (key, _, value) in entries(root, what: "the pipeline file", allowed: PipelineParser.topKeys) {
+        for (key, _, value) in yaml.keyedEntries(root, what: "the pipeline file", allowed: PipelineParser.topKeys) {
             switch key {
             case "version":
                 sawVersion = true
-                if let text = scalarText(value, what: "version") {
+                if let text = yaml.text(value, "version") {
                     if text == "1" { version = 1 } else { error(location(value), "unsupported version '\(text)' (expected 1)") }
                 }
             case "settings":
-                for (name, nameNode, item) in entries(value, what: "settings", allowed: nil) {
+                for (name, nameNode, item) in yaml.keyedEntries(value, what: "settings", allowed: nil) {
                     let at = location(nameNode)
                     if !Template.isIdentifier(Substring(name)) { error(at, "setting name '\(name)' must be letters, digits and _") }
                     if case .sequence = item {
@@ -172,21 +109,21 @@ struct SpecReader {
                             substituted($0.value, at: $0.location, what: "setting '\(name)'")
                         }
                         settings.append(SettingSpec(key: name, value: .list(items), location: at))
-                    } else if let text = scalarText(item, what: "setting '\(name)'") {
+                    } else if let text = yaml.text(item, "setting '\(name)'") {
                         settings.append(SettingSpec(key: name, value: .text(substituted(text, at: location(item), what: "setting '\(name)'")), location: at))
                     }
                 }
             case "vars":
-                for (name, nameNode, item) in entries(value, what: "vars", allowed: nil) {
+                for (name, nameNode, item) in yaml.keyedEntries(value, what: "vars", allowed: nil) {
                     if !Template.isIdentifier(Substring(name)) { error(location(nameNode), "var name '\(name)' must be letters, digits and _") }
-                    if let text = scalarText(item, what: "var '\(name)'") {
+                    if let text = yaml.text(item, "var '\(name)'") {
                         vars[name] = Template(substituted(text, at: location(item), what: "var '\(name)'"))
                         varLocations[name] = location(item)
                     }
                 }
             case "stages":
                 stagesNode = value
-                for (name, nameNode, item) in entries(value, what: "stages", allowed: nil) {
+                for (name, nameNode, item) in yaml.keyedEntries(value, what: "stages", allowed: nil) {
                     stages.append(readStage(name: name, at: location(nameNode), item))
                 }
             default:
@@ -209,14 +146,14 @@ struct SpecReader {
         return spec
     }
 
-    mutating func readStage(name: String, at: SourceLocation, _ node: Node) -> StageSpec {
+    mutating func readStage(name: String, at: ConfigLocation, _ node: Node) -> StageSpec {
         var stage = StageSpec(name: name, location: at)
         if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }) {
             error(at, "stage name '\(name)' must be letters, digits, '-', '_' or '.'")
         }
         let what = "stage '\(name)'"
         var sawRun = false
-        for (key, _, value) in entries(node, what: what, allowed: PipelineParser.stageKeys) {
+        for (key, _, value) in yaml.keyedEntries(node, what: what, allowed: PipelineParser.stageKeys) {
             switch key {
             case "run":
                 sawRun = true
@@ -241,13 +178,13 @@ struct SpecReader {
             case "needs":
                 stage.needs = scalarList(value, what: "needs of \(what)")
             case "for_each":
-                if let text = scalarText(value, what: "for_each of \(what)") {
+                if let text = yaml.text(value, "for_each of \(what)") {
                     if let kind = PartitionKind(rawValue: text) { stage.forEach = kind }
                     else { error(location(value), "unknown for_each '\(text)' in \(what) (expected: date)") }
                 }
             case "resources":
-                for (key, _, item) in entries(value, what: "resources of \(what)", allowed: StageResources.keys) {
-                    guard let text = scalarText(item, what: "resources.\(key) of \(what)") else { continue }
+                for (key, _, item) in yaml.keyedEntries(value, what: "resources of \(what)", allowed: StageResources.keys) {
+                    guard let text = yaml.text(item, "resources.\(key) of \(what)") else { continue }
                     if let problem = StageResources.problem(key: key, value: text) {
                         error(location(item), "resources.\(key) of \(what) \(problem)")
                         continue
@@ -269,7 +206,7 @@ struct SpecReader {
                     }
                 }
             case "params":
-                for (param, paramNode, item) in entries(value, what: "params of \(what)", allowed: nil) {
+                for (param, paramNode, item) in yaml.keyedEntries(value, what: "params of \(what)", allowed: nil) {
                     let paramAt = location(paramNode)
                     if param.isEmpty || param.hasPrefix("-") || param.contains(" ") {
                         error(paramAt, "param name '\(param)' in \(what) must be a plain name (it becomes --\(param))")
@@ -292,7 +229,7 @@ struct SpecReader {
     /// Every placeholder must name a built-in, a setting or a var; `{inputs}`/`{outputs}`
     /// only in params and args; date placeholders need nothing else here (the run checks
     /// that dates were given).
-    mutating func checkPlaceholders(_ spec: PipelineSpec, varLocations: [String: SourceLocation]) {
+    mutating func checkPlaceholders(_ spec: PipelineSpec, varLocations: [String: ConfigLocation]) {
         let settingNames = Set(spec.settings.map(\.key))
         let known = PipelineParser.dateNames.union(settingNames).union(spec.vars.keys)
         func expected(_ extra: Set<String>) -> String {
@@ -321,7 +258,7 @@ struct SpecReader {
                     }
                 }
             }
-            let argLike = stage.args.map { ($0.value, $0.location) } + stage.params.flatMap { param -> [(Template, SourceLocation)] in
+            let argLike = stage.args.map { ($0.value, $0.location) } + stage.params.flatMap { param -> [(Template, ConfigLocation)] in
                 if case .values(let values) = param.value { return values.map { ($0, param.location) } }
                 return []
             }
@@ -337,8 +274,4 @@ struct SpecReader {
             }
         }
     }
-}
-
-extension Node {
-    var isMapping: Bool { if case .mapping = self { return true } else { return false } }
 }

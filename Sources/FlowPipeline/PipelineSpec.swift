@@ -1,9 +1,11 @@
+import FlowConfig
+
 /// A value with the place in the pipeline file where it was written.
 public struct Located<Value: Sendable>: Sendable {
     public let value: Value
-    public let location: SourceLocation
+    public let location: ConfigLocation
 
-    public init(_ value: Value, at location: SourceLocation) {
+    public init(_ value: Value, at location: ConfigLocation) {
         self.value = value
         self.location = location
     }
@@ -20,7 +22,7 @@ public struct ParamSpec: Sendable {
 
     public let key: String
     public let value: Value
-    public let location: SourceLocation
+    public let location: ConfigLocation
 }
 
 /// How a stage is split into partitions.
@@ -32,7 +34,7 @@ public enum PartitionKind: String, Sendable {
 /// One stage of a pipeline file, as written (templates not rendered yet).
 public struct StageSpec: Sendable {
     public let name: String
-    public let location: SourceLocation
+    public let location: ConfigLocation
     /// The executable and its leading fixed words, e.g. `["floe", "generate"]`: a list in
     /// the file as written (argv), a single string split on spaces. Not templated.
     public var run: [String] = []
@@ -45,7 +47,7 @@ public struct StageSpec: Sendable {
     /// What the stage asks of a cluster scheduler (`resources:` and `sbatch_args:`).
     public var resources = StageResources()
 
-    public init(name: String, location: SourceLocation) {
+    public init(name: String, location: ConfigLocation) {
         self.name = name
         self.location = location
     }
@@ -65,7 +67,7 @@ public struct StageSpec: Sendable {
 public struct SettingSpec: Sendable {
     public let key: String
     public let value: TemplateValue
-    public let location: SourceLocation
+    public let location: ConfigLocation
 }
 
 /// A parsed, validated pipeline file.

@@ -74,6 +74,39 @@ import FlowTestSupport
         #expect(d[4].description.hasPrefix("clean.yaml:7:21: internal_networks: '10.0.0.1/8'"))
     }
 
+    /// The clean config reads through FlowConfig's `ConfigReader`, as pipeline files do: a
+    /// duplicate key names the line of the first, a value of the wrong shape says what it
+    /// found, an empty one says it is empty.
+    @Test func duplicateKeysNameTheFirstAndWrongShapesSayWhatTheyAre() {
+        let yaml = """
+        active_timeout: 30m
+        threads: 2
+        active_timeout: 5m
+        jumbo_frames: [true]
+        dedupe:
+          enabled: {on: true}
+          tolerance: ~
+        """
+        let error = #expect(throws: CleanError.self) { try CleanConfigLoader.parse(yaml, file: "clean.yaml") }
+        guard case .invalidConfig(let d)? = error else { Issue.record("expected invalidConfig"); return }
+        #expect(d.map(\.description) == [
+            "clean.yaml:3:1: duplicate key 'active_timeout' in the clean section (first at line 1)",
+            "clean.yaml:4:15: jumbo_frames must be a single value, not a list",
+            "clean.yaml:6:12: dedupe.enabled must be a single value, not a mapping",
+            "clean.yaml:7:14: dedupe.tolerance is empty (expected a value)",
+        ])
+    }
+
+    @Test func aFileThatIsNotUTF8IsAProblemAtItsStart() throws {
+        let tmp = TempFolder()
+        defer { tmp.cleanup() }
+        let path = tmp.path + "/clean.yaml"
+        try Data([0x61, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: CleanError.self) { try CleanConfigLoader.load(path: path) }
+        guard case .invalidConfig(let d)? = error else { Issue.record("expected invalidConfig"); return }
+        #expect(d.map(\.description) == [path + ":1:1: the file is not UTF-8 text"])
+    }
+
     @Test func invalidYAMLAndRangeProblems() {
         #expect(throws: CleanError.self) { try CleanConfigLoader.parse("a: [1,\n", file: "x.yaml") }
         let error = #expect(throws: CleanError.self) {

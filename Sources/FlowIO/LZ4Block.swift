@@ -168,13 +168,10 @@ public enum LZ4Block {
             }
             guard len <= limit &- op else { throw LZ4Failure(detail: "LZ4 output exceeds \(limit) bytes") }
             if offset >= 32 && room &- op &- len >= 32 {
-                var d = dst + op
-                let end = d + len
-                repeat {
-                    copy16(d, UnsafeRawPointer(d - offset))
-                    copy16(d + 16, UnsafeRawPointer(d + 16 - offset))
-                    d += 32
-                } while d < end
+                copyInSteps(32, dst, at: op, offset: offset, length: len) { to, from in
+                    copy16(to, from)
+                    copy16(to + 16, from + 16)
+                }
             } else {
                 state.op = op
                 state.copyMatch(offset: offset, length: len)
@@ -195,6 +192,19 @@ public enum LZ4Block {
 
     @inline(__always) static func copy16(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
         to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+    }
+
+    /// Copies `length` (1 or more) bytes from `offset` back to `at` in steps of `width`
+    /// bytes with `copy`; `offset` is at least `width`, so each step reads bytes already
+    /// written. Overshoots the end by less than `width` bytes.
+    @inline(__always) static func copyInSteps(_ width: Int, _ dst: UnsafeMutableRawPointer, at: Int, offset: Int, length: Int,
+                                              _ copy: (UnsafeMutableRawPointer, UnsafeRawPointer) -> Void) {
+        var to = dst + at
+        let end = to + length
+        repeat {
+            copy(to, UnsafeRawPointer(to - offset))
+            to += width
+        } while to < end
     }
 
     /// Copies a match of at most 18 bytes from `offset` (1 or more) back to `at`, writing at
@@ -301,21 +311,9 @@ public enum LZ4Block {
             let from = op &- offset
             let spare = room &- op &- len
             if offset >= 16 && spare >= 16 {
-                var d = op, f = from
-                let end = op &+ len
-                while d < end {
-                    LZ4Block.copy16(dst + d, UnsafeRawPointer(dst + f))
-                    d &+= 16
-                    f &+= 16
-                }
+                LZ4Block.copyInSteps(16, dst, at: op, offset: offset, length: len, LZ4Block.copy16)
             } else if offset >= 8 && spare >= 8 {
-                var d = op, f = from
-                let end = op &+ len
-                while d < end {
-                    LZ4Block.copy8(dst + d, UnsafeRawPointer(dst + f))
-                    d &+= 8
-                    f &+= 8
-                }
+                LZ4Block.copyInSteps(8, dst, at: op, offset: offset, length: len, LZ4Block.copy8)
             } else if spare >= 8 {
                 LZ4Block.copyNearMatch(dst, at: op, offset: offset, length: len)
             } else if offset >= len {

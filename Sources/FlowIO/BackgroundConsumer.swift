@@ -27,6 +27,13 @@ public final class BlockQueue<Element>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Whether `close()` was called (a producer that sees it can stop early).
+    public var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
+    }
+
     /// The next block, or nil once closed and drained.
     public func pop() -> Element? {
         condition.lock()

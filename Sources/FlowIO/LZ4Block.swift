@@ -10,9 +10,9 @@ public enum LZ4Decoder: String, Sendable, CaseIterable {
 
     /// Environment variable that picks a decoder: `liblz4` (used when it loads and passes
     /// its check, else floe's own) or `swift`. Unset: floe's own. On nfcapd blocks (short
-    /// sequences) liblz4's decode plus the walk that keeps offset-0 matches from it cost
-    /// as much CPU as floe's decoder (scripts/bench/results/binary.md), so it is not the
-    /// default.
+    /// sequences) floe's decoder takes about the CPU of liblz4's decode alone, and liblz4
+    /// also needs the walk that keeps offset-0 matches from it
+    /// (scripts/bench/results/binary.md), so it is not the default.
     public static let environmentVariable = "FLOE_LZ4_DECODER"
 
     /// The decoder used when none is asked for: liblz4 when the environment asks for it and
@@ -87,89 +87,242 @@ public enum LZ4Block {
         return false
     }
 
-    /// floe's own decoder. Every run is bounds-checked against the block and `limit` before
-    /// it is copied. Short literal runs are copied as 16 bytes, and matches in steps of 16
-    /// bytes (offset at least 16) or 8 (offset at least 8), when the buffers have room for
-    /// the overshoot (bytes past the run are rewritten by the next run or lie past the
-    /// output); long literals and the other matches are copied whole, overlapping matches
-    /// (offset < length) byte by byte.
+    /// floe's own decoder. Every read and write stays inside the two buffers and every
+    /// malformed block throws; the checks are arranged so that most sequences need few
+    /// (nfcapd blocks are mostly sequences of 0-3 literals and 5-36-byte matches):
+    ///
+    /// - While a sequence starts more than `fastInput` bytes before the end of the block
+    ///   and more than `fastOutput` bytes before `limit` (`decodeShortSequences`), a short
+    ///   literal run (under 15 bytes) is copied as one 16-byte store and a short match
+    ///   (under 19 bytes) as three 8-byte stores (offset 8 or more) or as `copyNearMatch`
+    ///   (1 to 7): neither can pass the block's end or `limit`, so only the match offset is
+    ///   checked. A long match there is checked against `limit` and copied in 32-byte steps
+    ///   (offset 32 or more, with room for the overshoot). Bytes written past a run are
+    ///   rewritten by the next one or lie past the output.
+    /// - Long literal runs, and every sequence near the end of either buffer, are checked
+    ///   one by one (`SequenceState.decodeSequence`), copied in 16- or 8-byte steps where
+    ///   the output has room for the overshoot (`limit + slack` bytes) and exactly
+    ///   otherwise.
+    ///
+    /// A malformed block fails at the first check it fails in the order the format reads a
+    /// sequence (literal length, literals, offset, match length, output limit), with the
+    /// same message on either path.
     static func decodeInSwift(_ src: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, limit: Int) throws(LZ4Failure) -> Int {
         guard let srcBase = src.baseAddress, !src.isEmpty else { return 0 }
         guard let dstBase = out.baseAddress, out.count >= limit else {
             throw LZ4Failure(detail: "LZ4 output exceeds \(limit) bytes")
         }
-        let room = out.count
-        @inline(__always) func copy8(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
-            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        var state = SequenceState(src: srcBase, n: src.count, dst: dstBase, room: out.count, limit: limit)
+        while true {
+            try decodeShortSequences(&state)
+            guard state.ip < state.n else { return state.op }
+            if try state.decodeSequence() { return state.op }
         }
-        @inline(__always) func copy16(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
-            to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+    }
+
+    /// Decodes sequences from `state` while they start more than `fastInput` bytes before
+    /// the end of the block and `fastOutput` bytes before the limit and have a short
+    /// literal run (the last sequence, literals up to the block's end, is not one of them).
+    @inline(__always)
+    static func decodeShortSequences(_ state: inout SequenceState) throws(LZ4Failure) {
+        let src = state.src, dst = state.dst, n = state.n, room = state.room, limit = state.limit
+        // A sequence starting before these positions has at least 32 bytes of input after
+        // its token and 64 bytes of output before `limit`; a short one reads at most 17
+        // (token, 16-byte literal load, offset) and writes at most 14 + 26 = 40.
+        let inputEnd = n &- fastInput
+        let outputEnd = limit &- fastOutput
+        var ip = state.ip
+        var op = state.op
+        defer {
+            state.ip = ip
+            state.op = op
         }
+        while ip < inputEnd && op < outputEnd {
+            let token = Int(src.load(fromByteOffset: ip, as: UInt8.self))
+            let lit = token >> 4
+            if lit == 15 { return }
+            copy16(dst + op, src + (ip &+ 1))
+            ip &+= 1 &+ lit
+            op &+= lit
+            let offset = Int(UInt16(littleEndian: (src + ip).loadUnaligned(as: UInt16.self)))
+            ip &+= 2
+            // offset - 1 < op, as unsigned numbers: 1 <= offset <= op.
+            guard UInt(bitPattern: offset &- 1) < UInt(bitPattern: op) else {
+                throw LZ4Failure(detail: "LZ4 match offset \(offset) points before the output start")
+            }
+            var len = token & 15
+            if len != 15 {
+                len &+= 4
+                copyShortMatch(dst, at: op, offset: offset, length: len)
+                op &+= len
+                continue
+            }
+            len = 19
+            while true {
+                guard ip < n else { throw LZ4Failure(detail: "LZ4 match length runs past the block") }
+                let b = Int(src.load(fromByteOffset: ip, as: UInt8.self))
+                ip &+= 1
+                len &+= b
+                guard len <= limit else { throw LZ4Failure(detail: "LZ4 match length too large") }
+                if b != 255 { break }
+            }
+            guard len <= limit &- op else { throw LZ4Failure(detail: "LZ4 output exceeds \(limit) bytes") }
+            if offset >= 32 && room &- op &- len >= 32 {
+                copyInSteps(32, dst, at: op, offset: offset, length: len) { to, from in
+                    copy16(to, from)
+                    copy16(to + 16, from + 16)
+                }
+            } else {
+                state.op = op
+                state.copyMatch(offset: offset, length: len)
+            }
+            op &+= len
+        }
+    }
+
+    /// Input bytes after a sequence's start (its token) within which it is decoded without
+    /// checks when short.
+    static let fastInput = 32
+    /// Output bytes before `limit` within which a short sequence is decoded without checks.
+    static let fastOutput = 64
+
+    @inline(__always) static func copy8(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
+        to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+    }
+
+    @inline(__always) static func copy16(_ to: UnsafeMutableRawPointer, _ from: UnsafeRawPointer) {
+        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+    }
+
+    /// Copies `length` (1 or more) bytes from `offset` back to `at` in steps of `width`
+    /// bytes with `copy`; `offset` is at least `width`, so each step reads bytes already
+    /// written. Overshoots the end by less than `width` bytes.
+    @inline(__always) static func copyInSteps(_ width: Int, _ dst: UnsafeMutableRawPointer, at: Int, offset: Int, length: Int,
+                                              _ copy: (UnsafeMutableRawPointer, UnsafeRawPointer) -> Void) {
+        var to = dst + at
+        let end = to + length
+        repeat {
+            copy(to, UnsafeRawPointer(to - offset))
+            to += width
+        } while to < end
+    }
+
+    /// Copies a match of at most 18 bytes from `offset` (1 or more) back to `at`, writing at
+    /// most 26 bytes from `at` (the caller has that room, and the match fits the limit).
+    @inline(__always) static func copyShortMatch(_ dst: UnsafeMutableRawPointer, at: Int, offset: Int, length: Int) {
+        let to = dst + at
+        let from = UnsafeRawPointer(to - offset)
+        if offset >= 8 {
+            copy8(to, from)
+            copy8(to + 8, from + 8)
+            copy8(to + 16, from + 16)
+        } else {
+            copyNearMatch(dst, at: at, offset: offset, length: length)
+        }
+    }
+
+    /// A match less than 8 bytes back: the pattern repeats every `offset` bytes, so also
+    /// every `stride` bytes (the first multiple of `offset` from 8 up); its first `stride`
+    /// bytes are copied one by one, the rest in 8-byte steps from `stride` bytes back.
+    /// Writes fewer than `length + 8` bytes from `at` (and at most 14 for a short match).
+    @inline(__always) static func copyNearMatch(_ dst: UnsafeMutableRawPointer, at: Int, offset: Int, length: Int) {
+        let d = dst.assumingMemoryBound(to: UInt8.self)
+        let stride = (8 &+ offset &- 1) / offset &* offset
+        let first = min(stride, length)
+        var k = 0
+        while k < first {
+            d[at &+ k] = d[at &+ k &- offset]
+            k &+= 1
+        }
+        while k < length {
+            copy8(dst + (at &+ k), UnsafeRawPointer(dst + (at &+ k &- stride)))
+            k &+= 8
+        }
+    }
+
+    /// Where a decode is, and the one-sequence decoder with every check.
+    struct SequenceState {
+        let src: UnsafeRawPointer
+        let n: Int
+        let dst: UnsafeMutableRawPointer
+        let room: Int
+        let limit: Int
         var ip = 0
         var op = 0
-        let n = src.count
-        while ip < n {
-            let token = Int(src[ip]); ip += 1
+
+        init(src: UnsafeRawPointer, n: Int, dst: UnsafeMutableRawPointer, room: Int, limit: Int) {
+            self.src = src
+            self.n = n
+            self.dst = dst
+            self.room = room
+            self.limit = limit
+        }
+
+        @inline(__always) func byte(_ at: Int) -> Int { Int(src.load(fromByteOffset: at, as: UInt8.self)) }
+
+        /// Decodes the sequence at `ip` (which is before `n`), checking every length against
+        /// the block and `limit`; returns true when it was the last (literals only).
+        mutating func decodeSequence() throws(LZ4Failure) -> Bool {
+            let token = byte(ip); ip &+= 1
             var lit = token >> 4
             if lit == 15 {
                 while true {
                     guard ip < n else { throw LZ4Failure(detail: "LZ4 literal length runs past the block") }
-                    let b = Int(src[ip]); ip += 1
-                    lit += b
+                    let b = byte(ip); ip &+= 1
+                    lit &+= b
                     guard lit <= limit else { throw LZ4Failure(detail: "LZ4 literal length too large") }
                     if b != 255 { break }
                 }
             }
-            guard lit <= n - ip else { throw LZ4Failure(detail: "LZ4 literals run past the block") }
-            guard lit <= limit - op else { throw LZ4Failure(detail: "LZ4 output exceeds \(limit) bytes") }
-            if lit <= 16 && n - ip >= 16 && room - op >= 16 {
-                copy16(dstBase + op, srcBase + ip)
+            guard lit <= n &- ip else { throw LZ4Failure(detail: "LZ4 literals run past the block") }
+            guard lit <= limit &- op else { throw LZ4Failure(detail: "LZ4 output exceeds \(limit) bytes") }
+            if lit <= 16 && n &- ip >= 16 && room &- op >= 16 {
+                LZ4Block.copy16(dst + op, src + ip)
             } else if lit > 0 {
-                (dstBase + op).copyMemory(from: srcBase + ip, byteCount: lit)
+                (dst + op).copyMemory(from: src + ip, byteCount: lit)
             }
-            ip += lit
-            op += lit
-            if ip == n { break }  // last sequence: literals only
-            guard n - ip >= 2 else { throw LZ4Failure(detail: "LZ4 match offset cut short") }
-            let offset = Int(src[ip]) | Int(src[ip + 1]) << 8
-            ip += 2
+            ip &+= lit
+            op &+= lit
+            if ip == n { return true }  // last sequence: literals only
+            guard n &- ip >= 2 else { throw LZ4Failure(detail: "LZ4 match offset cut short") }
+            let offset = byte(ip) | byte(ip &+ 1) << 8
+            ip &+= 2
             guard offset > 0, offset <= op else { throw LZ4Failure(detail: "LZ4 match offset \(offset) points before the output start") }
-            var len = (token & 15) + 4
+            var len = (token & 15) &+ 4
             if token & 15 == 15 {
                 while true {
                     guard ip < n else { throw LZ4Failure(detail: "LZ4 match length runs past the block") }
-                    let b = Int(src[ip]); ip += 1
-                    len += b
+                    let b = byte(ip); ip &+= 1
+                    len &+= b
                     guard len <= limit else { throw LZ4Failure(detail: "LZ4 match length too large") }
                     if b != 255 { break }
                 }
             }
-            guard len <= limit - op else { throw LZ4Failure(detail: "LZ4 output exceeds \(limit) bytes") }
-            let from = op - offset
-            /// Copies the match in steps of `width` bytes, each reading bytes written at least
-            /// `width` bytes before it (offset >= width), overshooting by less than `width`.
-            @inline(__always) func copyMatch(_ width: Int, _ copy: (UnsafeMutableRawPointer, UnsafeRawPointer) -> Void) {
-                var d = op, f = from
-                let end = op + len
-                while d < end {
-                    copy(dstBase + d, UnsafeRawPointer(dstBase + f))
-                    d &+= width
-                    f &+= width
-                }
-            }
-            if offset >= 16 && room - op >= len + 16 {
-                copyMatch(16, copy16)
-            } else if offset >= 8 && room - op >= len + 8 {
-                copyMatch(8, copy8)
-            } else if offset >= len {
-                (dstBase + op).copyMemory(from: UnsafeRawPointer(dstBase + from), byteCount: len)
-            } else {
-                let d = dstBase.assumingMemoryBound(to: UInt8.self)
-                for i in 0..<len { d[op + i] = d[from + i] }
-            }
-            op += len
+            guard len <= limit &- op else { throw LZ4Failure(detail: "LZ4 output exceeds \(limit) bytes") }
+            copyMatch(offset: offset, length: len)
+            op &+= len
+            return false
         }
-        return op
+
+        /// Copies a match that fits `limit`: in 16-byte steps (offset 16 or more), 8-byte
+        /// steps (8 to 15) or as `copyNearMatch` (1 to 7) when the output has room for the
+        /// overshoot, else whole (no overlap) or byte by byte.
+        @inline(__always) func copyMatch(offset: Int, length len: Int) {
+            let from = op &- offset
+            let spare = room &- op &- len
+            if offset >= 16 && spare >= 16 {
+                LZ4Block.copyInSteps(16, dst, at: op, offset: offset, length: len, LZ4Block.copy16)
+            } else if offset >= 8 && spare >= 8 {
+                LZ4Block.copyInSteps(8, dst, at: op, offset: offset, length: len, LZ4Block.copy8)
+            } else if spare >= 8 {
+                LZ4Block.copyNearMatch(dst, at: op, offset: offset, length: len)
+            } else if offset >= len {
+                (dst + op).copyMemory(from: UnsafeRawPointer(dst + from), byteCount: len)
+            } else {
+                let d = dst.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<len { d[op &+ i] = d[from &+ i] }
+            }
+        }
     }
 
     /// Blocks `LZ4Library` decodes before it is used, with their output limits: long and

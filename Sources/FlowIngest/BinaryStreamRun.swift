@@ -6,7 +6,9 @@ import FlowIO
 
 /// The state of one binary input (pcap, pcapng, nfcapd, IPFIX stream) while it is ingested:
 /// chunks go to the matching reader on this thread (decoding is sequential: templates,
-/// sequence numbers and capture framing run through the whole file), records are written in
+/// sequence numbers and capture framing run through the whole file; a compressed nfcapd
+/// file's blocks are framed and decompressed on a reader thread a few blocks ahead,
+/// `NfcapdBlocksAhead`), records are written in
 /// record batches of `batchRows` to twice that many rows (the last one shorter), every `BinaryReject`
 /// becomes a quarantine line and is counted by reason.
 ///
@@ -27,6 +29,10 @@ struct BinaryStreamRun {
     var report = BinaryDecodeReport()
     /// nfcapd inputs: what the file header and appendix say.
     var nfcapdInfo: NfcapdFileInfo?
+    /// Compressed nfcapd blocks are framed and decompressed on a reader thread ahead of the
+    /// decoding (`NfcapdBlocksAhead`); false: on this thread (small files ingested several
+    /// at a time, one per thread).
+    var framesAhead = true
     /// Rejected records already counted, by reason (from the reader's counters).
     private var accounted: [RejectReason: Int] = [:]
     private let encoder = QuarantineEncoder()
@@ -51,21 +57,32 @@ struct BinaryStreamRun {
         case .pcap, .pcapng:
             var reader = PcapReader(options: decodeOptions)
             defer { report = reader.report }
-            try run(&reader, chunks, quarantine)
+            var feed = ChunkFeed<PcapReader>(chunks: chunks)
+            try run(&reader, &feed, quarantine)
         case .nfcapd:
             var reader = NfcapdReader(options: decodeOptions)
             defer { report = reader.report; nfcapdInfo = reader.info }
-            try run(&reader, chunks, quarantine)
+            let compressed = chunks.prefix.withUnsafeBytes { NfcapdBlockFramer.compressesBlocks(header: $0) }
+            if framesAhead && compressed {
+                let ahead = NfcapdBlocksAhead(chunks: chunks)
+                defer { ahead.stop() }
+                var feed = NfcapdAheadFeed(ahead: ahead)
+                try run(&reader, &feed, quarantine)
+            } else {
+                var feed = ChunkFeed<NfcapdReader>(chunks: chunks)
+                try run(&reader, &feed, quarantine)
+            }
         case .ipfixStream:
             var reader = IPFIXStreamReader(options: decodeOptions)
             defer { report = reader.report }
-            try run(&reader, chunks, quarantine)
+            var feed = ChunkFeed<IPFIXStreamReader>(chunks: chunks)
+            try run(&reader, &feed, quarantine)
         }
         fingerprint = chunks.reader.summary?.fingerprint
     }
 
-    private mutating func run<R: BinaryFlowReader>(_ reader: inout R, _ chunks: PeekedChunks,
-                                                   _ quarantine: ([UInt8]) throws -> Void) throws {
+    private mutating func run<Feed: BinaryFeed>(_ reader: inout Feed.Reader, _ feed: inout Feed,
+                                                _ quarantine: ([UInt8]) throws -> Void) throws {
         let pool = BatchPool(capacity: min(options.batchRows, 65_536))
         var batch = pool.take()
         let rows = FlowBatchBuilder(capacity: min(options.batchRows, 65_536))
@@ -91,16 +108,8 @@ struct BinaryStreamRun {
             }
         }
         do {
-            while let chunk = try chunks.next() {
-                let bytes = chunk.bytes
-                do {
-                    defer { collect() }
-                    try reader.feed(bytes, into: rows)
-                } catch {
-                    drain(&reader, window: bytes, windowOffset: chunk.offset, into: &lines)
-                    throw error
-                }
-                drain(&reader, window: bytes, windowOffset: chunk.offset, into: &lines)
+            while try feed.feedNext(&reader, into: rows, collect: collect,
+                                    drain: { r, quote in drain(&r, quote: quote, into: &lines) }) {
                 if !lines.isEmpty {
                     try quarantine(lines)
                     lines.removeAll(keepingCapacity: true)
@@ -109,9 +118,9 @@ struct BinaryStreamRun {
             }
             do {
                 defer { collect() }
-                try reader.finish(into: rows)
+                try feed.finish(&reader, into: rows)
             }
-            drain(&reader, window: nil, windowOffset: 0, into: &lines)
+            drain(&reader, quote: { _ in nil }, into: &lines)
             if !lines.isEmpty { try quarantine(lines) }
             flush(&batch, final: true, pool: pool, to: behind)
             try behind.finish()
@@ -121,7 +130,7 @@ struct BinaryStreamRun {
             // Records decoded but not yet written are counted like written ones: the caller
             // rolls them all back as `input_failed`. Rejects so far stay counted.
             countKept(batch.count)
-            drain(&reader, window: nil, windowOffset: 0, into: &lines)
+            drain(&reader, quote: { _ in nil }, into: &lines)
             if !lines.isEmpty { try? quarantine(lines) }
             throw error
         }
@@ -174,23 +183,18 @@ struct BinaryStreamRun {
     }
 
     /// Turns the reader's pending rejects into quarantine lines and counts the records it
-    /// rejected since the last call. `window` is the chunk just fed (its first byte at
-    /// `windowOffset`): a reject whose unit starts in it gets its first bytes quoted.
-    private mutating func drain<R: BinaryFlowReader>(_ reader: inout R, window: UnsafeRawBufferPointer?,
-                                                     windowOffset: Int64, into lines: inout [UInt8]) {
+    /// rejected since the last call. `quote` gives the raw bytes a reject at an offset
+    /// quotes (`RejectQuotes`), or nil.
+    private mutating func drain<R: BinaryFlowReader>(_ reader: inout R, quote: (Int64) -> UnsafeRawBufferPointer?,
+                                                     into lines: inout [UInt8]) {
         let rejects = reader.takeRejects()
         let totals = reader.report.rejectedRecords
         if rejects.isEmpty && totals == accounted { return }
         var itemised: [RejectReason: Int] = [:]
         for r in rejects {
             itemised[r.reason, default: 0] += r.records
-            var raw: UnsafeRawBufferPointer?
-            if let w = window, r.offset >= windowOffset, r.offset - windowOffset < Int64(w.count) {
-                let at = Int(r.offset - windowOffset)
-                raw = UnsafeRawBufferPointer(rebasing: w[at..<min(w.count, at + QuarantineEncoder.binaryRawLimit)])
-            }
             encoder.appendBinaryReject(file: file, offset: r.offset, reason: r.reason.rawValue, records: r.records,
-                                       detail: r.detail, raw: raw, into: &lines)
+                                       detail: r.detail, raw: quote(r.offset), into: &lines)
         }
         for (reason, total) in totals.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let delta = total - (accounted[reason] ?? 0)

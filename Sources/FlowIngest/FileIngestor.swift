@@ -105,6 +105,7 @@ struct FileIngestor {
                 binary = BinaryStreamRun(options: options, file: path, kind: kind)
                 binary?.writer = writer
                 binary?.progress = progress
+                binary?.framesAhead = !readOnCallingThread
                 try binary?.consume(chunks, quarantine: limiter.pass)
             } else {
                 run.writer = writer

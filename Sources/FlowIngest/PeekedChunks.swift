@@ -2,12 +2,16 @@ import FlowFormats
 import FlowIO
 
 /// A `ChunkReader` whose first chunk has been looked at (to tell binary inputs from text
-/// by their first decompressed bytes) and is handed out again first by `next()`.
-final class PeekedChunks {
+/// by their first decompressed bytes) and is handed out again first by `next()`. Used by
+/// one thread at a time (the nfcapd reader thread takes it over while it runs).
+final class PeekedChunks: @unchecked Sendable {
     let reader: ChunkReader
-    /// The first `BinaryInputKind.prefixLength` bytes of the content (fewer for a shorter
-    /// input; empty for an empty one).
+    /// The first `prefixLength` bytes of the content (fewer for a shorter input or first
+    /// chunk; empty for an empty input).
     let prefix: [UInt8]
+    /// Bytes kept in `prefix`: what `BinaryInputKind.detect` needs, and an nfcapd file
+    /// header (40 bytes: its compression decides how the blocks are read).
+    static let prefixLength = max(BinaryInputKind.prefixLength, 64)
     private var first: Chunk?
     /// Told the on-disk bytes read, after `base` bytes of earlier inputs.
     var progress: (meter: StageProgress, base: Int64)?
@@ -17,7 +21,7 @@ final class PeekedChunks {
     init(reader: ChunkReader) throws {
         self.reader = reader
         if let chunk = try reader.next() {
-            prefix = Array(UnsafeRawBufferPointer(rebasing: chunk.bytes.prefix(BinaryInputKind.prefixLength)))
+            prefix = Array(UnsafeRawBufferPointer(rebasing: chunk.bytes.prefix(Self.prefixLength)))
             first = consume chunk
         } else {
             prefix = []

@@ -11,10 +11,10 @@ public func fuzzNfcapd(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         try r.feed(UnsafeRawBufferPointer(rebasing: p[cut...]), into: rows)
         try r.finish(into: rows)
     } catch {}
-    var out: [UInt8] = []
-    _ = try? NfcapdBlockDecompressor.lz4(p, into: &out, limit: 1 << 16)
-    _ = try? NfcapdBlockDecompressor.lzo1x(p, into: &out, limit: 1 << 16)
-    _ = try? NfcapdBlockDecompressor.bz2(p, into: &out, limit: 1 << 16)
+    let out = NfcapdBlockBuffer()
+    _ = try? NfcapdBlockDecompressor.lz4(p, into: out, limit: 1 << 16)
+    _ = try? NfcapdBlockDecompressor.lzo1x(p, into: out, limit: 1 << 16)
+    _ = try? NfcapdBlockDecompressor.bz2(p, into: out, limit: 1 << 16)
     var batch = FlowBatch()
     rows.drain(into: &batch)
     return 0

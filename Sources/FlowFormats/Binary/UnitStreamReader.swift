@@ -4,6 +4,8 @@ import FlowCore
 /// fed chunks of any size: whole units are decoded in place, and at most one unfinished
 /// unit is carried over to the next chunk.
 protocol UnitStreamReader {
+    /// Where decoded units go (a batch builder, or the next stage of a reader).
+    associatedtype UnitSink
     /// The start of an unfinished unit carried between chunks.
     var carry: [UInt8] { get set }
     /// Stream offset of the first byte not yet consumed (`carry` starts here).
@@ -14,13 +16,13 @@ protocol UnitStreamReader {
     /// of a unit whose length is not known yet are carried.
     func moreBytesToProbe(have: Int) -> Int
     /// Decodes one whole unit.
-    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws
+    mutating func processUnit(_ p: UnsafeRawBufferPointer, into sink: UnitSink) throws
 }
 
 extension UnitStreamReader {
     /// Completes the carried unit from `chunk`, decodes every whole unit of it, and keeps a
     /// trailing partial unit for the next call.
-    mutating func feedUnits(_ chunk: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
+    mutating func feedUnits(_ chunk: UnsafeRawBufferPointer, into sink: UnitSink) throws {
         var rest = chunk
         while !carry.isEmpty && !rest.isEmpty {
             let have = carry.count
@@ -35,7 +37,7 @@ extension UnitStreamReader {
                 var unit: [UInt8] = []
                 swap(&unit, &carry)
                 defer { unit.removeAll(keepingCapacity: true); carry = unit }
-                try unit.withUnsafeBytes { try processUnit($0, into: batch) }
+                try unit.withUnsafeBytes { try processUnit($0, into: sink) }
                 offset += Int64(n)
             }
         }
@@ -44,7 +46,7 @@ extension UnitStreamReader {
                 carry.append(contentsOf: rest)
                 return
             }
-            try processUnit(UnsafeRawBufferPointer(rebasing: rest[0..<n]), into: batch)
+            try processUnit(UnsafeRawBufferPointer(rebasing: rest[0..<n]), into: sink)
             offset += Int64(n)
             rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }

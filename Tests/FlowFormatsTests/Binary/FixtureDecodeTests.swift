@@ -83,17 +83,17 @@ import FlowCore
     }
 
     @Test func lz4AndLzoRejectBadReferences() {
-        var out: [UInt8] = []
+        let out = NfcapdBlockBuffer()
         // LZ4: one literal then a match 5 bytes back (before the output start).
         #expect(throws: NfcapdBlockDecompressor.Failure.self) {
-            try [UInt8]([0x10, 65, 5, 0]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 100) }
+            try [UInt8]([0x10, 65, 5, 0]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: out, limit: 100) }
         }
         // LZ4 output limit.
         #expect(throws: NfcapdBlockDecompressor.Failure.self) {
-            try [UInt8]([0xF0, 200] + [UInt8](repeating: 1, count: 215)).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 100) }
+            try [UInt8]([0xF0, 200] + [UInt8](repeating: 1, count: 215)).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: out, limit: 100) }
         }
         #expect(throws: NfcapdBlockDecompressor.Failure.self) {
-            try [UInt8]([0x00, 0x00, 0x00]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lzo1x($0, into: &out, limit: 100) }
+            try [UInt8]([0x00, 0x00, 0x00]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lzo1x($0, into: out, limit: 100) }
         }
     }
 }

@@ -14,9 +14,9 @@ import Testing
     static let decoders: [LZ4Decoder] = LZ4Decoder.libraryLoaded ? [.swift, .liblz4] : [.swift]
 
     private func inflate(_ block: [UInt8], limit: Int = 1000, _ decoder: LZ4Decoder) throws -> [UInt8] {
-        var out: [UInt8] = []
-        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: limit, decoder: decoder) }
-        return Array(out[0..<n])
+        let out = NfcapdBlockBuffer()
+        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: out, limit: limit, decoder: decoder) }
+        return Array(out.bytes[0..<n])
     }
 
     /// The outcome of decoding `block` with `decoder`: the bytes, or the failure.
@@ -73,7 +73,7 @@ import Testing
     /// buffer fall back to exact ones) and into one output buffer reused across blocks.
     @Test(arguments: decoders) func randomSequencesAtTheExactLimit(_ decoder: LZ4Decoder) throws {
         var rng = SplitMix(state: 5)
-        var out: [UInt8] = []
+        let out = NfcapdBlockBuffer()
         func length(_ extra: Int, into block: inout [UInt8]) {
             var rest = extra
             while rest >= 255 { block.append(255); rest -= 255 }
@@ -101,27 +101,29 @@ import Testing
             if tail.count >= 15 { length(tail.count - 15, into: &block) }
             block += tail
             plain += tail
-            let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: plain.count, decoder: decoder) }
-            #expect(n == plain.count && Array(out[0..<n]) == plain, "round \(round)")
+            let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: out, limit: plain.count, decoder: decoder) }
+            #expect(n == plain.count && Array(out.bytes[0..<n]) == plain, "round \(round)")
             // A limit one byte short is an error, never a short or overrunning output.
-            var short: [UInt8] = []
+            let short = NfcapdBlockBuffer()
             #expect(throws: NfcapdBlockDecompressor.Failure.self) {
-                _ = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &short, limit: plain.count - 1, decoder: decoder) }
+                _ = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: short, limit: plain.count - 1, decoder: decoder) }
             }
         }
     }
 
     @Test(arguments: decoders) func reusedOutputBufferIsOverwritten(_ decoder: LZ4Decoder) throws {
-        var out = [UInt8](repeating: 0xEE, count: 64)
+        let out = NfcapdBlockBuffer()
+        let first: [UInt8] = [0x60] + Array("zzzzzz".utf8)
+        _ = try first.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: out, limit: 64, decoder: decoder) }
         let block: [UInt8] = [0x30] + Array("abc".utf8)
-        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 64, decoder: decoder) }
-        #expect(n == 3 && Array(out[0..<3]) == Array("abc".utf8))
+        let n = try block.withUnsafeBytes { try NfcapdBlockDecompressor.lz4($0, into: out, limit: 64, decoder: decoder) }
+        #expect(n == 3 && Array(out.bytes[0..<3]) == Array("abc".utf8))
     }
 
     @Test(arguments: decoders) func emptyOutputWithInputThrows(_ decoder: LZ4Decoder) {
-        var out: [UInt8] = []
+        let out = NfcapdBlockBuffer()
         #expect(throws: NfcapdBlockDecompressor.Failure.self) {
-            try [UInt8]([0x10, 65]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: &out, limit: 0, decoder: decoder) }
+            try [UInt8]([0x10, 65]).withUnsafeBytes { _ = try NfcapdBlockDecompressor.lz4($0, into: out, limit: 0, decoder: decoder) }
         }
     }
 
@@ -207,6 +209,157 @@ import Testing
         let rejects = reader.takeRejects()
         #expect(rejects.count == 1 && rejects.first?.offset == 40)
         #expect(rejects.first?.detail.contains("does not decompress: LZ4 match offset 9 points before the output start") == true)
+    }
+
+    /// Writes LZ4 sequences beside the bytes they stand for.
+    struct Sequences {
+        var block: [UInt8] = []
+        var plain: [UInt8] = []
+
+        private mutating func length(_ extra: Int) {
+            var rest = extra
+            while rest >= 255 { block.append(255); rest -= 255 }
+            block.append(UInt8(rest))
+        }
+
+        /// `literals`, then a match of `match` bytes (4 or more) from `offset` back.
+        mutating func add(_ literals: [UInt8], offset: Int, match: Int) {
+            block.append(UInt8(min(literals.count, 15) << 4 | min(match - 4, 15)))
+            if literals.count >= 15 { length(literals.count - 15) }
+            block += literals
+            plain += literals
+            block += [UInt8(offset & 0xFF), UInt8(offset >> 8)]
+            if match - 4 >= 15 { length(match - 19) }
+            for _ in 0..<match { plain.append(plain[plain.count - offset]) }
+        }
+
+        /// The last sequence: literals only.
+        mutating func end(_ literals: [UInt8]) {
+            block.append(UInt8(min(literals.count, 15) << 4))
+            if literals.count >= 15 { length(literals.count - 15) }
+            block += literals
+            plain += literals
+        }
+    }
+
+    /// Decodes `block` into a buffer of exactly `limit` bytes followed by guard bytes;
+    /// the outcome, and whether the guard bytes are untouched.
+    private func guarded(_ block: [UInt8], limit: Int, _ decoder: LZ4Decoder) -> (Result<[UInt8], LZ4Failure>, Bool) {
+        var out = [UInt8](repeating: 0xEE, count: limit + 64)
+        let result = block.withUnsafeBytes { b in
+            out.withUnsafeMutableBytes { o -> Result<[UInt8], LZ4Failure> in
+                let room = UnsafeMutableRawBufferPointer(rebasing: o[0..<limit])
+                do throws(LZ4Failure) {
+                    let n = try LZ4Block.decompress(b, into: room, limit: limit, decoder: decoder)
+                    return .success(Array(room[0..<n]))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return (result, out[limit...].allSatisfy { $0 == 0xEE })
+    }
+
+    /// Long blocks of the sequences nfdump's blocks are made of (0-3 literals, matches of
+    /// 4-18 bytes from every offset 1-20 and further back) and of long matches (19-80
+    /// bytes, 1-40 back and further): most are decoded with fixed-size stores and only the
+    /// offset checked, the last ones with every check. Decoded into a buffer of exactly
+    /// the output's size (and one with room to spare), they give the original bytes, and
+    /// nothing past the buffer is written.
+    @Test(arguments: decoders) func shortAndLongSequencesAtEveryOffset(_ decoder: LZ4Decoder) throws {
+        var s = Sequences()
+        var rng = SplitMix(state: 17)
+        func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next() % 5) } }
+        s.add(bytes(40), offset: 7, match: 4)
+        for offset in Array(1...20) + [31, 32, 33, 64, 300] {
+            for match in 4...18 {
+                s.add(bytes(match % 4), offset: offset, match: match)
+            }
+        }
+        for offset in Array(1...40) + [100, 1000] {
+            for match in [19, 20, 31, 32, 33, 47, 64, 80] {
+                s.add(bytes(offset % 3), offset: offset, match: match)
+            }
+        }
+        s.end(bytes(5))
+        for limit in [s.plain.count, s.plain.count + 200] {
+            let (result, intact) = guarded(s.block, limit: limit, decoder)
+            #expect(result == .success(s.plain), "limit \(limit)")
+            #expect(intact, "limit \(limit): bytes written past the buffer")
+        }
+        let (short, intact) = guarded(s.block, limit: s.plain.count - 1, decoder)
+        #expect(throws: LZ4Failure.self) { try short.get() }
+        #expect(intact)
+    }
+
+    /// A plain decoder written for this test: every length checked before it is used,
+    /// matches copied byte by byte. nil for a block it refuses.
+    private func reference(_ b: [UInt8], limit: Int) -> [UInt8]? {
+        var out: [UInt8] = []
+        var i = 0
+        func more(_ value: inout Int) -> Bool {
+            while true {
+                guard i < b.count else { return false }
+                let x = Int(b[i])
+                i += 1
+                value += x
+                if x != 255 { return true }
+            }
+        }
+        while i < b.count {
+            let token = Int(b[i])
+            i += 1
+            var lit = token >> 4
+            if lit == 15 && !more(&lit) { return nil }
+            guard lit <= b.count - i, out.count + lit <= limit else { return nil }
+            out += b[i..<(i + lit)]
+            i += lit
+            if i == b.count { break }
+            guard b.count - i >= 2 else { return nil }
+            let offset = Int(b[i]) | Int(b[i + 1]) << 8
+            i += 2
+            guard offset > 0, offset <= out.count else { return nil }
+            var len = (token & 15) + 4
+            if token & 15 == 15 && !more(&len) { return nil }
+            guard out.count + len <= limit else { return nil }
+            for _ in 0..<len { out.append(out[out.count - offset]) }
+        }
+        return out
+    }
+
+    /// Long blocks of random short and long sequences, then the same blocks damaged (bytes
+    /// changed, cut short) and decoded at limits around their size: the same outcome as the
+    /// plain reference decoder, and never a byte written past the buffer.
+    @Test(arguments: decoders) func damagedLongBlocksMatchAPlainDecoder(_ decoder: LZ4Decoder) throws {
+        var rng = SplitMix(state: 23)
+        var refused = 0
+        for round in 0..<150 {
+            var s = Sequences()
+            s.add((0..<20).map { UInt8($0) }, offset: 3, match: 9)
+            for _ in 0..<(50 + Int(rng.next() % 400)) {
+                let lit = rng.next() % 10 == 0 ? Int(rng.next() % 40) : Int(rng.next() % 4)
+                let literals = (0..<lit).map { _ in UInt8(truncatingIfNeeded: rng.next() % 6) }
+                let reach = s.plain.count + lit
+                let offset = 1 + Int(rng.next() % UInt64(min(reach, rng.next() % 2 == 0 ? 24 : 65_535)))
+                let match = rng.next() % 4 == 0 ? 19 + Int(rng.next() % 100) : 4 + Int(rng.next() % 15)
+                s.add(literals, offset: offset, match: match)
+            }
+            s.end((0..<Int(rng.next() % 30)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            var block = s.block
+            if round % 3 != 0 {
+                for _ in 0..<(1 + Int(rng.next() % 3)) {
+                    block[Int(rng.next() % UInt64(block.count))] = UInt8(truncatingIfNeeded: rng.next())
+                }
+                if rng.next() % 4 == 0 { block.removeLast(1 + Int(rng.next() % UInt64(block.count))) }
+            }
+            for limit in [s.plain.count, s.plain.count - 1, s.plain.count + 100] {
+                let (result, intact) = guarded(block, limit: limit, decoder)
+                #expect(intact, "round \(round), limit \(limit): bytes written past the buffer")
+                #expect((try? result.get()) == reference(block, limit: limit), "round \(round), limit \(limit)")
+                if case .failure = result { refused += 1 }
+            }
+        }
+        #expect(refused > 100)
     }
 
     @Test(.enabled(if: dlopen(LZ4Library.soname, RTLD_NOW | RTLD_LOCAL) != nil,

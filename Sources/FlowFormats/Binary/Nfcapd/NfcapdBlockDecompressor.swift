@@ -7,23 +7,23 @@ import FlowIO
 enum NfcapdBlockDecompressor {
     struct Failure: Error { var detail: String }
 
-    /// LZ4 block format (no frame), by liblz4 when it loads and floe's own decoder
-    /// otherwise (`FlowIO.LZ4Block`, `FLOE_LZ4_DECODER`); both accept the same blocks and
-    /// give the same bytes.
-    static func lz4(_ src: UnsafeRawBufferPointer, into dst: inout [UInt8], limit: Int,
+    /// LZ4 block format (no frame), by floe's own decoder or liblz4 when asked for and it
+    /// loads (`FlowIO.LZ4Block`, `FLOE_LZ4_DECODER`); both accept the same blocks and give
+    /// the same bytes.
+    static func lz4(_ src: UnsafeRawBufferPointer, into out: NfcapdBlockBuffer, limit: Int,
                     decoder: LZ4Decoder = .preferred) throws -> Int {
         // Slack past `limit` for the 8- and 16-byte copies that may overshoot a short run.
-        if dst.count < limit + LZ4Block.slack { dst = [UInt8](repeating: 0, count: limit + LZ4Block.slack) }
+        let dst = out.reserve(limit + LZ4Block.slack)
         do {
-            return try dst.withUnsafeMutableBytes { try LZ4Block.decompress(src, into: $0, limit: limit, decoder: decoder) }
-        } catch let failure as LZ4Failure {
-            throw Failure(detail: failure.detail)
+            return try LZ4Block.decompress(src, into: dst, limit: limit, decoder: decoder)
+        } catch {
+            throw Failure(detail: error.detail)
         }
     }
 
     /// LZO1X (as lzo1x_1 compresses and lzo1x_decompress_safe reads it).
-    static func lzo1x(_ src: UnsafeRawBufferPointer, into dst: inout [UInt8], limit: Int) throws -> Int {
-        if dst.count < limit { dst = [UInt8](repeating: 0, count: limit) }
+    static func lzo1x(_ src: UnsafeRawBufferPointer, into out: NfcapdBlockBuffer, limit: Int) throws -> Int {
+        let dst = out.reserve(limit)
         let n = src.count
         var ip = 0
         var op = 0
@@ -132,22 +132,19 @@ enum NfcapdBlockDecompressor {
     }
 
     /// A BZ2 stream through the system's libbz2.
-    static func bz2(_ src: UnsafeRawBufferPointer, into dst: inout [UInt8], limit: Int) throws -> Int {
-        if dst.count < limit { dst = [UInt8](repeating: 0, count: limit) }
+    static func bz2(_ src: UnsafeRawBufferPointer, into buffer: NfcapdBlockBuffer, limit: Int) throws -> Int {
+        let out = buffer.reserve(limit)
         guard src.count > 0, src.count <= Int(UInt32.max) else { throw Failure(detail: "BZ2 block empty") }
-        var produced = 0
-        var result: Int32 = 0
-        dst.withUnsafeMutableBytes { out in
-            var stream = bz_stream()
-            guard BZ2_bzDecompressInit(&stream, 0, 0) == BZ_OK else { result = -1; return }
-            defer { BZ2_bzDecompressEnd(&stream) }
-            stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress!.assumingMemoryBound(to: CChar.self))
-            stream.avail_in = UInt32(src.count)
-            stream.next_out = out.baseAddress!.assumingMemoryBound(to: CChar.self)
-            stream.avail_out = UInt32(limit)
-            result = BZ2_bzDecompress(&stream)
-            produced = limit - Int(stream.avail_out)
-        }
+        var stream = bz_stream()
+        // -1: the message a failed init has always given ("BZ2 error -1").
+        guard BZ2_bzDecompressInit(&stream, 0, 0) == BZ_OK else { throw Failure(detail: "BZ2 error -1") }
+        defer { BZ2_bzDecompressEnd(&stream) }
+        stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress!.assumingMemoryBound(to: CChar.self))
+        stream.avail_in = UInt32(src.count)
+        stream.next_out = out.baseAddress!.assumingMemoryBound(to: CChar.self)
+        stream.avail_out = UInt32(limit)
+        let result = BZ2_bzDecompress(&stream)
+        let produced = limit - Int(stream.avail_out)
         guard result == BZ_STREAM_END else {
             throw Failure(detail: result == BZ_OK ? "BZ2 stream incomplete or larger than \(limit) bytes" : "BZ2 error \(result)")
         }

@@ -24,19 +24,20 @@ public struct NfcapdFileInfo: Sendable, Equatable {
 /// Reads nfdump 1.7.x files (layout version 2, V3 records) fed in chunks: the 40-byte file
 /// header, then data blocks (12-byte header, possibly LZO/BZ2/LZ4-compressed payload) whose
 /// records are exporter info (7), exporter stats (8), V3 flow records (11) and, in the
-/// appendix, ident (0x8001) and stat (0x8002). Memory: one block carried between chunks.
-public struct NfcapdReader: Sendable, UnitStreamReader {
+/// appendix, ident (0x8001) and stat (0x8002). `NfcapdBlockFramer` frames and decompresses
+/// the blocks; this reader decodes them (`decode(_:into:)`), on the same thread (`feed`),
+/// or behind a framer that runs ahead on another thread. Memory: one block carried between
+/// chunks, one decompressed block.
+public struct NfcapdReader: Sendable {
     public internal(set) var info = NfcapdFileInfo()
     public internal(set) var report = BinaryDecodeReport()
     public let options: BinaryDecodeOptions
     var rejects: [BinaryReject] = []
     /// Largest block (compressed or not) accepted.
-    public static let maxBlockLength = 64 << 20
+    public static let maxBlockLength = NfcapdBlockFramer.maxBlockLength
 
-    var headerDone = false
-    var carry: [UInt8] = []
-    var offset: Int64 = 0
-    var scratch: [UInt8] = []
+    /// Frames the chunks `feed` is given (unused when another thread frames).
+    var framer = NfcapdBlockFramer()
     /// sysid → exporter address, from exporter info records.
     var exporters: [UInt16: IPAddress] = [:] {
         didSet { lastSysid = -1 }
@@ -50,7 +51,10 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     /// False: every record has its elements walked and is decoded alone (tests compare).
     var usesLayouts = true
     /// The decoder of LZ4 blocks (tests pick each; `FLOE_LZ4_DECODER` sets the default).
-    var lz4Decoder = LZ4Decoder.preferred
+    var lz4Decoder: LZ4Decoder {
+        get { framer.lz4Decoder }
+        set { framer.lz4Decoder = newValue }
+    }
 
     public init(options: BinaryDecodeOptions = BinaryDecodeOptions()) {
         self.options = options
@@ -72,97 +76,44 @@ public struct NfcapdReader: Sendable, UnitStreamReader {
     /// Feeds the next bytes of the file. Throws on an unreadable header, an unsupported
     /// compression (ZSTD) or a block length that loses the framing.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
-        try feedUnits(chunk, into: batch)
+        // The framer leaves `self` while it runs: its sink decodes into `self`.
+        var framer = NfcapdBlockFramer()
+        swap(&framer, &self.framer)
+        defer { swap(&framer, &self.framer) }
+        try framer.feed(chunk) { decode($0, into: batch) }
     }
-
-    /// A unit whose length is not known yet: gather up to the 40-byte file header.
-    func moreBytesToProbe(have: Int) -> Int { 40 - have }
 
     /// Ends the input. A block cut off by the end of the file is rejected with the record
     /// count its header announced.
     public mutating func finish(into batch: FlowBatchBuilder) throws {
-        guard headerDone else {
-            throw BinaryFormatError.truncated(offset: 0, detail: "nfcapd file header needs 40 bytes, the file has \(carry.count)")
-        }
-        if !carry.isEmpty {
-            let records = carry.count >= 4 ? carry.withUnsafeBytes { Int(BinaryBytes.le32($0, 0)) } : 1
-            let size = carry.count >= 8 ? carry.withUnsafeBytes { Int(BinaryBytes.le32($0, 4)) } : 0
-            reject(.badBlock, offset, min(records, 1 << 20), "nfcapd block of \(size) bytes runs past the end of the file (\(carry.count - 12) bytes present)")
-            carry.removeAll()
-        }
+        var framer = NfcapdBlockFramer()
+        swap(&framer, &self.framer)
+        defer { swap(&framer, &self.framer) }
+        try framer.finish { decode($0, into: batch) }
     }
 
-    func unitLength(_ p: UnsafeRawBufferPointer) throws -> Int? {
-        if !headerDone {
-            guard p.count >= 4 else { return nil }
-            guard BinaryBytes.le16(p, 0) == 0xA50C else {
-                throw BinaryFormatError.unrecognizedHeader(offset: 0, detail: "nfcapd magic 0xA50C missing")
+    /// Decodes one unit from a framer: takes in the file header, decodes a data block's
+    /// records (rejecting a block that did not decompress or is not a data block), rejects
+    /// a block cut off by the end of the file.
+    public mutating func decode(_ unit: NfcapdUnit, into batch: FlowBatchBuilder) {
+        switch unit {
+        case .header(let h):
+            info.nfdumpVersion = h.nfdumpVersion
+            info.compression = h.compression
+            info.creator = h.creator
+            info.blocks = h.blocks
+        case .block(let b):
+            guard b.type == 3 else {
+                if b.type != 2 { reject(.badBlock, b.offset, max(b.records, 1), "nfcapd block type \(b.type) is not a data block (3)") }
+                return
             }
-            let layout = BinaryBytes.le16(p, 2)
-            guard layout == 2 else {
-                throw BinaryFormatError.unrecognizedHeader(offset: 2, detail: "nfdump file layout \(layout); floe reads layout 2 (nfdump 1.7). Convert with nfdump 1.7: `nfdump -r FILE -w NEWFILE`")
+            if let failure = b.failure {
+                reject(.badBlock, b.offset, min(max(b.records, 1), 1 << 20), "nfcapd block does not decompress: \(failure)")
+                return
             }
-            return 40
-        }
-        guard p.count >= 12 else { return nil }
-        let size = Int(BinaryBytes.le32(p, 4))
-        guard size <= Self.maxBlockLength else {
-            throw BinaryFormatError.corrupt(offset: offset, detail: "nfcapd block header says \(size) bytes (limit \(Self.maxBlockLength)): the file is corrupt from here")
-        }
-        return 12 + size
-    }
-
-    mutating func processUnit(_ p: UnsafeRawBufferPointer, into batch: FlowBatchBuilder) throws {
-        if !headerDone {
-            headerDone = true
-            let header = BinaryCursor(p)
-            guard let version = header.le32(at: 4), let compression = header.u8(at: 16), let creator = header.le32(at: 20),
-                  let blocks = header.le32(at: 36), let encryption = header.u8(at: 17) else {
-                throw BinaryFormatError.truncated(offset: 0, detail: "nfcapd file header needs 40 bytes, the file has \(p.count)")
-            }
-            info.nfdumpVersion = version
-            info.compression = compression
-            info.creator = creator
-            info.blocks = blocks
-            switch info.compression {
-            case 0, 1, 2, 3: break
-            case 4: throw BinaryFormatError.unsupportedCompression(name: "ZSTD", offset: 16)
-            default: throw BinaryFormatError.unsupportedCompression(name: "unknown (\(info.compression))", offset: 16)
-            }
-            if encryption != 0 {
-                throw BinaryFormatError.corrupt(offset: 17, detail: "nfcapd file is encrypted (\(encryption)); floe reads unencrypted files only")
-            }
-            return
-        }
-        let numRecords = Int(BinaryBytes.le32(p, 0))
-        let type = BinaryBytes.le16(p, 8)
-        let flags = BinaryBytes.le16(p, 10)
-        let payload = UnsafeRawBufferPointer(rebasing: p[12...])
-        guard type == 3 else {
-            if type != 2 { reject(.badBlock, offset, max(numRecords, 1), "nfcapd block type \(type) is not a data block (3)") }
-            return
-        }
-        let compressed = info.compression != 0 && flags & 1 == 0
-        if !compressed {
-            records(payload, count: numRecords, blockOffset: offset, into: batch)
-            return
-        }
-        // LZ4 and LZO expand at most ~255x (a run byte is worth 255); BZ2 can expand far
-        // more, so it gets the whole 32 MiB (nfdump's blocks are 5 MiB at most).
-        let limit = info.compression == 2 ? 32 << 20 : min(32 << 20, payload.count * 256 + 1024)
-        var out = scratch
-        scratch = []
-        defer { scratch = out }
-        do {
-            let n: Int
-            switch info.compression {
-            case 1: n = try NfcapdBlockDecompressor.lzo1x(payload, into: &out, limit: limit)
-            case 2: n = try NfcapdBlockDecompressor.bz2(payload, into: &out, limit: limit)
-            default: n = try NfcapdBlockDecompressor.lz4(payload, into: &out, limit: limit, decoder: lz4Decoder)
-            }
-            out.withUnsafeBytes { records(UnsafeRawBufferPointer(rebasing: $0[0..<n]), count: numRecords, blockOffset: offset, into: batch) }
-        } catch let e as NfcapdBlockDecompressor.Failure {
-            reject(.badBlock, offset, min(max(numRecords, 1), 1 << 20), "nfcapd block does not decompress: \(e.detail)")
+            records(b.payload, count: b.records, blockOffset: b.offset, into: batch)
+        case .cutOff(let offset, let records, let detail):
+            reject(.badBlock, offset, records, detail)
         }
     }
 

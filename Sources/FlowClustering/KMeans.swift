@@ -53,8 +53,8 @@ public struct KMeansResult: Sendable, Equatable {
 /// - the run stops when no label changed (strict convergence) or when the summed squared
 ///   centre shift is at most `tol × mean(var(X))`; without strict convergence labels are
 ///   recomputed from the final centres, and the inertia is that of final centres/labels.
-/// Assignment runs on all cores; per-chunk sums are reduced in chunk order, so results
-/// are deterministic for a given machine's core count up to float summation order.
+/// Assignment runs on all cores; per-chunk sums are reduced in chunk order over a fixed
+/// number of chunks, so results are the same bit for bit on any number of cores.
 public enum KMeans {
     /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins (the
     /// earliest restart on a tie). Each restart draws from its own stretch of the seed's
@@ -229,18 +229,6 @@ public enum KMeans {
         return centres
     }
 
-    /// Squared distance of every row to the centre of its label.
-    static func exactDistances(_ x: FeatureMatrix, centres: [Double], labels: [Int32]) -> [Double] {
-        var out = [Double](repeating: 0, count: x.rows)
-        let d = x.columns
-        x.values.withUnsafeBufferPointer { xv in
-            centres.withUnsafeBufferPointer { cv in
-                for i in 0..<x.rows { out[i] = squaredDistance(xv, i, cv, Int(labels[i]), d) }
-            }
-        }
-        return out
-    }
-
     /// Mean over columns of the population variance (scikit-learn's `_tolerance`), in two
     /// row-major passes (means, then squared deviations).
     static func meanVariance(_ x: FeatureMatrix) -> Double {
@@ -290,15 +278,34 @@ public enum KMeans {
     }
 
     /// Gives each empty cluster the row farthest from its centre (scikit-learn's
-    /// `_relocate_empty_clusters_dense`), moving that row out of its old cluster's sums.
-    static func relocateEmpty(_ x: FeatureMatrix, centres: [Double], labels: [Int32], distances: [Double],
+    /// `_relocate_empty_clusters_dense`: the farthest row to the first empty cluster, the
+    /// next to the second, ties to the lower row), moving that row out of its old cluster's
+    /// sums. One pass over the rows keeps the few farthest in a short sorted list: no
+    /// per-row array, so relocating holds nothing beyond the fitting state.
+    static func relocateEmpty(_ x: FeatureMatrix, centres: [Double], labels: UnsafeBufferPointer<Int32>,
                               sums: inout [Double], counts: inout [Int], k: Int) {
         let empty = (0..<k).filter { counts[$0] == 0 }
         if empty.isEmpty { return }
         let d = x.columns
-        let far = (0..<x.rows).sorted { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+        let wanted = min(empty.count, x.rows)
+        // The `wanted` farthest rows, farthest first (rows are visited in increasing
+        // order, so an equal distance never displaces an earlier row).
+        var far: [(distance: Double, row: Int)] = []
+        far.reserveCapacity(wanted + 1)
+        x.values.withUnsafeBufferPointer { xv in
+            centres.withUnsafeBufferPointer { cv in
+                for i in 0..<x.rows {
+                    let distance = squaredDistance(xv, i, cv, Int(labels[i]), d)
+                    if far.count == wanted, !(distance > far[wanted - 1].distance) { continue }
+                    var at = far.count
+                    while at > 0 && distance > far[at - 1].distance { at -= 1 }
+                    far.insert((distance, i), at: at)
+                    if far.count > wanted { far.removeLast() }
+                }
+            }
+        }
         for (slot, cluster) in empty.enumerated() where slot < far.count {
-            let row = far[slot]
+            let row = far[slot].row
             let old = Int(labels[row])
             for j in 0..<d {
                 sums[old * d + j] -= x.values[row * d + j]

@@ -148,10 +148,8 @@ final class LloydRun: @unchecked Sendable {
         var newCounts = counts
         relocatedLast = false
         if newCounts.contains(0) {
-            // Exact distances to the current centres are needed to pick the rows to move.
-            let labels = bounds.labelArray
-            let distances = KMeans.exactDistances(x, centres: centres, labels: labels)
-            KMeans.relocateEmpty(x, centres: centres, labels: labels, distances: distances,
+            // Exact distances to the current centres pick the rows to move.
+            KMeans.relocateEmpty(x, centres: centres, labels: UnsafeBufferPointer(bounds.labels),
                                  sums: &newCentres, counts: &newCounts, k: k)
             relocatedLast = true
         }

@@ -297,4 +297,26 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
         // The far centre was given a row.
         #expect(!alone[2].centres.contains(1e6))
     }
+
+    /// Empty clusters take the farthest rows, farthest first and the lower row on a tie,
+    /// as sorting every row by distance would pick them (scikit-learn's order).
+    @Test func emptyClustersTakeTheFarthestRowsInOrderLowerRowOnATie() {
+        // One column; every row labelled 0 with the centre at 0: distances are the squares.
+        let values: [Double] = [1, -3, 2, 3, -1, 0.5, 3, -2]
+        let x = FeatureMatrix(rows: values.count, columns: 1, values: values, names: ["v"])
+        let labels = [Int32](repeating: 0, count: values.count)
+        for emptyCount in 1...3 {
+            let k = 1 + emptyCount
+            var sums = [values.reduce(0, +)] + [Double](repeating: 0, count: emptyCount)
+            var counts = [values.count] + [Int](repeating: 0, count: emptyCount)
+            labels.withUnsafeBufferPointer { l in
+                KMeans.relocateEmpty(x, centres: [Double](repeating: 0, count: k), labels: l, sums: &sums, counts: &counts, k: k)
+            }
+            // Rows 1, 3 and 6 are all at distance 9: they go in row order.
+            let expected = Array([-3.0, 3, 3].prefix(emptyCount))
+            #expect(Array(sums.dropFirst()) == expected, "\(emptyCount) empty")
+            #expect(counts == [values.count - emptyCount] + [Int](repeating: 1, count: emptyCount))
+            #expect(sums[0] == values.reduce(0, +) - expected.reduce(0, +))
+        }
+    }
 }

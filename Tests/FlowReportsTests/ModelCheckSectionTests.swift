@@ -120,22 +120,25 @@ import FlowTestSupport
         let eval = #"{"accuracy":0.857,"benign_sampled":5,"best_epoch":3,"class_counts":{"held_out":{"benign":5,"x":2}},"classes":["benign","x"],"confusion":[[5,0],[1,1]],"epochs_run":5,"fit_seconds":1.2,"format":"floe-classifier-eval","held_out":{"days":2,"from":"d1","to":"d2"},"held_out_unscored":0,"macro_f1":0.9,"macro_f1_anomalies":0.8,"per_class":[{"class":"x","f1":0.667,"precision":1,"predicted":1,"recall":0.5,"support":2}],"rare_classes":[],"rows":7,"training":{"days":3,"from":"d0","to":"d0"},"version":1}"#
         try eval.write(toFile: tmp.path + "/classifier-eval.json", atomically: true, encoding: .utf8)
         let models = [ModelReference(name: "timeseries", path: tmp.path + "/timeseries.json"), ModelReference(name: "classifier", path: tmp.path + "/classifier.json")]
-        let (b, c) = ModelCheckReaders.load(models)
+        let found = ModelCheckReaders.load(models)
+        let (b, c) = (found.backtest, found.classifier)
+        #expect(found.problems.isEmpty)
         #expect(b?.rows.first?.mase == nil && b?.rows.first?.maeRatio == 0.5 && b?.rows.first?.chosen == true)
         #expect(c?.metrics.macroF1 == 0.9 && c?.metrics.confusion == [[5, 0], [1, 1]] && c?.heldOut.days == 2 && c?.predictSeconds == nil)
-        let (none, nothing) = ModelCheckReaders.load([ModelReference(name: "clusters", path: tmp.path + "/clusters.json")])
+        let other = ModelCheckReaders.load([ModelReference(name: "clusters", path: tmp.path + "/clusters.json")])
+        let (none, nothing) = (other.backtest, other.classifier)
         #expect(none == nil && nothing == nil)
         // A file written before the held-out curves: no curves, the default level.
         #expect(b?.forecastsVsActuals == [] && b?.intervalLevel == 0.8)
         // Unreadable curves leave the rows readable; a null or "nan" value is an absent point.
         let broken = backtest.replacingOccurrences(of: #""rows":"#, with: #""forecasts_vs_actuals":[{"series":"x"}],"rows":"#)
         try broken.write(toFile: tmp.path + "/backtest.json", atomically: true, encoding: .utf8)
-        let (b2, _) = ModelCheckReaders.load(models)
+        let b2 = ModelCheckReaders.load(models).backtest
         #expect(b2?.rows.count == 1 && b2?.forecastsVsActuals == [])
         let curve = #"{"series":"total.flows","start_ms":100,"step_ms":300000,"buckets_per_point":1,"actual":[1,null,"nan",4],"forecasts":[{"model":"arima","chosen":true,"values":[1.5,2,3,null],"lower":[1,1,1,1],"upper":[2,"inf",4,5]}]}"#
         let withCurve = backtest.replacingOccurrences(of: #""rows":"#, with: #""interval_level":0.9,"forecasts_vs_actuals":["# + curve + #"],"rows":"#)
         try withCurve.write(toFile: tmp.path + "/backtest.json", atomically: true, encoding: .utf8)
-        let (b3, _) = ModelCheckReaders.load(models)
+        let b3 = ModelCheckReaders.load(models).backtest
         let c3 = try #require(b3?.forecastsVsActuals.first)
         #expect(c3.actual == [1, nil, nil, 4] && c3.forecasts.first?.values == [1.5, 2, 3, nil] && c3.forecasts.first?.upper == [2, nil, 4, 5])
         #expect(c3.startMillis == 100 && c3.stepMillis == 300_000 && b3?.intervalLevel == 0.9)
@@ -154,7 +157,7 @@ import FlowTestSupport
                                                          .init(model: "seasonal_naive", chosen: false, values: [8, 9, 10]),
                                                      ])]
         try Data(try written.jsonBytes()).write(to: URL(fileURLWithPath: tmp.path + "/backtest.json"))
-        let (read, _) = ModelCheckReaders.load([ModelReference(name: "timeseries", path: tmp.path + "/timeseries.json")])
+        let read = ModelCheckReaders.load([ModelReference(name: "timeseries", path: tmp.path + "/timeseries.json")]).backtest
         let b = try #require(read)
         #expect(b.rows.first?.mase == 0.4 && b.rows.first?.chosen == true && b.holdout.start == "1970-01-04T00:00:00.000Z")
         let c = try #require(b.forecastsVsActuals.first)
@@ -188,5 +191,26 @@ import FlowTestSupport
         chart.valueCeiling = cut.value
         let top = try #require(ticks(chart.svg(standalone: false)).max())
         #expect(top >= 15 && top < 30)
+    }
+
+    /// A model-check file that is there but cannot be read (damaged, or written by a newer
+    /// floe) is left out with a line in the section that names it and says why.
+    @Test func anUnreadableCheckFileIsNamedInTheSection() throws {
+        let tmp = TempFolder()
+        defer { tmp.cleanup() }
+        var newer = ModelCheckSectionTests.backtest
+        newer.version = 2
+        try Data(try newer.jsonBytes()).write(to: URL(fileURLWithPath: tmp.path + "/backtest.json"))
+        try #"{"format":"floe-classifier-eval","version":1}"#.write(toFile: tmp.path + "/classifier-eval.json", atomically: true, encoding: .utf8)
+        let found = ModelCheckReaders.load([ModelReference(name: "timeseries", path: tmp.path + "/timeseries.json"),
+                                            ModelReference(name: "classifier", path: tmp.path + "/classifier.json")])
+        #expect(found.backtest == nil && found.classifier == nil && found.problems.count == 2)
+        #expect(found.problems[0].contains(tmp.path + "/backtest.json") && found.problems[0].contains("version 2 is newer"))
+        #expect(found.problems[1].contains("classifier-eval.json") && found.problems[1].contains("no '"))
+        var input = GoldenTests.smallInput()
+        input.modelCheckProblems = found.problems
+        let html = HTMLRenderer.render(ReportBuilder.document(input))
+        #expect(html.contains("Model checks") && html.contains("could not be read") && html.contains("its check is left out"))
+        #expect(!html.contains("Forecast back-test"))
     }
 }

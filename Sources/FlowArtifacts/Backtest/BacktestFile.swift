@@ -61,6 +61,10 @@ public struct BacktestFile: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "not a back-test file: format '\(format)'")
         }
         version = try c.decode(Int.self, forKey: .version)
+        guard version <= Self.version else {
+            throw DecodingError.dataCorruptedError(forKey: .version, in: c,
+                                                   debugDescription: "version \(version) is newer than this floe reads (\(Self.version)): use the floe that trained the models")
+        }
         bucketMillis = try c.decode(Int64.self, forKey: .bucketMillis)
         training = try c.decode(TimeWindow.self, forKey: .training)
         holdout = try c.decode(TimeWindow.self, forKey: .holdout)

@@ -179,7 +179,14 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         metrics = try ClassificationMetrics(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         format = try c.decode(String.self, forKey: .format)
+        guard format == "floe-classifier-eval" else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "not a classifier evaluation: format '\(format)'")
+        }
         version = try c.decode(Int.self, forKey: .version)
+        guard version <= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .version, in: c,
+                                                   debugDescription: "version \(version) is newer than this floe reads (1): use the floe that trained the models")
+        }
         training = try c.decode(DayRange.self, forKey: .training)
         validation = try c.decodeIfPresent(DayRange.self, forKey: .validation)
         heldOut = try c.decode(DayRange.self, forKey: .heldOut)

@@ -36,6 +36,8 @@ public struct ReportInput: Sendable {
     /// model files (nil: none; the "Model checks" section is then left out).
     public var backtest: BacktestFile? = nil
     public var classifier: ClassifierEvaluation? = nil
+    /// Model-check files that are there but could not be read, each with why.
+    public var modelCheckProblems: [String] = []
     /// Where the inputs came from (shown in the footer): folder → path.
     public var sources: [(String, String)]
     /// The command's parameters (shown in the footer).

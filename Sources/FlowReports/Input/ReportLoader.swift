@@ -105,7 +105,8 @@ public enum ReportLoader {
             models: feed?.models ?? [], sources: sources, parameters: parameters, pipeline: o.pipeline,
             incidents: incidents)
         input.cleanRuns = cleanRuns?.runs
-        (input.backtest, input.classifier) = ModelCheckReaders.load(input.models)
+        let checks = ModelCheckReaders.load(input.models)
+        (input.backtest, input.classifier, input.modelCheckProblems) = (checks.backtest, checks.classifier, checks.problems)
         return input
     }
 }

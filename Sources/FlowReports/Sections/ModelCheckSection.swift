@@ -3,11 +3,11 @@ import FlowArtifacts
 /// back-test (`backtest.json`: one row per series and model, seasonal naive always among
 /// them, and a chart of the held-out forecasts against the actuals per series) and the host classifier's held-out evaluation (`classifier-eval.json`: macro F1,
 /// per-class precision/recall/F1 and the confusion matrix). Left out of the report when
-/// the models folder has neither.
+/// the models folder has neither; a file there that cannot be read is named with why.
 enum ModelCheckSection {
     static func build(_ input: ReportInput) -> ReportSection? {
-        guard input.backtest != nil || input.classifier != nil else { return nil }
-        var blocks: [Block] = []
+        guard input.backtest != nil || input.classifier != nil || !input.modelCheckProblems.isEmpty else { return nil }
+        var blocks: [Block] = input.modelCheckProblems.map { .paragraph([.text($0)]) }
         if let b = input.backtest {
             blocks.append(.heading("Forecast back-test"))
             var intro = "Each model was fitted on the training days before the held-out ones and forecast every held-out bucket one step ahead. "

@@ -72,12 +72,19 @@ public enum KMeans {
             let members = Array(generators[group..<min(group + slots, generators.count)])
             seeds += plusPlusLockstep(x, k: p.k, generators: members).map(\.centres)
         }
-        var best: (index: Int, result: KMeansResult)?
+        var best: (index: Int, inertia: Double, result: KMeansResult)?
         lockstep(x, count: seeds.count, slots: slots, maxIter: p.maxIter, absoluteTolerance: tolerance) { seeds[$0] } finish: { r, result in
-            if let b = best, !(result.inertia < b.result.inertia || (result.inertia == b.result.inertia && r < b.index)) { return }
-            best = (r, result)
+            if let b = best, !beats(restart: r, inertia: result.inertia, best: (b.index, b.inertia)) { return }
+            best = (r, result.inertia, result)
         }
         return best!.result
+    }
+
+    /// Whether restart `restart` with `inertia` replaces the best so far: a lower inertia,
+    /// or the same from an earlier restart (restarts finish in any order in lockstep, and
+    /// the result must be the one running them in turn gives).
+    static func beats(restart: Int, inertia: Double, best: (index: Int, inertia: Double)) -> Bool {
+        inertia < best.inertia || (inertia == best.inertia && restart < best.index)
     }
 
     /// Bytes of per-row fitting state `fit` may hold per matrix value: the allowance

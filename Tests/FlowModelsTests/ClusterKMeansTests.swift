@@ -319,4 +319,17 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
             #expect(sums[0] == values.reduce(0, +) - expected.reduce(0, +))
         }
     }
+
+    /// Restarts finish out of order in lockstep: the lowest inertia wins, and on a tie the
+    /// earliest restart, whichever finished first.
+    @Test func theBestRestartIsTheLowestInertiaThenTheEarliest() {
+        let finishes: [(restart: Int, inertia: Double)] = [(3, 5.0), (1, 7.0), (4, 5.0), (0, 5.0), (2, 6.0)]
+        var best: (index: Int, inertia: Double)?
+        for f in finishes where best == nil || KMeans.beats(restart: f.restart, inertia: f.inertia, best: best!) {
+            best = (f.restart, f.inertia)
+        }
+        #expect(best?.index == 0 && best?.inertia == 5.0)
+        #expect(!KMeans.beats(restart: 4, inertia: 5.0, best: (3, 5.0)) && KMeans.beats(restart: 2, inertia: 5.0, best: (3, 5.0)))
+        #expect(KMeans.beats(restart: 9, inertia: 4.0, best: (0, 5.0)))
+    }
 }

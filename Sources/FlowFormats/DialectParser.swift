@@ -77,6 +77,9 @@ struct NullToken: Sendable, Equatable {
     @inline(__always)
     func matches(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
         guard count != 0, f.count == count else { return false }
+        // One-byte tokens (`-`) against one-byte fields (`6`, `0`, most flags and
+        // interfaces): one compare instead of the packing loop.
+        if count == 1 { return UInt64(f[0]) == low }
         let (l, h) = Self.pack(f)
         return l == low && h == high
     }
@@ -183,7 +186,11 @@ public struct DialectParser: Sendable {
 
     mutating func parseDataLine(_ line: UnsafeBufferPointer<UInt8>, batch: FlowBatchBuilder) -> LineOutcome {
         if line.isEmpty { return .skipped }
-        if !ByteParsing.isValidUTF8(line) { return .rejected(.invalidUTF8, detail: "line is not valid UTF-8") }
+        // Delimited text without `#` directives or trailers checks UTF-8 after the split,
+        // whose word-wise pass already saw every byte (`sawOnlyASCII`): nothing before the
+        // split depends on the text, so an invalid line is rejected as it was.
+        let checkAfterSplit = jsonFields == nil && !rules.hashLines && !rules.nfdumpTrailer
+        if !checkAfterSplit && !ByteParsing.isValidUTF8(line) { return Self.invalidUTF8 }
         if let table = jsonFields { return parseJSONLine(line, table, batch: batch) }
         if rules.hashLines && line[0] == 0x23 {
             // Zeek directive inside the data: a new header block (concatenated logs)
@@ -201,8 +208,12 @@ public struct DialectParser: Sendable {
             }
             if line.count == 17 && line[0] == 0x4E && line.elementsEqual("No matching flows".utf8) { return .skipped }
         }
-        if line.count == headerBytes.count && line.elementsEqual(headerBytes) { return .skipped }
-        switch splitter.split(line, delimiter: rules.delimiter, quoting: rules.quoting, trimSpaces: rules.trimFields) {
+        if line.count == headerBytes.count && line.elementsEqual(headerBytes) {
+            return checkAfterSplit && !ByteParsing.isValidUTF8(line) ? Self.invalidUTF8 : .skipped
+        }
+        let status = splitter.split(line, delimiter: rules.delimiter, quoting: rules.quoting, trimSpaces: rules.trimFields)
+        if checkAfterSplit && !splitter.sawOnlyASCII && !ByteParsing.isValidUTF8(line) { return Self.invalidUTF8 }
+        switch status {
         case .ok: break
         case .unterminatedQuote: return .rejected(.unterminatedQuote, detail: "a quoted field is not closed before the end of the line")
         case .badQuote: return .rejected(.unterminatedQuote, detail: "text after a closing quote")
@@ -213,6 +224,8 @@ public struct DialectParser: Sendable {
         }
         return assemble(line, batch: batch)
     }
+
+    static let invalidUTF8 = LineOutcome.rejected(.invalidUTF8, detail: "line is not valid UTF-8")
 
     static func show(_ f: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: f.prefix(80), as: UTF8.self)
@@ -314,6 +327,7 @@ public struct DialectParser: Sendable {
         let zeroIsNull = rules.zeroIsNull
         let unsetToken = rules.dashIsNull ? rules.unsetMatch : NullToken.none
         let emptyToken = rules.emptyMatch
+        let isoZoneLess = converter.zoneIsNamed ? nil : converter.fixedOffsetMillis
         // Indexed, not `for m in mapped`: an iterator would retain the array for every line.
         for k in 0..<mapped.count {
             let m = mapped[k]
@@ -328,6 +342,9 @@ public struct DialectParser: Sendable {
             switch m.role {
             case .ignore: continue
             case .start(let fmt):
+                if fmt.mayBeText, let v = isoFastPath.parse(f, zoneLessOffsetMillis: isoZoneLess) {
+                    r.start = v; have |= 1; continue
+                }
                 switch time(f, fmt, m.role) {
                 case .success(let v): r.start = v; have |= 1
                 case .failure(let e): return e.outcome
@@ -335,6 +352,9 @@ public struct DialectParser: Sendable {
             case .end(let fmt):
                 // pmacct prints an end it did not track as the zero date: unknown, not bad.
                 if TimestampParsing.isZeroDate(f) { continue }
+                if fmt.mayBeText, let v = isoFastPath.parse(f, zoneLessOffsetMillis: isoZoneLess) {
+                    endMillis = v; continue
+                }
                 switch time(f, fmt, m.role) {
                 case .success(let v): endMillis = v
                 case .failure(let e): return e.outcome

@@ -25,6 +25,10 @@ public struct FieldSplitter: Sendable {
     @usableFromInline var fieldCount: Int = 0
     /// Number of fields of the last split line.
     public var count: Int { fieldCount }
+    /// True when the last line was split by the word-wise path (no quotes) and every byte
+    /// it loaded was ASCII: the line is valid UTF-8 without a second pass over it. False
+    /// says nothing (the byte path, or some byte ≥ 0x80).
+    public private(set) var sawOnlyASCII = false
 
     public init(maxFields: Int = 1024) {
         self.maxFields = max(1, maxFields)
@@ -41,14 +45,19 @@ public struct FieldSplitter: Sendable {
         }
         let limit = min(ranges.count, maxFields)
         var n = 0
+        var highBits: UInt64 = 0
+        var wordwise = false
         let status = ranges.withUnsafeMutableBufferPointer { r in
-            if !trimSpaces, let fast = FieldSplitter.splitWords(r.baseAddress!, limit: limit, line, delimiter, quoting) {
+            if !trimSpaces,
+               let fast = FieldSplitter.splitWords(r.baseAddress!, limit: limit, line, delimiter, quoting, highBits: &highBits) {
                 n = fast
+                wordwise = true
                 return Status.ok
             }
             return FieldSplitter.splitInto(r.baseAddress!, limit: limit, count: &n, line, delimiter, quoting, trimSpaces)
         }
         fieldCount = n
+        sawOnlyASCII = wordwise && highBits & 0x8080_8080_8080_8080 == 0
         return status
     }
 
@@ -62,9 +71,10 @@ public struct FieldSplitter: Sendable {
 
     /// Fast path for lines without quotes: finds delimiters eight bytes at a time.
     /// Returns nil (caller takes the byte path) when a quote is present and quoting is
-    /// on, or when there are more fields than `limit`.
+    /// on, or when there are more fields than `limit`. `highBits` gets the OR of every
+    /// word of the line (bytes past its end zero), for the ASCII test.
     static func splitWords(_ out: UnsafeMutablePointer<UInt64>, limit: Int, _ line: UnsafeBufferPointer<UInt8>,
-                           _ delimiter: UInt8, _ quoting: Bool) -> Int? {
+                           _ delimiter: UInt8, _ quoting: Bool, highBits: inout UInt64) -> Int? {
         guard let base = line.baseAddress else { return nil }
         let n = line.count
         let delims = UInt64(delimiter) &* 0x0101_0101_0101_0101
@@ -83,6 +93,7 @@ public struct FieldSplitter: Sendable {
                 for b in 0..<valid { word |= UInt64(base[i + b]) << UInt64(8 * b) }
             }
             let validMask: UInt64 = valid == 8 ? ~0 : (UInt64(1) << UInt64(8 * valid)) &- 1
+            highBits |= word
             if quoting && matches(word, quotes) & validMask != 0 { return nil }
             var m = matches(word, delims) & validMask & 0x8080_8080_8080_8080
             while m != 0 {

@@ -19,6 +19,13 @@ public struct ArrowColumn {
         ArrowColumn(payload: .fixedWidth(values), validity: validity)
     }
 
+    /// Fixed-width values read in place from memory the caller keeps valid until the
+    /// write returns (a `FlowBatchBuilder`'s rows).
+    public static func values<T: ArrowFixedWidthValue>(_ values: UnsafeBufferPointer<T>,
+                                                       validity: ValidityBitmap? = nil) -> ArrowColumn {
+        ArrowColumn(payload: .fixedWidth(values), validity: validity)
+    }
+
     /// A nullable fixed-width column as FlowCore keeps it.
     public static func values<T: ArrowFixedWidthValue>(_ column: NullableColumn<T>) -> ArrowColumn {
         ArrowColumn(payload: .fixedWidth(column.values), validity: column.validity)
@@ -50,6 +57,15 @@ protocol ArrowFixedWidthStorage {
     var elementWidth: Int { get }
     func represents(_ type: ArrowType) -> Bool
     func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
+}
+
+extension UnsafeBufferPointer: ArrowFixedWidthStorage where Element: ArrowFixedWidthValue {
+    var elementCount: Int { count }
+    var elementWidth: Int { MemoryLayout<Element>.stride }
+    func represents(_ type: ArrowType) -> Bool { Element.represents(type) }
+    func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(self))
+    }
 }
 
 extension Array: ArrowFixedWidthStorage where Element: ArrowFixedWidthValue {

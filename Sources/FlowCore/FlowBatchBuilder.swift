@@ -276,6 +276,58 @@ public final class FlowBatchBuilder {
         rows = 0
     }
 
+    /// A nullable column of the rows held, read in place: a slot per row (zero in null
+    /// rows) and the validity bits, bit i of word i / 64 for row i.
+    public struct NullableRows<T> {
+        public let values: UnsafeBufferPointer<T>
+        public let validityWords: UnsafeBufferPointer<UInt64>
+        /// Rows that hold a value.
+        public let validCount: Int
+    }
+
+    /// The rows held, column by column, read in place: what a writer takes instead of a
+    /// `FlowBatch` drained from the builder, saving the copy. The buffers are valid until
+    /// the builder next changes.
+    public struct Rows {
+        public let count: Int
+        public let start, end: UnsafeBufferPointer<Int64>
+        public let srcAddr, dstAddr: UnsafeBufferPointer<IPAddress>
+        public let proto: UnsafeBufferPointer<UInt8>
+        public let packets, bytes: UnsafeBufferPointer<UInt64>
+        public let srcPort, dstPort: NullableRows<UInt16>
+        public let tcpFlags, tos, flowDirection: NullableRows<UInt8>
+        public let inputInterface, outputInterface, srcAS, dstAS, samplingRate: NullableRows<UInt32>
+        public let exporter: NullableRows<IPAddress>
+        public let revPackets, revBytes: NullableRows<UInt64>
+        public let label: StringColumn
+    }
+
+    /// The rows held, read in place (see `Rows`).
+    public var rowsInPlace: Rows {
+        let n = count
+        return Rows(count: n, start: UnsafeBufferPointer(start: start, count: n), end: UnsafeBufferPointer(start: end, count: n),
+                    srcAddr: UnsafeBufferPointer(start: srcAddr, count: n), dstAddr: UnsafeBufferPointer(start: dstAddr, count: n),
+                    proto: UnsafeBufferPointer(start: proto, count: n), packets: UnsafeBufferPointer(start: packets, count: n),
+                    bytes: UnsafeBufferPointer(start: bytes, count: n), srcPort: srcPort.rows(n), dstPort: dstPort.rows(n),
+                    tcpFlags: tcpFlags.rows(n), tos: tos.rows(n), flowDirection: flowDirection.rows(n),
+                    inputInterface: inputInterface.rows(n), outputInterface: outputInterface.rows(n), srcAS: srcAS.rows(n),
+                    dstAS: dstAS.rows(n), samplingRate: samplingRate.rows(n), exporter: exporter.rows(n),
+                    revPackets: revPackets.rows(n), revBytes: revBytes.rows(n), label: label)
+    }
+
+    /// Exchanges everything this builder holds (rows, buffers, capacity) with `other`: a
+    /// full builder hands its rows on and goes on with the other's (empty) buffers.
+    public func swapContents(with other: FlowBatchBuilder) {
+        swap(&capacity, &other.capacity); swap(&rows, &other.rows)
+        swap(&start, &other.start); swap(&end, &other.end); swap(&srcAddr, &other.srcAddr); swap(&dstAddr, &other.dstAddr)
+        swap(&proto, &other.proto); swap(&packets, &other.packets); swap(&bytes, &other.bytes)
+        swap(&srcPort, &other.srcPort); swap(&dstPort, &other.dstPort); swap(&tcpFlags, &other.tcpFlags)
+        swap(&inputInterface, &other.inputInterface); swap(&outputInterface, &other.outputInterface)
+        swap(&srcAS, &other.srcAS); swap(&dstAS, &other.dstAS); swap(&tos, &other.tos); swap(&exporter, &other.exporter)
+        swap(&samplingRate, &other.samplingRate); swap(&flowDirection, &other.flowDirection)
+        swap(&revPackets, &other.revPackets); swap(&revBytes, &other.revBytes); swap(&label, &other.label)
+    }
+
     /// Drops every row (what `drain(into:)` leaves, without the copy).
     public func removeAll() {
         let n = count
@@ -369,6 +421,12 @@ struct NullableSlots<T: Sendable & Equatable> {
         column.append(values: UnsafeBufferPointer(start: values, count: n),
                       validBits: UnsafeBufferPointer(start: bits, count: (n + 63) >> 6), validCount: valid)
         drop(n)
+    }
+
+    /// Rows `0..<n` in place.
+    func rows(_ n: Int) -> FlowBatchBuilder.NullableRows<T> {
+        FlowBatchBuilder.NullableRows(values: UnsafeBufferPointer(start: values, count: n),
+                                      validityWords: UnsafeBufferPointer(start: bits, count: (n + 63) >> 6), validCount: valid)
     }
 
     /// Forgets rows `0..<n`: their bits are cleared for the next rows.

@@ -271,10 +271,18 @@ struct StreamRun {
         func complete(_ piece: ParsedPiece) throws {
             piece.done.wait()
             if let error = piece.error { throw error }
-            for batch in piece.batches {
-                if collected != nil { collected!.append(contentsOf: batch) } else { try writer?.write(batch) }
+            while !piece.filled.isEmpty {
+                let rows = piece.filled.removeFirst()
+                if collected != nil {
+                    let batch = pool.batch(from: rows)
+                    collected!.append(contentsOf: batch)
+                    pool.give(batch)
+                } else {
+                    try writer?.write(rows.rowsInPlace)
+                    rows.removeAll()
+                }
+                pool.giveBuilder(rows)
             }
-            while let written = piece.batches.popLast() { pool.give(written) }
             if !piece.quarantine.isEmpty { try quarantine(piece.quarantine) }
             counts.rejectsNotQuarantined += piece.unencodedRejects
             counts.rowsRead += piece.records + piece.rejected

@@ -52,7 +52,9 @@ final class WorkItem: @unchecked Sendable {
 
 /// What parsing one work item produced, in the item's order.
 final class ParsedPiece: @unchecked Sendable {
-    var batches: [FlowBatch] = []
+    /// The rows, in builders of the pool: each is one record batch, written from the
+    /// builder's buffers (no copy into a `FlowBatch`), then emptied and given back.
+    var filled: [FlowBatchBuilder] = []
     var quarantine: [UInt8] = []
     /// Reject lines encoded into `quarantine`, and rejects past `PieceParser.quarantineCap`
     /// that were only counted.
@@ -128,10 +130,11 @@ struct PieceParser {
     let quarantine = QuarantineEncoder()
 
     func parse(_ item: WorkItem, with parser: inout DialectParser, into piece: ParsedPiece) {
+        // A constant for the closure below (a `var` would be boxed and retained per line):
+        // a full builder hands its rows to another one and goes on.
         let rows = pool.takeBuilder()
         defer {
-            if !rows.isEmpty { piece.batches.append(pool.batch(from: rows)) }
-            pool.giveBuilder(rows)
+            if rows.isEmpty { pool.giveBuilder(rows) } else { piece.filled.append(rows) }
         }
         let chunkBytes = item.chunk?.bytes
         let chunkBase = chunkBytes?.baseAddress?.assumingMemoryBound(to: UInt8.self)
@@ -164,7 +167,11 @@ struct PieceParser {
                     switch outcome {
                     case .record:
                         piece.records += 1
-                        if rows.isFull { piece.batches.append(pool.batch(from: rows)) }
+                        if rows.isFull {
+                            let full = pool.takeBuilder()
+                            rows.swapContents(with: full)
+                            piece.filled.append(full)
+                        }
                     case .skipped:
                         break
                     case .skippedRecord:

@@ -248,3 +248,67 @@ extension FlowBatchBuilderTests {
         if wrong == nil { #expect(drained == appended, "\(pattern.name)") }
     }
 }
+
+extension FlowBatchBuilderTests {
+    /// A full builder that swaps its contents with an empty one hands over exactly its rows
+    /// and goes on filling the other's buffers; each drains to what one builder would give.
+    @Test(arguments: NullPattern.all)
+    func swappedContentsKeepEveryRow(pattern: NullPattern) {
+        var rng = SplitMix(state: 23)
+        let filling = FlowBatchBuilder(capacity: 70)
+        var handedOn: [FlowBatchBuilder] = []
+        var ref = ReferenceBatch()
+        for row in 0..<250 {
+            _ = FlowBatchEquivalenceTests.nextRow(row, pattern, &rng, into: &ref) { filling.append($0, label: $1) }
+            if filling.isFull {
+                let full = FlowBatchBuilder(capacity: 70)
+                filling.swapContents(with: full)
+                #expect(filling.isEmpty && filling.capacity == 70 && full.count == 70)
+                handedOn.append(full)
+            }
+        }
+        handedOn.append(filling)
+        var batch = FlowBatch()
+        for b in handedOn { b.drain(into: &batch) }
+        #expect(ref.mismatch(batch) == nil, "\(pattern.name)")
+    }
+
+    /// `rowsInPlace` shows the rows a drain would copy: the same values, validity and counts.
+    @Test(arguments: NullPattern.all)
+    func rowsInPlaceAreTheDrainedRows(pattern: NullPattern) {
+        for rows in [0, 1, 9, 64, 65, 130] {
+            var rng = SplitMix(state: 29)
+            // Two builders with the same rows: one is viewed, the other drained (a drain
+            // clears the validity bits the view reads).
+            let builder = FlowBatchBuilder(capacity: 130), twin = FlowBatchBuilder(capacity: 130)
+            var ref = ReferenceBatch()
+            for row in 0..<rows {
+                _ = FlowBatchEquivalenceTests.nextRow(row, pattern, &rng, into: &ref) {
+                    builder.append($0, label: $1)
+                    twin.append($0, label: $1)
+                }
+            }
+            let view = builder.rowsInPlace
+            func same<T: Equatable>(_ c: FlowBatchBuilder.NullableRows<T>, _ column: NullableColumn<T>) -> Bool {
+                var bits = ValidityBitmap()
+                bits.append(words: c.validityWords, count: c.values.count, valid: c.validCount)
+                return Array(c.values) == column.values && bits.bytes == column.validity.bytes
+                    && c.validCount == column.count - column.validity.nullCount
+            }
+            var batch = FlowBatch()
+            twin.drain(into: &batch)
+            #expect(ref.mismatch(batch) == nil)
+            #expect(view.count == rows && Array(view.start) == batch.start && Array(view.end) == batch.end)
+            #expect(Array(view.srcAddr) == batch.srcAddr && Array(view.dstAddr) == batch.dstAddr)
+            #expect(Array(view.proto) == batch.proto && Array(view.packets) == batch.packets && Array(view.bytes) == batch.bytes)
+            #expect(same(view.srcPort, batch.srcPort) && same(view.dstPort, batch.dstPort) && same(view.tcpFlags, batch.tcpFlags))
+            #expect(same(view.inputInterface, batch.inputInterface) && same(view.outputInterface, batch.outputInterface))
+            #expect(same(view.srcAS, batch.srcAS) && same(view.dstAS, batch.dstAS) && same(view.tos, batch.tos))
+            #expect(same(view.exporter, batch.exporter) && same(view.samplingRate, batch.samplingRate))
+            #expect(same(view.flowDirection, batch.flowDirection) && same(view.revPackets, batch.revPackets))
+            #expect(same(view.revBytes, batch.revBytes))
+            #expect(view.label.offsets == batch.label.offsets && view.label.data == batch.label.data
+                    && view.label.validity.bytes == batch.label.validity.bytes, "\(pattern.name), \(rows) rows")
+        }
+    }
+}

@@ -42,7 +42,8 @@ import Testing
             good.dropLast(6) + [0xED, 0xA0, 0x80],  // an encoded surrogate
             good.dropLast(6) + [0xC0, 0xAF],  // an overlong form
             Array("a,".utf8) + [0xFF],  // and too few fields
-            good.dropLast(6) + [0x22, 0xE9, 0x62],  // and an unterminated quote (byte path)
+            good.dropLast(6) + [0x22, 0xE9, 0x22],  // inside a quoted field (the byte path)
+            good.dropLast(6) + [0x22, 0x61, 0x22, 0xE9],  // and text after a closing quote
             good + [0x2C, 0xFF],  // and too many fields
         ]
         let d = try decodeLines(lines + [good.dropLast(6) + Array("b\u{e9}nign \u{653B}\u{6483}".utf8), good])

@@ -32,5 +32,5 @@ public struct FlowRecord: Sendable, Equatable {
     public var revPackets: UInt64? = nil
     public var revBytes: UInt64? = nil
 
-    public init() {}
+    @inlinable public init() {}
 }

@@ -36,7 +36,8 @@ public enum TimestampParsing {
     /// True for the all-zero date `0000-00-00 00:00:00[.000000]` (and its `T` form) that
     /// pmacct's print plugin writes for a time it did not record.
     public static func isZeroDate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard b.count >= 10, b.prefix(10).elementsEqual("0000-00-00".utf8) else { return false }
+        // The first byte decides for every real date, before the generic compare.
+        guard b.count >= 10, b[0] == 0x30, b.prefix(10).elementsEqual("0000-00-00".utf8) else { return false }
         return b.dropFirst(10).allSatisfy { $0 == 0x30 || $0 == 0x20 || $0 == 0x3A || $0 == 0x2E || $0 == 0x54 }
     }
 

@@ -13,6 +13,27 @@ import Testing
         #expect(withBytes("12.5") { ByteParsing.unsignedAllowingZeroFraction($0) } == nil)
     }
 
+    /// Digit strings of every length up to the 20 of UInt64.max, leading zeros and the
+    /// overflow edge included, read as the standard library's parser reads them.
+    @Test func unsignedAroundTheOverflowEdge() {
+        #expect(withBytes("9999999999999999999") { ByteParsing.unsigned($0) } == 9_999_999_999_999_999_999)
+        #expect(withBytes("99999999999999999999") { ByteParsing.unsigned($0) } == nil)
+        #expect(withBytes("00000000000000000001") { ByteParsing.unsigned($0) } == 1)
+        #expect(withBytes("000000000000000000000") { ByteParsing.unsigned($0) } == nil)  // 21 digits
+        #expect(withBytes("9999999999999999999") { ByteParsing.unsigned($0, max: 9_999_999_999_999_999_998) } == nil)
+        var texts = ["18446744073709551615", "18446744073709551616", "19999999999999999999", "09999999999999999999",
+                     "10000000000000000000", "1844674407370955161", "999999999999999999"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 1...20, using: &rng), zeros = Int.random(in: 0...n, using: &rng)
+            texts.append(String(repeating: "0", count: zeros)
+                         + String((zeros..<n).map { _ in "0123456789".randomElement(using: &rng)! }))
+        }
+        for t in texts {
+            #expect(withBytes(t) { ByteParsing.unsigned($0) } == UInt64(t), "\(t)")
+        }
+    }
+
     @Test func scaledDecimals() {
         #expect(withBytes("5.000") { ByteParsing.scaled($0, digits: 3) } == 5000)
         #expect(withBytes("0.421") { ByteParsing.scaled($0, digits: 3) } == 421)

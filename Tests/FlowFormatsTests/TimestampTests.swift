@@ -8,6 +8,16 @@ import Testing
         return withBytes(s) { TimestampParsing.text($0, converter: &conv, dateOrder: order, inferSlashedOrder: infer) }
     }
 
+    /// pmacct's zero date in its forms, and nothing else (a real date fails on its first byte).
+    @Test func zeroDates() {
+        for zero in ["0000-00-00 00:00:00", "0000-00-00T00:00:00.000", "0000-00-00 00:00:00.000000", "0000-00-00"] {
+            #expect(withBytes(zero) { TimestampParsing.isZeroDate($0) }, "\(zero)")
+        }
+        for other in ["2026-11-01 00:00:00", "0000-00-01 00:00:00", "0000-00-00 00:00:01", "000", "1000-00-00", "0000-00-00Z1"] {
+            #expect(!withBytes(other) { TimestampParsing.isZeroDate($0) }, "\(other)")
+        }
+    }
+
     @Test func isoForms() {
         let t = utc(2024, 1, 2, 3, 4, 5, ms: 123)
         #expect(parse("2024-01-02T03:04:05.123Z") == .ok(t))

@@ -122,7 +122,7 @@ public enum BeaconDetector {
             let starts = rows.map { t.start[$0] }.sortedAscending()
             let span = starts.last! - starts.first!
             guard span >= Int64(minimumSpanMinutes) * 60_000 else { continue }
-            let gaps = (1..<starts.count).map { Double(starts[$0] - starts[$0 - 1]) }.filter { $0 > 0 }
+            let gaps: [Double] = (1..<starts.count).map { (k: Int) -> Double in Double(starts[k] - starts[k - 1]) }.filter { $0 > 0 }
             guard gaps.count >= minimumFlows - 1 else { continue }
             let beat = gaps.sortedAscending()[gaps.count / 2]
             guard beat >= 1_000 else { continue }

@@ -41,11 +41,12 @@ final class IsalLibrary: @unchecked Sendable {
 
     /// Decodes a zlib-made gzip member's deflate data in small steps and checks the bytes,
     /// the CRC-32, the end of the stream, and that the bytes read past it (handed back from
-    /// the bit buffer) start exactly at the trailer.
+    /// the bit buffer) start exactly at the trailer. The text (8,000 lines, ~230 kB) spans
+    /// several deflate blocks and many steps, and costs a few milliseconds a process.
     private func decodesKnownStream() -> Bool {
         var text: [UInt8] = []
         var x: UInt32 = 12345
-        for k in 0..<60_000 {
+        for k in 0..<8_000 {
             x = x &* 1_103_515_245 &+ 12345
             let line: String = "\(k % 97),10.0.\(x >> 24).\((x >> 16) & 255),\(x % 65536),tcp\n"
             text.append(contentsOf: line.utf8)

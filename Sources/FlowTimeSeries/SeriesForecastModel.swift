@@ -102,7 +102,8 @@ public struct SeriesForecastModel: Sendable, Codable {
         var residualScale = 1.4826 * median(residuals.map(abs))
         if !(residualScale.isFinite && residualScale > 0) { residualScale = max(fallback, 1e-9) }
         let sortedTail = residuals.map { abs($0) / residualScale }.sortedAscending()
-        let tail = sortedTail.isEmpty ? 0 : sortedTail[min(sortedTail.count - 1, Int(Double(sortedTail.count) * (1 - 1.0 / 2000)))]
+        let position = Int(Double(sortedTail.count) * (1 - 1.0 / 2000))
+        let tail: Double = sortedTail.isEmpty ? 0 : sortedTail[min(sortedTail.count - 1, position)]
         return (residualScale, tail)
     }
 

@@ -69,24 +69,53 @@ public enum ModelPipeline {
                 log("warning: holding about \(memory.wholeTableMB) MiB, over the memory budget of \(memory.budgetMB) MiB: \(reason)")
             }
         }
-        var entries: [ModelsIndex.Entry] = []
         var sampling: ModelsIndex.Memory.Sample?
-        try withoutActuallyEscaping(log) { log in
-            let context = TrainContext(data: data, outputFolder: output, log: log)
-            for kind in ModelPlan.kinds {
-                if !kind.trainsOnSharedFlows { data.releaseFlows() }
-                if !kind.usesTrainingMatrix { data.releaseTrainingMatrix() }
+        let kinds = ModelPlan.kinds
+        let trained = TrainingOutcomes(count: kinds.count)
+        withoutActuallyEscaping(log) { log in
+            let lines = SerialLog(log)
+            let context = TrainContext(data: data, outputFolder: output, log: lines.write)
+            // Trains kind `k` and records its outcome (false: it failed, and its lane stops
+            // there); with `releasing`, the shared flows and the training matrix are let go
+            // first when the kind does not read them (never from the second lane: the
+            // first may still be reading them).
+            func train(_ k: Int, releasing: Bool) -> Bool {
+                let kind = kinds[k]
+                if releasing && !kind.trainsOnSharedFlows { data.releaseFlows() }
+                if releasing && !kind.usesTrainingMatrix { data.releaseTrainingMatrix() }
                 let started = Date()
                 defer { FreedMemory.release() }
-                if let entry = try kind.train(context) {
-                    entries.append(entry)
-                    if kind.usesTrainingMatrix, let m = context.matrixRows, m.kept < m.offered {
-                        sampling = .init(featureSet: config.features.rawValue, rows: m.kept, of: m.offered)
+                let outcome = Result {
+                    let entry = try kind.train(context)
+                    if let entry {
+                        lines.write("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
                     }
-                    log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
+                    return entry
                 }
+                trained.set(k, outcome)
+                if kind.usesTrainingMatrix, let m = context.matrixRows, m.kept < m.offered {
+                    sampling = .init(featureSet: config.features.rawValue, rows: m.kept, of: m.offered)
+                }
+                if case .failure = outcome { return false }
+                return true
+            }
+            let shared = kinds.indices.filter { kinds[$0].trainsOnSharedFlows }
+            let ownReaders = kinds.indices.filter { !kinds[$0].trainsOnSharedFlows }
+            if memory.trainsOwnReadersAlongside && !ownReaders.isEmpty {
+                // Two lanes: the kinds on the shared flows in plan order, and beside them
+                // the kinds that read the dataset themselves (only the first lane touches
+                // the shared data and `sampling`). Each kind writes its own files; outcomes
+                // and lines go through their locks.
+                let lanes = UncheckedBox([shared, ownReaders])
+                let run = UncheckedBox(train)
+                DispatchQueue.concurrentPerform(iterations: 2) { lane in
+                    for k in lanes.value[lane] where !run.value(k, lane == 0) { break }
+                }
+            } else {
+                for k in kinds.indices where !train(k, releasing: true) { break }
             }
         }
+        let entries = try trained.entries()
         if memory.streams {
             if data.streamedRows == nil { try data.forEachRun(blockMillis: CivilTime.millisPerDay) { _, _ in } }
             rows = data.streamedRows!

@@ -187,7 +187,7 @@ public struct HostGraphModelKind: ModelKind {
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let model = try ModelFile.read(GraphModelFile.self, path: path, kind: name)
+        let model = try context.modelFile(GraphModelFile.self, path: path, kind: name)
         let c = context.config
         let t = try context.data.table()
         let profiles = try context.data.profiles()

@@ -156,6 +156,7 @@ public enum ModelPipeline {
         var outputs: [ScoreManifest.Output] = []
         var inputFiles: [DatasetFile] = []
         let feed = ReportFeedCollector()
+        let decoded = DecodedModelFiles()
         for day in days {
             let date = CivilTime.dateString(day: day)
             let dataset = all.selecting(.day(day))
@@ -165,7 +166,7 @@ public enum ModelPipeline {
             inputFiles += try dataset.recordedFiles()
             let data = try ModelData(config: config, dataset: dataset, wholeDataset: all)
             let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed,
-                                       datasetDays: all.days)
+                                       datasetDays: all.days, decodedFiles: decoded)
             context.historyTrained = index.models.contains { $0.kind == HostHistoryKind.kindName }
             for entry in index.models {
                 guard let kind = ModelPlan.kind(named: entry.kind) else {

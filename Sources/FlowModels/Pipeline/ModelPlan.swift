@@ -257,16 +257,18 @@ public final class ScoreContext {
     public let feed: ReportFeedCollector?
     /// Every day of the dataset being scored (to recognise its first and last day).
     public let datasetDays: [Int64]
-    private var loadedHistory: HostHistory??
+    /// Model files decoded by an earlier day of the same run (kinds read theirs through it).
+    public let decodedFiles: DecodedModelFiles
 
     public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil,
-                datasetDays: [Int64] = []) {
+                datasetDays: [Int64] = [], decodedFiles: DecodedModelFiles = DecodedModelFiles()) {
         self.data = data
         self.modelsFolder = modelsFolder
         self.outputFolder = outputFolder
         self.day = day
         self.feed = feed
         self.datasetDays = datasetDays
+        self.decodedFiles = decodedFiles
     }
 
     /// Whether models.json lists a host history (a stale `history.json` left in the folder
@@ -275,9 +277,12 @@ public final class ScoreContext {
 
     /// The trained host history (`history.json`), or nil when it was not trained.
     public func hostHistory() throws -> HostHistory? {
-        if let h = loadedHistory { return h }
-        let h: HostHistory? = historyTrained ? try HostHistory.read(folder: modelsFolder) : nil
-        loadedHistory = .some(h)
-        return h
+        guard historyTrained else { return nil }
+        return try decodedFiles.value(at: modelsFolder + "/" + HostHistory.fileName) { try HostHistory.read(folder: modelsFolder) }
+    }
+
+    /// The model file of kind `kind` at `path`, decoded once per run.
+    func modelFile<T: Decodable>(_ type: T.Type, path: String, kind: String) throws -> T {
+        try decodedFiles.value(at: path) { try ModelFile.read(type, path: path, kind: kind) }
     }
 }

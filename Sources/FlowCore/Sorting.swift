@@ -27,6 +27,11 @@ public enum IndexOrder {
         keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
     }
 
+    /// The indices of `keys` in ascending order of (`keys[i]`, `i`).
+    public static func ascending(by keys: [Int64]) -> [Int] {
+        keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
+    }
+
     /// The indices of `first` in ascending order of (`first[i]`, `second[i]`, `i`);
     /// `second` has at least as many elements as `first`.
     public static func ascending(by first: [Int32], then second: [Int64]) -> [Int] {

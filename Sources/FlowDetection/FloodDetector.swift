@@ -113,12 +113,20 @@ public enum BeaconDetector {
     public static let maximumBytes = 100_000.0
 
     public static func detect(_ t: borrowing FlowTable, minimumFlows: Int, minimumSpanMinutes: Int, tolerance: Double) -> [AnomalyRecord] {
-        var edges: [UInt64: [Int]] = [:]
-        for i in 0..<t.count {
-            edges[UInt64(UInt32(bitPattern: t.source[i])) << 32 | UInt64(UInt32(bitPattern: t.destination[i])), default: []].append(i)
+        // The rows of each (source, destination) edge in row order, edges in ascending order
+        // of the key (source, destination): one sort of the row indices.
+        let keys = (0..<t.count).map { Int64(t.source[$0]) << 32 | Int64(UInt32(bitPattern: t.destination[$0])) }
+        let order = IndexOrder.ascending(by: keys)
+        var edges: [(key: UInt64, rows: [Int])] = []
+        var lower = 0
+        while lower < order.count {
+            var upper = lower + 1
+            while upper < order.count && keys[order[upper]] == keys[order[lower]] { upper += 1 }
+            edges.append((UInt64(bitPattern: keys[order[lower]]), Array(order[lower..<upper])))
+            lower = upper
         }
         var out: [AnomalyRecord] = []
-        for (key, rows) in edges.sorted(by: { $0.key < $1.key }) where rows.count >= minimumFlows {
+        for (key, rows) in edges where rows.count >= minimumFlows {
             let starts = rows.map { t.start[$0] }.sortedAscending()
             let span = starts.last! - starts.first!
             guard span >= Int64(minimumSpanMinutes) * 60_000 else { continue }

@@ -8,7 +8,9 @@ import Testing
         let starts: [Int64] = [50, 20, 10, 5, 20, 10]
         // host 1: rows 1 and 4 tie on start 20 (index order); host 3: starts 50, 10, 10.
         #expect(IndexOrder.ascending(by: hosts, then: starts) == [1, 4, 3, 2, 5, 0])
-        #expect(IndexOrder.ascending(by: []).isEmpty)
+        #expect(IndexOrder.ascending(by: [Int32]()).isEmpty)
+        let keys: [Int64] = [7 << 32 | 2, 1 << 32, 7 << 32 | 2, 3]
+        #expect(IndexOrder.ascending(by: keys) == [3, 1, 0, 2])
     }
 
     @Test func ascendingSortsAreTheStandardSorts() {

@@ -98,42 +98,58 @@ final class LloydRun: LockstepRestart, @unchecked Sendable {
         changedRows.update(repeating: 0)
     }
 
-    /// Assigns `rows` (within chunk `chunk`) to their nearest centres.
+    /// Assigns `rows` (within chunk `chunk`) to their nearest centres. A first sweep reads
+    /// only the bounds and lists the rows they do not prove (no branch to mispredict); the
+    /// second measures those, in row order, their feature loads no longer waiting on a
+    /// mispredicted test each.
     func assign(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) {
         let k = k, d = d
         let half = half, drift = drift, maxDrift = maxDrift, full = full
         let lv = bounds.labels, lim = bounds.limits, ds = deltaSums, dc = deltaCounts
         let sumBase = chunk * k * d
+        // The row's upper bound, the bound it must stay under and the rounding margin.
+        @inline(__always) func test(_ i: Int, _ a: Int) -> (upper: Double, bound: Double, margin: Double) {
+            // Stored bounds are relative to the drift so far.
+            let upper = lim[2 * i] + drift[a]
+            let bound = max(half[a], lim[2 * i + 1] - maxDrift)
+            return (upper, bound, 1e-9 * (abs(upper) + drift[a] + maxDrift))
+        }
         var changed = 0
         centres.withUnsafeBufferPointer { cv in
-            for i in rows {
-                let a = Int(lv[i])
-                var own = 0.0
-                if !full {
-                    // Stored bounds are relative to the drift so far.
-                    let upper = lim[2 * i] + drift[a]
-                    let bound = max(half[a], lim[2 * i + 1] - maxDrift)
-                    let margin = 1e-9 * (abs(upper) + drift[a] + maxDrift)
-                    if upper + margin < bound { continue }
-                    own = KMeans.squaredDistance(xv, i, cv, a, d)
-                    let exact = own.squareRoot()
-                    lim[2 * i] = exact - drift[a]
-                    if exact + margin < bound { continue }
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows.count) { picked in
+                var count = 0
+                for i in rows {
+                    picked[count] = Int32(truncatingIfNeeded: i)
+                    if full { count &+= 1; continue }
+                    let (upper, bound, margin) = test(i, Int(lv[i]))
+                    count &+= upper + margin < bound ? 0 : 1
                 }
-                var best = 0, bestD = Double.infinity, second = Double.infinity
-                for c in 0..<k {
-                    // The distance to the row's own centre is known (the same computation).
-                    let dist = c == a && !full ? own : KMeans.squaredDistance(xv, i, cv, c, d)
-                    if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
-                }
-                lim[2 * i] = bestD.squareRoot() - drift[best]
-                lim[2 * i + 1] = second.squareRoot() + maxDrift
-                if best != a { changed += 1; lv[i] = Int32(best) } else if !full { continue }
-                Self.add(xv, row: i, to: sumBase + best * d, count: chunk * k + best, ds, dc, d)
-                if !full {
-                    let from = sumBase + a * d
-                    dc[chunk * k + a] -= 1
-                    for j in 0..<d { ds[from + j] -= xv[i * d + j] }
+                for p in 0..<count {
+                    let i = Int(picked[p])
+                    let a = Int(lv[i])
+                    var own = 0.0
+                    if !full {
+                        let (_, bound, margin) = test(i, a)
+                        own = KMeans.squaredDistance(xv, i, cv, a, d)
+                        let exact = own.squareRoot()
+                        lim[2 * i] = exact - drift[a]
+                        if exact + margin < bound { continue }
+                    }
+                    var best = 0, bestD = Double.infinity, second = Double.infinity
+                    for c in 0..<k {
+                        // The distance to the row's own centre is known (the same computation).
+                        let dist = c == a && !full ? own : KMeans.squaredDistance(xv, i, cv, c, d)
+                        if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
+                    }
+                    lim[2 * i] = bestD.squareRoot() - drift[best]
+                    lim[2 * i + 1] = second.squareRoot() + maxDrift
+                    if best != a { changed += 1; lv[i] = Int32(best) } else if !full { continue }
+                    Self.add(xv, row: i, to: sumBase + best * d, count: chunk * k + best, ds, dc, d)
+                    if !full {
+                        let from = sumBase + a * d
+                        dc[chunk * k + a] -= 1
+                        for j in 0..<d { ds[from + j] -= xv[i * d + j] }
+                    }
                 }
             }
         }

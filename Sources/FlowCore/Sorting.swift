@@ -32,6 +32,30 @@ public enum IndexOrder {
         keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
     }
 
+    /// Calls `body` once per distinct value of `keys`, in ascending order, with the indices
+    /// holding it in ascending order (one sort of the indices, no dictionary of arrays).
+    public static func forEachGroup(of keys: [Int32], _ body: (Int32, ArraySlice<Int>) -> Void) {
+        let order = ascending(by: keys)
+        forEachRun(order) { keys[$0] == keys[$1] } body: { body(keys[$0[$0.startIndex]], $0) }
+    }
+
+    /// `forEachGroup(of:_:)` for 64-bit keys.
+    public static func forEachGroup(of keys: [Int64], _ body: (Int64, ArraySlice<Int>) -> Void) {
+        let order = ascending(by: keys)
+        forEachRun(order) { keys[$0] == keys[$1] } body: { body(keys[$0[$0.startIndex]], $0) }
+    }
+
+    /// The runs of `order` whose elements `same` pairs.
+    private static func forEachRun(_ order: [Int], same: (Int, Int) -> Bool, body: (ArraySlice<Int>) -> Void) {
+        var lower = 0
+        while lower < order.count {
+            var upper = lower + 1
+            while upper < order.count && same(order[upper], order[lower]) { upper += 1 }
+            body(order[lower..<upper])
+            lower = upper
+        }
+    }
+
     /// The indices of `first` in ascending order of (`first[i]`, `second[i]`, `i`);
     /// `second` has at least as many elements as `first`.
     public static func ascending(by first: [Int32], then second: [Int64]) -> [Int] {

@@ -116,15 +116,8 @@ public enum BeaconDetector {
         // The rows of each (source, destination) edge in row order, edges in ascending order
         // of the key (source, destination): one sort of the row indices.
         let keys = (0..<t.count).map { Int64(t.source[$0]) << 32 | Int64(UInt32(bitPattern: t.destination[$0])) }
-        let order = IndexOrder.ascending(by: keys)
         var edges: [(key: UInt64, rows: [Int])] = []
-        var lower = 0
-        while lower < order.count {
-            var upper = lower + 1
-            while upper < order.count && keys[order[upper]] == keys[order[lower]] { upper += 1 }
-            edges.append((UInt64(bitPattern: keys[order[lower]]), Array(order[lower..<upper])))
-            lower = upper
-        }
+        IndexOrder.forEachGroup(of: keys) { key, rows in edges.append((UInt64(bitPattern: key), Array(rows))) }
         var out: [AnomalyRecord] = []
         for (key, rows) in edges where rows.count >= minimumFlows {
             let starts = rows.map { t.start[$0] }.sortedAscending()

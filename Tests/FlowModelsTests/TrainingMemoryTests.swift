@@ -68,10 +68,13 @@ import FlowTestSupport
         let data = try makeDataset(rows: 30_000, days: 4, seed: 5, anomalies: true)
         let alongside = temporaryFolder("alongside"), after = temporaryFolder("after")
         defer { for f in [data, alongside, after] { try? FileManager.default.removeItem(atPath: f) } }
-        var lines: [String] = []
+        var lines: [String] = [], sequentialLines: [String] = []
         let index = try ModelPipeline.train(config: Self.config(budgetMB: 4096), input: data, output: alongside,
                                             floeVersion: "test") { lines.append($0) }
-        let sequential = try ModelPipeline.train(config: Self.config(budgetMB: 8), input: data, output: after, floeVersion: "test")
+        let sequential = try ModelPipeline.train(config: Self.config(budgetMB: 8), input: data, output: after,
+                                                 floeVersion: "test") { sequentialLines.append($0) }
+        #expect(lines.contains { $0.hasPrefix("training timeseries beside the other kinds") })
+        #expect(!sequentialLines.contains { $0.contains("beside the other kinds") })
         #expect(index.models.map(\.kind) == ["history", "clusters", "density", "graph", "timeseries"])
         #expect(index.models == sequential.models)
         for kind in index.models.map(\.kind) {

@@ -171,14 +171,7 @@ public struct HostGraphModelKind: ModelKind {
     /// Calls `body` once per distinct value of `hosts` with the indices holding it (in
     /// ascending order): one sorted index array instead of a dictionary of arrays per host.
     static func forEachHost(_ hosts: [Int32], _ body: (Int32, ArraySlice<Int>) -> Void) {
-        let order = IndexOrder.ascending(by: hosts)
-        var lower = 0
-        while lower < order.count {
-            var upper = lower + 1
-            while upper < order.count && hosts[order[upper]] == hosts[order[lower]] { upper += 1 }
-            body(hosts[order[lower]], order[lower..<upper])
-            lower = upper
-        }
+        IndexOrder.forEachGroup(of: hosts, body)
     }
 
     /// Fewest training windows of a host from which its usual fans and inbound rate are

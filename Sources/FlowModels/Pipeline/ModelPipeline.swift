@@ -93,24 +93,27 @@ public enum ModelPipeline {
                     return entry
                 }
                 trained.set(k, outcome)
-                if kind.usesTrainingMatrix, let m = context.matrixRows, m.kept < m.offered {
+                guard case .success(let entry) = outcome else { return false }
+                if entry != nil, kind.usesTrainingMatrix, let m = context.matrixRows, m.kept < m.offered {
                     sampling = .init(featureSet: config.features.rawValue, rows: m.kept, of: m.offered)
                 }
-                if case .failure = outcome { return false }
                 return true
             }
             let shared = kinds.indices.filter { kinds[$0].trainsOnSharedFlows }
             let ownReaders = kinds.indices.filter { !kinds[$0].trainsOnSharedFlows }
             if memory.trainsOwnReadersAlongside && !ownReaders.isEmpty {
-                // Two lanes: the kinds on the shared flows in plan order, and beside them
-                // the kinds that read the dataset themselves (only the first lane touches
-                // the shared data and `sampling`). Each kind writes its own files; outcomes
-                // and lines go through their locks.
-                let lanes = UncheckedBox([shared, ownReaders])
-                let run = UncheckedBox(train)
-                DispatchQueue.concurrentPerform(iterations: 2) { lane in
-                    for k in lanes.value[lane] where !run.value(k, lane == 0) { break }
-                }
+                // Two lanes: the kinds on the shared flows in plan order on this thread, and
+                // beside them the kinds that read the dataset themselves, which touch
+                // neither the shared data nor the training matrix (nor `sampling`). Each
+                // kind writes its own files; outcomes and lines go through their locks.
+                precondition(ownReaders.allSatisfy { !kinds[$0].usesTrainingMatrix },
+                             "a kind that reads the dataset itself cannot use the shared training matrix")
+                lines.write("training \(ownReaders.map { kinds[$0].name }.joined(separator: ", ")) beside the other kinds: the flows take about \(memory.wholeTableMB) MiB of the \(memory.budgetMB) MiB budget")
+                TrainingLanes.run({
+                    for k in shared where !train(k, releasing: true) { break }
+                }, beside: {
+                    for k in ownReaders where !train(k, releasing: false) { break }
+                })
             } else {
                 for k in kinds.indices where !train(k, releasing: true) { break }
             }

@@ -20,7 +20,11 @@ public protocol ModelKind: Sendable {
     var usesTrainingMatrix: Bool { get }
     /// Whether training reads the shared flows (`ModelData.table()`, profiles, features).
     /// A kind that reads the dataset itself says false: `floe-train` lets the shared flows
-    /// go before it, so they do not sit in memory beside its own working set.
+    /// go before it, so they do not sit in memory beside its own working set, or, when the
+    /// budget has room for both (`TrainingMemory.trainsOwnReadersAlongside`), trains it on
+    /// a second thread beside the other kinds. Such a kind must therefore touch only the
+    /// context's constant parts (`config`, `data.dataset`, `data.wholeDataset`,
+    /// `outputFolder`, `log`): never `ModelData`'s caches or the training matrix.
     var trainsOnSharedFlows: Bool { get }
 }
 

@@ -36,3 +36,45 @@ final class TrainingOutcomes: @unchecked Sendable {
         return try slots.compactMap { try $0?.get() }
     }
 }
+
+/// Two training lanes: `first` on the calling thread while `second` runs on a thread of its
+/// own; returns once both are done. Not `concurrentPerform`: a parallel loop inside one of
+/// its workers gets cores ÷ iterations threads (one on two cores), so the kinds' own
+/// parallel passes (host profiles, k-means, the classifier) would run on one core.
+/// `second` is reached only through a slot cleared before returning, so it may capture
+/// what `withoutActuallyEscaping` lent.
+enum TrainingLanes {
+    static func run(_ first: () -> Void, beside second: () -> Void) {
+        withoutActuallyEscaping(second) { second in
+            let lane = SideLane(second)
+            let thread = Thread { lane.runOnce() }
+            thread.stackSize = 8 << 20  // as the main thread's
+            thread.start()
+            first()
+            lane.waitAndClear()
+        }
+    }
+
+    private final class SideLane: @unchecked Sendable {
+        private var work: (() -> Void)?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ work: @escaping () -> Void) { self.work = work }
+
+        /// Runs the work (its reference dropped on return), then signals.
+        func runOnce() {
+            call()
+            done.signal()
+        }
+
+        @inline(never)
+        private func call() {
+            if let work { work() }
+        }
+
+        func waitAndClear() {
+            done.wait()
+            work = nil
+        }
+    }
+}

@@ -152,11 +152,20 @@ for target in package.targets where target.type == .regular || target.type == .e
 // (its training loops run ~75× slower at -Onone). The optimised modules carry line tables
 // only (`-gline-tables-only`: breakpoints by line and backtraces with file:line, no
 // variables — optimised code has few left to show): full debug info was about a third of
-// their compile time.
+// their compile time. They are compiled whole-module (`-wmo`, as release builds are): one
+// frontend job per module instead of batch jobs that each parse and type-check the module
+// again, ~20 CPU-s less for a fresh `swift build --product floe` (scripts/bench/results/
+// demo.md, session 19), at the cost of incremental rebuilds inside these modules.
+// `-num-threads` is required, not tuning: with LLVM threads a whole-module job writes one
+// object and one index unit per source file, as SwiftPM's output file map and debug index
+// store expect (without it the build fails: "index output filenames do not match input
+// source files"). SwiftPM still passes `-incremental`, so the driver prints one remark per
+// module ("Incremental compilation has been disabled: it is not compatible with whole
+// module optimization"); `-disable-batch-mode` silences its warning about batch mode.
 let optimisedInDebug: Set<String> = [
     "FlowCore", "FlowColumnar", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowForecasting", "FlowNeural",
 ]
 for target in package.targets where optimisedInDebug.contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? [])
-        + [.unsafeFlags(["-O", "-gline-tables-only"], .when(configuration: .debug))]
+        + [.unsafeFlags(["-O", "-gline-tables-only", "-wmo", "-disable-batch-mode", "-num-threads", "2"], .when(configuration: .debug))]
 }

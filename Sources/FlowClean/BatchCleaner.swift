@@ -17,7 +17,7 @@ struct BatchOutcome {
 /// Pure function of the batch, so batches are processed in parallel.
 enum BatchCleaner {
     /// Cleans rows `rows` of the batch (a slice, so huge batches are split into jobs).
-    static func clean(_ v: RawBatchView, rows: Range<Int>, input: UInt32, batch: Int, sourceJSON: [UInt8],
+    static func clean(_ v: borrowing RawBatchView, rows: Range<Int>, input: UInt32, batch: Int, sourceJSON: [UInt8],
                       validator: RowValidator) -> BatchOutcome {
         var out = BatchOutcome()
         out.rows.reserveCapacity(rows.count)

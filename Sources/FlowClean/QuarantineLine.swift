@@ -6,7 +6,7 @@ import FlowCore
 /// failed a rule: where it came from, which rule and why, and every column of the row as
 /// it was in the raw file (timestamps as ISO 8601 text, nulls as null).
 enum QuarantineLine {
-    static func append(view v: RawBatchView, row i: Int, sourceJSON: [UInt8], batch: Int, rule: CleanRule,
+    static func append(view v: borrowing RawBatchView, row i: Int, sourceJSON: [UInt8], batch: Int, rule: CleanRule,
                        detail: String, to out: inout [UInt8]) {
         let encoder = QuarantineEncoder()
         encoder.beginRuleRecord(sourceJSON: sourceJSON, batch: batch, row: i, rule: rule.rawValue, detail: detail, into: &out)

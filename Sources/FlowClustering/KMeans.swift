@@ -58,8 +58,8 @@ public struct KMeansResult: Sendable, Equatable {
 public enum KMeans {
     /// Fits with `parameters.nInit` k-means++ restarts; the lowest inertia wins (the
     /// earliest restart on a tie). Each restart draws from its own stretch of the seed's
-    /// random sequence (`restartGenerators`), and the restarts' seedings and Lloyd runs
-    /// share their passes over the rows (`plusPlusLockstep`, `lockstep`; up to
+    /// random sequence (`restartGenerators`), and the restarts, each its seeding then its
+    /// Lloyd run (`SeededRestart`), share their passes over the rows (`lockstep`; up to
     /// `lockstepSlots` at a time), so the result is the one running them one after the
     /// other gives, on any number of cores.
     public static func fit(_ x: FeatureMatrix, parameters p: KMeansParameters) throws -> KMeansResult {
@@ -67,13 +67,10 @@ public enum KMeans {
         let tolerance = p.tol * meanVariance(x)
         let generators = restartGenerators(seed: p.seed, restarts: max(1, p.nInit), k: p.k)
         let slots = lockstepSlots(restarts: generators.count, columns: x.columns)
-        var seeds: [[Double]] = []
-        for group in stride(from: 0, to: generators.count, by: slots) {
-            let members = Array(generators[group..<min(group + slots, generators.count)])
-            seeds += plusPlusLockstep(x, k: p.k, generators: members).map(\.centres)
-        }
         var best: (index: Int, inertia: Double, result: KMeansResult)?
-        lockstep(x, count: seeds.count, slots: slots, maxIter: p.maxIter, absoluteTolerance: tolerance) { seeds[$0] } finish: { r, result in
+        lockstep(x, count: generators.count, slots: slots) { r in
+            SeededRestart(x, k: p.k, rng: generators[r], maxIter: p.maxIter, absoluteTolerance: tolerance)
+        } finish: { r, result in
             if let b = best, !beats(restart: r, inertia: result.inertia, best: (b.index, b.inertia)) { return }
             best = (r, result.inertia, result)
         }
@@ -92,10 +89,10 @@ public enum KMeans {
     /// the matrix copies).
     static let stateBytesPerValue = 8
 
-    /// Lloyd runs `fit` keeps in lockstep: as many as the state allowance holds (20 bytes a
-    /// row each for the bounds, 8 for the labels of the best and of a finishing run), at
-    /// least two (what running two restarts side by side took before) and at most the
-    /// restarts. k-means++ seeds in groups of the same size (12 bytes a row each).
+    /// Restarts `fit` keeps in lockstep: as many as the state allowance holds (20 bytes a
+    /// row each for the one `HamerlyBounds` a restart's seeding fills and its Lloyd run
+    /// takes over, 8 for the labels of the best and of a finishing run), at least two (what
+    /// running two restarts side by side took before) and at most the restarts.
     static func lockstepSlots(restarts: Int, columns: Int) -> Int {
         return min(restarts, max(2, (stateBytesPerValue * columns - 8) / 20))
     }
@@ -162,9 +159,10 @@ public enum KMeans {
     /// The first row whose running sum of `weights` reaches `target` (numpy's
     /// `searchsorted` on the cumulative sum), found through the per-chunk sums of
     /// `Parallel.forEachChunk`'s chunks; the last row with positive weight when rounding
-    /// leaves `target` past the total.
-    static func sampleRow(_ weights: UnsafeBufferPointer<Double>, _ chunkSums: UnsafeBufferPointer<Double>, target: Double) -> Int {
-        let n = weights.count, chunks = chunkSums.count
+    /// leaves `target` past the total. Row i's weight is `weights[i × stride]`.
+    static func sampleRow(_ weights: UnsafeBufferPointer<Double>, _ chunkSums: UnsafeBufferPointer<Double>, target: Double,
+                          stride step: Int = 1) -> Int {
+        let n = weights.count / step, chunks = chunkSums.count
         var running = 0.0
         var lastPositive = 0
         for chunk in 0..<chunks {
@@ -172,13 +170,13 @@ public enum KMeans {
             if chunkSums[chunk] > 0 { lastPositive = chunk }
             if running + chunkSums[chunk] < target && chunk < chunks - 1 { running += chunkSums[chunk]; continue }
             for i in lo..<hi {
-                running += weights[i]
-                if running >= target && weights[i] > 0 { return i }
+                running += weights[i * step]
+                if running >= target && weights[i * step] > 0 { return i }
             }
         }
         // Rounding: the target lies past the summed weights; take the last row with weight.
         let lo = n * lastPositive / chunks, hi = n * (lastPositive + 1) / chunks
-        for i in stride(from: hi - 1, through: lo, by: -1) where weights[i] > 0 { return i }
+        for i in stride(from: hi - 1, through: lo, by: -1) where weights[i * step] > 0 { return i }
         return n - 1
     }
 
@@ -326,8 +324,18 @@ public enum KMeans {
     /// Assigns every row to its nearest centre; returns the inertia.
     @discardableResult
     public static func assign(_ x: FeatureMatrix, centres: [Double], labels: inout [Int32]) -> Double {
-        let n = x.rows, d = x.columns
+        let d = x.columns
         let k = centres.count / max(d, 1)
+        return assign(x, centres: centres, labels: &labels) { xv, i, cv, _ in nearest(xv, i, cv, k, d) }
+    }
+
+    /// Gives row i the label and squared distance `nearestOf(features, i, centres, label)`
+    /// returns (`label` the row's current one, 0 when `labels` had another length); returns
+    /// the inertia, per-chunk sums in row order reduced in chunk order.
+    @inline(__always)
+    static func assign(_ x: FeatureMatrix, centres: [Double], labels: inout [Int32],
+                       nearestOf: (UnsafeBufferPointer<Double>, Int, UnsafeBufferPointer<Double>, Int) -> (Int, Double)) -> Double {
+        let n = x.rows
         if labels.count != n { labels = [Int32](repeating: 0, count: n) }
         let chunks = Parallel.chunkCount(n)
         var partial = [Double](repeating: 0, count: chunks)
@@ -338,7 +346,7 @@ public enum KMeans {
                         Parallel.forEachChunk(count: n) { chunk, range in
                             var s = 0.0
                             for i in range {
-                                let (c, dist) = nearest(xv, i, cv, k, d)
+                                let (c, dist) = nearestOf(xv, i, cv, Int(lv[i]))
                                 lv[i] = Int32(c)
                                 s += dist
                             }

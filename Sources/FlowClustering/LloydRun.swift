@@ -12,8 +12,10 @@ import FlowFeatures
 /// nearest centre is not touched at all (neither its features nor its bounds are read or
 /// written beyond the test); a row whose label changes moves its features from the old
 /// cluster's running sum to the new one's (per-chunk deltas). A pass with
-/// `bounds.needsFullPass` computes every distance and rebuilds the sums from zero.
-final class LloydRun: @unchecked Sendable {
+/// `bounds.needsFullPass` computes every distance and rebuilds the sums from zero, except
+/// the first pass of a run that took over its seeding's state (`init(seeding:)`), which
+/// computes none (`assignSeeded`).
+final class LloydRun: LockstepRestart, @unchecked Sendable {
     let k: Int
     let d: Int
     let maxIter: Int
@@ -41,15 +43,30 @@ final class LloydRun: @unchecked Sendable {
     private var maxDrift = 0.0
     private var full = true
 
-    init(rows: Int, dimensions: Int, initialCentres: [Double], maxIter: Int, absoluteTolerance: Double) {
+    /// A run from `initialCentres` (k × d), whose first pass computes every distance.
+    convenience init(rows: Int, dimensions: Int, initialCentres: [Double], maxIter: Int, absoluteTolerance: Double) {
+        let k = initialCentres.count / max(dimensions, 1)
+        self.init(bounds: HamerlyBounds(rows: rows, clusters: k), dimensions: dimensions, initialCentres: initialCentres,
+                  maxIter: maxIter, absoluteTolerance: absoluteTolerance)
+    }
+
+    /// A run from a finished seeding's centres that takes over its per-row state: its first
+    /// pass must be `assignSeeded`, in the same pass as the seeding's `update` for its last
+    /// centre (no update when k = 1).
+    convenience init(seeding: PlusPlusRun, maxIter: Int, absoluteTolerance: Double) {
+        self.init(bounds: seeding.bounds, dimensions: seeding.d, initialCentres: seeding.centres,
+                  maxIter: maxIter, absoluteTolerance: absoluteTolerance)
+    }
+
+    private init(bounds: HamerlyBounds, dimensions: Int, initialCentres: [Double], maxIter: Int, absoluteTolerance: Double) {
         d = dimensions
         k = initialCentres.count / max(dimensions, 1)
         self.maxIter = max(1, maxIter)
         tolerance = absoluteTolerance
         self.initialCentres = initialCentres
         centres = initialCentres
-        bounds = HamerlyBounds(rows: rows, clusters: k)
-        chunks = Parallel.chunkCount(rows)
+        self.bounds = bounds
+        chunks = Parallel.chunkCount(bounds.labels.count)
         sums = [Double](repeating: 0, count: k * d)
         counts = [Int](repeating: 0, count: k)
         deltaSums = .allocate(capacity: chunks * k * d)
@@ -68,13 +85,7 @@ final class LloydRun: @unchecked Sendable {
 
     /// Prepares the next iteration's assignment pass.
     func beginAssignment() {
-        var half = [Double](repeating: .infinity, count: k)
-        centres.withUnsafeBufferPointer { cv in
-            for a in 0..<k {
-                for b in 0..<k where b != a { half[a] = min(half[a], KMeans.squaredDistance(cv, a, cv, b, d).squareRoot() / 2) }
-            }
-        }
-        self.half = half
+        half = Self.halfGaps(centres, k: k, d: d)
         drift = bounds.drift
         maxDrift = bounds.maxDrift
         full = bounds.needsFullPass
@@ -87,49 +98,141 @@ final class LloydRun: @unchecked Sendable {
         changedRows.update(repeating: 0)
     }
 
-    /// Assigns `rows` (within chunk `chunk`) to their nearest centres.
+    /// Assigns `rows` (within chunk `chunk`) to their nearest centres. A first sweep reads
+    /// only the bounds and lists the rows they do not prove (no branch to mispredict); the
+    /// second measures those, in row order, their feature loads no longer waiting on a
+    /// mispredicted test each.
     func assign(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) {
         let k = k, d = d
         let half = half, drift = drift, maxDrift = maxDrift, full = full
         let lv = bounds.labels, lim = bounds.limits, ds = deltaSums, dc = deltaCounts
         let sumBase = chunk * k * d
+        // The row's upper bound, the bound it must stay under and the rounding margin.
+        @inline(__always) func test(_ i: Int, _ a: Int) -> (upper: Double, bound: Double, margin: Double) {
+            // Stored bounds are relative to the drift so far.
+            let upper = lim[2 * i] + drift[a]
+            let bound = max(half[a], lim[2 * i + 1] - maxDrift)
+            return (upper, bound, 1e-9 * (abs(upper) + drift[a] + maxDrift))
+        }
         var changed = 0
         centres.withUnsafeBufferPointer { cv in
-            for i in rows {
-                let a = Int(lv[i])
-                var own = 0.0
-                if !full {
-                    // Stored bounds are relative to the drift so far.
-                    let upper = lim[2 * i] + drift[a]
-                    let bound = max(half[a], lim[2 * i + 1] - maxDrift)
-                    let margin = 1e-9 * (abs(upper) + drift[a] + maxDrift)
-                    if upper + margin < bound { continue }
-                    own = KMeans.squaredDistance(xv, i, cv, a, d)
-                    let exact = own.squareRoot()
-                    lim[2 * i] = exact - drift[a]
-                    if exact + margin < bound { continue }
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: rows.count) { picked in
+                var count = 0
+                for i in rows {
+                    picked[count] = Int32(truncatingIfNeeded: i)
+                    if full { count &+= 1; continue }
+                    let (upper, bound, margin) = test(i, Int(lv[i]))
+                    count &+= upper + margin < bound ? 0 : 1
                 }
-                var best = 0, bestD = Double.infinity, second = Double.infinity
-                for c in 0..<k {
-                    // The distance to the row's own centre is known (the same computation).
-                    let dist = c == a && !full ? own : KMeans.squaredDistance(xv, i, cv, c, d)
-                    if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
-                }
-                lim[2 * i] = bestD.squareRoot() - drift[best]
-                lim[2 * i + 1] = second.squareRoot() + maxDrift
-                if best != a { changed += 1; lv[i] = Int32(best) } else if !full { continue }
-                let row = i * d
-                let to = sumBase + best * d
-                dc[chunk * k + best] += 1
-                for j in 0..<d { ds[to + j] += xv[row + j] }
-                if !full {
-                    let from = sumBase + a * d
-                    dc[chunk * k + a] -= 1
-                    for j in 0..<d { ds[from + j] -= xv[row + j] }
+                for p in 0..<count {
+                    let i = Int(picked[p])
+                    let a = Int(lv[i])
+                    var own = 0.0
+                    if !full {
+                        let (_, bound, margin) = test(i, a)
+                        own = KMeans.squaredDistance(xv, i, cv, a, d)
+                        let exact = own.squareRoot()
+                        lim[2 * i] = exact - drift[a]
+                        if exact + margin < bound { continue }
+                    }
+                    var best = 0, bestD = Double.infinity, second = Double.infinity
+                    for c in 0..<k {
+                        // The distance to the row's own centre is known (the same computation).
+                        let dist = c == a && !full ? own : KMeans.squaredDistance(xv, i, cv, c, d)
+                        if dist < bestD { second = bestD; bestD = dist; best = c } else if dist < second { second = dist }
+                    }
+                    lim[2 * i] = bestD.squareRoot() - drift[best]
+                    lim[2 * i + 1] = second.squareRoot() + maxDrift
+                    if best != a { changed += 1; lv[i] = Int32(best) } else if !full { continue }
+                    Self.add(xv, row: i, to: sumBase + best * d, count: chunk * k + best, ds, dc, d)
+                    if !full {
+                        let from = sumBase + a * d
+                        dc[chunk * k + a] -= 1
+                        for j in 0..<d { ds[from + j] -= xv[i * d + j] }
+                    }
                 }
             }
         }
         changedRows[chunk] += changed
+    }
+
+    /// The first assignment of a run made by `init(seeding:)`, for `rows` of chunk `chunk`
+    /// after the seeding's `update` for its last centre has run on them: the seeding's
+    /// owners are the labels a full pass would give (nearest centre, ties to the lower
+    /// index, as `PlusPlusRun` keeps them), its squared distances give the upper bounds and
+    /// its squared lower bounds the lower bounds; the sums grow row by row as in a full
+    /// pass, so everything after is bit for bit as from a full first pass.
+    func assignSeeded(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) {
+        precondition(full, "assignSeeded is a run's first assignment")
+        let k = k, d = d
+        let lv = bounds.labels, lim = bounds.limits, ds = deltaSums, dc = deltaCounts
+        let sumBase = chunk * k * d
+        for i in rows {
+            let a = Int(lv[i])
+            lim[2 * i] = lim[2 * i].squareRoot()
+            lim[2 * i + 1] = lim[2 * i + 1].squareRoot()
+            Self.add(xv, row: i, to: sumBase + a * d, count: chunk * k + a, ds, dc, d)
+        }
+        // Every row had no label before (as a full first pass counts them).
+        changedRows[chunk] += rows.count
+    }
+
+    /// Half the distance from each of the k centres to its nearest other centre (a row
+    /// nearer than that to its centre needs no other distance).
+    private static func halfGaps(_ centres: [Double], k: Int, d: Int) -> [Double] {
+        var half = [Double](repeating: .infinity, count: k)
+        centres.withUnsafeBufferPointer { cv in
+            for a in 0..<k {
+                for b in 0..<k where b != a { half[a] = min(half[a], KMeans.squaredDistance(cv, a, cv, b, d).squareRoot() / 2) }
+            }
+        }
+        return half
+    }
+
+    /// Adds row `row` to the chunk's delta sums at `to` and counts one at `count`.
+    @inline(__always)
+    private static func add(_ xv: UnsafeBufferPointer<Double>, row: Int, to: Int, count: Int,
+                            _ ds: UnsafeMutableBufferPointer<Double>, _ dc: UnsafeMutableBufferPointer<Int>, _ d: Int) {
+        let base = row * d
+        dc[count] += 1
+        for j in 0..<d { ds[to + j] += xv[base + j] }
+    }
+
+    /// `KMeans.assign(x, centres:labels:)` for the final centres (the exact means of the
+    /// labels, close to the last iteration's), bit for bit, with the bounds: each row's
+    /// distance to its own centre is computed (the inertia sums it), the other centres only
+    /// where the bounds, loosened by the move to `centres`, do not prove the label.
+    private func finalAssignment(_ x: FeatureMatrix, centres final: [Double], labels: inout [Int32]) -> Double {
+        let k = k, d = d
+        var drift = bounds.drift, largest = 0.0
+        final.withUnsafeBufferPointer { fv in
+            centres.withUnsafeBufferPointer { cv in
+                for c in 0..<k {
+                    let moved = KMeans.squaredDistance(fv, c, cv, c, d).squareRoot()
+                    drift[c] += moved
+                    largest = max(largest, moved)
+                }
+            }
+        }
+        let maxDrift = bounds.maxDrift + largest, ownDrift = drift, half = Self.halfGaps(final, k: k, d: d)
+        let lim = UnsafeBufferPointer(bounds.limits)
+        return KMeans.assign(x, centres: final, labels: &labels) { xv, i, fv, a in
+            let own = KMeans.squaredDistance(xv, i, fv, a, d)
+            let exact = own.squareRoot()
+            let bound = max(half[a], lim[2 * i + 1] - maxDrift)
+            if exact + 1e-9 * (exact + ownDrift[a] + maxDrift) < bound { return (a, own) }
+            return KMeans.nearest(xv, i, fv, k, d)
+        }
+    }
+
+    // The run as a lockstep restart: one assignment pass per iteration.
+    func beginPass() { beginAssignment() }
+
+    func pass(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) { assign(xv, rows: rows, chunk: chunk) }
+
+    func endPass(_ x: FeatureMatrix) -> KMeansResult? {
+        endIteration(x)
+        return finished ? result(x) : nil
     }
 
     /// Completes the iteration whose assignment pass ran: folds the chunk deltas into the
@@ -192,8 +295,10 @@ final class LloydRun: @unchecked Sendable {
         var inertia: Double
         if strict {
             inertia = KMeans.inertiaOf(x, centres: final, labels: labels)
-        } else {
+        } else if relocatedLast {
             inertia = KMeans.assign(x, centres: final, labels: &labels)
+        } else {
+            inertia = finalAssignment(x, centres: final, labels: &labels)
         }
         if inertia.isNaN { inertia = .infinity }
         return KMeansResult(centres: final, k: k, dimensions: d, labels: labels, inertia: inertia,

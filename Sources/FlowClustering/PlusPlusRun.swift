@@ -1,18 +1,28 @@
 import FlowFeatures
 
 /// One greedy k-means++ seeding (`KMeans.plusPlus`) as steps, so that several seedings can
-/// share each pass over the rows (`KMeans.plusPlusLockstep`). Every centre after the first
-/// takes `drawCandidates` (serial), a `potentials` pass, `choose` (serial) and, unless it
-/// is the last centre, an `update` pass; the first centre takes one `distancesToFirst`
-/// pass. Passes run on blocks of rows of `Parallel.forEachChunk`'s chunks (the blocks of a
+/// share each pass over the rows (`KMeans.plusPlusLockstep`, `SeededRestart`). Every
+/// centre after the first takes `drawCandidates` (serial), a `potentials` pass, `choose`
+/// (serial) and an `update` pass (after the last centre only to complete the per-row state
+/// for the Lloyd run); the first centre takes one `distancesToFirst` pass. Passes run on blocks of rows of `Parallel.forEachChunk`'s chunks (the blocks of a
 /// chunk in increasing order), and every per-chunk sum is carried from block to block in
 /// row order, so a seeding's centres and draws do not depend on the other seedings.
 ///
 /// Each row remembers its squared distance to the nearest chosen centre (`closest`) and
-/// which centre that is (`owner`); a candidate at least twice as far from that centre as
-/// the row is cannot come closer to the row (triangle inequality), so its distance is not
-/// computed. The margin keeps rounding out of it: the sums are exactly those of computing
-/// every distance.
+/// which centre that is (`owner`, ties to the earlier centre); a candidate at least twice
+/// as far from that centre as the row is cannot come closer to the row (triangle
+/// inequality), so its distance is not computed. The margin keeps rounding out of it: the
+/// sums are exactly those of computing every distance, and `owner` is the row's nearest
+/// centre as a full assignment (`KMeans.nearest`) finds it.
+///
+/// The per-row state lives in a `HamerlyBounds`, in the seeding's own form, so that the
+/// restart's Lloyd run takes it over (`LloydRun(seeding:)`) instead of allocating its
+/// own: `labels[i]` is the owner, `limits[2i]` the squared distance to it and
+/// `limits[2i + 1]` a lower bound on the squared distance to every other chosen centre
+/// (the exact distance where it was computed, else the triangle inequality's
+/// (|owner − centre| − √closest)², with a margin for rounding). After an `update` pass for
+/// the last centre, the owners are the first Lloyd iteration's labels and the two limits
+/// squared Hamerly bounds, so that iteration needs no distance (`LloydRun.assignSeeded`).
 final class PlusPlusRun: @unchecked Sendable {
     let k: Int
     let d: Int
@@ -23,8 +33,8 @@ final class PlusPlusRun: @unchecked Sendable {
     /// k × d centres, the first `chosen` of them set.
     private(set) var centres: [Double]
     private let first: Int
-    private let closest: UnsafeMutableBufferPointer<Double>
-    private let owner: UnsafeMutableBufferPointer<Int32>
+    /// Per row: owner, squared distance to it, lower bound on the squared second nearest.
+    let bounds: HamerlyBounds
     /// Per chunk, the sum of `closest` (locates a sampled row without a serial cumulative pass).
     private let chunkPotential: UnsafeMutableBufferPointer<Double>
     /// Per chunk and candidate, the potential the candidate would leave.
@@ -37,6 +47,8 @@ final class PlusPlusRun: @unchecked Sendable {
     private var current = 0
     private var chosenRow = 0
     private var chosenToCentres: [Double] = []
+    /// √`chosenToCentres`, shrunk by a margin for rounding (lower bounds of skipped rows).
+    private var chosenReach: [Double] = []
     private let margin = 4 * (1 + 1e-9)
 
     init(rows: Int, dimensions: Int, k: Int, rng: SeededRandom) {
@@ -47,10 +59,7 @@ final class PlusPlusRun: @unchecked Sendable {
         self.rng = rng
         first = self.rng.below(rows)
         centres = [Double](repeating: 0, count: k * dimensions)
-        closest = .allocate(capacity: rows)
-        closest.initialize(repeating: 0)
-        owner = .allocate(capacity: rows)
-        owner.initialize(repeating: 0)
+        bounds = HamerlyBounds(rows: rows, clusters: k)
         chunkPotential = .allocate(capacity: chunks)
         chunkPotential.initialize(repeating: 0)
         partialPots = .allocate(capacity: chunks * trials)
@@ -60,8 +69,6 @@ final class PlusPlusRun: @unchecked Sendable {
     }
 
     deinit {
-        closest.deallocate()
-        owner.deallocate()
         chunkPotential.deallocate()
         partialPots.deallocate()
     }
@@ -73,9 +80,15 @@ final class PlusPlusRun: @unchecked Sendable {
 
     /// Pass for the first centre: every row's squared distance to it.
     func distancesToFirst(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) {
-        let cl = closest, first = first, d = d
+        let lim = bounds.limits, ow = bounds.labels, first = first, d = d
         var s = chunkPotential[chunk]
-        for i in rows { cl[i] = KMeans.squaredDistance(xv, i, xv, first, d); s += cl[i] }
+        for i in rows {
+            let v = KMeans.squaredDistance(xv, i, xv, first, d)
+            lim[2 * i] = v
+            lim[2 * i + 1] = .infinity
+            ow[i] = 0
+            s += v
+        }
         chunkPotential[chunk] = s
     }
 
@@ -85,8 +98,8 @@ final class PlusPlusRun: @unchecked Sendable {
         current = c
         var potential = 0.0
         for chunk in 0..<chunks { potential += chunkPotential[chunk] }
-        let weights = UnsafeBufferPointer(closest), sums = UnsafeBufferPointer(chunkPotential)
-        for t in 0..<trials { candidates[t] = KMeans.sampleRow(weights, sums, target: rng.unit() * potential) }
+        let weights = UnsafeBufferPointer(bounds.limits), sums = UnsafeBufferPointer(chunkPotential)
+        for t in 0..<trials { candidates[t] = KMeans.sampleRow(weights, sums, target: rng.unit() * potential, stride: 2) }
         centres.withUnsafeBufferPointer { cv in
             x.values.withUnsafeBufferPointer { xv in
                 for t in 0..<trials {
@@ -100,12 +113,12 @@ final class PlusPlusRun: @unchecked Sendable {
     /// Pass: the potential each candidate would leave (no per-row writes).
     func potentials(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) {
         let trials = trials, k = k, d = d, margin = margin
-        let cl = closest, ow = owner
+        let lim = bounds.limits, ow = bounds.labels
         let pots = UnsafeMutableBufferPointer(rebasing: partialPots[(chunk * trials)..<((chunk + 1) * trials)])
         toCentres.withUnsafeBufferPointer { tc in
             candidates.withUnsafeBufferPointer { cand in
                 for i in rows {
-                    let near = cl[i], o = Int(ow[i])
+                    let near = lim[2 * i], o = Int(ow[i])
                     for t in 0..<trials {
                         if tc[t * k + o] > margin * near {
                             pots[t] += near
@@ -119,7 +132,10 @@ final class PlusPlusRun: @unchecked Sendable {
     }
 
     /// Takes the candidate leaving the lowest potential (the first on a tie) as the
-    /// current centre; returns whether an `update` pass must follow (not after the last).
+    /// current centre; returns whether more centres follow (an `update` pass must follow
+    /// then; after the last centre only if the per-row state is to be complete, as for
+    /// `LloydRun(seeding:)`).
+    @discardableResult
     func choose(_ x: FeatureMatrix) -> Bool {
         var pots = [Double](repeating: 0, count: trials)
         for chunk in 0..<chunks { for t in 0..<trials { pots[t] += partialPots[chunk * trials + t] } }
@@ -128,24 +144,37 @@ final class PlusPlusRun: @unchecked Sendable {
         chosenRow = candidates[bestT]
         let c = current
         for j in 0..<d { centres[c * d + j] = x.values[chosenRow * d + j] }
-        if c == k - 1 { return false }
         chosenToCentres = Array(toCentres[(bestT * k)..<(bestT * k + c)])
+        chosenReach = chosenToCentres.map { $0.squareRoot() * (1 - 1e-9) }
         chunkPotential.update(repeating: 0)
-        return true
+        return c < k - 1
     }
 
-    /// Pass: only the chosen candidate updates the distances and chunk sums.
+    /// Pass: only the chosen candidate updates the distances, owners, lower bounds and
+    /// chunk sums.
     func update(_ xv: UnsafeBufferPointer<Double>, rows: Range<Int>, chunk: Int) {
-        let cl = closest, ow = owner, row = chosenRow, c = current, d = d, margin = margin
+        let lim = bounds.limits, ow = bounds.labels, row = chosenRow, c = current, d = d, margin = margin
         var s = chunkPotential[chunk]
         chosenToCentres.withUnsafeBufferPointer { chosen in
-            for i in rows {
-                let near = cl[i]
-                if chosen[Int(ow[i])] <= margin * near {
-                    let v = KMeans.squaredDistance(xv, i, xv, row, d)
-                    if v < near { cl[i] = v; ow[i] = Int32(c) }
+            chosenReach.withUnsafeBufferPointer { reach in
+                for i in rows {
+                    let near = lim[2 * i], o = Int(ow[i])
+                    if chosen[o] <= margin * near {
+                        let v = KMeans.squaredDistance(xv, i, xv, row, d)
+                        if v < near {
+                            lim[2 * i] = v
+                            ow[i] = Int32(c)
+                            lim[2 * i + 1] = min(lim[2 * i + 1], near)
+                        } else {
+                            lim[2 * i + 1] = min(lim[2 * i + 1], v)
+                        }
+                    } else {
+                        // |x − c| ≥ |o − c| − |x − o| > |x − o| (the row keeps its owner).
+                        let gap = max(0, reach[o] - near.squareRoot() * (1 + 1e-9))
+                        lim[2 * i + 1] = min(lim[2 * i + 1], gap * gap)
+                    }
+                    s += lim[2 * i]
                 }
-                s += cl[i]
             }
         }
         chunkPotential[chunk] = s

@@ -42,12 +42,12 @@ public enum BruteForceDetector {
     }
 
     /// Whether row `i` is a login attempt.
-    package static func isAttempt(_ t: FlowTable, _ i: Int) -> Bool {
+    package static func isAttempt(_ t: borrowing FlowTable, _ i: Int) -> Bool {
         t.proto[i] == 6 && ports.contains(t.destinationPort[i]) && t.sentByClient(i)
             && t.bytes[i] &+ t.reverseBytes[i] <= attemptBytes && t.duration[i] <= attemptMillis
     }
 
-    package static func cells(_ t: FlowTable, rows: Range<Int>? = nil, windowMillis: Int64) -> [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] {
+    package static func cells(_ t: borrowing FlowTable, rows: Range<Int>? = nil, windowMillis: Int64) -> [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] {
         var out: [UInt64: (source: Int32, port: Int32, window: Int64, cell: Cell)] = [:]
         for i in rows ?? 0..<t.count where isAttempt(t, i) {
             let w = FloodDetector.windowOf(t.start[i], windowMillis)
@@ -70,13 +70,13 @@ public enum BruteForceDetector {
 
     /// Training: each source's usual attempts per port and window (from at least
     /// `minimumWindows` of its windows) and the distribution of the statistic.
-    public static func train(_ t: FlowTable, windowMillis: Int64, minimumWindows: Int) -> (usual: [String: Double], calibration: TailCalibration?) {
+    public static func train(_ t: borrowing FlowTable, windowMillis: Int64, minimumWindows: Int) -> (usual: [String: Double], calibration: TailCalibration?) {
         train(attempts: trainingAttempts(t, rows: 0..<t.count, windowMillis: windowMillis), hosts: t.hosts, minimumWindows: minimumWindows)
     }
 
     /// Per (source, port, window) cell of `rows` of `t`: its attempts (what training keeps
     /// of a cell). Rows must hold whole windows.
-    package static func trainingAttempts(_ t: FlowTable, rows: Range<Int>, windowMillis: Int64) -> [(source: Int32, port: Int32, attempts: Int)] {
+    package static func trainingAttempts(_ t: borrowing FlowTable, rows: Range<Int>, windowMillis: Int64) -> [(source: Int32, port: Int32, attempts: Int)] {
         cells(t, rows: rows, windowMillis: windowMillis).values.map { ($0.source, $0.port, $0.cell.attempts) }
     }
 
@@ -92,7 +92,7 @@ public enum BruteForceDetector {
         return (usual, TailCalibration.fit(values))
     }
 
-    public static func detect(_ t: FlowTable, windowMillis: Int64, usual: [String: Double],
+    public static func detect(_ t: borrowing FlowTable, windowMillis: Int64, usual: [String: Double],
                               calibration: TailCalibration?) -> [AnomalyRecord] {
         let all = cells(t, windowMillis: windowMillis)
         func usualOf(_ e: (source: Int32, port: Int32, window: Int64, cell: Cell)) -> Double {

@@ -47,7 +47,7 @@ public enum ExfiltrationDetector {
         UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
     }
 
-    public static func detect(_ t: FlowTable, novelty: Novelty, minimumBytes: Double) -> [AnomalyRecord] {
+    public static func detect(_ t: borrowing FlowTable, novelty: Novelty, minimumBytes: Double) -> [AnomalyRecord] {
         var transfers: [UInt64: Transfer] = [:]
         let history: HostHistory?
         if case .history(let h) = novelty { history = h } else { history = nil }

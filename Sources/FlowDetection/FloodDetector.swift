@@ -1,3 +1,4 @@
+import FlowCore
 import FlowFeatures
 import Foundation
 
@@ -24,7 +25,7 @@ public enum FloodDetector {
         }
     }
 
-    public static func detect(_ t: FlowTable, windowMillis: Int64, minimumSources: Int, factor: Double,
+    public static func detect(_ t: borrowing FlowTable, windowMillis: Int64, minimumSources: Int, factor: Double,
                               baseline: Baseline) -> [AnomalyRecord] {
         struct Cell { var flows = 0; var synOnly = 0; var sources: [Int32: Int] = [:]; var synSources: [Int32: Int] = [:]; var minutes: [Int64: Int] = [:]; var ports: [Int32: Int] = [:] }
         var cells: [UInt64: Cell] = [:]
@@ -111,19 +112,20 @@ public enum FloodDetector {
 public enum BeaconDetector {
     public static let maximumBytes = 100_000.0
 
-    public static func detect(_ t: FlowTable, minimumFlows: Int, minimumSpanMinutes: Int, tolerance: Double) -> [AnomalyRecord] {
-        var edges: [UInt64: [Int]] = [:]
-        for i in 0..<t.count {
-            edges[UInt64(UInt32(bitPattern: t.source[i])) << 32 | UInt64(UInt32(bitPattern: t.destination[i])), default: []].append(i)
-        }
+    public static func detect(_ t: borrowing FlowTable, minimumFlows: Int, minimumSpanMinutes: Int, tolerance: Double) -> [AnomalyRecord] {
+        // The rows of each (source, destination) edge in row order, edges in ascending order
+        // of the key (source, destination): one sort of the row indices.
+        let keys = (0..<t.count).map { Int64(t.source[$0]) << 32 | Int64(UInt32(bitPattern: t.destination[$0])) }
+        var edges: [(key: UInt64, rows: [Int])] = []
+        IndexOrder.forEachGroup(of: keys) { key, rows in edges.append((UInt64(bitPattern: key), Array(rows))) }
         var out: [AnomalyRecord] = []
-        for (key, rows) in edges.sorted(by: { $0.key < $1.key }) where rows.count >= minimumFlows {
-            let starts = rows.map { t.start[$0] }.sorted()
+        for (key, rows) in edges where rows.count >= minimumFlows {
+            let starts = rows.map { t.start[$0] }.sortedAscending()
             let span = starts.last! - starts.first!
             guard span >= Int64(minimumSpanMinutes) * 60_000 else { continue }
-            let gaps = (1..<starts.count).map { Double(starts[$0] - starts[$0 - 1]) }.filter { $0 > 0 }
+            let gaps: [Double] = (1..<starts.count).map { (k: Int) -> Double in Double(starts[k] - starts[k - 1]) }.filter { $0 > 0 }
             guard gaps.count >= minimumFlows - 1 else { continue }
-            let beat = gaps.sorted()[gaps.count / 2]
+            let beat = gaps.sortedAscending()[gaps.count / 2]
             guard beat >= 1_000 else { continue }
             var onBeat = 0
             var single: [Double] = []
@@ -150,7 +152,7 @@ public enum BeaconDetector {
             let a = t.hosts[Int(Int32(bitPattern: UInt32(key >> 32)))].description
             let b = t.hosts[Int(Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)))].description
             let port = t.destinationPort[rows[0]]
-            let jitter = deviations.isEmpty ? 0 : deviations.sorted()[deviations.count / 2]
+            let jitter = deviations.isEmpty ? 0 : deviations.sortedAscending()[deviations.count / 2]
             let peer = port >= 0 ? "\(b):\(port)" : b
             let beatText = Plain.duration(millis: Int64(period.rounded())).replacingOccurrences(of: "1 minute", with: "minute")
             let summary = "\(a) contacted \(peer) every \(beatText) (± \(formatValue((jitter / 1000).rounded())) s) \(Plain.count(rows.count)) times over \(Plain.duration(millis: span)), \(formatValue(meanBytes.rounded())) bytes each"

@@ -65,7 +65,7 @@ public struct HostHistory: Codable, Sendable {
     /// For each (host, window): true when its heaviest pair in the window (by bytes, either
     /// way) is one used on at least `usualDays` training days and the window's hour is
     /// usual for the pair's internal end — the host's normal behaviour.
-    public func usualBehaviour(_ items: [(host: String, start: Int64, end: Int64)], table t: FlowTable) -> [Bool] {
+    public func usualBehaviour(_ items: [(host: String, start: Int64, end: Int64)], table t: borrowing FlowTable) -> [Bool] {
         var idOf: [String: Int32] = [:]
         for (i, h) in t.hosts.enumerated() { idOf[h.description] = Int32(i) }
         var wanted: [Int32: [Int]] = [:]
@@ -96,7 +96,7 @@ public struct HostHistory: Codable, Sendable {
     /// and outbound volumes are gathered a UTC day at a time (`WindowSegments`), so their
     /// working sets are sized by one day; a table whose days are not in runs is read in
     /// one pass, with the same result. `runs` overrides the split (tests).
-    package static func build(_ t: FlowTable, days: Int, runs: [Range<Int>]? = nil) -> (history: HostHistory, pairs: [(UInt64, Int)]) {
+    package static func build(_ t: borrowing FlowTable, days: Int, runs: [Range<Int>]? = nil) -> (history: HostHistory, pairs: [(UInt64, Int)]) {
         build(days: days) { body in
             for run in runs ?? WindowSegments.split(t.start, blockMillis: CivilTime.millisPerDay) { body(t, run) }
             return (t.hosts, t.hostIsInternal)

@@ -36,7 +36,7 @@ public enum NewServiceDetector {
     }
 
     /// Accepted inbound connections per (server, port, UTC day).
-    package static func serviceDays(_ t: FlowTable) -> [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] {
+    package static func serviceDays(_ t: borrowing FlowTable) -> [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] {
         var answered = Set<UInt64>()
         addUDPPairs(t, rows: 0..<t.count, to: &answered)
         return serviceDays(t, rows: 0..<t.count, answered: answered, anyInternal: t.hostIsInternal.contains(true))
@@ -44,7 +44,7 @@ public enum NewServiceDetector {
 
     /// Adds the (source, destination) pairs of the UDP flows among `rows` of `t` to
     /// `answered` (a UDP flow from a server back to a client answers the client).
-    package static func addUDPPairs(_ t: FlowTable, rows: Range<Int>, to answered: inout Set<UInt64>) {
+    package static func addUDPPairs(_ t: borrowing FlowTable, rows: Range<Int>, to answered: inout Set<UInt64>) {
         for i in rows where t.proto[i] == 17 {
             answered.insert(UInt64(UInt32(bitPattern: t.source[i])) << 32 | UInt64(UInt32(bitPattern: t.destination[i])))
         }
@@ -52,7 +52,7 @@ public enum NewServiceDetector {
 
     /// The service-days of `rows` of `t`, with the UDP pairs `answered` (`addUDPPairs`)
     /// and whether any host is internal gathered over the whole training range.
-    package static func serviceDays(_ t: FlowTable, rows: Range<Int>, answered: Set<UInt64>,
+    package static func serviceDays(_ t: borrowing FlowTable, rows: Range<Int>, answered: Set<UInt64>,
                                     anyInternal: Bool) -> [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] {
         var out: [UInt64: (host: Int32, port: Int32, day: Int64, service: ServiceDay)] = [:]
         for i in rows where (t.proto[i] == 6 || t.proto[i] == 17) && t.destinationPort[i] > 0 && t.sentByClient(i) {
@@ -74,7 +74,7 @@ public enum NewServiceDetector {
 
     /// An accepted connection (TCP: ACK seen, not a bare SYN or RST; UDP: reverse bytes or
     /// a flow back from the server that day).
-    package static func accepted(_ t: FlowTable, _ i: Int, answered: Bool) -> Bool {
+    package static func accepted(_ t: borrowing FlowTable, _ i: Int, answered: Bool) -> Bool {
         if t.proto[i] == 6 {
             guard t.flagsKnown[i] else { return t.reverseBytes[i] > 0 }
             let f = t.tcpFlags[i]
@@ -88,7 +88,7 @@ public enum NewServiceDetector {
 
     /// Training: days each (server, port) was served, and the mean distinct clients of the
     /// rare service-days (served on fewer than `usualDays` days).
-    package static func train(_ t: FlowTable, usualDays: Int) -> (served: [(host: String, port: Int32, days: Int)], rareClients: Double) {
+    package static func train(_ t: borrowing FlowTable, usualDays: Int) -> (served: [(host: String, port: Int32, days: Int)], rareClients: Double) {
         train(serviceDays: serviceDays(t).values.map { (ServedPort(host: $0.host, port: $0.port), $0.service.clients.count) },
               hosts: t.hosts, usualDays: usualDays)
     }
@@ -117,7 +117,7 @@ public enum NewServiceDetector {
         return (served, (rare.reduce(0, +) + priorDays) / (Double(rare.count) + priorDays))
     }
 
-    package static func detect(_ t: FlowTable, history: HostHistory) -> [AnomalyRecord] {
+    package static func detect(_ t: borrowing FlowTable, history: HostHistory) -> [AnomalyRecord] {
         guard let rate = history.newServiceClientRate else { return [] }
         var out: [AnomalyRecord] = []
         for (_, e) in serviceDays(t).sorted(by: { $0.key < $1.key }) where e.service.clients.count >= minimumClients {

@@ -1,3 +1,4 @@
+import FlowCore
 import FlowFeatures
 import Foundation
 
@@ -75,13 +76,13 @@ public enum SequentialScanTest {
 /// `minimumTargets / 2` hosts on at most 3 ports (one port, many hosts), else `port_scan`
 /// (many ports, few hosts). Score: log10 Λ; p-value 1/Λ.
 public enum ScanDetector {
-    public static func detect(_ t: FlowTable, minimumTargets: Int) -> [AnomalyRecord] {
+    public static func detect(_ t: borrowing FlowTable, minimumTargets: Int) -> [AnomalyRecord] {
         guard t.count > 0 else { return [] }
         var answered = Set<UInt64>()
         for i in 0..<t.count {
             answered.insert(UInt64(UInt32(bitPattern: t.source[i])) << 32 | UInt64(UInt32(bitPattern: t.destination[i])))
         }
-        let order = (0..<t.count).sorted { (t.source[$0], t.start[$0], $0) < (t.source[$1], t.start[$1], $1) }
+        let order = IndexOrder.ascending(by: t.source, then: t.start)
         var out: [AnomalyRecord] = []
         var i = 0
         while i < order.count {
@@ -115,7 +116,7 @@ public enum ScanDetector {
     }
 
     /// Success of a first contact (see the type's comment).
-    static func succeeded(_ t: FlowTable, _ r: Int, answered: Bool) -> Bool {
+    static func succeeded(_ t: borrowing FlowTable, _ r: Int, answered: Bool) -> Bool {
         if t.proto[r] == 6 && t.flagsKnown[r] && t.tcpFlags[r] != 0 {
             let f = t.tcpFlags[r]
             if f & 0x10 == 0 && (f & 0x02 != 0 || f & 0x04 != 0) { return false }
@@ -124,7 +125,7 @@ public enum ScanDetector {
         return t.reverseBytes[r] > 0 || answered
     }
 
-    static func record(_ t: FlowTable, source: Int32, failed: [Int], attempts: Int, log10Lambda: Double,
+    static func record(_ t: borrowing FlowTable, source: Int32, failed: [Int], attempts: Int, log10Lambda: Double,
                        minimumTargets: Int) -> AnomalyRecord? {
         var hostCount: [Int32: Int] = [:], portCount: [Int32: Int] = [:]
         var start = Int64.max, end = Int64.min

@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// The one scale every detection is ranked on (docs/incidents.md).
@@ -99,7 +100,7 @@ public struct TailCalibration: Codable, Sendable, Equatable {
     /// Fits the distribution of `values` (non-finite values dropped); nil when fewer than
     /// `minimumSample` values remain.
     public static func fit(_ values: [Double]) -> TailCalibration? {
-        let v = values.filter(\.isFinite).sorted()
+        let v = values.filter(\.isFinite).sortedAscending()
         guard v.count >= minimumSample else { return nil }
         let n = v.count
         let quantiles = (0...quantileCount).map { k -> Double in

@@ -35,10 +35,16 @@ public enum TimestampParsing {
 
     /// True for the all-zero date `0000-00-00 00:00:00[.000000]` (and its `T` form) that
     /// pmacct's print plugin writes for a time it did not record.
+    /// (Byte loops rather than `elementsEqual`/`allSatisfy`: it runs on every timestamp
+    /// field, and the generic forms are slow in a debug build.)
     public static func isZeroDate(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        // The first byte decides for every real date, before the generic compare.
-        guard b.count >= 10, b[0] == 0x30, b.prefix(10).elementsEqual("0000-00-00".utf8) else { return false }
-        return b.dropFirst(10).allSatisfy { $0 == 0x30 || $0 == 0x20 || $0 == 0x3A || $0 == 0x2E || $0 == 0x54 }
+        guard b.count >= 10 else { return false }
+        for k in 0..<10 where b[k] != (k == 4 || k == 7 ? 0x2D : 0x30) { return false }
+        for k in 10..<b.count {
+            let c = b[k]
+            guard c == 0x30 || c == 0x20 || c == 0x3A || c == 0x2E || c == 0x54 else { return false }
+        }
+        return true
     }
 
     /// The unit of a bare epoch number judged by the digits before any fraction:

@@ -24,7 +24,7 @@ package final class HostGraphFeedBuilder {
     package init() {}
 
     /// Adds every flow of one scored day.
-    package func add(_ t: FlowTable) {
+    package func add(_ t: borrowing FlowTable) {
         let g = HostGraph.build(t, rows: 0..<t.count)
         for e in g.edges {
             let pair = Pair(src: t.hosts[Int(g.nodes[Int(e.source)])], dst: t.hosts[Int(g.nodes[Int(e.destination)])])

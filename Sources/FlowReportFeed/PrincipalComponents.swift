@@ -50,7 +50,7 @@ public struct PrincipalComponents: Sendable {
     public func components(_ n: Int) -> [(variance: Double, vector: [Double])] {
         let (values, vectors) = Self.jacobiEigen(covariance, dimensions)
         let d = dimensions
-        let order = (0..<d).sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
+        let order: [Int] = (0..<d).sorted { (a: Int, b: Int) -> Bool in values[a] != values[b] ? values[a] > values[b] : a < b }
         return order.prefix(n).map { k in
             var v = (0..<d).map { vectors[$0 * d + k] }
             var largest = 0

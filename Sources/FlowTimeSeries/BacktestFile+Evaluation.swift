@@ -55,7 +55,7 @@ extension BacktestFile {
         for t in season..<range.lowerBound where values[t].isFinite && values[t - season].isFinite {
             errors.append(values[t] - values[t - season])
         }
-        errors.sort()
+        errors.sortAscending()
         func q(_ p: Double) -> Double { errors.isEmpty ? 0 : errors[min(errors.count - 1, Int(p * Double(errors.count)))] }
         let lo = q(0.1), hi = q(0.9)
         var expected = [Double](repeating: .nan, count: values.count)

@@ -1,3 +1,4 @@
+import FlowCore
 import FlowForecasting
 import Foundation
 import FlowIO
@@ -87,7 +88,7 @@ public struct SeriesForecastModel: Sendable, Codable {
             residuals.append(cleaned[i] - predictions[i])
         }
         let (residualScale, tail) = residualStatistics(residuals, fallback: arima.coefficients.variance.squareRoot())
-        let sortedValues = values.filter { $0.isFinite }.sorted()
+        let sortedValues = values.filter { $0.isFinite }.sortedAscending()
         let level = sortedValues.isEmpty ? 0 : sortedValues[min(sortedValues.count - 1, sortedValues.count * 9 / 10)]
         return SeriesForecastModel(series: name, transform: config.transform, baseline: baseline, arima: arima, scale: scale,
                                    residualScale: residualScale, tailThreshold: tail, busyLevel: level.isFinite ? level : 0,
@@ -100,8 +101,9 @@ public struct SeriesForecastModel: Sendable, Codable {
     static func residualStatistics(_ residuals: [Double], fallback: Double) -> (scale: Double, tail: Double) {
         var residualScale = 1.4826 * median(residuals.map(abs))
         if !(residualScale.isFinite && residualScale > 0) { residualScale = max(fallback, 1e-9) }
-        let sortedTail = residuals.map { abs($0) / residualScale }.sorted()
-        let tail = sortedTail.isEmpty ? 0 : sortedTail[min(sortedTail.count - 1, Int(Double(sortedTail.count) * (1 - 1.0 / 2000)))]
+        let sortedTail = residuals.map { abs($0) / residualScale }.sortedAscending()
+        let position = Int(Double(sortedTail.count) * (1 - 1.0 / 2000))
+        let tail: Double = sortedTail.isEmpty ? 0 : sortedTail[min(sortedTail.count - 1, position)]
         return (residualScale, tail)
     }
 

@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// Which forecaster scores a series, and the calls the detector and the back-test make
@@ -20,7 +21,7 @@ extension SeriesForecastModel {
         for t in max(0, remainder.count - config.arimaWindow)..<remainder.count where remainder[t].isFinite && predictions[t].isFinite {
             residuals.append(remainder[t] - predictions[t])
         }
-        let typical = variances.filter(\.isFinite).sorted()
+        let typical = variances.filter(\.isFinite).sortedAscending()
         let fallback = typical.isEmpty ? 1e-9 : typical[typical.count / 2].squareRoot()
         (model.residualScale, model.tailThreshold) = residualStatistics(residuals, fallback: fallback)
         return model

@@ -111,14 +111,27 @@ func blobs(perBlob: Int = 100, seed: UInt64 = 3) -> FeatureMatrix {
         for t in 0..<(k * d) { #expect(abs(fast.centres[t] - centres[t]) <= 1e-9 * max(1, abs(centres[t]))) }
     }
 
+    @Test func labelsOfAnUnconvergedRunAreAFullAssignmentToTheFinalCentres() {
+        // Stopped by max_iter: the final labels and inertia come from the bounds
+        // (`LloydRun.finalAssignment`) and must be those of assigning every row afresh.
+        let x = lockstepRows(seed: 71), k = 8
+        let initial = KMeans.plusPlus(x, k: k, seed: 6)
+        for maxIter in [1, 2, 4, 9] {
+            let run = KMeans.lloyd(x, initialCentres: initial, maxIter: maxIter, absoluteTolerance: 0)
+            #expect(run.iterations == maxIter)
+            var labels: [Int32] = []
+            let inertia = KMeans.assign(x, centres: run.centres, labels: &labels)
+            let same = run.labels == labels && run.inertia == inertia
+            #expect(same, "max_iter \(maxIter): inertia \(run.inertia) vs \(inertia)")
+        }
+    }
+
     @Test func sampledRowIsTheFirstWhoseRunningSumReachesTheTarget() {
         var rng = SeededRandom(seed: 5)
         let n = 50_000
         var weights = (0..<n).map { _ in rng.unit() < 0.3 ? 0 : rng.unit() }
         weights[n - 1] = 0
-        let chunks = Parallel.chunkCount(n)
-        var sums = [Double](repeating: 0, count: chunks)
-        for c in 0..<chunks { for i in (n * c / chunks)..<(n * (c + 1) / chunks) { sums[c] += weights[i] } }
+        let sums = chunkSumsOf(weights)
         let total = sums.reduce(0, +)
         for _ in 0..<200 {
             let target = rng.unit() * total
@@ -212,6 +225,14 @@ private func lockstepRows(seed: UInt64) -> FeatureMatrix {
     let x = FeatureMatrix(rows: n, columns: d, values: values, names: (0..<d).map { "c\($0)" })
     #expect(Parallel.chunkCount(n) > 1 && KMeans.lockstepBlockRows(columns: d) < n / Parallel.chunkCount(n))
     return x
+}
+
+/// The sums of `weights` over `Parallel.forEachChunk`'s chunks.
+private func chunkSumsOf(_ weights: [Double]) -> [Double] {
+    let n = weights.count, chunks = Parallel.chunkCount(n)
+    var sums = [Double](repeating: 0, count: chunks)
+    for c in 0..<chunks { for i in (n * c / chunks)..<(n * (c + 1) / chunks) { sums[c] += weights[i] } }
+    return sums
 }
 
 /// `KMeans.sampleRow` on arrays.
@@ -331,5 +352,90 @@ private func plainLloyd(_ x: FeatureMatrix, k: Int, initialCentres: [Double], ma
         #expect(best?.index == 0 && best?.inertia == 5.0)
         #expect(!KMeans.beats(restart: 4, inertia: 5.0, best: (3, 5.0)) && KMeans.beats(restart: 2, inertia: 5.0, best: (3, 5.0)))
         #expect(KMeans.beats(restart: 9, inertia: 4.0, best: (0, 5.0)))
+    }
+}
+
+/// A restart's Lloyd run starts from its seeding's own per-row state (`SeededRestart`,
+/// `LloydRun(seeding:)`): the seeding's owners are a full assignment's labels, its squared
+/// distances exact and its lower bounds valid, so the model is the one a full first pass gives.
+@Suite struct ClusterSeededRestartTests {
+    /// Rows on a small integer grid (many rows equally far from two centres, so ties to the
+    /// lower index matter) over several chunks and blocks.
+    static func gridRows() -> FeatureMatrix {
+        var rng = SeededRandom(seed: 23)
+        let n = 40_000, d = 3
+        let values = (0..<(n * d)).map { _ in Double(rng.below(4)) }
+        return FeatureMatrix(rows: n, columns: d, values: values, names: ["a", "b", "c"])
+    }
+
+    @Test func completedSeedingHoldsAFullAssignment() {
+        for (x, k) in [(Self.gridRows(), 6), (lockstepRows(seed: 61), 8)] {
+            let d = x.columns
+            let runs = KMeans.seedings(x, k: k, generators: [SeededRandom(seed: 2), SeededRandom(seed: 3)], complete: true)
+            for (r, run) in runs.enumerated() {
+                // The centres are those of the seeding alone.
+                #expect(run.centres == KMeans.plusPlus(x, k: k, seed: UInt64(2 + r)))
+                var labels: [Int32] = []
+                KMeans.assign(x, centres: run.centres, labels: &labels)
+                let same = Array(run.bounds.labels) == labels
+                #expect(same, "k \(k), run \(r)")
+                var exact = 0, wrong = 0, ties = 0
+                x.values.withUnsafeBufferPointer { xv in
+                    run.centres.withUnsafeBufferPointer { cv in
+                        for i in 0..<x.rows {
+                            let own = Int(labels[i])
+                            var second = Double.infinity
+                            for c in 0..<k where c != own { second = min(second, KMeans.squaredDistance(xv, i, cv, c, d)) }
+                            let near = run.bounds.limits[2 * i], lower = run.bounds.limits[2 * i + 1]
+                            if near != KMeans.squaredDistance(xv, i, cv, own, d) { exact += 1 }
+                            // A valid lower bound, and not a trivial one where the second is apart.
+                            if lower > second || (second > 0 && !(lower > 0)) { wrong += 1 }
+                            if second == KMeans.squaredDistance(xv, i, cv, own, d) { ties += 1 }
+                        }
+                    }
+                }
+                #expect(exact == 0 && wrong == 0, "k \(k), run \(r): \(exact) inexact distances, \(wrong) bad lower bounds")
+                if x.columns == 3 { #expect(ties > 1_000) }
+            }
+        }
+    }
+
+    @Test func restartFromSeedingGivesTheFullFirstPassModel() throws {
+        for (x, k, nInit) in [(Self.gridRows(), 6, 3), (lockstepRows(seed: 67), 8, 4), (lockstepRows(seed: 67), 1, 2)] {
+            let p = KMeansParameters(k: k, nInit: nInit, maxIter: 80, tol: 1e-4, seed: 13)
+            let tolerance = p.tol * KMeans.meanVariance(x)
+            let generators = KMeans.restartGenerators(seed: p.seed, restarts: nInit, k: k)
+            var together = [KMeansResult?](repeating: nil, count: nInit)
+            // Two slots for more restarts: seedings and Lloyd runs share passes.
+            KMeans.lockstep(x, count: nInit, slots: 2) { r in
+                SeededRestart(x, k: k, rng: generators[r], maxIter: p.maxIter, absoluteTolerance: tolerance)
+            } finish: { r, model in together[r] = model }
+            for r in 0..<nInit {
+                var rng = generators[r]
+                let initial = KMeans.plusPlus(x, k: k, rng: &rng)
+                let alone = KMeans.lloyd(x, initialCentres: initial, maxIter: p.maxIter, absoluteTolerance: tolerance)
+                // Compared as one flag: a mismatch prints the inertias, not every label.
+                let same = together[r] == alone
+                #expect(same, "k \(k), restart \(r): \(together[r]?.inertia ?? .nan) vs \(alone.inertia)")
+                if k > 1 { #expect(alone.iterations > 1) }
+            }
+        }
+    }
+
+    @Test func sampledRowReadsStridedWeights() {
+        var rng = SeededRandom(seed: 9)
+        let n = 30_000
+        let weights = (0..<n).map { _ in rng.unit() < 0.2 ? 0 : rng.unit() }
+        // Each weight followed by a large decoy that must not be read as a weight.
+        let interleaved = weights.flatMap { [$0, 1e9] }
+        let sums = chunkSumsOf(weights)
+        let total = sums.reduce(0, +)
+        for _ in 0..<100 {
+            let target = rng.unit() * total
+            let strided = interleaved.withUnsafeBufferPointer { w in
+                sums.withUnsafeBufferPointer { KMeans.sampleRow(w, $0, target: target, stride: 2) }
+            }
+            #expect(strided == sampleRowOf(weights, sums, target: target))
+        }
     }
 }

@@ -57,6 +57,34 @@ import FlowTestSupport
         for (name, bytes) in a { #expect(b[name] == bytes, "\(name) differs") }
     }
 
+    /// With room in the budget the time series train on a second thread beside the kinds
+    /// on the shared flows: the same model files, every kind's line once, in plan order in
+    /// models.json.
+    @Test func theTimeSeriesTrainAlongsideWhenTheBudgetHasRoom() throws {
+        #expect(TrainingMemory(budgetMB: 4096, rows: 30_000, windowMinutes: 60).trainsOwnReadersAlongside)
+        #expect(!TrainingMemory(budgetMB: 8, rows: 30_000, windowMinutes: 60).trainsOwnReadersAlongside)
+        #expect(!TrainingMemory(budgetMB: 8, rows: 30_000, windowMinutes: 60).streams)
+        #expect(!TrainingMemory(budgetMB: 4, rows: 30_000, windowMinutes: 60).trainsOwnReadersAlongside)
+        let data = try makeDataset(rows: 30_000, days: 4, seed: 5, anomalies: true)
+        let alongside = temporaryFolder("alongside"), after = temporaryFolder("after")
+        defer { for f in [data, alongside, after] { try? FileManager.default.removeItem(atPath: f) } }
+        var lines: [String] = [], sequentialLines: [String] = []
+        let index = try ModelPipeline.train(config: Self.config(budgetMB: 4096), input: data, output: alongside,
+                                            floeVersion: "test") { lines.append($0) }
+        let sequential = try ModelPipeline.train(config: Self.config(budgetMB: 8), input: data, output: after,
+                                                 floeVersion: "test") { sequentialLines.append($0) }
+        #expect(lines.contains { $0.hasPrefix("training timeseries beside the other kinds") })
+        #expect(!sequentialLines.contains { $0.contains("beside the other kinds") })
+        #expect(index.models.map(\.kind) == ["history", "clusters", "density", "graph", "timeseries"])
+        #expect(index.models == sequential.models)
+        for kind in index.models.map(\.kind) {
+            #expect(lines.filter { $0.hasPrefix("trained \(kind) in ") }.count == 1, "\(kind)")
+        }
+        let a = try Self.modelFiles(alongside), b = try Self.modelFiles(after)
+        #expect(a.keys.sorted() == b.keys.sorted())
+        for (name, bytes) in a { #expect(b[name] == bytes, "\(name) differs") }
+    }
+
     @Test func aSmallBudgetSamplesTheClusteringMatrixDeterministically() throws {
         let data = try makeDataset(rows: 30_000, days: 4, seed: 6)
         let first = temporaryFolder("first"), second = temporaryFolder("second"), whole = temporaryFolder("whole")

@@ -9,7 +9,10 @@
 #     per-flow rows (every n-th flow);
 #   - DBSCAN on the first 300 k distinct rows of the per-flow matrix's first 4 columns
 #     (log bytes, log packets, log duration, bytes per packet).
-#   usage: scripts/bench/models.sh [RUNS=3] [MAX_ITER=100] [DBSCAN_EPS=0.15] [MIN_SAMPLES=50] [DAYS="7 90"]
+#   - each k-means configuration once per seed of SEEDS (both tools' random draws: floe's
+#     SplitMix64 and scikit-learn's MT19937 give different restarts, and the Lloyd
+#     iterations they need differ by up to 1.6× between seeds, so compare over seeds).
+#   usage: scripts/bench/models.sh [RUNS=3] [MAX_ITER=100] [DBSCAN_EPS=0.15] [MIN_SAMPLES=50] [DAYS="7 90"] [SEEDS="0 1 2 3 4"]
 # Each command's result (inertia, iterations, clusters) is recorded by one extra untimed
 # run. Figures are appended to scripts/bench/results/models.md (and .json).
 set -euo pipefail
@@ -20,6 +23,7 @@ max_iter=${2:-100}
 eps=${3:-0.15}
 min_samples=${4:-50}
 days_list=${5:-7 90}
+seeds=${6:-0 1 2 3 4}
 work=${BENCH_DIR:-/tmp/floe-bench}
 mkdir -p "$work" scripts/bench/results
 out=scripts/bench/results/models.md
@@ -57,15 +61,17 @@ for days in $days_list; do
     rows=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]['rows'])" "$mats/matrices.json" "$set")
     m="$mats/$set.f64"
     for n_init in 1 10; do
-      f="$bin/floe-dev bench-clustering --matrix $m --columns $cols --algorithm kmeans --k 8 --n-init $n_init --max-iter $max_iter"
-      s="$PY scripts/bench/models.py kmeans $m $cols 8 $n_init $max_iter"
-      {
-        echo "- results, $set ${days}d n_init=$n_init (one untimed run each): floe $($f), scikit-learn $($s)"
-        echo
-      } >> "$out"
-      "$PY" scripts/bench/runner.py --title "k-means, $set features of 10 M flows over $days days ($rows x $cols), k=8, n_init=$n_init, max_iter=$max_iter, tol=1e-4" \
-        --rows "$rows" --bytes "$(stat -c %s "$m")" --runs "$runs" --ref floe --out "$out" \
-        "floe=$f" "scikit-learn=$s"
+      for seed in $seeds; do
+        f="$bin/floe-dev bench-clustering --matrix $m --columns $cols --algorithm kmeans --k 8 --n-init $n_init --max-iter $max_iter --seed $seed"
+        s="$PY scripts/bench/models.py kmeans $m $cols 8 $n_init $max_iter $seed"
+        {
+          echo "- results, $set ${days}d n_init=$n_init seed=$seed (one untimed run each): floe $($f), scikit-learn $($s)"
+          echo
+        } >> "$out"
+        "$PY" scripts/bench/runner.py --title "k-means, $set features of 10 M flows over $days days ($rows x $cols), k=8, n_init=$n_init, max_iter=$max_iter, tol=1e-4, seed $seed" \
+          --rows "$rows" --bytes "$(stat -c %s "$m")" --runs "$runs" --ref floe --out "$out" \
+          "floe=$f" "scikit-learn=$s"
+      done
     done
   done
   db="$mats/dbscan.f64"

@@ -123,12 +123,14 @@ public struct DensityModelKind: ModelKind {
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let model = try ModelFile.read(DensityModelFile.self, path: path, kind: name)
+        let model = try context.modelFile(DensityModelFile.self, path: path, kind: name)
         try model.featureSet.checkModelFeatures(model.features, path: path)
         guard model.corePoints.columns == model.features.count else {
             throw FlowModelsError.modelFile(path: path, detail: "its core points have \(model.corePoints.columns) columns for \(model.features.count) features")
         }
-        let core = try ModelFile.readSidecar(model.corePoints, folder: context.modelsFolder)
+        let core = try context.decodedFiles.value(at: context.modelsFolder + "/" + model.corePoints.file) {
+            try ModelFile.readSidecar(model.corePoints, folder: context.modelsFolder)
+        }
         let density = DensityModel(parameters: model.parameters,
                                    corePoints: FeatureMatrix(rows: model.corePoints.rows, columns: model.corePoints.columns,
                                                              values: core, names: model.features.map(\.name)))

@@ -1,4 +1,5 @@
 import FlowArtifacts
+import FlowCore
 import FlowDetection
 import FlowFeatures
 import FlowGraph
@@ -111,7 +112,7 @@ public struct HostGraphModelKind: ModelKind {
             }
             scans += ScanScore.compute(p)
         }
-        edgeBytes.sort()
+        edgeBytes.sortAscending()
         // A host's usual fan-out/fan-in and inbound flows are learned only from enough of its
         // own windows: from one window (a short capture, a host seen once) the "usual" would
         // be the very burst a detector should find. Unlearned hosts get the history-free rules.
@@ -120,7 +121,7 @@ public struct HostGraphModelKind: ModelKind {
             guard rows.count >= Self.minimumHostWindows else { return }
             medians[hosts[Int(h)].description] = [median(rows.map { fanOutColumn[$0] }), median(rows.map { fanInColumn[$0] })]
         }
-        scans.sort()
+        scans.sortAscending()
         var medianInbound: [String: Double] = [:]
         Self.forEachHost(inbound.map(\.host)) { h, rows in
             guard rows.count >= Self.minimumHostWindows else { return }
@@ -135,7 +136,7 @@ public struct HostGraphModelKind: ModelKind {
         }
         let windowsProfiled = profileHost.count
         profileHost = []
-        let fanOut = fanOutColumn.sorted(), fanIn = fanInColumn.sorted()
+        let fanOut = fanOutColumn.sortedAscending(), fanIn = fanInColumn.sortedAscending()
         fanOutColumn = []; fanInColumn = []
         let edgeCalibration = TailCalibration.fit(edgeBytes.map { log10(max($0, 1)) })
         let fanOutCalibration = TailCalibration.fit(outRatios)
@@ -165,19 +166,12 @@ public struct HostGraphModelKind: ModelKind {
         return ModelsIndex.Entry(kind: name, file: Self.fileName)
     }
 
-    func median(_ v: [Double]) -> Double { FittedScaler.quantile(v.sorted(), 0.5) }
+    func median(_ v: [Double]) -> Double { FittedScaler.quantile(v.sortedAscending(), 0.5) }
 
     /// Calls `body` once per distinct value of `hosts` with the indices holding it (in
     /// ascending order): one sorted index array instead of a dictionary of arrays per host.
     static func forEachHost(_ hosts: [Int32], _ body: (Int32, ArraySlice<Int>) -> Void) {
-        let order = hosts.indices.sorted { (hosts[$0], $0) < (hosts[$1], $1) }
-        var lower = 0
-        while lower < order.count {
-            var upper = lower + 1
-            while upper < order.count && hosts[order[upper]] == hosts[order[lower]] { upper += 1 }
-            body(hosts[order[lower]], order[lower..<upper])
-            lower = upper
-        }
+        IndexOrder.forEachGroup(of: hosts, body)
     }
 
     /// Fewest training windows of a host from which its usual fans and inbound rate are
@@ -186,7 +180,7 @@ public struct HostGraphModelKind: ModelKind {
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let model = try ModelFile.read(GraphModelFile.self, path: path, kind: name)
+        let model = try context.modelFile(GraphModelFile.self, path: path, kind: name)
         let c = context.config
         let t = try context.data.table()
         let profiles = try context.data.profiles()

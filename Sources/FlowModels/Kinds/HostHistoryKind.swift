@@ -42,7 +42,7 @@ public struct HostHistoryKind: ModelKind {
     }
 
     /// Exfiltration judged against the host history (`ExfiltrationDetector`).
-    static func exfiltration(_ t: FlowTable, history: HostHistory, minimumBytes: Double) -> [AnomalyRecord] {
+    static func exfiltration(_ t: borrowing FlowTable, history: HostHistory, minimumBytes: Double) -> [AnomalyRecord] {
         ExfiltrationDetector.detect(t, novelty: .history(history), minimumBytes: minimumBytes)
     }
 }

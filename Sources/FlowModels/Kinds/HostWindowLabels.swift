@@ -56,7 +56,7 @@ public struct HostWindowLabels: Sendable {
 
     /// Reads the labels `section.labels` names for the flows of `table` (the dataset
     /// `dataset` loaded). Errors name the file and the place.
-    public static func read(_ section: ClassifierSection, table: FlowTable, dataset: DatasetListing,
+    public static func read(_ section: ClassifierSection, table: borrowing FlowTable, dataset: DatasetListing,
                             windowMillis: Int64) throws -> HostWindowLabels {
         guard let source = section.labels else { return HostWindowLabels(windowMillis: windowMillis) }
         if source == ClassifierSection.columnLabels {
@@ -79,14 +79,14 @@ public struct HostWindowLabels: Sendable {
     }
 
     /// Host ids of `table` by address.
-    static func hostIDs(_ table: FlowTable) -> [IPAddress: Int32] {
+    static func hostIDs(_ table: borrowing FlowTable) -> [IPAddress: Int32] {
         var ids: [IPAddress: Int32] = [:]
         ids.reserveCapacity(table.hosts.count)
         for (i, a) in table.hosts.enumerated() { ids[a] = Int32(i) }
         return ids
     }
 
-    static func fromColumn(_ column: String, table: FlowTable, dataset: DatasetListing, windowMillis: Int64) throws -> HostWindowLabels {
+    static func fromColumn(_ column: String, table: borrowing FlowTable, dataset: DatasetListing, windowMillis: Int64) throws -> HostWindowLabels {
         var out = HostWindowLabels(windowMillis: windowMillis)
         let ids = hostIDs(table)
         let names = DatasetColumnNames()
@@ -160,7 +160,7 @@ public struct HostWindowLabels: Sendable {
         var anomalies: [Anomaly]
     }
 
-    static func fromGeneratorFile(_ data: Data, path: String, table: FlowTable, windowMillis: Int64) throws -> HostWindowLabels {
+    static func fromGeneratorFile(_ data: Data, path: String, table: borrowing FlowTable, windowMillis: Int64) throws -> HostWindowLabels {
         let file: GeneratorFile
         do {
             file = try JSONDecoder().decode(GeneratorFile.self, from: data)
@@ -197,7 +197,7 @@ public struct HostWindowLabels: Sendable {
         return out
     }
 
-    static func fromCSV(_ text: String, path: String, table: FlowTable, windowMillis: Int64) throws -> HostWindowLabels {
+    static func fromCSV(_ text: String, path: String, table: borrowing FlowTable, windowMillis: Int64) throws -> HostWindowLabels {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         while lines.last?.isEmpty == true { lines.removeLast() }
         let header = lines.first.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } } ?? []

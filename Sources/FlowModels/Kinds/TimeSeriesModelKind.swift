@@ -179,7 +179,7 @@ public struct TimeSeriesModelKind: ModelKind {
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let file = try TimeSeriesModelFile.read(path: path)
+        let file = try context.decodedFiles.value(at: path) { try TimeSeriesModelFile.read(path: path) }
         let start = context.day * 86_400_000
         let (scored, bands) = try TimeSeriesScorer.scoreWithBands(
             file, dataset: context.data.wholeDataset, scoreStart: start, scoreEnd: start + 86_400_000,

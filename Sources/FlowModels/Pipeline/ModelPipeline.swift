@@ -69,24 +69,56 @@ public enum ModelPipeline {
                 log("warning: holding about \(memory.wholeTableMB) MiB, over the memory budget of \(memory.budgetMB) MiB: \(reason)")
             }
         }
-        var entries: [ModelsIndex.Entry] = []
         var sampling: ModelsIndex.Memory.Sample?
-        try withoutActuallyEscaping(log) { log in
-            let context = TrainContext(data: data, outputFolder: output, log: log)
-            for kind in ModelPlan.kinds {
-                if !kind.trainsOnSharedFlows { data.releaseFlows() }
-                if !kind.usesTrainingMatrix { data.releaseTrainingMatrix() }
+        let kinds = ModelPlan.kinds
+        let trained = TrainingOutcomes(count: kinds.count)
+        withoutActuallyEscaping(log) { log in
+            let lines = SerialLog(log)
+            let context = TrainContext(data: data, outputFolder: output, log: lines.write)
+            // Trains kind `k` and records its outcome (false: it failed, and its lane stops
+            // there); with `releasing`, the shared flows and the training matrix are let go
+            // first when the kind does not read them (never from the second lane: the
+            // first may still be reading them).
+            func train(_ k: Int, releasing: Bool) -> Bool {
+                let kind = kinds[k]
+                if releasing && !kind.trainsOnSharedFlows { data.releaseFlows() }
+                if releasing && !kind.usesTrainingMatrix { data.releaseTrainingMatrix() }
                 let started = Date()
                 defer { FreedMemory.release() }
-                if let entry = try kind.train(context) {
-                    entries.append(entry)
-                    if kind.usesTrainingMatrix, let m = context.matrixRows, m.kept < m.offered {
-                        sampling = .init(featureSet: config.features.rawValue, rows: m.kept, of: m.offered)
+                let outcome = Result {
+                    let entry = try kind.train(context)
+                    if let entry {
+                        lines.write("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
                     }
-                    log("trained \(kind.name) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s → \(entry.file)")
+                    return entry
                 }
+                trained.set(k, outcome)
+                guard case .success(let entry) = outcome else { return false }
+                if entry != nil, kind.usesTrainingMatrix, let m = context.matrixRows, m.kept < m.offered {
+                    sampling = .init(featureSet: config.features.rawValue, rows: m.kept, of: m.offered)
+                }
+                return true
+            }
+            let shared = kinds.indices.filter { kinds[$0].trainsOnSharedFlows }
+            let ownReaders = kinds.indices.filter { !kinds[$0].trainsOnSharedFlows }
+            if memory.trainsOwnReadersAlongside && !ownReaders.isEmpty {
+                // Two lanes: the kinds on the shared flows in plan order on this thread, and
+                // beside them the kinds that read the dataset themselves, which touch
+                // neither the shared data nor the training matrix (nor `sampling`). Each
+                // kind writes its own files; outcomes and lines go through their locks.
+                precondition(ownReaders.allSatisfy { !kinds[$0].usesTrainingMatrix },
+                             "a kind that reads the dataset itself cannot use the shared training matrix")
+                lines.write("training \(ownReaders.map { kinds[$0].name }.joined(separator: ", ")) beside the other kinds: the flows take about \(memory.wholeTableMB) MiB of the \(memory.budgetMB) MiB budget")
+                TrainingLanes.run({
+                    for k in shared where !train(k, releasing: true) { break }
+                }, beside: {
+                    for k in ownReaders where !train(k, releasing: false) { break }
+                })
+            } else {
+                for k in kinds.indices where !train(k, releasing: true) { break }
             }
         }
+        let entries = try trained.entries()
         if memory.streams {
             if data.streamedRows == nil { try data.forEachRun(blockMillis: CivilTime.millisPerDay) { _, _ in } }
             rows = data.streamedRows!
@@ -127,6 +159,7 @@ public enum ModelPipeline {
         var outputs: [ScoreManifest.Output] = []
         var inputFiles: [DatasetFile] = []
         let feed = ReportFeedCollector()
+        let decoded = DecodedModelFiles()
         for day in days {
             let date = CivilTime.dateString(day: day)
             let dataset = all.selecting(.day(day))
@@ -136,7 +169,7 @@ public enum ModelPipeline {
             inputFiles += try dataset.recordedFiles()
             let data = try ModelData(config: config, dataset: dataset, wholeDataset: all)
             let context = ScoreContext(data: data, modelsFolder: models, outputFolder: output, day: day, feed: feed,
-                                       datasetDays: all.days)
+                                       datasetDays: all.days, decodedFiles: decoded)
             context.historyTrained = index.models.contains { $0.kind == HostHistoryKind.kindName }
             for entry in index.models {
                 guard let kind = ModelPlan.kind(named: entry.kind) else {

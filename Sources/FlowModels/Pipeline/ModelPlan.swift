@@ -20,7 +20,11 @@ public protocol ModelKind: Sendable {
     var usesTrainingMatrix: Bool { get }
     /// Whether training reads the shared flows (`ModelData.table()`, profiles, features).
     /// A kind that reads the dataset itself says false: `floe-train` lets the shared flows
-    /// go before it, so they do not sit in memory beside its own working set.
+    /// go before it, so they do not sit in memory beside its own working set, or, when the
+    /// budget has room for both (`TrainingMemory.trainsOwnReadersAlongside`), trains it on
+    /// a second thread beside the other kinds. Such a kind must therefore touch only the
+    /// context's constant parts (`config`, `data.dataset`, `data.wholeDataset`,
+    /// `outputFolder`, `log`): never `ModelData`'s caches or the training matrix.
     var trainsOnSharedFlows: Bool { get }
 }
 
@@ -257,16 +261,18 @@ public final class ScoreContext {
     public let feed: ReportFeedCollector?
     /// Every day of the dataset being scored (to recognise its first and last day).
     public let datasetDays: [Int64]
-    private var loadedHistory: HostHistory??
+    /// Model files decoded by an earlier day of the same run (kinds read theirs through it).
+    public let decodedFiles: DecodedModelFiles
 
     public init(data: ModelData, modelsFolder: String, outputFolder: String, day: Int64, feed: ReportFeedCollector? = nil,
-                datasetDays: [Int64] = []) {
+                datasetDays: [Int64] = [], decodedFiles: DecodedModelFiles = DecodedModelFiles()) {
         self.data = data
         self.modelsFolder = modelsFolder
         self.outputFolder = outputFolder
         self.day = day
         self.feed = feed
         self.datasetDays = datasetDays
+        self.decodedFiles = decodedFiles
     }
 
     /// Whether models.json lists a host history (a stale `history.json` left in the folder
@@ -275,9 +281,12 @@ public final class ScoreContext {
 
     /// The trained host history (`history.json`), or nil when it was not trained.
     public func hostHistory() throws -> HostHistory? {
-        if let h = loadedHistory { return h }
-        let h: HostHistory? = historyTrained ? try HostHistory.read(folder: modelsFolder) : nil
-        loadedHistory = .some(h)
-        return h
+        guard historyTrained else { return nil }
+        return try decodedFiles.value(at: modelsFolder + "/" + HostHistory.fileName) { try HostHistory.read(folder: modelsFolder) }
+    }
+
+    /// The model file of kind `kind` at `path`, decoded once per run.
+    func modelFile<T: Decodable>(_ type: T.Type, path: String, kind: String) throws -> T {
+        try decodedFiles.value(at: path) { try ModelFile.read(type, path: path, kind: kind) }
     }
 }

@@ -33,7 +33,7 @@ public final class ReportFeedCollector {
     }
 
     /// One day of flows for the host graph of the scored period.
-    func addGraphDay(_ t: FlowTable, pageRankWeight: PageRank.Weight) {
+    func addGraphDay(_ t: borrowing FlowTable, pageRankWeight: PageRank.Weight) {
         sawGraph = true
         graphBuilder.pageRankWeight = pageRankWeight
         graphBuilder.add(t)

@@ -46,6 +46,12 @@ public struct TrainingMemory: Sendable, Equatable {
         }
     }
 
+    /// Whether the kinds that read the dataset themselves (the time series) train on a
+    /// second thread beside the kinds on the shared flows, instead of after them with the
+    /// flows let go: when the whole table is held and takes at most a quarter of the
+    /// budget, so both working sets fit in it at once.
+    public var trainsOwnReadersAlongside: Bool { !streams && wholeTableMB * 4 <= budgetMB }
+
     /// Estimated resident size of training with the whole table held, MiB.
     public var wholeTableMB: Int { (rows * Self.wholeTableBytesPerFlow) >> 20 }
 

@@ -27,6 +27,7 @@ let package = Package(
         // libbz2 from the system (libbz2-dev), for nfcapd files compressed with BZ2.
         .systemLibrary(name: "CBzip2", path: "Sources/CBzip2", providers: [.apt(["libbz2-dev"])]),
         // Schema, addresses, timestamps, column buffers, reject reasons. No IO.
+        .target(name: "FlowRandom"),
         .target(name: "FlowCore"),
         // Reading configuration: problems with their place (all of them at once), the YAML
         // walker every config reader uses, the pipeline settings handed to the stages.
@@ -35,9 +36,9 @@ let package = Package(
         .target(name: "FlowIO", dependencies: ["CZlib", "CLinuxIO", "FlowCore"]),
         // Decoders (and, for the generator, encoders) that take and give bytes, no IO:
         // CSV dialects, NetFlow, IPFIX, pcap, nfcapd (LZ4 blocks through FlowIO's LZ4Block).
-        .target(name: "FlowFormats", dependencies: ["FlowCore", "FlowIO", "CBzip2", "Yams"]),
+        .target(name: "FlowFormats", dependencies: ["FlowCore", "FlowIO", "FlowRandom", "CBzip2", "Yams"]),
         // Apache Arrow IPC file writer and memory-mapped reader.
-        .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO", "CLinuxIO"]),
+        .target(name: "FlowColumnar", dependencies: ["FlowCore", "FlowIO", "FlowRandom", "CLinuxIO"]),
         // Parquet writer (Thrift compact footer, data pages v1, PLAIN + dictionary) for the
         // dataset as a Hive-partitioned lake (floe export parquet).
         .target(name: "FlowParquet", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset"]),
@@ -45,7 +46,7 @@ let package = Package(
         // records and their JSON escaper, the manifest header, the score tables' CSV/Arrow.
         .target(name: "FlowArtifacts", dependencies: ["FlowCore", "FlowIO", "FlowColumnar"]),
         // Seeded generator of realistic flow logs with labelled anomalies.
-        .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats"]),
+        .target(name: "FlowGenerate", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowRandom"]),
         // The ingest engine: sources → decoders → Arrow files, quarantine, manifest.
         .target(name: "FlowIngest", dependencies: ["FlowCore", "FlowIO", "FlowFormats", "FlowColumnar", "FlowArtifacts"]),
         // The flow dataset: layout (date= folders, part files), schema and version, day
@@ -54,7 +55,7 @@ let package = Package(
         // Validation rules, normalization, dedupe, enrichment; writes the day partitions.
         .target(name: "FlowClean", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "Yams"]),
         // Dataset column views, flow tables, host profiles, features, scalers, the Parallel helper.
-        .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset"]),
+        .target(name: "FlowFeatures", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowDataset", "FlowRandom"]),
         // k-means (Lloyd, mini-batch), k selection, DBSCAN, the k-d tree.
         .target(name: "FlowClustering", dependencies: ["FlowFeatures"]),
         // The host graph, PageRank, the scan score.
@@ -63,19 +64,19 @@ let package = Package(
         .target(name: "FlowDetection", dependencies: ["FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures", "Yams"]),
         // ARIMA/SARIMA estimation: state-space form, Kalman filter likelihood, stationarity
         // transforms, BFGS, order search, forecasts, simulation; the time-series error type.
-        .target(name: "FlowForecasting", dependencies: ["FlowCore", "FlowNeural"]),
+        .target(name: "FlowForecasting", dependencies: ["FlowCore", "FlowRandom"]),
         // Traffic series from the dataset, seasonal baselines, the ARIMA/SARIMA and LSTM/GRU forecasters, back-test, volume detector.
-        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowDetection", "FlowNeural", "FlowForecasting"]),
+        .target(name: "FlowTimeSeries", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowDetection", "FlowNeural", "FlowForecasting", "FlowRandom"]),
         // What prepares report-feed.json (PCA, cluster names, graph, series); its document is in FlowArtifacts.
         .target(name: "FlowReportFeed", dependencies: ["FlowCore", "FlowIO", "FlowArtifacts", "FlowFeatures", "FlowGraph", "FlowDetection", "FlowTimeSeries"]),
         // The model kinds (model files, train, score) and the train/score pipeline.
         .target(name: "FlowModels", dependencies: [
             "FlowCore", "FlowConfig", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph",
-            "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowNeural", "Yams",
+            "FlowDetection", "FlowTimeSeries", "FlowReportFeed", "FlowNeural", "FlowRandom", "Yams",
         ]),
         // Neural networks in pure Swift: Float32 tensors, Dense/RNN/LSTM/GRU/Conv1d layers with
         // backpropagation, losses, AdamW, training with early stopping, model files.
-        .target(name: "FlowNeural"),
+        .target(name: "FlowNeural", dependencies: ["FlowRandom"]),
         // HTML (self-contained) and Markdown reports with SVG charts.
         .target(name: "FlowReports", dependencies: ["FlowCore", "FlowIO", "FlowColumnar", "FlowArtifacts", "FlowDataset"]),
         // Pipeline files (versioned YAML, read through FlowConfig's walker), DAG validation, incremental state, locking, runner.
@@ -105,10 +106,10 @@ let package = Package(
 
         // Helpers every test target shares: temporary folders, fixture paths, batch rows.
         .target(name: "FlowTestSupport", dependencies: ["FlowCore"], path: "Tests/FlowTestSupport"),
-        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"]),
+        .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore", "FlowRandom"]),
         .testTarget(name: "FlowIOTests", dependencies: ["FlowIO"]),
         .testTarget(name: "FlowFormatsTests", dependencies: ["FlowFormats", "FlowIO", "FlowTestSupport"]),
-        .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar", "FlowTestSupport"]),
+        .testTarget(name: "FlowColumnarTests", dependencies: ["FlowColumnar", "FlowRandom", "FlowTestSupport"]),
         .testTarget(name: "FlowArtifactsTests", dependencies: ["FlowArtifacts"]),
         .testTarget(name: "FlowGenerateTests", dependencies: ["FlowGenerate", "FlowFormats", "FlowTestSupport"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowGenerate", "FlowFormats", "FlowColumnar", "FlowIO", "FlowTestSupport"]),
@@ -116,9 +117,9 @@ let package = Package(
         .testTarget(name: "FlowCleanTests", dependencies: ["FlowClean", "FlowDataset", "FlowGenerate", "FlowFormats", "FlowIO", "FlowTestSupport"]),
         .testTarget(name: "FlowModelsTests", dependencies: [
             "FlowDataset", "FlowFeatures", "FlowClustering", "FlowGraph", "FlowDetection", "FlowForecasting", "FlowTimeSeries", "FlowReportFeed", "FlowModels",
-            "FlowNeural", "FlowArtifacts", "FlowGenerate", "FlowFormats", "FlowTestSupport",
+            "FlowNeural", "FlowArtifacts", "FlowGenerate", "FlowFormats", "FlowRandom", "FlowTestSupport",
         ]),
-        .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural"]),
+        .testTarget(name: "FlowNeuralTests", dependencies: ["FlowNeural", "FlowRandom"]),
         .testTarget(name: "FlowReportsTests", dependencies: [
             "FlowReports", "FlowGenerate", "FlowClean", "FlowDataset", "FlowDetection", "FlowReportFeed", "FlowModels", "FlowTestSupport",
         ], exclude: ["Golden"]),

@@ -1,5 +1,6 @@
 import FlowCore
 import FlowIO
+import FlowRandom
 
 /// The sample of the pyarrow/DuckDB peer check (scripts/check-arrow-pyarrow.sh, through
 /// `floe-dev arrow-sample` and `floe-dev arrow-read`): an Arrow file floe writes with
@@ -56,23 +57,17 @@ public enum ArrowPeerSample {
         throw Mismatch(description: "\(path): a compressed file was read")
     }
 
-    /// Deterministic pseudo-random numbers (SplitMix64).
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: UInt64) -> UInt64 { next() % n }
+    /// FlowRandom's SplitMix64 drawing UInt64s (`below` is `next() % n`).
+    struct Draws {
+        var generator: SplitMix64
+        mutating func next() -> UInt64 { generator.next() }
+        mutating func below(_ n: UInt64) -> UInt64 { generator.next() % n }
     }
 
     /// A batch with every kind of value: IPv4 and IPv6 (including `::` and v4-mapped forms),
     /// nulls in every nullable column, empty and non-ASCII labels, extreme integers.
     public static func sampleBatch(rows: Int, seed: UInt64) -> FlowBatch {
-        var rng = SplitMix(state: seed)
+        var rng = Draws(generator: SplitMix64(seed: seed))
         var batch = FlowBatch(capacity: rows)
         let labels = ["BENIGN", "", "DDoS", "PortScan", "Web Attack \u{2013} XSS", "quote\"back\\slash"]
         for i in 0..<rows {

@@ -1,4 +1,5 @@
 import Dispatch
+import FlowRandom
 
 /// Splits `0..<count` into contiguous chunks and runs `body` on them with
 /// `DispatchQueue.concurrentPerform` (one worker per core). Each chunk index is handed to
@@ -37,26 +38,13 @@ package struct UncheckedBox<T>: @unchecked Sendable {
     package init(_ value: T) { self.value = value }
 }
 
-/// A small seeded PRNG (SplitMix64) for initialisation and sampling; the same seed gives
-/// the same centres on every platform.
-package struct SeededRandom {
-    private var state: UInt64
+/// The seeded generator of the clustering and sampling code: FlowRandom's SplitMix64 (the
+/// same seed gives the same centres on every platform), with the draws those callers use.
+package typealias SeededRandom = SplitMix64
 
-    package init(seed: UInt64) { state = seed }
-
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    package mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// Uniform in 0..<n (n > 0).
-    package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+extension SplitMix64 {
+    /// Uniform in [0, 1) (`nextUnit`).
+    package mutating func unit() -> Double { nextUnit() }
 
     /// `count` distinct indices of 0..<n in increasing order (all of them when count ≥ n).
     package mutating func sample(_ count: Int, of n: Int) -> [Int] {

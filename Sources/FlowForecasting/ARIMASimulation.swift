@@ -1,4 +1,4 @@
-import FlowNeural
+import FlowRandom
 import Foundation
 
 /// Deterministic Gaussian noise for simulated series (FlowNeural's SplitMix64 + Box–Muller).

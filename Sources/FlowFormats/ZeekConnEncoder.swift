@@ -1,4 +1,5 @@
 import FlowCore
+import FlowRandom
 
 /// Zeek conn.log in its default TSV form (Zeek 3.x–7.x field set).
 ///
@@ -35,12 +36,7 @@ public struct ZeekConnEncoder: DialectEncoder {
         return Array(s.utf8)
     }
 
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { SplitMix64.scramble(x) }
 
     /// A Zeek-like connection uid: `C` and 17 base-62 characters.
     static func uid(_ r: FlowRecord, to out: inout [UInt8]) {

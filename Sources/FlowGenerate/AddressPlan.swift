@@ -1,4 +1,5 @@
 import FlowCore
+import FlowRandom
 
 /// The simulated network: who exists, where, and how popular each host is.
 ///

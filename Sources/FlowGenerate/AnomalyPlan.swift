@@ -39,12 +39,12 @@ struct PlannedAnomaly: Sendable {
     /// Start of row `i` (monotone non-decreasing in `i`).
     @inline(__always)
     func start(of i: Int) -> Int64 {
-        var rng = SplitMix64.keyed(seed: seed, stream: UInt64(label.rawValue), index: UInt64(i))
+        var rng = KeyedDraws.keyed(seed: seed, stream: UInt64(label.rawValue), index: UInt64(i))
         return start(of: i, &rng)
     }
 
     @inline(__always)
-    private func start(of i: Int, _ rng: inout SplitMix64) -> Int64 {
+    private func start(of i: Int, _ rng: inout KeyedDraws) -> Int64 {
         if label == .beaconing {
             return windowStart + Int64(i) * periodMillis + jitterMillis + Int64(rng.below(Int(2 * jitterMillis + 1))) - jitterMillis
         }
@@ -88,7 +88,7 @@ struct PlannedAnomaly: Sendable {
     /// Fills `r` with row `i`; returns false when the row is not written.
     @inline(__always)
     func make(_ i: Int, into r: inout FlowRecord) -> Bool {
-        var rng = SplitMix64.keyed(seed: seed, stream: UInt64(label.rawValue), index: UInt64(i))
+        var rng = KeyedDraws.keyed(seed: seed, stream: UInt64(label.rawValue), index: UInt64(i))
         let s = start(of: i, &rng)
         if label == .beaconing && s >= gapStart && s < gapEnd { return false }
         r.start = s

@@ -1,3 +1,4 @@
+import FlowRandom
 import Foundation
 
 /// A source of 64-bit pseudo-random words. The generator's own PRNGs implement it so that
@@ -7,32 +8,20 @@ protocol RandomSource {
     mutating func next() -> UInt64
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): one 64-bit state, used to seed xoshiro and as a
-/// cheap generator of a few draws for one anomaly row.
-struct SplitMix64: RandomSource {
-    var state: UInt64
-
-    init(state: UInt64) { self.state = state }
+/// FlowRandom's SplitMix64 as a `RandomSource` (its words only: the draws built on them —
+/// `below`, `normal`, … — are the generator's own, RandomSource's): it seeds xoshiro and is
+/// a cheap generator of a few draws for one anomaly row.
+struct KeyedDraws: RandomSource {
+    var generator: SplitMix64
 
     @inline(__always)
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return SplitMix64.mix(state)
-    }
-
-    /// The SplitMix64 finalizer: a bijective 64-bit mixing function.
-    @inline(__always)
-    static func mix(_ x0: UInt64) -> UInt64 {
-        var z = x0
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// A generator for draw number `index` of stream `stream` under `seed`: independent
     /// streams without sequential state, so any row can be generated on its own.
-    static func keyed(seed: UInt64, stream: UInt64, index: UInt64) -> SplitMix64 {
-        SplitMix64(state: mix(mix(seed ^ 0x6A09_E667_F3BC_C909) ^ mix(stream &* 0xD1B5_4A32_D192_ED03 ^ index)))
+    static func keyed(seed: UInt64, stream: UInt64, index: UInt64) -> KeyedDraws {
+        let mix = SplitMix64.mix
+        return KeyedDraws(generator: SplitMix64(seed: mix(mix(seed ^ 0x6A09_E667_F3BC_C909) ^ mix(stream &* 0xD1B5_4A32_D192_ED03 ^ index))))
     }
 }
 
@@ -42,7 +31,7 @@ struct Xoshiro256: RandomSource {
     var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     init(seed: UInt64, stream: UInt64) {
-        var sm = SplitMix64.keyed(seed: seed, stream: stream, index: 0x5851_F42D_4C95_7F2D)
+        var sm = KeyedDraws.keyed(seed: seed, stream: stream, index: 0x5851_F42D_4C95_7F2D)
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }  // the all-zero state is a fixed point
     }

@@ -1,3 +1,4 @@
+import FlowRandom
 /// Causal, dilated 1-D convolution over time: y[b, t, o] = bias[o] +
 /// Σₖ Σ_c W[k, o, c] · x[b, t − (K−1−k)·d, c], with x = 0 before the first step, so an
 /// output never sees the future. Weight layout [kernel, outputs, inputs] (tap k = 0 is the

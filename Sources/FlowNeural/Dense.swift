@@ -1,3 +1,4 @@
+import FlowRandom
 /// Fully connected layer over the last dimension: y = x·Wᵀ + b, W: [outputs, inputs].
 public final class Dense: Layer {
     public let inputs: Int, outputs: Int

@@ -1,3 +1,4 @@
+import FlowRandom
 /// One layer of a `Network`. `forward` keeps what `backward` needs (so one layer object
 /// serves one thread; `Network.replica()` makes more), `backward` takes the gradient of
 /// the loss with respect to the layer's output, adds the parameter gradients into

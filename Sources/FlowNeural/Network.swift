@@ -1,4 +1,5 @@
 import Dispatch
+import FlowRandom
 
 /// A stack of layers applied in order, built from `LayerSpec`s and a seed.
 ///

@@ -1,3 +1,4 @@
+import FlowRandom
 import Foundation
 
 /// The cases of the JAX peer check (scripts/peers/check-neural-jax.sh, through `floe-dev

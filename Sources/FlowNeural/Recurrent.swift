@@ -1,3 +1,4 @@
+import FlowRandom
 import Foundation
 
 /// The parts LSTM, GRU and the plain RNN share: input weights Wₓ [gates·hidden, inputs],

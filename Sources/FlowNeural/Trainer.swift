@@ -1,4 +1,5 @@
 import Dispatch
+import FlowRandom
 
 /// Samples for training, produced batch by batch so memory is bounded by the batch, not
 /// the data set (a forecaster cuts its windows from the series as they are asked for).

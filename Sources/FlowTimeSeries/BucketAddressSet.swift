@@ -1,3 +1,4 @@
+import FlowRandom
 /// The distinct addresses of one bucket and one role (sources or destinations): an
 /// open-addressing set of exact address keys (`ExactAddressKeys`, 33 bits) with the group
 /// chunk in the bits above (which 64 groups the mask covers), each with the bit mask of the
@@ -132,12 +133,7 @@ struct BucketAddressSet: ~Copyable {
         oldUsed.deallocate()
     }
 
-    /// SplitMix64 finaliser.
+    /// SplitMix64's first draw from `x` (a bijective hash).
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { SplitMix64.scramble(x) }
 }

@@ -1,11 +1,12 @@
 import FlowCore
+import FlowRandom
 import Testing
 @testable import FlowColumnar
 
 @Suite("Address text columns")
 struct AddressTextTests {
     @Test func matchesIPAddressAppendTextByteForByte() {
-        var rng = ArrowPeerSample.SplitMix(state: 99)
+        var rng = ArrowPeerSample.Draws(generator: SplitMix64(seed: 99))
         var addresses: [IPAddress] = [
             .zero, IPAddress(ipv4: 0), IPAddress(ipv4: 0xFFFF_FFFF), IPAddress(ipv4: 0x0A00_0001),
             IPAddress(ipv4: 0x6463_0A09), IPAddress("::1")!, IPAddress("2001:db8::")!, IPAddress("fe80::1:0:0:1")!,

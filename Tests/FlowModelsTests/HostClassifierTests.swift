@@ -6,6 +6,7 @@ import FlowDetection
 import FlowFormats
 import FlowGenerate
 import FlowNeural
+import FlowRandom
 import Foundation
 import Testing
 @testable import FlowFeatures

@@ -1,3 +1,4 @@
+import FlowRandom
 import Testing
 @testable import FlowNeural
 

@@ -1,3 +1,4 @@
+import FlowRandom
 import Foundation
 import Testing
 @testable import FlowNeural

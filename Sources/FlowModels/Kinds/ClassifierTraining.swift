@@ -2,6 +2,7 @@ import FlowArtifacts
 import FlowCore
 import FlowFeatures
 import FlowNeural
+import FlowRandom
 import Foundation
 
 /// The classifier's training data: which days train, validate and are held out, and the

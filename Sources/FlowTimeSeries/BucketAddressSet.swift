@@ -1,4 +1,5 @@
 import FlowRandom
+
 /// The distinct addresses of one bucket and one role (sources or destinations): an
 /// open-addressing set of exact address keys (`ExactAddressKeys`, 33 bits) with the group
 /// chunk in the bits above (which 64 groups the mask covers), each with the bit mask of the

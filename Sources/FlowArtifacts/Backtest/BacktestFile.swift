@@ -56,15 +56,8 @@ public struct BacktestFile: Codable, Sendable, Equatable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        format = try c.decode(String.self, forKey: .format)
-        guard format == Self.format else {
-            throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "not a back-test file: format '\(format)'")
-        }
-        version = try c.decode(Int.self, forKey: .version)
-        guard version <= Self.version else {
-            throw DecodingError.dataCorruptedError(forKey: .version, in: c,
-                                                   debugDescription: "version \(version) is newer than this floe reads (\(Self.version)): use the floe that trained the models")
-        }
+        (format, version) = try c.decodeFileHeader(format: .format, expected: Self.format, what: "a back-test file",
+                                                   version: .version, newest: Self.version)
         bucketMillis = try c.decode(Int64.self, forKey: .bucketMillis)
         training = try c.decode(TimeWindow.self, forKey: .training)
         holdout = try c.decode(TimeWindow.self, forKey: .holdout)

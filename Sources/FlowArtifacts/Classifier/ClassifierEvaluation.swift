@@ -181,15 +181,8 @@ public struct ClassifierEvaluation: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         metrics = try ClassificationMetrics(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        format = try c.decode(String.self, forKey: .format)
-        guard format == Self.format else {
-            throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "not a classifier evaluation: format '\(format)'")
-        }
-        version = try c.decode(Int.self, forKey: .version)
-        guard version <= Self.version else {
-            throw DecodingError.dataCorruptedError(forKey: .version, in: c,
-                                                   debugDescription: "version \(version) is newer than this floe reads (\(Self.version)): use the floe that trained the models")
-        }
+        (format, version) = try c.decodeFileHeader(format: .format, expected: Self.format, what: "a classifier evaluation",
+                                                   version: .version, newest: Self.version)
         training = try c.decode(DayRange.self, forKey: .training)
         validation = try c.decodeIfPresent(DayRange.self, forKey: .validation)
         heldOut = try c.decode(DayRange.self, forKey: .heldOut)

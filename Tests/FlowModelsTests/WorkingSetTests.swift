@@ -91,7 +91,7 @@ import Testing
     @Test func hostMediansBySortingGroupEveryHost() {
         let hosts: [Int32] = [3, 1, 3, 2, 1, 3, 7]
         var groups: [Int32: [Int]] = [:]
-        HostGraphModelKind.forEachHost(hosts) { h, rows in
+        IndexOrder.forEachGroup(of: hosts) { h, rows in
             #expect(groups[h] == nil)
             groups[h] = Array(rows)
         }

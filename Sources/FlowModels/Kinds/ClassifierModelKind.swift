@@ -148,7 +148,7 @@ public struct ClassifierModelKind: ModelKind {
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let model = try context.modelFile(ClassifierModelFile.self, path: path, kind: name)
+        let model = try context.decodedFiles.modelFile(ClassifierModelFile.self, path: path, kind: name)
         let network: Network
         do { network = try model.network.network(path: path) } catch { throw FlowModelsError.modelFile(path: path, detail: "\(error)") }
         guard model.network.scaling.count == HostSequences.featureCount, model.classes.count >= 2,

@@ -109,7 +109,7 @@ public struct ClusterModelKind: ModelKind {
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let model = try context.modelFile(ClusterModelFile.self, path: path, kind: name)
+        let model = try context.decodedFiles.modelFile(ClusterModelFile.self, path: path, kind: name)
         try model.featureSet.checkModelFeatures(model.features, path: path)
         let (raw, entity, window) = try context.data.features(model.featureSet)
         let x = model.scaler.transform(raw)

@@ -123,7 +123,7 @@ public struct DensityModelKind: ModelKind {
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let model = try context.modelFile(DensityModelFile.self, path: path, kind: name)
+        let model = try context.decodedFiles.modelFile(DensityModelFile.self, path: path, kind: name)
         try model.featureSet.checkModelFeatures(model.features, path: path)
         guard model.corePoints.columns == model.features.count else {
             throw FlowModelsError.modelFile(path: path, detail: "its core points have \(model.corePoints.columns) columns for \(model.features.count) features")

@@ -117,13 +117,13 @@ public struct HostGraphModelKind: ModelKind {
         // own windows: from one window (a short capture, a host seen once) the "usual" would
         // be the very burst a detector should find. Unlearned hosts get the history-free rules.
         var medians: [String: [Double]] = [:]
-        Self.forEachHost(profileHost) { h, rows in
+        IndexOrder.forEachGroup(of: profileHost) { h, rows in
             guard rows.count >= Self.minimumHostWindows else { return }
             medians[hosts[Int(h)].description] = [median(rows.map { fanOutColumn[$0] }), median(rows.map { fanInColumn[$0] })]
         }
         scans.sortAscending()
         var medianInbound: [String: Double] = [:]
-        Self.forEachHost(inbound.map(\.host)) { h, rows in
+        IndexOrder.forEachGroup(of: inbound.map(\.host)) { h, rows in
             guard rows.count >= Self.minimumHostWindows else { return }
             medianInbound[hosts[Int(h)].description] = median(rows.map { inbound[$0].count })
         }
@@ -168,19 +168,13 @@ public struct HostGraphModelKind: ModelKind {
 
     func median(_ v: [Double]) -> Double { FittedScaler.quantile(v.sortedAscending(), 0.5) }
 
-    /// Calls `body` once per distinct value of `hosts` with the indices holding it (in
-    /// ascending order): one sorted index array instead of a dictionary of arrays per host.
-    static func forEachHost(_ hosts: [Int32], _ body: (Int32, ArraySlice<Int>) -> Void) {
-        IndexOrder.forEachGroup(of: hosts, body)
-    }
-
     /// Fewest training windows of a host from which its usual fans and inbound rate are
     /// learned.
     public static let minimumHostWindows = 3
 
     public func score(_ context: ScoreContext, entry: ModelsIndex.Entry) throws -> KindScores {
         let path = context.modelsFolder + "/" + entry.file
-        let model = try context.modelFile(GraphModelFile.self, path: path, kind: name)
+        let model = try context.decodedFiles.modelFile(GraphModelFile.self, path: path, kind: name)
         let c = context.config
         let t = try context.data.table()
         let profiles = try context.data.profiles()

@@ -195,7 +195,8 @@ public enum ModelPipeline {
         manifest.incidents = incidents.count
         for i in incidents { manifest.incidentsByKind[i.kind.rawValue, default: 0] += 1 }
         try ModelFile.write(manifest, to: output + "/manifest.json")
-        var document = feed.document(index: index, modelsFolder: models, anomalies: ranked, series: series, floeVersion: floeVersion)
+        var document = feed.document(index: index, modelsFolder: models, anomalies: ranked, series: series, floeVersion: floeVersion,
+                                     decodedFiles: decoded)
         document.incidents = incidents
         try ReportFeedCollector.write(document, folder: output)
         return (manifest, ranked)

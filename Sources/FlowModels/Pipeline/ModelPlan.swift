@@ -285,8 +285,4 @@ public final class ScoreContext {
         return try decodedFiles.value(at: modelsFolder + "/" + HostHistory.fileName) { try HostHistory.read(folder: modelsFolder) }
     }
 
-    /// The model file of kind `kind` at `path`, decoded once per run.
-    func modelFile<T: Decodable>(_ type: T.Type, path: String, kind: String) throws -> T {
-        try decodedFiles.value(at: path) { try ModelFile.read(type, path: path, kind: kind) }
-    }
 }

@@ -55,13 +55,14 @@ public final class ReportFeedCollector {
     /// the graph neighbourhood, `series` (passed in) come before those the time-series
     /// kind added with `addSeries` (a name passed in wins).
     public func document(index: ModelsIndex, modelsFolder: String, anomalies: [AnomalyRecord],
-                         series: [ForecastSeries], floeVersion: String) -> ReportFeed {
+                         series: [ForecastSeries], floeVersion: String,
+                         decodedFiles: DecodedModelFiles = DecodedModelFiles()) -> ReportFeed {
         let trainedOn = index.training.files.map(\.fingerprint.description)
         let models = index.models.map { entry -> ModelReference in
             let path = modelsFolder + "/" + entry.file
             let fingerprint = FileManager.default.contents(atPath: path).map { Fingerprint(xxh64: XXH64.hash([UInt8]($0))).description }
             return ModelReference(name: entry.kind, path: path, fingerprint: fingerprint, trainedOn: trainedOn,
-                                  parameters: ModelParameters.of(entry: entry, path: path))
+                                  parameters: ModelParameters.of(entry: entry, path: path, decoded: decodedFiles))
         }
         let given = Set(series.map(\.name))
         let collected = seriesBuilder.build().filter { !given.contains($0.name) }
@@ -86,27 +87,28 @@ public final class ReportFeedCollector {
     }
 }
 
-/// The parameters of a model file for the feed, read from the known model file kinds.
+/// The parameters of a model file for the feed, read from the known model file kinds
+/// (through the files the score run has already decoded).
 enum ModelParameters {
-    static func of(entry: ModelsIndex.Entry, path: String) -> [String: JSONValue] {
+    static func of(entry: ModelsIndex.Entry, path: String, decoded: DecodedModelFiles) -> [String: JSONValue] {
         switch entry.kind {
         case ClusterModelKind.kindName:
-            guard let m = try? ModelFile.read(ClusterModelFile.self, path: path, kind: entry.kind) else { return [:] }
+            guard let m = try? decoded.modelFile(ClusterModelFile.self, path: path, kind: entry.kind) else { return [:] }
             return ["k": .number(Double(m.parameters.k)), "k_auto": .bool(m.kAuto), "n_init": .number(Double(m.parameters.nInit)),
                     "seed": .number(Double(m.seed)), "scaler": .string(m.scaler.kind.rawValue),
                     "feature_set": .string(m.featureSet.rawValue), "window_minutes": .number(Double(m.windowMinutes)),
                     "features": .array(m.features.map { .string($0.name) }), "training_rows": .number(Double(m.trainingRows))]
         case DensityModelKind.kindName:
-            guard let m = try? ModelFile.read(DensityModelFile.self, path: path, kind: entry.kind) else { return [:] }
+            guard let m = try? decoded.modelFile(DensityModelFile.self, path: path, kind: entry.kind) else { return [:] }
             return ["eps": .number(m.parameters.eps), "eps_auto": .bool(m.epsAuto), "min_samples": .number(Double(m.parameters.minSamples)),
                     "scaler": .string(m.scaler.kind.rawValue), "feature_set": .string(m.featureSet.rawValue),
                     "features": .array(m.features.map { .string($0.name) }), "sampled_rows": .number(Double(m.sampledRows))]
         case HostGraphModelKind.kindName:
-            guard let m = try? ModelFile.read(GraphModelFile.self, path: path, kind: entry.kind) else { return [:] }
+            guard let m = try? decoded.modelFile(GraphModelFile.self, path: path, kind: entry.kind) else { return [:] }
             return ["window_minutes": .number(Double(m.windowMinutes)), "pagerank_weight": .string(m.pageRankWeight.rawValue),
                     "heavy_edge_bytes": .number(m.heavyEdgeBytes), "heavy_edge_quantile": .number(m.heavyEdgeQuantile)]
         case TimeSeriesModelKind.kindName:
-            guard let m = try? TimeSeriesModelFile.read(path: path) else { return [:] }
+            guard let m = try? decoded.value(at: path, decode: { try TimeSeriesModelFile.read(path: path) }) else { return [:] }
             return ["bucket_seconds": .number(Double(m.bucketMillis / 1000)), "level": .number(m.modelConfig.level),
                     "baseline": .string(m.modelConfig.baseline.rawValue), "transform": .string(m.modelConfig.transform.rawValue),
                     "training_start": .string(m.training.start), "training_end": .string(m.training.end),
